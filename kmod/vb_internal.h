@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared between the module's files; nothing here crosses to user space. */
+#ifndef VB_INTERNAL_H
+#define VB_INTERNAL_H
+
+#include <linux/types.h>
+#include "vmptrst_bench_abi.h"
+
+#define VB_MODULE_VERSION	"0.1.0"
+
+/* Upper bound of one IRQ-off window: a time budget and a record count. */
+#define VB_WINDOW_US		1000	/* checked after every sample */
+#define VB_WINDOW_MAX_SAMPLES	4096	/* also bounds it when tsc_khz lies */
+#define VB_WINDOW_TSC_FALLBACK	3000000ULL /* budget if tsc_khz is 0 */
+
+/* What the operand holds before each timed block. */
+#define VB_POISON		0x5642504f49534f4eULL	/* "VBPOISON" */
+
+/* What one CPU offers, read on that CPU (vb_read_caps). */
+struct vb_caps {
+	bool vmx;		/* CPUID.1:ECX.VMX */
+	bool vmxe;		/* CR4.VMXE set in the CR4 shadow */
+	bool have_feat;		/* IA32_FEATURE_CONTROL could be read */
+	bool have_basic;	/* IA32_VMX_BASIC and the fixed MSRs read */
+	u64 feature_control;
+	u64 vmx_basic;
+	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	unsigned long cr0, cr4;
+};
+
+/* One RUN in progress, shared by the ioctl and the target CPU's windows. */
+struct vb_ctx {
+	/* the validated request */
+	u32 cpu, instruction, unroll, samples, vmcs;
+	/* set up before the first window */
+	u64 vmxon_pa, vmcs_pa;
+	void *operand;		/* may be unaligned: offset inside the buffer */
+	u64 expected;		/* what VMPTRST must store */
+	u64 budget_tsc;		/* IRQ-off window budget */
+	struct vb_sample *rec;	/* VB_RECORDS_NEEDED(instruction, samples) */
+	/* progress, written by the windows */
+	u32 done;		/* samples taken */
+	u32 mismatches;
+	u32 windows;
+	u64 max_window_tsc;
+	int err;		/* the last window's result */
+};
+
+void vb_read_caps(void *arg);
+int vb_check_caps(const struct vb_caps *caps, u32 cpu);
+void vb_window(void *arg);
+
+struct vb_selftest_ctx {
+	u64 operand;
+	int trap;
+	int err;
+};
+void vb_selftest_on_cpu(void *arg);
+
+void vb_take_samples(struct vb_ctx *c, u64 deadline);
+
+#endif /* VB_INTERNAL_H */
