@@ -1,0 +1,327 @@
+/*
+ * vb_check: the module's ioctl ABI, exercised from inside an emulated
+ * machine.  Every check can fail; each failure names file:line and what was
+ * seen.  It counts every stored VMPTRST value itself instead of trusting the
+ * module's own count.
+ *
+ *   vb_check --expect-vmx yes|no [--cpu N] [--samples N]
+ *
+ * Prints one line per check and, last, "vb_check: N passed, N failed".
+ * Exit status 0 only if nothing failed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vmptrst_bench_abi.h"
+
+#define X86_TRAP_UD 6
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                                   \
+	do {                                                               \
+		if (cond) {                                                \
+			passed++;                                          \
+			printf("ok - ");                                   \
+		} else {                                                   \
+			failed++;                                          \
+			printf("not ok - %s:%d: ", __FILE__, __LINE__);    \
+		}                                                          \
+		printf(__VA_ARGS__);                                       \
+		putchar('\n');                                             \
+	} while (0)
+
+static int fd = -1;
+static unsigned int cpu;
+
+/* ioctl returning 0 or the errno it failed with. */
+static int xioctl(unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) == 0 ? 0 : errno;
+}
+
+static struct vb_info info_of(unsigned int c, int *err)
+{
+	struct vb_info in = { .size = sizeof(in), .abi_version = VB_ABI_VERSION,
+			      .cpu = c };
+	*err = xioctl(VB_IOC_INFO, &in);
+	return in;
+}
+
+static struct vb_run run_req(uint32_t insn, uint32_t unroll, uint32_t samples,
+			     uint32_t vmcs, uint32_t offset,
+			     struct vb_sample *buf, uint32_t buf_len)
+{
+	struct vb_run r = {
+		.size = sizeof(r), .abi_version = VB_ABI_VERSION, .cpu = cpu,
+		.instruction = insn, .unroll = unroll, .samples = samples,
+		.vmcs = vmcs, .serialize = VB_SER_LFENCE, .offset = offset,
+		.buf = (uintptr_t)buf, .buf_len = buf_len,
+	};
+	return r;
+}
+
+static void check_device(void)
+{
+	struct stat st = { 0 };
+
+	CHECK(stat(VB_DEVICE_PATH, &st) == 0 && S_ISCHR(st.st_mode),
+	      "%s is a character device", VB_DEVICE_PATH);
+	CHECK((st.st_mode & 07777) == 0600, "device mode is 0600 (is %04o)",
+	      (unsigned int)(st.st_mode & 07777));
+	fd = open(VB_DEVICE_PATH, O_RDWR);
+	CHECK(fd >= 0, "open %s: %s", VB_DEVICE_PATH,
+	      fd >= 0 ? "ok" : strerror(errno));
+	if (fd < 0) {
+		printf("vb_check: %d passed, %d failed\n", passed, failed);
+		exit(1);
+	}
+	CHECK(xioctl(_IOWR(VB_IOC_MAGIC, 99, struct vb_run), NULL) == ENOTTY,
+	      "unknown ioctl gets ENOTTY");
+}
+
+static struct vb_info check_info(bool expect_vmx)
+{
+	struct vb_info in, bad;
+	int err;
+
+	in = info_of(cpu, &err);
+	CHECK(err == 0, "INFO on cpu %u: %s", cpu, strerror(err));
+	CHECK(in.abi_version == VB_ABI_VERSION, "INFO abi_version %u",
+	      in.abi_version);
+	CHECK(in.module_version[0] != '\0' &&
+	      memchr(in.module_version, 0, sizeof(in.module_version)),
+	      "INFO module_version '%.16s'", in.module_version);
+	CHECK(in.online_cpus >= 1 && in.max_samples == VB_MAX_SAMPLES,
+	      "INFO online_cpus %u, max_samples %u", in.online_cpus,
+	      in.max_samples);
+	CHECK(!!(in.flags & VB_INFO_VMX) == expect_vmx,
+	      "INFO says VMX %s (flags %#x), expected %s",
+	      in.flags & VB_INFO_VMX ? "yes" : "no", in.flags,
+	      expect_vmx ? "yes" : "no");
+	CHECK(!(in.flags & VB_INFO_VMX_IN_USE), "INFO: VMX not in use by anyone");
+	if (expect_vmx) {
+		CHECK((in.flags & VB_INFO_FEAT_LOCKED) &&
+		      (in.flags & VB_INFO_FEAT_VMX),
+		      "IA32_FEATURE_CONTROL locked with VMX on (%#" PRIx64 ")",
+		      (uint64_t)in.feature_control);
+		CHECK((in.flags & VB_INFO_VMX_BASIC) && in.vmcs_memtype == 6 &&
+		      in.vmcs_size > 0 && in.vmcs_size <= 4096 &&
+		      in.vmcs_revision == (in.vmx_basic & 0x7fffffff),
+		      "VMX_BASIC %#" PRIx64 ": revision %#x, size %u, memtype %u",
+		      (uint64_t)in.vmx_basic, in.vmcs_revision, in.vmcs_size,
+		      in.vmcs_memtype);
+	}
+
+	bad = in;
+	bad.size = sizeof(bad) - 8;
+	bad.cpu = cpu;
+	CHECK(xioctl(VB_IOC_INFO, &bad) == EINVAL, "INFO with a wrong size: EINVAL");
+	info_of(100000, &err);
+	CHECK(err == ENXIO, "INFO on cpu 100000: ENXIO (got %s)", strerror(err));
+	return in;
+}
+
+/* Each bad field alone must get EINVAL and leave the buffer untouched. */
+static void check_bad_runs(void)
+{
+	static struct vb_sample buf[8];
+	struct {
+		const char *what;
+		struct vb_run r;
+	} cases[] = {
+		{ "instruction 3", run_req(3, 1, 4, 0, 0, buf, 8) },
+		{ "unroll 0", run_req(1, 0, 4, 0, 0, buf, 8) },
+		{ "unroll 3", run_req(1, 3, 4, 0, 0, buf, 8) },
+		{ "unroll 512", run_req(1, 512, 4, 0, 0, buf, 8) },
+		{ "samples 0", run_req(1, 1, 0, 0, 0, buf, 8) },
+		{ "samples max+1", run_req(1, 1, VB_MAX_SAMPLES + 1, 0, 0, buf,
+					   8) },
+		{ "vmcs 2", run_req(1, 1, 4, 2, 0, buf, 8) },
+		{ "offset max+1", run_req(1, 1, 4, 0, VB_MAX_OFFSET + 1, buf, 8) },
+		{ "buf_len 7 for 4 pairs", run_req(1, 1, 4, 0, 0, buf, 7) },
+		{ "buf NULL", run_req(1, 1, 4, 0, 0, NULL, 8) },
+	};
+	struct vb_run r;
+	size_t i;
+
+	memset(buf, 0xa5, sizeof(buf));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK(xioctl(VB_IOC_RUN, &cases[i].r) == EINVAL,
+		      "RUN with %s: EINVAL", cases[i].what);
+	r = run_req(1, 1, 4, 0, 0, buf, 8);
+	r.serialize = VB_SER_COUNT;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with serialize %u: EINVAL",
+	      r.serialize);
+	r = run_req(1, 1, 4, 0, 0, buf, 8);
+	r.flags = 1;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with flags 1: EINVAL");
+	r = run_req(1, 1, 4, 0, 0, buf, 8);
+	r.abi_version = VB_ABI_VERSION + 1;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with abi_version+1: EINVAL");
+	r = run_req(1, 1, 4, 0, 0, buf, 8);
+	r.size = 0;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with size 0: EINVAL");
+	r = run_req(1, 1, 4, 0, 0, buf, 8);
+	r.cpu = 100000;
+	CHECK(xioctl(VB_IOC_RUN, &r) == ENXIO, "RUN on cpu 100000: ENXIO");
+	for (i = 0; i < sizeof(buf); i++)
+		if (((unsigned char *)buf)[i] != 0xa5)
+			break;
+	CHECK(i == sizeof(buf), "rejected RUNs left the buffer untouched");
+}
+
+/* VMPTRST outside VMX operation: #UD, and nothing stored. */
+static void check_selftest(const char *when)
+{
+	struct vb_selftest st = { .size = sizeof(st),
+				  .abi_version = VB_ABI_VERSION, .cpu = cpu };
+	int err = xioctl(VB_IOC_SELFTEST, &st);
+
+	CHECK(err == 0, "SELFTEST %s: %s", when, strerror(err));
+	CHECK(err == 0 && st.trap == X86_TRAP_UD,
+	      "VMPTRST outside VMX operation %s raised vector %d (expect 6, #UD)",
+	      when, st.trap);
+	CHECK(err == 0 && st.operand == st.poison,
+	      "the #UD VMPTRST %s stored nothing (operand %#" PRIx64 ")", when,
+	      (uint64_t)st.operand);
+}
+
+/*
+ * A real RUN: every record is checked here, independently of the module's
+ * count: order of the pairs, sample index, the value stored.
+ */
+static uint32_t check_run(uint32_t insn, uint32_t vmcs, uint32_t unroll,
+			  uint32_t offset, uint32_t samples)
+{
+	uint32_t need = insn == VB_INSN_NONE ? samples : 2 * samples;
+	struct vb_sample *buf = calloc(need, sizeof(*buf));
+	struct vb_run r = run_req(insn, unroll, samples, vmcs, offset, buf, need);
+	uint32_t i, bad_value = 0, bad_order = 0, bad_time = 0, flagged = 0;
+	char what[96];
+	int err;
+
+	snprintf(what, sizeof(what), "insn %u vmcs %s unroll %u offset %u",
+		 insn, vmcs == VB_VMCS_LOADED ? "loaded" : "none", unroll,
+		 offset);
+	err = xioctl(VB_IOC_RUN, &r);
+	CHECK(err == 0, "RUN %s: %s", what, strerror(err));
+	if (err) {
+		free(buf);
+		return 0;
+	}
+	CHECK(r.records == need && r.windows >= 1,
+	      "RUN %s: %u records (expect %u) in %u windows", what, r.records,
+	      need, r.windows);
+	if (vmcs == VB_VMCS_NONE)
+		CHECK(r.expected == UINT64_MAX,
+		      "no current VMCS: expected pointer is all ones (%#" PRIx64 ")",
+		      (uint64_t)r.expected);
+	else
+		CHECK(r.expected != UINT64_MAX && r.expected != 0 &&
+		      (r.expected & 0xfff) == 0,
+		      "current VMCS: expected pointer is a page-aligned address");
+	for (i = 0; i < r.records && i < need; i++) {
+		const struct vb_sample *s = &buf[i];
+		uint32_t pair = insn == VB_INSN_NONE ? i : i / 2;
+		uint8_t want_insn = insn;
+		uint64_t want;
+
+		if (insn != VB_INSN_NONE) {
+			bool insn_first = pair & 1;
+			bool is_first = !(i & 1);
+
+			want_insn = insn_first == is_first ? insn : VB_INSN_NONE;
+		}
+		want = want_insn == VB_INSN_NONE ? r.poison : r.expected;
+		bad_order += s->sample != pair || s->instruction != want_insn;
+		bad_value += s->stored != want;
+		bad_time += s->tsc_end < s->tsc_begin;
+		flagged += !!(s->flags & VB_SAMPLE_MISMATCH);
+	}
+	CHECK(bad_order == 0, "RUN %s: pairs interleaved, order alternating (%u wrong)",
+	      what, bad_order);
+	CHECK(bad_value == 0,
+	      "RUN %s: every stored value checks out, counted here (%u wrong of %u)",
+	      what, bad_value, r.records);
+	CHECK(r.mismatches == bad_value && flagged == bad_value,
+	      "RUN %s: module counted %u mismatches, flagged %u, we counted %u",
+	      what, r.mismatches, flagged, bad_value);
+	CHECK(bad_time == 0, "RUN %s: tsc_end >= tsc_begin in every record", what);
+	CHECK(r.page_kib == 4 || r.page_kib == 2048 || r.page_kib == 1048576,
+	      "RUN %s: operand page size %u KiB", what, r.page_kib);
+	printf("# RUN %s: windows %u, longest IRQ-off window %" PRIu64 " TSC ticks\n",
+	       what, r.windows, (uint64_t)r.max_window_tsc);
+	free(buf);
+	return r.windows;
+}
+
+static void check_novmx_run(void)
+{
+	struct vb_sample buf[2];
+	struct vb_run r = run_req(VB_INSN_VMPTRST, 1, 1, VB_VMCS_LOADED, 0, buf, 2);
+	int err = xioctl(VB_IOC_RUN, &r);
+
+	CHECK(err == ENODEV, "RUN without VMX: ENODEV (got %s)", strerror(err));
+}
+
+int main(int argc, char **argv)
+{
+	bool expect_vmx = false, have_expect = false;
+	uint32_t samples = 200;
+	int i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--expect-vmx") && i + 1 < argc) {
+			expect_vmx = !strcmp(argv[++i], "yes");
+			have_expect = true;
+		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
+			cpu = (unsigned int)strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--samples") && i + 1 < argc) {
+			samples = (uint32_t)strtoul(argv[++i], NULL, 0);
+		} else {
+			fprintf(stderr, "usage: vb_check --expect-vmx yes|no [--cpu N] [--samples N]\n");
+			return 2;
+		}
+	}
+	if (!have_expect) {
+		fprintf(stderr, "vb_check: --expect-vmx is required\n");
+		return 2;
+	}
+
+	check_device();
+	check_info(expect_vmx);
+	check_bad_runs();
+	check_selftest("before any run");
+	if (!expect_vmx) {
+		check_novmx_run();
+	} else {
+		check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 4, 0, samples);
+		check_run(VB_INSN_VMPTRST, VB_VMCS_NONE, 4, 0, samples);
+		check_run(VB_INSN_MOV, VB_VMCS_LOADED, 4, 0, samples);
+		check_run(VB_INSN_NONE, VB_VMCS_LOADED, 1, 0, samples);
+		check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 1, 1, samples);
+		check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 256, 60, samples / 4 + 1);
+		check_run(VB_INSN_VMPTRST, VB_VMCS_NONE, 2, 4092, samples);
+		check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 8, VB_MAX_OFFSET,
+			  samples);
+		/* A long run: at most 4096 samples per IRQ-off window. */
+		CHECK(check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 1, 8, 20000) >= 5,
+		      "20000 samples took at least 5 IRQ-off windows");
+		/* VMX left behind would turn #UD into a store or EBUSY. */
+		check_selftest("after the runs");
+	}
+	close(fd);
+	printf("vb_check: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# payload.sh SERIES DIR: everything the emulated machine needs, built for
+# Debian kernel SERIES (6.1 or 6.12), into DIR:
+#   vmptrst_bench.ko   the module, built against that kernel's headers with
+#                      W=1; any compiler warning fails the build
+#   vmptrst-bench      the driver, statically linked
+#   vb_check           the ABI checker (tests/emu/guest/vb_check.c), static
+set -euo pipefail
+# shellcheck source=harness/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/harness/common.sh"
+
+[[ $# -eq 2 ]] || die 2 "usage: payload.sh 6.1|6.12 DIR"
+series=$1 dir=$2
+kdir=$("$HARNESS_DIR/kernels.sh" "$series" headers)
+ensure_build_dir
+mkdir -p "$dir"
+
+# Kbuild writes its objects next to the sources: build a copy per kernel.
+kbuild=$EMU_BUILD/kmod-$series
+rm -rf "$kbuild"
+mkdir -p "$kbuild"
+cp "$REPO_ROOT"/kmod/{Kbuild,*.c,*.h} "$kbuild/"
+log "building vmptrst_bench.ko against $kdir (W=1)"
+if ! make -s -C "$kdir" M="$kbuild" W=1 modules >"$kbuild/build.log" 2>&1; then
+	cat "$kbuild/build.log" >&2
+	die "module build failed against $kdir"
+fi
+if grep -E "warning:|error:" "$kbuild/build.log" >&2; then
+	die "module build against $kdir has warnings (above)"
+fi
+cp "$kbuild/vmptrst_bench.ko" "$dir/"
+
+make -s -C "$REPO_ROOT/bench" vmptrst-bench.static >&2
+cp "$REPO_ROOT/bench/vmptrst-bench.static" "$dir/vmptrst-bench"
+${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
+	-o "$dir/vb_check" "$REPO_ROOT/tests/emu/guest/vb_check.c"
+log "payload for $series ready in $dir"
