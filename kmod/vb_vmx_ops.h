@@ -66,6 +66,7 @@ faulted:
  * (X86_TRAP_UD, X86_TRAP_GP, ...), or -1 if it completed.  EX_TYPE_FAULT
  * makes the fixup load the vector into %eax.  On completion *failed says
  * whether it reported VMfail (it never should: VMPTRST only VMsucceeds).
+ * The operand is "+m": what it held before is what a faulting VMPTRST leaves.
  */
 static __always_inline int vb_vmptrst_safe(u64 *dst, bool *failed)
 {
@@ -80,7 +81,7 @@ static __always_inline int vb_vmptrst_safe(u64 *dst, bool *failed)
 		     "2: movb $0, %[fail]\n\t"
 		     "3:\n\t"
 		     _ASM_EXTABLE_TYPE(1b, 2b, EX_TYPE_FAULT)
-		     : "+a"(trap), [dst] "=m"(*dst), [fail] "=qm"(fail)
+		     : "+a"(trap), [dst] "+m"(*dst), [fail] "=qm"(fail)
 		     : : "cc", "memory");
 	*failed = fail;
 	return trap;
