@@ -49,10 +49,15 @@ fi
 check "guest script: every step passed (failed steps: $rc)" test "$rc" -eq 0
 check "vb_check ran to its summary with 0 failed" \
 	grep -Eq '^vb_check: [1-9][0-9]* passed, 0 failed' <(tr -d '\r' <"$out/console.log")
-if grep -E "WARNING:|BUG:|Oops|general protection|Call Trace" "$out/dmesg.log" >&2; then
-	notok "host's copy of the kernel log is free of WARN/BUG/Oops"
+# The kernel log from the module's load on (Bochs makes the kernel warn about
+# its emulated CPU during boot, before the module exists).
+if ! grep -q 'vmptrst-test: start' "$out/dmesg.log"; then
+	notok "host received the kernel log with the test's start marker"
+elif sed -n '/vmptrst-test: start/,$p' "$out/dmesg.log" |
+	grep -E "WARNING:|BUG:|Oops|general protection|Call Trace" >&2; then
+	notok "kernel log since the module loaded is free of WARN/BUG/Oops (above)"
 else
-	check "host received the kernel log" test -s "$out/dmesg.log"
+	ok "kernel log since the module loaded is free of WARN/BUG/Oops"
 fi
 
 # samples.csv from the Bochs runs: header, row count, every check ok.
@@ -62,7 +67,8 @@ check_run_dir() { # check_run_dir DIR VMCS
 	check "run-$vmcs: samples.csv and meta.csv came back" test -s "$csv" -a -s "$meta" || return 0
 	check "run-$vmcs: samples.csv header" test "$(head -n1 "$csv" | tr -d '\r')" = "$want_header"
 	local summary
-	summary=$(awk -F, -v vmcs="$vmcs" 'NR > 1 {
+	# RFC 4180: lines end in CRLF.
+	summary=$(awk -F, -v vmcs="$vmcs" '{ sub(/\r$/, "") } NR > 1 {
 		n++; if ($14 != "ok") bad++
 		if ($2 == "vmptrst") v++; else if ($2 == "none") b++; else other++
 		if ($9 != vmcs || $11 != 4 || $13 !~ /^[0-9]+$/) odd++
@@ -72,9 +78,11 @@ check_run_dir() { # check_run_dir DIR VMCS
 		test "$n" -eq 1000 -a "$v" -eq 500 -a "$b" -eq 500 -a "$other" -eq 0
 	check "run-$vmcs: every stored pointer checks out, counted here ($bad mismatches)" test "$bad" -eq 0
 	check "run-$vmcs: vmcs/unroll/tsc columns as asked ($odd odd rows)" test "$odd" -eq 0
-	check "run-$vmcs: meta.csv says platform bochs" grep -qx 'platform,bochs' "$meta"
-	check "run-$vmcs: meta.csv says mismatches 0" grep -qx 'mismatches,0' "$meta"
-	check "run-$vmcs: meta.csv says timings are emulated" grep -q '^timing_note,.*emulated' "$meta"
+	local m
+	m=$(tr -d '\r' <"$meta")
+	check "run-$vmcs: meta.csv says platform bochs" grep -qx 'platform,bochs' <<<"$m"
+	check "run-$vmcs: meta.csv says mismatches 0" grep -qx 'mismatches,0' <<<"$m"
+	check "run-$vmcs: meta.csv says timings are emulated" grep -q '^timing_note,.*emulated' <<<"$m"
 }
 if [[ $emu == bochs ]]; then
 	for vmcs in loaded none; do
