@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command line: one option table (name, type, offset, range, default,
+ * help) serving getopt_long, the defaults, validation and --help of every
+ * subcommand.
+ */
+#ifndef VB_CLI_H
+#define VB_CLI_H
+
+#include <stdio.h>
+
+#include "bench.h"
+
+enum vb_cmd { VB_CMD_RUN, VB_CMD_INFO, VB_CMD_SELFTEST, VB_CMD_COUNT };
+
+struct vb_opts {
+	unsigned int cpu;
+	unsigned int samples;
+	unsigned int unroll;
+	unsigned int vmcs;		/* enum vb_vmcs_state */
+	unsigned int instruction;	/* enum vb_instruction */
+	unsigned int offset;		/* bytes */
+	unsigned int platform;		/* enum vb_platform, AUTO: detect */
+	const char *outdir;
+	int force;
+	int help;
+};
+
+/* -1 if name is not a subcommand. */
+int vb_cmd_lookup(const char *name);
+const char *vb_cmd_name(enum vb_cmd cmd);
+const char *vb_cmd_summary(enum vb_cmd cmd);
+
+/*
+ * argv[0] is the subcommand's name.  Returns VB_EXIT_OK (o->help set if
+ * --help was asked for) or VB_EXIT_USAGE after one line on env->err.
+ */
+int vb_cli_parse(enum vb_cmd cmd, int argc, char **argv, struct vb_opts *o,
+		 const struct vb_env *env);
+void vb_cli_help(enum vb_cmd cmd, FILE *f);
+
+#endif /* VB_CLI_H */

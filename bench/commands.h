@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The subcommands, each returning an exit code (enum vb_exit). */
+#ifndef VB_COMMANDS_H
+#define VB_COMMANDS_H
+
+#include "bench.h"
+#include "cli.h"
+
+/* cmdline: the driver's argv joined, for meta.csv. */
+int vb_cmd_run(const struct vb_opts *o, const char *cmdline,
+	       const struct vb_env *env);			/* run.c */
+int vb_cmd_info(const struct vb_opts *o, const struct vb_env *env); /* inspect.c */
+int vb_cmd_selftest(const struct vb_opts *o, const struct vb_env *env);
+
+/* The name of an exception vector: "#UD", "#GP", "#PF", "no fault" (-1). */
+const char *vb_trap_name(int trap);
+
+#endif /* VB_COMMANDS_H */

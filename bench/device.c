@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The device layer: see device.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include "device.h"
+
+#define KVM_HINT "unload it with 'rmmod kvm_intel kvm', or on Linux 6.12+ " \
+		 "load kvm with kvm.enable_virt_at_load=0"
+
+static int real_open(void *priv, const char *path)
+{
+	int fd;
+
+	(void)priv;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int real_ioctl(void *priv, int fd, unsigned long req, void *arg)
+{
+	(void)priv;
+	return ioctl(fd, req, arg) < 0 ? -errno : 0;
+}
+
+static void real_close(void *priv, int fd)
+{
+	(void)priv;
+	close(fd);
+}
+
+const struct vb_dev_ops vb_dev_real_ops = {
+	.open = real_open,
+	.ioctl = real_ioctl,
+	.close = real_close,
+};
+
+int vb_dev_open(struct vb_dev *d, const struct vb_dev_ops *ops, void *priv,
+		const char *path)
+{
+	int fd;
+
+	d->ops = ops;
+	d->priv = priv;
+	d->path = path;
+	d->fd = -1;
+	d->module_abi = 0;
+	fd = ops->open(priv, path);
+	if (fd < 0)
+		return fd;
+	d->fd = fd;
+	return 0;
+}
+
+int vb_dev_info(struct vb_dev *d, unsigned int cpu, struct vb_info *info)
+{
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->abi_version = VB_ABI_VERSION;
+	info->cpu = cpu;
+	ret = d->ops->ioctl(d->priv, d->fd, VB_IOC_INFO, info);
+	if (ret)
+		return ret;
+	info->module_version[sizeof(info->module_version) - 1] = '\0';
+	d->module_abi = info->abi_version;
+	if (info->abi_version != VB_ABI_VERSION)
+		return -EPROTO;
+	return 0;
+}
+
+int vb_dev_run(struct vb_dev *d, struct vb_run *run)
+{
+	run->size = sizeof(*run);
+	run->abi_version = VB_ABI_VERSION;
+	return d->ops->ioctl(d->priv, d->fd, VB_IOC_RUN, run);
+}
+
+int vb_dev_selftest(struct vb_dev *d, unsigned int cpu, struct vb_selftest *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	st->abi_version = VB_ABI_VERSION;
+	st->cpu = cpu;
+	return d->ops->ioctl(d->priv, d->fd, VB_IOC_SELFTEST, st);
+}
+
+void vb_dev_close(struct vb_dev *d)
+{
+	if (d->fd >= 0)
+		d->ops->close(d->priv, d->fd);
+	d->fd = -1;
+}
+
+int vb_info_refuses(const struct vb_info *info, unsigned int cpu,
+		    char *buf, size_t len)
+{
+	if (!(info->flags & VB_INFO_VMX)) {
+		snprintf(buf, len, "CPU %u has no VMX (CPUID.1:ECX.VMX = 0): "
+			 "nothing to measure on this machine", cpu);
+		return 1;
+	}
+	if (info->flags & VB_INFO_VMX_IN_USE) {
+		snprintf(buf, len, "CPU %u: VMX is owned by another hypervisor "
+			 "(kvm_intel?): " KVM_HINT, cpu);
+		return 1;
+	}
+	if ((info->flags & VB_INFO_FEAT_LOCKED) &&
+	    !(info->flags & VB_INFO_FEAT_VMX)) {
+		snprintf(buf, len, "CPU %u: VMX is disabled by firmware "
+			 "(IA32_FEATURE_CONTROL = 0x%llx, locked): enable VT-x "
+			 "in the firmware setup", cpu,
+			 (unsigned long long)info->feature_control);
+		return 1;
+	}
+	return 0;
+}
+
+static const char *op_name(enum vb_dev_op op)
+{
+	switch (op) {
+	case VB_OP_OPEN:	return "open";
+	case VB_OP_INFO:	return "INFO";
+	case VB_OP_RUN:		return "RUN";
+	case VB_OP_SELFTEST:	return "SELFTEST";
+	}
+	return "?";
+}
+
+static void explain_busy(struct vb_dev *d, enum vb_dev_op op, unsigned int cpu,
+			 char *buf, size_t len)
+{
+	struct vb_info info;
+
+	if (vb_dev_info(d, cpu, &info) == 0 &&
+	    (info.flags & VB_INFO_VMX_IN_USE)) {
+		snprintf(buf, len, "CPU %u: VMX is owned by another hypervisor "
+			 "(kvm_intel?)%s: " KVM_HINT, cpu,
+			 op == VB_OP_SELFTEST ? ", the selftest needs VMX off" : "");
+		return;
+	}
+	snprintf(buf, len, "%s: another run is in progress on %s; wait for it "
+		 "to finish", op_name(op), d->path);
+}
+
+static void explain_nodev(struct vb_dev *d, unsigned int cpu,
+			  char *buf, size_t len)
+{
+	struct vb_info info;
+
+	if (vb_dev_info(d, cpu, &info) == 0 &&
+	    vb_info_refuses(&info, cpu, buf, len))
+		return;
+	snprintf(buf, len, "CPU %u: no usable VMX (absent, disabled by "
+		 "firmware, or a VMX_BASIC the module does not support; see "
+		 "dmesg)", cpu);
+}
+
+void vb_dev_explain(struct vb_dev *d, enum vb_dev_op op, int err,
+		    unsigned int cpu, char *buf, size_t len)
+{
+	if (op == VB_OP_OPEN && (err == ENOENT || err == ENXIO ||
+				 err == ENODEV)) {
+		snprintf(buf, len, "%s: module not loaded: load it with "
+			 "'insmod kmod/vmptrst_bench.ko'", d->path);
+		return;
+	}
+	switch (err) {
+	case EACCES:
+	case EPERM:
+		snprintf(buf, len, "%s: %s: needs root (CAP_SYS_RAWIO)",
+			 d->path, op_name(op));
+		break;
+	case ENODEV:
+		explain_nodev(d, cpu, buf, len);
+		break;
+	case EBUSY:
+		explain_busy(d, op, cpu, buf, len);
+		break;
+	case ENXIO:
+		snprintf(buf, len, "CPU %u is offline or does not exist", cpu);
+		break;
+	case EIO:
+		snprintf(buf, len, "CPU %u: %s: a VMX instruction failed; see "
+			 "dmesg", cpu, op_name(op));
+		break;
+	case EINVAL:
+		snprintf(buf, len, "%s: the module rejected the request: "
+			 "driver/module ABI mismatch (driver ABI %u) or a bad "
+			 "field", op_name(op), (unsigned int)VB_ABI_VERSION);
+		break;
+	case ENOTTY:
+		snprintf(buf, len, "%s: the module does not know this ioctl: "
+			 "driver/module ABI mismatch (driver ABI %u)",
+			 op_name(op), (unsigned int)VB_ABI_VERSION);
+		break;
+	case EPROTO:
+		snprintf(buf, len, "driver/module ABI mismatch: driver ABI %u, "
+			 "module ABI %u: rebuild both from one checkout",
+			 (unsigned int)VB_ABI_VERSION, d->module_abi);
+		break;
+	case ENOMEM:
+		snprintf(buf, len, "%s: the module could not allocate memory; "
+			 "try fewer --samples", op_name(op));
+		break;
+	default:
+		snprintf(buf, len, "%s: %s: %s", d->path, op_name(op),
+			 strerror(err));
+		break;
+	}
+}

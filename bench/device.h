@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The device layer: open/ioctl on /dev/vmptrst_bench behind a table of
+ * function pointers (tests inject a fake), and errno -> one-line message.
+ */
+#ifndef VB_DEVICE_H
+#define VB_DEVICE_H
+
+#include <stddef.h>
+
+#include "vmptrst_bench_abi.h"
+
+struct vb_dev_ops {
+	int (*open)(void *priv, const char *path);	/* fd, or -errno */
+	int (*ioctl)(void *priv, int fd, unsigned long req, void *arg); /* 0 or -errno */
+	void (*close)(void *priv, int fd);
+};
+
+/* open(2), ioctl(2), close(2). */
+extern const struct vb_dev_ops vb_dev_real_ops;
+
+struct vb_dev {
+	const struct vb_dev_ops *ops;
+	void *priv;
+	const char *path;
+	int fd;
+	unsigned int module_abi;	/* abi_version as INFO returned it */
+};
+
+enum vb_dev_op { VB_OP_OPEN, VB_OP_INFO, VB_OP_RUN, VB_OP_SELFTEST };
+
+/* -EPROTO: INFO answered with another abi_version than ours (driver-side). */
+int vb_dev_open(struct vb_dev *d, const struct vb_dev_ops *ops, void *priv,
+		const char *path);
+int vb_dev_info(struct vb_dev *d, unsigned int cpu, struct vb_info *info);
+int vb_dev_run(struct vb_dev *d, struct vb_run *run);
+int vb_dev_selftest(struct vb_dev *d, unsigned int cpu, struct vb_selftest *st);
+void vb_dev_close(struct vb_dev *d);
+
+/*
+ * The one-line explanation of `err` (positive errno) from `op` on `cpu`.
+ * EBUSY and ENODEV query INFO again to say which case it is.
+ */
+void vb_dev_explain(struct vb_dev *d, enum vb_dev_op op, int err,
+		    unsigned int cpu, char *buf, size_t len);
+
+/* True, with the reason in buf, if INFO says VMX cannot be used on cpu. */
+int vb_info_refuses(const struct vb_info *info, unsigned int cpu,
+		    char *buf, size_t len);
+
+#endif /* VB_DEVICE_H */

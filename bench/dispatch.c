@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The top level: subcommand dispatch, --help, --version, vb_err. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "meta.h"
+
+void vb_err(const struct vb_env *env, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(VB_TOOL_NAME ": ", env->err);
+	va_start(ap, fmt);
+	vfprintf(env->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', env->err);
+	fflush(env->err);
+}
+
+static void help(FILE *f)
+{
+	int i;
+
+	fprintf(f, "usage: %s COMMAND [OPTIONS]\n"
+		"       %s COMMAND --help\n"
+		"       %s --version\n\n"
+		"A microbenchmark for the Intel VMX instruction VMPTRST. Needs "
+		"the\nvmptrst_bench module (%s) and root.\n\ncommands:\n",
+		VB_TOOL_NAME, VB_TOOL_NAME, VB_TOOL_NAME, VB_DEVICE_PATH);
+	for (i = 0; i < VB_CMD_COUNT; i++)
+		fprintf(f, "  %-10s %s\n", vb_cmd_name(i), vb_cmd_summary(i));
+	fputs("\nexit codes:\n"
+	      "  0    success\n"
+	      "  1    error: device, system or output (one line on stderr)\n"
+	      "  2    bad command line\n"
+	      "  3    check failed: records whose stored value was wrong, or "
+	      "module and\n"
+	      "       driver disagree (all rows still written); selftest "
+	      "saw no #UD\n"
+	      "  130  interrupted by SIGINT/SIGTERM; what was measured is "
+	      "written\n", f);
+}
+
+int vb_main(int argc, char **argv, const struct vb_env *env)
+{
+	struct vb_opts o;
+	char *cmdline;
+	int cmd, rc;
+
+	if (argc < 2) {
+		vb_err(env, "no command (see '%s --help')", VB_TOOL_NAME);
+		return VB_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		if (argc > 2 && vb_cmd_lookup(argv[2]) >= 0)
+			vb_cli_help(vb_cmd_lookup(argv[2]), env->out);
+		else
+			help(env->out);
+		return VB_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		fprintf(env->out, "%s %s (commit %s, ABI %u)\n", VB_TOOL_NAME,
+			VB_TOOL_VERSION, VB_GIT_COMMIT, (unsigned int)VB_ABI_VERSION);
+		return VB_EXIT_OK;
+	}
+	cmd = vb_cmd_lookup(argv[1]);
+	if (cmd < 0) {
+		vb_err(env, "unknown %s '%s' (see '%s --help')",
+		       argv[1][0] == '-' ? "option" : "command", argv[1],
+		       VB_TOOL_NAME);
+		return VB_EXIT_USAGE;
+	}
+	cmdline = vb_join_argv(argc, argv);	/* before getopt permutes argv */
+	if (!cmdline) {
+		vb_err(env, "out of memory");
+		return VB_EXIT_ERROR;
+	}
+	rc = vb_cli_parse(cmd, argc - 1, argv + 1, &o, env);
+	if (rc == VB_EXIT_OK && o.help)
+		vb_cli_help(cmd, env->out);
+	else if (rc == VB_EXIT_OK && cmd == VB_CMD_RUN)
+		rc = vb_cmd_run(&o, cmdline, env);
+	else if (rc == VB_EXIT_OK && cmd == VB_CMD_INFO)
+		rc = vb_cmd_info(&o, env);
+	else if (rc == VB_EXIT_OK)
+		rc = vb_cmd_selftest(&o, env);
+	free(cmdline);
+	return rc;
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Shared by the unit test programs: see harness.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+unsigned int fake_cpuid_signature = 0x000906ea;	/* family 6, model 158, stepping 10 */
+int fake_cpuid_hypervisor;
+const char *fake_cpuid_hv_signature = "KVMKVMKVM\0\0\0";
+int fake_pin_err;
+int fake_pinned_cpu = -1;
+
+void fake_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4])
+{
+	(void)sub;
+	memset(r, 0, 4 * sizeof(r[0]));
+	if (leaf == 0) {
+		r[0] = 0x16;
+		memcpy(&r[1], "Genu", 4);
+		memcpy(&r[3], "ineI", 4);
+		memcpy(&r[2], "ntel", 4);
+	} else if (leaf == 1) {
+		r[0] = fake_cpuid_signature;
+		r[2] = (1u << 5) | (fake_cpuid_hypervisor ? 1u << 31 : 0);
+	} else if (leaf == 0x40000000) {
+		memcpy(&r[1], fake_cpuid_hv_signature, 4);
+		memcpy(&r[2], fake_cpuid_hv_signature + 4, 4);
+		memcpy(&r[3], fake_cpuid_hv_signature + 8, 4);
+	}
+}
+
+static int fake_pin(unsigned int cpu)
+{
+	if (fake_pin_err)
+		return -fake_pin_err;
+	fake_pinned_cpu = (int)cpu;
+	return 0;
+}
+
+static int fake_open(void *priv, const char *path)
+{
+	struct fake_dev *f = priv;
+
+	(void)path;
+	if (f->open_err)
+		return -f->open_err;
+	f->opens++;
+	return 42;
+}
+
+static void fake_close(void *priv, int fd)
+{
+	struct fake_dev *f = priv;
+
+	if (fd == 42)
+		f->closes++;
+}
+
+static int is_bad(const struct fake_dev *f, uint32_t i)
+{
+	uint32_t k;
+
+	for (k = 0; k < f->n_bad; k++)
+		if (f->bad[k] == i)
+			return 1;
+	return 0;
+}
+
+/* What the module promises: pairs interleaved, their order alternating. */
+static int fake_run(struct fake_dev *f, struct vb_run *run)
+{
+	struct vb_sample *rec = (struct vb_sample *)(uintptr_t)run->buf;
+	uint32_t n = VB_RECORDS_NEEDED(run->instruction, run->samples), i;
+	uint32_t mism = 0;
+
+	f->run_calls++;
+	f->last_run = *run;
+	if (f->raise_sig)
+		raise(f->raise_sig);
+	if (f->run_err)
+		return -f->run_err;
+	if (run->size != sizeof(*run) || run->abi_version != VB_ABI_VERSION ||
+	    run->buf_len < n)
+		return -EINVAL;
+	if (f->stop_after && f->stop_after < n) {
+		n = f->stop_after;
+		run->result_flags |= VB_RUN_INTERRUPTED;
+	}
+	run->expected = f->expected;
+	run->poison = f->poison;
+	run->page_kib = f->page_kib;
+	for (i = 0; i < n; i++) {
+		uint32_t k = run->instruction == VB_INSN_NONE ? i : i / 2;
+		int first = (k % 2 == 0);	/* even pairs: instruction first */
+		int is_insn = run->instruction != VB_INSN_NONE &&
+			      ((i % 2 == 0) == first);
+
+		rec[i].sample = k;
+		rec[i].instruction = is_insn ? run->instruction : VB_INSN_NONE;
+		rec[i].window = (uint8_t)(i / 64);
+		rec[i].tsc_begin = 1000u * i;
+		rec[i].tsc_end = rec[i].tsc_begin + (is_insn ? 100 + k % 7 : 30);
+		rec[i].stored = is_insn ? run->expected : run->poison;
+		rec[i].flags = 0;
+		if (is_bad(f, i)) {
+			rec[i].stored ^= 0x1000;
+			mism++;
+			if (f->flag_bad)
+				rec[i].flags = VB_SAMPLE_MISMATCH;
+		}
+	}
+	run->records = n;
+	run->mismatches = (uint32_t)((int32_t)mism + f->count_delta);
+	run->windows = n / 64 + 1;
+	run->max_window_tsc = 12345;
+	return 0;
+}
+
+static int fake_ioctl(void *priv, int fd, unsigned long req, void *arg)
+{
+	struct fake_dev *f = priv;
+
+	if (fd != 42)
+		return -EBADF;
+	if (req == VB_IOC_INFO) {
+		struct vb_info *in = arg;
+		uint32_t cpu = in->cpu;
+
+		f->info_calls++;
+		if (f->info_err)
+			return -f->info_err;
+		if (in->size != sizeof(*in) || in->abi_version != VB_ABI_VERSION)
+			return -EINVAL;
+		*in = f->info;
+		if (f->flags_change_after && f->info_calls > f->flags_change_after)
+			in->flags = f->changed_flags;
+		in->size = sizeof(*in);
+		in->cpu = cpu;
+		in->abi_version = f->module_abi ? f->module_abi
+						: VB_ABI_VERSION;
+		return 0;
+	}
+	if (req == VB_IOC_RUN)
+		return fake_run(f, arg);
+	if (req == VB_IOC_SELFTEST) {
+		struct vb_selftest *st = arg;
+
+		f->selftest_calls++;
+		if (f->selftest_err)
+			return -f->selftest_err;
+		if (st->size != sizeof(*st))
+			return -EINVAL;
+		st->trap = f->st.trap;
+		st->operand = f->st.operand;
+		st->poison = f->st.poison;
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+const struct vb_dev_ops fake_dev_ops = {
+	.open = fake_open,
+	.ioctl = fake_ioctl,
+	.close = fake_close,
+};
+
+static void open_streams(struct harness *h)
+{
+	h->out = open_memstream(&h->out_buf, &h->out_len);
+	h->err = open_memstream(&h->err_buf, &h->err_len);
+	if (!h->out || !h->err)
+		abort();
+	h->env.out = h->out;
+	h->env.err = h->err;
+}
+
+static void close_streams(struct harness *h)
+{
+	fclose(h->out);
+	fclose(h->err);
+	free(h->out_buf);
+	free(h->err_buf);
+	h->out_buf = h->err_buf = NULL;
+}
+
+void harness_init(struct harness *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->fake.info.flags = VB_INFO_VMX | VB_INFO_FEAT_LOCKED |
+			     VB_INFO_FEAT_VMX | VB_INFO_VMX_BASIC;
+	h->fake.info.feature_control = 0x5;
+	h->fake.info.vmx_basic = 0x00da040000000004ull;
+	h->fake.info.vmcs_revision = 4;
+	h->fake.info.vmcs_size = 1024;
+	h->fake.info.vmcs_memtype = 6;
+	h->fake.info.tsc_khz = 2400000;
+	h->fake.info.online_cpus = 8;
+	h->fake.info.max_samples = VB_MAX_SAMPLES;
+	snprintf(h->fake.info.module_version, sizeof(h->fake.info.module_version),
+		 "0.1-test");
+	h->fake.expected = 0x12345000;
+	h->fake.poison = 0x5a5a5a5a5a5a5a5aull;
+	h->fake.page_kib = 4;
+	h->fake.st.trap = 6;
+	h->fake.st.poison = h->fake.st.operand = 0xdeadbeefcafef00dull;
+	h->env.dev_ops = &fake_dev_ops;
+	h->env.dev_priv = &h->fake;
+	h->env.device_path = "/dev/vmptrst_bench";
+	h->env.root = FIXTURES "/dell";
+	h->env.pin_cpu = fake_pin;
+	h->env.cpuid = fake_cpuid;
+	fake_cpuid_signature = 0x000906ea;
+	fake_cpuid_hypervisor = 0;
+	fake_pin_err = 0;
+	fake_pinned_cpu = -1;
+	snprintf(h->dir, sizeof(h->dir), "/tmp/vb-unit-XXXXXX");
+	if (!mkdtemp(h->dir))
+		abort();
+	open_streams(h);
+}
+
+void harness_fini(struct harness *h)
+{
+	close_streams(h);
+	rm_rf(h->dir);
+}
+
+int harness_main(struct harness *h, ...)
+{
+	char *argv[64];
+	va_list ap;
+	int argc = 0, rc;
+
+	close_streams(h);
+	open_streams(h);
+	argv[argc++] = "vmptrst-bench";
+	va_start(ap, h);
+	while (argc < 63 && (argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	rc = vb_main(argc, argv, &h->env);
+	fflush(h->out);
+	fflush(h->err);
+	return rc;
+}
+
+size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; s && *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		char *p = realloc(buf, len + n + 1);
+
+		if (!p)
+			abort();
+		buf = p;
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	fclose(f);
+	if (!buf)
+		buf = calloc(1, 1);
+	else
+		buf[len] = '\0';
+	return buf;
+}
+
+char *slurp_in(const char *dir, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return slurp(path);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int rm_rf(const char *path)
+{
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the unit test programs: a fake /dev/vmptrst_bench, a fake
+ * CPUID and CPU pinning, captured stdout/stderr, and scratch directories.
+ */
+#ifndef VB_TEST_HARNESS_H
+#define VB_TEST_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bench.h"
+
+struct fake_dev {
+	/* behaviour: positive errno values, 0 = succeed */
+	int open_err, info_err, run_err, selftest_err;
+	struct vb_info info;		/* INFO's answer (size/abi/cpu set by it) */
+	uint32_t module_abi;		/* INFO answers this abi_version if set */
+	int flags_change_after;		/* nonzero: INFO calls after this many */
+	uint32_t changed_flags;		/* ...answer these flags instead */
+	uint64_t expected, poison;
+	uint32_t page_kib;
+	uint32_t bad[8], n_bad;		/* records with a wrong stored value */
+	int flag_bad;			/* set VB_SAMPLE_MISMATCH on them */
+	int32_t count_delta;		/* the module's count is off by this */
+	uint32_t stop_after;		/* nonzero: interrupted after so many */
+	int raise_sig;			/* raise this signal inside RUN */
+	struct vb_selftest st;		/* SELFTEST's answer */
+	/* observations */
+	int opens, closes, info_calls, run_calls, selftest_calls;
+	struct vb_run last_run;
+};
+
+extern const struct vb_dev_ops fake_dev_ops;
+
+struct harness {
+	struct fake_dev fake;
+	struct vb_env env;
+	FILE *out, *err;
+	char *out_buf, *err_buf;
+	size_t out_len, err_len;
+	char dir[64];		/* scratch directory, removed by harness_fini */
+};
+
+extern unsigned int fake_cpuid_signature;	/* CPUID.1:EAX */
+extern int fake_cpuid_hypervisor;
+extern const char *fake_cpuid_hv_signature;	/* 12 characters */
+extern int fake_pin_err;			/* positive errno */
+extern int fake_pinned_cpu;
+void fake_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4]);
+
+/* Fake device with VMX usable, fixture root "dell", streams captured. */
+void harness_init(struct harness *h);
+void harness_fini(struct harness *h);
+/* vb_main on a NULL-terminated argument list (without the program name). */
+int harness_main(struct harness *h, ...);
+/* Lines in s (each ends in '\n'). */
+size_t count_lines(const char *s);
+/* Whole file, NUL-terminated, malloc'd; NULL if unreadable. */
+char *slurp(const char *path);
+char *slurp_in(const char *dir, const char *name);
+int rm_rf(const char *path);
+
+#endif /* VB_TEST_HARNESS_H */

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The device layer through the fake: each errno from open and each ioctl
+ * gives its one line on stderr and exit 1; info and selftest output.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "commands.h"
+#include "harness.h"
+
+static int setup(void **state)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+
+	harness_init(h);
+	*state = h;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	harness_fini(*state);
+	free(*state);
+	return 0;
+}
+
+/* Exactly one line on stderr, prefixed, holding every `want` (NULL-ended). */
+static void assert_one_line(const struct harness *h, ...)
+{
+	const char *want;
+	va_list ap;
+
+	if (count_lines(h->err_buf) != 1 ||
+	    strncmp(h->err_buf, "vmptrst-bench: ", 15))
+		fail_msg("want one 'vmptrst-bench: ' line, got '%s'", h->err_buf);
+	va_start(ap, h);
+	while ((want = va_arg(ap, const char *)))
+		if (!strstr(h->err_buf, want))
+			fail_msg("stderr '%s' lacks '%s'", h->err_buf, want);
+	va_end(ap);
+}
+
+static int run_cmd(struct harness *h)
+{
+	char dir[128];
+
+	snprintf(dir, sizeof(dir), "%s/out", h->dir);
+	return harness_main(h, "run", "--cpu", "3", "--samples", "10", "-o",
+			    dir, NULL);
+}
+
+static void test_open_errors(void **state)
+{
+	struct harness *h = *state;
+	static const int missing[] = { ENOENT, ENXIO, ENODEV };
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		h->fake.open_err = missing[i];
+		assert_int_equal(run_cmd(h), VB_EXIT_ERROR);
+		assert_one_line(h, "/dev/vmptrst_bench: module not loaded",
+				"insmod kmod/vmptrst_bench.ko", NULL);
+	}
+	h->fake.open_err = EACCES;
+	assert_int_equal(harness_main(h, "info", NULL), VB_EXIT_ERROR);
+	assert_one_line(h, "needs root (CAP_SYS_RAWIO)", NULL);
+	h->fake.open_err = EPERM;
+	assert_int_equal(harness_main(h, "selftest", NULL), VB_EXIT_ERROR);
+	assert_one_line(h, "needs root (CAP_SYS_RAWIO)", NULL);
+	h->fake.open_err = EMFILE;
+	assert_int_equal(run_cmd(h), VB_EXIT_ERROR);
+	assert_one_line(h, "open: Too many open files", NULL);
+	/* nothing created when the device is missing */
+	assert_null(slurp_in(h->dir, "out/meta.csv"));
+}
+
+static void test_run_errnos(void **state)
+{
+	struct harness *h = *state;
+	static const struct {
+		int err;
+		const char *want;
+	} cases[] = {
+		{ EPERM, "RUN: needs root (CAP_SYS_RAWIO)" },
+		{ EACCES, "RUN: needs root (CAP_SYS_RAWIO)" },
+		{ ENXIO, "CPU 3 is offline or does not exist" },
+		{ EIO, "CPU 3: RUN: a VMX instruction failed; see dmesg" },
+		{ EINVAL, "driver/module ABI mismatch (driver ABI 1) or a bad field" },
+		{ ENOTTY, "does not know this ioctl: driver/module ABI mismatch" },
+		{ ENOMEM, "could not allocate memory; try fewer --samples" },
+		{ EFAULT, "RUN: Bad address" },
+		{ EBUSY, "another run is in progress on /dev/vmptrst_bench" },
+		{ ENODEV, "CPU 3: no usable VMX" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		h->fake.run_err = cases[i].err;
+		h->fake.run_calls = 0;
+		assert_int_equal(run_cmd(h), VB_EXIT_ERROR);
+		assert_int_equal(h->fake.run_calls, 1);
+		assert_one_line(h, cases[i].want, NULL);
+		assert_int_equal(h->fake.opens, h->fake.closes);
+		/* no results, so no files */
+		assert_null(slurp_in(h->dir, "out/samples.csv"));
+	}
+}
+
+/* EBUSY: INFO asked again tells a hypervisor apart from a concurrent run. */
+static void test_busy(void **state)
+{
+	struct harness *h = *state;
+
+	h->fake.run_err = EBUSY;
+	assert_int_equal(run_cmd(h), VB_EXIT_ERROR);
+	assert_int_equal(h->fake.info_calls, 2);
+	assert_one_line(h, "another run is in progress", NULL);
+
+	/* between the first INFO and RUN, kvm_intel took VMX */
+	h->fake.info_calls = 0;
+	h->fake.flags_change_after = 1;
+	h->fake.changed_flags = h->fake.info.flags | VB_INFO_VMX_IN_USE;
+	assert_int_equal(run_cmd(h), VB_EXIT_ERROR);
+	assert_int_equal(h->fake.info_calls, 2);
+	assert_one_line(h, "CPU 3: VMX is owned by another hypervisor",
+			"rmmod kvm_intel kvm", "kvm.enable_virt_at_load=0", NULL);
+	assert_null(strstr(h->err_buf, "selftest"));
+
+	h->fake.flags_change_after = 0;
+	h->fake.info.flags |= VB_INFO_VMX_IN_USE;
+	h->fake.selftest_err = EBUSY;
+	assert_int_equal(harness_main(h, "selftest", "--cpu", "1", NULL),
+			 VB_EXIT_ERROR);
+	assert_one_line(h, "CPU 1: VMX is owned by another hypervisor",
+			"the selftest needs VMX off", "rmmod kvm_intel kvm",
+			"kvm.enable_virt_at_load=0", NULL);
+}
+
+static void test_nodev(void **state)
+{
+	struct harness *h = *state;
+
+	/* INFO, asked again, explains the ENODEV */
+	h->fake.selftest_err = ENODEV;
+	h->fake.info.flags = VB_INFO_VMX | VB_INFO_FEAT_LOCKED;
+	h->fake.info.feature_control = 0x1;
+	assert_int_equal(harness_main(h, "selftest", NULL), VB_EXIT_ERROR);
+	assert_one_line(h, "CPU 0: VMX is disabled by firmware",
+			"IA32_FEATURE_CONTROL = 0x1", NULL);
+	h->fake.info.flags = 0;
+	assert_int_equal(harness_main(h, "selftest", NULL), VB_EXIT_ERROR);
+	assert_one_line(h, "CPU 0 has no VMX", NULL);
+	h->fake.info_err = EIO;	/* INFO fails too: the generic reason */
+	assert_int_equal(harness_main(h, "selftest", NULL), VB_EXIT_ERROR);
+	assert_one_line(h, "CPU 0: no usable VMX", NULL);
+}
+
+static void test_info_errors(void **state)
+{
+	struct harness *h = *state;
+
+	h->fake.info_err = EINVAL;
+	assert_int_equal(harness_main(h, "info", NULL), VB_EXIT_ERROR);
+	assert_one_line(h, "INFO: the module rejected the request", NULL);
+	h->fake.info_err = ENXIO;
+	assert_int_equal(harness_main(h, "info", "--cpu", "9", NULL),
+			 VB_EXIT_ERROR);
+	assert_one_line(h, "CPU 9 is offline or does not exist", NULL);
+	h->fake.info_err = 0;
+	h->fake.module_abi = 2;
+	assert_int_equal(harness_main(h, "info", NULL), VB_EXIT_ERROR);
+	assert_one_line(h, "ABI mismatch: driver ABI 1, module ABI 2", NULL);
+	assert_int_equal(h->out_len, 0);
+}
+
+static void test_info_output(void **state)
+{
+	struct harness *h = *state;
+	static const char *const want[] = {
+		"cpu              5\n", "vmx              yes\n",
+		"vmx in use       no\n",
+		"feature control  0x0000000000000005 (locked, VMX outside SMX enabled)\n",
+		"vmx basic        0x00da040000000004\n",
+		"  vmcs revision  4\n", "  vmcs size      1024 bytes\n",
+		"  vmcs memtype   6 (WB)\n", "tsc khz          2400000\n",
+		"online cpus      8\n", "max samples      262144\n",
+		"module version   0.1-test\n", "abi              1 (driver 1)\n",
+		"run              possible\n",
+	};
+	size_t i;
+
+	assert_int_equal(harness_main(h, "info", "--cpu", "5", NULL), VB_EXIT_OK);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(h->out_buf, want[i]))
+			fail_msg("info output lacks '%s':\n%s", want[i], h->out_buf);
+	assert_int_equal(h->err_len, 0);
+	assert_int_equal(h->fake.closes, 1);
+
+	h->fake.info.flags = VB_INFO_VMX | VB_INFO_VMX_IN_USE;
+	h->fake.info.tsc_khz = 0;
+	assert_int_equal(harness_main(h, "info", NULL), VB_EXIT_OK);
+	assert_non_null(strstr(h->out_buf, "vmx in use       yes (CR4.VMXE set"));
+	assert_non_null(strstr(h->out_buf, "vmx basic        unavailable\n"));
+	assert_non_null(strstr(h->out_buf, "tsc khz          unknown\n"));
+	assert_non_null(strstr(h->out_buf, "not locked, VMX outside SMX disabled"));
+	assert_non_null(strstr(h->out_buf, "run              not possible: "
+			       "CPU 0: VMX is owned by another hypervisor"));
+}
+
+static void test_selftest(void **state)
+{
+	struct harness *h = *state;
+
+	assert_int_equal(harness_main(h, "selftest", "--cpu", "2", NULL),
+			 VB_EXIT_OK);
+	assert_non_null(strstr(h->out_buf, "trap     6 (#UD)\n"));
+	assert_non_null(strstr(h->out_buf, "operand  0xdeadbeefcafef00d (unchanged)\n"));
+	assert_non_null(strstr(h->out_buf, "result   pass"));
+	assert_int_equal(h->err_len, 0);
+
+	h->fake.st.trap = 13;
+	assert_int_equal(harness_main(h, "selftest", NULL), VB_EXIT_CHECK);
+	assert_non_null(strstr(h->out_buf, "trap     13 (#GP)\n"));
+	assert_one_line(h, "selftest failed on CPU 0: trap 13 (#GP)", NULL);
+
+	h->fake.st.trap = -1;	/* no fault, and it stored something */
+	h->fake.st.operand = 0;
+	assert_int_equal(harness_main(h, "selftest", NULL), VB_EXIT_CHECK);
+	assert_non_null(strstr(h->out_buf, "trap     -1 (no fault)\n"));
+	assert_one_line(h, "trap -1 (no fault), operand overwritten", NULL);
+
+	h->fake.st.trap = 6;	/* #UD, but the operand changed */
+	assert_int_equal(harness_main(h, "selftest", NULL), VB_EXIT_CHECK);
+	h->fake.st.trap = 14;
+	h->fake.st.operand = h->fake.st.poison;
+	assert_int_equal(harness_main(h, "selftest", NULL), VB_EXIT_CHECK);
+	assert_non_null(strstr(h->out_buf, "(#PF)"));
+	assert_string_equal(vb_trap_name(12), "#SS");
+	assert_string_equal(vb_trap_name(3), "unexpected vector");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_errnos, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nodev, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_info_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_info_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_selftest, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The driver's own check of every record, and their samples.csv rows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "records.h"
+
+#define EXPECTED	0x1234000ull
+#define POISON		0xa5a5a5a5a5a5a5a5ull
+
+static struct vb_run make_run(uint32_t insn, uint32_t samples)
+{
+	struct vb_run run;
+
+	memset(&run, 0, sizeof(run));
+	run.cpu = 2;
+	run.instruction = insn;
+	run.samples = samples;
+	run.unroll = 4;
+	run.offset = 8;
+	run.vmcs = VB_VMCS_LOADED;
+	run.expected = EXPECTED;
+	run.poison = POISON;
+	run.page_kib = 4;
+	run.records = VB_RECORDS_NEEDED(insn, samples);
+	return run;
+}
+
+/* Pairs interleaved, order alternating, all correct. */
+static void fill(const struct vb_run *run, struct vb_sample *rec)
+{
+	uint32_t i, n = run->records;
+
+	for (i = 0; i < n; i++) {
+		uint32_t k = run->instruction ? i / 2 : i;
+		int insn = run->instruction && ((i % 2 == 0) == (k % 2 == 0));
+
+		memset(&rec[i], 0, sizeof(rec[i]));
+		rec[i].sample = k;
+		rec[i].instruction = insn ? run->instruction : VB_INSN_NONE;
+		rec[i].tsc_begin = 100 * i;
+		rec[i].tsc_end = 100 * i + (insn ? 40 + i : 20);
+		rec[i].stored = insn ? run->expected : run->poison;
+	}
+}
+
+static void test_page_names(void **state)
+{
+	char buf[24];
+
+	(void)state;
+	assert_string_equal(vb_page_name(4, buf, sizeof(buf)), "4k");
+	assert_string_equal(vb_page_name(2048, buf, sizeof(buf)), "2m");
+	assert_string_equal(vb_page_name(1048576, buf, sizeof(buf)), "1g");
+	assert_string_equal(vb_page_name(64, buf, sizeof(buf)), "64k");
+	assert_string_equal(vb_page_name(0, buf, sizeof(buf)), "unknown");
+}
+
+static void test_record_ok(void **state)
+{
+	struct vb_run run = make_run(VB_INSN_VMPTRST, 1);
+	struct vb_sample r = { .stored = EXPECTED, .instruction = VB_INSN_VMPTRST };
+
+	(void)state;
+	assert_true(vb_record_ok(&run, &r));
+	r.stored = POISON;	/* VMPTRST stored nothing */
+	assert_false(vb_record_ok(&run, &r));
+	r.instruction = VB_INSN_NONE;	/* the baseline must keep the poison */
+	assert_true(vb_record_ok(&run, &r));
+	r.stored = EXPECTED;
+	assert_false(vb_record_ok(&run, &r));
+	r.instruction = VB_INSN_MOV;
+	assert_true(vb_record_ok(&run, &r));
+	r.instruction = 7;
+	assert_false(vb_record_ok(&run, &r));
+	/* VMCS none: all ones expected */
+	run.expected = ~0ull;
+	r.instruction = VB_INSN_VMPTRST;
+	r.stored = ~0ull;
+	assert_true(vb_record_ok(&run, &r));
+}
+
+static void test_check_counts(void **state)
+{
+	struct vb_run run = make_run(VB_INSN_VMPTRST, 50);
+	struct vb_sample rec[100];
+	struct vb_check c;
+
+	(void)state;
+	fill(&run, rec);
+	vb_records_check(&run, 100, rec, &c);
+	assert_int_equal(c.records, 100);
+	assert_int_equal(c.needed, 100);
+	assert_int_equal(c.mismatches, 0);
+	assert_false(c.inconsistent);
+
+	/* the module counts 3 and flags them: consistent, 3 mismatches */
+	rec[5].stored = 0;
+	rec[6].stored = EXPECTED;	/* a baseline record that was written */
+	rec[99].stored ^= 1;
+	rec[5].flags = rec[6].flags = rec[99].flags = VB_SAMPLE_MISMATCH;
+	run.mismatches = 3;
+	vb_records_check(&run, 100, rec, &c);
+	assert_int_equal(c.mismatches, 3);
+	assert_int_equal(c.module_mismatches, 3);
+	assert_false(c.inconsistent);
+
+	/* the module says 0: the driver does not trust it */
+	run.mismatches = 0;
+	vb_records_check(&run, 100, rec, &c);
+	assert_int_equal(c.mismatches, 3);
+	assert_true(c.inconsistent);
+
+	/* count right but a flag missing */
+	run.mismatches = 3;
+	rec[99].flags = 0;
+	vb_records_check(&run, 100, rec, &c);
+	assert_int_equal(c.flag_disagree, 1);
+	assert_true(c.inconsistent);
+}
+
+static void test_check_shape(void **state)
+{
+	struct vb_run run = make_run(VB_INSN_MOV, 10);
+	struct vb_sample rec[20];
+	struct vb_check c;
+
+	(void)state;
+	fill(&run, rec);
+	vb_records_check(&run, 20, rec, &c);
+	assert_false(c.inconsistent);
+
+	run.records = 12;	/* short, not interrupted */
+	vb_records_check(&run, 20, rec, &c);
+	assert_true(c.short_run);
+	assert_true(c.inconsistent);
+	run.result_flags = VB_RUN_INTERRUPTED;	/* short and interrupted: fine */
+	vb_records_check(&run, 20, rec, &c);
+	assert_false(c.inconsistent);
+	assert_int_equal(c.records, 12);
+
+	run.result_flags = 0;
+	run.records = 25;	/* more than the buffer holds */
+	vb_records_check(&run, 20, rec, &c);
+	assert_true(c.overflow);
+	assert_int_equal(c.records, 20);
+
+	run.records = 20;
+	rec[3].instruction = VB_INSN_VMPTRST;	/* not this run's instruction */
+	rec[3].stored = EXPECTED;
+	vb_records_check(&run, 20, rec, &c);
+	assert_int_equal(c.bad_records, 1);
+	assert_true(c.inconsistent);
+	fill(&run, rec);
+	rec[4].sample = 10;	/* past the samples asked for */
+	vb_records_check(&run, 20, rec, &c);
+	assert_int_equal(c.bad_records, 1);
+
+	fill(&run, rec);
+	rec[7].tsc_end = rec[7].tsc_begin - 1;
+	vb_records_check(&run, 20, rec, &c);
+	assert_int_equal(c.tsc_backwards, 1);
+	assert_false(c.inconsistent);
+}
+
+static char *rows(const struct vb_run *run, const struct vb_sample *rec,
+		  uint32_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(vb_records_write(f, run, rec, n), 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_rows(void **state)
+{
+	struct vb_run run = make_run(VB_INSN_VMPTRST, 2);
+	struct vb_sample rec[4];
+	char *got;
+
+	(void)state;
+	fill(&run, rec);
+	rec[2].stored = 0;
+	rec[3].tsc_end = 0;	/* backwards: tsc left empty */
+	got = rows(&run, rec, 4);
+	assert_string_equal(got,
+		"point,instruction,cpu,offset,cache,memtype,page,tlb,vmcs,"
+		"serialize,unroll,sample,tsc,check\r\n"
+		"0,vmptrst,2,8,hot,wb,4k,warm,loaded,lfence,4,0,40,ok\r\n"
+		"0,none,2,8,hot,wb,4k,warm,loaded,lfence,4,0,20,ok\r\n"
+		"0,none,2,8,hot,wb,4k,warm,loaded,lfence,4,1,20,mismatch\r\n"
+		"0,vmptrst,2,8,hot,wb,4k,warm,loaded,lfence,4,1,,ok\r\n");
+	free(got);
+
+	run = make_run(VB_INSN_NONE, 2);
+	run.vmcs = VB_VMCS_NONE;
+	run.page_kib = 2048;
+	fill(&run, rec);
+	got = rows(&run, rec, 2);
+	assert_non_null(strstr(got, "\r\n0,none,2,8,hot,wb,2m,warm,none,lfence,4,0,20,ok\r\n"
+			       "0,none,2,8,hot,wb,2m,warm,none,lfence,4,1,20,ok\r\n"));
+	free(got);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_page_names),
+		cmocka_unit_test(test_record_ok),
+		cmocka_unit_test(test_check_counts),
+		cmocka_unit_test(test_check_shape),
+		cmocka_unit_test(test_rows),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
