@@ -42,8 +42,8 @@ rc=0
 out=$work/out
 # The guest's own verdicts, as the host saw them on the console.
 grep -E '^(not )?ok - |^# ' "$out/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/  guest: /' || true
-if [[ $rc -eq 125 ]]; then
-	notok "the emulated machine booted and ran the guest script (see $out/console.log)"
+if [[ $rc -eq 125 || ! -s $out/console.log ]]; then
+	notok "the emulated machine booted and ran the guest script (boot.sh exit $rc; see $out/console.log)"
 	finish
 fi
 check "guest script: every step passed (failed steps: $rc)" test "$rc" -eq 0

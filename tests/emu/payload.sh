@@ -5,6 +5,7 @@
 #                      W=1; any compiler warning fails the build
 #   vmptrst-bench      the driver, statically linked
 #   vb_check           the ABI checker (tests/emu/guest/vb_check.c), static
+#   kvm/*.ko           irqbypass, kvm, kvm-intel from that kernel's package
 set -euo pipefail
 # shellcheck source=harness/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/harness/common.sh"
@@ -34,4 +35,17 @@ make -s -C "$REPO_ROOT/bench" vmptrst-bench.static >&2
 cp "$REPO_ROOT/bench/vmptrst-bench.static" "$dir/vmptrst-bench"
 ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
 	-o "$dir/vb_check" "$REPO_ROOT/tests/emu/guest/vb_check.c"
+# KVM from the same kernel package, for the coexistence check (6.12 turns VMX
+# on when kvm_intel loads).  Uncompressed: busybox insmod does not read .xz.
+vmlinuz=$("$HARNESS_DIR/kernels.sh" "$series" image)
+kmods=$(dirname "$(dirname "$vmlinuz")")/lib/modules
+mkdir -p "$dir/kvm"
+for m in irqbypass kvm kvm-intel; do
+	src=$(find "$kmods" -name "$m.ko" -o -name "$m.ko.xz" | head -n1)
+	[[ -n $src ]] || die "no $m module in $kmods"
+	case $src in
+	*.xz) xz -dc "$src" >"$dir/kvm/$m.ko" ;;
+	*) cp "$src" "$dir/kvm/$m.ko" ;;
+	esac
+done
 log "payload for $series ready in $dir"

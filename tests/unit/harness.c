@@ -308,3 +308,21 @@ int rm_rf(const char *path)
 {
 	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+int harness_setup(void **state)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return -1;
+	harness_init(h);
+	*state = h;
+	return 0;
+}
+
+int harness_teardown(void **state)
+{
+	harness_fini(*state);
+	free(*state);
+	return 0;
+}

@@ -53,6 +53,9 @@ void fake_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4]);
 /* Fake device with VMX usable, fixture root "dell", streams captured. */
 void harness_init(struct harness *h);
 void harness_fini(struct harness *h);
+/* cmocka group/test fixtures: a fresh harness in *state, freed after. */
+int harness_setup(void **state);
+int harness_teardown(void **state);
 /* vb_main on a NULL-terminated argument list (without the program name). */
 int harness_main(struct harness *h, ...);
 /* Lines in s (each ends in '\n'). */

@@ -12,21 +12,6 @@
 #include "harness.h"
 #include "platform.h"
 
-static int setup(void **state)
-{
-	struct harness *h = calloc(1, sizeof(*h));
-
-	harness_init(h);
-	*state = h;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	harness_fini(*state);
-	free(*state);
-	return 0;
-}
 
 static int parse(struct harness *h, struct vb_opts *o, enum vb_cmd cmd, ...)
 {
@@ -232,12 +217,12 @@ static void test_subcommand_help(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_run_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_run_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unroll_powers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_top_level, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_subcommand_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_defaults, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_run_values, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_unroll_powers, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_options, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_top_level, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_subcommand_help, harness_setup, harness_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

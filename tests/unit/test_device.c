@@ -14,21 +14,6 @@
 #include "commands.h"
 #include "harness.h"
 
-static int setup(void **state)
-{
-	struct harness *h = calloc(1, sizeof(*h));
-
-	harness_init(h);
-	*state = h;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	harness_fini(*state);
-	free(*state);
-	return 0;
-}
 
 /* Exactly one line on stderr, prefixed, holding every `want` (NULL-ended). */
 static void assert_one_line(const struct harness *h, ...)
@@ -248,13 +233,13 @@ static void test_selftest(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_run_errnos, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nodev, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_info_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_info_output, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_selftest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_errors, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_run_errnos, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_busy, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_nodev, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_info_errors, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_info_output, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_selftest, harness_setup, harness_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

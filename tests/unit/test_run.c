@@ -16,21 +16,6 @@
 
 #include "harness.h"
 
-static int setup(void **state)
-{
-	struct harness *h = calloc(1, sizeof(*h));
-
-	harness_init(h);
-	*state = h;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	harness_fini(*state);
-	free(*state);
-	return 0;
-}
 
 /*
  * A small RFC 4180 reader: the fields of the record starting at *p,
@@ -463,14 +448,14 @@ static void test_quoted_meta(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_run_ok, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_run_none_2m, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mismatches, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_module_count_wrong, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interrupted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_overwrite, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_quoted_meta, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_ok, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_run_none_2m, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_mismatches, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_module_count_wrong, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_no_overwrite, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_quoted_meta, harness_setup, harness_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,6 +48,31 @@ else
 	fi
 fi
 
+# Coexistence: kvm_intel on 6.12 turns VMX on when it loads
+# (enable_virt_at_load); the module must refuse, not take VMX over, and work
+# again once kvm_intel is gone.
+if [ "$expect_vmx" = yes ]; then
+	step "insmod irqbypass kvm kvm-intel" sh -c \
+		'insmod kvm/irqbypass.ko && insmod kvm/kvm.ko && insmod kvm/kvm-intel.ko'
+	virt=$(cat /sys/module/kvm/parameters/enable_virt_at_load 2>/dev/null)
+	if [ "$virt" = Y ]; then
+		step "vb_check --expect-vmx owned (kvm_intel holds VMX)" \
+			./vb_check --expect-vmx owned
+		./vmptrst-bench run --platform "$emu" --samples 10 -o /out/run-owned 2>/out/owned.err
+		rc=$?
+		cat /out/owned.err
+		if [ $rc -ne 0 ] && grep -q "kvm" /out/owned.err && [ ! -e /out/run-owned/samples.csv ]; then
+			ok "run while kvm_intel owns VMX is refused, naming kvm (exit $rc)"
+		else
+			notok "run while kvm_intel owns VMX: exit $rc, message above"
+		fi
+	else
+		echo "# skip: coexistence refusal: kvm on $(uname -r) does not turn VMX on at load (enable_virt_at_load: ${virt:-absent})"
+	fi
+	step "rmmod kvm_intel kvm irqbypass" sh -c 'rmmod kvm_intel && rmmod kvm && rmmod irqbypass'
+	step "vb_check after kvm_intel released VMX" ./vb_check --expect-vmx yes --samples 20
+fi
+
 step "rmmod vmptrst_bench" rmmod vmptrst_bench
 if [ -e /dev/vmptrst_bench ]; then notok "device gone after rmmod"; else ok "device gone after rmmod"; fi
 if dmesg | sed -n '/vmptrst-test: start/,$p' |

@@ -4,7 +4,10 @@
  * seen.  It counts every stored VMPTRST value itself instead of trusting the
  * module's own count.
  *
- *   vb_check --expect-vmx yes|no [--cpu N] [--samples N]
+ *   vb_check --expect-vmx yes|no|owned [--cpu N] [--samples N]
+ *
+ * owned: another hypervisor (kvm_intel) has turned VMX on; the module must
+ * say so and refuse, touching nothing.
  *
  * Prints one line per check and, last, "vb_check: N passed, N failed".
  * Exit status 0 only if nothing failed.
@@ -42,6 +45,7 @@ static int passed, failed;
 
 static int fd = -1;
 static unsigned int cpu;
+static bool owned;
 
 /* ioctl returning 0 or the errno it failed with. */
 static int xioctl(unsigned long cmd, void *arg)
@@ -108,7 +112,13 @@ static struct vb_info check_info(bool expect_vmx)
 	      "INFO says VMX %s (flags %#x), expected %s",
 	      in.flags & VB_INFO_VMX ? "yes" : "no", in.flags,
 	      expect_vmx ? "yes" : "no");
-	CHECK(!(in.flags & VB_INFO_VMX_IN_USE), "INFO: VMX not in use by anyone");
+	if (!owned)
+		CHECK(!(in.flags & VB_INFO_VMX_IN_USE),
+		      "INFO: VMX not in use by anyone");
+	else
+		CHECK(in.flags & VB_INFO_VMX_IN_USE,
+		      "INFO: VMX in use by another hypervisor (flags %#x)",
+		      in.flags);
 	if (expect_vmx) {
 		CHECK((in.flags & VB_INFO_FEAT_LOCKED) &&
 		      (in.flags & VB_INFO_FEAT_VMX),
@@ -126,6 +136,14 @@ static struct vb_info check_info(bool expect_vmx)
 	bad.size = sizeof(bad) - 8;
 	bad.cpu = cpu;
 	CHECK(xioctl(VB_IOC_INFO, &bad) == EINVAL, "INFO with a wrong size: EINVAL");
+	memset(&bad, 0, sizeof(bad));
+	bad.size = sizeof(bad);
+	bad.abi_version = VB_ABI_VERSION + 7;
+	bad.cpu = cpu;
+	err = xioctl(VB_IOC_INFO, &bad);
+	CHECK(err == 0 && bad.abi_version == VB_ABI_VERSION,
+	      "INFO from a newer driver answers with the module's ABI %u (%s)",
+	      bad.abi_version, strerror(err));
 	info_of(100000, &err);
 	CHECK(err == ENXIO, "INFO on cpu 100000: ENXIO (got %s)", strerror(err));
 	return in;
@@ -265,13 +283,30 @@ static uint32_t check_run(uint32_t insn, uint32_t vmcs, uint32_t unroll,
 	return r.windows;
 }
 
-static void check_novmx_run(void)
+/* A RUN that must be refused with @want, leaving the buffer untouched. */
+static void check_refused_run(int want, const char *why)
 {
 	struct vb_sample buf[2];
 	struct vb_run r = run_req(VB_INSN_VMPTRST, 1, 1, VB_VMCS_LOADED, 0, buf, 2);
-	int err = xioctl(VB_IOC_RUN, &r);
+	int err;
 
-	CHECK(err == ENODEV, "RUN without VMX: ENODEV (got %s)", strerror(err));
+	memset(buf, 0xa5, sizeof(buf));
+	err = xioctl(VB_IOC_RUN, &r);
+	CHECK(err == want, "RUN %s: %s (got %s)", why, strerror(want),
+	      strerror(err));
+	CHECK(((unsigned char *)buf)[0] == 0xa5 && r.records == 0,
+	      "refused RUN %s wrote nothing", why);
+}
+
+/* VMX owned by someone else: SELFTEST must not execute VMPTRST there. */
+static void check_owned_selftest(void)
+{
+	struct vb_selftest st = { .size = sizeof(st),
+				  .abi_version = VB_ABI_VERSION, .cpu = cpu };
+	int err = xioctl(VB_IOC_SELFTEST, &st);
+
+	CHECK(err == EBUSY, "SELFTEST while VMX is owned: EBUSY (got %s)",
+	      strerror(err));
 }
 
 int main(int argc, char **argv)
@@ -283,14 +318,16 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--expect-vmx") && i + 1 < argc) {
-			expect_vmx = !strcmp(argv[++i], "yes");
+			i++;
+			owned = !strcmp(argv[i], "owned");
+			expect_vmx = owned || !strcmp(argv[i], "yes");
 			have_expect = true;
 		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
 			cpu = (unsigned int)strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--samples") && i + 1 < argc) {
 			samples = (uint32_t)strtoul(argv[++i], NULL, 0);
 		} else {
-			fprintf(stderr, "usage: vb_check --expect-vmx yes|no [--cpu N] [--samples N]\n");
+			fprintf(stderr, "usage: vb_check --expect-vmx yes|no|owned [--cpu N] [--samples N]\n");
 			return 2;
 		}
 	}
@@ -301,10 +338,17 @@ int main(int argc, char **argv)
 
 	check_device();
 	check_info(expect_vmx);
+	if (owned) {
+		check_refused_run(EBUSY, "while another hypervisor owns VMX");
+		check_owned_selftest();
+		close(fd);
+		printf("vb_check: %d passed, %d failed\n", passed, failed);
+		return failed ? 1 : 0;
+	}
 	check_bad_runs();
 	check_selftest("before any run");
 	if (!expect_vmx) {
-		check_novmx_run();
+		check_refused_run(ENODEV, "without VMX");
 	} else {
 		check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 4, 0, samples);
 		check_run(VB_INSN_VMPTRST, VB_VMCS_NONE, 4, 0, samples);

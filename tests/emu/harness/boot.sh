@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# boot.sh: boot a Debian kernel in QEMU or Bochs with a busybox initramfs, run a
+# guest script, and bring its /out directory back to the host.
+#
+#   boot.sh --emulator qemu|bochs --kernel 6.1|6.12 --payload DIR --script FILE
+#           --out OUTDIR [--timeout SECONDS] [--cpus N]
+#
+# Guest: DIR's files are in /payload, FILE is /payload/test.sh, run with cwd
+# /payload; /out is shipped back. /proc/cmdline holds vmptrst_emu=qemu|bochs.
+# Host: OUTDIR/console.log, OUTDIR/dmesg.log, OUTDIR/guest/ (the guest's /out).
+# Exit status: the guest script's exit code, or 125 on a harness failure
+# (no boot, timeout, kernel panic, corrupted transfer), or 2 on bad usage.
+# Env: EMU_BUILD (build dir), EMU_APPEND (extra kernel args), EMU_KEEP=1 (keep
+# the per-run work dir), EMU_VERBOSE=1 (stream the guest console to stderr).
+set -euo pipefail
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+HARNESS_FAIL=125
+
+usage() {
+	sed -n '5,6p' "$0" | sed 's/^# *//' >&2
+	exit 2
+}
+
+# ---------------------------------------------------------------- arguments
+emulator='' kernel='' payload='' script='' outdir='' timeout='' cpus=1
+while [[ $# -gt 0 ]]; do
+	[[ $# -ge 2 ]] || usage
+	case $1 in
+	--emulator) emulator=$2 ;;
+	--kernel) kernel=$2 ;;
+	--payload) payload=$2 ;;
+	--script) script=$2 ;;
+	--out) outdir=$2 ;;
+	--timeout) timeout=$2 ;;
+	--cpus) cpus=$2 ;;
+	*) usage ;;
+	esac
+	shift 2
+done
+[[ $emulator == qemu || $emulator == bochs ]] || usage
+[[ $kernel == 6.1 || $kernel == 6.12 ]] || usage
+[[ -n $script && -n $outdir ]] || usage
+[[ -f $script ]] || die 2 "guest script not found: $script"
+[[ -z $payload || -d $payload ]] || die 2 "payload directory not found: $payload"
+[[ $cpus =~ ^[1-9][0-9]*$ ]] || die 2 "--cpus wants a positive integer"
+if [[ -z $timeout ]]; then
+	if [[ $emulator == bochs ]]; then timeout=600; else timeout=120; fi
+fi
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || die 2 "--timeout wants a positive number of seconds"
+
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd)
+console_log=$outdir/console.log
+rm -rf "$outdir/guest" "$outdir/console.log" "$outdir/dmesg.log"
+
+# A harness failure: one line naming what failed and where the console is.
+fail() {
+	log "harness failure: $* (console: $console_log)"
+	exit "$HARNESS_FAIL"
+}
+
+# ---------------------------------------------------------------- work dir
+ensure_build_dir
+mkdir -p "$EMU_BUILD/runs"
+run=$(mktemp -d "$EMU_BUILD/runs/$emulator-$kernel.XXXXXX")
+emu_pid=
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup() {
+	local rc=$?
+	if [[ -n $emu_pid ]] && kill -0 "$emu_pid" 2>/dev/null; then
+		kill -KILL "$emu_pid" 2>/dev/null || true
+	fi
+	if [[ $rc -eq 0 || $rc -lt $HARNESS_FAIL ]] && [[ ${EMU_KEEP:-0} != 1 ]]; then
+		rm -rf "$run"
+	else
+		log "work dir kept: $run"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+vmlinuz=$("$HARNESS_DIR/kernels.sh" "$kernel" image) || fail "cannot get the $kernel kernel image"
+kver=$("$HARNESS_DIR/kernels.sh" "$kernel" version)
+
+# ---------------------------------------------------------------- initramfs
+log "building initramfs ($run/initrd.gz)"
+root=$run/initramfs
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,out,payload,etc,root}
+cp /bin/busybox "$root/bin/busybox"
+# One symlink per busybox applet, at busybox's own install paths.
+while read -r applet; do
+	[[ -e $root/$applet ]] || ln -s /bin/busybox "$root/$applet"
+done < <(/bin/busybox --list-full)
+
+if [[ -n $payload ]]; then
+	cp -a "$payload/." "$root/payload/"
+fi
+cp "$script" "$root/payload/test.sh"
+chmod 755 "$root/payload/test.sh"
+
+# The guest's /init (busybox sh). Markers are matched by the host below.
+cat >"$root/init" <<'INIT'
+#!/bin/sh
+export PATH=/sbin:/bin:/usr/sbin:/usr/bin HOME=/root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mkdir -p /dev/pts /out
+mount -t devpts devpts /dev/pts
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+exec </dev/console >/dev/console 2>&1
+hostname emu
+
+echo "EMU-INIT: running /payload/test.sh ($(uname -r), $(nproc) cpu)"
+cd /payload
+sh /payload/test.sh
+rc=$?
+cd /
+echo "EMU-INIT: test.sh exited with $rc"
+
+# dmesg between markers; console printk muted meanwhile so it stays contiguous.
+level=$(cut -f1 /proc/sys/kernel/printk)
+dmesg -n 1
+echo "===== EMU-DMESG-BEGIN ====="
+dmesg
+echo "===== EMU-DMESG-END ====="
+dmesg -n "$level"
+
+# Ship /out on the second serial port: tar.gz, base64, between marker lines,
+# with size and md5 so the host can verify it.
+mkdir -p /out
+tar -czf /tmp/emu-out.tgz out
+size=$(wc -c </tmp/emu-out.tgz)
+sum=$(md5sum /tmp/emu-out.tgz | cut -d' ' -f1)
+stty -F /dev/ttyS1 raw -echo 115200
+{
+	echo "EMU-DATA-BEGIN"
+	base64 /tmp/emu-out.tgz
+	echo "EMU-DATA-END size=$size md5=$sum"
+} >/dev/ttyS1
+echo "EMU-INIT: shipped /out ($size bytes gzip)"
+
+echo "EMU-RESULT: exit=$rc"
+sync
+sleep 2  # let the serial ports drain before power-off
+poweroff -f
+while :; do sleep 60; done
+INIT
+chmod 755 "$root/init"
+
+(cd "$root" && find . -print0 | cpio --null -o -H newc --owner=0:0 --quiet) |
+	gzip -6 >"$run/initrd.gz"
+
+# ---------------------------------------------------------------- emulator
+cmdline="console=ttyS0,115200 panic=-1 vmptrst_emu=$emulator ${EMU_APPEND:-}"
+com1=$run/com1.raw com2=$run/com2.raw
+: >"$com1"
+: >"$com2"
+
+if [[ $emulator == qemu ]]; then
+	cmd=(qemu-system-x86_64 -m 512 -cpu max -smp "$cpus"
+		-kernel "$vmlinuz" -initrd "$run/initrd.gz" -append "$cmdline"
+		-nographic -no-reboot -monitor none -parallel none -nic none
+		-serial "file:$com1" -serial "file:$com2")
+else
+	# Bootable ISO: isolinux loads the kernel and the initramfs.
+	iso=$run/iso
+	mkdir -p "$iso/isolinux" "$iso/boot"
+	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso/isolinux/"
+	cp "$vmlinuz" "$iso/boot/vmlinuz"
+	cp "$run/initrd.gz" "$iso/boot/initrd.gz"
+	cat >"$iso/isolinux/isolinux.cfg" <<-CFG
+		DEFAULT emu
+		PROMPT 0
+		TIMEOUT 1
+		LABEL emu
+		  KERNEL /boot/vmlinuz
+		  INITRD /boot/initrd.gz
+		  APPEND $cmdline
+	CFG
+	xorriso -as mkisofs -quiet -o "$run/boot.iso" -b isolinux/isolinux.bin \
+		-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+		"$iso" 2>"$run/xorriso.log" || fail "xorriso failed, see $run/xorriso.log"
+
+	cat >"$run/bochsrc" <<-RC
+		megs: 512
+		romimage: file=/usr/share/bochs/BIOS-bochs-latest
+		vgaromimage: file=/usr/share/vgabios/vgabios.bin
+		cpu: model=corei7_skylake_x, count=$cpus, ips=200000000, reset_on_triple_fault=0
+		clock: sync=none, time0=local
+		display_library: rfb, options="timeout=0"
+		ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+		ata0-master: type=cdrom, path="$run/boot.iso", status=inserted
+		boot: cdrom
+		com1: enabled=1, mode=file, dev=$com1
+		com2: enabled=1, mode=file, dev=$com2
+		speaker: enabled=0
+		sound: driver=dummy
+		mouse: enabled=0
+		log: $run/bochs.log
+		panic: action=fatal
+		error: action=report
+		info: action=ignore
+		debug: action=ignore
+	RC
+	# "sound: driver=dummy": without it Bochs 2.7's mixer thread aborts here
+	# ("buffer overflow detected") on a host without a sound card.
+	# The debugger is compiled in: one "c" command starts the simulation.
+	echo c >"$run/bochs.cmds"
+	cmd=(bochs -q -f "$run/bochsrc" -rc "$run/bochs.cmds")
+	# The rfb display listens on TCP 5900+. In a private network namespace it is
+	# unreachable from anywhere and parallel runs cannot collide.
+	if unshare --net true 2>/dev/null; then
+		cmd=(unshare --net -- "${cmd[@]}")
+	else
+		log "warning: cannot unshare the network; Bochs's rfb display listens on port 5900+"
+	fi
+fi
+
+log "booting $emulator, kernel $kver, $cpus cpu, timeout ${timeout}s (console: $run/com1.raw)"
+start=$SECONDS
+"${cmd[@]}" </dev/null >"$run/emulator.log" 2>&1 &
+emu_pid=$!
+
+tail_pid=
+if [[ ${EMU_VERBOSE:-0} == 1 ]]; then
+	tail -n +1 -f --pid="$emu_pid" "$com1" >&2 &
+	tail_pid=$!
+fi
+
+# Stop the emulator: TERM, then KILL if it lingers.
+stop_emulator() {
+	kill -TERM "$emu_pid" 2>/dev/null || true
+	for _ in 1 2 3 4 5; do
+		kill -0 "$emu_pid" 2>/dev/null || return 0
+		sleep 1
+	done
+	kill -KILL "$emu_pid" 2>/dev/null || true
+}
+
+why='' result_at='' next_report=30
+while kill -0 "$emu_pid" 2>/dev/null; do
+	sleep 1
+	elapsed=$((SECONDS - start))
+	if ((elapsed >= timeout)); then
+		why="timed out after ${timeout}s"
+		stop_emulator
+		break
+	fi
+	if grep -aq 'Kernel panic - not syncing' "$com1"; then
+		sleep 3 # let the panic message complete
+		why="kernel panic"
+		stop_emulator
+		break
+	fi
+	# The guest prints its result after /out is shipped, drains and powers off.
+	# Everything needed is on the host by then, and power-off can take long in
+	# emulated SMP (guest time crawls), so after 10 s stop the emulator ourselves.
+	if [[ -z $result_at ]] && grep -aq '^EMU-RESULT: exit=' "$com1"; then
+		result_at=$elapsed
+	elif [[ -n $result_at ]] && ((elapsed - result_at >= 10)); then
+		log "guest finished but has not powered off after 10s; stopping $emulator"
+		stop_emulator
+		break
+	fi
+	if ((elapsed >= next_report)); then
+		stage="booting kernel"
+		grep -aq '^EMU-INIT: running' "$com1" && stage="guest script running"
+		grep -aq '^EMU-INIT: test.sh exited' "$com1" && stage="shipping results"
+		log "$emulator running, ${elapsed}s elapsed ($stage)"
+		next_report=$((next_report + 30))
+	fi
+done
+emu_rc=0
+wait "$emu_pid" || emu_rc=$?
+emu_pid=
+if [[ -n $tail_pid ]]; then wait "$tail_pid" 2>/dev/null || true; fi
+log "$emulator exited (status $emu_rc) after $((SECONDS - start))s"
+
+# ---------------------------------------------------------------- results
+tr -d '\r' <"$com1" >"$console_log"
+# dmesg.log: the last section between the dmesg markers.
+awk '/^===== EMU-DMESG-BEGIN =====$/ { buf = ""; on = 1; next }
+     /^===== EMU-DMESG-END =====$/   { out = buf; on = 0; next }
+     on { buf = buf $0 "\n" }
+     END { printf "%s", out }' "$console_log" >"$outdir/dmesg.log"
+
+[[ -z $why ]] || fail "$emulator: $why"
+result=$(grep -a '^EMU-RESULT: exit=[0-9]*$' "$console_log" | tail -n 1 || true)
+[[ -n $result ]] || fail "$emulator: no EMU-RESULT marker (the guest did not boot or did not finish)"
+guest_rc=${result#EMU-RESULT: exit=}
+
+# /out: base64 between markers on the second serial port; check size and md5.
+data=$(tr -d '\r' <"$com2")
+end_line=$(grep -a '^EMU-DATA-END ' <<<"$data" | tail -n 1 || true)
+[[ -n $end_line ]] || fail "$emulator: no /out transfer on the second serial port ($com2)"
+want_size=$(sed -n 's/.* size=\([0-9]*\).*/\1/p' <<<"$end_line")
+want_md5=$(sed -n 's/.* md5=\([0-9a-f]*\).*/\1/p' <<<"$end_line")
+awk '/^EMU-DATA-BEGIN$/ { buf = ""; on = 1; next }
+     /^EMU-DATA-END /   { out = buf; on = 0; next }
+     on { buf = buf $0 "\n" }
+     END { printf "%s", out }' <<<"$data" | base64 -d >"$run/out.tgz" 2>/dev/null ||
+	fail "$emulator: /out transfer is not valid base64"
+got_size=$(stat -c %s "$run/out.tgz")
+got_md5=$(md5sum "$run/out.tgz" | cut -d' ' -f1)
+[[ $got_size == "$want_size" && $got_md5 == "$want_md5" ]] ||
+	fail "$emulator: /out transfer corrupted (got $got_size bytes md5 $got_md5, want $want_size md5 $want_md5)"
+mkdir -p "$outdir/guest"
+tar -xzf "$run/out.tgz" -C "$outdir/guest" --strip-components=1 ||
+	fail "$emulator: cannot unpack the /out archive"
+
+log "guest script exit code $guest_rc; results in $outdir"
+exit "$guest_rc"
