@@ -57,7 +57,7 @@ static long vb_ioctl_info(struct vb_info __user *uarg)
 
 	if (copy_from_user(&info, uarg, sizeof(info)))
 		return -EFAULT;
-	if (info.size != sizeof(info) || info.abi_version != VB_ABI_VERSION)
+	if (info.size != sizeof(info))	/* any abi_version: see the ABI */
 		return -EINVAL;
 	cpu = info.cpu;
 	err = vb_caps_of(cpu, &caps);

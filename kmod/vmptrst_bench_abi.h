@@ -5,7 +5,10 @@
  *
  * Every struct starts with `size` (the caller's sizeof) and `abi_version`
  * (VB_ABI_VERSION); the module refuses a mismatch with -EINVAL before it
- * looks at any other field.  Fields marked "in" are validated by the module;
+ * looks at any other field.  INFO alone answers any abi_version (its size
+ * must still match) and reports the module's own, so a driver can tell the
+ * user which versions disagree; a changed struct size changes the ioctl
+ * number, and the old driver then gets ENOTTY.  Fields marked "in" are validated by the module;
  * fields marked "out" are ignored on input and written by the module.
  *
  * Errors (negative errno from ioctl, as arch/x86/kernel/msr.c chooses them):
@@ -92,8 +95,12 @@ enum vb_serialize {
 #define VB_OPERAND_SPAN		8192u
 #define VB_MAX_OFFSET		(VB_OPERAND_SPAN - 8u)
 
-/* vb_run.result_flags */
-#define VB_RUN_INTERRUPTED	(1u << 0) /* a signal stopped the run between windows */
+/*
+ * vb_run.result_flags.  A signal never fails a RUN: the run stops at the end
+ * of the current IRQ-off window and the ioctl returns 0 with
+ * VB_RUN_INTERRUPTED set and the records taken so far (vb_run.records).
+ */
+#define VB_RUN_INTERRUPTED	(1u << 0)
 
 struct vb_run {
 	__u32 size;		/* in: sizeof(struct vb_run) */

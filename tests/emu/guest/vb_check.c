@@ -20,8 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vmptrst_bench_abi.h"
@@ -283,6 +288,105 @@ static uint32_t check_run(uint32_t insn, uint32_t vmcs, uint32_t unroll,
 	return r.windows;
 }
 
+/* What the child of check_concurrency() reports about its long RUN. */
+struct child_report {
+	int err;
+	uint32_t records, result_flags, bad_values;
+};
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * While one process is inside a long RUN: a second RUN gets EBUSY at once,
+ * the module cannot be unloaded, and SIGINT stops the long RUN at the end of
+ * a window with what it measured, every record of it valid.
+ */
+static void check_concurrency(void)
+{
+	const uint32_t samples = VB_MAX_SAMPLES;
+	struct child_report rep = { 0 };
+	struct vb_sample small[2];
+	struct vb_run r;
+	int to_parent[2];
+	char c = 0;
+	pid_t pid;
+	int err = 0, i;
+
+	if (pipe(to_parent)) {
+		CHECK(0, "pipe: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		struct sigaction sa = { .sa_handler = on_sigint };
+		struct vb_sample *buf = calloc(2 * samples, sizeof(*buf));
+		struct vb_run big = run_req(VB_INSN_VMPTRST, VB_MAX_UNROLL, samples,
+					    VB_VMCS_LOADED, 0, buf, 2 * samples);
+		uint32_t i;
+
+		sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART */
+		if (write(to_parent[1], "s", 1) != 1)
+			_exit(1);
+		rep.err = buf ? xioctl(VB_IOC_RUN, &big) : ENOMEM;
+		rep.records = big.records;
+		rep.result_flags = big.result_flags;
+		for (i = 0; i < big.records; i++)
+			rep.bad_values += buf[i].stored !=
+				(buf[i].instruction == VB_INSN_NONE ?
+				 big.poison : big.expected);
+		if (write(to_parent[1], &rep, sizeof(rep)) != sizeof(rep))
+			_exit(1);
+		_exit(0);
+	}
+	CHECK(pid > 0 && read(to_parent[0], &c, 1) == 1 && c == 's',
+	      "a child process started a long RUN");
+
+	/*
+	 * The child may not be inside the ioctl yet when this runs: try until
+	 * a RUN is refused, yielding to the child in between.  The child's run
+	 * (2^18 samples of 256 VMPTRSTs) outlasts this by far; if it ended
+	 * first, the check fails rather than pass without having seen EBUSY.
+	 */
+	r = run_req(VB_INSN_VMPTRST, 1, 1, VB_VMCS_LOADED, 0, small, 2);
+	for (i = 0; i < 1000; i++) {
+		struct pollfd p = { .fd = to_parent[0], .events = POLLIN };
+
+		err = xioctl(VB_IOC_RUN, &r);
+		if (err != 0 || poll(&p, 1, 0) == 1)
+			break;
+		sched_yield();
+	}
+	CHECK(err == EBUSY, "a second RUN meanwhile: EBUSY at once (got %s after %d tries)",
+	      strerror(err), i + 1);
+	errno = 0;
+	CHECK(syscall(SYS_delete_module, "vmptrst_bench", O_NONBLOCK) != 0 &&
+	      (errno == EWOULDBLOCK || errno == EBUSY),
+	      "rmmod while the device is open in a RUN is refused (%s)",
+	      strerror(errno));
+
+	kill(pid, SIGINT);
+	CHECK(read(to_parent[0], &rep, sizeof(rep)) == sizeof(rep),
+	      "the child reported its RUN");
+	waitpid(pid, NULL, 0);
+	CHECK(rep.err == 0 && (rep.result_flags & VB_RUN_INTERRUPTED),
+	      "SIGINT ended the long RUN with success and VB_RUN_INTERRUPTED (%s, flags %#x)",
+	      strerror(rep.err), rep.result_flags);
+	CHECK(rep.records > 0 && rep.records < 2 * samples && rep.records % 2 == 0,
+	      "the interrupted RUN returned %u of %u records, whole pairs",
+	      rep.records, 2 * samples);
+	CHECK(rep.bad_values == 0,
+	      "every record the interrupted RUN returned checks out (%u wrong)",
+	      rep.bad_values);
+	close(to_parent[0]);
+	close(to_parent[1]);
+
+	err = xioctl(VB_IOC_RUN, &r);
+	CHECK(err == 0, "a RUN after that succeeds (%s)", strerror(err));
+}
+
 /* A RUN that must be refused with @want, leaving the buffer untouched. */
 static void check_refused_run(int want, const char *why)
 {
@@ -362,6 +466,7 @@ int main(int argc, char **argv)
 		/* A long run: at most 4096 samples per IRQ-off window. */
 		CHECK(check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 1, 8, 20000) >= 5,
 		      "20000 samples took at least 5 IRQ-off windows");
+		check_concurrency();
 		/* VMX left behind would turn #UD into a store or EBUSY. */
 		check_selftest("after the runs");
 	}

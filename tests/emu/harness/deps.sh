@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# deps.sh: check (and, as root, install) the Debian packages the harness needs.
+# deps.sh: check (and, as root, install) the Debian packages the project needs:
+# the harness's and those of building and unit-testing the driver.
 # Exit 0 when everything is present, 1 when something is missing and we are
 # not root (the missing packages and the apt command are printed).
 set -euo pipefail
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
+# The emulators and what the guest image is made of; then what the project
+# itself builds and tests with (tests/deps.sh points here: one list).
 base=(qemu-system-x86 bochs bochsbios vgabios isolinux syslinux-common xorriso
-	busybox-static cpio gzip xz-utils tar coreutils util-linux dpkg-dev make gcc)
+	busybox-static cpio gzip xz-utils tar coreutils util-linux dpkg-dev make gcc
+	binutils libc6-dev libcmocka-dev)
 
 updated=0
 apt_update() {
