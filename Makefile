@@ -5,14 +5,23 @@
 #   make test       every test that runs without VT-x (installs what it needs
 #                   when run as root): unit tests, module builds, the module
 #                   under QEMU (no VMX) and under Bochs (VMX emulated)
+#   make bench-analysis   benchmark: analysis summary against pandas
 #   make run        the main job: natively where the CPU has VT-x and modules
 #                   load, otherwise inside Bochs, labelled as emulated
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-all: bench kmod
+all: bench analysis kmod
 
 bench:
 	$(MAKE) -C bench
+
+analysis:
+	$(MAKE) -C analysis
+
+# A benchmark, not a test: vmptrst-analyze summary against pandas on 10 M
+# samples; prints the ratio (needs python3-pandas).
+bench-analysis:
+	$(MAKE) -C analysis bench
 
 kmod:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C kmod KDIR=$(KDIR); \
@@ -31,6 +40,7 @@ clean:
 	$(MAKE) -C bench clean
 	-@[ -d "$(KDIR)" ] && $(MAKE) -C kmod KDIR=$(KDIR) clean || true
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C analysis clean
 	rm -rf build
 
-.PHONY: all bench kmod deps test run clean
+.PHONY: all bench analysis bench-analysis kmod deps test run clean

@@ -3,19 +3,21 @@
 # Each area is one program with its own output; this prints a line per area
 # and, last, "tests: N passed, N failed".  Exit status 0 only if all passed.
 #
-# Areas: unit (host, cmocka), blocks (the timed blocks' machine code), then
+# Areas: unit (the driver, cmocka), analysis (vmptrst-analyze against
+# numpy/scipy reference values), blocks (the timed blocks' machine code), then
 # the module booted in QEMU (no VMX) and Bochs (VMX) with Debian's 6.1 and
 # 6.12 kernels.  TESTS="unit blocks ..." runs a subset.
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 
-areas=${TESTS:-"unit blocks module-qemu-6.1 module-qemu-6.12 module-bochs-6.12 module-bochs-6.1"}
+areas=${TESTS:-"unit analysis blocks module-qemu-6.1 module-qemu-6.12 module-bochs-6.12 module-bochs-6.1"}
 passed=0 failed=0 results=()
 
 run_area() {
 	case $1 in
 	unit) make -C tests/unit check ;;
+	analysis) make -C analysis check ;;
 	blocks) tests/kmod/check-blocks.sh ;;
 	module-*-*)
 		local rest=${1#module-}
