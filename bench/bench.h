@@ -21,7 +21,7 @@
 enum vb_exit {
 	VB_EXIT_OK = 0,
 	VB_EXIT_ERROR = 1,	/* device, system or output error */
-	VB_EXIT_USAGE = 2,	/* bad command line */
+	VB_EXIT_USAGE = 2,	/* bad command line or config file */
 	VB_EXIT_CHECK = 3,	/* results failed validation, or selftest failed */
 	VB_EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM: partial results written */
 };
@@ -38,6 +38,7 @@ struct vb_env {
 	vb_cpuid_fn cpuid;
 	FILE *out;
 	FILE *err;
+	int progress;	/* err is a terminal: show progress on it */
 };
 
 /* The whole command line: returns an exit code (enum vb_exit). */

@@ -11,20 +11,21 @@
 
 #include "cli.h"
 #include "platform.h"
-#include "records.h"
 
-enum vb_opt_type { VB_OPT_UINT, VB_OPT_POW2, VB_OPT_ENUM, VB_OPT_STR,
-		   VB_OPT_FLAG, VB_OPT_HELP };
+enum vb_opt_type { VB_OPT_UINT, VB_OPT_ENUM, VB_OPT_STR, VB_OPT_FLAG,
+		   VB_OPT_HELP, VB_OPT_KEY };
 
 #define CMD(c)		(1u << (c))
-#define ALL_CMDS	(CMD(VB_CMD_RUN) | CMD(VB_CMD_INFO) | CMD(VB_CMD_SELFTEST))
+#define SWEEP_CMDS	(CMD(VB_CMD_RUN) | CMD(VB_CMD_PLAN))
+#define ALL_CMDS	((1u << VB_CMD_COUNT) - 1)
 #define OFF(field)	offsetof(struct vb_opts, field)
+#define KEY_BASE	300	/* getopt value of sweep key k: KEY_BASE + k */
 
 struct vb_option {
 	const char *name;
-	int key;			/* short option, or 256 + index */
+	int key;			/* short option, or >= 256 */
 	enum vb_opt_type type;
-	size_t off;
+	size_t off;			/* VB_OPT_KEY: enum vb_key */
 	unsigned long min, max;
 	const char *def;		/* parsed like user input; NULL: none */
 	const char *const *names;	/* VB_OPT_ENUM, indexed by value */
@@ -33,44 +34,54 @@ struct vb_option {
 	const char *help;
 };
 
-static const struct vb_option options[] = {
+/* The options that are not sweep keys; those follow from vb_keys[]. */
+static const struct vb_option fixed[] = {
+	{ "config", 'c', VB_OPT_STR, OFF(config), 0, 0, NULL, NULL, SWEEP_CMDS,
+	  "FILE", "sweep configuration (INI); the flags below act as [global] "
+	  "values that override the file's [global]" },
 	{ "cpu", 256, VB_OPT_UINT, OFF(cpu), 0, CPU_SETSIZE - 1, "0", NULL,
-	  ALL_CMDS, "N", "target CPU (logical CPU number)" },
-	{ "samples", 257, VB_OPT_UINT, OFF(samples), 1, VB_MAX_SAMPLES,
-	  "10000", NULL, CMD(VB_CMD_RUN), "N",
-	  "samples of the instruction; the interleaved baseline adds as many" },
-	{ "unroll", 258, VB_OPT_POW2, OFF(unroll), 1, VB_MAX_UNROLL, "1",
-	  NULL, CMD(VB_CMD_RUN), "U",
-	  "instructions per timed window, a power of two" },
-	{ "vmcs", 259, VB_OPT_ENUM, OFF(vmcs), 0, 0, "loaded", vb_vmcs_names,
-	  CMD(VB_CMD_RUN), "STATE",
-	  "a current VMCS (loaded) or none (VMPTRST stores all ones)" },
-	{ "instruction", 260, VB_OPT_ENUM, OFF(instruction), 0, 0, "vmptrst",
-	  vb_insn_names, CMD(VB_CMD_RUN), "INSN",
-	  "instruction under test; mov is the control store, none the "
-	  "baseline alone" },
-	{ "offset", 261, VB_OPT_UINT, OFF(offset), 0, VB_MAX_OFFSET, "0",
-	  NULL, CMD(VB_CMD_RUN), "BYTES",
-	  "operand offset in its two-page buffer, bytes" },
+	  CMD(VB_CMD_INFO) | CMD(VB_CMD_SELFTEST), "N",
+	  "target CPU (logical CPU number)" },
 	{ "platform", 262, VB_OPT_ENUM, OFF(platform), 0, 0, NULL,
 	  vb_platform_names, CMD(VB_CMD_RUN), "P",
 	  "label the run's platform (default: detect from DMI and CPUID)" },
 	{ "output", 'o', VB_OPT_STR, OFF(outdir), 0, 0, NULL, NULL,
 	  CMD(VB_CMD_RUN), "DIR",
-	  "write DIR/meta.csv and DIR/samples.csv (DIR created)" },
+	  "write DIR/meta.csv, DIR/points.csv and DIR/samples.csv (DIR "
+	  "created)" },
 	{ "force", 263, VB_OPT_FLAG, OFF(force), 0, 0, NULL, NULL,
 	  CMD(VB_CMD_RUN), NULL, "overwrite an existing DIR/samples.csv" },
 	{ "help", 'h', VB_OPT_HELP, OFF(help), 0, 0, NULL, NULL, ALL_CMDS,
 	  NULL, "this help" },
 };
 
-#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+#define N_FIXED		(sizeof(fixed) / sizeof(fixed[0]))
+#define N_OPTIONS	(N_FIXED + VB_KEY_COUNT)
+
+/* Option i of the whole table: the fixed ones, then one per sweep key. */
+static struct vb_option option(size_t i)
+{
+	const struct vb_key_def *k;
+
+	if (i < N_FIXED)
+		return fixed[i];
+	k = &vb_keys[i - N_FIXED];
+	return (struct vb_option){
+		.name = k->name, .key = KEY_BASE + (int)(i - N_FIXED),
+		.type = VB_OPT_KEY, .off = i - N_FIXED, .min = k->min,
+		.max = k->max, .def = k->def, .names = k->names,
+		.cmds = SWEEP_CMDS, .arg = k->arg, .help = k->help,
+	};
+}
 
 static const struct {
 	const char *name, *summary;
 } cmds[VB_CMD_COUNT] = {
-	[VB_CMD_RUN] = { "run", "measure one point; write meta.csv and "
+	[VB_CMD_RUN] = { "run", "measure a sweep (-c FILE) or the one point "
+			 "of the flags; write meta.csv, points.csv and "
 			 "samples.csv" },
+	[VB_CMD_PLAN] = { "plan", "print the points a run would measure and "
+			  "the sample and record counts (no device needed)" },
 	[VB_CMD_INFO] = { "info", "what the module and the CPU offer" },
 	[VB_CMD_SELFTEST] = { "selftest", "VMPTRST outside VMX operation "
 			      "must raise #UD" },
@@ -96,16 +107,6 @@ const char *vb_cmd_summary(enum vb_cmd cmd)
 	return cmds[cmd].summary;
 }
 
-static void join_names(const char *const *names, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (; *names && used < len; names++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-					 used ? "|" : "", *names);
-}
-
 /* Decimal, or hexadecimal after 0x; no sign, no space, no junk. */
 static int parse_ulong(const char *s, unsigned long *v)
 {
@@ -129,13 +130,22 @@ static int set_option(const struct vb_option *opt, const char *val,
 		      const struct vb_env *env)
 {
 	void *field = (char *)o + opt->off;
+	struct vb_setting *set;
 	unsigned long v;
-	char list[128];
+	char list[128], msg[256];
 	int i;
 
 	switch (opt->type) {
+	case VB_OPT_KEY:
+		set = &o->flags.key[opt->off];
+		if (vb_key_parse(opt->off, val, &set->val, msg, sizeof(msg))) {
+			vb_err(env, "%s: --%s=%s: %s", cmd, opt->name, val, msg);
+			return -1;
+		}
+		set->set = 1;
+		set->line = 0;
+		return 0;
 	case VB_OPT_UINT:
-	case VB_OPT_POW2:
 		if (parse_ulong(val, &v)) {
 			vb_err(env, "%s: --%s=%s: not a number", cmd,
 			       opt->name, val);
@@ -144,12 +154,6 @@ static int set_option(const struct vb_option *opt, const char *val,
 		if (v < opt->min || v > opt->max) {
 			vb_err(env, "%s: --%s=%s: out of range %lu..%lu", cmd,
 			       opt->name, val, opt->min, opt->max);
-			return -1;
-		}
-		if (opt->type == VB_OPT_POW2 && (v & (v - 1))) {
-			vb_err(env, "%s: --%s=%s: not a power of two in "
-			       "%lu..%lu", cmd, opt->name, val, opt->min,
-			       opt->max);
 			return -1;
 		}
 		*(unsigned int *)field = (unsigned int)v;
@@ -161,7 +165,7 @@ static int set_option(const struct vb_option *opt, const char *val,
 				return 0;
 			}
 		}
-		join_names(opt->names, list, sizeof(list));
+		vb_join_names(opt->names, list, sizeof(list));
 		vb_err(env, "%s: --%s=%s: not one of %s", cmd, opt->name, val,
 		       list);
 		return -1;
@@ -180,64 +184,34 @@ static int set_option(const struct vb_option *opt, const char *val,
 	return -1;
 }
 
-static const struct vb_option *by_key(int key)
+static int by_key(enum vb_cmd cmd, int key, struct vb_option *out)
 {
 	size_t i;
 
-	for (i = 0; i < N_OPTIONS; i++)
-		if (options[i].key == key)
-			return &options[i];
-	return NULL;
-}
-
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
+	for (i = 0; i < N_OPTIONS; i++) {
+		*out = option(i);
+		if (out->key == key && (out->cmds & CMD(cmd)))
+			return 0;
 	}
-	return row[lb];
+	return -1;
 }
 
 static void unknown_option(enum vb_cmd cmd, const char *arg,
 			   const struct vb_env *env)
 {
+	const char *names[N_OPTIONS], *best;
 	char name[64];
-	const char *best = NULL;
-	size_t i, best_d = 3, n;
+	size_t i, n;
 
 	/* "--name=value" or "--name" -> "name" */
 	n = strcspn(arg + strspn(arg, "-"), "=");
 	snprintf(name, sizeof(name), "%.*s", (int)n, arg + strspn(arg, "-"));
 	for (i = 0; i < N_OPTIONS; i++) {
-		size_t d;
+		struct vb_option opt = option(i);
 
-		if (!(options[i].cmds & CMD(cmd)))
-			continue;
-		d = edit_distance(name, options[i].name);
-		if (d < best_d) {
-			best_d = d;
-			best = options[i].name;
-		}
+		names[i] = (opt.cmds & CMD(cmd)) ? opt.name : NULL;
 	}
+	best = vb_closest(name, names, N_OPTIONS);
 	if (best)
 		vb_err(env, "%s: unknown option '%s' (did you mean --%s?)",
 		       cmds[cmd].name, arg, best);
@@ -252,18 +226,18 @@ static void build_getopt(enum vb_cmd cmd, struct option *lo, char *so)
 
 	so[ns++] = ':';		/* tell a missing value from an unknown option */
 	for (i = 0; i < N_OPTIONS; i++) {
-		const struct vb_option *opt = &options[i];
-		int has_arg = opt->type != VB_OPT_FLAG &&
-			      opt->type != VB_OPT_HELP;
+		struct vb_option opt = option(i);
+		int has_arg = opt.type != VB_OPT_FLAG &&
+			      opt.type != VB_OPT_HELP;
 
-		if (!(opt->cmds & CMD(cmd)))
+		if (!(opt.cmds & CMD(cmd)))
 			continue;
-		lo[nl].name = opt->name;
+		lo[nl].name = opt.name;
 		lo[nl].has_arg = has_arg ? required_argument : no_argument;
 		lo[nl].flag = NULL;
-		lo[nl++].val = opt->key;
-		if (opt->key < 256) {
-			so[ns++] = (char)opt->key;
+		lo[nl++].val = opt.key;
+		if (opt.key < 256) {
+			so[ns++] = (char)opt.key;
 			if (has_arg)
 				so[ns++] = ':';
 		}
@@ -278,15 +252,15 @@ int vb_cli_parse(enum vb_cmd cmd, int argc, char **argv, struct vb_opts *o,
 	struct option lo[N_OPTIONS + 1];
 	char so[2 * N_OPTIONS + 2];
 	const char *name = cmds[cmd].name;
-	const struct vb_option *opt;
+	struct vb_option opt;
 	size_t i;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->platform = VB_PLATFORM_AUTO;
-	for (i = 0; i < N_OPTIONS; i++)
-		if ((options[i].cmds & CMD(cmd)) && options[i].def &&
-		    set_option(&options[i], options[i].def, o, name, env))
+	for (i = 0; i < N_FIXED; i++)	/* sweep keys: defaults in sweep.c */
+		if ((fixed[i].cmds & CMD(cmd)) && fixed[i].def &&
+		    set_option(&fixed[i], fixed[i].def, o, name, env))
 			return VB_EXIT_USAGE;	/* a bad table: cannot happen */
 
 	build_getopt(cmd, lo, so);
@@ -294,9 +268,9 @@ int vb_cli_parse(enum vb_cmd cmd, int argc, char **argv, struct vb_opts *o,
 	optind = 0;		/* full reset: parse may run more than once */
 	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		if (c == '?' && optopt >= 256) {
-			opt = by_key(optopt);
+			by_key(cmd, optopt, &opt);
 			vb_err(env, "%s: option '--%s' takes no value", name,
-			       opt ? opt->name : "?");
+			       opt.name);
 			return VB_EXIT_USAGE;
 		}
 		if (c == '?') {
@@ -307,13 +281,14 @@ int vb_cli_parse(enum vb_cmd cmd, int argc, char **argv, struct vb_opts *o,
 			return VB_EXIT_USAGE;
 		}
 		if (c == ':') {
-			opt = by_key(optopt);
+			if (by_key(cmd, optopt, &opt))
+				opt.name = opt.arg = "?";
 			vb_err(env, "%s: option '--%s' needs a value (%s)", name,
-			       opt ? opt->name : "?", opt ? opt->arg : "?");
+			       opt.name, opt.arg);
 			return VB_EXIT_USAGE;
 		}
-		opt = by_key(c);
-		if (!opt || set_option(opt, optarg ? optarg : "", o, name, env))
+		if (by_key(cmd, c, &opt) ||
+		    set_option(&opt, optarg ? optarg : "", o, name, env))
 			return VB_EXIT_USAGE;
 	}
 	if (o->help)
@@ -329,44 +304,60 @@ int vb_cli_parse(enum vb_cmd cmd, int argc, char **argv, struct vb_opts *o,
 	return VB_EXIT_OK;
 }
 
+static void help_values(const struct vb_option *opt, FILE *f)
+{
+	char list[128];
+
+	if (opt->type == VB_OPT_ENUM ||
+	    (opt->type == VB_OPT_KEY &&
+	     vb_keys[opt->off].type == VB_KT_ENUM)) {
+		vb_join_names(opt->names, list, sizeof(list));
+		fprintf(f, "%27s%s", "", list);
+	} else if (opt->type == VB_OPT_KEY &&
+		   vb_keys[opt->off].type == VB_KT_OFFSET) {
+		vb_join_names(opt->names, list, sizeof(list));
+		fprintf(f, "%27s%lu..%lu|%s", "", opt->min, opt->max, list);
+	} else if (opt->type == VB_OPT_UINT || (opt->type == VB_OPT_KEY &&
+		   vb_keys[opt->off].type != VB_KT_RESERVED)) {
+		fprintf(f, "%27s%lu..%lu", "", opt->min, opt->max);
+	} else {
+		return;
+	}
+	if (opt->def)
+		fprintf(f, ", default %s", opt->def);
+	fputc('\n', f);
+}
+
 void vb_cli_help(enum vb_cmd cmd, FILE *f)
 {
 	size_t i;
 
 	fprintf(f, "usage: %s %s [OPTIONS]%s\n\n%s.\n\noptions:\n",
 		VB_TOOL_NAME, cmds[cmd].name,
-		cmd == VB_CMD_RUN ? " -o DIR" : "", cmds[cmd].summary);
+		cmd == VB_CMD_RUN ? " [-c FILE] -o DIR" :
+		cmd == VB_CMD_PLAN ? " [-c FILE]" : "", cmds[cmd].summary);
 	for (i = 0; i < N_OPTIONS; i++) {
-		const struct vb_option *opt = &options[i];
+		struct vb_option opt = option(i);
 		char lhs[64];
 
-		if (!(opt->cmds & CMD(cmd)))
+		if (!(opt.cmds & CMD(cmd)))
 			continue;
-		if (opt->key < 256)
-			snprintf(lhs, sizeof(lhs), "-%c, --%s%s%s", opt->key,
-				 opt->name, opt->arg ? " " : "",
-				 opt->arg ? opt->arg : "");
+		if (opt.key < 256)
+			snprintf(lhs, sizeof(lhs), "-%c, --%s%s%s", opt.key,
+				 opt.name, opt.arg ? " " : "",
+				 opt.arg ? opt.arg : "");
 		else
-			snprintf(lhs, sizeof(lhs), "    --%s%s%s", opt->name,
-				 opt->arg ? " " : "", opt->arg ? opt->arg : "");
-		fprintf(f, "  %-24s %s\n", lhs, opt->help);
-		if (opt->type == VB_OPT_ENUM) {
-			char list[128];
-
-			join_names(opt->names, list, sizeof(list));
-			fprintf(f, "%27s%s", "", list);
-		} else if (opt->type == VB_OPT_UINT ||
-			   opt->type == VB_OPT_POW2) {
-			fprintf(f, "%27s%lu..%lu", "", opt->min, opt->max);
-		} else {
-			continue;
-		}
-		if (opt->def)
-			fprintf(f, ", default %s", opt->def);
-		fputc('\n', f);
+			snprintf(lhs, sizeof(lhs), "    --%s%s%s", opt.name,
+				 opt.arg ? " " : "", opt.arg ? opt.arg : "");
+		fprintf(f, "  %-24s %s\n", lhs, opt.help);
+		help_values(&opt, f);
 	}
+	if (cmd == VB_CMD_RUN || cmd == VB_CMD_PLAN)
+		fputs("\nA sweep key's value may be a comma list: an axis. The "
+		      "points are the\ncartesian product of the axes (see "
+		      "configs/README.md).\n", f);
 	if (cmd == VB_CMD_RUN)
-		fputs("\nsamples.csv has one row per record; its tsc column is "
+		fputs("samples.csv has one row per record; its tsc column is "
 		      "TSC ticks\n(tsc_end - tsc_begin) per timed window of U "
 		      "instructions.\n", f);
 }

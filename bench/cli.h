@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The command line: one option table (name, type, offset, range, default,
- * help) serving getopt_long, the defaults, validation and --help of every
- * subcommand.
+ * The command line: one option table (name, type, range, default, help)
+ * serving getopt_long, the defaults, validation and --help of every
+ * subcommand; the sweep keys come from keys.h's table, which the config
+ * file shares.
  */
 #ifndef VB_CLI_H
 #define VB_CLI_H
@@ -10,16 +11,15 @@
 #include <stdio.h>
 
 #include "bench.h"
+#include "config.h"
 
-enum vb_cmd { VB_CMD_RUN, VB_CMD_INFO, VB_CMD_SELFTEST, VB_CMD_COUNT };
+enum vb_cmd { VB_CMD_RUN, VB_CMD_PLAN, VB_CMD_INFO, VB_CMD_SELFTEST,
+	      VB_CMD_COUNT };
 
 struct vb_opts {
-	unsigned int cpu;
-	unsigned int samples;
-	unsigned int unroll;
-	unsigned int vmcs;		/* enum vb_vmcs_state */
-	unsigned int instruction;	/* enum vb_instruction */
-	unsigned int offset;		/* bytes */
+	unsigned int cpu;		/* info, selftest */
+	struct vb_section flags;	/* run, plan: sweep keys given (line 0) */
+	const char *config;		/* -c FILE, or NULL */
 	unsigned int platform;		/* enum vb_platform, AUTO: detect */
 	const char *outdir;
 	int force;

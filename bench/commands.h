@@ -5,10 +5,19 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "config.h"
+#include "sweep.h"
 
 /* cmdline: the driver's argv joined, for meta.csv. */
 int vb_cmd_run(const struct vb_opts *o, const char *cmdline,
 	       const struct vb_env *env);			/* run.c */
+int vb_cmd_plan(const struct vb_opts *o, const struct vb_env *env); /* plan.c */
+/*
+ * o->config (if any) and the flags into a plan; on a bad config one line on
+ * env->err and VB_EXIT_USAGE.  Free both with vb_plan_free, vb_config_free.
+ */
+int vb_plan_from_opts(const struct vb_opts *o, struct vb_config *cfg,
+		      struct vb_plan *plan, const struct vb_env *env);
 int vb_cmd_info(const struct vb_opts *o, const struct vb_env *env); /* inspect.c */
 int vb_cmd_selftest(const struct vb_opts *o, const struct vb_env *env);
 

@@ -36,7 +36,7 @@ static void help(FILE *f)
 	fputs("\nexit codes:\n"
 	      "  0    success\n"
 	      "  1    error: device, system or output (one line on stderr)\n"
-	      "  2    bad command line\n"
+	      "  2    bad command line or config file (FILE:LINE: what)\n"
 	      "  3    check failed: records whose stored value was wrong, or "
 	      "module and\n"
 	      "       driver disagree (all rows still written); selftest "
@@ -85,6 +85,8 @@ int vb_main(int argc, char **argv, const struct vb_env *env)
 		vb_cli_help(cmd, env->out);
 	else if (rc == VB_EXIT_OK && cmd == VB_CMD_RUN)
 		rc = vb_cmd_run(&o, cmdline, env);
+	else if (rc == VB_EXIT_OK && cmd == VB_CMD_PLAN)
+		rc = vb_cmd_plan(&o, env);
 	else if (rc == VB_EXIT_OK && cmd == VB_CMD_INFO)
 		rc = vb_cmd_info(&o, env);
 	else if (rc == VB_EXIT_OK)

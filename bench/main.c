@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vmptrst-bench: the real environment around vb_main(). */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "cpu.h"
@@ -16,6 +17,7 @@ int main(int argc, char **argv)
 		.cpuid = vb_cpuid_native,
 		.out = stdout,
 		.err = stderr,
+		.progress = isatty(STDERR_FILENO),
 	};
 	int rc = vb_main(argc, argv, &env);
 

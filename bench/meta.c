@@ -14,9 +14,11 @@ static const char *const keys[] = {
 	"tool", "tool_version", "tool_commit", "abi_version", "module_version",
 	"platform", "timing_note", "host", "kernel", "cpu_vendor", "cpu_family",
 	"cpu_model", "cpu_stepping", "cpu_model_name", "microcode", "tsc_khz",
-	"target_cpu", "vmcs_revision", "samples", "unroll", "instruction",
-	"vmcs", "offset", "serialize", "page", "records", "mismatches",
-	"windows", "max_window_tsc", "interrupted", "start_time", "end_time",
+	"target_cpu", "vmcs_revision", "config", "config_sha256", "points",
+	"points_measured", "points_skipped", "samples", "unroll",
+	"instruction", "vmcs", "offset", "cache", "memtype", "serialize",
+	"page", "tlb", "ad", "records", "mismatches", "windows",
+	"max_window_tsc", "interrupted", "start_time", "end_time",
 	"command_line",
 };
 

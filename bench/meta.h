@@ -13,7 +13,7 @@
 #include "bench.h"
 #include "platform.h"
 
-#define VB_META_MAX	48
+#define VB_META_MAX	64
 
 struct vb_meta {
 	const char *key[VB_META_MAX];

@@ -30,10 +30,24 @@ static int mkdir_p(const char *dir)
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
+/* A second line: rows beyond the header, i.e. measured data. */
+static int has_rows(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int c, lines = 0;
+
+	if (!f)
+		return 0;
+	while (lines < 1 && (c = getc(f)) != EOF)
+		lines += c == '\n';
+	c = lines ? getc(f) : EOF;
+	fclose(f);
+	return c != EOF;
+}
+
 int vb_outdir_prepare(const char *dir, int force, char *msg, size_t len)
 {
 	char path[4096];
-	struct stat st;
 	int ret = mkdir_p(dir);
 
 	if (ret) {
@@ -42,9 +56,9 @@ int vb_outdir_prepare(const char *dir, int force, char *msg, size_t len)
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/samples.csv", dir);
-	if (!force && stat(path, &st) == 0 && st.st_size > 0) {
-		snprintf(msg, len, "%s exists and is not empty: choose another "
-			 "-o DIR or pass --force", path);
+	if (!force && has_rows(path)) {
+		snprintf(msg, len, "%s exists and holds measured rows: choose "
+			 "another -o DIR or pass --force", path);
 		return -1;
 	}
 	return 0;
@@ -74,6 +88,8 @@ int vb_outfile_close_stream(FILE *f, const char *what, char *msg, size_t len)
 
 	if (fflush(f) || ferror(f))
 		err = errno ? errno : EIO;
+	if (!err && fileno(f) >= 0 && fsync(fileno(f)) && errno != EINVAL)
+		err = errno;	/* EINVAL: a file fsync does not apply to */
 	if (fclose(f) && !err)
 		err = errno ? errno : EIO;
 	if (err) {
@@ -99,6 +115,33 @@ int vb_outfile_commit(struct vb_outfile *o, char *msg, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+int vb_outfile_open_direct(struct vb_outfile *o, const char *dir,
+			   const char *name, char *msg, size_t len)
+{
+	if (vb_outfile_open(o, dir, name, msg, len))
+		return -1;
+	fclose(o->f);
+	unlink(o->tmp);
+	o->tmp[0] = '\0';
+	o->f = fopen(o->path, "w");
+	if (!o->f) {
+		snprintf(msg, len, "%s: %s", o->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int vb_outfile_close(struct vb_outfile *o, char *msg, size_t len)
+{
+	FILE *f = o->f;
+
+	o->f = NULL;
+	if (!f)
+		return 0;
+	errno = 0;
+	return vb_outfile_close_stream(f, o->path, msg, len);
 }
 
 void vb_outfile_abort(struct vb_outfile *o)

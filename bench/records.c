@@ -7,38 +7,14 @@
 #include "csv.h"
 #include "records.h"
 
-const char *const vb_insn_names[VB_INSN_COUNT + 1] = {
-	[VB_INSN_NONE] = "none",
-	[VB_INSN_VMPTRST] = "vmptrst",
-	[VB_INSN_MOV] = "mov",
-	[VB_INSN_COUNT] = NULL,
-};
-
-const char *const vb_vmcs_names[VB_VMCS_COUNT + 1] = {
-	[VB_VMCS_LOADED] = "loaded",
-	[VB_VMCS_NONE] = "none",
-	[VB_VMCS_COUNT] = NULL,
-};
-
-const char *const vb_serialize_names[VB_SER_COUNT + 1] = {
-	[VB_SER_LFENCE] = "lfence",
-	[VB_SER_COUNT] = NULL,
-};
-
 static const char *const columns[] = {
 	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
-	"tlb", "vmcs", "serialize", "unroll", "sample", "tsc", "check",
+	"tlb", "ad", "vmcs", "serialize", "unroll", "sample", "tsc", "check",
 };
 
 const char *vb_insn_name(unsigned int insn)
 {
 	return insn < VB_INSN_COUNT ? vb_insn_names[insn] : "unknown";
-}
-
-static const char *name_or_unknown(const char *const *names, unsigned int n,
-				   unsigned int v)
-{
-	return v < n ? names[v] : "unknown";
 }
 
 const char *vb_page_name(uint32_t kib, char *buf, size_t len)
@@ -104,19 +80,27 @@ void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 			  c->mismatches != c->module_mismatches;
 }
 
-int vb_records_write(FILE *f, const struct vb_run *run,
+int vb_records_header(FILE *f)
+{
+	return vb_csv_row(f, columns, sizeof(columns) / sizeof(columns[0]));
+}
+
+int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 		     const struct vb_sample *rec, uint32_t n)
 {
-	char page[24], tsc[24];
-	const char *vmcs = name_or_unknown(vb_vmcs_names, VB_VMCS_COUNT,
-					   run->vmcs);
-	const char *ser = name_or_unknown(vb_serialize_names, VB_SER_COUNT,
-					  run->serialize);
+	char page[24], tsc[24], prefix[256];
 	uint32_t i;
 
-	if (vb_csv_row(f, columns, sizeof(columns) / sizeof(columns[0])))
-		return -1;
+	/* the point's columns after `instruction`, up to `unroll` */
 	vb_page_name(run->page_kib, page, sizeof(page));
+	snprintf(prefix, sizeof(prefix), "%" PRIu32 ",%" PRIu32 ",%s,%s,%s,"
+		 "%s,%s,%s,%s,%" PRIu32, run->cpu, run->offset,
+		 vb_enum_name(VB_KEY_CACHE, run->cache),
+		 vb_enum_name(VB_KEY_MEMTYPE, run->memtype), page,
+		 vb_enum_name(VB_KEY_TLB, run->tlb),
+		 vb_enum_name(VB_KEY_AD, run->ad),
+		 vb_enum_name(VB_KEY_VMCS, run->vmcs),
+		 vb_enum_name(VB_KEY_SERIALIZE, run->serialize), run->unroll);
 	for (i = 0; i < n; i++) {
 		const struct vb_sample *r = &rec[i];
 
@@ -125,12 +109,9 @@ int vb_records_write(FILE *f, const struct vb_run *run,
 				 (uint64_t)(r->tsc_end - r->tsc_begin));
 		else
 			tsc[0] = '\0';	/* not measurable: never a made-up 0 */
-		if (fprintf(f, "0,%s,%" PRIu32 ",%" PRIu32 ",hot,wb,%s,warm,"
-			    "%s,%s,%" PRIu32 ",%" PRIu32 ",%s,%s" VB_CSV_EOL,
-			    vb_insn_name(r->instruction), run->cpu,
-			    run->offset, page, vmcs, ser, run->unroll,
-			    r->sample, tsc,
-			    vb_record_ok(run, r) ? "ok" : "mismatch") < 0)
+		if (fprintf(f, "%u,%s,%s,%" PRIu32 ",%s,%s" VB_CSV_EOL, point,
+			    vb_insn_name(r->instruction), prefix, r->sample,
+			    tsc, vb_record_ok(run, r) ? "ok" : "mismatch") < 0)
 			return -1;
 	}
 	return 0;

@@ -10,11 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "keys.h"
 #include "vmptrst_bench_abi.h"
-
-extern const char *const vb_insn_names[VB_INSN_COUNT + 1];
-extern const char *const vb_vmcs_names[VB_VMCS_COUNT + 1];
-extern const char *const vb_serialize_names[VB_SER_COUNT + 1];
 
 struct vb_check {
 	uint32_t records;		/* records checked: min(run.records, buf_len) */
@@ -37,8 +34,13 @@ const char *vb_page_name(uint32_t kib, char *buf, size_t len);
 int vb_record_ok(const struct vb_run *run, const struct vb_sample *rec);
 void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 		      const struct vb_sample *rec, struct vb_check *c);
-/* Header and one row per record; 0 or -1 on a stream error. */
-int vb_records_write(FILE *f, const struct vb_run *run,
+/* samples.csv's header row; 0 or -1 on a stream error. */
+int vb_records_header(FILE *f);
+/*
+ * One row per record of point `point`, its axis values from the RUN's
+ * fields, `page` the page size the module reports; 0 or -1.
+ */
+int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 		     const struct vb_sample *rec, uint32_t n);
 
 #endif /* VB_RECORDS_H */

@@ -4,7 +4,9 @@
 #define VB_INTERNAL_H
 
 #include <linux/types.h>
+#include <asm/pgtable_types.h>
 #include "vmptrst_bench_abi.h"
+#include "vb_pmu.h"
 
 #define VB_MODULE_VERSION	"0.1.0"
 
@@ -32,12 +34,19 @@ struct vb_caps {
 struct vb_ctx {
 	/* the validated request */
 	u32 cpu, instruction, unroll, samples, vmcs;
+	u32 serialize, cache, memtype, page, tlb, ad;
 	/* set up before the first window */
 	u64 vmxon_pa, vmcs_pa;
 	void *operand;		/* may be unaligned: offset inside the buffer */
+	void *line[2];		/* the cache lines the operand touches */
+	void *pg[2];		/* the pages the operand touches */
+	pte_t *pte[2];		/* their PTEs (4 KiB pages only) */
+	unsigned int nlines, npages;
 	u64 expected;		/* what VMPTRST must store */
 	u64 budget_tsc;		/* IRQ-off window budget */
 	struct vb_sample *rec;	/* VB_RECORDS_NEEDED(instruction, samples) */
+	struct vb_pmu pmu;	/* the counters, if any */
+	u64 *pmc;		/* pmu.n values per record */
 	/* progress, written by the windows */
 	u32 done;		/* samples taken */
 	u32 mismatches;
@@ -45,6 +54,19 @@ struct vb_ctx {
 	u64 max_window_tsc;
 	int err;		/* the last window's result */
 };
+
+/* The operand's buffer (vb_operand.c). */
+struct vb_operand {
+	void *base;		/* vmalloc or direct-map address */
+	struct page *pages;	/* direct-map allocation, else NULL */
+	unsigned int order;
+	int nr_set;		/* pages given another memory type */
+};
+
+int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 offset,
+		     u32 *page_kib);
+void vb_operand_free(struct vb_operand *o);
+u32 vb_page_kib(const void *addr);
 
 void vb_read_caps(void *arg);
 int vb_check_caps(const struct vb_caps *caps, u32 cpu);

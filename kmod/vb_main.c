@@ -17,6 +17,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/perf_event.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -28,10 +29,6 @@
 #include "vb_internal.h"
 
 #define VB_BASIC_32BIT_ADDR	BIT_ULL(48)
-#define VB_OPERAND_ORDER	1	/* two pages: VB_OPERAND_SPAN */
-
-static_assert(PAGE_SIZE << VB_OPERAND_ORDER == VB_OPERAND_SPAN);
-
 /* One RUN at a time: a second caller gets -EBUSY, not a wait. */
 static DEFINE_MUTEX(vb_run_lock);
 
@@ -88,6 +85,25 @@ static long vb_ioctl_info(struct vb_info __user *uarg)
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+/*
+ * The event types a RUN may ask for: the generic hardware, cache and raw
+ * types, software events, and dynamic PMU types (hybrid cores); whether a
+ * dynamic type is a core PMU is checked once the counter exists.
+ */
+static bool vb_events_ok(const struct vb_event *ev, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (ev[i].reserved)
+			return false;
+		if (ev[i].type == PERF_TYPE_TRACEPOINT ||
+		    ev[i].type == PERF_TYPE_BREAKPOINT)
+			return false;
+	}
+	return true;
+}
+
 /* Range-check every input field; one rate-limited line names the bad one. */
 static int vb_check_run(const struct vb_run *r)
 {
@@ -105,10 +121,31 @@ static int vb_check_run(const struct vb_run *r)
 		bad = "vmcs";
 	else if (r->serialize >= VB_SER_COUNT)
 		bad = "serialize";
-	else if (r->offset > VB_MAX_OFFSET)
+	else if (r->cache >= VB_CACHE_COUNT)
+		bad = "cache";
+	else if (r->memtype >= VB_MEM_COUNT)
+		bad = "memtype";
+	else if (r->page >= VB_PAGE_COUNT)
+		bad = "page";
+	else if (r->tlb >= VB_TLB_COUNT)
+		bad = "tlb";
+	else if (r->ad >= VB_AD_COUNT)
+		bad = "ad";
+	else if (r->offset > VB_MAX_OFFSET(r->page))
 		bad = "offset";
-	else if (r->flags)
-		bad = "flags";
+	else if (r->flags || r->reserved)
+		bad = "flags/reserved";
+	else if (r->unroll != 1 && (r->cache != VB_CACHE_HOT ||
+				    r->tlb != VB_TLB_WARM ||
+				    r->ad != VB_AD_SET))
+		bad = "unroll (a per-sample setup needs unroll 1)";
+	else if (r->ad == VB_AD_CLEAR && r->page != VB_PAGE_4K)
+		bad = "ad (clear needs page 4k)";
+	else if (r->nevents > VB_MAX_EVENTS || r->reserved2 ||
+		 (r->nevents && !r->pmc_buf))
+		bad = "nevents/pmc_buf";
+	else if (!vb_events_ok(r->events, r->nevents))
+		bad = "events";
 	else if (!r->buf ||
 		 r->buf_len < VB_RECORDS_NEEDED(r->instruction, r->samples))
 		bad = "buf/buf_len";
@@ -123,25 +160,6 @@ static struct page *vb_alloc(u32 cpu, unsigned int order, bool low)
 	gfp_t gfp = GFP_KERNEL | __GFP_ZERO | (low ? GFP_DMA32 : 0);
 
 	return alloc_pages_node(cpu_to_node(cpu), gfp, order);
-}
-
-/* KiB of the page that maps @addr in the kernel's page tables. */
-static u32 vb_page_kib(void *addr)
-{
-	unsigned int level;
-
-	if (!lookup_address((unsigned long)addr, &level))
-		return 0;
-	switch (level) {
-	case PG_LEVEL_4K:
-		return 4;
-	case PG_LEVEL_2M:
-		return 2048;
-	case PG_LEVEL_1G:
-		return 1024 * 1024;
-	default:
-		return 0;
-	}
 }
 
 /* Windows on the target CPU until the run is complete or stops. */
@@ -168,7 +186,8 @@ static int vb_do_windows(struct vb_ctx *c, struct vb_run *r)
 static int vb_run_locked(struct vb_run *r, struct vb_ctx *c)
 {
 	u32 nrec = VB_RECORDS_NEEDED(r->instruction, r->samples);
-	struct page *vmxon, *vmcs, *operand;
+	struct vb_operand operand;
+	struct page *vmxon, *vmcs;
 	struct vb_caps caps;
 	bool low;
 	int err;
@@ -184,25 +203,41 @@ static int vb_run_locked(struct vb_run *r, struct vb_ctx *c)
 	c->rec = kvcalloc(nrec, sizeof(*c->rec), GFP_KERNEL);
 	if (!c->rec)
 		return err;
+	if (r->nevents) {
+		c->pmc = kvcalloc((size_t)nrec * r->nevents, sizeof(u64),
+				  GFP_KERNEL);
+		if (!c->pmc)
+			goto out_free_rec;
+	}
 	vmxon = vb_alloc(r->cpu, 0, low);
 	if (!vmxon)
 		goto out_free_rec;
 	vmcs = vb_alloc(r->cpu, 0, low);
 	if (!vmcs)
 		goto out_free_vmxon;
-	operand = vb_alloc(r->cpu, VB_OPERAND_ORDER, false);
-	if (!operand)
-		goto out_free_vmcs;
+	err = vb_operand_setup(&operand, c, r->offset, &r->page_kib);
+	if (err > 0) {		/* this point cannot be set up here */
+		r->result_flags |= VB_RUN_SKIPPED;
+		r->skip_reason = err;
+		err = 0;
+		goto out_free_operand;
+	}
+	if (err)
+		goto out_free_operand;
 
 	/* Both regions start with the VMCS revision identifier, bit 31 clear. */
 	*(u32 *)page_address(vmxon) = caps.vmx_basic & 0x7fffffff;
 	*(u32 *)page_address(vmcs) = caps.vmx_basic & 0x7fffffff;
 	c->vmxon_pa = page_to_phys(vmxon);
 	c->vmcs_pa = page_to_phys(vmcs);
-	c->operand = (u8 *)page_address(operand) + r->offset;
 	c->expected = r->vmcs == VB_VMCS_LOADED ? c->vmcs_pa : ~0ULL;
 
+	vb_pmu_create(&c->pmu, r->events, r->nevents, r->cpu);
 	err = vb_do_windows(c, r);
+	vb_pmu_totals(&c->pmu, r->event_total);
+	vb_pmu_release(&c->pmu);
+	memcpy(r->event_err, c->pmu.err, sizeof(r->event_err));
+	memcpy(r->event_kind, c->pmu.kind, sizeof(r->event_kind));
 	if (err)
 		goto out_free_operand;
 
@@ -212,18 +247,21 @@ static int vb_run_locked(struct vb_run *r, struct vb_ctx *c)
 	r->mismatches = c->mismatches;
 	r->windows = c->windows;
 	r->max_window_tsc = c->max_window_tsc;
-	r->page_kib = vb_page_kib(c->operand);
 	if (copy_to_user(u64_to_user_ptr(r->buf), c->rec,
 			 (size_t)r->records * sizeof(*c->rec)))
 		err = -EFAULT;
+	if (r->nevents &&
+	    copy_to_user(u64_to_user_ptr(r->pmc_buf), c->pmc,
+			 (size_t)r->records * r->nevents * sizeof(u64)))
+		err = -EFAULT;
 
 out_free_operand:
-	__free_pages(operand, VB_OPERAND_ORDER);
-out_free_vmcs:
+	vb_operand_free(&operand);
 	__free_page(vmcs);
 out_free_vmxon:
 	__free_page(vmxon);
 out_free_rec:
+	kvfree(c->pmc);
 	kvfree(c->rec);
 	return err;
 }
@@ -249,9 +287,22 @@ static long vb_ioctl_run(struct vb_run __user *uarg)
 	c.unroll = r.unroll;
 	c.samples = r.samples;
 	c.vmcs = r.vmcs;
+	c.serialize = r.serialize;
+	c.cache = r.cache;
+	c.memtype = r.memtype;
+	c.page = r.page;
+	c.tlb = r.tlb;
+	c.ad = r.ad;
 	c.budget_tsc = tsc_khz ? (u64)tsc_khz * VB_WINDOW_US / 1000 :
 				 VB_WINDOW_TSC_FALLBACK;
 	r.result_flags = 0;
+	r.skip_reason = VB_SKIP_NONE;
+	r.records = 0;
+	r.page_kib = 0;
+	r.reserved_out = 0;
+	memset(r.event_err, 0, sizeof(r.event_err));
+	memset(r.event_kind, 0, sizeof(r.event_kind));
+	memset(r.event_total, 0, sizeof(r.event_total));
 	err = vb_run_locked(&r, &c);
 	mutex_unlock(&vb_run_lock);
 	if (err)

@@ -180,6 +180,7 @@ void vb_window(void *arg)
 	c->err = vb_vmx_on(c);
 	if (c->err)
 		return;
+	vb_pmu_window_start(&c->pmu);
 	vb_take_samples(c, start + c->budget_tsc);
 
 	st = vb_vmclear(c->vmcs_pa);

@@ -31,7 +31,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define VB_ABI_VERSION		1
+#define VB_ABI_VERSION		3
 #define VB_DEVICE_NAME		"vmptrst_bench"
 #define VB_DEVICE_PATH		"/dev/" VB_DEVICE_NAME
 
@@ -78,29 +78,125 @@ enum vb_vmcs_state {
 	VB_VMCS_COUNT
 };
 
-/* Serialisation around the timed block (vb_run.serialize). */
+/*
+ * Serialisation around the timed block (vb_run.serialize).  Opening and
+ * closing sequences; the block sits between them.
+ */
 enum vb_serialize {
-	VB_SER_LFENCE = 0,	/* LFENCE; RDTSC; LFENCE on both sides */
+	VB_SER_LFENCE = 0,	/* LFENCE;RDTSC;LFENCE  ..  LFENCE;RDTSC;LFENCE:
+				 * until the block has retired */
+	VB_SER_CPUID = 1,	/* CPUID;RDTSC  ..  RDTSCP;CPUID (Intel's
+				 * white paper): retired, heavier bracket */
+	VB_SER_MFENCE = 2,	/* LFENCE;RDTSC;LFENCE  ..  MFENCE;LFENCE;RDTSC;
+				 * LFENCE: until the stores are globally visible */
 	VB_SER_COUNT
+};
+
+/* State of the operand's cache lines before each timed block (vb_run.cache). */
+enum vb_cache {
+	VB_CACHE_HOT = 0,	/* just written (the poison store) */
+	VB_CACHE_FLUSHED = 1,	/* CLFLUSH of every line the operand touches */
+	VB_CACHE_FLUSHOPT = 2,	/* CLFLUSHOPT of the same lines */
+	VB_CACHE_COUNT
+};
+
+/* Memory type of the operand's pages (vb_run.memtype), restored to WB after. */
+enum vb_memtype {
+	VB_MEM_WB = 0,
+	VB_MEM_WC = 1,		/* set_memory_wc() */
+	VB_MEM_UC_MINUS = 2,	/* set_memory_uc(): UC- */
+	VB_MEM_WT = 3,		/* no exported setter: always skipped (VB_SKIP_MEMTYPE) */
+	VB_MEM_COUNT
+};
+
+/* Page size that must map the operand (vb_run.page). */
+enum vb_page {
+	VB_PAGE_4K = 0,		/* vmalloc: 4 KiB PTEs */
+	VB_PAGE_2M = 1,		/* vmalloc_huge: 2 MiB PMD mappings */
+	VB_PAGE_1G = 2,		/* the kernel's direct map, where it uses 1 GiB pages */
+	VB_PAGE_COUNT
+};
+
+/* TLB state before each block (vb_run.tlb). */
+enum vb_tlb {
+	VB_TLB_WARM = 0,
+	VB_TLB_COLD = 1,	/* INVLPG of every page the operand touches */
+	VB_TLB_COUNT
+};
+
+/* Accessed/dirty bits of the operand's PTEs before each block (vb_run.ad). */
+enum vb_ad {
+	VB_AD_SET = 0,		/* left as the poison store set them */
+	VB_AD_CLEAR = 1,	/* cleared, then INVLPG: the store must set them
+				 * again (page-walk assist).  4 KiB pages only. */
+	VB_AD_COUNT
 };
 
 /*
  * Unroll counts the module has code for: powers of two from 1 to
  * VB_MAX_UNROLL.  Each is its own straight-line block, no loop inside.
+ * A per-sample setup (cache other than hot, tlb cold, ad clear) needs
+ * unroll 1: the setup would otherwise hold for the first copy only.
  */
 #define VB_MAX_UNROLL		256
 /* Samples of the instruction per RUN (the baseline adds as many again). */
 #define VB_MAX_SAMPLES		(1u << 18)
-/* The operand lives in a two-page buffer: offset + 8 <= 2 * 4096. */
-#define VB_OPERAND_SPAN		8192u
-#define VB_MAX_OFFSET		(VB_OPERAND_SPAN - 8u)
+/*
+ * The operand lives in a buffer of two pages of the requested size (4 KiB:
+ * 8 KiB; 2 MiB: 4 MiB, so it can straddle the 2 MiB boundary) or, for
+ * 1 GiB, 4 MiB inside one 1 GiB page.  offset + 8 <= VB_SPAN(page).
+ */
+#define VB_SPAN_4K		8192u
+#define VB_SPAN_LARGE		(4u << 20)
+#define VB_SPAN(page)		((page) == VB_PAGE_4K ? VB_SPAN_4K : VB_SPAN_LARGE)
+#define VB_MAX_OFFSET(page)	(VB_SPAN(page) - 8u)
 
 /*
  * vb_run.result_flags.  A signal never fails a RUN: the run stops at the end
  * of the current IRQ-off window and the ioctl returns 0 with
  * VB_RUN_INTERRUPTED set and the records taken so far (vb_run.records).
+ * A point this machine cannot set up returns 0 with VB_RUN_SKIPPED, no
+ * records, and the reason in vb_run.skip_reason.
  */
 #define VB_RUN_INTERRUPTED	(1u << 0)
+#define VB_RUN_SKIPPED		(1u << 1)
+
+/*
+ * Performance counters (vb_run.events): up to VB_MAX_EVENTS perf_event
+ * encodings (perf_event_attr type and config words, e.g. from libpfm4).  The
+ * module creates each one pinned on the target CPU, counting kernel mode
+ * only (the windows run in the kernel), reads them right around every timed
+ * block, and writes one value per record and event to vb_run.pmc_buf: the
+ * count over that block's bracket.  A counter that could not be created is
+ * left out (vb_run.event_err[i] says why) and its values are 0; if any
+ * counter is not active on the CPU when a window starts, that window's
+ * records carry VB_SAMPLE_PMC_INVALID and their counter values are 0:
+ * never read them as measurements.
+ */
+#define VB_MAX_EVENTS		8
+
+struct vb_event {
+	__u32 type;		/* perf_event_attr.type */
+	__u32 reserved;		/* must be 0 */
+	__u64 config;		/* perf_event_attr.config */
+	__u64 config1;		/* perf_event_attr.config1 */
+	__u64 config2;		/* perf_event_attr.config2 */
+};
+
+/* How the module reads an event (vb_run.event_kind[i]). */
+enum vb_event_kind {
+	VB_EVENT_NONE = 0,	/* not available: see event_err[i] */
+	VB_EVENT_RDPMC = 1,	/* a core-PMU counter, RDPMC */
+	VB_EVENT_SOFTWARE = 2,	/* a software event, read by its PMU's callback */
+};
+
+enum vb_skip_reason {
+	VB_SKIP_NONE = 0,
+	VB_SKIP_PAGE_SIZE = 1,	/* the page size could not be had (page_kib: what was) */
+	VB_SKIP_MEMTYPE = 2,	/* the kernel cannot give a module this memory type */
+	VB_SKIP_NO_CLFLUSHOPT = 3, /* the CPU has no CLFLUSHOPT */
+	VB_SKIP_COUNT
+};
 
 struct vb_run {
 	__u32 size;		/* in: sizeof(struct vb_run) */
@@ -111,8 +207,14 @@ struct vb_run {
 	__u32 samples;		/* in: 1 .. VB_MAX_SAMPLES */
 	__u32 vmcs;		/* in: enum vb_vmcs_state */
 	__u32 serialize;	/* in: enum vb_serialize */
-	__u32 offset;		/* in: operand byte offset, 0 .. VB_MAX_OFFSET */
+	__u32 offset;		/* in: operand byte offset, 0 .. VB_MAX_OFFSET(page) */
 	__u32 flags;		/* in: must be 0 */
+	__u32 cache;		/* in: enum vb_cache */
+	__u32 memtype;		/* in: enum vb_memtype */
+	__u32 page;		/* in: enum vb_page */
+	__u32 tlb;		/* in: enum vb_tlb */
+	__u32 ad;		/* in: enum vb_ad */
+	__u32 reserved;		/* in: must be 0 */
 	__u64 buf;		/* in: user pointer to struct vb_sample[buf_len] */
 	__u32 buf_len;		/* in: records the buffer holds; >= records needed */
 	__u32 records;		/* out: records written */
@@ -123,6 +225,16 @@ struct vb_run {
 	__u64 max_window_tsc;	/* out: longest IRQ-off window, TSC ticks */
 	__u32 result_flags;	/* out: VB_RUN_* */
 	__u32 page_kib;		/* out: size of the page that maps the operand, KiB */
+	__u32 skip_reason;	/* out: enum vb_skip_reason */
+	__u32 reserved_out;	/* out: 0 */
+	__u32 nevents;		/* in: 0 .. VB_MAX_EVENTS */
+	__u32 reserved2;	/* in: must be 0 */
+	struct vb_event events[VB_MAX_EVENTS];	/* in: the first nevents */
+	__u64 pmc_buf;		/* in: with nevents, user pointer to
+				 * __u64[buf_len][nevents] */
+	__s32 event_err[VB_MAX_EVENTS];	 /* out: 0, or -errno: not created */
+	__u32 event_kind[VB_MAX_EVENTS]; /* out: enum vb_event_kind */
+	__u64 event_total[VB_MAX_EVENTS]; /* out: each counter over the RUN */
 };
 
 /*
@@ -135,6 +247,7 @@ struct vb_run {
 
 /* vb_sample.flags */
 #define VB_SAMPLE_MISMATCH	(1u << 0) /* stored != expected (or poison lost) */
+#define VB_SAMPLE_PMC_INVALID	(1u << 1) /* a counter was not active: no values */
 
 struct vb_sample {
 	__u64 tsc_begin;	/* RDTSC before the block */

@@ -7,19 +7,23 @@
 # Bochs (emulated VT-x) and the results are labelled as emulated: their
 # timings mean nothing.  Either way the run lands in results/<stamp>-<platform>/.
 #
+# Either way the run ends with vmptrst-analyze summary, plot and report.
+#
 # Settings (environment or make variables):
 #   MODE=auto|native|emulated   default auto
+#   CONFIG=FILE                 sweep; default configs/default.ini natively,
+#                               configs/quick.ini emulated
 #   CPU=N                       target CPU (native; default the last online)
-#   SAMPLES=N UNROLL=U VMCS=loaded|none   passed to `vmptrst-bench run`
+#   SAMPLES=N                   overrides the config's samples per point
 #   KERNEL=6.12|6.1             kernel booted in the emulated machine
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
 MODE=${MODE:-auto}
-UNROLL=${UNROLL:-1}
-VMCS=${VMCS:-loaded}
 KERNEL=${KERNEL:-6.12}
+samples_flag=()
+[[ -n ${SAMPLES:-} ]] && samples_flag=(--samples "$SAMPLES")
 say() { printf 'make run: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
@@ -33,6 +37,15 @@ native_blocker() {
 }
 
 stamp() { date -u +%Y%m%d-%H%M%S; }
+
+# Statistics, plots and the one-page report of run directory $1.
+analyse() {
+	make -s -C analysis
+	analysis/vmptrst-analyze summary "$1"
+	analysis/vmptrst-analyze plot "$1"
+	analysis/vmptrst-analyze report "$1"
+	say "report: $1/report.html"
+}
 
 run_native() {
 	local kdir=/lib/modules/$(uname -r)/build cpu dir loaded_here=0
@@ -54,10 +67,11 @@ run_native() {
 	# measured before it exits.
 	# shellcheck disable=SC2064
 	[[ $loaded_here -eq 1 ]] && trap "rmmod vmptrst_bench || true" EXIT
-	say "native run on CPU $cpu -> $dir"
-	bench/vmptrst-bench run --cpu "$cpu" --samples "${SAMPLES:-10000}" \
-		--unroll "$UNROLL" --vmcs "$VMCS" -o "$dir"
-	say "done: $dir/meta.csv and $dir/samples.csv"
+	say "native run of ${CONFIG:-configs/default.ini} on CPU $cpu -> $dir"
+	bench/vmptrst-bench run -c "${CONFIG:-configs/default.ini}" \
+		--cpu "$cpu" "${samples_flag[@]}" -o "$dir"
+	say "done: $dir/meta.csv, points.csv, samples.csv"
+	analyse "$dir"
 }
 
 run_emulated() {
@@ -73,11 +87,11 @@ EOF
 	tests/deps.sh
 	rm -rf "$work" && mkdir -p "$work"
 	tests/emu/payload.sh "$KERNEL" "$work/payload"
+	cp "${CONFIG:-configs/quick.ini}" "$work/payload/run.ini"
 	cat >"$work/guest.sh" <<EOF
 #!/bin/sh
 insmod /payload/vmptrst_bench.ko || exit 1
-./vmptrst-bench run --platform bochs --cpu 0 --samples ${SAMPLES:-2000} \\
-	--unroll $UNROLL --vmcs $VMCS -o /out/run
+./vmptrst-bench run --platform bochs --cpu 0 ${samples_flag[*]} -c run.ini -o /out/run
 rc=\$?
 rmmod vmptrst_bench
 exit \$rc
@@ -92,8 +106,9 @@ EOF
 	mkdir -p results
 	cp -r "$work/out/guest/run" "$dir"
 	cp "$work/out/console.log" "$dir/console.log"
-	say "EMULATED results (timings not real): $dir/meta.csv and $dir/samples.csv"
+	say "EMULATED results (timings not real): $dir/meta.csv, points.csv, samples.csv"
 	[[ $rc -eq 0 ]] || die "the driver in the emulated machine exited $rc (see $dir/console.log)"
+	analyse "$dir"
 }
 
 blocker=$(native_blocker)

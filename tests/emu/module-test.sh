@@ -61,7 +61,7 @@ else
 fi
 
 # samples.csv from the Bochs runs: header, row count, every check ok.
-want_header='point,instruction,cpu,offset,cache,memtype,page,tlb,vmcs,serialize,unroll,sample,tsc,check'
+want_header='point,instruction,cpu,offset,cache,memtype,page,tlb,ad,vmcs,serialize,unroll,sample,tsc,check'
 check_run_dir() { # check_run_dir DIR VMCS
 	local dir=$1 vmcs=$2 csv=$1/samples.csv meta=$1/meta.csv
 	check "run-$vmcs: samples.csv and meta.csv came back" test -s "$csv" -a -s "$meta" || return 0
@@ -69,9 +69,9 @@ check_run_dir() { # check_run_dir DIR VMCS
 	local summary
 	# RFC 4180: lines end in CRLF.
 	summary=$(awk -F, -v vmcs="$vmcs" '{ sub(/\r$/, "") } NR > 1 {
-		n++; if ($14 != "ok") bad++
+		n++; if ($15 != "ok") bad++
 		if ($2 == "vmptrst") v++; else if ($2 == "none") b++; else other++
-		if ($9 != vmcs || $11 != 4 || $13 !~ /^[0-9]+$/) odd++
+		if ($10 != vmcs || $12 != 4 || $14 !~ /^[0-9]+$/) odd++
 	} END { printf "%d %d %d %d %d %d", n, bad, v, b, other, odd }' "$csv")
 	read -r n bad v b other odd <<<"$summary"
 	check "run-$vmcs: 1000 rows, 500 vmptrst + 500 baseline (got $n: $v + $b, $other other)" \
@@ -84,9 +84,71 @@ check_run_dir() { # check_run_dir DIR VMCS
 	check "run-$vmcs: meta.csv says mismatches 0" grep -qx 'mismatches,0' <<<"$m"
 	check "run-$vmcs: meta.csv says timings are emulated" grep -q '^timing_note,.*emulated' <<<"$m"
 }
+# The quick.ini sweep: every value of every axis either measured (and then
+# present in samples.csv, every stored pointer ok, on the page size asked
+# for) or skipped with a reason; no point left unrun.
+check_sweep() { # check_sweep DIR
+	local dir=$1 pts=$1/points.csv csv=$1/samples.csv verdict
+	check "quick: points.csv and samples.csv came back" test -s "$pts" -a -s "$csv" || return 0
+	verdict=$(awk -F, '
+	function idx(name,   i) { for (i = 1; i <= NF; i++) if ($i == name) return i; return 0 }
+	{ sub(/\r$/, "") }
+	FNR == 1 {
+		if (FILENAME ~ /points/) {
+			st = idx("status"); rs = idx("reason"); pg = idx("page"); pk = idx("page_kib")
+			for (k = 1; k < 12; k++) axis[k] = $k
+			naxis = 11
+		} else { chk = idx("check"); spg = idx("page") }
+		next
+	}
+	FILENAME ~ /points/ {
+		npts++
+		if ($st == "measured") {
+			measured++
+			kib = $pg == "4k" ? 4 : $pg == "2m" ? 2048 : $pg == "1g" ? 1048576 : -1
+			if ($pk != kib) wrongpage = wrongpage " point " $1
+			for (k = 2; k <= naxis; k++) want[axis[k] "=" $k] = 1
+		} else if ($st == "skipped") {
+			skipped++
+			if ($rs == "") noreason = noreason " point " $1
+			skips = skips " " $6 "/" $7
+		} else other = other " point " $1 ":" $st
+		for (k = 2; k <= naxis; k++) domain[axis[k] "=" $k] = 1
+		next
+	}
+	{
+		rows++
+		if ($chk != "ok") bad++
+		for (k = 2; k <= naxis; k++) seen[axis[k] "=" $k] = 1
+	}
+	END {
+		for (v in want) if (!(v in seen)) missing = missing " " v
+		n = split("instruction=vmptrst instruction=mov instruction=none cache=hot cache=flushed cache=flushopt memtype=wb memtype=wc memtype=uc- memtype=wt page=4k page=2m page=1g tlb=warm tlb=cold ad=set ad=clear vmcs=loaded vmcs=none serialize=lfence serialize=cpuid serialize=mfence", all, " ")
+		for (k = 1; k <= n; k++) if (!(all[k] in domain)) uncovered = uncovered " " all[k]
+		printf "points=%d measured=%d skipped=%d rows=%d bad=%d\n", npts, measured, skipped, rows, bad
+		printf "notrun=%s\nnoreason=%s\nwrongpage=%s\nmissing=%s\nskips=%s\nuncovered=%s\n", other, noreason, wrongpage, missing, skips, uncovered
+	}' "$pts" "$csv")
+	echo "$verdict" | sed 's/^/  quick: /'
+	local counts notrun noreason wrongpage missing
+	counts=$(sed -n 1p <<<"$verdict")
+	notrun=$(sed -n 's/^notrun=//p' <<<"$verdict")
+	noreason=$(sed -n 's/^noreason=//p' <<<"$verdict")
+	wrongpage=$(sed -n 's/^wrongpage=//p' <<<"$verdict")
+	missing=$(sed -n 's/^missing=//p' <<<"$verdict")
+	check "quick: every point measured or skipped ($counts)" test -z "$notrun"
+	check "quick: most points measured" test "$(sed 's/.*measured=\([0-9]*\).*/\1/' <<<"$counts")" -ge 30
+	check "quick: every skipped point says why" test -z "$noreason"
+	check "quick: measured points ran on the page size asked for" test -z "$wrongpage"
+	check "quick: every stored pointer checks out in every row" \
+		test "$(sed 's/.*bad=\([0-9]*\).*/\1/' <<<"$counts")" -eq 0
+	check "quick: every axis value of a measured point appears in samples.csv" test -z "$missing"
+	check "quick: quick.ini asks for every value of every axis" \
+		test -z "$(sed -n 's/^uncovered=//p' <<<"$verdict")"
+}
 if [[ $emu == bochs ]]; then
 	for vmcs in loaded none; do
 		check_run_dir "$out/guest/run-$vmcs" "$vmcs"
 	done
+	check_sweep "$out/guest/run-quick"
 fi
 finish

@@ -4,6 +4,7 @@
 #   vmptrst_bench.ko   the module, built against that kernel's headers with
 #                      W=1; any compiler warning fails the build
 #   vmptrst-bench      the driver, statically linked
+#   configs/*.ini      the sweep configurations
 #   vb_check           the ABI checker (tests/emu/guest/vb_check.c), static
 #   kvm/*.ko           irqbypass, kvm, kvm-intel from that kernel's package
 set -euo pipefail
@@ -33,6 +34,8 @@ cp "$kbuild/vmptrst_bench.ko" "$dir/"
 
 make -s -C "$REPO_ROOT/bench" vmptrst-bench.static >&2
 cp "$REPO_ROOT/bench/vmptrst-bench.static" "$dir/vmptrst-bench"
+mkdir -p "$dir/configs"
+cp "$REPO_ROOT"/configs/*.ini "$dir/configs/"
 ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
 	-o "$dir/vb_check" "$REPO_ROOT/tests/emu/guest/vb_check.c"
 # KVM from the same kernel package, for the coexistence check (6.12 turns VMX

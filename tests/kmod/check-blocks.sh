@@ -2,12 +2,14 @@
 # check-blocks.sh: the timed blocks, read back from the machine code.
 #
 # Builds the module against each Debian kernel's headers, disassembles
-# vb_window.o and checks every timed block (LFENCE; RDTSC; MOV; MOV; LFENCE
-# ... LFENCE; RDTSC; LFENCE): its body is N copies of one instruction only,
-# nothing else; the copies' address register is neither RAX nor RDX (which the
-# closing RDTSC overwrites) nor a register holding the opening TSC; and the
-# unroll counts found are exactly 1, 2, 4 ... 256 for vmptrst and for mov,
-# plus one empty block (the baseline).  A compiler that spilled, reordered or
+# vb_window.o and checks every timed block, for each serialisation (lfence:
+# LFENCE;RDTSC;LFENCE .. LFENCE;RDTSC;LFENCE, mfence: .. MFENCE;LFENCE;RDTSC;
+# LFENCE, cpuid: CPUID;RDTSC .. RDTSCP;CPUID): each opening is closed by its
+# own sequence; the body is N copies of one instruction only, nothing else;
+# the copies' address register is none of RAX-RDX (RDTSC(P) and CPUID write
+# them) nor a register holding the opening TSC; and the unroll counts found
+# are exactly 1, 2, 4 ... 256 for vmptrst and for mov, plus one empty block
+# (the baseline), under every serialisation.  A compiler that spilled, reordered or
 # shared a register would fail here before it fails on hardware.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -28,36 +30,60 @@ for series in 6.1 6.12; do
 		if (r ~ /^e/) r = "r" substr(r, 2)
 		return r
 	}
+	function tsc_pair(k) {	# mov %eax,X; mov %edx,Y at k: sets t1, t2
+		if (ins[k] !~ /^mov %eax,/ || ins[k+1] !~ /^mov %edx,/) return 0
+		split(ins[k], a, ","); split(ins[k+1], d, ",")
+		t1 = reg64(a[2]); t2 = reg64(d[2])
+		return 1
+	}
 	{
 		sub(/^ *[0-9a-f]+:\t/, ""); gsub(/ +/, " ")
 		ins[n++] = $0
 	}
 	END {
 		for (i = 0; i + 4 < n; i++) {
-			if (ins[i] != "lfence" || ins[i+1] != "rdtsc" ||
-			    ins[i+2] !~ /^mov %eax,/ || ins[i+3] !~ /^mov %edx,/ ||
-			    ins[i+4] != "lfence")
+			# The two openings: LFENCE;RDTSC;LFENCE and CPUID;RDTSC.
+			if (ins[i] == "lfence" && ins[i+1] == "rdtsc" &&
+			    tsc_pair(i + 2) && ins[i+4] == "lfence") {
+				open = "L"; j = i + 5
+			} else if (ins[i] == "xor %eax,%eax" && ins[i+1] == "cpuid" &&
+				   ins[i+2] == "rdtsc" && tsc_pair(i + 3)) {
+				open = "C"; j = i + 5
+			} else
 				continue
-			split(ins[i+2], a, ","); split(ins[i+3], d, ",")
-			t1 = reg64(a[2]); t2 = reg64(d[2])
 			body = ""; cnt = 0; bad = ""
-			for (j = i + 5; j < n && ins[j] != "lfence"; j++) {
+			for (; j < n && ins[j] != "lfence" && ins[j] != "mfence" &&
+			       ins[j] != "rdtscp"; j++) {
 				if (body == "") body = ins[j]
 				else if (ins[j] != body) bad = "mixed body: " ins[j]
 				cnt++
 			}
-			if (ins[j] != "lfence" || ins[j+1] != "rdtsc" || ins[j+2] != "lfence")
-				bad = "block not closed by LFENCE; RDTSC; LFENCE"
+			# The closings, each belonging to one opening.
+			if (open == "L" && ins[j] == "lfence" && ins[j+1] == "rdtsc" &&
+			    ins[j+2] ~ /^mov %eax,/ && ins[j+3] ~ /^mov %edx,/ && ins[j+4] == "lfence")
+				{ ser = "lfence"; len = 5 }
+			else if (open == "L" && ins[j] == "mfence" && ins[j+1] == "lfence" &&
+				 ins[j+2] == "rdtsc" && ins[j+3] ~ /^mov %eax,/ &&
+				 ins[j+4] ~ /^mov %edx,/ && ins[j+5] == "lfence")
+				{ ser = "mfence"; len = 6 }
+			else if (open == "C" && ins[j] == "rdtscp" && ins[j+1] ~ /^mov %eax,/ &&
+				 ins[j+2] ~ /^mov %edx,/ && ins[j+3] == "xor %eax,%eax" &&
+				 ins[j+4] == "cpuid")
+				{ ser = "cpuid"; len = 5 }
+			else {
+				ser = "?"; len = 1
+				bad = "opening " open " not closed by its own sequence: " ins[j]
+			}
 			kind = body == "" ? "none" : body ~ /^vmptrst/ ? "vmptrst" : body ~ /^mov / ? "mov" : "other"
 			if (kind == "other") bad = "unexpected instruction: " body
 			if (body != "") {
 				r = body; sub(/.*\(%/, "", r); sub(/\).*/, "", r)
-				if (r == "rax" || r == "rdx" || r == t1 || r == t2)
-					bad = "address register %" r " clobbered by RDTSC or the opening TSC"
+				if (r ~ /^r[abcd]x$/ || r == t1 || r == t2)
+					bad = "address register %" r " clobbered by the bracket or the opening TSC"
 			}
-			if (bad != "") print "BAD " kind " x" cnt ": " bad
-			else seen[kind] = seen[kind] " " cnt
-			i = j
+			if (bad != "") print "BAD " ser " " kind " x" cnt ": " bad
+			else seen[ser " " kind] = seen[ser " " kind] " " cnt
+			i = j + len - 1	# past the closing: it must not read as an opening
 		}
 		for (k in seen) print "SEEN " k seen[k]
 	}')
@@ -66,13 +92,15 @@ for series in 6.1 6.12; do
 	if [[ $bads -eq 0 ]]; then echo "ok - $series: every timed block is clean"; passed=$((passed + 1))
 	else echo "not ok - $series: $bads timed blocks are wrong (above)"; failed=$((failed + 1)); fi
 	want=" 1 2 4 8 16 32 64 128 256"
-	for kind in vmptrst mov; do
-		got=$(grep "^SEEN $kind " <<<"$result" | sed "s/^SEEN $kind//" | tr ' ' '\n' | sed '/^$/d' | sort -n -u | tr '\n' ' ' | sed 's/ $//; s/^/ /')
-		if [[ $got == "$want" ]]; then echo "ok - $series: $kind blocks unrolled$want"; passed=$((passed + 1))
-		else echo "not ok - $series: $kind blocks unrolled '$got', want '$want'"; failed=$((failed + 1)); fi
+	for ser in lfence mfence cpuid; do
+		for kind in vmptrst mov; do
+			got=$(grep "^SEEN $ser $kind " <<<"$result" | sed "s/^SEEN $ser $kind//" | tr ' ' '\n' | sed '/^$/d' | sort -n -u | tr '\n' ' ' | sed 's/ $//; s/^/ /')
+			if [[ $got == "$want" ]]; then echo "ok - $series: $ser/$kind blocks unrolled$want"; passed=$((passed + 1))
+			else echo "not ok - $series: $ser/$kind blocks unrolled '$got', want '$want'"; failed=$((failed + 1)); fi
+		done
+		if grep -q "^SEEN $ser none 0" <<<"$result"; then echo "ok - $series: $ser empty baseline block present"; passed=$((passed + 1))
+		else echo "not ok - $series: no $ser empty baseline block"; failed=$((failed + 1)); fi
 	done
-	if grep -q '^SEEN none 0' <<<"$result"; then echo "ok - $series: empty baseline block present"; passed=$((passed + 1))
-	else echo "not ok - $series: no empty baseline block"; failed=$((failed + 1)); fi
 done
 echo "blocks: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

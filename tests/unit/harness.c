@@ -73,29 +73,84 @@ static int is_bad(const struct fake_dev *f, uint32_t i)
 	return 0;
 }
 
+static uint32_t kib_of(uint32_t page)
+{
+	return page == VB_PAGE_4K ? 4 : page == VB_PAGE_2M ? 2048 : 1u << 20;
+}
+
+/* The module's own range checks (it answers EINVAL, nothing done). */
+static int fake_run_invalid(const struct vb_run *run)
+{
+	int per_sample = run->cache != VB_CACHE_HOT ||
+			 run->tlb == VB_TLB_COLD || run->ad == VB_AD_CLEAR;
+
+	return run->instruction >= VB_INSN_COUNT || run->vmcs >= VB_VMCS_COUNT ||
+	       run->serialize >= VB_SER_COUNT || run->cache >= VB_CACHE_COUNT ||
+	       run->memtype >= VB_MEM_COUNT || run->page >= VB_PAGE_COUNT ||
+	       run->tlb >= VB_TLB_COUNT || run->ad >= VB_AD_COUNT ||
+	       run->flags || run->reserved || !run->samples ||
+	       run->samples > VB_MAX_SAMPLES || !run->unroll ||
+	       run->unroll > VB_MAX_UNROLL || (run->unroll & (run->unroll - 1)) ||
+	       run->offset > VB_MAX_OFFSET(run->page) ||
+	       (per_sample && run->unroll != 1) ||
+	       (run->ad == VB_AD_CLEAR && run->page != VB_PAGE_4K);
+}
+
+/* Points the fake machine cannot set up: 1 (and the run filled) or 0. */
+static int fake_skip(struct fake_dev *f, struct vb_run *run)
+{
+	uint32_t reason = VB_SKIP_NONE;
+
+	run->page_kib = kib_of(run->page);
+	if (f->skip_pages & (1u << run->page)) {
+		reason = VB_SKIP_PAGE_SIZE;
+		run->page_kib = 4;
+	} else if (f->skip_memtypes & (1u << run->memtype)) {
+		reason = VB_SKIP_MEMTYPE;
+	} else if (f->no_clflushopt && run->cache == VB_CACHE_FLUSHOPT) {
+		reason = VB_SKIP_NO_CLFLUSHOPT;
+	}
+	if (!reason)
+		return 0;
+	run->result_flags = VB_RUN_SKIPPED;
+	run->skip_reason = reason;
+	run->records = f->skipped_records;
+	return 1;
+}
+
 /* What the module promises: pairs interleaved, their order alternating. */
 static int fake_run(struct fake_dev *f, struct vb_run *run)
 {
 	struct vb_sample *rec = (struct vb_sample *)(uintptr_t)run->buf;
 	uint32_t n = VB_RECORDS_NEEDED(run->instruction, run->samples), i;
 	uint32_t mism = 0;
+	int this = !f->stop_at_run || f->stop_at_run == f->run_calls + 1;
 
+	if (f->run_hook)
+		f->run_hook(f, run);
+	if (f->run_calls < 64) {
+		f->runs[f->run_calls] = *run;
+		f->pinned_at_run[f->run_calls] = fake_pinned_cpu;
+	}
 	f->run_calls++;
 	f->last_run = *run;
-	if (f->raise_sig)
+	if (f->raise_sig && this)
 		raise(f->raise_sig);
-	if (f->run_err)
+	if (f->run_err && (!f->fail_at_run || f->fail_at_run == f->run_calls))
 		return -f->run_err;
 	if (run->size != sizeof(*run) || run->abi_version != VB_ABI_VERSION ||
-	    run->buf_len < n)
+	    run->buf_len < n || fake_run_invalid(run))
 		return -EINVAL;
-	if (f->stop_after && f->stop_after < n) {
+	run->expected = f->expected;
+	run->poison = f->poison;
+	if (fake_skip(f, run))
+		return 0;
+	if (f->page_kib)
+		run->page_kib = f->page_kib;
+	if (f->stop_after && f->stop_after < n && this) {
 		n = f->stop_after;
 		run->result_flags |= VB_RUN_INTERRUPTED;
 	}
-	run->expected = f->expected;
-	run->poison = f->poison;
-	run->page_kib = f->page_kib;
 	for (i = 0; i < n; i++) {
 		uint32_t k = run->instruction == VB_INSN_NONE ? i : i / 2;
 		int first = (k % 2 == 0);	/* even pairs: instruction first */
@@ -207,7 +262,7 @@ void harness_init(struct harness *h)
 		 "0.1-test");
 	h->fake.expected = 0x12345000;
 	h->fake.poison = 0x5a5a5a5a5a5a5a5aull;
-	h->fake.page_kib = 4;
+	h->fake.skip_memtypes = 1u << VB_MEM_WT;	/* as the module: always */
 	h->fake.st.trap = 6;
 	h->fake.st.poison = h->fake.st.operand = 0xdeadbeefcafef00dull;
 	h->env.dev_ops = &fake_dev_ops;
@@ -293,6 +348,20 @@ char *slurp_in(const char *dir, const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	return slurp(path);
+}
+
+char *harness_file(struct harness *h, const char *name, const char *text)
+{
+	char *path = malloc(strlen(h->dir) + strlen(name) + 2);
+	FILE *f;
+
+	if (!path)
+		abort();
+	sprintf(path, "%s/%s", h->dir, name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) == EOF || fclose(f))
+		abort();
+	return path;
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag,

@@ -20,19 +20,35 @@ struct fake_dev {
 	int flags_change_after;		/* nonzero: INFO calls after this many */
 	uint32_t changed_flags;		/* ...answer these flags instead */
 	uint64_t expected, poison;
-	uint32_t page_kib;
+	uint32_t page_kib;		/* nonzero: report it; 0: the page asked */
+	uint32_t skip_memtypes;		/* bits: VB_SKIP_MEMTYPE (WT by default) */
+	uint32_t skip_pages;		/* bits: VB_SKIP_PAGE_SIZE, page_kib 4 */
+	int no_clflushopt;		/* cache=flushopt: VB_SKIP_NO_CLFLUSHOPT */
+	uint32_t skipped_records;	/* a broken module: records when skipping */
 	uint32_t bad[8], n_bad;		/* records with a wrong stored value */
 	int flag_bad;			/* set VB_SAMPLE_MISMATCH on them */
 	int32_t count_delta;		/* the module's count is off by this */
 	uint32_t stop_after;		/* nonzero: interrupted after so many */
 	int raise_sig;			/* raise this signal inside RUN */
+	int stop_at_run;		/* nonzero: those two only in this RUN (1-based) */
+	int fail_at_run;		/* nonzero: run_err only in this RUN */
+	/* called at the start of every RUN, before anything else */
+	void (*run_hook)(struct fake_dev *f, const struct vb_run *run);
+	void *hook_arg;
 	struct vb_selftest st;		/* SELFTEST's answer */
 	/* observations */
 	int opens, closes, info_calls, run_calls, selftest_calls;
 	struct vb_run last_run;
+	struct vb_run runs[64];		/* the first 64 RUNs as asked */
+	int pinned_at_run[64];		/* fake_pinned_cpu during each */
 };
 
 extern const struct vb_dev_ops fake_dev_ops;
+
+/* VB_ABI_VERSION as a string, for expected messages. */
+#define VB_STR_(x)	#x
+#define VB_STR(x)	VB_STR_(x)
+#define ABI_STR		VB_STR(VB_ABI_VERSION)
 
 struct harness {
 	struct fake_dev fake;
@@ -64,5 +80,7 @@ size_t count_lines(const char *s);
 char *slurp(const char *path);
 char *slurp_in(const char *dir, const char *name);
 int rm_rf(const char *path);
+/* Writes text to h->dir/name; returns the path (malloc'd). */
+char *harness_file(struct harness *h, const char *name, const char *text);
 
 #endif /* VB_TEST_HARNESS_H */

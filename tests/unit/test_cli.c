@@ -29,23 +29,37 @@ static int parse(struct harness *h, struct vb_opts *o, enum vb_cmd cmd, ...)
 	return rc;
 }
 
+/* The one value of sweep key k as given on the command line. */
+static unsigned int flag1(const struct vb_opts *o, enum vb_key k)
+{
+	assert_true(o->flags.key[k].set);
+	assert_int_equal(o->flags.key[k].val.n, 1);
+	assert_int_equal(o->flags.key[k].line, 0);
+	return o->flags.key[k].val.v[0];
+}
+
 static void test_run_defaults(void **state)
 {
 	struct harness *h = *state;
 	struct vb_opts o;
+	int k;
 
 	assert_int_equal(parse(h, &o, VB_CMD_RUN, "-o", "d", NULL), VB_EXIT_OK);
-	assert_int_equal(o.cpu, 0);
-	assert_int_equal(o.samples, 10000);
-	assert_int_equal(o.unroll, 1);
-	assert_int_equal(o.vmcs, VB_VMCS_LOADED);
-	assert_int_equal(o.instruction, VB_INSN_VMPTRST);
-	assert_int_equal(o.offset, 0);
+	/* no sweep key set: the defaults come with the plan (test_sweep) */
+	for (k = 0; k < VB_KEY_COUNT; k++)
+		assert_false(o.flags.key[k].set);
+	assert_null(o.config);
 	assert_int_equal(o.platform, VB_PLATFORM_AUTO);
 	assert_string_equal(o.outdir, "d");
 	assert_false(o.force);
 	assert_false(o.help);
 	assert_int_equal(h->err_len, 0);
+
+	assert_int_equal(parse(h, &o, VB_CMD_INFO, NULL), VB_EXIT_OK);
+	assert_int_equal(o.cpu, 0);
+	assert_int_equal(parse(h, &o, VB_CMD_SELFTEST, "--cpu", "7", NULL),
+			 VB_EXIT_OK);
+	assert_int_equal(o.cpu, 7);
 }
 
 static void test_run_values(void **state)
@@ -56,25 +70,62 @@ static void test_run_values(void **state)
 	assert_int_equal(parse(h, &o, VB_CMD_RUN, "--cpu", "3", "--samples",
 			       "262144", "--unroll=256", "--vmcs", "none",
 			       "--instruction", "mov", "--offset", "0x1ff8",
+			       "--cache", "flushopt", "--memtype", "uc-",
+			       "--page", "2m", "--tlb", "cold", "--ad", "clear",
+			       "--serialize", "cpuid", "-c", "x.ini",
 			       "--platform", "bochs", "--output", "out", "--force",
 			       NULL), VB_EXIT_OK);
-	assert_int_equal(o.cpu, 3);
-	assert_int_equal(o.samples, VB_MAX_SAMPLES);
-	assert_int_equal(o.unroll, VB_MAX_UNROLL);
-	assert_int_equal(o.vmcs, VB_VMCS_NONE);
-	assert_int_equal(o.instruction, VB_INSN_MOV);
-	assert_int_equal(o.offset, VB_MAX_OFFSET);
+	assert_int_equal(flag1(&o, VB_KEY_CPU), 3);
+	assert_int_equal(flag1(&o, VB_KEY_SAMPLES), VB_MAX_SAMPLES);
+	assert_int_equal(flag1(&o, VB_KEY_UNROLL), VB_MAX_UNROLL);
+	assert_int_equal(flag1(&o, VB_KEY_VMCS), VB_VMCS_NONE);
+	assert_int_equal(flag1(&o, VB_KEY_INSTRUCTION), VB_INSN_MOV);
+	assert_int_equal(flag1(&o, VB_KEY_OFFSET), VB_MAX_OFFSET(VB_PAGE_4K));
+	assert_int_equal(flag1(&o, VB_KEY_CACHE), VB_CACHE_FLUSHOPT);
+	assert_int_equal(flag1(&o, VB_KEY_MEMTYPE), VB_MEM_UC_MINUS);
+	assert_int_equal(flag1(&o, VB_KEY_PAGE), VB_PAGE_2M);
+	assert_int_equal(flag1(&o, VB_KEY_TLB), VB_TLB_COLD);
+	assert_int_equal(flag1(&o, VB_KEY_AD), VB_AD_CLEAR);
+	assert_int_equal(flag1(&o, VB_KEY_SERIALIZE), VB_SER_CPUID);
+	assert_false(o.flags.key[VB_KEY_EVENTS].set);
+	assert_string_equal(o.config, "x.ini");
 	assert_int_equal(o.platform, VB_PLATFORM_BOCHS);
 	assert_string_equal(o.outdir, "out");
 	assert_true(o.force);
 
-	/* a second parse starts from the defaults again (getopt reset) */
+	/* a second parse starts from nothing again (getopt reset) */
 	assert_int_equal(parse(h, &o, VB_CMD_RUN, "--instruction", "none",
 			       "--samples", "1", "-o", "x", NULL), VB_EXIT_OK);
-	assert_int_equal(o.instruction, VB_INSN_NONE);
-	assert_int_equal(o.samples, 1);
-	assert_int_equal(o.cpu, 0);
+	assert_int_equal(flag1(&o, VB_KEY_INSTRUCTION), VB_INSN_NONE);
+	assert_int_equal(flag1(&o, VB_KEY_SAMPLES), 1);
+	assert_false(o.flags.key[VB_KEY_CPU].set);
+	assert_null(o.config);
 	assert_false(o.force);
+}
+
+static void test_flag_lists(void **state)
+{
+	struct harness *h = *state;
+	struct vb_opts o;
+	const struct vb_values *v;
+
+	/* a flag is a [global] value: a comma list is an axis */
+	assert_int_equal(parse(h, &o, VB_CMD_PLAN, "--offset",
+			       "aligned, 8,page-split", "--cpu", "2-4,0",
+			       "--unroll", "1,2", "--unroll", "4", NULL),
+			 VB_EXIT_OK);
+	v = &o.flags.key[VB_KEY_OFFSET].val;
+	assert_int_equal(v->n, 3);
+	assert_int_equal(v->v[0], VB_OFFSET_NAMED | VB_OFF_ALIGNED);
+	assert_int_equal(v->v[1], 8);
+	assert_int_equal(v->v[2], VB_OFFSET_NAMED | VB_OFF_PAGE_SPLIT);
+	v = &o.flags.key[VB_KEY_CPU].val;
+	assert_int_equal(v->n, 4);
+	assert_int_equal(v->v[0], 2);
+	assert_int_equal(v->v[2], 4);
+	assert_int_equal(v->v[3], 0);
+	/* the last one given wins */
+	assert_int_equal(flag1(&o, VB_KEY_UNROLL), 4);
 }
 
 static void test_unroll_powers(void **state)
@@ -92,7 +143,7 @@ static void test_unroll_powers(void **state)
 				       "-o", "d", NULL),
 				 pow2 ? VB_EXIT_OK : VB_EXIT_USAGE);
 		if (pow2)
-			assert_int_equal(o.unroll, u);
+			assert_int_equal(flag1(&o, VB_KEY_UNROLL), u);
 	}
 }
 
@@ -110,12 +161,27 @@ static const struct bad_case bad[] = {
 	{ VB_CMD_RUN, { "--samples", "262145", "-o", "d" }, "--samples=262145: out of range" },
 	{ VB_CMD_RUN, { "--samples", "-1", "-o", "d" }, "--samples=-1: not a number" },
 	{ VB_CMD_RUN, { "--samples", "12x", "-o", "d" }, "--samples=12x: not a number" },
-	{ VB_CMD_RUN, { "--samples", "", "-o", "d" }, "--samples=: not a number" },
+	{ VB_CMD_RUN, { "--samples", "", "-o", "d" }, "--samples=: empty value" },
+	{ VB_CMD_RUN, { "--samples", "1,2", "-o", "d" }, "--samples=1,2: one value only: samples is not an axis" },
+	{ VB_CMD_RUN, { "--cache", "", "-o", "d" }, "--cache=: empty value (an axis needs at least one value)" },
+	{ VB_CMD_RUN, { "--cache", "hot,", "-o", "d" }, "--cache=hot,: empty element in the list" },
+	{ VB_CMD_RUN, { "--cache", "hot,flushd", "-o", "d" }, "--cache=hot,flushd: value flushd: not one of hot|flushed|flushopt (did you mean flushed?)" },
+	{ VB_CMD_RUN, { "--unroll", "1,3", "-o", "d" }, "--unroll=1,3: value 3: not a power of two in 1..256" },
+	{ VB_CMD_RUN, { "--unroll", "1,2,1", "-o", "d" }, "--unroll=1,2,1: value 1 listed twice" },
+	{ VB_CMD_RUN, { "--offset", "aligned,0", "-o", "d" }, "--offset=aligned,0: value 0 listed twice" },
+	{ VB_CMD_RUN, { "--offset", "split", "-o", "d" }, "--offset=split: neither a number of bytes nor one of aligned|misaligned|line-split|page-split" },
+	{ VB_CMD_RUN, { "--offset", "4194297", "-o", "d" }, "--offset=4194297: out of range 0..4194296" },
+	{ VB_CMD_RUN, { "--cpu", "3-1", "-o", "d" }, "--cpu=3-1: range 3-1 runs backwards" },
+	{ VB_CMD_RUN, { "--memtype", "uc", "-o", "d" }, "--memtype=uc: not one of wb|wc|uc-|wt (did you mean uc-?)" },
+	{ VB_CMD_RUN, { "--events", "cycles", "-o", "d" }, "--events=cycles: not supported yet" },
+	{ VB_CMD_PLAN, { "--serialize", "sfence" }, "plan: --serialize=sfence: not one of lfence|cpuid|mfence" },
+	{ VB_CMD_PLAN, { "-o", "d" }, "plan: unknown option '-o'" },
+	{ VB_CMD_PLAN, { "-c" }, "plan: option '--config' needs a value" },
 	{ VB_CMD_RUN, { "--samples", "99999999999999999999999", "-o", "d" }, "not a number" },
-	{ VB_CMD_RUN, { "--offset", "8185", "-o", "d" }, "--offset=8185: out of range 0..8184" },
+	{ VB_CMD_RUN, { "--offset", "8185", "-o", "d" }, "command line: offset=8185 with page=4k: out of range 0..8184 for 4k pages" },
 	{ VB_CMD_RUN, { "--offset", "0x", "-o", "d" }, "--offset=0x: not a number" },
 	{ VB_CMD_RUN, { "--cpu", "1024", "-o", "d" }, "--cpu=1024: out of range 0..1023" },
-	{ VB_CMD_RUN, { "--cpu", " 1", "-o", "d" }, "--cpu= 1: not a number" },
+	{ VB_CMD_RUN, { "--cpu", "1x", "-o", "d" }, "--cpu=1x: not a number" },
 	{ VB_CMD_RUN, { "--vmcs", "current", "-o", "d" }, "--vmcs=current: not one of loaded|none" },
 	{ VB_CMD_RUN, { "--instruction", "vmptrld", "-o", "d" }, "--instruction=vmptrld: not one of none|vmptrst|mov" },
 	{ VB_CMD_RUN, { "--platform", "kvm", "-o", "d" }, "--platform=kvm: not one of native|qemu|bochs|vm" },
@@ -196,7 +262,12 @@ static void test_subcommand_help(void **state)
 	static const char *const run_opts[] = { "--cpu", "--samples", "--unroll",
 		"--vmcs", "--instruction", "--offset", "--platform", "--output",
 		"--force", "--help", "1..262144, default 10000",
-		"loaded|none, default loaded", "0..8184, default 0" };
+		"loaded|none, default loaded", "--config", "--cache", "--memtype",
+		"--page", "--tlb", "--ad", "--serialize", "--events",
+		"0..4194296|aligned|misaligned|line-split|page-split, default 0",
+		"hot|flushed|flushopt, default hot", "wb|wc|uc-|wt, default wb",
+		"4k|2m|1g, default 4k", "warm|cold, default warm",
+		"set|clear, default set", "lfence|cpuid|mfence, default lfence" };
 	size_t i;
 
 	/* --help wins over a missing -o and over bad values given after it */
@@ -210,6 +281,11 @@ static void test_subcommand_help(void **state)
 	assert_non_null(strstr(h->out_buf, "--cpu"));
 	assert_null(strstr(h->out_buf, "--samples"));
 
+	assert_int_equal(harness_main(h, "plan", "--help", NULL), VB_EXIT_OK);
+	assert_non_null(strstr(h->out_buf, "usage: vmptrst-bench plan [OPTIONS] [-c FILE]"));
+	assert_non_null(strstr(h->out_buf, "--unroll"));
+	assert_null(strstr(h->out_buf, "--output"));
+
 	assert_int_equal(harness_main(h, "help", "selftest", NULL), VB_EXIT_OK);
 	assert_non_null(strstr(h->out_buf, "usage: vmptrst-bench selftest"));
 }
@@ -219,6 +295,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_run_defaults, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_run_values, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_flag_lists, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_unroll_powers, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_options, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_top_level, harness_setup, harness_teardown),

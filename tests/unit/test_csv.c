@@ -113,9 +113,20 @@ static void test_outdir(void **state)
 	free(s);
 	assert_null(slurp_in(dir, "samples.csv.tmp"));
 
-	/* a non-empty samples.csv is kept unless forced */
+	/* a header alone (nothing measured) may be replaced */
+	assert_int_equal(vb_outdir_prepare(dir, 0, msg, sizeof(msg)), 0);
+
+	/* a samples.csv with rows is kept unless forced */
+	assert_int_equal(vb_outfile_open_direct(&o, dir, "samples.csv", msg,
+						sizeof(msg)), 0);
+	fputs("x\r\ny", o.f);
+	assert_null(slurp_in(dir, "samples.csv.tmp"));
+	assert_int_equal(vb_outfile_close(&o, msg, sizeof(msg)), 0);
+	s = slurp_in(dir, "samples.csv");
+	assert_string_equal(s, "x\r\ny");	/* in place, no rename */
+	free(s);
 	assert_int_equal(vb_outdir_prepare(dir, 0, msg, sizeof(msg)), -1);
-	assert_non_null(strstr(msg, "samples.csv exists and is not empty"));
+	assert_non_null(strstr(msg, "samples.csv exists and holds measured rows"));
 	assert_non_null(strstr(msg, "--force"));
 	assert_int_equal(vb_outdir_prepare(dir, 1, msg, sizeof(msg)), 0);
 

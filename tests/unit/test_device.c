@@ -40,6 +40,23 @@ static int run_cmd(struct harness *h)
 			    dir, NULL);
 }
 
+/* After a failed RUN of the one point: a header, and the point failed. */
+static void check_failed_files(struct harness *h, const char *why)
+{
+	char *s = slurp_in(h->dir, "out/samples.csv");
+
+	assert_non_null(s);
+	assert_int_equal(count_lines(s), 1);
+	assert_non_null(strstr(s, "point,instruction,"));
+	free(s);
+	s = slurp_in(h->dir, "out/points.csv");
+	assert_non_null(s);
+	assert_int_equal(count_lines(s), 2);
+	assert_non_null(strstr(s, ",failed,"));
+	assert_non_null(strstr(s, why));
+	free(s);
+}
+
 static void test_open_errors(void **state)
 {
 	struct harness *h = *state;
@@ -76,7 +93,7 @@ static void test_run_errnos(void **state)
 		{ EACCES, "RUN: needs root (CAP_SYS_RAWIO)" },
 		{ ENXIO, "CPU 3 is offline or does not exist" },
 		{ EIO, "CPU 3: RUN: a VMX instruction failed; see dmesg" },
-		{ EINVAL, "driver/module ABI mismatch (driver ABI 1) or a bad field" },
+		{ EINVAL, "driver/module ABI mismatch (driver ABI " ABI_STR ") or a bad field" },
 		{ ENOTTY, "does not know this ioctl: driver/module ABI mismatch" },
 		{ ENOMEM, "could not allocate memory; try fewer --samples" },
 		{ EFAULT, "RUN: Bad address" },
@@ -92,8 +109,8 @@ static void test_run_errnos(void **state)
 		assert_int_equal(h->fake.run_calls, 1);
 		assert_one_line(h, cases[i].want, NULL);
 		assert_int_equal(h->fake.opens, h->fake.closes);
-		/* no results, so no files */
-		assert_null(slurp_in(h->dir, "out/samples.csv"));
+		/* no rows; points.csv says what failed */
+		check_failed_files(h, cases[i].want);
 	}
 }
 
@@ -158,9 +175,9 @@ static void test_info_errors(void **state)
 			 VB_EXIT_ERROR);
 	assert_one_line(h, "CPU 9 is offline or does not exist", NULL);
 	h->fake.info_err = 0;
-	h->fake.module_abi = 2;
+	h->fake.module_abi = 1;
 	assert_int_equal(harness_main(h, "info", NULL), VB_EXIT_ERROR);
-	assert_one_line(h, "ABI mismatch: driver ABI 1, module ABI 2", NULL);
+	assert_one_line(h, "ABI mismatch: driver ABI " ABI_STR ", module ABI 1", NULL);
 	assert_int_equal(h->out_len, 0);
 }
 
@@ -175,7 +192,7 @@ static void test_info_output(void **state)
 		"  vmcs revision  4\n", "  vmcs size      1024 bytes\n",
 		"  vmcs memtype   6 (WB)\n", "tsc khz          2400000\n",
 		"online cpus      8\n", "max samples      262144\n",
-		"module version   0.1-test\n", "abi              1 (driver 1)\n",
+		"module version   0.1-test\n", "abi              " ABI_STR " (driver " ABI_STR ")\n",
 		"run              possible\n",
 	};
 	size_t i;

@@ -175,7 +175,8 @@ static char *rows(const struct vb_run *run, const struct vb_sample *rec,
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(vb_records_write(f, run, rec, n), 0);
+	assert_int_equal(vb_records_header(f), 0);
+	assert_int_equal(vb_records_write(f, 7, run, rec, n), 0);
 	fclose(f);
 	return buf;
 }
@@ -192,21 +193,38 @@ static void test_rows(void **state)
 	rec[3].tsc_end = 0;	/* backwards: tsc left empty */
 	got = rows(&run, rec, 4);
 	assert_string_equal(got,
-		"point,instruction,cpu,offset,cache,memtype,page,tlb,vmcs,"
+		"point,instruction,cpu,offset,cache,memtype,page,tlb,ad,vmcs,"
 		"serialize,unroll,sample,tsc,check\r\n"
-		"0,vmptrst,2,8,hot,wb,4k,warm,loaded,lfence,4,0,40,ok\r\n"
-		"0,none,2,8,hot,wb,4k,warm,loaded,lfence,4,0,20,ok\r\n"
-		"0,none,2,8,hot,wb,4k,warm,loaded,lfence,4,1,20,mismatch\r\n"
-		"0,vmptrst,2,8,hot,wb,4k,warm,loaded,lfence,4,1,,ok\r\n");
+		"7,vmptrst,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,40,ok\r\n"
+		"7,none,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,20,ok\r\n"
+		"7,none,2,8,hot,wb,4k,warm,set,loaded,lfence,4,1,20,mismatch\r\n"
+		"7,vmptrst,2,8,hot,wb,4k,warm,set,loaded,lfence,4,1,,ok\r\n");
 	free(got);
 
+	/* every axis from the RUN's fields; page as the module reports it */
 	run = make_run(VB_INSN_NONE, 2);
 	run.vmcs = VB_VMCS_NONE;
+	run.page = VB_PAGE_2M;
 	run.page_kib = 2048;
+	run.cache = VB_CACHE_FLUSHOPT;
+	run.memtype = VB_MEM_UC_MINUS;
+	run.tlb = VB_TLB_COLD;
+	run.ad = VB_AD_CLEAR;
+	run.serialize = VB_SER_MFENCE;
+	run.offset = 2097148;
 	fill(&run, rec);
 	got = rows(&run, rec, 2);
-	assert_non_null(strstr(got, "\r\n0,none,2,8,hot,wb,2m,warm,none,lfence,4,0,20,ok\r\n"
-			       "0,none,2,8,hot,wb,2m,warm,none,lfence,4,1,20,ok\r\n"));
+	assert_non_null(strstr(got, "\r\n7,none,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,20,ok\r\n"
+			       "7,none,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,1,20,ok\r\n"));
+	free(got);
+
+	run.serialize = VB_SER_CPUID;
+	run.page_kib = 1048576;
+	run.cache = VB_CACHE_FLUSHED;
+	run.memtype = VB_MEM_WC;
+	fill(&run, rec);
+	got = rows(&run, rec, 1);
+	assert_non_null(strstr(got, "\r\n7,none,2,2097148,flushed,wc,1g,cold,clear,none,cpuid,4,0,20,ok\r\n"));
 	free(got);
 }
 

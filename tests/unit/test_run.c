@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `run` end to end with the fake device: the rows and meta.csv written,
- * the driver's own mismatch count and exit 3, interruption and exit 130,
- * refusals before any measurement.
+ * `run` end to end with the fake device: the rows, points.csv and meta.csv
+ * written, the driver's own mismatch count and exit 3, sweeps over several
+ * points and CPUs, skipped points, interruption and exit 130, rows on disk
+ * before the next point's RUN, refusals before any measurement.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "config.h"
 #include "harness.h"
 
 
@@ -89,40 +91,76 @@ static void assert_meta(const char *text, const char *key, const char *want)
 }
 
 struct row {
-	char buf[512];
-	const char *f[16];
+	char buf[768];
+	const char *f[24];
 };
 
-/* Parses samples.csv: checks the header, returns the rows (malloc'd). */
-static struct row *read_samples(const char *dir, size_t *nrows)
+enum { S_POINT, S_INSN, S_CPU, S_OFFSET, S_CACHE, S_MEMTYPE, S_PAGE, S_TLB,
+       S_AD, S_VMCS, S_SER, S_UNROLL, S_SAMPLE, S_TSC, S_CHECK, S_NCOLS };
+enum { P_UNROLL = 11, P_SAMPLES, P_STATUS, P_REASON, P_RECORDS, P_MISM,
+       P_WINDOWS, P_MAXWIN, P_PAGEKIB, P_NCOLS };
+
+static const char *const samples_header[S_NCOLS] = {
+	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
+	"tlb", "ad", "vmcs", "serialize", "unroll", "sample", "tsc", "check",
+};
+
+static const char *const points_header[P_NCOLS] = {
+	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
+	"tlb", "ad", "vmcs", "serialize", "unroll", "samples", "status",
+	"reason", "records", "mismatches", "windows", "max_window_tsc",
+	"page_kib",
+};
+
+/* Parses dir/name: checks the header, returns the rows (malloc'd). */
+static struct row *read_csv(const char *dir, const char *name,
+			    const char *const *header, int ncols, size_t *nrows)
 {
-	static const char *const header[] = {
-		"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
-		"tlb", "vmcs", "serialize", "unroll", "sample", "tsc", "check",
-	};
-	char *text = slurp_in(dir, "samples.csv");
+	char *text = slurp_in(dir, name);
 	const char *p = text;
 	struct row hdr, *rows = NULL;
-	size_t n = 0, i;
-	int k;
+	size_t n = 0;
+	int i, k;
 
-	assert_non_null(text);
-	assert_int_equal(csv_record(&p, hdr.buf, sizeof(hdr.buf), hdr.f, 16), 14);
-	for (i = 0; i < 14; i++)
+	if (!text)
+		fail_msg("%s/%s: missing", dir, name);
+	assert_int_equal(csv_record(&p, hdr.buf, sizeof(hdr.buf), hdr.f, 24),
+			 ncols);
+	for (i = 0; i < ncols; i++)
 		assert_string_equal(hdr.f[i], header[i]);
 	/* one slot per line: rows hold pointers into themselves */
 	rows = calloc(count_lines(text) + 1, sizeof(*rows));
 	assert_non_null(rows);
 	for (;;) {
-		k = csv_record(&p, rows[n].buf, sizeof(rows[n].buf), rows[n].f, 16);
+		k = csv_record(&p, rows[n].buf, sizeof(rows[n].buf), rows[n].f, 24);
 		if (!k)
 			break;
-		assert_int_equal(k, 14);
+		assert_int_equal(k, ncols);
 		n++;
 	}
 	free(text);
 	*nrows = n;
 	return rows;
+}
+
+static struct row *read_samples(const char *dir, size_t *nrows)
+{
+	return read_csv(dir, "samples.csv", samples_header, S_NCOLS, nrows);
+}
+
+static struct row *read_points(const char *dir, size_t *nrows)
+{
+	return read_csv(dir, "points.csv", points_header, P_NCOLS, nrows);
+}
+
+/* Rows of samples.csv whose point column is `point`. */
+static size_t rows_of(const struct row *r, size_t n, unsigned int point)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += strtoul(r[i].f[S_POINT], NULL, 10) == point;
+	return k;
 }
 
 static const char *outdir(struct harness *h, const char *name)
@@ -155,7 +193,14 @@ static void test_run_ok(void **state)
 	assert_int_equal(h->fake.last_run.vmcs, VB_VMCS_LOADED);
 	assert_int_equal(h->fake.last_run.serialize, VB_SER_LFENCE);
 	assert_int_equal(h->fake.last_run.flags, 0);
+	assert_int_equal(h->fake.last_run.reserved, 0);
+	assert_int_equal(h->fake.last_run.cache, VB_CACHE_HOT);
+	assert_int_equal(h->fake.last_run.memtype, VB_MEM_WB);
+	assert_int_equal(h->fake.last_run.page, VB_PAGE_4K);
+	assert_int_equal(h->fake.last_run.tlb, VB_TLB_WARM);
+	assert_int_equal(h->fake.last_run.ad, VB_AD_SET);
 	assert_int_equal(h->fake.last_run.buf_len, 100);
+	assert_int_equal(h->fake.run_calls, 1);
 	assert_int_equal(h->fake.opens, 1);
 	assert_int_equal(h->fake.closes, 1);
 
@@ -166,27 +211,28 @@ static void test_run_ok(void **state)
 		/* interleaved pairs, order alternating pair by pair */
 		int insn_first = k % 2 == 0, is_insn = (i % 2 == 0) == insn_first;
 
-		assert_string_equal(r[i].f[0], "0");
-		assert_string_equal(r[i].f[1], is_insn ? "vmptrst" : "none");
-		assert_string_equal(r[i].f[2], "3");
-		assert_string_equal(r[i].f[3], "4092");
-		assert_string_equal(r[i].f[4], "hot");
-		assert_string_equal(r[i].f[5], "wb");
-		assert_string_equal(r[i].f[6], "4k");
-		assert_string_equal(r[i].f[7], "warm");
-		assert_string_equal(r[i].f[8], "loaded");
-		assert_string_equal(r[i].f[9], "lfence");
-		assert_string_equal(r[i].f[10], "8");
-		assert_int_equal(strtoul(r[i].f[11], NULL, 10), k);
-		assert_int_equal(strtoul(r[i].f[12], NULL, 10),
+		assert_string_equal(r[i].f[S_POINT], "0");
+		assert_string_equal(r[i].f[S_INSN], is_insn ? "vmptrst" : "none");
+		assert_string_equal(r[i].f[S_CPU], "3");
+		assert_string_equal(r[i].f[S_OFFSET], "4092");
+		assert_string_equal(r[i].f[S_CACHE], "hot");
+		assert_string_equal(r[i].f[S_MEMTYPE], "wb");
+		assert_string_equal(r[i].f[S_PAGE], "4k");
+		assert_string_equal(r[i].f[S_TLB], "warm");
+		assert_string_equal(r[i].f[S_AD], "set");
+		assert_string_equal(r[i].f[S_VMCS], "loaded");
+		assert_string_equal(r[i].f[S_SER], "lfence");
+		assert_string_equal(r[i].f[S_UNROLL], "8");
+		assert_int_equal(strtoul(r[i].f[S_SAMPLE], NULL, 10), k);
+		assert_int_equal(strtoul(r[i].f[S_TSC], NULL, 10),
 				 is_insn ? 100 + k % 7 : 30);
-		assert_string_equal(r[i].f[13], "ok");
+		assert_string_equal(r[i].f[S_CHECK], "ok");
 	}
 	free(r);
 
 	meta = slurp_in(dir, "meta.csv");
 	assert_meta(meta, "tool", "vmptrst-bench");
-	assert_meta(meta, "abi_version", "1");
+	assert_meta(meta, "abi_version", ABI_STR);
 	assert_meta(meta, "module_version", "0.1-test");
 	assert_meta(meta, "tsc_khz", "2400000");
 	assert_meta(meta, "vmcs_revision", "4");
@@ -203,6 +249,13 @@ static void test_run_ok(void **state)
 	assert_meta(meta, "windows", "2");
 	assert_meta(meta, "max_window_tsc", "12345");
 	assert_meta(meta, "interrupted", "no");
+	assert_meta(meta, "config", "none");
+	assert_meta(meta, "config_sha256", "none");
+	assert_meta(meta, "points", "1");
+	assert_meta(meta, "points_measured", "1");
+	assert_meta(meta, "points_skipped", "0");
+	assert_meta(meta, "cache", "hot");
+	assert_meta(meta, "ad", "set");
 	assert_meta(meta, "platform", "native");
 	assert_meta(meta, "timing_note", "none");
 	assert_meta(meta, "cpu_vendor", "GenuineIntel");
@@ -217,7 +270,24 @@ static void test_run_ok(void **state)
 		 "--unroll 8 --offset 4092 -o %s", dir);
 	assert_meta(meta, "command_line", want);
 	free(meta);
-	assert_non_null(strstr(h->out_buf, "100 records"));
+	assert_non_null(strstr(h->out_buf, "100 records from 1 point (1 measured, "
+			       "0 skipped"));
+
+	r = read_points(dir, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].f[0], "0");
+	assert_string_equal(r[0].f[S_OFFSET], "4092");
+	assert_string_equal(r[0].f[P_UNROLL], "8");
+	assert_string_equal(r[0].f[P_SAMPLES], "50");
+	assert_string_equal(r[0].f[P_STATUS], "measured");
+	assert_string_equal(r[0].f[P_REASON], "");
+	assert_string_equal(r[0].f[P_RECORDS], "100");
+	assert_string_equal(r[0].f[P_MISM], "0");
+	assert_string_equal(r[0].f[P_WINDOWS], "2");
+	assert_string_equal(r[0].f[P_MAXWIN], "12345");
+	assert_string_equal(r[0].f[P_PAGEKIB], "4");
+	free(r);
+	assert_null(slurp_in(dir, "meta.csv.tmp"));
 }
 
 static void test_run_none_2m(void **state)
@@ -228,21 +298,24 @@ static void test_run_none_2m(void **state)
 	size_t n, i;
 	char *meta;
 
-	h->fake.page_kib = 2048;
 	fake_cpuid_hypervisor = 1;	/* overridden by --platform */
 	assert_int_equal(harness_main(h, "run", "--instruction", "none",
 				      "--vmcs", "none", "--samples", "7",
+				      "--page", "2m", "--offset", "page-split",
 				      "--platform", "bochs", "-o", dir, NULL),
 			 VB_EXIT_OK);
+	assert_int_equal(h->fake.last_run.page, VB_PAGE_2M);
+	assert_int_equal(h->fake.last_run.offset, (2u << 20) - 4);
 	assert_int_equal(h->fake.last_run.buf_len, 7);
 	assert_int_equal(h->fake.last_run.vmcs, VB_VMCS_NONE);
 	r = read_samples(dir, &n);
 	assert_int_equal(n, 7);
 	for (i = 0; i < n; i++) {
-		assert_string_equal(r[i].f[1], "none");
-		assert_string_equal(r[i].f[6], "2m");
-		assert_string_equal(r[i].f[8], "none");
-		assert_int_equal(strtoul(r[i].f[11], NULL, 10), i);
+		assert_string_equal(r[i].f[S_INSN], "none");
+		assert_string_equal(r[i].f[S_PAGE], "2m");
+		assert_string_equal(r[i].f[S_OFFSET], "2097148");
+		assert_string_equal(r[i].f[S_VMCS], "none");
+		assert_int_equal(strtoul(r[i].f[S_SAMPLE], NULL, 10), i);
 	}
 	free(r);
 	meta = slurp_in(dir, "meta.csv");
@@ -276,9 +349,10 @@ static void test_mismatches(void **state)
 	for (i = 0; i < n; i++) {
 		int want_bad = i == 0 || i == 17 || i == 18;
 
-		assert_string_equal(r[i].f[13], want_bad ? "mismatch" : "ok");
+		assert_string_equal(r[i].f[S_CHECK], want_bad ? "mismatch" : "ok");
 		bad += want_bad;
-		assert_true(!strcmp(r[i].f[1], "mov") || !strcmp(r[i].f[1], "none"));
+		assert_true(!strcmp(r[i].f[S_INSN], "mov") ||
+			    !strcmp(r[i].f[S_INSN], "none"));
 	}
 	free(r);
 	meta = slurp_in(dir, "meta.csv");
@@ -331,7 +405,8 @@ static void test_interrupted(void **state)
 	h->fake.raise_sig = SIGINT;
 	assert_int_equal(harness_main(h, "run", "--samples", "100", "-o", dir,
 				      NULL), VB_EXIT_INTERRUPTED);
-	assert_non_null(strstr(h->err_buf, "interrupted: wrote the 13 of 200 records"));
+	assert_non_null(strstr(h->err_buf, "interrupted at point 0 of 1: kept its "
+			       "13 of 200 records; 0 points not run"));
 	r = read_samples(dir, &n);
 	assert_int_equal(n, 13);
 	free(r);
@@ -339,6 +414,12 @@ static void test_interrupted(void **state)
 	assert_meta(meta, "interrupted", "yes");
 	assert_meta(meta, "records", "13");
 	free(meta);
+	r = read_points(dir, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].f[P_STATUS], "interrupted");
+	assert_string_equal(r[0].f[P_REASON], "interrupted after 13 of 200 records");
+	assert_string_equal(r[0].f[P_RECORDS], "13");
+	free(r);
 	/* the driver's handlers are gone again */
 	assert_int_equal(sigaction(SIGINT, NULL, &now), 0);
 	assert_true(now.sa_handler == SIG_DFL);
@@ -388,7 +469,7 @@ static void test_refusals(void **state)
 	h->fake.info.flags |= VB_INFO_FEAT_VMX;
 	h->fake.module_abi = 7;
 	assert_int_equal(harness_main(h, "run", "-o", dir, NULL), VB_EXIT_ERROR);
-	assert_non_null(strstr(h->err_buf, "driver ABI 1, module ABI 7"));
+	assert_non_null(strstr(h->err_buf, "driver ABI " ABI_STR ", module ABI 7"));
 	h->fake.module_abi = 0;
 	fake_pin_err = EINVAL;
 	assert_int_equal(harness_main(h, "run", "--cpu", "77", "-o", dir, NULL),
@@ -411,7 +492,7 @@ static void test_no_overwrite(void **state)
 	assert_int_equal(harness_main(h, "run", "--samples", "5", "-o", dir, NULL),
 			 VB_EXIT_ERROR);
 	assert_int_equal(count_lines(h->err_buf), 1);
-	assert_non_null(strstr(h->err_buf, "samples.csv exists and is not empty"));
+	assert_non_null(strstr(h->err_buf, "samples.csv exists and holds measured rows"));
 	assert_int_equal(h->fake.run_calls, 1);	/* refused before measuring */
 	after = slurp_in(dir, "samples.csv");
 	assert_string_equal(before, after);
@@ -445,6 +526,391 @@ static void test_quoted_meta(void **state)
 	free(meta);
 }
 
+
+/* A sweep over a config file: each point's RUN, rows, points.csv, meta. */
+static const char sweep_ini[] =
+	"; two groups, one inheriting [global]\n"
+	"[global]\n"
+	"samples = 4\n"
+	"cpu = 1, 2\n"
+	"\n"
+	"[insn]\n"
+	"instruction = vmptrst, none\n"
+	"\n"
+	"[flush]\n"
+	"cpu = 2\n"
+	"cache = flushed\n"
+	"offset = line-split\n"
+	"samples = 3\n";
+
+static void test_sweep_run(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "sweep");
+	char *ini = harness_file(h, "sweep.ini", sweep_ini), *meta, sha[65];
+	struct row *r;
+	size_t n;
+
+	assert_int_equal(harness_main(h, "run", "-c", ini, "--unroll", "1",
+				      "-o", dir, NULL), VB_EXIT_OK);
+	assert_int_equal(h->err_len, 0);
+	/* cpu outermost within a group: 1/vmptrst 1/none 2/vmptrst 2/none */
+	assert_int_equal(h->fake.run_calls, 5);
+	assert_int_equal(h->fake.runs[0].cpu, 1);
+	assert_int_equal(h->fake.runs[0].instruction, VB_INSN_VMPTRST);
+	assert_int_equal(h->fake.runs[1].cpu, 1);
+	assert_int_equal(h->fake.runs[1].instruction, VB_INSN_NONE);
+	assert_int_equal(h->fake.runs[2].cpu, 2);
+	assert_int_equal(h->fake.runs[3].instruction, VB_INSN_NONE);
+	assert_int_equal(h->fake.runs[4].cache, VB_CACHE_FLUSHED);
+	assert_int_equal(h->fake.runs[4].offset, 60);
+	assert_int_equal(h->fake.runs[4].samples, 3);
+	assert_int_equal(h->fake.runs[4].buf_len, 6);
+	/* each RUN pinned to its own CPU */
+	assert_int_equal(h->fake.pinned_at_run[0], 1);
+	assert_int_equal(h->fake.pinned_at_run[1], 1);
+	assert_int_equal(h->fake.pinned_at_run[2], 2);
+	assert_int_equal(h->fake.pinned_at_run[4], 2);
+	/* INFO on both CPUs before anything was measured */
+	assert_int_equal(h->fake.info_calls, 2);
+
+	r = read_samples(dir, &n);
+	assert_int_equal(n, 8 + 4 + 8 + 4 + 6);
+	assert_int_equal(rows_of(r, n, 0), 8);
+	assert_int_equal(rows_of(r, n, 1), 4);
+	assert_int_equal(rows_of(r, n, 4), 6);
+	assert_string_equal(r[n - 1].f[S_POINT], "4");
+	assert_string_equal(r[n - 1].f[S_CACHE], "flushed");
+	assert_string_equal(r[n - 1].f[S_OFFSET], "60");
+	assert_string_equal(r[n - 1].f[S_CPU], "2");
+	assert_string_equal(r[8].f[S_INSN], "none");
+	assert_string_equal(r[8].f[S_POINT], "1");
+	free(r);
+
+	r = read_points(dir, &n);
+	assert_int_equal(n, 5);
+	assert_string_equal(r[3].f[0], "3");
+	assert_string_equal(r[3].f[S_INSN], "none");
+	assert_string_equal(r[3].f[S_CPU], "2");
+	assert_string_equal(r[3].f[P_SAMPLES], "4");
+	assert_string_equal(r[3].f[P_RECORDS], "4");
+	assert_string_equal(r[4].f[S_CACHE], "flushed");
+	assert_string_equal(r[4].f[P_STATUS], "measured");
+	free(r);
+
+	meta = slurp_in(dir, "meta.csv");
+	assert_meta(meta, "config", ini);
+	vb_sha256_hex(sweep_ini, strlen(sweep_ini), sha);
+	assert_meta(meta, "config_sha256", sha);
+	assert_meta(meta, "points", "5");
+	assert_meta(meta, "points_measured", "5");
+	assert_meta(meta, "points_skipped", "0");
+	assert_meta(meta, "samples", "19");
+	assert_meta(meta, "records", "30");
+	assert_meta(meta, "target_cpu", "1 2");
+	assert_meta(meta, "instruction", "vmptrst none");
+	assert_meta(meta, "cache", "hot flushed");
+	assert_meta(meta, "offset", "0 60");
+	assert_meta(meta, "windows", "5");
+	assert_meta(meta, "max_window_tsc", "12345");
+	free(meta);
+	free(ini);
+}
+
+/* Points the machine cannot set up: skipped with a reason, the run goes on. */
+static void test_skipped(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "skip");
+	char *ini = harness_file(h, "skip.ini",
+		"[global]\nsamples = 2\n"
+		"[mem]\nmemtype = wb, wt\n"
+		"[pages]\npage = 4k, 1g\n"
+		"[flush]\ncache = flushopt, flushed\n");
+	char *meta;
+	struct row *r;
+	size_t n;
+
+	h->fake.skip_pages = 1u << VB_PAGE_1G;
+	h->fake.no_clflushopt = 1;
+	assert_int_equal(harness_main(h, "run", "-c", ini, "-o", dir, NULL),
+			 VB_EXIT_OK);
+	assert_int_equal(h->fake.run_calls, 6);
+	assert_non_null(strstr(h->out_buf, "12 records from 6 points (3 "
+			       "measured, 3 skipped: see points.csv)"));
+	r = read_points(dir, &n);
+	assert_int_equal(n, 6);
+	assert_string_equal(r[1].f[P_STATUS], "skipped");
+	assert_string_equal(r[1].f[P_REASON],
+			    "memory type wt not available to the module");
+	assert_string_equal(r[1].f[P_RECORDS], "0");
+	assert_string_equal(r[1].f[P_MISM], "");	/* never measured */
+	assert_string_equal(r[1].f[P_WINDOWS], "");
+	assert_string_equal(r[3].f[S_PAGE], "1g");
+	assert_string_equal(r[3].f[P_STATUS], "skipped");
+	assert_string_equal(r[3].f[P_REASON], "page size 1g not available "
+			    "(the buffer got 4k pages)");
+	assert_string_equal(r[3].f[P_PAGEKIB], "4");
+	assert_string_equal(r[4].f[P_REASON], "the CPU has no CLFLUSHOPT");
+	assert_string_equal(r[5].f[P_STATUS], "measured");
+	assert_string_equal(r[5].f[P_REASON], "");
+	free(r);
+	r = read_samples(dir, &n);
+	assert_int_equal(n, 12);
+	assert_int_equal(rows_of(r, n, 1), 0);
+	assert_int_equal(rows_of(r, n, 3), 0);
+	assert_int_equal(rows_of(r, n, 4), 0);
+	assert_int_equal(rows_of(r, n, 5), 4);
+	free(r);
+	meta = slurp_in(dir, "meta.csv");
+	assert_meta(meta, "points_measured", "3");
+	assert_meta(meta, "points_skipped", "3");
+	assert_meta(meta, "page", "4k");	/* 1g was never measured */
+	assert_meta(meta, "memtype", "wb wt");
+	free(meta);
+	free(ini);
+}
+
+/* A module that measured on the wrong page, or returned rows when skipping. */
+static void test_module_disagrees(void **state)
+{
+	struct harness *h = *state;
+	struct row *r;
+	size_t n;
+
+	h->fake.page_kib = 4;	/* a 2m point measured on 4k pages */
+	assert_int_equal(harness_main(h, "run", "--page", "2m", "--samples", "2",
+				      "-o", outdir(h, "a"), NULL), VB_EXIT_CHECK);
+	assert_non_null(strstr(h->err_buf, "1 points measured on another page "
+			       "size than asked"));
+	r = read_samples(outdir(h, "a"), &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(r[0].f[S_PAGE], "4k");	/* as the module says */
+	free(r);
+
+	h->fake.page_kib = 0;
+	h->fake.skipped_records = 3;
+	assert_int_equal(harness_main(h, "run", "--memtype", "wt", "-o",
+				      outdir(h, "b"), NULL), VB_EXIT_CHECK);
+	assert_non_null(strstr(h->err_buf, "inconsistent results"));
+	assert_non_null(strstr(h->err_buf, "3 malformed"));
+}
+
+/* Ctrl-C in the middle of point 1: its partial rows kept, the rest not-run. */
+static void test_interrupted_sweep(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "isweep");
+	struct sigaction now;
+	struct row *r;
+	size_t n, i;
+	char *meta;
+
+	h->fake.stop_at_run = 2;
+	h->fake.stop_after = 5;
+	h->fake.raise_sig = SIGINT;
+	assert_int_equal(harness_main(h, "run", "--unroll", "1,2,4,8",
+				      "--samples", "10", "-o", dir, NULL),
+			 VB_EXIT_INTERRUPTED);
+	assert_int_equal(h->fake.run_calls, 2);		/* nothing after */
+	assert_int_equal(count_lines(h->err_buf), 1);
+	assert_non_null(strstr(h->err_buf, "interrupted at point 1 of 4: kept "
+			       "its 5 of 20 records; 2 points not run"));
+	assert_int_equal(h->out_len, 0);
+	r = read_samples(dir, &n);
+	assert_int_equal(n, 25);
+	assert_int_equal(rows_of(r, n, 0), 20);
+	assert_int_equal(rows_of(r, n, 1), 5);
+	free(r);
+	r = read_points(dir, &n);
+	assert_int_equal(n, 4);		/* every point of the plan */
+	assert_string_equal(r[0].f[P_STATUS], "measured");
+	assert_string_equal(r[1].f[P_STATUS], "interrupted");
+	assert_string_equal(r[1].f[P_RECORDS], "5");
+	for (i = 2; i < 4; i++) {
+		assert_string_equal(r[i].f[P_STATUS], "not-run");
+		assert_string_equal(r[i].f[P_REASON], "");
+		assert_string_equal(r[i].f[P_RECORDS], "");
+		assert_string_equal(r[i].f[P_PAGEKIB], "");
+	}
+	assert_string_equal(r[3].f[P_UNROLL], "8");
+	free(r);
+	meta = slurp_in(dir, "meta.csv");
+	assert_meta(meta, "interrupted", "yes");
+	assert_meta(meta, "records", "25");
+	assert_meta(meta, "points_measured", "1");
+	assert_non_null(strstr(meta, "end_time,2"));
+	free(meta);
+	assert_int_equal(sigaction(SIGINT, NULL, &now), 0);
+	assert_true(now.sa_handler == SIG_DFL);
+}
+
+/* Ctrl-C after the module finished point 1: it is complete, 2.. not run. */
+static void test_interrupted_between(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "ibetween");
+	struct row *r;
+	size_t n;
+
+	h->fake.stop_at_run = 2;
+	h->fake.raise_sig = SIGTERM;
+	assert_int_equal(harness_main(h, "run", "--cpu", "0,1,2", "--samples",
+				      "3", "-o", dir, NULL), VB_EXIT_INTERRUPTED);
+	assert_int_equal(h->fake.run_calls, 2);
+	assert_non_null(strstr(h->err_buf, "interrupted after 2 of 3 points; 1 "
+			       "points not run"));
+	r = read_points(dir, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(r[1].f[P_STATUS], "measured");
+	assert_string_equal(r[2].f[P_STATUS], "not-run");
+	free(r);
+}
+
+/* A RUN that fails mid-sweep: exit 1, earlier rows kept, the rest not-run. */
+static void test_failed_point(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "fail");
+	struct row *r;
+	size_t n;
+
+	h->fake.run_err = EIO;
+	h->fake.fail_at_run = 2;
+	assert_int_equal(harness_main(h, "run", "--vmcs", "loaded,none",
+				      "--serialize", "lfence,mfence",
+				      "--samples", "2", "-o", dir, NULL),
+			 VB_EXIT_ERROR);
+	assert_int_equal(h->fake.run_calls, 2);
+	assert_int_equal(count_lines(h->err_buf), 1);
+	assert_non_null(strstr(h->err_buf, "CPU 0: RUN: a VMX instruction failed"));
+	r = read_samples(dir, &n);
+	assert_int_equal(n, 4);
+	free(r);
+	r = read_points(dir, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(r[0].f[P_STATUS], "measured");
+	assert_string_equal(r[1].f[P_STATUS], "failed");
+	assert_string_equal(r[1].f[P_REASON], "CPU 0: RUN: a VMX instruction "
+			    "failed; see dmesg");
+	assert_string_equal(r[2].f[P_STATUS], "not-run");
+	assert_string_equal(r[3].f[P_STATUS], "not-run");
+	free(r);
+	assert_int_equal(h->fake.opens, h->fake.closes);
+}
+
+/* Streaming: at each RUN, the earlier points are already in the files. */
+struct stream_check {
+	char dir[256];
+	unsigned int runs, bad;
+	size_t rows_seen[8], points_seen[8];
+};
+
+static void stream_hook(struct fake_dev *f, const struct vb_run *run)
+{
+	struct stream_check *c = f->hook_arg;
+	char *s = slurp_in(c->dir, "samples.csv");
+	char *p = slurp_in(c->dir, "points.csv");
+
+	(void)run;
+	if (c->runs < 8) {
+		/* header + the earlier points' rows, on disk already */
+		c->rows_seen[c->runs] = s ? count_lines(s) : 0;
+		c->points_seen[c->runs] = p ? count_lines(p) : 0;
+	}
+	c->runs++;
+	free(s);
+	free(p);
+}
+
+static void test_streaming(void **state)
+{
+	struct harness *h = *state;
+	struct stream_check c;
+	unsigned int i;
+	char *ini = harness_file(h, "s.ini", "[a]\nsamples=5\n[b]\nsamples=3\n"
+				 "[c]\nsamples=1\n");
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.dir, sizeof(c.dir), "%s", outdir(h, "stream"));
+	h->fake.run_hook = stream_hook;
+	h->fake.hook_arg = &c;
+	/* points of 10, 6, 2 records (samples 5, 3, 1) via three groups */
+	assert_int_equal(harness_main(h, "run", "-c", ini, "-o", c.dir, NULL),
+			 VB_EXIT_OK);
+	free(ini);
+	assert_int_equal(c.runs, 3);
+	assert_int_equal(c.rows_seen[0], 1);
+	assert_int_equal(c.rows_seen[1], 1 + 10);
+	assert_int_equal(c.rows_seen[2], 1 + 10 + 6);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(c.points_seen[i], 1 + i);
+}
+
+/* One point's records in memory at a time: the buffer fits the largest. */
+static void test_buffer_per_point(void **state)
+{
+	struct harness *h = *state;
+	char *ini = harness_file(h, "m.ini", "[a]\nsamples=7\n[b]\n"
+				 "samples=262144\ninstruction = none\n[c]\n"
+				 "samples=3\n");
+
+	assert_int_equal(harness_main(h, "run", "-c", ini, "-o",
+				      outdir(h, "buf"), NULL), VB_EXIT_OK);
+	free(ini);
+	assert_int_equal(h->fake.runs[0].buf_len, 14);
+	assert_int_equal(h->fake.runs[1].buf_len, 262144);
+	assert_int_equal(h->fake.runs[2].buf_len, 6);
+	/* the same buffer every time: allocated once, for the largest */
+	assert_true(h->fake.runs[0].buf == h->fake.runs[1].buf);
+	assert_true(h->fake.runs[2].buf == h->fake.runs[1].buf);
+}
+
+/* Progress on a terminal: point i/N; nothing when stderr is not one. */
+static void test_progress(void **state)
+{
+	struct harness *h = *state;
+
+	h->env.progress = 1;
+	assert_int_equal(harness_main(h, "run", "--unroll", "1,2,4",
+				      "--samples", "3", "-o", outdir(h, "p1"),
+				      NULL), VB_EXIT_OK);
+	assert_non_null(strstr(h->err_buf, "point 1/3 (0%) [command-line] ETA --:--"));
+	assert_non_null(strstr(h->err_buf, "point 3/3 (67%)"));
+	assert_non_null(strstr(h->err_buf, "ETA 0:00:00"));
+	assert_null(strchr(h->err_buf, '\n'));	/* one line, rewritten */
+	h->env.progress = 0;
+	assert_int_equal(harness_main(h, "run", "--unroll", "1,2,4",
+				      "--samples", "3", "-o", outdir(h, "p2"),
+				      NULL), VB_EXIT_OK);
+	assert_int_equal(h->err_len, 0);
+	assert_int_equal(count_lines(h->out_buf), 1);	/* the summary */
+}
+
+/* Several CPUs: each checked before anything is measured. */
+static void test_cpu_refused(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "cpus");
+
+	/* INFO on the second CPU says another hypervisor owns VMX */
+	h->fake.flags_change_after = 1;
+	h->fake.changed_flags = h->fake.info.flags | VB_INFO_VMX_IN_USE;
+	assert_int_equal(harness_main(h, "run", "--cpu", "4,5", "-o", dir, NULL),
+			 VB_EXIT_ERROR);
+	assert_non_null(strstr(h->err_buf, "CPU 4: VMX is owned by another "
+			       "hypervisor"));
+	assert_int_equal(h->fake.run_calls, 0);
+	assert_int_not_equal(access(dir, F_OK), 0);
+	/* a bad config: exit 2 before the device is opened */
+	assert_int_equal(harness_main(h, "run", "-c", "/nonexistent.ini", "-o",
+				      dir, NULL), VB_EXIT_USAGE);
+	assert_int_equal(count_lines(h->err_buf), 1);
+	assert_non_null(strstr(h->err_buf, "/nonexistent.ini: cannot read the "
+			       "config file"));
+	assert_int_equal(h->fake.opens, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +922,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refusals, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_no_overwrite, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_quoted_meta, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_sweep_run, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_skipped, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_module_disagrees, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted_sweep, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted_between, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_failed_point, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_streaming, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_buffer_per_point, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_progress, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_cpu_refused, harness_setup, harness_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,6 +34,22 @@ if [ "$expect_vmx" = yes ]; then
 			--platform "$emu" --cpu 0 --samples 500 --unroll 4 \
 			--vmcs "$vmcs" -o "/out/run-$vmcs"
 	done
+	# The whole sweep of quick.ini (every axis value); the memory types
+	# it sets must all be back to WB afterwards: the kernel's PAT list
+	# holds as many entries as before.
+	pat=/sys/kernel/debug/x86/pat_memtype_list
+	mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	before=$(wc -l <$pat 2>/dev/null)
+	step "vmptrst-bench run -c configs/quick.ini" ./vmptrst-bench run \
+		--platform "$emu" -c configs/quick.ini -o /out/run-quick
+	after=$(wc -l <$pat 2>/dev/null)
+	if [ -z "$before" ]; then
+		echo "# skip: PAT check after quick.ini: $pat not readable"
+	elif [ "$before" = "$after" ]; then
+		ok "PAT list after quick.ini: $after entries, as before (memory types restored)"
+	else
+		notok "PAT list after quick.ini: $after entries, $before before"
+	fi
 else
 	# No VMX: the run must refuse, with a message that says so.
 	./vmptrst-bench run --platform "$emu" --samples 10 -o /out/run-novmx \

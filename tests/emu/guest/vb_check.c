@@ -170,7 +170,7 @@ static void check_bad_runs(void)
 		{ "samples max+1", run_req(1, 1, VB_MAX_SAMPLES + 1, 0, 0, buf,
 					   8) },
 		{ "vmcs 2", run_req(1, 1, 4, 2, 0, buf, 8) },
-		{ "offset max+1", run_req(1, 1, 4, 0, VB_MAX_OFFSET + 1, buf, 8) },
+		{ "offset max+1", run_req(1, 1, 4, 0, VB_MAX_OFFSET(VB_PAGE_4K) + 1, buf, 8) },
 		{ "buf_len 7 for 4 pairs", run_req(1, 1, 4, 0, 0, buf, 7) },
 		{ "buf NULL", run_req(1, 1, 4, 0, 0, NULL, 8) },
 	};
@@ -185,6 +185,39 @@ static void check_bad_runs(void)
 	r.serialize = VB_SER_COUNT;
 	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with serialize %u: EINVAL",
 	      r.serialize);
+	r = run_req(1, 1, 4, 0, 0, buf, 8);
+	r.cache = VB_CACHE_COUNT;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with cache %u: EINVAL", r.cache);
+	r = run_req(1, 1, 4, 0, 0, buf, 8);
+	r.memtype = VB_MEM_COUNT;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with memtype %u: EINVAL", r.memtype);
+	r = run_req(1, 1, 4, 0, 0, buf, 8);
+	r.page = VB_PAGE_COUNT;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with page %u: EINVAL", r.page);
+	r = run_req(1, 1, 4, 0, 0, buf, 8);
+	r.tlb = VB_TLB_COUNT;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with tlb %u: EINVAL", r.tlb);
+	r = run_req(1, 1, 4, 0, 0, buf, 8);
+	r.ad = VB_AD_COUNT;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with ad %u: EINVAL", r.ad);
+	r = run_req(1, 1, 4, 0, 0, buf, 8);
+	r.reserved = 1;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with reserved 1: EINVAL");
+	r = run_req(1, 2, 4, 0, 0, buf, 8);
+	r.cache = VB_CACHE_FLUSHED;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL,
+	      "RUN with cache flushed and unroll 2: EINVAL (per-sample setup needs unroll 1)");
+	r = run_req(1, 2, 4, 0, 0, buf, 8);
+	r.tlb = VB_TLB_COLD;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with tlb cold and unroll 2: EINVAL");
+	r = run_req(1, 1, 4, 0, 0, buf, 8);
+	r.ad = VB_AD_CLEAR;
+	r.page = VB_PAGE_2M;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with ad clear on page 2m: EINVAL");
+	r = run_req(1, 1, 4, 0, VB_MAX_OFFSET(VB_PAGE_2M) + 1, buf, 8);
+	r.page = VB_PAGE_2M;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with page 2m and offset %u: EINVAL",
+	      r.offset);
 	r = run_req(1, 1, 4, 0, 0, buf, 8);
 	r.flags = 1;
 	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with flags 1: EINVAL");
@@ -219,33 +252,54 @@ static void check_selftest(const char *when)
 	      (uint64_t)st.operand);
 }
 
+/* check_point() expectations besides a positive VB_SKIP_* reason. */
+#define MEASURED	0
+#define PAGE_MAYBE	(-1)	/* measured on that page size, or VB_SKIP_PAGE_SIZE */
+
+static const uint32_t page_kib_of[VB_PAGE_COUNT] = { 4, 2048, 1048576 };
+
 /*
  * A real RUN: every record is checked here, independently of the module's
- * count: order of the pairs, sample index, the value stored.
+ * count: order of the pairs, sample index, the value stored.  @want says
+ * whether the point must be measured, skipped for a reason, or either
+ * (page sizes this machine may not have).  Returns the windows used.
  */
-static uint32_t check_run(uint32_t insn, uint32_t vmcs, uint32_t unroll,
-			  uint32_t offset, uint32_t samples)
+static uint32_t check_point(struct vb_run r, const char *what, int want)
 {
+	uint32_t insn = r.instruction, samples = r.samples;
 	uint32_t need = insn == VB_INSN_NONE ? samples : 2 * samples;
 	struct vb_sample *buf = calloc(need, sizeof(*buf));
-	struct vb_run r = run_req(insn, unroll, samples, vmcs, offset, buf, need);
 	uint32_t i, bad_value = 0, bad_order = 0, bad_time = 0, flagged = 0;
-	char what[96];
 	int err;
 
-	snprintf(what, sizeof(what), "insn %u vmcs %s unroll %u offset %u",
-		 insn, vmcs == VB_VMCS_LOADED ? "loaded" : "none", unroll,
-		 offset);
+	r.buf = (uintptr_t)buf;
+	r.buf_len = need;
 	err = xioctl(VB_IOC_RUN, &r);
 	CHECK(err == 0, "RUN %s: %s", what, strerror(err));
 	if (err) {
 		free(buf);
 		return 0;
 	}
+	if (r.result_flags & VB_RUN_SKIPPED) {
+		CHECK(want == (int)r.skip_reason ||
+		      (want == PAGE_MAYBE && r.skip_reason == VB_SKIP_PAGE_SIZE &&
+		       r.page_kib != page_kib_of[r.page]),
+		      "RUN %s: skipped, reason %u, page %u KiB (want %d)", what,
+		      r.skip_reason, r.page_kib, want);
+		CHECK(r.records == 0, "RUN %s: a skipped point returns no records",
+		      what);
+		free(buf);
+		return 0;
+	}
+	CHECK(want == MEASURED || want == PAGE_MAYBE,
+	      "RUN %s: measured (want skip reason %d)", what, want);
+	CHECK(r.page_kib == page_kib_of[r.page],
+	      "RUN %s: the page tables map the operand with %u KiB pages (asked %u)",
+	      what, r.page_kib, page_kib_of[r.page]);
 	CHECK(r.records == need && r.windows >= 1,
 	      "RUN %s: %u records (expect %u) in %u windows", what, r.records,
 	      need, r.windows);
-	if (vmcs == VB_VMCS_NONE)
+	if (r.vmcs == VB_VMCS_NONE)
 		CHECK(r.expected == UINT64_MAX,
 		      "no current VMCS: expected pointer is all ones (%#" PRIx64 ")",
 		      (uint64_t)r.expected);
@@ -257,7 +311,7 @@ static uint32_t check_run(uint32_t insn, uint32_t vmcs, uint32_t unroll,
 		const struct vb_sample *s = &buf[i];
 		uint32_t pair = insn == VB_INSN_NONE ? i : i / 2;
 		uint8_t want_insn = insn;
-		uint64_t want;
+		uint64_t want_value;
 
 		if (insn != VB_INSN_NONE) {
 			bool insn_first = pair & 1;
@@ -265,9 +319,9 @@ static uint32_t check_run(uint32_t insn, uint32_t vmcs, uint32_t unroll,
 
 			want_insn = insn_first == is_first ? insn : VB_INSN_NONE;
 		}
-		want = want_insn == VB_INSN_NONE ? r.poison : r.expected;
+		want_value = want_insn == VB_INSN_NONE ? r.poison : r.expected;
 		bad_order += s->sample != pair || s->instruction != want_insn;
-		bad_value += s->stored != want;
+		bad_value += s->stored != want_value;
 		bad_time += s->tsc_end < s->tsc_begin;
 		flagged += !!(s->flags & VB_SAMPLE_MISMATCH);
 	}
@@ -280,12 +334,153 @@ static uint32_t check_run(uint32_t insn, uint32_t vmcs, uint32_t unroll,
 	      "RUN %s: module counted %u mismatches, flagged %u, we counted %u",
 	      what, r.mismatches, flagged, bad_value);
 	CHECK(bad_time == 0, "RUN %s: tsc_end >= tsc_begin in every record", what);
-	CHECK(r.page_kib == 4 || r.page_kib == 2048 || r.page_kib == 1048576,
-	      "RUN %s: operand page size %u KiB", what, r.page_kib);
 	printf("# RUN %s: windows %u, longest IRQ-off window %" PRIu64 " TSC ticks\n",
 	       what, r.windows, (uint64_t)r.max_window_tsc);
 	free(buf);
 	return r.windows;
+}
+
+static uint32_t check_run(uint32_t insn, uint32_t vmcs, uint32_t unroll,
+			  uint32_t offset, uint32_t samples)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "insn %u vmcs %s unroll %u offset %u",
+		 insn, vmcs == VB_VMCS_LOADED ? "loaded" : "none", unroll,
+		 offset);
+	return check_point(run_req(insn, unroll, samples, vmcs, offset, NULL, 0),
+			   what, MEASURED);
+}
+
+/* Lines of the kernel's PAT bookkeeping; -1 if it cannot be read. */
+static int pat_entries(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/x86/pat_memtype_list", "r");
+	int n = 0, c;
+
+	if (!f)
+		return -1;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* Every sweep axis of the RUN ioctl, each value at least once. */
+static void check_axes(uint32_t samples)
+{
+	const uint32_t split_2m = (2u << 20) - 4;
+	struct {
+		const char *what;
+		uint32_t insn, serialize, cache, memtype, page, tlb, ad, offset;
+		int want;
+	} p[] = {
+		{ "serialize cpuid", 1, VB_SER_CPUID, 0, 0, 0, 0, 0, 0, MEASURED },
+		{ "serialize mfence", 1, VB_SER_MFENCE, 0, 0, 0, 0, 0, 0, MEASURED },
+		{ "mov, serialize mfence", 2, VB_SER_MFENCE, 0, 0, 0, 0, 0, 0, MEASURED },
+		{ "cache flushed", 1, 0, VB_CACHE_FLUSHED, 0, 0, 0, 0, 0, MEASURED },
+		{ "mov, cache flushed, line split", 2, 0, VB_CACHE_FLUSHED, 0, 0, 0, 0, 60, MEASURED },
+		{ "cache flushopt, line split", 1, 0, VB_CACHE_FLUSHOPT, 0, 0, 0, 0, 60, MEASURED },
+		{ "tlb cold, page split", 1, 0, 0, 0, 0, VB_TLB_COLD, 0, 4092, MEASURED },
+		{ "ad clear, page split", 1, 0, 0, 0, 0, 0, VB_AD_CLEAR, 4092, MEASURED },
+		{ "ad clear, flushed, tlb cold", 1, 0, VB_CACHE_FLUSHED, 0, 0, VB_TLB_COLD,
+		  VB_AD_CLEAR, 1, MEASURED },
+		{ "memtype wc", 1, 0, 0, VB_MEM_WC, 0, 0, 0, 0, MEASURED },
+		{ "memtype uc-, page split", 1, 0, 0, VB_MEM_UC_MINUS, 0, 0, 0, 4092, MEASURED },
+		{ "mov, memtype uc-, flushed", 2, 0, VB_CACHE_FLUSHED, VB_MEM_UC_MINUS, 0, 0, 0, 8,
+		  MEASURED },
+		{ "memtype wt", 1, 0, 0, VB_MEM_WT, 0, 0, 0, 0, VB_SKIP_MEMTYPE },
+		{ "memtype uc- on page 2m", 1, 0, 0, VB_MEM_UC_MINUS, VB_PAGE_2M, 0, 0, 0,
+		  VB_SKIP_MEMTYPE },
+		{ "page 2m", 1, 0, 0, 0, VB_PAGE_2M, 0, 0, 0, PAGE_MAYBE },
+		{ "page 2m, split across 2 MiB, tlb cold", 1, 0, 0, 0, VB_PAGE_2M, VB_TLB_COLD, 0,
+		  split_2m, PAGE_MAYBE },
+		{ "page 1g", 1, 0, 0, 0, VB_PAGE_1G, 0, 0, 0, PAGE_MAYBE },
+	};
+	int before = pat_entries(), after;
+	size_t i;
+
+	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		struct vb_run r = run_req(p[i].insn, 1, samples, VB_VMCS_LOADED,
+					  p[i].offset, NULL, 0);
+
+		r.serialize = p[i].serialize;
+		r.cache = p[i].cache;
+		r.memtype = p[i].memtype;
+		r.page = p[i].page;
+		r.tlb = p[i].tlb;
+		r.ad = p[i].ad;
+		check_point(r, p[i].what, p[i].want);
+	}
+	after = pat_entries();
+	if (before < 0)
+		printf("# skip: PAT bookkeeping check: /sys/kernel/debug/x86/pat_memtype_list is not readable (debugfs not mounted?)\n");
+	else
+		CHECK(after == before,
+		      "the kernel's PAT list has %d entries after the memtype runs, %d before (WB restored)",
+		      after, before);
+}
+
+/*
+ * Counters: a software event (cpu-clock) goes through the whole perf_event
+ * path the hardware counters take (create pinned, check active each window,
+ * read per record, total, release); a hardware event where there is no PMU
+ * (the emulators) must leave the RUN going with the TSC alone and say why.
+ */
+static void check_events(uint32_t samples)
+{
+	uint32_t need = 2 * samples, i, invalid = 0, zero = 0;
+	struct vb_sample *buf = calloc(need, sizeof(*buf));
+	uint64_t *pmc = calloc((size_t)need * 2, sizeof(*pmc));
+	struct vb_run r = run_req(VB_INSN_VMPTRST, 1, samples, VB_VMCS_LOADED, 0,
+				  buf, need);
+	uint64_t sum = 0, hw_nonzero = 0;
+	int err;
+
+	r.nevents = 2;
+	r.events[0].type = 1;		/* PERF_TYPE_SOFTWARE */
+	r.events[0].config = 0;		/* PERF_COUNT_SW_CPU_CLOCK */
+	r.events[1].type = 0;		/* PERF_TYPE_HARDWARE */
+	r.events[1].config = 1;		/* PERF_COUNT_HW_INSTRUCTIONS */
+	r.pmc_buf = (uintptr_t)pmc;
+	err = xioctl(VB_IOC_RUN, &r);
+	CHECK(err == 0, "RUN with cpu-clock and instructions counters: %s",
+	      strerror(err));
+	CHECK(r.event_err[0] == 0 && r.event_kind[0] == VB_EVENT_SOFTWARE,
+	      "cpu-clock created as a software counter (err %d, kind %u)",
+	      r.event_err[0], r.event_kind[0]);
+	CHECK(r.event_err[1] != 0 && r.event_kind[1] == VB_EVENT_NONE,
+	      "instructions: no hardware PMU here, left out with a reason (err %d, kind %u)",
+	      r.event_err[1], r.event_kind[1]);
+	for (i = 0; i < r.records && i < need; i++) {
+		invalid += !!(buf[i].flags & VB_SAMPLE_PMC_INVALID);
+		zero += pmc[2 * i] == 0;
+		sum += pmc[2 * i];
+		hw_nonzero += pmc[2 * i + 1] != 0;
+	}
+	CHECK(r.records == need && invalid == 0,
+	      "every window found its counter active (%u records flagged invalid)",
+	      invalid);
+	CHECK(sum > 0 && zero < r.records / 2,
+	      "cpu-clock counted per record (%" PRIu64 " ns in all, %u records zero)",
+	      sum, zero);
+	CHECK(r.event_total[0] >= sum,
+	      "cpu-clock over the RUN (%" PRIu64 ") covers the per-record sum (%" PRIu64 ")",
+	      (uint64_t)r.event_total[0], sum);
+	CHECK(hw_nonzero == 0, "the missing counter's values are all 0 (%" PRIu64 " not)",
+	      hw_nonzero);
+	r = run_req(VB_INSN_VMPTRST, 1, samples, VB_VMCS_LOADED, 0, buf, need);
+	r.nevents = 1;
+	r.pmc_buf = 0;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with an event but no pmc_buf: EINVAL");
+	r.pmc_buf = (uintptr_t)pmc;
+	r.events[0].type = 2;		/* PERF_TYPE_TRACEPOINT */
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with a tracepoint event: EINVAL");
+	r.events[0].type = 1;
+	r.nevents = VB_MAX_EVENTS + 1;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with %u events: EINVAL", r.nevents);
+	free(buf);
+	free(pmc);
 }
 
 /* What the child of check_concurrency() reports about its long RUN. */
@@ -461,11 +656,13 @@ int main(int argc, char **argv)
 		check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 1, 1, samples);
 		check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 256, 60, samples / 4 + 1);
 		check_run(VB_INSN_VMPTRST, VB_VMCS_NONE, 2, 4092, samples);
-		check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 8, VB_MAX_OFFSET,
+		check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 8, VB_MAX_OFFSET(VB_PAGE_4K),
 			  samples);
 		/* A long run: at most 4096 samples per IRQ-off window. */
 		CHECK(check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 1, 8, 20000) >= 5,
 		      "20000 samples took at least 5 IRQ-off windows");
+		check_axes(samples / 4 + 1);
+		check_events(samples);
 		check_concurrency();
 		/* VMX left behind would turn #UD into a store or EBUSY. */
 		check_selftest("after the runs");

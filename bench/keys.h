@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The keys of a sweep: one table (name, type, range, value names, default,
+ * help) that serves the config file, the command line, samples.csv's
+ * columns and --help alike.  A key whose value is a comma list is an axis.
+ */
+#ifndef VB_KEYS_H
+#define VB_KEYS_H
+
+#include <stddef.h>
+
+#include "vmptrst_bench_abi.h"
+
+/* The axes first, in samples.csv's column order; then the other keys. */
+enum vb_key {
+	VB_KEY_INSTRUCTION,
+	VB_KEY_CPU,
+	VB_KEY_OFFSET,
+	VB_KEY_CACHE,
+	VB_KEY_MEMTYPE,
+	VB_KEY_PAGE,
+	VB_KEY_TLB,
+	VB_KEY_AD,
+	VB_KEY_VMCS,
+	VB_KEY_SERIALIZE,
+	VB_KEY_UNROLL,
+	VB_N_AXES,
+	VB_KEY_SAMPLES = VB_N_AXES,	/* per point, one value */
+	VB_KEY_EVENTS,			/* reserved: PMU events, not yet */
+	VB_KEY_COUNT
+};
+
+enum vb_key_type {
+	VB_KT_ENUM,		/* one of names[] */
+	VB_KT_UINT,		/* min..max */
+	VB_KT_POW2,		/* a power of two in min..max */
+	VB_KT_OFFSET,		/* bytes, or a name resolved per page size */
+	VB_KT_RESERVED,		/* rejected: not supported yet */
+};
+
+struct vb_key_def {
+	const char *name;
+	enum vb_key_type type;
+	int axis;		/* may hold a comma list */
+	unsigned long min, max;
+	const char *const *names;	/* VB_KT_ENUM: NULL-terminated */
+	const char *def;	/* parsed like user input; NULL: none */
+	const char *arg;	/* --help's placeholder */
+	const char *help;
+};
+
+extern const struct vb_key_def vb_keys[VB_KEY_COUNT];
+
+/* Value names, indexed by the ABI's enums, NULL-terminated. */
+extern const char *const vb_insn_names[VB_INSN_COUNT + 1];
+extern const char *const vb_vmcs_names[VB_VMCS_COUNT + 1];
+extern const char *const vb_serialize_names[VB_SER_COUNT + 1];
+extern const char *const vb_cache_names[VB_CACHE_COUNT + 1];
+extern const char *const vb_memtype_names[VB_MEM_COUNT + 1];
+extern const char *const vb_pagesize_names[VB_PAGE_COUNT + 1];
+extern const char *const vb_tlb_names[VB_TLB_COUNT + 1];
+extern const char *const vb_ad_names[VB_AD_COUNT + 1];
+
+/*
+ * Offset names, stored as VB_OFFSET_NAMED | enum vb_offset_name until the
+ * page size of the point resolves them to bytes.
+ */
+enum vb_offset_name {
+	VB_OFF_ALIGNED,		/* 0 */
+	VB_OFF_MISALIGNED,	/* 1 */
+	VB_OFF_LINE_SPLIT,	/* 60: the 8 bytes cross a 64-byte line */
+	VB_OFF_PAGE_SPLIT,	/* page size - 4: they cross the page boundary */
+	VB_OFF_NAMES
+};
+#define VB_OFFSET_NAMED		0x80000000u
+extern const char *const vb_offset_names[VB_OFF_NAMES + 1];
+
+/* A parsed value: one element, or the elements of an axis's list. */
+#define VB_MAX_VALUES		1024	/* a cpu list may name every CPU */
+struct vb_values {
+	unsigned int n;
+	unsigned int v[VB_MAX_VALUES];
+};
+
+/* -1 when name is no key. */
+int vb_key_lookup(const char *name);
+/* The candidate nearest to name (edit distance <= 2), or NULL. */
+const char *vb_closest(const char *name, const char *const *cands, size_t n);
+size_t vb_edit_distance(const char *a, const char *b);
+/* "a|b|c" */
+void vb_join_names(const char *const *names, char *buf, size_t len);
+
+/*
+ * Parses text (a comma list for an axis) into out.  On error: -1 and a
+ * message without location or key (e.g. "not a power of two in 1..256";
+ * "value 3: ..." within a list) in err.
+ */
+int vb_key_parse(enum vb_key k, const char *text, struct vb_values *out,
+		 char *err, size_t len);
+/* One element as the user would write it: "flushed", "8", "page-split". */
+const char *vb_key_value_name(enum vb_key k, unsigned int v, char *buf,
+			      size_t len);
+/* The name of an ABI enum value, "unknown" when out of range. */
+const char *vb_enum_name(enum vb_key k, unsigned int v);
+
+/*
+ * An offset element for a page size (enum vb_page): 0 with the bytes in
+ * *bytes, or -1 when it does not fit (offset + 8 > VB_SPAN(page), or
+ * page-split on 1g, where the buffer lies inside one 1 GiB page).
+ */
+int vb_offset_resolve(unsigned int v, unsigned int page, unsigned int *bytes);
+
+#endif /* VB_KEYS_H */

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/* points.csv: see points.h. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "csv.h"
+#include "points.h"
+#include "records.h"
+
+const char *const vb_point_status_names[VB_PT_COUNT + 1] = {
+	[VB_PT_MEASURED] = "measured",
+	[VB_PT_SKIPPED] = "skipped",
+	[VB_PT_INTERRUPTED] = "interrupted",
+	[VB_PT_NOT_RUN] = "not-run",
+	[VB_PT_FAILED] = "failed",
+};
+
+static const char *const columns[] = {
+	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
+	"tlb", "ad", "vmcs", "serialize", "unroll", "samples", "status",
+	"reason", "records", "mismatches", "windows", "max_window_tsc",
+	"page_kib",
+};
+
+const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len)
+{
+	char page[24];
+
+	switch (run->skip_reason) {
+	case VB_SKIP_PAGE_SIZE:
+		snprintf(buf, len, "page size %s not available (the buffer "
+			 "got %s pages)", vb_enum_name(VB_KEY_PAGE, run->page),
+			 vb_page_name(run->page_kib, page, sizeof(page)));
+		break;
+	case VB_SKIP_MEMTYPE:
+		snprintf(buf, len, "memory type %s not available to the module",
+			 vb_enum_name(VB_KEY_MEMTYPE, run->memtype));
+		break;
+	case VB_SKIP_NO_CLFLUSHOPT:
+		snprintf(buf, len, "the CPU has no CLFLUSHOPT");
+		break;
+	default:
+		snprintf(buf, len, "skipped by the module (reason %" PRIu32 ")",
+			 run->skip_reason);
+		break;
+	}
+	return buf;
+}
+
+static int field_u64(FILE *f, int show, uint64_t v)
+{
+	char buf[24] = "";
+
+	if (show)
+		snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return vb_csv_field(f, buf, 0);
+}
+
+int vb_points_header(FILE *f)
+{
+	return vb_csv_row(f, columns, sizeof(columns) / sizeof(columns[0]));
+}
+
+int vb_points_write(FILE *f, const struct vb_point *pt,
+		    const struct vb_point_result *r)
+{
+	int ran = r->status == VB_PT_MEASURED ||
+		  r->status == VB_PT_INTERRUPTED;
+	char v[32];
+	int k;
+
+	if (fprintf(f, "%u", pt->index) < 0)
+		return -1;
+	for (k = 0; k < VB_N_AXES; k++)
+		if (vb_csv_field(f, vb_key_value_name(k, pt->axis[k], v,
+						      sizeof(v)), 0))
+			return -1;
+	if (field_u64(f, 1, pt->samples) ||
+	    vb_csv_field(f, vb_point_status_names[r->status], 0) ||
+	    vb_csv_field(f, r->reason, 0) ||
+	    field_u64(f, ran || r->status == VB_PT_SKIPPED, r->records) ||
+	    field_u64(f, ran, r->mismatches) ||
+	    field_u64(f, ran, r->windows) ||
+	    field_u64(f, ran, r->max_window_tsc) ||
+	    field_u64(f, r->page_kib != 0, r->page_kib))
+		return -1;
+	return vb_csv_end_row(f);
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where the operand lives: a buffer mapped with the page size and memory
+ * type a point asks for, checked in the page tables, and put back as it was.
+ *
+ *   page 4k, memtype wb      vmalloc(): 4 KiB PTEs
+ *   page 4k, memtype wc/uc-  two direct-map pages, set_memory_wc/uc() (which
+ *                            splits the direct map down to 4 KiB there)
+ *   page 2m                  vmalloc_huge(): 2 MiB PMD mappings
+ *   page 1g                  four contiguous MiB of the direct map, usable
+ *                            where the kernel maps that memory with 1 GiB pages
+ *
+ * What cannot be had is a skip with a reason, never a measurement on the
+ * wrong setup: WT (no setter is exported to modules), WC without PAT, any
+ * memory type other than WB on a large page (changing it splits the page),
+ * a page size the page tables do not show, CLFLUSHOPT on a CPU without it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/topology.h>
+#include <linux/vmalloc.h>
+#include <asm/cpufeature.h>
+#include <asm/memtype.h>
+#include <asm/set_memory.h>
+#include "vb_internal.h"
+
+#define VB_LINE		64UL
+
+static u64 vb_page_bytes(u32 page)
+{
+	return page == VB_PAGE_4K ? SZ_4K : page == VB_PAGE_2M ? SZ_2M : SZ_1G;
+}
+
+/* KiB of the page that maps @addr in the kernel's page tables, 0 if none. */
+u32 vb_page_kib(const void *addr)
+{
+	unsigned int level;
+
+	if (!lookup_address((unsigned long)addr, &level))
+		return 0;
+	switch (level) {
+	case PG_LEVEL_4K:
+		return 4;
+	case PG_LEVEL_2M:
+		return 2048;
+	case PG_LEVEL_1G:
+		return 1024 * 1024;
+	default:
+		return 0;
+	}
+}
+
+/* Positive VB_SKIP_* if this kernel and CPU cannot give the point's setup. */
+static int vb_operand_unavailable(const struct vb_ctx *c)
+{
+	if (c->memtype == VB_MEM_WT ||
+	    (c->memtype == VB_MEM_WC && !pat_enabled()) ||
+	    (c->memtype != VB_MEM_WB && c->page != VB_PAGE_4K))
+		return VB_SKIP_MEMTYPE;
+	if (c->cache == VB_CACHE_FLUSHOPT &&
+	    !boot_cpu_has(X86_FEATURE_CLFLUSHOPT))
+		return VB_SKIP_NO_CLFLUSHOPT;
+	return 0;
+}
+
+static int vb_operand_alloc(struct vb_operand *o, const struct vb_ctx *c)
+{
+	int node = cpu_to_node(c->cpu);
+	int err;
+
+	switch (c->page) {
+	case VB_PAGE_4K:
+		if (c->memtype == VB_MEM_WB) {
+			o->base = vmalloc_node(VB_SPAN_4K, node);
+			break;
+		}
+		o->order = get_order(VB_SPAN_4K);
+		o->pages = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO,
+					    o->order);
+		if (!o->pages)
+			return -ENOMEM;
+		o->base = page_address(o->pages);
+		o->nr_set = VB_SPAN_4K / PAGE_SIZE;
+		err = c->memtype == VB_MEM_WC ?
+			set_memory_wc((unsigned long)o->base, o->nr_set) :
+			set_memory_uc((unsigned long)o->base, o->nr_set);
+		if (err) {
+			pr_info_ratelimited("set_memory_%s failed (%d)\n",
+					    c->memtype == VB_MEM_WC ? "wc" : "uc",
+					    err);
+			o->nr_set = 0;
+			return VB_SKIP_MEMTYPE;
+		}
+		break;
+	case VB_PAGE_2M:
+		o->base = vmalloc_huge(VB_SPAN_LARGE, GFP_KERNEL);
+		break;
+	default:
+		o->order = get_order(VB_SPAN_LARGE);
+		o->pages = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO |
+					    __GFP_NOWARN, o->order);
+		o->base = o->pages ? page_address(o->pages) : NULL;
+		break;
+	}
+	return o->base ? 0 : -ENOMEM;
+}
+
+/*
+ * Set up the operand for @c at @offset: 0 with c->operand and the lines,
+ * pages and PTEs it touches filled in; -ENOMEM; or a positive VB_SKIP_*
+ * reason, with *page_kib saying what the page tables showed.  Whatever it
+ * returns, vb_operand_free() undoes it.
+ */
+int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 offset,
+		     u32 *page_kib)
+{
+	u64 pg = vb_page_bytes(c->page);
+	u8 *op, *last;
+	int ret;
+
+	memset(o, 0, sizeof(*o));
+	ret = vb_operand_unavailable(c);
+	if (!ret)
+		ret = vb_operand_alloc(o, c);
+	if (ret)
+		return ret;
+
+	op = (u8 *)o->base + offset;
+	last = op + 7;
+	*page_kib = vb_page_kib(op);
+	if (*page_kib != pg / SZ_1K || vb_page_kib(last) != pg / SZ_1K)
+		return VB_SKIP_PAGE_SIZE;
+
+	c->operand = op;
+	c->line[0] = PTR_ALIGN_DOWN(op, VB_LINE);
+	c->line[1] = PTR_ALIGN_DOWN(last, VB_LINE);
+	c->nlines = c->line[0] == c->line[1] ? 1 : 2;
+	c->pg[0] = PTR_ALIGN_DOWN(op, pg);
+	c->pg[1] = PTR_ALIGN_DOWN(last, pg);
+	c->npages = c->pg[0] == c->pg[1] ? 1 : 2;
+	if (c->page == VB_PAGE_4K) {
+		unsigned int level, i;
+
+		for (i = 0; i < c->npages; i++)
+			c->pte[i] = lookup_address((unsigned long)c->pg[i],
+						   &level);
+	}
+	return 0;
+}
+
+/*
+ * Back to WB, then free.  If WB cannot be restored the pages are leaked on
+ * purpose: handing UC or WC pages back to the page allocator would be worse.
+ */
+void vb_operand_free(struct vb_operand *o)
+{
+	if (o->nr_set &&
+	    set_memory_wb((unsigned long)o->base, o->nr_set)) {
+		pr_err("could not restore WB on %d pages; leaking them\n",
+		       o->nr_set);
+		return;
+	}
+	if (o->pages)
+		__free_pages(o->pages, o->order);
+	else
+		vfree(o->base);
+}
