@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* gnuplot scripts and data for a run: histograms, CDFs, boxes, heatmap. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,8 +287,16 @@ int az_plotdir_run(struct az_plotdir *pd)
 	if (!rc && pd->nplots) {
 		pid = fork();
 		if (pid == 0) {
+			int log;
+
 			if (chdir(pd->dir))
 				_exit(126);
+			/* gnuplot's warnings (e.g. a constant sample's empty
+			 * range) go to a log, shown when it fails */
+			log = open("gnuplot.log", O_WRONLY | O_CREAT | O_TRUNC,
+				   0644);
+			if (log >= 0)
+				dup2(log, STDERR_FILENO);
 			execlp("gnuplot", "gnuplot", "all.gp", (char *)NULL);
 			_exit(127);
 		}
@@ -298,7 +307,7 @@ int az_plotdir_run(struct az_plotdir *pd)
 			az_err(pd->dir, 0, "gnuplot not found: install gnuplot-nox (apt-get install gnuplot-nox); the .gp scripts are written");
 			rc = -1;
 		} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-			az_err(pd->dir, 0, "gnuplot failed on all.gp (its message is above)");
+			az_err(pd->dir, 0, "gnuplot failed on all.gp (its messages: gnuplot.log in that folder)");
 			rc = -1;
 		}
 	}
