@@ -96,6 +96,57 @@ static size_t collect(const struct az_dataset *ds, struct box *b, int *net)
 	return n;
 }
 
+/* Do boxes i and j agree on every axis but @axis (and the point number)? */
+static int same_but(const struct az_dataset *ds, const struct box *b,
+		    size_t i, size_t j, size_t axis)
+{
+	size_t k;
+
+	for (k = 0; k < ds->naxis; k++)
+		if (k != axis && k != ds->point_col &&
+		    strcmp(b[i].g->axis[k], b[j].g->axis[k]))
+			return 0;
+	return 1;
+}
+
+/*
+ * Across an axis, compare like with like: keep the largest set of boxes
+ * that differ in this axis alone (the sweep group that varies it), so a
+ * box is never a point that also differs in something else.  Returns the
+ * number kept, moved to the front of b[].
+ */
+static size_t like_with_like(const struct az_dataset *ds, struct box *b,
+			     size_t n, size_t axis)
+{
+	size_t i, j, best = 0, best_n = 0, kept = 0;
+	struct box t;
+
+	for (i = 0; i < n; i++) {
+		size_t c = 0;
+
+		for (j = 0; j < n; j++)
+			c += same_but(ds, b, i, j, axis);
+		if (c > best_n) {
+			best_n = c;
+			best = i;
+		}
+	}
+	for (j = 0; j < n; j++) {
+		if (same_but(ds, b, best, j, axis) && j != best) {
+			t = b[kept];
+			b[kept] = b[j];
+			b[j] = t;
+			if (best == kept)
+				best = j;
+			kept++;
+		}
+	}
+	t = b[kept];
+	b[kept] = b[best];
+	b[best] = t;
+	return kept + 1;
+}
+
 static int box_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 		    size_t axis, struct box *b, size_t n, int net)
 {
@@ -103,6 +154,8 @@ static int box_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 	size_t i, j;
 	FILE *d, *f;
 
+	if (axis != ds->point_col && n)
+		n = like_with_like(ds, b, n, axis);
 	for (i = 0; i < n; i++)
 		b[i].value = b[i].g->axis[axis];
 	if (axis != ds->point_col) {
@@ -132,8 +185,9 @@ static int box_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 			shared ? ")" : "");
 	}
 	fclose(d);
-	snprintf(sub, sizeof(sub), "%s across %s: box p25..p75, line median, whiskers p05..p95",
-		 net ? "net cost per instruction" : "baseline window", ds->col[axis]);
+	snprintf(sub, sizeof(sub), "%s across %s%s: box p25..p75, line median, whiskers p05..p95",
+		 net ? "net cost per instruction" : "baseline window", ds->col[axis],
+		 axis != ds->point_col ? " (all else equal)" : "");
 	f = az_plot_script(pd, name, sub);
 	if (!f)
 		return -1;
