@@ -151,11 +151,23 @@ static int box_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 		    size_t axis, struct box *b, size_t n, int net)
 {
 	char name[200], sub[300], plot[600];
-	size_t i, j;
+	const char *scope = "";
+	size_t i, j, kept;
 	FILE *d, *f;
 
-	if (axis != ds->point_col && n)
-		n = like_with_like(ds, b, n, axis);
+	if (axis != ds->point_col && n) {
+		/* like with like where the run has it; else every box, said so */
+		kept = like_with_like(ds, b, n, axis);
+		for (i = 1; i < kept; i++)
+			if (strcmp(b[i].g->axis[axis], b[0].g->axis[axis]))
+				break;
+		if (i < kept) {
+			n = kept;
+			scope = " (all else equal)";
+		} else {
+			scope = " (points differ in other axes too)";
+		}
+	}
 	for (i = 0; i < n; i++)
 		b[i].value = b[i].g->axis[axis];
 	if (axis != ds->point_col) {
@@ -187,7 +199,7 @@ static int box_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 	fclose(d);
 	snprintf(sub, sizeof(sub), "%s across %s%s: box p25..p75, line median, whiskers p05..p95",
 		 net ? "net cost per instruction" : "baseline window", ds->col[axis],
-		 axis != ds->point_col ? " (all else equal)" : "");
+		 scope);
 	f = az_plot_script(pd, name, sub);
 	if (!f)
 		return -1;
