@@ -41,7 +41,10 @@ static int header(struct az_dataset *ds, struct csv_reader *r)
 	ds->insn_col = find_col(ds, "instruction");
 	ds->cpu_col = find_col(ds, "cpu");
 	ds->unroll_col = find_col(ds, "unroll");
+	ds->pass_col = find_col(ds, "pass");
 	ds->naxis = ds->sample_col;
+	if (ds->pass_col != AZ_NO_GROUP && ds->pass_col > ds->sample_col)
+		ds->pass_col = AZ_NO_GROUP;
 	if (ds->point_col > ds->sample_col || ds->insn_col > ds->sample_col ||
 	    find_col(ds, "tsc") < ds->sample_col ||
 	    ds->check_col < ds->sample_col) {
@@ -71,16 +74,18 @@ static int header(struct az_dataset *ds, struct csv_reader *r)
 	return 0;
 }
 
-static size_t hash_of(const char *point, const char *insn)
+static size_t hash_str(size_t h, const char *s)
 {
-	size_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (h ^ 0xff) * 1099511628211ull;
+}
 
-	for (; *point; point++)
-		h = (h ^ (unsigned char)*point) * 1099511628211ull;
-	h = (h ^ 0xff) * 1099511628211ull;
-	for (; *insn; insn++)
-		h = (h ^ (unsigned char)*insn) * 1099511628211ull;
-	return h;
+/* A group is one instruction's rows of one pass of one point. */
+static size_t hash_of(const char *point, const char *pass, const char *insn)
+{
+	return hash_str(hash_str(hash_str(1469598103934665603ull, point), pass),
+			insn);
 }
 
 static const char *gpoint(const struct az_dataset *ds, const struct az_group *g)
@@ -88,10 +93,16 @@ static const char *gpoint(const struct az_dataset *ds, const struct az_group *g)
 	return g->axis[ds->point_col];
 }
 
+static const char *pass_of(const struct az_dataset *ds, char **axis)
+{
+	return ds->pass_col == AZ_NO_GROUP ? "" : axis[ds->pass_col];
+}
+
 static void hash_insert(struct az_dataset *ds, size_t gi)
 {
 	const struct az_group *g = &ds->groups[gi];
-	size_t h = hash_of(gpoint(ds, g), g->instruction) & (ds->hash_cap - 1);
+	size_t h = hash_of(gpoint(ds, g), pass_of(ds, g->axis), g->instruction) &
+		   (ds->hash_cap - 1);
 
 	while (ds->hash[h] != AZ_NO_GROUP)
 		h = (h + 1) & (ds->hash_cap - 1);
@@ -99,14 +110,15 @@ static void hash_insert(struct az_dataset *ds, size_t gi)
 }
 
 static size_t hash_find(const struct az_dataset *ds, const char *point,
-			const char *insn)
+			const char *pass, const char *insn)
 {
-	size_t h = hash_of(point, insn) & (ds->hash_cap - 1), gi;
+	size_t h = hash_of(point, pass, insn) & (ds->hash_cap - 1), gi;
 
 	while ((gi = ds->hash[h]) != AZ_NO_GROUP) {
 		const struct az_group *g = &ds->groups[gi];
 
 		if (!strcmp(gpoint(ds, g), point) &&
+		    !strcmp(pass_of(ds, g->axis), pass) &&
 		    !strcmp(g->instruction, insn))
 			return gi;
 		h = (h + 1) & (ds->hash_cap - 1);
@@ -157,7 +169,15 @@ static size_t new_group(struct az_dataset *ds, char **field, size_t span)
 	g->val = az_malloc(ds->nmetric * sizeof(double *));
 	for (i = 0; i < ds->nmetric; i++)
 		g->val[i] = NULL;
-	g->point = find_point(ds, g->axis[ds->point_col]);
+	if (ds->pass_col == AZ_NO_GROUP || !strcmp(g->axis[ds->pass_col], "0")) {
+		g->point = find_point(ds, g->axis[ds->point_col]);
+	} else {	/* a later pass of a point: its own point, "3/p1" */
+		char id[160];
+
+		snprintf(id, sizeof(id), "%s/p%s", g->axis[ds->point_col],
+			 g->axis[ds->pass_col]);
+		g->point = find_point(ds, id);
+	}
 	if ((ds->ngroup + 1) * 2 > ds->hash_cap) {
 		ds->hash_cap *= 2;
 		ds->hash = az_realloc(ds->hash, ds->hash_cap * sizeof(size_t));
@@ -201,7 +221,8 @@ static size_t group_of(struct az_dataset *ds, char **field, unsigned long line)
 		    !memcmp(ds->groups[gi].axes, field[0], span))
 			goto hit;
 	}
-	gi = hash_find(ds, field[ds->point_col], field[ds->insn_col]);
+	gi = hash_find(ds, field[ds->point_col], pass_of(ds, field),
+		       field[ds->insn_col]);
 	if (gi == AZ_NO_GROUP)
 		gi = new_group(ds, field, span);
 	else if (ds->groups[gi].axes_len != span ||

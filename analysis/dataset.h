@@ -52,6 +52,8 @@ struct az_dataset {
 	char **col;
 	size_t sample_col, check_col, point_col, insn_col, cpu_col;
 	size_t unroll_col;	/* AZ_NO_GROUP if absent */
+	size_t pass_col;	/* AZ_NO_GROUP if absent: each pass of a point
+				   is measured, and paired, on its own */
 	size_t nmetric, *metric_col;
 	size_t nflag, *flag_col;
 	struct az_group *groups;

@@ -6,6 +6,7 @@
 #ifndef VB_COMPAT_H
 #define VB_COMPAT_H
 
+#include <linux/perf_event.h>
 #include <linux/version.h>
 #include <asm/msr.h>
 #include <asm/tlbflush.h>
@@ -45,6 +46,16 @@ static inline void vb_cr4_clear_vmxe(void)
 #else
 #include <asm/unaligned.h>
 #endif
+
+/*
+ * A software event (no hardware counter)?  is_software_event() tests
+ * PERF_EV_CAP_SOFTWARE, which 6.1 does not set for cpu-clock and
+ * task-clock; the context a PMU lives in says it on every version.
+ */
+static inline bool vb_is_software_event(const struct perf_event *ev)
+{
+	return ev->pmu->task_ctx_nr == perf_sw_context;
+}
 
 /* rdmsrl_safe() became rdmsrq_safe() in 6.16. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)

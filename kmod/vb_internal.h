@@ -47,6 +47,8 @@ struct vb_ctx {
 	struct vb_sample *rec;	/* VB_RECORDS_NEEDED(instruction, samples) */
 	struct vb_pmu pmu;	/* the counters, if any */
 	u64 *pmc;		/* pmu.n values per record */
+	struct vb_window_stat *win;	/* win_len entries, or NULL */
+	u32 win_len, win_written;
 	/* progress, written by the windows */
 	u32 done;		/* samples taken */
 	u32 mismatches;
@@ -78,6 +80,15 @@ struct vb_selftest_ctx {
 	int err;
 };
 void vb_selftest_on_cpu(void *arg);
+
+/* HOLD (debug only): VMX kept on on one CPU between ioctls. */
+struct vb_hold_ctx {
+	u64 vmxon_pa;
+	u32 cpu;
+	int err;
+};
+void vb_hold_on_cpu(void *arg);
+void vb_release_on_cpu(void *arg);
 
 void vb_take_samples(struct vb_ctx *c, u64 deadline);
 

@@ -9,6 +9,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
@@ -146,6 +148,8 @@ static int vb_check_run(const struct vb_run *r)
 		bad = "nevents/pmc_buf";
 	else if (!vb_events_ok(r->events, r->nevents))
 		bad = "events";
+	else if (r->win_len > VB_MAX_SAMPLES || (r->win_len && !r->win_buf))
+		bad = "win_len/win_buf";
 	else if (!r->buf ||
 		 r->buf_len < VB_RECORDS_NEEDED(r->instruction, r->samples))
 		bad = "buf/buf_len";
@@ -183,7 +187,50 @@ static int vb_do_windows(struct vb_ctx *c, struct vb_run *r)
 	return 0;
 }
 
-static int vb_run_locked(struct vb_run *r, struct vb_ctx *c)
+/*
+ * Can user space's @len bytes at @uptr be written?  Each page is read and
+ * the same byte written back, which faults it in and leaves it unchanged.
+ */
+static int vb_probe_writable(u64 uptr, size_t len)
+{
+	u8 __user *p = u64_to_user_ptr(uptr);
+	size_t off;
+	u8 v;
+
+	if (!len)
+		return 0;
+	if (!access_ok(p, len))
+		return -EFAULT;
+	for (off = 0; off < len; off = (off | (PAGE_SIZE - 1)) + 1)
+		if (get_user(v, p + off) || put_user(v, p + off))
+			return -EFAULT;
+	if (get_user(v, p + len - 1) || put_user(v, p + len - 1))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Every buffer a RUN writes, the struct included, must be writable before
+ * anything is measured: a long run must not end in -EFAULT.  Nothing the
+ * caller owns changes here.
+ */
+static int vb_check_writable(struct vb_run __user *uarg, const struct vb_run *r)
+{
+	size_t nrec = VB_RECORDS_NEEDED(r->instruction, r->samples);
+
+	if (vb_probe_writable((u64)(uintptr_t)uarg, sizeof(*r)) ||
+	    vb_probe_writable(r->buf, nrec * sizeof(struct vb_sample)) ||
+	    (r->nevents &&
+	     vb_probe_writable(r->pmc_buf, nrec * r->nevents * sizeof(u64))) ||
+	    (r->win_len &&
+	     vb_probe_writable(r->win_buf, (size_t)r->win_len *
+			       sizeof(struct vb_window_stat))))
+		return -EFAULT;
+	return 0;
+}
+
+static int vb_run_locked(struct vb_run __user *uarg, struct vb_run *r,
+			 struct vb_ctx *c)
 {
 	u32 nrec = VB_RECORDS_NEEDED(r->instruction, r->samples);
 	struct vb_operand operand;
@@ -195,6 +242,8 @@ static int vb_run_locked(struct vb_run *r, struct vb_ctx *c)
 	err = vb_caps_of(r->cpu, &caps);
 	if (!err)
 		err = vb_check_caps(&caps, r->cpu);
+	if (!err)
+		err = vb_check_writable(uarg, r);
 	if (err)
 		return err;
 
@@ -208,6 +257,12 @@ static int vb_run_locked(struct vb_run *r, struct vb_ctx *c)
 				  GFP_KERNEL);
 		if (!c->pmc)
 			goto out_free_rec;
+	}
+	if (r->win_len) {
+		c->win = kvcalloc(r->win_len, sizeof(*c->win), GFP_KERNEL);
+		if (!c->win)
+			goto out_free_rec;
+		c->win_len = r->win_len;
 	}
 	vmxon = vb_alloc(r->cpu, 0, low);
 	if (!vmxon)
@@ -254,6 +309,11 @@ static int vb_run_locked(struct vb_run *r, struct vb_ctx *c)
 	    copy_to_user(u64_to_user_ptr(r->pmc_buf), c->pmc,
 			 (size_t)r->records * r->nevents * sizeof(u64)))
 		err = -EFAULT;
+	r->win_written = c->win_written;
+	if (c->win_written &&
+	    copy_to_user(u64_to_user_ptr(r->win_buf), c->win,
+			 (size_t)c->win_written * sizeof(*c->win)))
+		err = -EFAULT;
 
 out_free_operand:
 	vb_operand_free(&operand);
@@ -261,6 +321,7 @@ out_free_operand:
 out_free_vmxon:
 	__free_page(vmxon);
 out_free_rec:
+	kvfree(c->win);
 	kvfree(c->pmc);
 	kvfree(c->rec);
 	return err;
@@ -303,7 +364,8 @@ static long vb_ioctl_run(struct vb_run __user *uarg)
 	memset(r.event_err, 0, sizeof(r.event_err));
 	memset(r.event_kind, 0, sizeof(r.event_kind));
 	memset(r.event_total, 0, sizeof(r.event_total));
-	err = vb_run_locked(&r, &c);
+	r.win_written = 0;
+	err = vb_run_locked(uarg, &r, &c);
 	mutex_unlock(&vb_run_lock);
 	if (err)
 		return err;
@@ -336,6 +398,112 @@ static long vb_ioctl_selftest(struct vb_selftest __user *uarg)
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+/* HOLD (debug only): the CPU whose VMX we keep on, and its VMXON region. */
+static bool debug_hold;
+module_param(debug_hold, bool, 0444);
+MODULE_PARM_DESC(debug_hold,
+		 "allow the HOLD ioctl, which keeps VMX on on a CPU between ioctls (tests only)");
+static int vb_held_cpu = -1;
+static struct page *vb_held_vmxon;
+
+/* Release the hold, on its CPU; the caller holds vb_run_lock. */
+static int vb_release_held(void)
+{
+	struct vb_hold_ctx h = { .cpu = vb_held_cpu };
+	int err;
+
+	err = smp_call_function_single(vb_held_cpu, vb_release_on_cpu, &h, 1);
+	if (!err)
+		err = h.err;
+	if (err) {	/* VMX may still be on there: keep its region */
+		pr_err("CPU %d: could not release the VMX hold (%d)\n",
+		       vb_held_cpu, err);
+		return err;
+	}
+	__free_page(vb_held_vmxon);
+	vb_held_vmxon = NULL;
+	vb_held_cpu = -1;
+	return 0;
+}
+
+static int vb_hold_locked(u32 cpu)
+{
+	struct vb_hold_ctx h = { .cpu = cpu };
+	struct vb_caps caps;
+	int err;
+
+	if (vb_held_cpu >= 0)
+		return -EBUSY;
+	err = vb_caps_of(cpu, &caps);
+	if (!err)
+		err = vb_check_caps(&caps, cpu);
+	if (err)
+		return err;
+	vb_held_vmxon = vb_alloc(cpu, 0, caps.vmx_basic & VB_BASIC_32BIT_ADDR);
+	if (!vb_held_vmxon)
+		return -ENOMEM;
+	*(u32 *)page_address(vb_held_vmxon) = caps.vmx_basic & 0x7fffffff;
+	h.vmxon_pa = page_to_phys(vb_held_vmxon);
+	err = smp_call_function_single(cpu, vb_hold_on_cpu, &h, 1);
+	if (!err)
+		err = h.err;
+	if (err) {
+		__free_page(vb_held_vmxon);
+		vb_held_vmxon = NULL;
+		return err;
+	}
+	vb_held_cpu = cpu;
+	pr_info("CPU %u: VMX held on (debug_hold)\n", cpu);
+	return 0;
+}
+
+static long vb_ioctl_hold(struct vb_hold __user *uarg)
+{
+	struct vb_hold h;
+	int err;
+
+	if (!debug_hold)
+		return -EOPNOTSUPP;
+	if (copy_from_user(&h, uarg, sizeof(h)))
+		return -EFAULT;
+	if (h.size != sizeof(h) || h.abi_version != VB_ABI_VERSION ||
+	    h.hold > 1)
+		return -EINVAL;
+	if (!vb_cpu_ok(h.cpu))
+		return -ENXIO;
+	if (!mutex_trylock(&vb_run_lock))
+		return -EBUSY;
+	if (h.hold)
+		err = vb_hold_locked(h.cpu);
+	else
+		err = vb_held_cpu == (int)h.cpu ? vb_release_held() : -EINVAL;
+	mutex_unlock(&vb_run_lock);
+	return err;
+}
+
+/* A CPU going offline must not keep VMX on: INIT is blocked in VMX root. */
+static int vb_cpu_down(unsigned int cpu)
+{
+	struct vb_hold_ctx h = { .cpu = cpu };
+	unsigned long flags;
+
+	mutex_lock(&vb_run_lock);
+	if (vb_held_cpu == (int)cpu) {
+		local_irq_save(flags);
+		vb_release_on_cpu(&h);
+		local_irq_restore(flags);
+		if (!h.err) {
+			__free_page(vb_held_vmxon);
+			vb_held_vmxon = NULL;
+			vb_held_cpu = -1;
+		}
+	}
+	mutex_unlock(&vb_run_lock);
+	return 0;
+}
+
+static enum cpuhp_state vb_cpuhp_state;
+
 static long vb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -349,6 +517,8 @@ static long vb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vb_ioctl_run(uarg);
 	case VB_IOC_SELFTEST:
 		return vb_ioctl_selftest(uarg);
+	case VB_IOC_HOLD:
+		return vb_ioctl_hold(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -370,18 +540,33 @@ static struct miscdevice vb_dev = {
 
 static int __init vb_init(void)
 {
-	int err = misc_register(&vb_dev);
+	int err;
 
-	if (err)
+	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN,
+					"vmptrst_bench:online", NULL,
+					vb_cpu_down);
+	if (err < 0)
 		return err;
-	pr_info("version %s, ABI %d, /dev/%s\n", VB_MODULE_VERSION,
-		VB_ABI_VERSION, VB_DEVICE_NAME);
+	vb_cpuhp_state = err;
+	err = misc_register(&vb_dev);
+	if (err) {
+		cpuhp_remove_state_nocalls(vb_cpuhp_state);
+		return err;
+	}
+	pr_info("version %s, ABI %d, /dev/%s%s\n", VB_MODULE_VERSION,
+		VB_ABI_VERSION, VB_DEVICE_NAME,
+		debug_hold ? " (debug_hold on)" : "");
 	return 0;
 }
 
 static void __exit vb_exit(void)
 {
 	misc_deregister(&vb_dev);
+	mutex_lock(&vb_run_lock);
+	if (vb_held_cpu >= 0)
+		vb_release_held();
+	mutex_unlock(&vb_run_lock);
+	cpuhp_remove_state_nocalls(vb_cpuhp_state);
 }
 
 module_init(vb_init);

@@ -6,6 +6,7 @@
 #include <linux/perf_event.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include "vb_compat.h"
 #include "vb_pmu.h"
 
 /* The core PMU: "cpu", or "cpu_core" / "cpu_atom" on hybrid parts. */
@@ -47,7 +48,7 @@ int vb_pmu_create(struct vb_pmu *p, const struct vb_event *events, u32 n,
 			p->err[i] = PTR_ERR(ev);
 			continue;
 		}
-		if (is_software_event(ev)) {
+		if (vb_is_software_event(ev)) {
 			p->kind[i] = VB_EVENT_SOFTWARE;
 		} else if (vb_core_pmu(ev)) {
 			p->kind[i] = VB_EVENT_RDPMC;

@@ -14,6 +14,7 @@
 #include <asm/processor.h>
 #include <asm/msr-index.h>
 #include <asm/special_insns.h>
+#include <linux/hardirq.h>
 #include <asm/traps.h>
 #include "vb_compat.h"
 #include "vb_internal.h"
@@ -169,19 +170,66 @@ out_vmxoff:
 	return -EIO;
 }
 
+/* What may have disturbed a window: SMIs, NMIs, the clock's frequency. */
+struct vb_noise {
+	u64 tsc, aperf, mperf, smi;
+	u32 nmi;
+	bool have_freq, have_smi;
+};
+
+static void vb_noise_read(struct vb_noise *n)
+{
+	n->nmi = this_cpu_read(irq_stat.__nmi_count);
+	n->have_smi = !vb_rdmsr_safe(MSR_SMI_COUNT, &n->smi);
+	n->have_freq = !vb_rdmsr_safe(MSR_IA32_APERF, &n->aperf) &&
+		       !vb_rdmsr_safe(MSR_IA32_MPERF, &n->mperf);
+	n->tsc = rdtsc_ordered();
+}
+
+/*
+ * After a window: describe it in c->win[] (while there is room) and, if an
+ * SMI hit it, flag every record it wrote (an SMI cannot be pinned down to
+ * one record: the count is an MSR, read per window).
+ */
+static void vb_noise_note(struct vb_ctx *c, const struct vb_noise *a,
+			  const struct vb_noise *b, u32 first, u32 end)
+{
+	struct vb_window_stat *w;
+	u32 i, smi = VB_NOT_READ;
+
+	if (a->have_smi && b->have_smi)
+		smi = (u32)(b->smi - a->smi);
+	if (smi && smi != VB_NOT_READ)
+		for (i = first; i < end; i++)
+			c->rec[i].flags |= VB_SAMPLE_SMI;
+	if (c->win_written >= c->win_len)
+		return;
+	w = &c->win[c->win_written++];
+	w->tsc_begin = a->tsc;
+	w->tsc_end = b->tsc;
+	w->aperf = a->have_freq && b->have_freq ? b->aperf - a->aperf : 0;
+	w->mperf = a->have_freq && b->have_freq ? b->mperf - a->mperf : 0;
+	w->smi = smi;
+	w->nmi = b->nmi - a->nmi;
+	w->first_record = first;
+	w->records = end - first;
+}
+
 /* One IRQ-off window of a RUN: VMX on, samples, VMX off. */
 void vb_window(void *arg)
 {
 	struct vb_ctx *c = arg;
-	u64 start = rdtsc_ordered();
+	u32 first = VB_RECORDS_NEEDED(c->instruction, c->done);
+	struct vb_noise before, after;
 	enum vb_vmx_status st;
 	int err;
 
+	vb_noise_read(&before);
 	c->err = vb_vmx_on(c);
 	if (c->err)
 		return;
 	vb_pmu_window_start(&c->pmu);
-	vb_take_samples(c, start + c->budget_tsc);
+	vb_take_samples(c, before.tsc + c->budget_tsc);
 
 	st = vb_vmclear(c->vmcs_pa);
 	if (st)
@@ -189,7 +237,10 @@ void vb_window(void *arg)
 				   c->cpu, vb_status_name(st));
 	err = vb_vmx_off();
 	c->err = st ? -EIO : err;
-	c->max_window_tsc = max(c->max_window_tsc, rdtsc_ordered() - start);
+	vb_noise_read(&after);
+	c->max_window_tsc = max(c->max_window_tsc, after.tsc - before.tsc);
+	vb_noise_note(c, &before, &after, first,
+		      VB_RECORDS_NEEDED(c->instruction, c->done));
 }
 
 /*
@@ -209,4 +260,36 @@ void vb_selftest_on_cpu(void *arg)
 	t->operand = VB_POISON;
 	t->trap = vb_vmptrst_safe(&t->operand, &failed);
 	t->err = 0;
+}
+
+/*
+ * HOLD (debug only): VMX on and left on, on this CPU, no VMCS current.
+ * Refused, as a RUN is, when someone else already has VMX on here.
+ */
+void vb_hold_on_cpu(void *arg)
+{
+	struct vb_hold_ctx *h = arg;
+	struct vb_caps caps;
+	enum vb_vmx_status st;
+
+	vb_read_caps(&caps);
+	h->err = vb_check_caps(&caps, h->cpu);
+	if (h->err)
+		return;
+	vb_cr4_set_vmxe();
+	st = vb_vmxon(h->vmxon_pa);
+	if (st) {
+		pr_err_ratelimited("CPU %u: VMXON (hold) gave %s\n", h->cpu,
+				   vb_status_name(st));
+		vb_cr4_clear_vmxe();
+		h->err = -EIO;
+	}
+}
+
+/* The end of a HOLD: VMXOFF, CR4.VMXE cleared. */
+void vb_release_on_cpu(void *arg)
+{
+	struct vb_hold_ctx *h = arg;
+
+	h->err = vb_vmx_off();
 }

@@ -28,6 +28,7 @@
  * before the block's opening TSC read, never inside the timed window.
  */
 #include <linux/kernel.h>
+#include <linux/hardirq.h>
 #include <asm/msr.h>
 #include <asm/pgtable.h>
 #include <asm/special_insns.h>
@@ -200,6 +201,7 @@ static void vb_record(struct vb_ctx *c, u8 insn, u32 sample, u32 index)
 {
 	struct vb_sample *r = &c->rec[index];
 	u64 want = insn == VB_INSN_NONE ? VB_POISON : c->expected;
+	u32 nmi = this_cpu_read(irq_stat.__nmi_count);
 	struct vb_reading rd;
 
 	vb_prepare(c);
@@ -218,6 +220,8 @@ static void vb_record(struct vb_ctx *c, u8 insn, u32 sample, u32 index)
 	}
 	if (c->pmu.n)
 		vb_record_pmc(c, &rd, index, r);
+	if (this_cpu_read(irq_stat.__nmi_count) != nmi)
+		r->flags |= VB_SAMPLE_NMI;
 }
 
 /*

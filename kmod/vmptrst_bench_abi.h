@@ -21,9 +21,12 @@
  *           kvm_intel, owns it), or another RUN is in progress
  *   EIO     a VMX instruction failed (VMfail or a fault); the kernel log
  *           says which
- *   EFAULT  a user buffer could not be read or written
+ *   EFAULT  a user buffer could not be read or written; RUN checks that
+ *           every buffer it will write is writable before it measures
+ *           anything (reading and writing back one byte a page)
  *   ENOMEM  the sample buffer could not be allocated
  *   ENOTTY  unknown ioctl
+ *   EOPNOTSUPP  HOLD without the module parameter debug_hold=1
  */
 #ifndef VMPTRST_BENCH_ABI_H
 #define VMPTRST_BENCH_ABI_H
@@ -31,7 +34,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define VB_ABI_VERSION		3
+#define VB_ABI_VERSION		4
 #define VB_DEVICE_NAME		"vmptrst_bench"
 #define VB_DEVICE_PATH		"/dev/" VB_DEVICE_NAME
 
@@ -156,7 +159,11 @@ enum vb_ad {
  * of the current IRQ-off window and the ioctl returns 0 with
  * VB_RUN_INTERRUPTED set and the records taken so far (vb_run.records).
  * A point this machine cannot set up returns 0 with VB_RUN_SKIPPED, no
- * records, and the reason in vb_run.skip_reason.
+ * records, and the reason in vb_run.skip_reason.  Event types
+ * PERF_TYPE_TRACEPOINT (2) and PERF_TYPE_BREAKPOINT (5) are refused with
+ * -EINVAL; a counter of another PMU than the core one or software is left
+ * out (event_err -EOPNOTSUPP).  event_total counts from the counter's
+ * creation to its release: the whole RUN, setup and VMX entries included.
  */
 #define VB_RUN_INTERRUPTED	(1u << 0)
 #define VB_RUN_SKIPPED		(1u << 1)
@@ -235,6 +242,11 @@ struct vb_run {
 	__s32 event_err[VB_MAX_EVENTS];	 /* out: 0, or -errno: not created */
 	__u32 event_kind[VB_MAX_EVENTS]; /* out: enum vb_event_kind */
 	__u64 event_total[VB_MAX_EVENTS]; /* out: each counter over the RUN */
+	__u64 win_buf;		/* in: user pointer to struct vb_window_stat
+				 * [win_len], or 0 */
+	__u32 win_len;		/* in: entries win_buf holds */
+	__u32 win_written;	/* out: entries written (<= win_len; the
+				 * windows beyond are counted, not described) */
 };
 
 /*
@@ -248,6 +260,27 @@ struct vb_run {
 /* vb_sample.flags */
 #define VB_SAMPLE_MISMATCH	(1u << 0) /* stored != expected (or poison lost) */
 #define VB_SAMPLE_PMC_INVALID	(1u << 1) /* a counter was not active: no values */
+#define VB_SAMPLE_NMI		(1u << 2) /* an NMI arrived during this record */
+#define VB_SAMPLE_SMI		(1u << 3) /* the window saw an SMI (MSR 0x34 moved) */
+
+/*
+ * One IRQ-off window (vb_run.win_buf): when it ran, what the CPU's clock
+ * did meanwhile (APERF/MPERF: their ratio is the average frequency over
+ * the nominal one), and what interrupted it.  Interrupts are off inside a
+ * window; only NMIs and SMIs get in, and both are counted.
+ */
+struct vb_window_stat {
+	__u64 tsc_begin;	/* before VMXON */
+	__u64 tsc_end;		/* after VMXOFF */
+	__u64 aperf;		/* IA32_APERF delta; 0 if not readable */
+	__u64 mperf;		/* IA32_MPERF delta; 0 if not readable */
+	__u32 smi;		/* MSR_SMI_COUNT delta; VB_NOT_READ if not readable */
+	__u32 nmi;		/* NMIs on this CPU during the window */
+	__u32 first_record;	/* index of the window's first record */
+	__u32 records;		/* records it wrote */
+};
+
+#define VB_NOT_READ		0xffffffffu
 
 struct vb_sample {
 	__u64 tsc_begin;	/* RDTSC before the block */
@@ -276,9 +309,27 @@ struct vb_selftest {
 	__u64 poison;		/* out: the operand before */
 };
 
+/* ---- HOLD (debug only): keep VMX on on a CPU between ioctls ----------- */
+
+/*
+ * Only with the module parameter debug_hold=1 (else -EOPNOTSUPP).  hold=1
+ * turns VMX on on `cpu` and leaves it on (VMXON, no current VMCS), so that a
+ * test can see what user space meets on a CPU in VMX root operation (the
+ * reference: VMPTRST at CPL 3 is #GP) and that RUN refuses a CPU whose VMX
+ * someone else holds.  hold=0 turns it off again; so do rmmod and taking
+ * the CPU offline.  One CPU at a time (-EBUSY for another).
+ */
+struct vb_hold {
+	__u32 size;		/* in: sizeof(struct vb_hold) */
+	__u32 abi_version;	/* in: VB_ABI_VERSION */
+	__u32 cpu;		/* in */
+	__u32 hold;		/* in: 1 = VMX on and held, 0 = release */
+};
+
 #define VB_IOC_MAGIC		0xB7
 #define VB_IOC_INFO		_IOWR(VB_IOC_MAGIC, 1, struct vb_info)
 #define VB_IOC_RUN		_IOWR(VB_IOC_MAGIC, 2, struct vb_run)
 #define VB_IOC_SELFTEST		_IOWR(VB_IOC_MAGIC, 3, struct vb_selftest)
+#define VB_IOC_HOLD		_IOW(VB_IOC_MAGIC, 4, struct vb_hold)
 
 #endif /* VMPTRST_BENCH_ABI_H */

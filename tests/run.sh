@@ -6,12 +6,13 @@
 # Areas: unit (the driver, cmocka), analysis (vmptrst-analyze against
 # numpy/scipy reference values), blocks (the timed blocks' machine code), then
 # the module booted in QEMU (no VMX) and Bochs (VMX) with Debian's 6.1 and
-# 6.12 kernels.  TESTS="unit blocks ..." runs a subset.
+# 6.12 kernels, then the ioctl fuzzer in both (a bounded number of calls).
+# TESTS="unit blocks ..." runs a subset.
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 
-areas=${TESTS:-"unit analysis blocks module-qemu-6.1 module-qemu-6.12 module-bochs-6.12 module-bochs-6.1"}
+areas=${TESTS:-"unit analysis blocks module-qemu-6.1 module-qemu-6.12 module-bochs-6.12 module-bochs-6.1 fuzz-qemu-6.12 fuzz-bochs-6.12"}
 passed=0 failed=0 results=()
 
 run_area() {
@@ -22,6 +23,8 @@ run_area() {
 	module-*-*)
 		local rest=${1#module-}
 		tests/emu/module-test.sh "${rest%%-*}" "${rest#*-}" ;;
+	fuzz-qemu-*) tests/emu/fuzz-test.sh qemu "${1#fuzz-qemu-}" 20000 ;;
+	fuzz-bochs-*) tests/emu/fuzz-test.sh bochs "${1#fuzz-bochs-}" 2000 ;;
 	*) echo "tests/run.sh: unknown area '$1'" >&2; return 2 ;;
 	esac
 }

@@ -287,6 +287,29 @@ try:
     run("plot", E)
     check("per-event plots", os.path.exists(os.path.join(E, "plots", "hist-p0-cycles.png")))
 
+    # events counted in two passes of one point: each pass paired on its own
+    P2 = os.path.join(tmp, "passes")
+    os.makedirs(P2)
+    shutil.copy(os.path.join(A, "meta.csv"), P2)
+    with open(os.path.join(P2, "samples.csv"), "w", newline="") as f:
+        f.write("point,instruction,cpu,offset,cache,memtype,page,tlb,ad,vmcs,serialize,unroll,"
+                "pass,sample,tsc,check,cycles,uops\r\n")
+        for p, (cyc, uops) in enumerate([("110", ""), ("", "7")]):
+            for s in range(12):
+                f.write(f"0,vmptrst,1,0,hot,wb,4k,warm,set,loaded,lfence,1,{p},{s},{200 + 10 * p},ok,"
+                        f"{cyc},{uops}\r\n")
+                f.write(f"0,none,1,0,hot,wb,4k,warm,set,loaded,lfence,1,{p},{s},40,ok,"
+                        f"{cyc and '10'},{uops and '1'}\r\n")
+    rc, out, err = run("summary", P2)
+    S = {(r["pass"], r["instruction"], r["metric"]): r
+         for r in rows_of(os.path.join(P2, "summary.csv"))} if rc == 0 else {}
+    check("two passes of a point: each its own pairs, net per pass",
+          rc == 0 and S.get(("0", "vmptrst", "tsc"), {}).get("net_per_insn") == "160" and
+          S.get(("1", "vmptrst", "tsc"), {}).get("net_per_insn") == "170" and
+          S.get(("0", "vmptrst", "cycles"), {}).get("n") == "12" and
+          S.get(("1", "vmptrst", "uops"), {}).get("n") == "12" and
+          S.get(("0", "vmptrst", "uops"), {}).get("n") == "0", f"{err} {sorted(S)}")
+
     # malformed input: file and line on stderr, exit 1
     M = os.path.join(tmp, "bad")
     os.makedirs(M)

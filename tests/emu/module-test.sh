@@ -14,18 +14,8 @@ source "$here/harness/common.sh"
 emu=$1 series=$2
 name="module-$emu-$series"
 work=$EMU_BUILD/$name
-passed=0 failed=0
-ok() { echo "ok - $name: $*"; passed=$((passed + 1)); }
-notok() { echo "not ok - $name: $*"; failed=$((failed + 1)); }
-check() { # check DESCRIPTION COMMAND...
-	local d=$1; shift
-	if "$@"; then ok "$d"; else notok "$d"; fi
-}
-finish() {
-	echo "$name: $passed passed, $failed failed"
-	[[ $failed -eq 0 ]]
-	exit
-}
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -60,7 +50,8 @@ else
 	ok "kernel log since the module loaded is free of WARN/BUG/Oops"
 fi
 
-# samples.csv from the Bochs runs: header, row count, every check ok.
+# samples.csv from the Bochs runs: header, row count, every check ok.  The
+# columns are found by name: the header's own test is its first line.
 want_header='point,instruction,cpu,offset,cache,memtype,page,tlb,ad,vmcs,serialize,unroll,sample,tsc,check'
 check_run_dir() { # check_run_dir DIR VMCS
 	local dir=$1 vmcs=$2 csv=$1/samples.csv meta=$1/meta.csv
@@ -68,10 +59,14 @@ check_run_dir() { # check_run_dir DIR VMCS
 	check "run-$vmcs: samples.csv header" test "$(head -n1 "$csv" | tr -d '\r')" = "$want_header"
 	local summary
 	# RFC 4180: lines end in CRLF.
-	summary=$(awk -F, -v vmcs="$vmcs" '{ sub(/\r$/, "") } NR > 1 {
-		n++; if ($15 != "ok") bad++
-		if ($2 == "vmptrst") v++; else if ($2 == "none") b++; else other++
-		if ($10 != vmcs || $12 != 4 || $14 !~ /^[0-9]+$/) odd++
+	summary=$(awk -F, -v vmcs="$vmcs" '
+	function idx(name,   i) { for (i = 1; i <= NF; i++) if ($i == name) return i; return 0 }
+	{ sub(/\r$/, "") }
+	NR == 1 { ci = idx("check"); ii = idx("instruction"); vi = idx("vmcs"); ui = idx("unroll"); ti = idx("tsc"); next }
+	{
+		n++; if ($ci != "ok") bad++
+		if ($ii == "vmptrst") v++; else if ($ii == "none") b++; else other++
+		if ($vi != vmcs || $ui != 4 || $ti !~ /^[0-9]+$/) odd++
 	} END { printf "%d %d %d %d %d %d", n, bad, v, b, other, odd }' "$csv")
 	read -r n bad v b other odd <<<"$summary"
 	check "run-$vmcs: 1000 rows, 500 vmptrst + 500 baseline (got $n: $v + $b, $other other)" \
@@ -84,6 +79,26 @@ check_run_dir() { # check_run_dir DIR VMCS
 	check "run-$vmcs: meta.csv says mismatches 0" grep -qx 'mismatches,0' <<<"$m"
 	check "run-$vmcs: meta.csv says timings are emulated" grep -q '^timing_note,.*emulated' <<<"$m"
 }
+
+# The counters run: CPU-CLOCK (software) counted in every row, the hardware
+# event left empty (never 0), meta.csv saying why.
+check_events_dir() { # check_events_dir DIR
+	local dir=$1 csv=$1/samples.csv verdict
+	check "events: samples.csv came back" test -s "$csv" || return 0
+	verdict=$(awk -F, '
+	function idx(name,   i) { for (i = 1; i <= NF; i++) if ($i == name) return i; return 0 }
+	{ sub(/\r$/, "") }
+	NR == 1 { c = idx("CPU-CLOCK"); h = idx("INST_RETIRED.ANY_P"); next }
+	{ n++; if ($c ~ /^[0-9]+$/) counted++; if ($h != "") hw++ }
+	END { printf "%d %d %d %d %d", c, h, n, counted, hw }' "$csv")
+	read -r c h n counted hw <<<"$verdict"
+	check "events: a column per event (CPU-CLOCK at $c, INST_RETIRED.ANY_P at $h)" test "$c" -gt 0 -a "$h" -gt 0
+	check "events: CPU-CLOCK counted in every row ($counted of $n)" test "$n" -gt 0 -a "$counted" -eq "$n"
+	check "events: INST_RETIRED.ANY_P empty in every row, not 0 ($hw filled)" test "$hw" -eq 0
+	check "events: meta.csv says the PMU is unavailable and why" \
+		grep -q '^pmu,.*unavailable' <(tr -d '\r' <"$dir/meta.csv")
+}
+
 # The quick.ini sweep: every value of every axis either measured (and then
 # present in samples.csv, every stored pointer ok, on the page size asked
 # for) or skipped with a reason; no point left unrun.

@@ -91,6 +91,18 @@ fi
 
 step "rmmod vmptrst_bench" rmmod vmptrst_bench
 if [ -e /dev/vmptrst_bench ]; then notok "device gone after rmmod"; else ok "device gone after rmmod"; fi
+
+# The debug-only HOLD: VMX kept on by the module between ioctls.  Ring-3
+# VMPTRST inside VMX root operation must be #GP; RUN must refuse; rmmod
+# must release a hold still in place (#UD again afterwards).
+if [ "$expect_vmx" = yes ]; then
+	step "insmod vmptrst_bench.ko debug_hold=1" insmod /payload/vmptrst_bench.ko debug_hold=1
+	step "vb_check --hold" ./vb_check --expect-vmx yes --hold
+	step "rmmod with VMX still held" rmmod vmptrst_bench
+	step "insmod vmptrst_bench.ko" insmod /payload/vmptrst_bench.ko
+	step "selftest after rmmod released the hold: #UD" ./vmptrst-bench selftest --cpu 0
+	step "rmmod vmptrst_bench" rmmod vmptrst_bench
+fi
 if dmesg | sed -n '/vmptrst-test: start/,$p' |
 	grep -E "WARNING:|BUG:|Oops|general protection|Call Trace" >/out/bad-dmesg.txt; then
 	cat /out/bad-dmesg.txt

@@ -7,7 +7,9 @@
  *   vb_check --expect-vmx yes|no|owned [--cpu N] [--samples N]
  *
  * owned: another hypervisor (kvm_intel) has turned VMX on; the module must
- * say so and refuse, touching nothing.
+ * say so and refuse, touching nothing.  --hold (module loaded with
+ * debug_hold=1): the module's own VMX hold, and VMPTRST at ring 3 inside
+ * and outside VMX operation.
  *
  * Prints one line per check and, last, "vb_check: N passed, N failed".
  * Exit status 0 only if nothing failed.
@@ -22,6 +24,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -51,6 +54,11 @@ static int passed, failed;
 static int fd = -1;
 static unsigned int cpu;
 static bool owned;
+
+static void check_refused_run(int want, const char *why);
+static void check_owned_selftest(void);
+static uint32_t check_run(uint32_t insn, uint32_t vmcs, uint32_t unroll,
+			  uint32_t offset, uint32_t samples);
 
 /* ioctl returning 0 or the errno it failed with. */
 static int xioctl(unsigned long cmd, void *arg)
@@ -483,6 +491,135 @@ static void check_events(uint32_t samples)
 	free(pmc);
 }
 
+/*
+ * Noise bookkeeping: one vb_window_stat per IRQ-off window, covering the
+ * records without gaps; room for fewer windows than ran is not an error.
+ */
+static void check_windows(uint32_t samples)
+{
+	uint32_t need = 2 * samples, i, next = 0, gaps = 0, backwards = 0;
+	uint32_t odd_freq = 0, nmi_rec = 0;
+	struct vb_sample *buf = calloc(need, sizeof(*buf));
+	struct vb_window_stat win[64];
+	struct vb_run r = run_req(VB_INSN_VMPTRST, 1, samples, VB_VMCS_LOADED, 0,
+				  buf, need);
+	int err;
+
+	r.win_buf = (uintptr_t)win;
+	r.win_len = 64;
+	err = xioctl(VB_IOC_RUN, &r);
+	CHECK(err == 0, "RUN with a window buffer: %s", strerror(err));
+	CHECK(r.windows >= 2 && r.win_written == (r.windows < 64 ? r.windows : 64),
+	      "%u windows described of %u", r.win_written, r.windows);
+	for (i = 0; i < r.win_written; i++) {
+		gaps += win[i].first_record != next;
+		next = win[i].first_record + win[i].records;
+		backwards += win[i].tsc_end < win[i].tsc_begin ||
+			     win[i].tsc_end - win[i].tsc_begin > r.max_window_tsc;
+		odd_freq += (win[i].aperf == 0) != (win[i].mperf == 0);
+	}
+	CHECK(gaps == 0 && next == r.records,
+	      "the windows cover the %u records without gaps (%u gaps, end %u)",
+	      r.records, gaps, next);
+	CHECK(backwards == 0, "every window's TSC span is within max_window_tsc");
+	CHECK(odd_freq == 0, "APERF and MPERF read together or not at all");
+	for (i = 0; i < r.records; i++)
+		nmi_rec += !!(buf[i].flags & VB_SAMPLE_NMI);
+	printf("# windows: first has smi %s, nmi %u, aperf %" PRIu64 ", mperf %" PRIu64
+	       "; %u records saw an NMI\n",
+	       win[0].smi == VB_NOT_READ ? "not readable" : "read", win[0].nmi,
+	       (uint64_t)win[0].aperf, (uint64_t)win[0].mperf, nmi_rec);
+
+	r = run_req(VB_INSN_VMPTRST, 1, samples, VB_VMCS_LOADED, 0, buf, need);
+	r.win_buf = (uintptr_t)win;
+	r.win_len = 1;
+	err = xioctl(VB_IOC_RUN, &r);
+	CHECK(err == 0 && r.win_written == 1 && r.windows >= 2,
+	      "room for one window: one described, %u counted (%s)", r.windows,
+	      strerror(err));
+	r.win_len = VB_MAX_SAMPLES + 1;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "win_len max+1: EINVAL");
+	r.win_len = 4;
+	r.win_buf = 0;
+	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "win_len without win_buf: EINVAL");
+	free(buf);
+}
+
+/* VMPTRST at CPL 3, here: the signal it raised (SIGILL = #UD, SIGSEGV = #GP). */
+static sigjmp_buf ring3_jmp;
+
+static void ring3_trap(int sig)
+{
+	siglongjmp(ring3_jmp, sig);
+}
+
+static int ring3_vmptrst(void)
+{
+	struct sigaction sa = { .sa_handler = ring3_trap }, old_ill, old_segv;
+	uint64_t op = 0x5a5a5a5a5a5a5a5aULL;
+	int sig;
+
+	sigaction(SIGILL, &sa, &old_ill);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sig = sigsetjmp(ring3_jmp, 1);
+	if (sig == 0) {
+		__asm__ __volatile__("vmptrst %0" : "=m"(op) : : "memory");
+		sig = -1;	/* it stored: impossible at CPL 3 */
+	}
+	sigaction(SIGILL, &old_ill, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	return sig;
+}
+
+static int hold(uint32_t c, uint32_t on)
+{
+	struct vb_hold h = { .size = sizeof(h), .abi_version = VB_ABI_VERSION,
+			     .cpu = c, .hold = on };
+
+	return xioctl(VB_IOC_HOLD, &h);
+}
+
+/*
+ * With debug_hold=1: the module keeps VMX on on this CPU.  The reference's
+ * branches reachable from here: outside VMX operation VMPTRST is #UD at
+ * any CPL; inside, at CPL 3 it is #GP.  And a RUN must refuse a CPU whose
+ * VMX is held, exactly as when kvm_intel holds it.
+ */
+static void check_hold(void)
+{
+	struct vb_info in;
+	int err, sig;
+
+	sig = ring3_vmptrst();
+	CHECK(sig == SIGILL, "ring 3 VMPTRST outside VMX operation: SIGILL (#UD), got %d",
+	      sig);
+	CHECK(hold(cpu, 2) == EINVAL, "HOLD with hold=2: EINVAL");
+	CHECK(hold(100000, 1) == ENXIO, "HOLD on cpu 100000: ENXIO");
+	CHECK(hold(cpu, 0) == EINVAL, "releasing a hold nobody holds: EINVAL");
+	err = hold(cpu, 1);
+	CHECK(err == 0, "HOLD VMX on cpu %u: %s", cpu, strerror(err));
+	if (err)
+		return;
+	sig = ring3_vmptrst();
+	CHECK(sig == SIGSEGV, "ring 3 VMPTRST in VMX root operation: SIGSEGV (#GP), got %d",
+	      sig);
+	in = info_of(cpu, &err);
+	CHECK(err == 0 && (in.flags & VB_INFO_VMX_IN_USE),
+	      "INFO during the hold: VMX in use (flags %#x)", in.flags);
+	CHECK(hold(cpu, 1) == EBUSY, "a second HOLD: EBUSY");
+	owned = true;
+	check_refused_run(EBUSY, "while the hold owns VMX");
+	check_owned_selftest();
+	owned = false;
+	err = hold(cpu, 0);
+	CHECK(err == 0, "release the hold: %s", strerror(err));
+	sig = ring3_vmptrst();
+	CHECK(sig == SIGILL, "ring 3 VMPTRST after the release: SIGILL (#UD) again, got %d",
+	      sig);
+	check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 1, 0, 50);
+	CHECK(hold(cpu, 1) == 0, "HOLD again, to be released by rmmod");
+}
+
 /* What the child of check_concurrency() reports about its long RUN. */
 struct child_report {
 	int err;
@@ -610,7 +747,7 @@ static void check_owned_selftest(void)
 
 int main(int argc, char **argv)
 {
-	bool expect_vmx = false, have_expect = false;
+	bool expect_vmx = false, have_expect = false, hold_mode = false;
 	uint32_t samples = 200;
 	int i;
 
@@ -621,12 +758,14 @@ int main(int argc, char **argv)
 			owned = !strcmp(argv[i], "owned");
 			expect_vmx = owned || !strcmp(argv[i], "yes");
 			have_expect = true;
+		} else if (!strcmp(argv[i], "--hold")) {
+			hold_mode = true;
 		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
 			cpu = (unsigned int)strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--samples") && i + 1 < argc) {
 			samples = (uint32_t)strtoul(argv[++i], NULL, 0);
 		} else {
-			fprintf(stderr, "usage: vb_check --expect-vmx yes|no|owned [--cpu N] [--samples N]\n");
+			fprintf(stderr, "usage: vb_check --expect-vmx yes|no|owned [--hold] [--cpu N] [--samples N]\n");
 			return 2;
 		}
 	}
@@ -637,6 +776,13 @@ int main(int argc, char **argv)
 
 	check_device();
 	check_info(expect_vmx);
+	if (hold_mode) {
+		check_hold();
+		close(fd);
+		printf("vb_check: %d passed, %d failed\n", passed, failed);
+		return failed ? 1 : 0;
+	}
+	CHECK(hold(cpu, 1) == EOPNOTSUPP, "HOLD without debug_hold=1: EOPNOTSUPP");
 	if (owned) {
 		check_refused_run(EBUSY, "while another hypervisor owns VMX");
 		check_owned_selftest();
@@ -663,6 +809,7 @@ int main(int argc, char **argv)
 		      "20000 samples took at least 5 IRQ-off windows");
 		check_axes(samples / 4 + 1);
 		check_events(samples);
+		check_windows(20000);
 		check_concurrency();
 		/* VMX left behind would turn #UD into a store or EBUSY. */
 		check_selftest("after the runs");

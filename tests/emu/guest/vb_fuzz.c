@@ -1,0 +1,1760 @@
+/*
+ * vb_fuzz: fuzzes the module's ioctl interface from inside an emulated
+ * machine.  Every call is generated from a seed (random and boundary values
+ * in every field, bad user pointers, unknown ioctl numbers, a dropped
+ * capability, CPU hotplug, reopening the device), and its outcome is held
+ * against what the ABI header documents: the errno (always one of EPERM
+ * EINVAL ENXIO ENODEV EBUSY EIO EFAULT ENOMEM ENOTTY, and the right one for
+ * the input), what was written back, and, for a RUN that measured, every
+ * record's stored value, counted here.  A refused call must leave the
+ * caller's struct and buffer untouched.  With an ABI header that has perf
+ * counters (VB_MAX_EVENTS, ABI 3) the event fields and pmc_buf are fuzzed
+ * too; the program builds against either.
+ *
+ *   vb_fuzz --expect-vmx yes|no [--seed N] [--calls N] [--max-samples N]
+ *           [--no-hotplug] [--verbose] [--break-oracle WHAT]
+ *
+ * --break-oracle makes one expectation deliberately wrong, to show that the
+ * check behind it can fail: enxio (EINVAL expected where ENXIO is due),
+ * enodev, efault, stored, selftest, untouched, info.
+ *
+ * Each call that is not as documented prints "not ok - call N: ..." with the
+ * whole request (replay: the same --seed with --calls N+1).  Last lines:
+ *   vb_fuzz: calls=N distinct_paths=M violations=K
+ *   vb_fuzz: N passed, N failed
+ * Exit status 0 only if there was no violation; 2 on a bad command line.
+ */
+#define _GNU_SOURCE
+#include <cpuid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/capability.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vmptrst_bench_abi.h"
+
+#define X86_TRAP_UD	6
+#define PAGE		4096u
+#define MAX_CPUS	1024u
+#define REC		((uint32_t)sizeof(struct vb_sample))
+#define REC_AREA_PAGES	4u	/* RW records area: 512 records */
+#define FILL		0xa5
+
+/* Bit e of an errno mask stands for errno e; bit 0 for success. */
+#define M(e)		(1u << (e))
+#define DOCUMENTED	(M(EPERM) | M(EINVAL) | M(ENXIO) | M(ENODEV) | M(EBUSY) | \
+			 M(EIO) | M(EFAULT) | M(ENOMEM) | M(ENOTTY))
+
+/* ------------------------------------------------------------ options, state */
+
+static uint64_t seed = 1;
+static unsigned long ncalls = 1000;
+static uint32_t max_samples = 64;
+static bool expect_vmx, hotplug = true, verbose;
+static const char *broken = "";	/* --break-oracle */
+static bool big_ok;		/* valid RUNs may ask for many samples (no VMX) */
+static bool have_clflushopt;
+
+static int fd = -1;
+static unsigned long call_no;
+static unsigned long passed, violations, undocumented, printed;
+
+static bool online[MAX_CPUS];
+static uint32_t nr_possible = 1, nr_online = 1;
+
+static bool broke(const char *what)
+{
+	return !strcmp(broken, what);
+}
+
+/* ------------------------------------------------------------ random */
+
+static uint64_t rng;
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint32_t below(uint32_t n)
+{
+	return n ? (uint32_t)(rnd() % n) : 0;
+}
+
+static bool chance(uint32_t percent)
+{
+	return below(100) < percent;
+}
+
+#define PICK(arr) ((arr)[below(sizeof(arr) / sizeof((arr)[0]))])
+
+/* ------------------------------------------------------------ distinct paths */
+
+#define MAX_PATHS 512
+static struct {
+	char key[80];
+	unsigned long n;
+} paths[MAX_PATHS];
+static unsigned int npaths;
+
+static void path_hit(const char *fmt, ...)
+{
+	char key[80];
+	va_list ap;
+	unsigned int i;
+
+	va_start(ap, fmt);
+	vsnprintf(key, sizeof(key), fmt, ap);
+	va_end(ap);
+	for (i = 0; i < npaths; i++)
+		if (!strcmp(paths[i].key, key)) {
+			paths[i].n++;
+			return;
+		}
+	if (npaths < MAX_PATHS) {
+		snprintf(paths[npaths].key, sizeof(paths[npaths].key), "%s", key);
+		paths[npaths++].n = 1;
+	}
+}
+
+static const char *ename(int e)
+{
+	static char buf[16];
+
+	switch (e) {
+	case 0: return "0";
+	case EPERM: return "EPERM";
+	case EINVAL: return "EINVAL";
+	case ENXIO: return "ENXIO";
+	case ENODEV: return "ENODEV";
+	case EBUSY: return "EBUSY";
+	case EIO: return "EIO";
+	case EFAULT: return "EFAULT";
+	case ENOMEM: return "ENOMEM";
+	case ENOTTY: return "ENOTTY";
+	default:
+		snprintf(buf, sizeof(buf), "errno %d", e);
+		return buf;
+	}
+}
+
+static void mask_str(uint32_t mask, char *out, size_t len)
+{
+	size_t o = 0;
+	int e;
+
+	out[0] = '\0';
+	for (e = 0; e < 32 && o < len; e++)
+		if (mask & M(e))
+			o += snprintf(out + o, len - o, "%s%s", o ? "|" : "",
+				      ename(e));
+}
+
+/* ------------------------------------------------------------ CPUs */
+
+/* Parse a CPU list ("0-3,5") into @set; returns the highest CPU + 1. */
+static uint32_t read_cpulist(const char *file, bool *set)
+{
+	char buf[4096], *p;
+	uint32_t top = 0;
+	FILE *f = fopen(file, "r");
+
+	if (set)
+		memset(set, 0, MAX_CPUS * sizeof(*set));
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	for (p = buf; *p && *p != '\n';) {
+		unsigned long a = strtoul(p, &p, 10), b = a, c;
+
+		if (*p == '-')
+			b = strtoul(p + 1, &p, 10);
+		for (c = a; c <= b && c < MAX_CPUS; c++)
+			if (set)
+				set[c] = true;
+		if (b + 1 > top)
+			top = (uint32_t)(b + 1);
+		if (*p == ',')
+			p++;
+		else
+			break;
+	}
+	return top;
+}
+
+static void refresh_cpus(void)
+{
+	uint32_t i;
+
+	read_cpulist("/sys/devices/system/cpu/online", online);
+	nr_online = 0;
+	for (i = 0; i < MAX_CPUS; i++)
+		nr_online += online[i];
+	if (!nr_online) {	/* no sysfs: trust CPU 0 */
+		online[0] = true;
+		nr_online = 1;
+	}
+}
+
+static bool cpu_ok(uint32_t cpu)
+{
+	return cpu < MAX_CPUS && online[cpu];
+}
+
+/* ------------------------------------------------------------ memory arenas */
+
+/*
+ * page 0      RW: structs (aligned and misaligned)
+ * page 1      PROT_NONE: guard (a struct straddling into it, or inside it)
+ * page 2      RO: a struct the module can read but not write back
+ * page 3..6   RW: records (REC_AREA_PAGES)
+ * page 7      PROT_NONE: guard (a records buffer one record too short)
+ * page 8..9   RO: records the module cannot write
+ * page 10..13 RW: counter values (ABI with perf events), page 14: guard
+ */
+static uint8_t *arena;
+#define ST_RW		(arena)
+#define ST_GUARD	(arena + 1 * PAGE)
+#define ST_RO		(arena + 2 * PAGE)
+#define REC_RW		(arena + 3 * PAGE)
+#define REC_GUARD	(arena + (3 + REC_AREA_PAGES) * PAGE)
+#define REC_RO		(arena + (4 + REC_AREA_PAGES) * PAGE)
+#define PMC_RW		(arena + (6 + REC_AREA_PAGES) * PAGE)
+#define PMC_GUARD	(PMC_RW + 4 * PAGE)
+#define ARENA_PAGES	(11 + REC_AREA_PAGES)
+
+static void setup_arena(void)
+{
+	arena = mmap(NULL, ARENA_PAGES * PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (arena == MAP_FAILED) {
+		perror("vb_fuzz: mmap");
+		exit(1);
+	}
+	memset(REC_RO, FILL, 2 * PAGE);
+	if (mprotect(ST_GUARD, PAGE, PROT_NONE) ||
+	    mprotect(ST_RO, PAGE, PROT_READ) ||
+	    mprotect(REC_GUARD, PAGE, PROT_NONE) ||
+	    mprotect(REC_RO, 2 * PAGE, PROT_READ) ||
+	    mprotect(PMC_GUARD, PAGE, PROT_NONE)) {
+		perror("vb_fuzz: mprotect");
+		exit(1);
+	}
+}
+
+/* Addresses no user access can reach. */
+static const uint64_t kernel_addrs[] = {
+	0xffff800000000000ULL,	/* start of the kernel half */
+	0xffff888000000000ULL,	/* direct map */
+	0xffffffff81000000ULL,	/* kernel text */
+	0xffffffffffffff00ULL,	/* wraps */
+	0x0000800000000000ULL,	/* non-canonical */
+	0x00007ffffffff000ULL,	/* the last user page: never mapped */
+};
+static const uint64_t low_addrs[] = { 0x8, 0x1000, 0x10000, 0x200000 };
+
+/* Where a call's struct is put. */
+enum argloc {
+	A_OK, A_MISALIGNED, A_RO, A_STRADDLE, A_GUARD, A_NULL, A_LOW, A_KERNEL,
+	A_COUNT
+};
+static const char *const argloc_name[] = {
+	"ok", "misaligned", "read-only", "straddles-guard", "in-guard", "NULL",
+	"low-unmapped", "kernel-half",
+};
+
+static bool arg_readable(int a)
+{
+	return a == A_OK || a == A_MISALIGNED || a == A_RO;
+}
+
+static int pick_argloc(void)
+{
+	uint32_t r = below(100);
+
+	if (r < 80)
+		return A_OK;
+	if (r < 85)
+		return A_MISALIGNED;
+	if (r < 90)
+		return A_RO;
+	return A_STRADDLE + (int)below(A_COUNT - A_STRADDLE);
+}
+
+/* Put @len bytes of @src where @loc says; returns the pointer to pass. */
+static void *place(int loc, const void *src, size_t len, uint32_t salt)
+{
+	uint8_t *p;
+
+	switch (loc) {
+	case A_OK:
+		p = ST_RW + 64;
+		memcpy(p, src, len);
+		return p;
+	case A_MISALIGNED:
+		p = ST_RW + 1024 + 1 + salt % 7;
+		memcpy(p, src, len);
+		return p;
+	case A_RO:
+		if (mprotect(ST_RO, PAGE, PROT_READ | PROT_WRITE))
+			perror("vb_fuzz: mprotect");
+		memcpy(ST_RO + 128, src, len);
+		if (mprotect(ST_RO, PAGE, PROT_READ))
+			perror("vb_fuzz: mprotect");
+		return ST_RO + 128;
+	case A_STRADDLE: {
+		size_t keep = 1 + salt % (len > 1 ? len - 1 : 1);
+
+		p = ST_GUARD - keep;
+		memcpy(p, src, keep);
+		return p;
+	}
+	case A_GUARD:
+		return ST_GUARD + salt % 64;
+	case A_NULL:
+		return NULL;
+	case A_LOW:
+		return (void *)(uintptr_t)low_addrs[salt % 4];
+	default:
+		return (void *)(uintptr_t)kernel_addrs[salt % 6];
+	}
+}
+
+/* ------------------------------------------------------------ reporting */
+
+static void violation(const char *desc, const char *fmt, ...)
+{
+	va_list ap;
+
+	violations++;
+	if (printed++ >= 100) {
+		if (printed == 101)
+			printf("# more violations: not printed\n");
+		return;
+	}
+	printf("not ok - call %lu (seed %" PRIu64 "): ", call_no, seed);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n#   request: %s\n", desc);
+}
+
+static int xioctl(unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) == 0 ? 0 : errno;
+}
+
+/*
+ * Judge the errno of a call against the mask of documented outcomes.
+ * Returns true when it is one of them.
+ */
+static bool judge_errno(int got, uint32_t want, const char *why,
+			const char *desc)
+{
+	char ws[96];
+
+	if (got != 0 && (got >= 32 || !(DOCUMENTED & M(got)))) {
+		undocumented++;
+		violation(desc, "errno %d (%s) is not in the documented set",
+			  got, strerror(got));
+		return false;
+	}
+	if (got < 32 && (want & M(got)))
+		return true;
+	mask_str(want, ws, sizeof(ws));
+	violation(desc, "got %s, documented outcome %s (%s)", ename(got), ws,
+		  why);
+	return false;
+}
+
+static bool all_bytes(const void *p, size_t len, uint8_t v)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != v)
+			return false;
+	return true;
+}
+
+/* ------------------------------------------------------------ value pools */
+
+static uint32_t pool_enum(uint32_t count)
+{
+	const uint32_t extra[] = { 0xff, 0x100, 0x7fffffff, 0x80000000,
+				   0xfffffffe, 0xffffffff };
+	uint32_t r = below(count + 6);
+
+	if (r < count + 2)
+		return r;	/* every value, count and count+1 */
+	return PICK(extra);
+}
+
+static uint32_t pool_size(uint32_t s)
+{
+	const uint32_t v[] = { 0, 1, 4, 8, s - 8, s - 1, s + 1, s + 8, 2 * s,
+			       s / 2, 0xffff, 0x80000000, 0xffffffff };
+
+	return PICK(v);
+}
+
+static uint32_t pool_abi(void)
+{
+	const uint32_t v[] = { 0, 1, VB_ABI_VERSION - 1, VB_ABI_VERSION + 1,
+			       VB_ABI_VERSION + 7, 0x100 | VB_ABI_VERSION,
+			       0x80000000, 0xffffffff };
+
+	return PICK(v);
+}
+
+static uint32_t pool_cpu(void)
+{
+	const uint32_t v[] = { 0, 1, 2, nr_online - 1, nr_online, nr_online + 1,
+			       nr_possible - 1, nr_possible, nr_possible + 1,
+			       63, 64, 255, 256, 1023, 1024, 8191, 8192,
+			       100000, 0x7fffffff, 0x80000000, 0xffffffff };
+
+	return chance(5) ? (uint32_t)rnd() : PICK(v);
+}
+
+static uint32_t pool_unroll(void)
+{
+	const uint32_t v[] = { 0, 3, 5, 7, 9, 15, 17, 31, 33, 63, 65, 127, 129,
+			       255, 257, 511, 512, 513, 1024, 0x40000000,
+			       0x80000000, 0xffffffff };
+
+	if (chance(50))
+		return 1u << below(9);	/* 1 .. 256 */
+	return PICK(v);
+}
+
+static uint32_t pool_samples(void)
+{
+	const uint32_t v[] = { 0, 1, 2, 3, 63, 64, 65, 4095, 4096, 4097,
+			       VB_MAX_SAMPLES - 1, VB_MAX_SAMPLES,
+			       VB_MAX_SAMPLES + 1, 2 * VB_MAX_SAMPLES,
+			       0x7fffffff, 0x80000000, 0xffffffff };
+
+	return PICK(v);
+}
+
+static uint32_t pool_offset(void)
+{
+	const uint32_t v[] = { 0, 1, 7, 8, 56, 60, 63, 64, 4088, 4092, 4095,
+			       4096, 4097, VB_MAX_OFFSET(VB_PAGE_4K) - 1,
+			       VB_MAX_OFFSET(VB_PAGE_4K),
+			       VB_MAX_OFFSET(VB_PAGE_4K) + 1, VB_SPAN_4K,
+			       (2u << 20) - 8, (2u << 20) - 4, 2u << 20,
+			       VB_MAX_OFFSET(VB_PAGE_2M) - 1,
+			       VB_MAX_OFFSET(VB_PAGE_2M),
+			       VB_MAX_OFFSET(VB_PAGE_2M) + 1, VB_SPAN_LARGE,
+			       0x7fffffff, 0xffffffff };
+
+	return PICK(v);
+}
+
+static uint32_t pool_flags(void)
+{
+	const uint32_t v[] = { 0, 1, 2, 0x80, 0x80000000, 0xffffffff };
+
+	return PICK(v);
+}
+
+/* ------------------------------------------------------------ RUN fields */
+
+struct field {
+	const char *name;
+	size_t off, size;
+};
+#define RF(n) { #n, offsetof(struct vb_run, n), sizeof(((struct vb_run *)0)->n) }
+static const struct field run_fields[] = {
+	RF(size), RF(abi_version), RF(cpu), RF(instruction), RF(unroll),
+	RF(samples), RF(vmcs), RF(serialize), RF(offset), RF(flags),
+	RF(cache), RF(memtype), RF(page), RF(tlb), RF(ad), RF(reserved),
+	RF(buf), RF(buf_len), RF(records), RF(expected), RF(poison),
+	RF(mismatches), RF(windows), RF(max_window_tsc), RF(result_flags),
+	RF(page_kib), RF(skip_reason), RF(reserved_out),
+};
+#define N_RUN_FIELDS (sizeof(run_fields) / sizeof(run_fields[0]))
+#define N_RUN_IN 16	/* size .. reserved: the u32 input fields */
+
+static uint64_t fget(const void *s, const struct field *f)
+{
+	uint32_t v32;
+	uint64_t v64;
+
+	if (f->size == 4) {
+		memcpy(&v32, (const uint8_t *)s + f->off, 4);
+		return v32;
+	}
+	memcpy(&v64, (const uint8_t *)s + f->off, 8);
+	return v64;
+}
+
+static void fset(void *s, const struct field *f, uint64_t v)
+{
+	uint32_t v32 = (uint32_t)v;
+
+	if (f->size == 4)
+		memcpy((uint8_t *)s + f->off, &v32, 4);
+	else
+		memcpy((uint8_t *)s + f->off, &v, 8);
+}
+
+static void describe_run(const struct vb_run *r, unsigned long cmd, int loc,
+			 const char *bufnote, char *out, size_t len)
+{
+	size_t i, o;
+
+	o = (size_t)snprintf(out, len, "RUN cmd %#lx arg %s buf %s {", cmd,
+			     argloc_name[loc], bufnote);
+	for (i = 0; i < 18 && o < len; i++)
+		o += (size_t)snprintf(out + o, len - o, "%s%s=%#" PRIx64,
+				      i ? " " : "", run_fields[i].name,
+				      fget(r, &run_fields[i]));
+#ifdef VB_MAX_EVENTS
+	if (o < len)
+		o += (size_t)snprintf(out + o, len - o,
+				      " nevents=%#x reserved2=%#x pmc_buf=%#" PRIx64,
+				      r->nevents, r->reserved2,
+				      (uint64_t)r->pmc_buf);
+	for (i = 0; i < VB_MAX_EVENTS && i < r->nevents && o < len; i++)
+		o += (size_t)snprintf(out + o, len - o,
+				      " ev%zu={%#x,%#x,%#" PRIx64 "}", i,
+				      r->events[i].type, r->events[i].reserved,
+				      (uint64_t)r->events[i].config);
+#endif
+	if (o < len)
+		snprintf(out + o, len - o, "}");
+}
+
+/* A value for input field @i from its boundary pool. */
+static uint32_t run_field_value(size_t i)
+{
+	const char *n = run_fields[i].name;
+
+	if (!strcmp(n, "size"))
+		return pool_size(sizeof(struct vb_run));
+	if (!strcmp(n, "abi_version"))
+		return pool_abi();
+	if (!strcmp(n, "cpu"))
+		return pool_cpu();
+	if (!strcmp(n, "instruction"))
+		return pool_enum(VB_INSN_COUNT);
+	if (!strcmp(n, "unroll"))
+		return pool_unroll();
+	if (!strcmp(n, "samples"))
+		return pool_samples();
+	if (!strcmp(n, "vmcs"))
+		return pool_enum(VB_VMCS_COUNT);
+	if (!strcmp(n, "serialize"))
+		return pool_enum(VB_SER_COUNT);
+	if (!strcmp(n, "offset"))
+		return pool_offset();
+	if (!strcmp(n, "cache"))
+		return pool_enum(VB_CACHE_COUNT);
+	if (!strcmp(n, "memtype"))
+		return pool_enum(VB_MEM_COUNT);
+	if (!strcmp(n, "page"))
+		return pool_enum(VB_PAGE_COUNT);
+	if (!strcmp(n, "tlb"))
+		return pool_enum(VB_TLB_COUNT);
+	if (!strcmp(n, "ad"))
+		return pool_enum(VB_AD_COUNT);
+	return pool_flags();	/* flags, reserved */
+}
+
+static uint32_t pick_online_cpu(void)
+{
+	uint32_t n = below(nr_online), c;
+
+	for (c = 0; c < MAX_CPUS; c++)
+		if (online[c] && n-- == 0)
+			return c;
+	return 0;
+}
+
+/* A RUN the module must accept, cheap enough for Bochs. */
+static void valid_run(struct vb_run *r)
+{
+	const uint32_t small[] = { 1, 1, 2, 3, 4, 7, 8, 16, 31, 32, 63, 64 };
+
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->abi_version = VB_ABI_VERSION;
+	r->cpu = pick_online_cpu();
+	r->instruction = below(VB_INSN_COUNT);
+	r->unroll = 1u << below(9);
+	r->samples = PICK(small);
+	if (r->samples > max_samples)
+		r->samples = 1 + below(max_samples);
+	r->vmcs = below(VB_VMCS_COUNT);
+	r->serialize = below(VB_SER_COUNT);
+	if (chance(40)) {	/* the sweep axes, sometimes */
+		r->cache = below(VB_CACHE_COUNT);
+		r->memtype = below(VB_MEM_COUNT);
+		r->page = below(VB_PAGE_COUNT);
+		r->tlb = below(VB_TLB_COUNT);
+		r->ad = r->page == VB_PAGE_4K ? below(VB_AD_COUNT) : VB_AD_SET;
+		if (r->cache != VB_CACHE_HOT || r->tlb != VB_TLB_WARM ||
+		    r->ad != VB_AD_SET)
+			r->unroll = 1;
+	}
+	if (chance(50))
+		r->offset = below(VB_MAX_OFFSET(r->page) + 1);
+	else {
+		const uint32_t e[] = { 0, 1, 7, 60, 63, 4092, 4095, 4096,
+				       VB_MAX_OFFSET(r->page) - 1,
+				       VB_MAX_OFFSET(r->page),
+				       (2u << 20) - 4 };
+		uint32_t o = PICK(e);
+
+		r->offset = o <= VB_MAX_OFFSET(r->page) ? o : 0;
+	}
+#ifdef VB_MAX_EVENTS
+	if (chance(25)) {	/* counters: software ones work, hardware may not */
+		uint32_t i;
+
+		r->nevents = 1 + below(3);
+		for (i = 0; i < r->nevents; i++) {
+			r->events[i].type = below(2);	/* HARDWARE, SOFTWARE */
+			r->events[i].config = below(12);
+		}
+	}
+	if (chance(10)) {	/* out fields */
+		uint32_t i;
+
+		for (i = 0; i < VB_MAX_EVENTS; i++) {
+			r->event_err[i] = (int32_t)rnd();
+			r->event_kind[i] = (uint32_t)rnd();
+			r->event_total[i] = rnd();
+		}
+	}
+#endif
+	if (chance(30)) {	/* out fields: ignored on input */
+		r->records = (uint32_t)rnd();
+		r->expected = rnd();
+		r->poison = rnd();
+		r->mismatches = (uint32_t)rnd();
+		r->windows = (uint32_t)rnd();
+		r->max_window_tsc = rnd();
+		r->result_flags = (uint32_t)rnd();
+		r->page_kib = (uint32_t)rnd();
+		r->skip_reason = (uint32_t)rnd();
+		r->reserved_out = (uint32_t)rnd();
+	}
+}
+
+/* The first field the module must refuse, in the ABI's terms; NULL if none. */
+static const char *run_invalid(const struct vb_run *r)
+{
+	uint64_t need = VB_RECORDS_NEEDED((uint64_t)r->instruction,
+					  (uint64_t)r->samples);
+
+	if (r->size != sizeof(*r))
+		return "size";
+	if (r->abi_version != VB_ABI_VERSION)
+		return "abi_version";
+	if (r->instruction >= VB_INSN_COUNT)
+		return "instruction";
+	if (!r->unroll || (r->unroll & (r->unroll - 1)) ||
+	    r->unroll > VB_MAX_UNROLL)
+		return "unroll";
+	if (r->samples == 0 || r->samples > VB_MAX_SAMPLES)
+		return "samples";
+	if (r->vmcs >= VB_VMCS_COUNT)
+		return "vmcs";
+	if (r->serialize >= VB_SER_COUNT)
+		return "serialize";
+	if (r->cache >= VB_CACHE_COUNT)
+		return "cache";
+	if (r->memtype >= VB_MEM_COUNT)
+		return "memtype";
+	if (r->page >= VB_PAGE_COUNT)
+		return "page";
+	if (r->tlb >= VB_TLB_COUNT)
+		return "tlb";
+	if (r->ad >= VB_AD_COUNT)
+		return "ad";
+	if (r->offset > VB_MAX_OFFSET(r->page))
+		return "offset";
+	if (r->flags)
+		return "flags";
+	if (r->reserved)
+		return "reserved";
+	if (r->unroll != 1 && (r->cache != VB_CACHE_HOT ||
+			       r->tlb != VB_TLB_WARM || r->ad != VB_AD_SET))
+		return "unroll-with-per-sample-setup";
+	if (r->ad == VB_AD_CLEAR && r->page != VB_PAGE_4K)
+		return "ad-clear-on-large-page";
+#ifdef VB_MAX_EVENTS
+	if (r->nevents > VB_MAX_EVENTS)
+		return "nevents";
+	if (r->reserved2)
+		return "reserved2";
+	if (r->nevents && !r->pmc_buf)
+		return "pmc_buf-NULL";
+	for (uint32_t i = 0; i < r->nevents; i++)
+		if (r->events[i].reserved)
+			return "events.reserved";
+		else if (r->events[i].type == 2 || r->events[i].type == 5)
+			/* tracepoint, breakpoint: refused by the module's code
+			 * (vb_events_ok), not named in the ABI header */
+			return "events.type";
+#endif
+	if (!r->buf)
+		return "buf-NULL";
+	if (r->buf_len < need)
+		return "buf_len";
+	return NULL;
+}
+
+/* Where a RUN's records go. */
+enum bufloc {
+	B_OK, B_MISALIGNED, B_LEN_MAX, B_SHORT_LEN, B_SHORT_MEM, B_NULL, B_LOW,
+	B_KERNEL, B_RO, B_GUARD, B_COUNT
+};
+static const char *const bufloc_name[] = {
+	"ok", "misaligned", "buf_len-max", "one-record-short-len",
+	"one-record-short-mapping", "NULL", "low-unmapped", "kernel-half",
+	"read-only", "in-guard",
+};
+
+static bool buf_writable(int b)
+{
+	return b == B_OK || b == B_MISALIGNED || b == B_LEN_MAX ||
+	       b == B_SHORT_LEN || b == B_NULL;
+}
+
+/* Set buf and buf_len for @b after every other field is final. */
+static int place_buf(struct vb_run *r, int b)
+{
+	uint64_t need = VB_RECORDS_NEEDED((uint64_t)r->instruction,
+					  (uint64_t)r->samples);
+	uint32_t cap = REC_AREA_PAGES * PAGE / REC;
+	uint32_t slack = below(3), fit;
+
+	if (need + slack > cap && (b == B_OK || b == B_MISALIGNED ||
+				   b == B_SHORT_MEM))
+		b = B_LEN_MAX;	/* cannot be real: claim it (never touched) */
+	switch (b) {
+	case B_OK:
+	case B_MISALIGNED:
+		fit = cap - (uint32_t)need - slack;
+		r->buf = (uintptr_t)(REC_RW + REC * below(fit + 1) +
+				     (b == B_MISALIGNED ? 1 + below(REC - 1) : 0));
+		if (b == B_MISALIGNED && r->buf + (need + slack) * REC >
+					 (uintptr_t)REC_GUARD)
+			r->buf -= REC;
+		r->buf_len = (uint32_t)(need + slack);
+		break;
+	case B_LEN_MAX:
+		r->buf = (uintptr_t)REC_RW;
+		r->buf_len = chance(50) ? 0xffffffff : (uint32_t)(need > 0xffffffffu ? 0xffffffffu : need);
+		break;
+	case B_SHORT_LEN:
+		r->buf = (uintptr_t)REC_RW;
+		r->buf_len = need ? (uint32_t)(need - 1) : 0;
+		break;
+	case B_SHORT_MEM:
+		r->buf = (uintptr_t)REC_GUARD - (need ? need - 1 : 0) * REC -
+			 (1 + below(REC - 1));
+		r->buf_len = (uint32_t)need;
+		break;
+	case B_NULL:
+		r->buf = 0;
+		r->buf_len = (uint32_t)need;
+		break;
+	case B_LOW:
+		r->buf = low_addrs[below(4)];
+		r->buf_len = (uint32_t)need;
+		break;
+	case B_KERNEL:
+		r->buf = kernel_addrs[below(6)];
+		r->buf_len = (uint32_t)need;
+		break;
+	case B_RO:
+		r->buf = (uintptr_t)REC_RO;
+		r->buf_len = (uint32_t)need;
+		break;
+	default:
+		r->buf = (uintptr_t)REC_GUARD;
+		r->buf_len = (uint32_t)need;
+		break;
+	}
+	if (b != B_NULL && !r->buf)
+		r->buf = (uintptr_t)REC_RW;
+	return b;
+}
+
+#ifdef VB_MAX_EVENTS
+/* Where a RUN's counter values go (vb_run.pmc_buf); true if writable. */
+static bool place_pmc(struct vb_run *r)
+{
+	uint64_t need = VB_RECORDS_NEEDED((uint64_t)r->instruction,
+					  (uint64_t)r->samples);
+	uint64_t bytes = need * (r->nevents <= VB_MAX_EVENTS ? r->nevents : 0) * 8;
+	uint32_t x = below(100);
+
+	if (x < 80 || bytes > 4 * PAGE) {
+		r->pmc_buf = (uintptr_t)PMC_RW + (bytes <= 4 * PAGE ?
+			8 * below((uint32_t)(4 * PAGE - bytes) / 8 + 1) : 0);
+		return true;
+	}
+	if (x < 84) {
+		r->pmc_buf = 0;
+		return true;
+	}
+	if (x < 88)	/* one value short of the mapping */
+		r->pmc_buf = (uintptr_t)PMC_GUARD - bytes + 8;
+	else if (x < 92)
+		r->pmc_buf = (uintptr_t)REC_RO;
+	else if (x < 96)
+		r->pmc_buf = kernel_addrs[below(6)];
+	else
+		r->pmc_buf = low_addrs[below(4)];
+	return false;
+}
+
+/* One events field of @r at a boundary value. */
+static void mutate_events(struct vb_run *r)
+{
+	const uint32_t nev[] = { 0, 1, 2, VB_MAX_EVENTS - 1, VB_MAX_EVENTS,
+				 VB_MAX_EVENTS + 1, 16, 0x80000000, 0xffffffff };
+	const uint32_t types[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 0x10, 0x7fffffff,
+				   0xffffffff };
+	uint32_t i = below(VB_MAX_EVENTS);
+
+	switch (below(5)) {
+	case 0: r->nevents = PICK(nev); break;
+	case 1: r->reserved2 = pool_flags(); break;
+	case 2: r->events[i].type = chance(80) ? PICK(types) : (uint32_t)rnd(); break;
+	case 3: r->events[i].reserved = pool_flags(); break;
+	default:
+		r->events[i].config = chance(50) ? rnd() : below(64);
+		r->events[i].config1 = chance(50) ? rnd() : 0;
+		r->events[i].config2 = chance(50) ? rnd() : 0;
+		break;
+	}
+	if (r->nevents && r->nevents <= VB_MAX_EVENTS && chance(50))
+		for (i = 0; i < r->nevents; i++)	/* keep them valid */
+			if (r->events[i].type == 2 || r->events[i].type == 5)
+				r->events[i].type = 1;
+}
+#endif
+
+static int pick_bufloc(void)
+{
+	uint32_t x = below(100);
+
+	if (x < 70)
+		return B_OK;
+	if (x < 76)
+		return B_MISALIGNED;
+	if (x < 80)
+		return B_LEN_MAX;
+	return B_SHORT_LEN + (int)below(B_COUNT - B_SHORT_LEN);
+}
+
+static bool supported_skip(const struct vb_run *r, uint32_t reason,
+			   bool *must, bool *measure_ok, bool *nomem_ok)
+{
+	bool memtype_must = r->memtype == VB_MEM_WT ||
+			    (r->memtype != VB_MEM_WB && r->page != VB_PAGE_4K);
+	bool flushopt_must = !memtype_must && r->cache == VB_CACHE_FLUSHOPT &&
+			     !have_clflushopt;
+
+	*must = memtype_must || flushopt_must;
+	*measure_ok = !*must;
+	*nomem_ok = r->page != VB_PAGE_4K;
+	switch (reason) {
+	case VB_SKIP_MEMTYPE:
+		return memtype_must ||
+		       (!flushopt_must && r->page == VB_PAGE_4K &&
+			r->memtype != VB_MEM_WB);
+	case VB_SKIP_NO_CLFLUSHOPT:
+		return flushopt_must;
+	case VB_SKIP_PAGE_SIZE:
+		return !*must && r->page != VB_PAGE_4K;
+	default:
+		return false;
+	}
+}
+
+#ifdef VB_SAMPLE_PMC_INVALID
+#define SAMPLE_FLAGS	(VB_SAMPLE_MISMATCH | VB_SAMPLE_PMC_INVALID)
+#else
+#define SAMPLE_FLAGS	VB_SAMPLE_MISMATCH
+#endif
+
+static const uint32_t page_kib_of[VB_PAGE_COUNT] = { 4, 2048, 1048576 };
+static const char *const page_name[VB_PAGE_COUNT] = { "4k", "2m", "1g" };
+static const char *const mem_name[VB_MEM_COUNT] = { "wb", "wc", "uc-", "wt" };
+
+/* Check a RUN that returned 0 and measured: every record, counted here. */
+static bool check_measured(const struct vb_run *in, const struct vb_run *out,
+			   const char *desc)
+{
+	uint32_t insn = in->instruction, need = VB_RECORDS_NEEDED(insn, in->samples);
+	uint32_t i, bad_value = 0, bad_order = 0, bad_time = 0, flagged = 0;
+	uint64_t flip = broke("stored") ? 1 : 0;
+	const uint8_t *base = (const uint8_t *)(uintptr_t)in->buf;
+	bool ok = true;
+
+	if (out->page_kib != page_kib_of[in->page] || out->records != need ||
+	    out->windows < 1 || out->result_flags != 0 || out->skip_reason ||
+	    out->reserved_out) {
+		violation(desc, "measured RUN: page_kib %u (want %u), records %u (want %u), windows %u, result_flags %#x, skip_reason %u, reserved_out %u",
+			  out->page_kib, page_kib_of[in->page], out->records,
+			  need, out->windows, out->result_flags,
+			  out->skip_reason, out->reserved_out);
+		ok = false;
+	}
+	if (in->vmcs == VB_VMCS_NONE ? out->expected != UINT64_MAX :
+	    (out->expected == UINT64_MAX || !out->expected ||
+	     (out->expected & 0xfff))) {
+		violation(desc, "measured RUN: expected %#" PRIx64 " is not %s",
+			  (uint64_t)out->expected,
+			  in->vmcs == VB_VMCS_NONE ? "all ones" :
+			  "a page-aligned physical address");
+		ok = false;
+	}
+	for (i = 0; i < need && i < out->records; i++) {
+		struct vb_sample s;
+		uint32_t pair = insn == VB_INSN_NONE ? i : i / 2;
+		uint8_t want_insn = (uint8_t)insn;
+		uint64_t want;
+
+		memcpy(&s, base + (size_t)i * REC, REC);
+		if (insn != VB_INSN_NONE)
+			want_insn = ((pair & 1) == !(i & 1)) ? (uint8_t)insn :
+							       VB_INSN_NONE;
+		want = (want_insn == VB_INSN_NONE ? out->poison : out->expected) ^
+		       flip;
+		bad_order += s.sample != pair || s.instruction != want_insn;
+		bad_value += s.stored != want;
+		bad_time += s.tsc_end < s.tsc_begin;
+		flagged += !!(s.flags & VB_SAMPLE_MISMATCH);
+		bad_order += (s.flags & ~(uint16_t)SAMPLE_FLAGS) != 0;
+	}
+	if (bad_order || bad_value || bad_time || flagged || out->mismatches) {
+		violation(desc, "measured RUN records: %u out of order or with unknown flags, %u stored values wrong (counted here), %u with tsc_end < tsc_begin, %u flagged, module counted %u mismatches",
+			  bad_order, bad_value, bad_time, flagged,
+			  out->mismatches);
+		ok = false;
+	}
+	return ok;
+}
+
+/* The records area outside [from, to) must still hold FILL. */
+static bool rec_area_untouched(uintptr_t from, uintptr_t to)
+{
+	uintptr_t a = (uintptr_t)REC_RW, z = (uintptr_t)REC_GUARD;
+
+	if (broke("untouched"))
+		return false;
+	if (from < a)
+		from = a;
+	if (to > z)
+		to = z;
+	if (from >= to)
+		return all_bytes(REC_RW, REC_AREA_PAGES * PAGE, FILL);
+	return all_bytes(REC_RW, from - a, FILL) &&
+	       all_bytes((const void *)to, z - to, FILL);
+}
+
+#ifdef VB_MAX_EVENTS
+/*
+ * A measured RUN with counters: event_err/event_kind agree, nothing beyond
+ * nevents, a counter that was not created or a record marked
+ * VB_SAMPLE_PMC_INVALID holds 0, nothing written past the values.
+ */
+static bool check_events(const struct vb_run *in, const struct vb_run *out,
+			 const char *desc)
+{
+	uint32_t need = VB_RECORDS_NEEDED(in->instruction, in->samples);
+	uint32_t n = in->nevents, i, j, bad_meta = 0, bad_zero = 0;
+	const uint8_t *pmc = (const uint8_t *)(uintptr_t)in->pmc_buf;
+	const uint8_t *rec = (const uint8_t *)(uintptr_t)in->buf;
+	uintptr_t end;
+
+	for (i = 0; i < VB_MAX_EVENTS; i++) {
+		bool none = out->event_kind[i] == VB_EVENT_NONE;
+
+		if (i >= n)
+			bad_meta += out->event_err[i] != 0 || !none ||
+				    out->event_total[i] != 0;
+		else
+			bad_meta += out->event_err[i] > 0 ||
+				    out->event_kind[i] > VB_EVENT_SOFTWARE ||
+				    (out->event_err[i] != 0) != none ||
+				    (none && out->event_total[i] != 0);
+	}
+	for (j = 0; n && j < need; j++) {
+		struct vb_sample s;
+
+		memcpy(&s, rec + (size_t)j * REC, REC);
+		for (i = 0; i < n; i++) {
+			uint64_t v;
+
+			memcpy(&v, pmc + ((size_t)j * n + i) * 8, 8);
+			bad_zero += v != 0 &&
+				    (out->event_kind[i] == VB_EVENT_NONE ||
+				     (s.flags & VB_SAMPLE_PMC_INVALID));
+		}
+	}
+	end = n ? (uintptr_t)in->pmc_buf + (uintptr_t)need * n * 8 : 0;
+	if (!n && !all_bytes(PMC_RW, 4 * PAGE, FILL))
+		bad_zero++;
+	else if (n && (!all_bytes(PMC_RW, in->pmc_buf - (uintptr_t)PMC_RW, FILL) ||
+		       !all_bytes((const void *)end, (uintptr_t)PMC_GUARD - end,
+				  FILL)))
+		bad_zero++;
+	if (bad_meta || bad_zero) {
+		violation(desc, "counters: %u events with inconsistent err/kind/total, %u values where there must be none (or written outside the buffer)",
+			  bad_meta, bad_zero);
+		return false;
+	}
+	return true;
+}
+#endif
+
+static void do_run(void)
+{
+	struct vb_run r, out;
+	unsigned long cmd = VB_IOC_RUN;
+	int loc = pick_argloc(), b = pick_bufloc(), got;
+	uint32_t mode = below(100), want, k;
+	const char *why, *bad;
+	char desc[1024];
+	bool ok, rw = false, pmc_ok = true;
+	void *arg;
+
+	(void)pmc_ok;	/* used only with the counters of ABI 3 */
+	uint32_t salt = (uint32_t)rnd();
+
+	valid_run(&r);
+	if (mode < 35) {
+		/* valid */
+	} else if (mode < 70) {		/* one field at a boundary */
+		size_t i = below(N_RUN_IN);
+
+#ifdef VB_MAX_EVENTS
+		if (chance(15))
+			mutate_events(&r);
+		else
+#endif
+		fset(&r, &run_fields[i], run_field_value(i));
+	} else if (mode < 85) {		/* several */
+		for (k = 2 + below(3); k; k--) {
+			size_t i = below(N_RUN_IN);
+
+			fset(&r, &run_fields[i], run_field_value(i));
+		}
+	} else if (mode < 95) {		/* random bytes */
+		uint8_t *p = (uint8_t *)&r;
+		size_t i;
+
+		for (i = 0; i < sizeof(r); i++)
+			p[i] = (uint8_t)rnd();
+		if (chance(70)) {
+			r.size = sizeof(r);
+			r.abi_version = VB_ABI_VERSION;
+		}
+		if (chance(50))
+			r.cpu = pick_online_cpu();
+	} else {			/* one bit flipped */
+		uint32_t bit = below(64 * 8);
+
+		((uint8_t *)&r)[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	}
+	b = place_buf(&r, b);
+#ifdef VB_MAX_EVENTS
+	if (mode < 85 || chance(50))
+		pmc_ok = place_pmc(&r);
+#endif
+	/* Never a long real run: keep the sample count small where it could run. */
+	if (!run_invalid(&r) && cpu_ok(r.cpu) && r.samples > max_samples &&
+	    !big_ok) {
+		r.samples = 1 + below(max_samples);
+		b = place_buf(&r, b);
+#ifdef VB_MAX_EVENTS
+		pmc_ok = place_pmc(&r);
+#endif
+	}
+	if (chance(3))	/* the kernel takes the command as 32 bits */
+		cmd |= (unsigned long)(1 + below(0xffff)) << 32;
+
+	bad = run_invalid(&r);
+	if (!arg_readable(loc)) {
+		want = M(EFAULT), why = "struct unreadable";
+	} else if (bad) {
+		want = M(EINVAL), why = bad;
+	} else if (!cpu_ok(r.cpu)) {
+		want = broke("enxio") ? M(EINVAL) : M(ENXIO);
+		why = r.cpu < nr_possible ? "cpu offline" : "cpu beyond nr";
+	} else if (!expect_vmx) {
+		want = broke("enodev") ? M(EIO) : M(ENODEV), why = "no VMX";
+	} else {
+		bool must, measure_ok, nomem_ok, bufbad = !buf_writable(b);
+
+#ifdef VB_MAX_EVENTS
+		if (r.nevents && !pmc_ok)
+			bufbad = true;
+#endif
+
+		supported_skip(&r, 0, &must, &measure_ok, &nomem_ok);
+		why = "VMX run";
+		/*
+		 * The module proves every buffer it will write writable
+		 * before it sets anything up: a bad one is EFAULT whether
+		 * the point would be measured or skipped.
+		 */
+		if (bufbad || loc == A_RO)
+			want = broke("efault") ? M(EINVAL) : M(EFAULT);
+		else
+			want = M(0) | (nomem_ok ? M(ENOMEM) : 0);
+		if (bufbad)
+			why = "VMX run, bad records buffer";
+		else if (loc == A_RO)
+			why = "VMX run, read-only struct";
+	}
+	if (!arg_readable(loc) && broke("efault"))
+		want = M(EINVAL);
+
+	describe_run(&r, cmd, loc, bufloc_name[b], desc, sizeof(desc));
+	memset(REC_RW, FILL, REC_AREA_PAGES * PAGE);
+	memset(PMC_RW, FILL, 4 * PAGE);
+	arg = place(loc, &r, sizeof(r), salt);
+	got = xioctl(cmd, arg);
+	if (verbose)
+		printf("# call %lu: %s -> %s\n", call_no, desc, ename(got));
+	ok = judge_errno(got, want, why, desc);
+	if (arg_readable(loc)) {
+		memcpy(&out, arg, sizeof(out));
+		rw = true;
+	}
+	if (got != 0) {
+		/* A refused RUN changes nothing the caller owns (EFAULT on the
+		 * records buffer may have written part of it). */
+		if (rw && memcmp(&out, &r, sizeof(r))) {
+			violation(desc, "refused RUN (%s) changed the caller's struct",
+				  ename(got));
+			ok = false;
+		}
+		if (got != EFAULT && (!rec_area_untouched(0, 0) ||
+				      !all_bytes(PMC_RW, 4 * PAGE, FILL))) {
+			violation(desc, "refused RUN (%s) wrote to the records buffer",
+				  ename(got));
+			ok = false;
+		}
+		path_hit("RUN %s %s", ename(got), ok ? why : "UNEXPECTED");
+		if (ok)
+			passed++;
+		return;
+	}
+	/* Success. */
+	if (out.result_flags & VB_RUN_SKIPPED) {
+		bool must, measure_ok, nomem_ok;
+
+		if (!supported_skip(&r, out.skip_reason, &must, &measure_ok,
+				    &nomem_ok) ||
+		    out.records != 0 ||
+		    (out.skip_reason == VB_SKIP_PAGE_SIZE &&
+		     out.page_kib == page_kib_of[r.page]) ||
+		    (out.result_flags & ~(uint32_t)VB_RUN_SKIPPED)) {
+			violation(desc, "skipped RUN: reason %u, records %u, page_kib %u, result_flags %#x: not a documented skip for this point",
+				  out.skip_reason, out.records, out.page_kib,
+				  out.result_flags);
+			ok = false;
+		}
+		if (!rec_area_untouched(0, 0) || !all_bytes(PMC_RW, 4 * PAGE, FILL)) {
+			violation(desc, "skipped RUN wrote to the records or counter buffer");
+			ok = false;
+		}
+		path_hit("RUN 0 skipped reason=%u page=%s mem=%s", out.skip_reason,
+			 r.page < VB_PAGE_COUNT ? page_name[r.page] : "?",
+			 r.memtype < VB_MEM_COUNT ? mem_name[r.memtype] : "?");
+	} else {
+		uint32_t need = VB_RECORDS_NEEDED(r.instruction, r.samples);
+		bool must, measure_ok, nomem_ok;
+
+		bool real = b == B_OK || b == B_MISALIGNED || b == B_LEN_MAX;
+
+#ifdef VB_MAX_EVENTS
+		real = real && (!r.nevents || pmc_ok);
+#endif
+		supported_skip(&r, 0, &must, &measure_ok, &nomem_ok);
+		if (!measure_ok) {
+			violation(desc, "RUN measured a point that must be skipped");
+			ok = false;
+		}
+		if (!real) {	/* already a violation: nothing to read back */
+			path_hit("RUN 0 UNEXPECTED");
+			return;
+		}
+		ok &= check_measured(&r, &out, desc);
+#ifdef VB_MAX_EVENTS
+		ok &= check_events(&r, &out, desc);
+#endif
+		if (!rec_area_untouched((uintptr_t)r.buf,
+					(uintptr_t)r.buf + (uintptr_t)need * REC)) {
+			violation(desc, "RUN wrote outside its %u records", need);
+			ok = false;
+		}
+		path_hit("RUN 0 measured insn=%u page=%s mem=%s", r.instruction,
+			 page_name[r.page], mem_name[r.memtype]);
+	}
+	if (ok)
+		passed++;
+}
+
+/* ------------------------------------------------------------ INFO */
+
+static void do_info(void)
+{
+	struct vb_info in, out;
+	unsigned long cmd = VB_IOC_INFO;
+	int loc = pick_argloc(), got;
+	uint32_t mode = below(100), want;
+	uint32_t salt = (uint32_t)rnd();
+	const char *why;
+	char desc[320];
+	bool ok;
+	void *arg;
+
+	memset(&in, 0, sizeof(in));
+	in.size = sizeof(in);
+	in.abi_version = VB_ABI_VERSION;
+	in.cpu = pick_online_cpu();
+	if (mode < 30) {
+		/* valid */
+	} else if (mode < 45) {
+		in.size = pool_size(sizeof(in));
+	} else if (mode < 60) {
+		in.abi_version = pool_abi();	/* INFO answers any version */
+	} else if (mode < 80) {
+		in.cpu = pool_cpu();
+	} else {
+		uint8_t *p = (uint8_t *)&in;
+		size_t i;
+
+		for (i = 0; i < sizeof(in); i++)
+			p[i] = (uint8_t)rnd();
+		if (chance(60))
+			in.size = sizeof(in);
+		if (chance(50))
+			in.cpu = pick_online_cpu();
+	}
+	if (chance(3))
+		cmd |= (unsigned long)(1 + below(0xffff)) << 32;
+
+	if (!arg_readable(loc))
+		want = broke("efault") ? M(EINVAL) : M(EFAULT), why = "struct unreadable";
+	else if (in.size != sizeof(in))
+		want = M(EINVAL), why = "size";
+	else if (!cpu_ok(in.cpu)) {
+		want = broke("enxio") ? M(EINVAL) : M(ENXIO);
+		why = in.cpu < nr_possible ? "cpu offline" : "cpu beyond nr";
+	} else if (loc == A_RO)
+		want = M(EFAULT), why = "read-only struct";
+	else
+		want = M(0), why = in.abi_version == VB_ABI_VERSION ? "ok" :
+			"ok, other abi_version";
+
+	snprintf(desc, sizeof(desc),
+		 "INFO cmd %#lx arg %s {size=%#x abi_version=%#x cpu=%#x}", cmd,
+		 argloc_name[loc], in.size, in.abi_version, in.cpu);
+	arg = place(loc, &in, sizeof(in), salt);
+	got = xioctl(cmd, arg);
+	if (verbose)
+		printf("# call %lu: %s -> %s\n", call_no, desc, ename(got));
+	ok = judge_errno(got, want, why, desc);
+	if (arg_readable(loc)) {
+		memcpy(&out, arg, sizeof(out));
+		if (got && memcmp(&out, &in, sizeof(in))) {
+			violation(desc, "refused INFO (%s) changed the caller's struct",
+				  ename(got));
+			ok = false;
+		}
+		if (!got) {
+			bool vmx = out.flags & VB_INFO_VMX;
+
+			if (broke("info"))
+				vmx = !vmx;
+			if (out.size != sizeof(out) ||
+			    out.abi_version != VB_ABI_VERSION || out.cpu != in.cpu ||
+			    !memchr(out.module_version, 0,
+				    sizeof(out.module_version)) ||
+			    !out.module_version[0] ||
+			    out.max_samples != VB_MAX_SAMPLES || out.reserved ||
+			    (out.flags & ~0x1fu) || vmx != expect_vmx ||
+			    (out.flags & VB_INFO_VMX_IN_USE) ||
+			    out.online_cpus != nr_online ||
+			    (out.flags & VB_INFO_VMX_BASIC &&
+			     out.vmcs_revision != (out.vmx_basic & 0x7fffffff))) {
+				violation(desc, "INFO answered size %u abi %u cpu %u flags %#x version '%.16s' max_samples %u online %u (want %u) reserved %u",
+					  out.size, out.abi_version, out.cpu,
+					  out.flags, out.module_version,
+					  out.max_samples, out.online_cpus,
+					  nr_online, out.reserved);
+				ok = false;
+			}
+		}
+	}
+	path_hit("INFO %s %s", ename(got), ok ? why : "UNEXPECTED");
+	if (ok)
+		passed++;
+}
+
+/* ------------------------------------------------------------ SELFTEST */
+
+static void do_selftest(void)
+{
+	struct vb_selftest in, out;
+	unsigned long cmd = VB_IOC_SELFTEST;
+	int loc = pick_argloc(), got;
+	uint32_t mode = below(100), want;
+	uint32_t salt = (uint32_t)rnd();
+	const char *why;
+	char desc[320];
+	bool ok;
+	void *arg;
+
+	memset(&in, 0, sizeof(in));
+	in.size = sizeof(in);
+	in.abi_version = VB_ABI_VERSION;
+	in.cpu = pick_online_cpu();
+	if (mode < 40) {
+		/* valid */
+	} else if (mode < 55) {
+		in.size = pool_size(sizeof(in));
+	} else if (mode < 70) {
+		in.abi_version = pool_abi();
+	} else if (mode < 90) {
+		in.cpu = pool_cpu();
+	} else {
+		uint8_t *p = (uint8_t *)&in;
+		size_t i;
+
+		for (i = 0; i < sizeof(in); i++)
+			p[i] = (uint8_t)rnd();
+		if (chance(60)) {
+			in.size = sizeof(in);
+			in.abi_version = VB_ABI_VERSION;
+		}
+		if (chance(50))
+			in.cpu = pick_online_cpu();
+	}
+	if (chance(3))
+		cmd |= (unsigned long)(1 + below(0xffff)) << 32;
+
+	if (!arg_readable(loc))
+		want = broke("efault") ? M(EINVAL) : M(EFAULT), why = "struct unreadable";
+	else if (in.size != sizeof(in))
+		want = M(EINVAL), why = "size";
+	else if (in.abi_version != VB_ABI_VERSION)
+		want = M(EINVAL), why = "abi_version";
+	else if (!cpu_ok(in.cpu)) {
+		want = broke("enxio") ? M(EINVAL) : M(ENXIO);
+		why = in.cpu < nr_possible ? "cpu offline" : "cpu beyond nr";
+	} else if (loc == A_RO)
+		want = M(EFAULT), why = "read-only struct";
+	else
+		want = M(0), why = "#UD";
+
+	snprintf(desc, sizeof(desc),
+		 "SELFTEST cmd %#lx arg %s {size=%#x abi_version=%#x cpu=%#x}",
+		 cmd, argloc_name[loc], in.size, in.abi_version, in.cpu);
+	arg = place(loc, &in, sizeof(in), salt);
+	got = xioctl(cmd, arg);
+	if (verbose)
+		printf("# call %lu: %s -> %s\n", call_no, desc, ename(got));
+	ok = judge_errno(got, want, why, desc);
+	if (arg_readable(loc)) {
+		memcpy(&out, arg, sizeof(out));
+		if (got && memcmp(&out, &in, sizeof(in))) {
+			violation(desc, "refused SELFTEST (%s) changed the caller's struct",
+				  ename(got));
+			ok = false;
+		}
+		if (!got && (out.trap != (broke("selftest") ? 13 : X86_TRAP_UD) ||
+			     out.operand != out.poison)) {
+			violation(desc, "SELFTEST: vector %d (want 6, #UD), operand %#" PRIx64 " poison %#" PRIx64,
+				  out.trap, (uint64_t)out.operand,
+				  (uint64_t)out.poison);
+			ok = false;
+		}
+	}
+	path_hit("SELFTEST %s %s", ename(got), ok ? why : "UNEXPECTED");
+	if (ok)
+		passed++;
+}
+
+/* ------------------------------------------------------------ other calls */
+
+static bool is_real_cmd(uint32_t c)
+{
+	return c == (uint32_t)VB_IOC_INFO || c == (uint32_t)VB_IOC_RUN ||
+	       c == (uint32_t)VB_IOC_SELFTEST;
+}
+
+/*
+ * Types the VFS answers itself before the driver sees the command (FIOCLEX
+ * and friends 'T', FS_IOC_* 'f' 'X' 0x15, FICLONE 0x94, FIBMAP 0): not ours,
+ * and FIFREEZE would freeze a filesystem.
+ */
+static bool vfs_type(uint32_t c)
+{
+	uint32_t t = _IOC_TYPE(c);
+
+	return t == 0 || t == 0x15 || t == 'T' || t == 'X' || t == 'f' ||
+	       t == 0x94;
+}
+
+static void do_unknown(void)
+{
+	const uint32_t dirs[] = { _IOC_NONE, _IOC_READ, _IOC_WRITE,
+				  _IOC_READ | _IOC_WRITE };
+	uint32_t c, mode = below(100), salt = (uint32_t)rnd();
+	int loc = (int)below(A_COUNT), got;
+	const char *kind;
+	char desc[160];
+	uint8_t junk[64];
+	size_t i;
+	bool ok;
+
+	do {
+		if (mode < 40) {	/* our magic, another number */
+			c = _IOC(PICK(dirs), VB_IOC_MAGIC, below(256),
+				 below(_IOC_SIZEMASK + 1));
+			kind = "magic, other number";
+		} else if (mode < 70) {	/* a real number, wrong size or direction */
+			uint32_t nr = 1 + below(3), s = below(4);
+			const uint32_t sizes[] = { sizeof(struct vb_info),
+						   sizeof(struct vb_run),
+						   sizeof(struct vb_selftest) };
+			uint32_t sz = sizes[nr - 1];
+
+			sz = s == 0 ? sz - 8 : s == 1 ? sz + 8 :
+			     s == 2 ? 0 : sizes[below(3)];
+			c = _IOC(PICK(dirs), VB_IOC_MAGIC, nr, sz);
+			kind = "real number, other size/direction";
+		} else {
+			c = (uint32_t)rnd();
+			kind = "random";
+		}
+		mode = below(100);
+	} while (is_real_cmd(c) || vfs_type(c));
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)rnd();
+	snprintf(desc, sizeof(desc), "unknown ioctl %#x (%s) arg %s", c, kind,
+		 argloc_name[loc]);
+	got = xioctl(c, place(loc, junk, sizeof(junk), salt));
+	if (verbose)
+		printf("# call %lu: %s -> %s\n", call_no, desc, ename(got));
+	ok = judge_errno(got, M(ENOTTY), "unknown command", desc);
+	path_hit("UNKNOWN %s %s", ename(got), ok ? kind : "UNEXPECTED");
+	if (ok)
+		passed++;
+}
+
+/* Without CAP_SYS_RAWIO every command is EPERM, before anything else. */
+static void do_eperm(void)
+{
+	uint32_t what = below(4);
+	const char *const names[] = { "INFO", "RUN", "SELFTEST", "unknown" };
+	char desc[96];
+	int status = 0, got;
+	pid_t pid;
+	bool ok;
+
+	snprintf(desc, sizeof(desc), "%s without CAP_SYS_RAWIO (child process)",
+		 names[what]);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		struct __user_cap_header_struct h = {
+			.version = _LINUX_CAPABILITY_VERSION_3 };
+		struct __user_cap_data_struct d[2];
+		struct vb_info i = { .size = sizeof(i),
+				     .abi_version = VB_ABI_VERSION };
+		struct vb_selftest st = { .size = sizeof(st),
+					  .abi_version = VB_ABI_VERSION };
+		struct vb_run r;
+		int e;
+
+		valid_run(&r);
+		place_buf(&r, B_OK);
+		if (syscall(SYS_capget, &h, d))
+			_exit(101);
+		d[CAP_SYS_RAWIO / 32].effective &= ~(1u << (CAP_SYS_RAWIO % 32));
+		if (syscall(SYS_capset, &h, d))
+			_exit(102);
+		e = what == 0 ? xioctl(VB_IOC_INFO, &i) :
+		    what == 1 ? xioctl(VB_IOC_RUN, &r) :
+		    what == 2 ? xioctl(VB_IOC_SELFTEST, &st) :
+		    xioctl(_IO(VB_IOC_MAGIC, 77), NULL);
+		_exit(e > 100 ? 100 : e);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+		violation(desc, "child did not run or died (status %#x)", status);
+		return;
+	}
+	got = WEXITSTATUS(status);
+	if (got > 100) {
+		violation(desc, "could not drop CAP_SYS_RAWIO (child exit %d)", got);
+		return;
+	}
+	ok = judge_errno(got, M(EPERM), "no CAP_SYS_RAWIO", desc);
+	path_hit("%s %s no CAP_SYS_RAWIO", names[what], ename(got));
+	if (ok)
+		passed++;
+}
+
+static void do_reopen(void)
+{
+	const int flags[] = { O_RDWR, O_RDONLY, O_WRONLY,
+			      O_RDWR | O_NONBLOCK | O_CLOEXEC };
+	int f = PICK(flags);
+
+	close(fd);
+	fd = open(VB_DEVICE_PATH, f);
+	if (fd < 0) {
+		violation("reopen", "open %s with flags %#x: %s",
+			  VB_DEVICE_PATH, f, strerror(errno));
+		fd = open(VB_DEVICE_PATH, O_RDWR);
+		if (fd < 0)
+			exit(1);
+		return;
+	}
+	path_hit("OPEN flags=%#x", f);
+	passed++;
+}
+
+static bool write_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fputs(s, f) >= 0;
+	return fclose(f) == 0 && ok;
+}
+
+/* Take a CPU other than 0 offline or bring it back: ENXIO comes and goes. */
+static void do_hotplug(void)
+{
+	char path[96];
+	uint32_t cpu = 1 + below(nr_possible - 1);
+	bool off = online[cpu];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/online",
+		 cpu);
+	if (write_file(path, off ? "0" : "1"))
+		path_hit("HOTPLUG cpu %s", off ? "offline" : "online");
+	else
+		path_hit("HOTPLUG refused by the kernel");
+	refresh_cpus();
+	passed++;
+}
+
+/* ------------------------------------------------------------ final checks */
+
+static int count_lines_matching(const char *file, const char *needle)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += !needle || strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+static void final_checks(int pat_before)
+{
+	struct vb_info in = { .size = sizeof(in), .abi_version = VB_ABI_VERSION };
+	struct vb_selftest st = { .size = sizeof(st),
+				  .abi_version = VB_ABI_VERSION };
+	int e, n;
+
+	call_no = ncalls;
+	e = xioctl(VB_IOC_INFO, &in);
+	if (e || !!(in.flags & VB_INFO_VMX) != expect_vmx ||
+	    (in.flags & VB_INFO_VMX_IN_USE))
+		violation("final INFO on cpu 0", "%s, flags %#x", ename(e), in.flags);
+	else
+		passed++;
+	e = xioctl(VB_IOC_SELFTEST, &st);
+	if (e || st.trap != X86_TRAP_UD || st.operand != st.poison)
+		violation("final SELFTEST on cpu 0",
+			  "%s, vector %d: VMX left behind?", ename(e), st.trap);
+	else
+		passed++;
+	n = count_lines_matching("/proc/vmallocinfo", "vmptrst_bench");
+	if (n > 0)
+		violation("/proc/vmallocinfo", "%d vmalloc areas of the module left after the fuzz", n);
+	else
+		passed++;
+	n = count_lines_matching("/sys/kernel/debug/x86/pat_memtype_list", NULL);
+	if (pat_before < 0 || n < 0)
+		printf("# skip: PAT list not readable\n");
+	else if (n != pat_before)
+		violation("/sys/kernel/debug/x86/pat_memtype_list",
+			  "%d entries after, %d before: a memory type not restored",
+			  n, pat_before);
+	else
+		passed++;
+}
+
+/* ------------------------------------------------------------ main */
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: vb_fuzz --expect-vmx yes|no [--seed N] [--calls N] [--max-samples N] [--no-hotplug] [--verbose] [--break-oracle enxio|enodev|efault|stored|selftest|untouched|info]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	bool have_expect = false;
+	struct timespec t0, t1;
+	unsigned int a, b, c, d;
+	struct vb_info info = { .size = sizeof(info),
+				.abi_version = VB_ABI_VERSION };
+	int i, e, pat_before;
+	double secs;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--expect-vmx") && i + 1 < argc) {
+			i++;
+			if (strcmp(argv[i], "yes") && strcmp(argv[i], "no"))
+				usage();
+			expect_vmx = !strcmp(argv[i], "yes");
+			have_expect = true;
+		} else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+			seed = strtoull(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--calls") && i + 1 < argc) {
+			ncalls = strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--max-samples") && i + 1 < argc) {
+			max_samples = (uint32_t)strtoul(argv[++i], NULL, 0);
+			if (max_samples < 1 || max_samples > 64)
+				usage();
+		} else if (!strcmp(argv[i], "--no-hotplug")) {
+			hotplug = false;
+		} else if (!strcmp(argv[i], "--verbose")) {
+			verbose = true;
+		} else if (!strcmp(argv[i], "--break-oracle") && i + 1 < argc) {
+			broken = argv[++i];
+		} else {
+			usage();
+		}
+	}
+	if (!have_expect)
+		usage();
+	rng = seed;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	setup_arena();
+	refresh_cpus();
+	nr_possible = read_cpulist("/sys/devices/system/cpu/possible", NULL);
+	if (nr_possible < 1)
+		nr_possible = 1;
+	if (hotplug && (nr_possible < 2 ||
+			access("/sys/devices/system/cpu/cpu1/online", W_OK)))
+		hotplug = false;
+	have_clflushopt = __get_cpuid_count(7, 0, &a, &b, &c, &d) &&
+			  (b & (1u << 23));
+	pat_before = count_lines_matching("/sys/kernel/debug/x86/pat_memtype_list",
+					  NULL);
+
+	fd = open(VB_DEVICE_PATH, O_RDWR);
+	if (fd < 0) {
+		printf("not ok - open %s: %s\n", VB_DEVICE_PATH, strerror(errno));
+		printf("vb_fuzz: calls=0 distinct_paths=0 violations=1\n");
+		printf("vb_fuzz: 0 passed, 1 failed\n");
+		return 1;
+	}
+	e = xioctl(VB_IOC_INFO, &info);
+	big_ok = !expect_vmx && !e && !(info.flags & VB_INFO_VMX);
+	printf("# vb_fuzz: seed %" PRIu64 ", %lu calls, expect VMX %s (INFO: %s, flags %#x), %u of %u CPUs online, hotplug %s, clflushopt %s, samples <= %u%s%s\n",
+	       seed, ncalls, expect_vmx ? "yes" : "no", ename(e), info.flags,
+	       nr_online, nr_possible, hotplug ? "yes" : "no",
+	       have_clflushopt ? "yes" : "no", max_samples,
+	       *broken ? ", BROKEN ORACLE: " : "", broken);
+	if (e || !!(info.flags & VB_INFO_VMX) != expect_vmx)
+		violation("initial INFO on cpu 0",
+			  "%s, VMX flag %s: not what --expect-vmx says", ename(e),
+			  info.flags & VB_INFO_VMX ? "set" : "clear");
+
+	for (call_no = 0; call_no < ncalls; call_no++) {
+		uint32_t k = below(1000);
+
+		if (k < 550)
+			do_run();
+		else if (k < 700)
+			do_info();
+		else if (k < 850)
+			do_selftest();
+		else if (k < 960)
+			do_unknown();
+		else if (k < 975)
+			do_reopen();
+		else if (k < 985)
+			do_eperm();
+		else if (hotplug)
+			do_hotplug();
+		else
+			do_info();
+	}
+	if (hotplug) {		/* every CPU back */
+		uint32_t cpu;
+		char path[96];
+
+		for (cpu = 1; cpu < nr_possible; cpu++)
+			if (!online[cpu]) {
+				snprintf(path, sizeof(path),
+					 "/sys/devices/system/cpu/cpu%u/online", cpu);
+				write_file(path, "1");
+			}
+		refresh_cpus();
+	}
+	final_checks(pat_before);
+	close(fd);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+
+	for (a = 0; a < npaths; a++)
+		printf("# path %-60s %lu\n", paths[a].key, paths[a].n);
+	printf("# undocumented errnos: %lu; %.1f s\n", undocumented, secs);
+	printf("vb_fuzz: calls=%lu distinct_paths=%u violations=%lu\n", ncalls,
+	       npaths, violations);
+	printf("vb_fuzz: %lu passed, %lu failed\n", passed, violations);
+	return violations ? 1 : 0;
+}
