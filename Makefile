@@ -6,6 +6,8 @@
 #                   when run as root): unit tests, module builds, the module
 #                   under QEMU (no VMX) and under Bochs (VMX emulated)
 #   make bench-analysis   benchmark: analysis summary against pandas
+#   make bench-accuracy   benchmark: the timing engine at ring 3 against
+#                   known latencies (add, imul, L1 pointer chase)
 #   make run        the main job: natively where the CPU has VT-x and modules
 #                   load, otherwise inside Bochs, labelled as emulated
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -22,6 +24,16 @@ analysis:
 # samples; prints the ratio (needs python3-pandas).
 bench-analysis:
 	$(MAKE) -C analysis bench
+
+# A benchmark, not a test: the timing engine at ring 3 (the user backend)
+# against known latencies: add chain (calibration), imul chain, L1 pointer
+# chase; harness overhead, baseline spread, run-to-run stability.
+bench-accuracy:
+	$(MAKE) -C tests/accuracy bench
+
+# The fuzzers for a longer time (FUZZ_LONG_TIME seconds each, default 600).
+fuzz-long:
+	$(MAKE) -C tests/fuzz long
 
 kmod:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C kmod KDIR=$(KDIR); \
@@ -43,4 +55,4 @@ clean:
 	$(MAKE) -C analysis clean
 	rm -rf build
 
-.PHONY: all bench analysis bench-analysis kmod deps test run clean
+.PHONY: all bench analysis bench-analysis bench-accuracy fuzz-long kmod deps test run clean

@@ -10,6 +10,8 @@
 
 void az_err(const char *file, unsigned long line, const char *fmt, ...)
 {
+	char msg[1024];
+	const char *p;
 	va_list ap;
 
 	fputs(AZ_TOOL ": ", stderr);
@@ -18,8 +20,17 @@ void az_err(const char *file, unsigned long line, const char *fmt, ...)
 	else if (file)
 		fprintf(stderr, "%s: ", file);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* one line, whatever a quoted field held: CR and LF shown escaped */
+	for (p = msg; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", stderr);
+		else if (*p == '\r')
+			fputs("\\r", stderr);
+		else
+			fputc(*p, stderr);
+	}
 	fputc('\n', stderr);
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "device.h"
+#include "perfcount.h"
 
 #define VB_TOOL_NAME		"vmptrst-bench"
 #define VB_TOOL_VERSION		"0.1.0"
@@ -39,6 +40,8 @@ struct vb_env {
 	FILE *out;
 	FILE *err;
 	int progress;	/* err is a terminal: show progress on it */
+	const struct vb_perf_ops *perf_ops;	/* the cross-check; NULL: real */
+	void *perf_priv;
 };
 
 /* The whole command line: returns an exit code (enum vb_exit). */

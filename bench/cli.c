@@ -35,22 +35,37 @@ struct vb_option {
 };
 
 /* The options that are not sweep keys; those follow from vb_keys[]. */
+const char *const vb_backend_names[VB_BACKEND_COUNT + 1] = {
+	[VB_BACKEND_MODULE] = "module",
+	[VB_BACKEND_USER] = "user",
+};
+
 static const struct vb_option fixed[] = {
 	{ "config", 'c', VB_OPT_STR, OFF(config), 0, 0, NULL, NULL, SWEEP_CMDS,
 	  "FILE", "sweep configuration (INI); the flags below act as [global] "
 	  "values that override the file's [global]" },
 	{ "cpu", 256, VB_OPT_UINT, OFF(cpu), 0, CPU_SETSIZE - 1, "0", NULL,
-	  CMD(VB_CMD_INFO) | CMD(VB_CMD_SELFTEST), "N",
-	  "target CPU (logical CPU number)" },
+	  CMD(VB_CMD_INFO) | CMD(VB_CMD_SELFTEST) | CMD(VB_CMD_DOCTOR) |
+	  CMD(VB_CMD_PROBE), "N", "target CPU (logical CPU number)" },
+	{ "samples", 264, VB_OPT_UINT, OFF(samples), 1, VB_MAX_SAMPLES, "2000",
+	  NULL, CMD(VB_CMD_PROBE), "N", "sample pairs (VMPTRST, UD2) timed "
+	  "with -o DIR" },
+	{ "backend", 265, VB_OPT_ENUM, OFF(backend), 0, 0, "module",
+	  vb_backend_names, CMD(VB_CMD_RUN), "B",
+	  "module (/dev/vmptrst_bench: ring 0, VMX, IRQs off) or user (the "
+	  "same engine at ring 3 on this thread: no module, no root, no "
+	  "VT-x; instructions mov, none, add, imul, chase; memtype wb, tlb "
+	  "warm, ad set; interrupts stay on)" },
 	{ "platform", 262, VB_OPT_ENUM, OFF(platform), 0, 0, NULL,
 	  vb_platform_names, CMD(VB_CMD_RUN), "P",
 	  "label the run's platform (default: detect from DMI and CPUID)" },
 	{ "output", 'o', VB_OPT_STR, OFF(outdir), 0, 0, NULL, NULL,
-	  CMD(VB_CMD_RUN), "DIR",
-	  "write DIR/meta.csv, DIR/points.csv and DIR/samples.csv (DIR "
-	  "created)" },
+	  CMD(VB_CMD_RUN) | CMD(VB_CMD_PROBE), "DIR",
+	  "write DIR/meta.csv and DIR/samples.csv (run: also points.csv and "
+	  "windows.csv; DIR created)" },
 	{ "force", 263, VB_OPT_FLAG, OFF(force), 0, 0, NULL, NULL,
-	  CMD(VB_CMD_RUN), NULL, "overwrite an existing DIR/samples.csv" },
+	  CMD(VB_CMD_RUN) | CMD(VB_CMD_PROBE), NULL,
+	  "overwrite an existing DIR/samples.csv" },
 	{ "help", 'h', VB_OPT_HELP, OFF(help), 0, 0, NULL, NULL, ALL_CMDS,
 	  NULL, "this help" },
 };
@@ -85,6 +100,15 @@ static const struct {
 	[VB_CMD_INFO] = { "info", "what the module and the CPU offer" },
 	[VB_CMD_SELFTEST] = { "selftest", "VMPTRST outside VMX operation "
 			      "must raise #UD" },
+	[VB_CMD_EVENTS] = { "events", "list the PMU events libpfm4 knows "
+			    "for this CPU, one line each (name, description); "
+			    "PATTERN: a substring or glob, any case" },
+	[VB_CMD_DOCTOR] = { "doctor", "preflight for a native run: "
+			    "PASS/WARN/FAIL per check with its fix; exit 1 "
+			    "on any FAIL" },
+	[VB_CMD_PROBE] = { "probe", "VMPTRST at ring 3 (no module, no root): "
+			   "#UD, #GP or a stored value, and with -o DIR the "
+			   "cost of that fault against UD2" },
 };
 
 int vb_cmd_lookup(const char *name)
@@ -138,6 +162,8 @@ static int set_option(const struct vb_option *opt, const char *val,
 	switch (opt->type) {
 	case VB_OPT_KEY:
 		set = &o->flags.key[opt->off];
+		if (vb_keys[opt->off].type == VB_KT_BOOL)
+			val = "yes";	/* a flag on the command line */
 		if (vb_key_parse(opt->off, val, &set->val, msg, sizeof(msg))) {
 			vb_err(env, "%s: --%s=%s: %s", cmd, opt->name, val, msg);
 			return -1;
@@ -228,7 +254,9 @@ static void build_getopt(enum vb_cmd cmd, struct option *lo, char *so)
 	for (i = 0; i < N_OPTIONS; i++) {
 		struct vb_option opt = option(i);
 		int has_arg = opt.type != VB_OPT_FLAG &&
-			      opt.type != VB_OPT_HELP;
+			      opt.type != VB_OPT_HELP &&
+			      !(opt.type == VB_OPT_KEY &&
+				vb_keys[opt.off].type == VB_KT_BOOL);
 
 		if (!(opt.cmds & CMD(cmd)))
 			continue;
@@ -293,6 +321,8 @@ int vb_cli_parse(enum vb_cmd cmd, int argc, char **argv, struct vb_opts *o,
 	}
 	if (o->help)
 		return VB_EXIT_OK;
+	if (cmd == VB_CMD_EVENTS && optind < argc)
+		o->pattern = argv[optind++];
 	if (optind < argc) {
 		vb_err(env, "%s: unexpected argument '%s'", name, argv[optind]);
 		return VB_EXIT_USAGE;
@@ -318,7 +348,8 @@ static void help_values(const struct vb_option *opt, FILE *f)
 		vb_join_names(opt->names, list, sizeof(list));
 		fprintf(f, "%27s%lu..%lu|%s", "", opt->min, opt->max, list);
 	} else if (opt->type == VB_OPT_UINT || (opt->type == VB_OPT_KEY &&
-		   vb_keys[opt->off].type != VB_KT_RESERVED)) {
+		   vb_keys[opt->off].type != VB_KT_EVENTS &&
+		   vb_keys[opt->off].type != VB_KT_BOOL)) {
 		fprintf(f, "%27s%lu..%lu", "", opt->min, opt->max);
 	} else {
 		return;
@@ -335,7 +366,9 @@ void vb_cli_help(enum vb_cmd cmd, FILE *f)
 	fprintf(f, "usage: %s %s [OPTIONS]%s\n\n%s.\n\noptions:\n",
 		VB_TOOL_NAME, cmds[cmd].name,
 		cmd == VB_CMD_RUN ? " [-c FILE] -o DIR" :
-		cmd == VB_CMD_PLAN ? " [-c FILE]" : "", cmds[cmd].summary);
+		cmd == VB_CMD_PLAN ? " [-c FILE]" :
+		cmd == VB_CMD_EVENTS ? " [PATTERN]" :
+		cmd == VB_CMD_PROBE ? " [-o DIR]" : "", cmds[cmd].summary);
 	for (i = 0; i < N_OPTIONS; i++) {
 		struct vb_option opt = option(i);
 		char lhs[64];
@@ -359,5 +392,28 @@ void vb_cli_help(enum vb_cmd cmd, FILE *f)
 	if (cmd == VB_CMD_RUN)
 		fputs("samples.csv has one row per record; its tsc column is "
 		      "TSC ticks\n(tsc_end - tsc_begin) per timed window of U "
-		      "instructions.\n", f);
+		      "instructions; each event's column\ncounts that window's "
+		      "bracket (empty: not counted in this row's pass, or no\n"
+		      "valid count). Its header: point,<axes>,pass,sample,tsc,"
+		      "check,\nflag_nmi,flag_smi,<events>; flag_nmi/flag_smi "
+		      "are 1 when an NMI hit the record or\nan SMI its window "
+		      "(vmptrst-analyze leaves such rows out). windows.csv "
+		      "has\none row per IRQ-off window: point,pass,window,"
+		      "first_sample,samples,\ntsc_ticks,aperf,mperf,freq_ratio,"
+		      "smi,nmi (empty: not readable).\n", f);
+	if (cmd == VB_CMD_DOCTOR)
+		fputs("One line per check: PASS|WARN|FAIL  what: detail (fix: "
+		      "...), then a summary.\nExit 0 when a native run can "
+		      "proceed (no FAIL), 1 otherwise.\n", f);
+	if (cmd == VB_CMD_PROBE)
+		fputs("Prints which branch of VMPTRST's Operation the CPU took "
+		      "at CPL 3: ud (#UD,\nSIGILL: not in VMX operation, or a "
+		      "hypervisor refusing nested VMX), gp (#GP,\nSIGSEGV: "
+		      "the CPU is in VMX root operation) or stored "
+		      "(impossible on bare\nmetal). With -o DIR: meta.csv "
+		      "(probe_result, probe_meaning) and samples.csv,\n"
+		      "instruction vmptrst-fault and ud2 rows interleaved pair "
+		      "by pair, tsc in TSC\nticks from before the instruction "
+		      "to after the handler's siglongjmp. Exit 0\nwhen the "
+		      "classification succeeded, whatever it was.\n", f);
 }

@@ -14,14 +14,25 @@
 #include "config.h"
 
 enum vb_cmd { VB_CMD_RUN, VB_CMD_PLAN, VB_CMD_INFO, VB_CMD_SELFTEST,
-	      VB_CMD_COUNT };
+	      VB_CMD_EVENTS, VB_CMD_DOCTOR, VB_CMD_PROBE, VB_CMD_COUNT };
+
+/* Where `run` executes the engine (--backend). */
+enum vb_backend {
+	VB_BACKEND_MODULE,	/* /dev/vmptrst_bench: ring 0, VMX, IRQs off */
+	VB_BACKEND_USER,	/* bench/userdev.c: ring 3, this thread */
+	VB_BACKEND_COUNT
+};
+extern const char *const vb_backend_names[VB_BACKEND_COUNT + 1];
 
 struct vb_opts {
-	unsigned int cpu;		/* info, selftest */
+	unsigned int backend;		/* run: enum vb_backend */
+	unsigned int cpu;		/* info, selftest, doctor, probe */
+	unsigned int samples;		/* probe */
 	struct vb_section flags;	/* run, plan: sweep keys given (line 0) */
 	const char *config;		/* -c FILE, or NULL */
 	unsigned int platform;		/* enum vb_platform, AUTO: detect */
 	const char *outdir;
+	const char *pattern;		/* events: PATTERN, or NULL */
 	int force;
 	int help;
 };

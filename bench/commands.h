@@ -20,6 +20,13 @@ int vb_plan_from_opts(const struct vb_opts *o, struct vb_config *cfg,
 		      struct vb_plan *plan, const struct vb_env *env);
 int vb_cmd_info(const struct vb_opts *o, const struct vb_env *env); /* inspect.c */
 int vb_cmd_selftest(const struct vb_opts *o, const struct vb_env *env);
+/* Preflight: PASS/WARN/FAIL per check, exit 1 on any FAIL (doctor.c). */
+int vb_cmd_doctor(const struct vb_opts *o, const struct vb_env *env);
+/* VMPTRST at ring 3: which fault, and its cost against UD2 (probe.c). */
+int vb_cmd_probe(const struct vb_opts *o, const char *cmdline,
+		 const struct vb_env *env);
+/* The PMU events libpfm4 offers here, matching o->pattern. */
+int vb_cmd_events(const struct vb_opts *o, const struct vb_env *env);
 
 /* The name of an exception vector: "#UD", "#GP", "#PF", "no fault" (-1). */
 const char *vb_trap_name(int trap);

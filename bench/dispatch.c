@@ -89,6 +89,12 @@ int vb_main(int argc, char **argv, const struct vb_env *env)
 		rc = vb_cmd_plan(&o, env);
 	else if (rc == VB_EXIT_OK && cmd == VB_CMD_INFO)
 		rc = vb_cmd_info(&o, env);
+	else if (rc == VB_EXIT_OK && cmd == VB_CMD_EVENTS)
+		rc = vb_cmd_events(&o, env);
+	else if (rc == VB_EXIT_OK && cmd == VB_CMD_DOCTOR)
+		rc = vb_cmd_doctor(&o, env);
+	else if (rc == VB_EXIT_OK && cmd == VB_CMD_PROBE)
+		rc = vb_cmd_probe(&o, cmdline, env);
 	else if (rc == VB_EXIT_OK)
 		rc = vb_cmd_selftest(&o, env);
 	free(cmdline);

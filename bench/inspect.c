@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* `vmptrst-bench info` and `vmptrst-bench selftest`: look, don't measure. */
+/* `vmptrst-bench info`, `selftest` and `events`: look, don't measure. */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "commands.h"
+#include "pmu.h"
 
 static int open_dev(struct vb_dev *dev, const struct vb_opts *o,
 		    const struct vb_env *env)
@@ -140,4 +141,22 @@ int vb_cmd_selftest(const struct vb_opts *o, const struct vb_env *env)
 		       "operand %s", o->cpu, st.trap, vb_trap_name(st.trap),
 		       st.operand == st.poison ? "unchanged" : "overwritten");
 	return pass ? VB_EXIT_OK : VB_EXIT_CHECK;
+}
+
+int vb_cmd_events(const struct vb_opts *o, const struct vb_env *env)
+{
+	char err[256];
+	int n = vb_pmu_list(env->out, o->pattern, err, sizeof(err));
+
+	if (n < 0) {
+		vb_err(env, "events: %s", err);
+		return VB_EXIT_ERROR;
+	}
+	if (n == 0) {
+		vb_err(env, "events: %s", o->pattern ? "no event matches that "
+		       "pattern (a substring or a glob, any case)" :
+		       "libpfm4 knows no event on this CPU");
+		return VB_EXIT_ERROR;
+	}
+	return VB_EXIT_OK;
 }

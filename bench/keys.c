@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "keys.h"
 
@@ -14,6 +15,9 @@ const char *const vb_insn_names[VB_INSN_COUNT + 1] = {
 	[VB_INSN_NONE] = "none",
 	[VB_INSN_VMPTRST] = "vmptrst",
 	[VB_INSN_MOV] = "mov",
+	[VB_INSN_ADD] = "add",
+	[VB_INSN_IMUL] = "imul",
+	[VB_INSN_CHASE] = "chase",
 };
 
 const char *const vb_vmcs_names[VB_VMCS_COUNT + 1] = {
@@ -56,6 +60,8 @@ const char *const vb_ad_names[VB_AD_COUNT + 1] = {
 	[VB_AD_CLEAR] = "clear",
 };
 
+const char *const vb_bool_names[3] = { "no", "yes", NULL };
+
 const char *const vb_offset_names[VB_OFF_NAMES + 1] = {
 	[VB_OFF_ALIGNED] = "aligned",
 	[VB_OFF_MISALIGNED] = "misaligned",
@@ -69,8 +75,10 @@ const char *const vb_offset_names[VB_OFF_NAMES + 1] = {
 const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 	[VB_KEY_INSTRUCTION] = ENUM_KEY("instruction", vb_insn_names,
 		"vmptrst", "INSN", "instruction under test; mov is the control "
-		"store, none the baseline alone (vmptrst and mov interleave "
-		"the baseline)"),
+		"store, none the baseline alone (the others interleave "
+		"the baseline); add, imul and chase are known-latency "
+		"references (1-cycle add chain, 3-cycle imul chain, L1 pointer "
+		"chase) for measuring the harness"),
 	[VB_KEY_CPU] = { "cpu", VB_KT_UINT, 1, 0, CPU_SETSIZE - 1, NULL, "0",
 		"CPUS", "target CPU(s), run one after the other, each pinned; "
 		"a list may hold ranges (0-3)" },
@@ -101,8 +109,18 @@ const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 	[VB_KEY_SAMPLES] = { "samples", VB_KT_UINT, 0, 1, VB_MAX_SAMPLES,
 		NULL, "10000", "N", "samples of the instruction per point; "
 		"the interleaved baseline adds as many" },
-	[VB_KEY_EVENTS] = { "events", VB_KT_RESERVED, 0, 0, 0, NULL, NULL,
-		"LIST", "PMU events (not supported yet)" },
+	[VB_KEY_EVENTS] = { "events", VB_KT_EVENTS, 0, 0, VB_MAX_EVENT_NAMES,
+		NULL, NULL, "LIST", "PMU events counted per sample, a comma "
+		"list of libpfm4 names (EVENT.UMASK, pmu::EVENT:UMASK, "
+		"cpu-clock; 'vmptrst-bench events' lists them), or none; "
+		"more than the counters: several passes" },
+	[VB_KEY_REQUIRE_EVENTS] = { "require-events", VB_KT_BOOL, 0, 0, 0,
+		vb_bool_names, "no", NULL, "fail (exit 1) when no hardware "
+		"counter can be created, instead of measuring the TSC only" },
+	[VB_KEY_CROSS_CHECK] = { "cross-check", VB_KT_BOOL, 0, 0, 0,
+		vb_bool_names, "no", NULL, "count the events from user space "
+		"too (perf_event_open around each RUN) and compare in "
+		"meta.csv" },
 };
 
 int vb_key_lookup(const char *name)
@@ -256,6 +274,7 @@ static int parse_element(enum vb_key k, const char *s, struct vb_values *out,
 
 	switch (d->type) {
 	case VB_KT_ENUM:
+	case VB_KT_BOOL:
 		if (parse_name(d->names, s, &v, err, len))
 			return -1;
 		break;
@@ -297,9 +316,9 @@ static int parse_element(enum vb_key k, const char *s, struct vb_values *out,
 		if (parse_number(d, s, &v, err, len))
 			return -1;
 		break;
-	case VB_KT_RESERVED:
+	case VB_KT_EVENTS:
 	default:
-		snprintf(err, len, "not supported yet");
+		snprintf(err, len, "not a single value");
 		return -1;
 	}
 	if (out->n == VB_MAX_VALUES)
@@ -334,6 +353,89 @@ static char *trim(char *s)
 	return s;
 }
 
+unsigned int vb_events_split(const char *text,
+			     char (*names)[VB_EVENT_NAME_MAX])
+{
+	unsigned int n = 0;
+
+	while (*text && n < VB_MAX_EVENT_NAMES) {
+		size_t l = strcspn(text, ",");
+		snprintf(names[n++], VB_EVENT_NAME_MAX, "%.*s", (int)l, text);
+		text += l;
+		if (*text)
+			text++;
+	}
+	return n;
+}
+
+/*
+ * An events list: names trimmed, none empty or too long or twice (libpfm4
+ * ignores case), at most VB_MAX_EVENT_NAMES; "none" alone is no events.
+ * Whether libpfm4 knows them is checked with the plan (pmu.c).
+ */
+static int parse_events(const char *text, struct vb_values *out, char *err,
+			size_t len)
+{
+	char copy[VB_EVENTS_TEXT], *p, *elem;
+	size_t used = 0;
+	unsigned int i;
+	char (*names)[VB_EVENT_NAME_MAX];
+
+	if (strlen(text) >= sizeof(copy)) {
+		snprintf(err, len, "longer than %zu characters",
+			 sizeof(copy) - 1);
+		return -1;
+	}
+	snprintf(copy, sizeof(copy), "%s", text);
+	if (!strcmp(trim(copy), "none"))
+		return 0;
+	names = calloc(VB_MAX_EVENT_NAMES, sizeof(*names));
+	if (!names) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
+	for (p = copy; p; ) {
+		elem = p;
+		p = strchr(p, ',');
+		if (p)
+			*p++ = '\0';
+		elem = trim(elem);
+		if (!*elem) {
+			snprintf(err, len, "empty %s", out->n || p ?
+				 "element in the list" : "value (none: no "
+				 "events)");
+			goto fail;
+		}
+		if (strlen(elem) >= VB_EVENT_NAME_MAX) {
+			snprintf(err, len, "event %.40s...: longer than %d "
+				 "characters", elem, VB_EVENT_NAME_MAX - 1);
+			goto fail;
+		}
+		for (i = 0; i < out->n; i++) {
+			if (strcasecmp(names[i], elem))
+				continue;
+			snprintf(err, len, "event %s listed twice", elem);
+			goto fail;
+		}
+		if (out->n == VB_MAX_EVENT_NAMES) {
+			snprintf(err, len, "more than %d events",
+				 VB_MAX_EVENT_NAMES);
+			goto fail;
+		}
+		snprintf(names[out->n++], VB_EVENT_NAME_MAX, "%s", elem);
+		used += (size_t)snprintf(out->text + used,
+					 sizeof(out->text) - used, "%s%s",
+					 used ? "," : "", elem);
+	}
+	free(names);
+	return 0;
+fail:
+	free(names);
+	out->n = 0;
+	out->text[0] = '\0';
+	return -1;
+}
+
 int vb_key_parse(enum vb_key k, const char *text, struct vb_values *out,
 		 char *err, size_t len)
 {
@@ -343,11 +445,9 @@ int vb_key_parse(enum vb_key k, const char *text, struct vb_values *out,
 	unsigned int i, j, before;
 
 	out->n = 0;
-	if (d->type == VB_KT_RESERVED) {
-		snprintf(err, len, "not supported yet (PMU events come with "
-			 "libpfm4 support in a later version)");
-		return -1;
-	}
+	out->text[0] = '\0';
+	if (d->type == VB_KT_EVENTS)
+		return parse_events(text, out, err, len);
 	if (list && !d->axis) {
 		snprintf(err, len, "one value only: %s is not an axis", d->name);
 		return -1;
@@ -398,7 +498,7 @@ const char *vb_enum_name(enum vb_key k, unsigned int v)
 {
 	const char *const *names = vb_keys[k].names;
 
-	if (vb_keys[k].type != VB_KT_ENUM || v >= count_names(names))
+	if ((vb_keys[k].type != VB_KT_ENUM && vb_keys[k].type != VB_KT_BOOL) || v >= count_names(names))
 		return "unknown";
 	return names[v];
 }
@@ -406,7 +506,7 @@ const char *vb_enum_name(enum vb_key k, unsigned int v)
 const char *vb_key_value_name(enum vb_key k, unsigned int v, char *buf,
 			      size_t len)
 {
-	if (vb_keys[k].type == VB_KT_ENUM)
+	if (vb_keys[k].type == VB_KT_ENUM || vb_keys[k].type == VB_KT_BOOL)
 		snprintf(buf, len, "%s", vb_enum_name(k, v));
 	else if (vb_keys[k].type == VB_KT_OFFSET && (v & VB_OFFSET_NAMED) &&
 		 (v & ~VB_OFFSET_NAMED) < VB_OFF_NAMES)

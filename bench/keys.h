@@ -26,7 +26,9 @@ enum vb_key {
 	VB_KEY_UNROLL,
 	VB_N_AXES,
 	VB_KEY_SAMPLES = VB_N_AXES,	/* per point, one value */
-	VB_KEY_EVENTS,			/* reserved: PMU events, not yet */
+	VB_KEY_EVENTS,			/* PMU events: a list, not an axis */
+	VB_KEY_REQUIRE_EVENTS,		/* no counters: an error, not TSC only */
+	VB_KEY_CROSS_CHECK,		/* count the events from user space too */
 	VB_KEY_COUNT
 };
 
@@ -35,7 +37,8 @@ enum vb_key_type {
 	VB_KT_UINT,		/* min..max */
 	VB_KT_POW2,		/* a power of two in min..max */
 	VB_KT_OFFSET,		/* bytes, or a name resolved per page size */
-	VB_KT_RESERVED,		/* rejected: not supported yet */
+	VB_KT_EVENTS,		/* a list of event names (vb_values.text) */
+	VB_KT_BOOL,		/* no|yes; on the command line a flag */
 };
 
 struct vb_key_def {
@@ -77,10 +80,23 @@ extern const char *const vb_offset_names[VB_OFF_NAMES + 1];
 
 /* A parsed value: one element, or the elements of an axis's list. */
 #define VB_MAX_VALUES		1024	/* a cpu list may name every CPU */
+#define VB_EVENT_NAME_MAX	128	/* one event name, with the NUL */
+#define VB_MAX_EVENT_NAMES	32	/* names in one events list */
+#define VB_EVENTS_TEXT		2048	/* an events list, with the NUL */
 struct vb_values {
 	unsigned int n;
 	unsigned int v[VB_MAX_VALUES];
+	char text[VB_EVENTS_TEXT];	/* VB_KT_EVENTS: "a,b,c" trimmed */
 };
+
+extern const char *const vb_bool_names[3];
+
+/*
+ * The names of an events list (text as vb_values.text holds it) into
+ * names[VB_MAX_EVENT_NAMES]; returns how many.
+ */
+unsigned int vb_events_split(const char *text,
+			     char (*names)[VB_EVENT_NAME_MAX]);
 
 /* -1 when name is no key. */
 int vb_key_lookup(const char *name);

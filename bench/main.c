@@ -18,6 +18,7 @@ int main(int argc, char **argv)
 		.out = stdout,
 		.err = stderr,
 		.progress = isatty(STDERR_FILENO),
+		.perf_ops = &vb_perf_real_ops,
 	};
 	int rc = vb_main(argc, argv, &env);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* meta.csv: see meta.h. */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,16 +11,27 @@
 
 #include "csv.h"
 #include "meta.h"
+#include "sysfs.h"
+#include "sysstate.h"
 
 static const char *const keys[] = {
 	"tool", "tool_version", "tool_commit", "abi_version", "module_version",
 	"platform", "timing_note", "host", "kernel", "cpu_vendor", "cpu_family",
 	"cpu_model", "cpu_stepping", "cpu_model_name", "microcode", "tsc_khz",
-	"target_cpu", "vmcs_revision", "config", "config_sha256", "points",
+	"target_cpu", "vmcs_revision", "hypervisor", "kernel_cmdline",
+	"smt_control", "smt_active", "turbo", "turbo_source",
+	"scaling_driver", "governor", "scaling_min_khz", "scaling_max_khz",
+	"nmi_watchdog", "isolcpus", "nohz_full", "rcu_nocbs",
+	"target_isolated", "target_nohz_full", "target_rcu_nocbs",
+	"vmx_flags", "feature_control", "vmx_basic", "online_cpus", "config", "config_sha256", "points",
 	"points_measured", "points_skipped", "samples", "unroll",
 	"instruction", "vmcs", "offset", "cache", "memtype", "serialize",
 	"page", "tlb", "ad", "records", "mismatches", "windows",
-	"max_window_tsc", "interrupted", "start_time", "end_time",
+	"max_window_tsc", "windows_described", "windows_undescribed",
+	"windows_smi", "windows_nmi", "records_nmi", "records_smi",
+	"freq_ratio_min", "freq_ratio_max", "events", "event_passes", "pmu",
+	"pmc_invalid_records", "cross_check", "interrupted", "start_time",
+	"end_time",
 	"command_line",
 };
 
@@ -39,15 +52,17 @@ void vb_meta_init(struct vb_meta *m)
 
 	m->n = 0;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		m->key[m->n] = keys[i];
+		m->key[m->n] = xstrdup(keys[i]);
 		m->value[m->n++] = xstrdup("unknown");
 	}
 }
 
 void vb_meta_free(struct vb_meta *m)
 {
-	while (m->n)
+	while (m->n) {
 		free(m->value[--m->n]);
+		free(m->key[m->n]);
+	}
 }
 
 static int find(const struct vb_meta *m, const char *key)
@@ -75,7 +90,7 @@ void vb_meta_set(struct vb_meta *m, const char *key, const char *fmt, ...)
 		if (m->n == VB_META_MAX)
 			return;
 		i = (int)m->n++;
-		m->key[i] = key;
+		m->key[i] = xstrdup(key);
 		m->value[i] = NULL;
 	}
 	free(m->value[i]);
@@ -115,6 +130,8 @@ void vb_meta_collect_host(struct vb_meta *m, const struct vb_env *env,
 	vb_cpu_microcode(env->root, cpu, buf, sizeof(buf));
 	vb_meta_set(m, "microcode", "%s", buf);
 	vb_meta_set(m, "target_cpu", "%u", cpu);
+	vb_meta_set(m, "hypervisor", "%s", !id.hypervisor ? "none" :
+		    id.hv_signature[0] ? id.hv_signature : "unnamed");
 
 	p = override;
 	if (p == VB_PLATFORM_AUTO) {
@@ -125,8 +142,97 @@ void vb_meta_collect_host(struct vb_meta *m, const struct vb_env *env,
 	vb_meta_set(m, "timing_note", "%s", vb_platform_timing_note(p));
 }
 
+/* vb_cpu_value_fn: whether cpu is in the command line's list `arg`. */
+static int cmdline_has(const char *root, unsigned int cpu, const char *arg,
+		       char *buf, size_t len)
+{
+	enum vb_tri t = vb_cmdline_cpu_in(root, arg, cpu);
+
+	snprintf(buf, len, "%s", vb_tri_name(t));
+	return t == VB_UNKNOWN ? -ENODATA : 0;
+}
+
+/* root/path's first line, or "unknown". */
+static void set_file(struct vb_meta *m, const char *key, const char *root,
+		     const char *path)
+{
+	char buf[256];
+
+	if (vb_sys_read_line(root, path, buf, sizeof(buf)) == 0)
+		vb_meta_set(m, key, "%s", buf);
+	else
+		vb_meta_set(m, key, "unknown");
+}
+
+void vb_meta_collect_system(struct vb_meta *m, const char *root,
+			    const unsigned int *cpus, unsigned int n)
+{
+	static const char *const params[][2] = {
+		{ "isolcpus", "target_isolated" },
+		{ "nohz_full", "target_nohz_full" },
+		{ "rcu_nocbs", "target_rcu_nocbs" },
+	};
+	char buf[4096], src[64];
+	enum vb_tri t;
+	size_t i;
+
+	if (vb_cmdline(root, buf, sizeof(buf)) == 0)
+		vb_meta_set(m, "kernel_cmdline", "%s", buf[0] ? buf : "none");
+	set_file(m, "smt_control", root, "/sys/devices/system/cpu/smt/control");
+	set_file(m, "smt_active", root, "/sys/devices/system/cpu/smt/active");
+	t = vb_turbo(root, src, sizeof(src));
+	vb_meta_set(m, "turbo", "%s", t == VB_YES ? "on" : t == VB_NO ? "off"
+		    : "unknown");
+	vb_meta_set(m, "turbo_source", "%s", src);
+	vb_per_cpu(root, cpus, n, vb_cpu_sysfile_fn, "cpufreq/scaling_driver",
+		   buf, sizeof(buf));
+	vb_meta_set(m, "scaling_driver", "%s", buf);
+	vb_per_cpu(root, cpus, n, vb_cpu_sysfile_fn, "cpufreq/scaling_governor",
+		   buf, sizeof(buf));
+	vb_meta_set(m, "governor", "%s", buf);
+	vb_per_cpu(root, cpus, n, vb_cpu_sysfile_fn, "cpufreq/scaling_min_freq",
+		   buf, sizeof(buf));
+	vb_meta_set(m, "scaling_min_khz", "%s", buf);
+	vb_per_cpu(root, cpus, n, vb_cpu_sysfile_fn, "cpufreq/scaling_max_freq",
+		   buf, sizeof(buf));
+	vb_meta_set(m, "scaling_max_khz", "%s", buf);
+	set_file(m, "nmi_watchdog", root, "/proc/sys/kernel/nmi_watchdog");
+	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		int ret = vb_cmdline_param(root, params[i][0], buf,
+					   sizeof(buf));
+
+		vb_meta_set(m, params[i][0], "%s", ret < 0 ? "unknown" :
+			    ret == 0 ? "none" : buf[0] ? buf : "(bare)");
+		vb_per_cpu(root, cpus, n, cmdline_has, params[i][0], buf,
+			   sizeof(buf));
+		vb_meta_set(m, params[i][1], "%s", buf);
+	}
+}
+
 void vb_meta_set_info(struct vb_meta *m, const struct vb_info *info)
 {
+	static const struct { uint32_t bit; const char *name; } flags[] = {
+		{ VB_INFO_VMX, "vmx" }, { VB_INFO_VMX_IN_USE, "vmx_in_use" },
+		{ VB_INFO_FEAT_LOCKED, "feat_locked" },
+		{ VB_INFO_FEAT_VMX, "feat_vmx" },
+		{ VB_INFO_VMX_BASIC, "vmx_basic" },
+	};
+	char buf[128] = "";
+	size_t i, used = 0;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (info->flags & flags[i].bit)
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+						 "%s%s", used ? " " : "",
+						 flags[i].name);
+	vb_meta_set(m, "vmx_flags", "%s", used ? buf : "none");
+	vb_meta_set(m, "feature_control", "0x%llx",
+		    (unsigned long long)info->feature_control);
+	if (info->flags & VB_INFO_VMX_BASIC)
+		vb_meta_set(m, "vmx_basic", "0x%llx",
+			    (unsigned long long)info->vmx_basic);
+	if (info->online_cpus)
+		vb_meta_set(m, "online_cpus", "%u", info->online_cpus);
 	vb_meta_set(m, "abi_version", "%u", info->abi_version);
 	vb_meta_set(m, "module_version", "%s", info->module_version);
 	if (info->tsc_khz)

@@ -13,10 +13,10 @@
 #include "bench.h"
 #include "platform.h"
 
-#define VB_META_MAX	64
+#define VB_META_MAX	512	/* per event: event.NAME, cross_check.NAME */
 
 struct vb_meta {
-	const char *key[VB_META_MAX];
+	char *key[VB_META_MAX];
 	char *value[VB_META_MAX];
 	unsigned int n;
 };
@@ -35,7 +35,19 @@ const char *vb_meta_get(const struct vb_meta *m, const char *key);
  */
 void vb_meta_collect_host(struct vb_meta *m, const struct vb_env *env,
 			  unsigned int cpu, enum vb_platform override);
-/* From INFO: abi_version, module_version, tsc_khz, vmcs_revision. */
+/*
+ * The state that decides whether the numbers are trustworthy, for the
+ * target CPUs: kernel command line and isolation (isolcpus, nohz_full,
+ * rcu_nocbs and whether the targets are in them), SMT, turbo, cpufreq
+ * driver, governor and limits, NMI watchdog.  Per-CPU values as
+ * vb_per_cpu() joins them.
+ */
+void vb_meta_collect_system(struct vb_meta *m, const char *root,
+			    const unsigned int *cpus, unsigned int n);
+/*
+ * From INFO: abi_version, module_version, tsc_khz, vmcs_revision,
+ * vmx_flags, feature_control, vmx_basic, online_cpus.
+ */
 void vb_meta_set_info(struct vb_meta *m, const struct vb_info *info);
 void vb_meta_set_time(struct vb_meta *m, const char *key, time_t t);
 /* argv joined by spaces (malloc'd; NULL on no memory). */

@@ -20,8 +20,10 @@ int vb_plan_from_opts(const struct vb_opts *o, struct vb_config *cfg,
 		return VB_EXIT_USAGE;
 	}
 	if (vb_plan_build(o->config ? cfg : NULL, &o->flags, plan, err,
-			  sizeof(err))) {
+			  sizeof(err)) ||
+	    vb_plan_events(plan, env->root, err, sizeof(err))) {
 		vb_err(env, "%s", err);
+		vb_plan_free(plan);
 		vb_config_free(cfg);
 		return VB_EXIT_USAGE;
 	}

@@ -9,12 +9,14 @@
 
 static const char *const columns[] = {
 	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
-	"tlb", "ad", "vmcs", "serialize", "unroll", "sample", "tsc", "check",
+	"tlb", "ad", "vmcs", "serialize", "unroll", "pass", "sample", "tsc",
+	"check", "flag_nmi", "flag_smi",
 };
 
 const char *vb_insn_name(unsigned int insn)
 {
-	return insn < VB_INSN_COUNT ? vb_insn_names[insn] : "unknown";
+	return insn < VB_INSN_COUNT && vb_insn_names[insn] ? vb_insn_names[insn]
+						  : "unknown";
 }
 
 const char *vb_page_name(uint32_t kib, char *buf, size_t len)
@@ -40,6 +42,14 @@ int vb_record_ok(const struct vb_run *run, const struct vb_sample *rec)
 		return rec->stored == run->expected;
 	case VB_INSN_NONE:
 		return rec->stored == run->poison;
+	/* the reference chains: the accumulator after the block */
+	case VB_INSN_ADD:
+		return rec->stored == 1 + (uint64_t)run->unroll;
+	case VB_INSN_IMUL:
+		return rec->stored == 1;
+	case VB_INSN_CHASE:	/* the operand's own address */
+		return rec->stored &&
+		       (rec->stored & 0xfff) == (run->offset & 0xfff);
 	default:
 		return 0;
 	}
@@ -80,13 +90,54 @@ void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 			  c->mismatches != c->module_mismatches;
 }
 
-int vb_records_header(FILE *f)
+int vb_records_header(FILE *f, const char (*evcol)[VB_EVENT_NAME_MAX],
+		      unsigned int ncols)
 {
-	return vb_csv_row(f, columns, sizeof(columns) / sizeof(columns[0]));
+	size_t i, n = sizeof(columns) / sizeof(columns[0]);
+
+	for (i = 0; i < n; i++)
+		if (vb_csv_field(f, columns[i], i == 0))
+			return -1;
+	for (i = 0; i < ncols; i++)
+		if (vb_csv_field(f, evcol[i], 0))
+			return -1;
+	return vb_csv_end_row(f);
+}
+
+int vb_record_pmc_valid(const struct vb_run *run, unsigned int i,
+			const struct vb_sample *rec)
+{
+	return i < run->nevents && i < VB_MAX_EVENTS && !run->event_err[i] &&
+	       run->event_kind[i] != VB_EVENT_NONE &&
+	       !(rec->flags & VB_SAMPLE_PMC_INVALID);
+}
+
+/* ",v" or "," for each event column of the file. */
+static int event_fields(FILE *f, const struct vb_run *run,
+			const struct vb_sample *rec, uint32_t r,
+			const struct vb_row_events *ev)
+{
+	unsigned int c, i;
+
+	for (c = 0; c < ev->ncols; c++) {
+		for (i = 0; i < run->nevents && i < VB_MAX_EVENTS; i++)
+			if (ev->col[i] == c)
+				break;
+		if (i < run->nevents && i < VB_MAX_EVENTS &&
+		    vb_record_pmc_valid(run, i, rec)) {
+			if (fprintf(f, ",%" PRIu64,
+				    ev->pmc[(size_t)r * run->nevents + i]) < 0)
+				return -1;
+		} else if (putc(',', f) == EOF) {
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
-		     const struct vb_sample *rec, uint32_t n)
+		     const struct vb_sample *rec, uint32_t n,
+		     const struct vb_row_events *ev)
 {
 	char page[24], tsc[24], prefix[256];
 	uint32_t i;
@@ -109,9 +160,14 @@ int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 				 (uint64_t)(r->tsc_end - r->tsc_begin));
 		else
 			tsc[0] = '\0';	/* not measurable: never a made-up 0 */
-		if (fprintf(f, "%u,%s,%s,%" PRIu32 ",%s,%s" VB_CSV_EOL, point,
-			    vb_insn_name(r->instruction), prefix, r->sample,
-			    tsc, vb_record_ok(run, r) ? "ok" : "mismatch") < 0)
+		if (fprintf(f, "%u,%s,%s,%u,%" PRIu32 ",%s,%s,%d,%d", point,
+			    vb_insn_name(r->instruction), prefix,
+			    ev ? ev->pass : 0, r->sample, tsc,
+			    vb_record_ok(run, r) ? "ok" : "mismatch",
+			    !!(r->flags & VB_SAMPLE_NMI),
+			    !!(r->flags & VB_SAMPLE_SMI)) < 0 ||
+		    (ev && event_fields(f, run, r, i, ev)) ||
+		    fputs(VB_CSV_EOL, f) == EOF)
 			return -1;
 	}
 	return 0;

@@ -34,13 +34,42 @@ const char *vb_page_name(uint32_t kib, char *buf, size_t len);
 int vb_record_ok(const struct vb_run *run, const struct vb_sample *rec);
 void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 		      const struct vb_sample *rec, struct vb_check *c);
-/* samples.csv's header row; 0 or -1 on a stream error. */
-int vb_records_header(FILE *f);
+/*
+ * The event columns of a RUN's rows: `pass` for the pass column, ncols
+ * event columns in the file, the RUN's run->nevents events in columns
+ * col[], their values pmc[record * run->nevents + event].
+ */
+struct vb_row_events {
+	unsigned int pass;
+	unsigned int ncols;
+	const unsigned int *col;
+	const uint64_t *pmc;
+};
+
+/*
+ * Whether event i of the RUN has a value in rec: the module created its
+ * counter (event_err 0, event_kind not NONE) and the record is not
+ * VB_SAMPLE_PMC_INVALID.  Otherwise its field is empty, never 0.
+ */
+int vb_record_pmc_valid(const struct vb_run *run, unsigned int i,
+			const struct vb_sample *rec);
+
+/*
+ * samples.csv's header row,
+ * `point,<axes>,pass,sample,tsc,check,flag_nmi,flag_smi,<events>` with the
+ * event columns named as the user wrote them; 0 or -1.  flag_nmi/flag_smi
+ * are 0/1 from VB_SAMPLE_NMI/VB_SAMPLE_SMI: an NMI arrived during the
+ * record, an SMI during its window (analysis leaves flagged rows out).
+ */
+int vb_records_header(FILE *f, const char (*evcol)[VB_EVENT_NAME_MAX],
+		      unsigned int ncols);
 /*
  * One row per record of point `point`, its axis values from the RUN's
- * fields, `page` the page size the module reports; 0 or -1.
+ * fields, `page` the page size the module reports; ev NULL: pass 0 and no
+ * event columns.  0 or -1.
  */
 int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
-		     const struct vb_sample *rec, uint32_t n);
+		     const struct vb_sample *rec, uint32_t n,
+		     const struct vb_row_events *ev);
 
 #endif /* VB_RECORDS_H */

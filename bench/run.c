@@ -15,10 +15,13 @@
 
 #include "commands.h"
 #include "meta.h"
+#include "perfcount.h"
 #include "outdir.h"
 #include "points.h"
 #include "progress.h"
 #include "records.h"
+#include "userdev.h"
+#include "windows.h"
 
 static volatile sig_atomic_t vb_stop;
 
@@ -40,13 +43,38 @@ struct totals {
 	uint32_t stop_records, stop_needed;
 };
 
+/* Per event column of samples.csv, over the run. */
+struct evstate {
+	int hw;			/* needs a hardware counter */
+	int module_err;		/* first event_err (-errno) of a RUN, or 0 */
+	int reported;		/* the why line is out */
+	int counted;		/* the module counted it in some RUN */
+	uint64_t samples_sum;	/* over the records with a value */
+	uint64_t module_total;	/* event_total over those RUNs */
+	/* the cross-check, over the RUNs it was asked for */
+	int xc_asked, xc_err;	/* first -errno of perf_event_open/read */
+	int xc_multiplexed;	/* ran less than it was enabled */
+	uint64_t xc_samples, xc_total, xc_perf;
+};
+
 struct runner {
 	const struct vb_opts *o;
-	const struct vb_env *env;
+	const struct vb_env *env;	/* for the user backend, a copy with
+					   its device ops (bench/userdev.c) */
+	struct vb_env user_env;
+	int user;			/* --backend user */
 	const struct vb_plan *plan;
 	struct vb_dev dev;
 	struct vb_sample *buf;
-	struct vb_outfile samples, points;
+	uint64_t *pmc;			/* records x events of one RUN */
+	struct evstate *ev;		/* plan->n_evcol */
+	int hw_asked, hw_counted;	/* hardware counters over the run */
+	int pmu_err, pmu_reported;	/* first hardware event_err; its line */
+	uint64_t pmc_invalid;		/* records with VB_SAMPLE_PMC_INVALID */
+	struct vb_window_stat *win;	/* one RUN's window descriptions */
+	uint32_t win_cap;		/* entries win holds */
+	struct vb_noise noise;		/* NMIs, SMIs, frequency, over the run */
+	struct vb_outfile samples, points, windows;
 	struct vb_progress progress;
 	struct totals t;
 	char msg[512];
@@ -75,8 +103,21 @@ static uint32_t page_kib(unsigned int page)
 	return page == VB_PAGE_4K ? 4 : page == VB_PAGE_2M ? 2048 : 1u << 20;
 }
 
+/* A pass's events into the RUN. */
+static void fill_events(struct vb_run *run, const struct vb_evset *es,
+			unsigned int pass, uint64_t *pmc)
+{
+	unsigned int i, first = es->pass_start[pass];
+
+	run->nevents = es->pass_start[pass + 1] - first;
+	for (i = 0; i < run->nevents; i++)
+		run->events[i] = es->ev[first + i].ev;
+	run->pmc_buf = (uint64_t)(uintptr_t)pmc;
+}
+
 static void fill_run(struct vb_run *run, const struct vb_point *pt,
-		     struct vb_sample *buf)
+		     struct vb_sample *buf, struct vb_window_stat *win,
+		     uint32_t win_cap)
 {
 	memset(run, 0, sizeof(*run));
 	run->cpu = pt->axis[VB_KEY_CPU];
@@ -93,6 +134,9 @@ static void fill_run(struct vb_run *run, const struct vb_point *pt,
 	run->ad = pt->axis[VB_KEY_AD];
 	run->buf = (uint64_t)(uintptr_t)buf;
 	run->buf_len = vb_point_records(pt);
+	/* a window takes at least one sample: more cannot be needed */
+	run->win_buf = (uint64_t)(uintptr_t)win;
+	run->win_len = pt->samples < win_cap ? pt->samples : win_cap;
 }
 
 /* The distinct CPUs of the plan, in plan order. */
@@ -142,7 +186,8 @@ static int check_cpus(struct runner *r, const unsigned int *cpus,
 				       r->msg, sizeof(r->msg));
 			return -1;
 		}
-		if (vb_info_refuses(info, cpus[i], r->msg, sizeof(r->msg)))
+		if (!r->user &&
+		    vb_info_refuses(info, cpus[i], r->msg, sizeof(r->msg)))
 			return -1;
 	}
 	return 0;
@@ -202,6 +247,141 @@ static void set_plan_meta(struct vb_meta *m, const struct vb_plan *p,
 	}
 	if (differ)
 		vb_meta_set(m, "microcode", "%s", buf);
+}
+
+/* What an event_err means here, after strerror. */
+static const char *pmc_hint(int err)
+{
+	switch (err) {
+	case ENOENT:
+	case EOPNOTSUPP:
+	case ENODEV:
+		return " (no PMU for it: a VM or an emulator?)";
+	case EACCES:
+	case EPERM:
+		return " (see /proc/sys/kernel/perf_event_paranoid)";
+	case EBUSY:
+		return " (counter in use: the NMI watchdog or another tool?)";
+	case EINVAL:
+		return " (this CPU's PMU does not have it?)";
+	default:
+		return "";
+	}
+}
+
+/* meta.csv's event keys known before the run: the list, passes, encodings. */
+static void set_event_meta(struct vb_meta *m, const struct vb_plan *p)
+{
+	char buf[2048], key[VB_EVENT_NAME_MAX + 16];
+	unsigned int c, i, e, xc = 0;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (c = 0; c < p->n_evcol && used < sizeof(buf); c++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+					 "%s%s", c ? " " : "", p->evcol[c]);
+	vb_meta_set(m, "events", "%s", p->n_evcol ? buf : "none");
+	vb_meta_set(m, "event_passes", "%u", p->max_passes);
+	for (c = 0; c < p->n_evcol; c++) {
+		used = 0;
+		buf[0] = '\0';
+		for (i = 0; i < p->n_evset; i++) {
+			const struct vb_evset *es = &p->evset[i];
+
+			for (e = 0; e < es->n && es->col[e] != c; e++)
+				;
+			if (e == es->n || used >= sizeof(buf))
+				continue;
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+				"%s%s%s[%s] type=%u config=0x%llx "
+				"config1=0x%llx config2=0x%llx pmu=%s fstr=%s",
+				used ? "; " : "",
+				es->core_type ? es->core_type : "",
+				es->core_type ? " " : "", p->group[es->group],
+				es->ev[e].ev.type,
+				(unsigned long long)es->ev[e].ev.config,
+				(unsigned long long)es->ev[e].ev.config1,
+				(unsigned long long)es->ev[e].ev.config2,
+				es->ev[e].pmu[0] ? es->ev[e].pmu : "unknown",
+				es->ev[e].fstr);
+		}
+		snprintf(key, sizeof(key), "event.%s", p->evcol[c]);
+		vb_meta_set(m, key, "%s", buf);
+	}
+	for (i = 0; i < p->n_groups; i++)
+		xc |= p->gkeys[i].cross_check && p->gkeys[i].events[0];
+	vb_meta_set(m, "cross_check", "%s", xc ? "unknown" : "not requested");
+	vb_meta_set(m, "pmu", "%s", p->n_evcol ? "unknown" : "not requested");
+}
+
+/* meta.csv's event keys after the run: pmu, cross_check, module errors. */
+static void set_event_results(struct vb_meta *m, const struct runner *r)
+{
+	const struct vb_plan *p = r->plan;
+	char key[VB_EVENT_NAME_MAX + 16], val[512];
+	unsigned int c, asked = 0, failed = 0;
+	int first_err = 0;
+
+	vb_meta_set(m, "pmc_invalid_records", "%" PRIu64, r->pmc_invalid);
+	if (!r->hw_asked)
+		vb_meta_set(m, "pmu", "not requested");
+	else if (r->hw_counted)
+		vb_meta_set(m, "pmu", "ok");
+	else
+		vb_meta_set(m, "pmu", "unavailable: %s%s", strerror(r->pmu_err),
+			    pmc_hint(r->pmu_err));
+	for (c = 0; c < p->n_evcol; c++) {
+		const struct evstate *e = &r->ev[c];
+
+		if (e->module_err) {
+			snprintf(key, sizeof(key), "event_error.%s",
+				 p->evcol[c]);
+			vb_meta_set(m, key, "%s%s", strerror(e->module_err),
+				    pmc_hint(e->module_err));
+		}
+		if (!e->xc_asked)
+			continue;
+		asked++;
+		snprintf(key, sizeof(key), "cross_check.%s", p->evcol[c]);
+		if (e->xc_err) {
+			failed++;
+			if (!first_err)
+				first_err = e->xc_err;
+			vb_meta_set(m, key, "unavailable: %s",
+				    strerror(e->xc_err));
+		} else if (!e->counted) {
+			failed++;
+			vb_meta_set(m, key, "unavailable: the module did not "
+				    "count it");
+		} else if (e->xc_multiplexed) {
+			failed++;
+			vb_meta_set(m, key, "unavailable: perf multiplexed the "
+				    "user-space counter (perf=%" PRIu64 " not "
+				    "comparable)", e->xc_perf);
+		} else {
+			if (e->xc_perf)
+				snprintf(val, sizeof(val), "%.4f",
+					 (double)e->xc_samples /
+					 (double)e->xc_perf);
+			else
+				snprintf(val, sizeof(val), "%s",
+					 e->xc_samples ? "inf" : "");
+			vb_meta_set(m, key, "samples_sum=%" PRIu64
+				    " module_total=%" PRIu64 " perf=%" PRIu64
+				    " ratio=%s", e->xc_samples, e->xc_total,
+				    e->xc_perf, val);
+		}
+	}
+	if (!asked)
+		return;
+	if (!failed)
+		vb_meta_set(m, "cross_check", "ok");
+	else if (failed == asked && first_err)
+		vb_meta_set(m, "cross_check", "unavailable: %s",
+			    strerror(first_err));
+	else
+		vb_meta_set(m, "cross_check", "partial: %u of %u events "
+			    "unavailable (see cross_check.EVENT)", failed, asked);
 }
 
 static void set_result_meta(struct vb_meta *m, const struct vb_plan *p,
@@ -277,29 +457,170 @@ static void add_check(struct totals *t, unsigned int point,
 	}
 }
 
-/* One point: RUN, check, rows out, its points.csv row.  -1: stop the run. */
-static int run_point(struct runner *r, unsigned int i,
-		     struct vb_point_result *res)
+/*
+ * After a RUN with events: what the module counted, the why lines (once
+ * per event; once for the whole PMU when no hardware counter could be
+ * created), the sums for the cross-check.  Returns 1 when the RUN asked
+ * for hardware counters and got none.
+ */
+static int account_events(struct runner *r, const struct vb_evset *es,
+			  unsigned int pass, const struct vb_run *run,
+			  uint32_t nrec, int quiet)
+{
+	unsigned int i, first = es->pass_start[pass];
+	int hw_asked = 0, hw_counted = 0, hw_err = 0;
+	uint32_t k;
+
+	for (k = 0; k < nrec; k++)
+		r->pmc_invalid += (r->buf[k].flags & VB_SAMPLE_PMC_INVALID) != 0;
+	for (i = 0; i < run->nevents; i++) {
+		struct evstate *e = &r->ev[es->col[first + i]];
+		int err = run->event_err[i] ? -run->event_err[i] :
+			  run->event_kind[i] == VB_EVENT_NONE ? ENODEV : 0;
+
+		e->hw = es->ev[first + i].hw;
+		hw_asked |= e->hw;
+		if (err) {
+			if (!e->module_err)
+				e->module_err = err;
+			if (e->hw && !hw_err)
+				hw_err = err;
+			continue;
+		}
+		hw_counted |= e->hw;
+		e->counted = 1;
+		e->module_total += run->event_total[i];
+		for (k = 0; k < nrec; k++)
+			if (vb_record_pmc_valid(run, i, &r->buf[k]))
+				e->samples_sum +=
+					r->pmc[(size_t)k * run->nevents + i];
+	}
+	r->hw_asked |= hw_asked;
+	r->hw_counted |= hw_counted;
+	if (hw_asked && !hw_counted && !r->pmu_err)
+		r->pmu_err = hw_err;
+	if (hw_asked && !hw_counted && quiet)
+		return 1;	/* the caller says it, as an error */
+	if (hw_asked && !hw_counted && !r->pmu_reported) {
+		vb_err(r->env, "no usable PMU on CPU %u: the module could not "
+		       "create any hardware counter: %s%s; measuring the TSC "
+		       "only, the event columns stay empty", run->cpu,
+		       strerror(hw_err), pmc_hint(hw_err));
+		r->pmu_reported = 1;
+		for (i = 0; i < run->nevents; i++)
+			if (es->ev[first + i].hw)
+				r->ev[es->col[first + i]].reported = 1;
+	}
+	for (i = 0; i < run->nevents; i++) {
+		struct evstate *e = &r->ev[es->col[first + i]];
+		int err = run->event_err[i] ? -run->event_err[i] :
+			  run->event_kind[i] == VB_EVENT_NONE ? ENODEV : 0;
+
+		if (!err || e->reported)
+			continue;
+		vb_err(r->env, "event %s: the module could not create its "
+		       "counter on CPU %u: %s%s; its column stays empty",
+		       es->ev[first + i].name, run->cpu, strerror(err),
+		       pmc_hint(err));
+		e->reported = 1;
+	}
+	return hw_asked && !hw_counted;
+}
+
+/* The cross-check around one RUN: open before, read after. */
+static void xc_open(struct runner *r, const struct vb_evset *es,
+		    unsigned int pass, unsigned int cpu, int *fd)
+{
+	const struct vb_perf_ops *ops = r->env->perf_ops ? r->env->perf_ops
+							 : &vb_perf_real_ops;
+	unsigned int i, first = es->pass_start[pass];
+	unsigned int n = es->pass_start[pass + 1] - first;
+
+	for (i = 0; i < n; i++) {
+		struct evstate *e = &r->ev[es->col[first + i]];
+
+		e->xc_asked = 1;
+		fd[i] = ops->open(r->env->perf_priv, &es->ev[first + i].ev, cpu);
+		if (fd[i] < 0 && !e->xc_err)
+			e->xc_err = -fd[i];
+	}
+}
+
+static void xc_close(struct runner *r, const struct vb_evset *es,
+		     unsigned int pass, const struct vb_run *run,
+		     uint32_t nrec, const int *fd, int measured)
+{
+	const struct vb_perf_ops *ops = r->env->perf_ops ? r->env->perf_ops
+							 : &vb_perf_real_ops;
+	unsigned int i, first = es->pass_start[pass];
+	unsigned int n = es->pass_start[pass + 1] - first;
+	uint64_t v[3], sum;
+	uint32_t k;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		struct evstate *e = &r->ev[es->col[first + i]];
+
+		if (fd[i] < 0)
+			continue;
+		ret = ops->read(r->env->perf_priv, fd[i], v);
+		ops->close(r->env->perf_priv, fd[i]);
+		if (!measured || run->event_err[i] ||
+		    run->event_kind[i] == VB_EVENT_NONE)
+			continue;	/* nothing of the module's to compare */
+		if (ret) {
+			if (!e->xc_err)
+				e->xc_err = -ret;
+			continue;
+		}
+		if (v[2] < v[1])
+			e->xc_multiplexed = 1;
+		for (k = 0, sum = 0; k < nrec; k++)
+			if (vb_record_pmc_valid(run, i, &r->buf[k]))
+				sum += r->pmc[(size_t)k * run->nevents + i];
+		e->xc_samples += sum;
+		e->xc_total += run->event_total[i];
+		e->xc_perf += v[0];
+	}
+}
+
+/* One pass of a point: RUN, check, rows out.  -1: stop the run; -2: write. */
+static int run_pass(struct runner *r, unsigned int i, unsigned int pass,
+		    struct vb_point_result *res)
 {
 	const struct vb_point *pt = &r->plan->pt[i];
+	const struct vb_group_keys *gk = &r->plan->gkeys[pt->group];
+	const struct vb_evset *es = pt->evset == VB_NO_EVSET ? NULL :
+				    &r->plan->evset[pt->evset];
+	struct vb_row_events rowev = { pass, r->plan->n_evcol, NULL, r->pmc };
+	int fd[VB_MAX_EVENTS], xc = es && gk->cross_check, ret, intr;
+	uint32_t bad;
 	struct vb_check check;
 	struct vb_run run;
-	int ret, intr;
 
-	memset(res, 0, sizeof(*res));
-	fill_run(&run, pt, r->buf);
+	fill_run(&run, pt, r->buf, r->win, r->win_cap);
+	if (es) {
+		fill_events(&run, es, pass, r->pmc);
+		rowev.col = &es->col[es->pass_start[pass]];
+	}
+	if (xc)
+		xc_open(r, es, pass, run.cpu, fd);
 	ret = vb_dev_run(&r->dev, &run);
 	if (ret == -EINTR) {	/* stopped before the module returned data */
 		run.records = 0;
 		run.result_flags |= VB_RUN_INTERRUPTED;
-	} else if (ret) {
-		vb_dev_explain(&r->dev, VB_OP_RUN, -ret, run.cpu, r->msg,
-			       sizeof(r->msg));
-		res->status = VB_PT_FAILED;
-		snprintf(res->reason, sizeof(res->reason), "%.150s", r->msg);
-		r->t.failed++;
-		r->t.stopped_at = (int)i;
-		return -1;
+	}
+	if (xc)
+		xc_close(r, es, pass, &run, ret ? 0 : run.records,
+			 fd, !ret && !(run.result_flags & VB_RUN_SKIPPED));
+	if (ret && ret != -EINTR) {
+		if (r->user && ret == -EOPNOTSUPP && vb_user_refusal(&run))
+			snprintf(r->msg, sizeof(r->msg), "point %u: %s",
+				 pt->index, vb_user_refusal(&run));
+		else
+			vb_dev_explain(&r->dev, VB_OP_RUN, -ret, run.cpu,
+				       r->msg, sizeof(r->msg));
+		goto failed;
 	}
 	res->page_kib = run.page_kib;
 	if (run.result_flags & VB_RUN_SKIPPED) {
@@ -309,35 +630,86 @@ static int run_point(struct runner *r, unsigned int i,
 			r->t.inconsistent = 1;
 			r->t.bad_records += run.records;
 		}
-		r->t.skipped++;
-		return 0;
+		return 1;
 	}
 	vb_records_check(&run, run.buf_len, r->buf, &check);
 	add_check(&r->t, i, &run, &check);
+	bad = r->noise.bad;
+	vb_noise_add(&r->noise, &run, r->win, run.win_len, r->buf,
+		     check.records);
+	if (r->noise.bad != bad)
+		r->t.inconsistent = 1;	/* windows that fit no records */
 	if (check.records && run.page_kib != page_kib(run.page)) {
 		r->t.wrong_page++;	/* never on the wrong setup silently */
 		r->t.inconsistent = 1;
 	}
+	if (es && account_events(r, es, pass, &run, check.records,
+				 gk->require_events) && gk->require_events) {
+		snprintf(r->msg, sizeof(r->msg), "point %u: no usable PMU on "
+			 "CPU %u (%s%s) and require-events is set", pt->index,
+			 run.cpu, strerror(r->pmu_err), pmc_hint(r->pmu_err));
+		goto failed;
+	}
 	intr = (run.result_flags & VB_RUN_INTERRUPTED) != 0;
 	res->status = intr ? VB_PT_INTERRUPTED : VB_PT_MEASURED;
-	if (intr)
-		snprintf(res->reason, sizeof(res->reason), "interrupted after "
-			 "%" PRIu32 " of %" PRIu32 " records", check.records,
-			 check.needed);
-	res->records = check.records;
-	res->mismatches = check.mismatches;
-	res->windows = run.windows;
-	res->max_window_tsc = run.max_window_tsc;
+	res->records += check.records;
+	res->mismatches += check.mismatches;
+	res->windows += run.windows;
+	if (run.max_window_tsc > res->max_window_tsc)
+		res->max_window_tsc = run.max_window_tsc;
 	if (vb_records_write(r->samples.f, pt->index, &run, r->buf,
-			     check.records))
+			     check.records, &rowev) ||
+	    vb_windows_write(r->windows.f, pt->index, pass, &run, r->win,
+			     run.win_len))
 		return -2;
 	if (intr) {
+		snprintf(res->reason, sizeof(res->reason), "interrupted after "
+			 "%" PRIu32 " of %" PRIu32 " records%s", check.records,
+			 check.needed, es && es->npass > 1 ?
+			 " of its pass" : "");
 		r->t.interrupted++;
 		r->t.stopped_at = (int)i;
 		r->t.stop_records = check.records;
 		r->t.stop_needed = check.needed;
 		return -1;
 	}
+	return 0;
+
+failed:
+	res->status = VB_PT_FAILED;
+	snprintf(res->reason, sizeof(res->reason), "%.150s", r->msg);
+	r->t.failed++;
+	r->t.stopped_at = (int)i;
+	return -1;
+}
+
+/* One point: a RUN per pass, its rows, its points.csv row.  -1: stop. */
+static int run_point(struct runner *r, unsigned int i,
+		     struct vb_point_result *res)
+{
+	unsigned int pass, n = vb_point_passes(r->plan, &r->plan->pt[i]);
+	int ret = 0;
+
+	memset(res, 0, sizeof(*res));
+	for (pass = 0; pass < n && !ret; pass++) {
+		if (pass && vb_stop) {	/* Ctrl-C between passes */
+			res->status = VB_PT_INTERRUPTED;
+			snprintf(res->reason, sizeof(res->reason), "interrupted "
+				 "after pass %u of %u", pass, n);
+			r->t.interrupted++;
+			r->t.stopped_at = (int)i;
+			r->t.stop_records = res->records;
+			r->t.stop_needed = vb_point_records(&r->plan->pt[i]) * n;
+			return -1;
+		}
+		ret = run_pass(r, i, pass, res);
+	}
+	if (ret == 1) {		/* skipped: the module cannot set it up */
+		r->t.skipped++;
+		return 0;
+	}
+	if (ret)
+		return ret;
 	r->t.measured++;
 	return 0;
 }
@@ -346,7 +718,8 @@ static int flush_point(struct runner *r, unsigned int i,
 		       const struct vb_point_result *res)
 {
 	if (vb_points_write(r->points.f, &r->plan->pt[i], res) ||
-	    fflush(r->samples.f) || fflush(r->points.f)) {
+	    fflush(r->samples.f) || fflush(r->windows.f) ||
+	    fflush(r->points.f)) {
 		snprintf(r->msg, sizeof(r->msg), "%s: write failed: %s",
 			 r->o->outdir, strerror(errno));
 		return -1;
@@ -424,6 +797,13 @@ static int report(const struct runner *r, int interrupted)
 	if (t->tsc_backwards)
 		vb_err(env, "warning: %" PRIu32 " records have tsc_end < "
 		       "tsc_begin; their tsc is left empty", t->tsc_backwards);
+	if (r->noise.records_nmi || r->noise.records_smi)
+		vb_err(env, "warning: %" PRIu64 " records saw an NMI and %"
+		       PRIu64 " an SMI (%" PRIu64 " windows with an SMI): "
+		       "flagged in samples.csv (flag_nmi, flag_smi) and left "
+		       "out by vmptrst-analyze; see windows.csv",
+		       r->noise.records_nmi, r->noise.records_smi,
+		       r->noise.smi_windows);
 	if (t->mismatches) {
 		vb_err(env, "%" PRIu64 " of %" PRIu64 " records failed the "
 		       "check (first at point %d: stored value != 0x%" PRIx64
@@ -433,12 +813,17 @@ static int report(const struct runner *r, int interrupted)
 		rc = VB_EXIT_CHECK;
 	}
 	if (t->inconsistent) {
-		char extra[128] = "";
+		char extra[256] = "";
 
 		if (t->wrong_page)
 			snprintf(extra, sizeof(extra), "; %" PRIu32 " points "
 				 "measured on another page size than asked",
 				 t->wrong_page);
+		if (r->noise.bad)
+			snprintf(extra + strlen(extra), sizeof(extra) -
+				 strlen(extra), "; %" PRIu32 " window "
+				 "descriptions that fit no records",
+				 r->noise.bad);
 		vb_err(env, "inconsistent results from the module: %" PRIu64
 		       " mismatches counted by the module, %" PRIu64 " by the "
 		       "driver; %" PRIu64 " records of %" PRIu64 " expected%s; "
@@ -480,10 +865,14 @@ static int open_outputs(struct runner *r)
 	if (vb_outfile_open_direct(&r->samples, dir, "samples.csv", r->msg,
 				   sizeof(r->msg)) ||
 	    vb_outfile_open_direct(&r->points, dir, "points.csv", r->msg,
+				   sizeof(r->msg)) ||
+	    vb_outfile_open_direct(&r->windows, dir, "windows.csv", r->msg,
 				   sizeof(r->msg)))
 		return -1;
-	if (vb_records_header(r->samples.f) || vb_points_header(r->points.f) ||
-	    fflush(r->samples.f) || fflush(r->points.f)) {
+	if (vb_records_header(r->samples.f, r->plan->evcol,
+			      r->plan->n_evcol) || vb_points_header(r->points.f) ||
+	    vb_windows_header(r->windows.f) || fflush(r->samples.f) ||
+	    fflush(r->points.f) || fflush(r->windows.f)) {
 		snprintf(r->msg, sizeof(r->msg), "%s: write failed: %s", dir,
 			 strerror(errno));
 		return -1;
@@ -499,6 +888,9 @@ static int close_outputs(struct runner *r)
 	if (vb_outfile_close(&r->samples, msg, sizeof(msg)))
 		ret = -1;
 	if (vb_outfile_close(&r->points, ret ? NULL : msg,
+			     ret ? 0 : sizeof(msg)))
+		ret = -1;
+	if (vb_outfile_close(&r->windows, ret ? NULL : msg,
 			     ret ? 0 : sizeof(msg)))
 		ret = -1;
 	if (ret && !r->msg[0])
@@ -528,8 +920,16 @@ static int run_plan(struct runner *r, const struct vb_config *cfg,
 			      sizeof(r->msg)))
 		goto out_close;
 	r->buf = calloc(p->max_records, sizeof(*r->buf));
+	r->win_cap = p->max_records < VB_WIN_CAP ? p->max_records : VB_WIN_CAP;
+	r->win = calloc(r->win_cap, sizeof(*r->win));
 	res = calloc(p->n, sizeof(*res));
-	if (!r->buf || !res) {
+	if (p->n_evcol) {
+		r->pmc = calloc((size_t)p->max_records * VB_MAX_EVENTS,
+				sizeof(*r->pmc));
+		r->ev = calloc(p->n_evcol, sizeof(*r->ev));
+	}
+	if (!r->buf || !r->win || !res ||
+	    (p->n_evcol && (!r->pmc || !r->ev))) {
 		snprintf(r->msg, sizeof(r->msg), "no memory for %" PRIu32
 			 " records", p->max_records);
 		goto out_close;
@@ -537,8 +937,14 @@ static int run_plan(struct runner *r, const struct vb_config *cfg,
 
 	vb_meta_init(&meta);
 	vb_meta_collect_host(&meta, r->env, cpus[0], r->o->platform);
+	vb_meta_collect_system(&meta, r->env->root, cpus, ncpus);
 	vb_meta_set_info(&meta, &info);
 	set_plan_meta(&meta, p, cfg, r->env->root, cpus, ncpus);
+	set_event_meta(&meta, p);
+	vb_meta_set(&meta, "backend", "%s", vb_backend_names[r->o->backend]);
+	if (r->user)
+		vb_meta_set(&meta, "timing_note", "user backend: ring 3, "
+			    "interrupts on; windows are not IRQ-off");
 	vb_meta_set(&meta, "command_line", "%s", cmdline);
 	vb_meta_set_time(&meta, "start_time", time(NULL));
 	/* a first meta.csv now: a run that dies still says what it was */
@@ -552,6 +958,8 @@ static int run_plan(struct runner *r, const struct vb_config *cfg,
 	interrupted = r->t.interrupted || vb_stop;
 	vb_meta_set_time(&meta, "end_time", time(NULL));
 	set_result_meta(&meta, p, res, &r->t, interrupted);
+	set_event_results(&meta, r);
+	vb_noise_meta(&meta, &r->noise);
 	if (close_outputs(r) ||
 	    write_meta(&meta, r->o->outdir, r->msg, sizeof(r->msg)))
 		goto out_outputs;
@@ -567,8 +975,31 @@ out_close:
 	vb_dev_close(&r->dev);
 	free(res);
 	free(r->buf);
+	free(r->win);
+	free(r->pmc);
+	free(r->ev);
 	free(cpus);
 	return rc;
+}
+
+/*
+ * The user backend cannot measure some points (VMPTRST at ring 3, the ring-0
+ * axes): refuse the plan before anything runs, naming the first such point.
+ */
+static int user_refuses(const struct vb_plan *p, const struct vb_env *env)
+{
+	struct vb_run run;
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++) {
+		fill_run(&run, &p->pt[i], NULL, NULL, 0);
+		if (vb_user_refusal(&run)) {
+			vb_err(env, "--backend user: point %u: %s",
+			       p->pt[i].index, vb_user_refusal(&run));
+			return VB_EXIT_USAGE;
+		}
+	}
+	return 0;
 }
 
 int vb_cmd_run(const struct vb_opts *o, const char *cmdline,
@@ -590,11 +1021,23 @@ int vb_cmd_run(const struct vb_opts *o, const char *cmdline,
 	r->o = o;
 	r->env = env;
 	r->plan = &plan;
+	if (o->backend == VB_BACKEND_USER) {
+		r->user_env = *env;
+		r->user_env.dev_ops = vb_user_dev_ops();
+		r->user_env.dev_priv = NULL;
+		r->user_env.device_path = VB_USER_DEVICE_PATH;
+		r->env = &r->user_env;
+		r->user = 1;
+		rc = user_refuses(&plan, env);
+		if (rc)
+			goto out_free;
+	}
 	r->t.first_bad = -1;
 	r->t.stopped_at = -1;
 	rc = run_plan(r, &cfg, cmdline);
 	if (r->msg[0])
 		vb_err(env, "%s", r->msg);
+out_free:
 	free(r);
 out:
 	vb_plan_free(&plan);

@@ -15,8 +15,6 @@
 #define VB_WINDOW_MAX_SAMPLES	4096	/* also bounds it when tsc_khz lies */
 #define VB_WINDOW_TSC_FALLBACK	3000000ULL /* budget if tsc_khz is 0 */
 
-/* What the operand holds before each timed block. */
-#define VB_POISON		0x5642504f49534f4eULL	/* "VBPOISON" */
 
 /* What one CPU offers, read on that CPU (vb_read_caps). */
 struct vb_caps {

@@ -34,7 +34,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define VB_ABI_VERSION		4
+#define VB_ABI_VERSION		5
 #define VB_DEVICE_NAME		"vmptrst_bench"
 #define VB_DEVICE_PATH		"/dev/" VB_DEVICE_NAME
 
@@ -71,8 +71,20 @@ enum vb_instruction {
 	VB_INSN_NONE = 0,	/* empty bracket: the baseline */
 	VB_INSN_VMPTRST = 1,	/* VMPTRST m64 */
 	VB_INSN_MOV = 2,	/* MOV m64, r64 of the expected value: the control store */
+	/*
+	 * Known-latency references, for measuring the engine itself: dependent
+	 * chains on an accumulator register.  Their vb_sample.stored is the
+	 * accumulator after the block (checked: 1 + unroll, 1, the operand's
+	 * address), not the operand.
+	 */
+	VB_INSN_ADD = 3,	/* ADD r64, 1: 1 cycle each */
+	VB_INSN_IMUL = 4,	/* IMUL r64, r64: 3 cycles each */
+	VB_INSN_CHASE = 5,	/* MOV r64, [r64]: an L1-hit load to use each */
 	VB_INSN_COUNT
 };
+
+/* What the operand holds before each block (vb_run.poison reports it). */
+#define VB_POISON		0x5642504f49534f4eULL	/* "VBPOISON" */
 
 /* Current-VMCS state during the samples (vb_run.vmcs). */
 enum vb_vmcs_state {

@@ -3,7 +3,9 @@
 # Each area is one program with its own output; this prints a line per area
 # and, last, "tests: N passed, N failed".  Exit status 0 only if all passed.
 #
-# Areas: unit (the driver, cmocka), analysis (vmptrst-analyze against
+# Areas: unit (the driver, cmocka), userdev (the timing engine at ring 3,
+# functional), inputs (the driver's bad-input table, then the config and CSV
+# fuzzers for a bounded time), analysis (vmptrst-analyze against
 # numpy/scipy reference values), blocks (the timed blocks' machine code), then
 # the module booted in QEMU (no VMX) and Bochs (VMX) with Debian's 6.1 and
 # 6.12 kernels, then the ioctl fuzzer in both (a bounded number of calls).
@@ -12,13 +14,15 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 
-areas=${TESTS:-"unit analysis blocks module-qemu-6.1 module-qemu-6.12 module-bochs-6.12 module-bochs-6.1 fuzz-qemu-6.12 fuzz-bochs-6.12"}
+areas=${TESTS:-"unit userdev inputs analysis blocks module-qemu-6.1 module-qemu-6.12 module-bochs-6.12 module-bochs-6.1 fuzz-qemu-6.12 fuzz-bochs-6.12"}
 passed=0 failed=0 results=()
 
 run_area() {
 	case $1 in
 	unit) make -C tests/unit check ;;
 	analysis) make -C analysis check ;;
+	userdev) make -C tests/accuracy check ;;
+	inputs) make -C tests/fuzz test ;;
 	blocks) tests/kmod/check-blocks.sh ;;
 	module-*-*)
 		local rest=${1#module-}

@@ -52,7 +52,7 @@ fi
 
 # samples.csv from the Bochs runs: header, row count, every check ok.  The
 # columns are found by name: the header's own test is its first line.
-want_header='point,instruction,cpu,offset,cache,memtype,page,tlb,ad,vmcs,serialize,unroll,sample,tsc,check'
+want_header='point,instruction,cpu,offset,cache,memtype,page,tlb,ad,vmcs,serialize,unroll,pass,sample,tsc,check,flag_nmi,flag_smi'
 check_run_dir() { # check_run_dir DIR VMCS
 	local dir=$1 vmcs=$2 csv=$1/samples.csv meta=$1/meta.csv
 	check "run-$vmcs: samples.csv and meta.csv came back" test -s "$csv" -a -s "$meta" || return 0
@@ -99,6 +99,29 @@ check_events_dir() { # check_events_dir DIR
 		grep -q '^pmu,.*unavailable' <(tr -d '\r' <"$dir/meta.csv")
 }
 
+# The ring-3 probe: which branch of the reference's Operation section.
+check_probe() { # check_probe DIR WANT
+	local m
+	m=$(tr -d '\r' <"$1/meta.csv" 2>/dev/null)
+	check "probe: VMPTRST at ring 3 classified as $2 ($(grep '^probe_result,' <<<"$m"))" \
+		grep -qx "probe_result,$2" <<<"$m"
+	check "probe: samples.csv holds vmptrst-fault and ud2 rows" \
+		test "$(grep -c ',vmptrst-fault,' "$1/samples.csv" 2>/dev/null)" -gt 0 -a \
+		"$(grep -c ',ud2,' "$1/samples.csv" 2>/dev/null)" -gt 0
+}
+
+# Noise bookkeeping of a run: the flag columns and windows.csv.
+check_noise() { # check_noise DIR
+	local m
+	m=$(tr -d '\r' <"$1/meta.csv" 2>/dev/null)
+	check "noise: samples.csv has flag_nmi and flag_smi" \
+		grep -q 'check,flag_nmi,flag_smi' <(head -n1 "$1/samples.csv")
+	check "noise: windows.csv describes the windows" \
+		test "$(tr -d '\r' <"$1/windows.csv" 2>/dev/null | wc -l)" -gt 1
+	check "noise: meta.csv counts the windows described" \
+		grep -Eq '^windows_described,[1-9]' <<<"$m"
+}
+
 # The quick.ini sweep: every value of every axis either measured (and then
 # present in samples.csv, every stored pointer ok, on the page size asked
 # for) or skipped with a reason; no point left unrun.
@@ -138,7 +161,7 @@ check_sweep() { # check_sweep DIR
 	}
 	END {
 		for (v in want) if (!(v in seen)) missing = missing " " v
-		n = split("instruction=vmptrst instruction=mov instruction=none cache=hot cache=flushed cache=flushopt memtype=wb memtype=wc memtype=uc- memtype=wt page=4k page=2m page=1g tlb=warm tlb=cold ad=set ad=clear vmcs=loaded vmcs=none serialize=lfence serialize=cpuid serialize=mfence", all, " ")
+		n = split("instruction=vmptrst instruction=mov instruction=none instruction=add instruction=imul instruction=chase cache=hot cache=flushed cache=flushopt memtype=wb memtype=wc memtype=uc- memtype=wt page=4k page=2m page=1g tlb=warm tlb=cold ad=set ad=clear vmcs=loaded vmcs=none serialize=lfence serialize=cpuid serialize=mfence", all, " ")
 		for (k = 1; k <= n; k++) if (!(all[k] in domain)) uncovered = uncovered " " all[k]
 		printf "points=%d measured=%d skipped=%d rows=%d bad=%d\n", npts, measured, skipped, rows, bad
 		printf "notrun=%s\nnoreason=%s\nwrongpage=%s\nmissing=%s\nskips=%s\nuncovered=%s\n", other, noreason, wrongpage, missing, skips, uncovered
@@ -160,10 +183,14 @@ check_sweep() { # check_sweep DIR
 	check "quick: quick.ini asks for every value of every axis" \
 		test -z "$(sed -n 's/^uncovered=//p' <<<"$verdict")"
 }
+check_probe "$out/guest/probe-ud" ud
 if [[ $emu == bochs ]]; then
 	for vmcs in loaded none; do
 		check_run_dir "$out/guest/run-$vmcs" "$vmcs"
 	done
 	check_sweep "$out/guest/run-quick"
+	check_events_dir "$out/guest/run-events"
+	check_noise "$out/guest/run-quick"
+	check_probe "$out/guest/probe-gp" gp
 fi
 finish

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # check-blocks.sh: the timed blocks, read back from the machine code.
 #
-# Builds the module against each Debian kernel's headers, disassembles
+# Builds the module against each Debian kernel's headers (W=1 and sparse,
+# C=1: any warning fails), disassembles
 # vb_window.o and checks every timed block, for each serialisation (lfence:
 # LFENCE;RDTSC;LFENCE .. LFENCE;RDTSC;LFENCE, mfence: .. MFENCE;LFENCE;RDTSC;
 # LFENCE, cpuid: CPUID;RDTSC .. RDTSCP;CPUID): each opening is closed by its
 # own sequence; the body is N copies of one instruction only, nothing else;
-# the copies' address register is none of RAX-RDX (RDTSC(P) and CPUID write
-# them) nor a register holding the opening TSC; and the unroll counts found
-# are exactly 1, 2, 4 ... 256 for vmptrst and for mov, plus one empty block
-# (the baseline), under every serialisation.  A compiler that spilled, reordered or
+# no register the copies use (address, value, accumulator) is one of RAX-RDX
+# (RDTSC(P) and CPUID write them) or holds the opening TSC; and the unroll
+# counts found are exactly 1, 2, 4 ... 256 for vmptrst, mov and the reference
+# chains (add, imul, pointer chase), plus one empty block (the baseline),
+# under every serialisation.  A compiler that spilled, reordered or
 # shared a register would fail here before it fails on hardware.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -22,8 +24,16 @@ for series in 6.1 6.12; do
 	b=$EMU_BUILD/blocks-$series
 	rm -rf "$b" && mkdir -p "$b"
 	cp "$top"/kmod/{Kbuild,*.c,*.h} "$b/"
-	make -s -C "$kdir" M="$b" W=1 modules >"$b/build.log" 2>&1 || {
+	make -s -C "$kdir" M="$b" W=1 C=1 modules >"$b/build.log" 2>&1 || {
 		cat "$b/build.log"; die "module build failed against $kdir"; }
+	# W=1 and sparse (C=1): not one warning
+	if grep -E "warning:|error:" "$b/build.log"; then
+		echo "not ok - $series: module builds warning-free with W=1 and sparse (above)"
+		failed=$((failed + 1))
+	else
+		echo "ok - $series: module builds warning-free with W=1 and sparse"
+		passed=$((passed + 1))
+	fi
 	result=$(objdump -d --no-show-raw-insn "$b/vb_window.o" | awk '
 	function reg64(r) {	# %r8d -> r8, %esi -> rsi, %rdi -> rdi
 		sub(/^%/, "", r); sub(/d$/, "", r)
@@ -74,13 +84,26 @@ for series in 6.1 6.12; do
 				ser = "?"; len = 1
 				bad = "opening " open " not closed by its own sequence: " ins[j]
 			}
-			kind = body == "" ? "none" : body ~ /^vmptrst/ ? "vmptrst" : body ~ /^mov / ? "mov" : "other"
+			if (body == "") kind = "none"
+			else if (body ~ /^vmptrst (0x0)?\(%r[0-9a-z]+\)$/) kind = "vmptrst"
+			else if (body ~ /^mov (0x0)?\(%r[0-9a-z]+\),%r[0-9a-z]+$/) kind = "chase"
+			else if (body ~ /^mov %r[0-9a-z]+,(0x0)?\(%r[0-9a-z]+\)$/) kind = "mov"
+			else if (body ~ /^add \$0x1,%r[0-9a-z]+$/) kind = "add"
+			else if (body ~ /^imul %r[0-9a-z]+,%r[0-9a-z]+$/) kind = "imul"
+			else kind = "other"
 			if (kind == "other") bad = "unexpected instruction: " body
-			if (body != "") {
-				r = body; sub(/.*\(%/, "", r); sub(/\).*/, "", r)
+			# every register the copies use: none of RAX-RDX, nor the opening TSC
+			rest = body; nr = 0
+			while (match(rest, /%r[0-9a-z]+/)) {
+				r = substr(rest, RSTART + 1, RLENGTH - 1)
+				rest = substr(rest, RSTART + RLENGTH)
+				regs[++nr] = r
 				if (r ~ /^r[abcd]x$/ || r == t1 || r == t2)
-					bad = "address register %" r " clobbered by the bracket or the opening TSC"
+					bad = "register %" r " clobbered by the bracket or holding the opening TSC"
 			}
+			# a chain depends on itself: the same register in and out
+			if ((kind == "chase" || kind == "imul") && regs[1] != regs[2])
+				bad = "not a dependent chain: " body
 			if (bad != "") print "BAD " ser " " kind " x" cnt ": " bad
 			else seen[ser " " kind] = seen[ser " " kind] " " cnt
 			i = j + len - 1	# past the closing: it must not read as an opening
@@ -93,7 +116,7 @@ for series in 6.1 6.12; do
 	else echo "not ok - $series: $bads timed blocks are wrong (above)"; failed=$((failed + 1)); fi
 	want=" 1 2 4 8 16 32 64 128 256"
 	for ser in lfence mfence cpuid; do
-		for kind in vmptrst mov; do
+		for kind in vmptrst mov add imul chase; do
 			got=$(grep "^SEEN $ser $kind " <<<"$result" | sed "s/^SEEN $ser $kind//" | tr ' ' '\n' | sed '/^$/d' | sort -n -u | tr '\n' ' ' | sed 's/ $//; s/^/ /')
 			if [[ $got == "$want" ]]; then echo "ok - $series: $ser/$kind blocks unrolled$want"; passed=$((passed + 1))
 			else echo "not ok - $series: $ser/$kind blocks unrolled '$got', want '$want'"; failed=$((failed + 1)); fi

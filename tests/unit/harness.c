@@ -8,11 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <sys/wait.h>
+#include <cmocka.h>
 
 #include "harness.h"
 
 unsigned int fake_cpuid_signature = 0x000906ea;	/* family 6, model 158, stepping 10 */
 int fake_cpuid_hypervisor;
+int fake_cpuid_no_vmx;
+const char *fake_cpuid_vendor = "GenuineIntel";
 const char *fake_cpuid_hv_signature = "KVMKVMKVM\0\0\0";
 int fake_pin_err;
 int fake_pinned_cpu = -1;
@@ -23,12 +29,13 @@ void fake_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4])
 	memset(r, 0, 4 * sizeof(r[0]));
 	if (leaf == 0) {
 		r[0] = 0x16;
-		memcpy(&r[1], "Genu", 4);
-		memcpy(&r[3], "ineI", 4);
-		memcpy(&r[2], "ntel", 4);
+		memcpy(&r[1], fake_cpuid_vendor, 4);
+		memcpy(&r[3], fake_cpuid_vendor + 4, 4);
+		memcpy(&r[2], fake_cpuid_vendor + 8, 4);
 	} else if (leaf == 1) {
 		r[0] = fake_cpuid_signature;
-		r[2] = (1u << 5) | (fake_cpuid_hypervisor ? 1u << 31 : 0);
+		r[2] = (fake_cpuid_no_vmx ? 0 : 1u << 5) |
+		       (fake_cpuid_hypervisor ? 1u << 31 : 0);
 	} else if (leaf == 0x40000000) {
 		memcpy(&r[1], fake_cpuid_hv_signature, 4);
 		memcpy(&r[2], fake_cpuid_hv_signature + 4, 4);
@@ -88,7 +95,10 @@ static int fake_run_invalid(const struct vb_run *run)
 	       run->serialize >= VB_SER_COUNT || run->cache >= VB_CACHE_COUNT ||
 	       run->memtype >= VB_MEM_COUNT || run->page >= VB_PAGE_COUNT ||
 	       run->tlb >= VB_TLB_COUNT || run->ad >= VB_AD_COUNT ||
-	       run->flags || run->reserved || !run->samples ||
+	       run->flags || run->reserved || run->reserved2 ||
+	       run->nevents > VB_MAX_EVENTS || (run->nevents && !run->pmc_buf) ||
+	       run->win_len > VB_MAX_SAMPLES || (run->win_len && !run->win_buf) ||
+	       !run->samples ||
 	       run->samples > VB_MAX_SAMPLES || !run->unroll ||
 	       run->unroll > VB_MAX_UNROLL || (run->unroll & (run->unroll - 1)) ||
 	       run->offset > VB_MAX_OFFSET(run->page) ||
@@ -116,6 +126,76 @@ static int fake_skip(struct fake_dev *f, struct vb_run *run)
 	run->skip_reason = reason;
 	run->records = f->skipped_records;
 	return 1;
+}
+
+/* The counters: created or not, a value per record, their totals. */
+static void fake_events(struct fake_dev *f, struct vb_run *run, uint32_t n)
+{
+	uint64_t *pmc = (uint64_t *)(uintptr_t)run->pmc_buf;
+	struct vb_sample *rec = (struct vb_sample *)(uintptr_t)run->buf;
+	uint32_t e, i;
+
+	for (e = 0; e < run->nevents; e++) {
+		const struct vb_event *ev = &run->events[e];
+		int err = 0;
+
+		if (f->hw_err && ev->type != 1)
+			err = f->hw_err;
+		if (f->err_config && ev->config == f->err_config)
+			err = f->err_config_errno;
+		run->event_err[e] = -err;
+		run->event_kind[e] = err ? VB_EVENT_NONE : ev->type == 1 ?
+				     VB_EVENT_SOFTWARE : VB_EVENT_RDPMC;
+		run->event_total[e] = 0;
+		for (i = 0; i < n; i++) {
+			uint64_t v = (ev->config & 0xffff) * 100000 + i;
+
+			pmc[(size_t)i * run->nevents + e] = err ? 0 : v;
+			if (!err)
+				run->event_total[e] += v;
+		}
+		if (!err)
+			run->event_total[e] += 7;	/* the harness's own */
+	}
+	for (i = 0; i < n && f->pmc_invalid_every; i++)
+		if (i % f->pmc_invalid_every == 0)
+			rec[i].flags |= VB_SAMPLE_PMC_INVALID;
+}
+
+/* NMIs on chosen records; windows of 64 records, described in win_buf. */
+static void fake_noise(struct fake_dev *f, struct vb_run *run, uint32_t n)
+{
+	struct vb_sample *rec = (struct vb_sample *)(uintptr_t)run->buf;
+	struct vb_window_stat *w = (struct vb_window_stat *)(uintptr_t)
+				   run->win_buf;
+	uint32_t i, k, first, end;
+
+	for (k = 0; k < f->n_nmi; k++)
+		if (f->nmi_rec[k] < n)
+			rec[f->nmi_rec[k]].flags |= VB_SAMPLE_NMI;
+	for (i = 0; i < run->windows; i++) {
+		first = i * 64 < n ? i * 64 : n;
+		end = first + 64 < n ? first + 64 : n;
+		if (f->smi_window == i + 1 && !f->no_smi_msr)
+			for (k = first; k < end; k++)
+				rec[k].flags |= VB_SAMPLE_SMI;
+		if (i >= run->win_len)
+			continue;
+		w[i].tsc_begin = 1000ull * first + 50;
+		w[i].tsc_end = 1000ull * end + 150;
+		w[i].mperf = f->no_aperf ? 0 : 2000000;
+		w[i].aperf = f->no_aperf ? 0 : 2000000 + 100000ull * i;
+		w[i].smi = f->no_smi_msr ? VB_NOT_READ : f->smi_window == i + 1;
+		w[i].nmi = 0;
+		for (k = 0; k < f->n_nmi; k++)
+			w[i].nmi += f->nmi_rec[k] >= first &&
+				    f->nmi_rec[k] < end;
+		w[i].first_record = first;
+		w[i].records = end - first;
+		run->win_written = i + 1;
+	}
+	run->win_written += f->win_overrun;
+	run->windows += f->extra_windows;
 }
 
 /* What the module promises: pairs interleaved, their order alternating. */
@@ -171,10 +251,12 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 				rec[i].flags = VB_SAMPLE_MISMATCH;
 		}
 	}
+	fake_events(f, run, n);
 	run->records = n;
 	run->mismatches = (uint32_t)((int32_t)mism + f->count_delta);
 	run->windows = n / 64 + 1;
 	run->max_window_tsc = 12345;
+	fake_noise(f, run, n);
 	return 0;
 }
 
@@ -226,6 +308,45 @@ const struct vb_dev_ops fake_dev_ops = {
 	.close = fake_close,
 };
 
+static int fake_perf_open(void *priv, const struct vb_event *ev,
+			  unsigned int cpu)
+{
+	struct fake_perf *p = priv;
+
+	(void)ev;
+	if (p->open_err)
+		return -p->open_err;
+	p->cpu = cpu;
+	return 100 + p->opens++;
+}
+
+static int fake_perf_read(void *priv, int fd, uint64_t v[3])
+{
+	struct fake_perf *p = priv;
+
+	if (fd < 100)
+		return -EBADF;
+	p->reads++;
+	v[0] = p->count;
+	v[1] = 1000;
+	v[2] = p->multiplexed ? 500 : 1000;
+	return 0;
+}
+
+static void fake_perf_close(void *priv, int fd)
+{
+	struct fake_perf *p = priv;
+
+	if (fd >= 100)
+		p->closes++;
+}
+
+const struct vb_perf_ops fake_perf_ops = {
+	.open = fake_perf_open,
+	.read = fake_perf_read,
+	.close = fake_perf_close,
+};
+
 static void open_streams(struct harness *h)
 {
 	h->out = open_memstream(&h->out_buf, &h->out_len);
@@ -271,8 +392,13 @@ void harness_init(struct harness *h)
 	h->env.root = FIXTURES "/dell";
 	h->env.pin_cpu = fake_pin;
 	h->env.cpuid = fake_cpuid;
+	h->env.perf_ops = &fake_perf_ops;	/* never the real one in tests */
+	h->env.perf_priv = &h->perf;
+	h->perf.count = 1000000;
 	fake_cpuid_signature = 0x000906ea;
 	fake_cpuid_hypervisor = 0;
+	fake_cpuid_no_vmx = 0;
+	fake_cpuid_vendor = "GenuineIntel";
 	fake_pin_err = 0;
 	fake_pinned_cpu = -1;
 	snprintf(h->dir, sizeof(h->dir), "/tmp/vb-unit-XXXXXX");
@@ -394,4 +520,42 @@ int harness_teardown(void **state)
 	harness_fini(*state);
 	free(*state);
 	return 0;
+}
+
+int run_test_groups(int argc, char **argv, const struct test_group *g,
+		    size_t n)
+{
+	size_t i;
+	int failed = 0, status;
+
+	if (argc > 1) {
+		for (i = 0; i < n && strcmp(g[i].name, argv[1]); i++)
+			;
+		if (i == n)
+			return 2;
+		if (g[i].force)
+			setenv("LIBPFM_FORCE_PMU", g[i].force, 1);
+		else
+			unsetenv("LIBPFM_FORCE_PMU");
+		return _cmocka_run_group_tests(g[i].name, g[i].tests, g[i].n,
+					       NULL, NULL);
+	}
+	for (i = 0; i < n; i++) {
+		pid_t pid;
+
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			char *args[] = { argv[0], (char *)g[i].name, NULL };
+
+			execv(argv[0], args);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+		    !WIFEXITED(status) || WEXITSTATUS(status)) {
+			printf("group %s: FAILED\n", g[i].name);
+			failed = 1;
+		}
+	}
+	return failed;
 }

@@ -32,6 +32,23 @@ struct fake_dev {
 	int raise_sig;			/* raise this signal inside RUN */
 	int stop_at_run;		/* nonzero: those two only in this RUN (1-based) */
 	int fail_at_run;		/* nonzero: run_err only in this RUN */
+	/* events: values (config & 0xffff) * 100000 + record index */
+	int hw_err;			/* errno for every non-software event */
+	uint64_t err_config;		/* nonzero: the event with this config... */
+	int err_config_errno;		/* ...fails with this errno */
+	uint32_t pmc_invalid_every;	/* nonzero: records i % it == 0 invalid */
+	/*
+	 * noise: windows of 64 records, each described in win_buf while
+	 * win_len allows: tsc_begin 1000 * first + 50, tsc_end 1000 * end
+	 * + 150, mperf 2000000, aperf 2000000 + 100000 * window, smi 0, nmi
+	 * the NMI-flagged records in it
+	 */
+	uint32_t nmi_rec[8], n_nmi;	/* records flagged VB_SAMPLE_NMI */
+	uint32_t smi_window;		/* nonzero: window (1-based) with an SMI */
+	int no_smi_msr;			/* smi VB_NOT_READ */
+	int no_aperf;			/* aperf = mperf = 0 */
+	uint32_t extra_windows;		/* counted beyond those described */
+	uint32_t win_overrun;		/* broken: win_written beyond win_len */
 	/* called at the start of every RUN, before anything else */
 	void (*run_hook)(struct fake_dev *f, const struct vb_run *run);
 	void *hook_arg;
@@ -45,6 +62,17 @@ struct fake_dev {
 
 extern const struct vb_dev_ops fake_dev_ops;
 
+/* The cross-check's perf_event_open, faked: every read gives `count`. */
+struct fake_perf {
+	int open_err;			/* positive errno */
+	uint64_t count;
+	int multiplexed;		/* running < enabled */
+	int opens, closes, reads;
+	unsigned int cpu;		/* of the last open */
+};
+
+extern const struct vb_perf_ops fake_perf_ops;
+
 /* VB_ABI_VERSION as a string, for expected messages. */
 #define VB_STR_(x)	#x
 #define VB_STR(x)	VB_STR_(x)
@@ -52,6 +80,7 @@ extern const struct vb_dev_ops fake_dev_ops;
 
 struct harness {
 	struct fake_dev fake;
+	struct fake_perf perf;
 	struct vb_env env;
 	FILE *out, *err;
 	char *out_buf, *err_buf;
@@ -61,6 +90,8 @@ struct harness {
 
 extern unsigned int fake_cpuid_signature;	/* CPUID.1:EAX */
 extern int fake_cpuid_hypervisor;
+extern int fake_cpuid_no_vmx;			/* CPUID.1:ECX.VMX clear */
+extern const char *fake_cpuid_vendor;		/* 12 characters */
 extern const char *fake_cpuid_hv_signature;	/* 12 characters */
 extern int fake_pin_err;			/* positive errno */
 extern int fake_pinned_cpu;
@@ -82,5 +113,21 @@ char *slurp_in(const char *dir, const char *name);
 int rm_rf(const char *path);
 /* Writes text to h->dir/name; returns the path (malloc'd). */
 char *harness_file(struct harness *h, const char *name, const char *text);
+
+/*
+ * libpfm4 reads LIBPFM_FORCE_PMU once per process (pfm_terminate does not
+ * forget a forced PMU), so each forced PMU gets its own process: without
+ * arguments the program runs itself once per group (fork + execv, so
+ * valgrind --trace-children follows); with a group's name it runs that
+ * group with LIBPFM_FORCE_PMU set to g->force (NULL: unset).
+ */
+struct CMUnitTest;
+struct test_group {
+	const char *name, *force;
+	const struct CMUnitTest *tests;
+	size_t n;
+};
+int run_test_groups(int argc, char **argv, const struct test_group *g,
+		    size_t n);
 
 #endif /* VB_TEST_HARNESS_H */

@@ -201,7 +201,7 @@ static const struct bad bad[] = {
 	  "mean unroll?)" },
 	{ "[global]\nvmcs = loaded\nfoo = 2\n", "3: unknown key 'foo' (keys: "
 	  "instruction, cpu, offset, cache, memtype, page, tlb, ad, vmcs, "
-	  "serialize, unroll, samples, events)" },
+	  "serialize, unroll, samples, events, require-events, cross-check)" },
 	{ "[g]\ncache = hot\ncache = flushed\n", "3: cache set twice in [g] "
 	  "(first at line 2)" },
 	{ "[g]\n[h]\n[g]\n", "3: [g] appears twice (first at line 1): one "
@@ -225,8 +225,11 @@ static const struct bad bad[] = {
 	{ "[g]\ncpu = 1x\n", "2: cpu=1x: not a number" },
 	{ "[g]\noffset = 4194297\n", "2: offset=4194297: out of range "
 	  "0..4194296" },
-	{ "[g]\nevents = cycles\n", "2: events=cycles: not supported yet (PMU "
-	  "events come with libpfm4 support in a later version)" },
+	{ "[g]\nevents = cycles,\n", "2: events=cycles,: empty element in the "
+	  "list" },
+	{ "[g]\nevents = a, b, A\n", "2: events=a, b, A: event A listed twice" },
+	{ "[g]\nrequire-events = maybe\n", "2: require-events=maybe: not one of "
+	  "no|yes" },
 	{ "[g\n", "1: not INI syntax: expected [section], key = value, or a ; "
 	  "or # comment" },
 	{ "[g]\njunk\n", "2: not INI syntax: expected [section], key = value, "

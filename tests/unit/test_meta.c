@@ -16,10 +16,13 @@
 #include "harness.h"
 #include "meta.h"
 #include "sysfs.h"
+#include "sysstate.h"
 
 #define DELL	FIXTURES "/dell"
 #define NODMI	FIXTURES "/nodmi"
 #define NOWHERE	FIXTURES "/does-not-exist"
+#define LAB	FIXTURES "/lab"
+#define SPARSE	FIXTURES "/sparse"
 
 static void test_cpuinfo_fields(void **state)
 {
@@ -151,12 +154,22 @@ static void test_meta_keys(void **state)
 		"module_version", "platform", "timing_note", "host", "kernel",
 		"cpu_vendor", "cpu_family", "cpu_model", "cpu_stepping",
 		"cpu_model_name", "microcode", "tsc_khz", "target_cpu",
-		"vmcs_revision", "config", "config_sha256", "points",
+		"vmcs_revision", "hypervisor", "kernel_cmdline", "smt_control",
+		"smt_active", "turbo", "turbo_source", "scaling_driver",
+		"governor", "scaling_min_khz", "scaling_max_khz",
+		"nmi_watchdog", "isolcpus", "nohz_full", "rcu_nocbs",
+		"target_isolated", "target_nohz_full", "target_rcu_nocbs",
+		"vmx_flags", "feature_control", "vmx_basic", "online_cpus",
+		"config", "config_sha256", "points",
 		"points_measured", "points_skipped", "samples", "unroll",
 		"instruction", "vmcs", "offset", "cache", "memtype", "serialize",
 		"page", "tlb", "ad", "records", "mismatches", "windows",
-		"max_window_tsc", "interrupted", "start_time", "end_time",
-		"command_line",
+		"max_window_tsc", "windows_described", "windows_undescribed",
+		"windows_smi", "windows_nmi", "records_nmi", "records_smi",
+		"freq_ratio_min", "freq_ratio_max", "events", "event_passes",
+		"pmu",
+		"pmc_invalid_records", "cross_check", "interrupted",
+		"start_time", "end_time", "command_line",
 	};
 	struct vb_meta m;
 	unsigned int i;
@@ -219,6 +232,7 @@ static void test_collect_host(void **state)
 	assert_string_equal(vb_meta_get(&m, "platform"), "vm");
 	assert_string_equal(vb_meta_get(&m, "timing_note"),
 			    "guest: timings include the hypervisor");
+	assert_string_equal(vb_meta_get(&m, "hypervisor"), "KVMKVMKVM");
 	assert_string_equal(vb_meta_get(&m, "tsc_khz"), "unknown");
 
 	/* INFO without VMX_BASIC or tsc_khz leaves those unknown */
@@ -234,6 +248,16 @@ static void test_collect_host(void **state)
 	vb_meta_set_info(&m, &info);
 	assert_string_equal(vb_meta_get(&m, "vmcs_revision"), "18");
 	assert_string_equal(vb_meta_get(&m, "tsc_khz"), "1000");
+	assert_string_equal(vb_meta_get(&m, "vmx_flags"), "vmx_basic");
+	assert_string_equal(vb_meta_get(&m, "vmx_basic"), "0x0");
+	assert_string_equal(vb_meta_get(&m, "online_cpus"), "unknown");
+	info.flags = VB_INFO_VMX | VB_INFO_VMX_IN_USE;
+	info.feature_control = 0x5;
+	info.online_cpus = 4;
+	vb_meta_set_info(&m, &info);
+	assert_string_equal(vb_meta_get(&m, "vmx_flags"), "vmx vmx_in_use");
+	assert_string_equal(vb_meta_get(&m, "feature_control"), "0x5");
+	assert_string_equal(vb_meta_get(&m, "online_cpus"), "4");
 	vb_meta_free(&m);
 	harness_fini(&h);
 }
@@ -252,6 +276,136 @@ static void test_join_argv(void **state)
 	free(s);
 }
 
+static void test_cpulists(void **state)
+{
+	(void)state;
+	assert_int_equal(vb_cpu_in_list("0-3,8", 3), VB_YES);
+	assert_int_equal(vb_cpu_in_list("0-3,8", 8), VB_YES);
+	assert_int_equal(vb_cpu_in_list("0-3,8", 4), VB_NO);
+	assert_int_equal(vb_cpu_in_list("", 0), VB_NO);
+	assert_int_equal(vb_cpu_in_list("all", 63), VB_YES);
+	/* isolcpus's flags come first and are no CPUs */
+	assert_int_equal(vb_cpu_in_list("nohz,domain,managed_irq,2-3", 2),
+			 VB_YES);
+	assert_int_equal(vb_cpu_in_list("domain,2-3", 0), VB_NO);
+	/* groups: 0-15:2/4 is 0,1, 4,5, 8,9, 12,13 */
+	assert_int_equal(vb_cpu_in_list("0-15:2/4", 5), VB_YES);
+	assert_int_equal(vb_cpu_in_list("0-15:2/4", 6), VB_NO);
+	assert_int_equal(vb_cpu_in_list("0-15:2/4", 13), VB_YES);
+	/* what cannot be parsed is unknown, never "no" */
+	assert_int_equal(vb_cpu_in_list("N", 0), VB_UNKNOWN);
+	assert_int_equal(vb_cpu_in_list("3-1", 2), VB_UNKNOWN);
+	assert_int_equal(vb_cpu_in_list("2,x", 2), VB_UNKNOWN);
+	assert_int_equal(vb_cpu_in_list("0-7:3/2", 1), VB_UNKNOWN);
+	assert_int_equal(vb_cpu_in_list("1,domain", 1), VB_UNKNOWN);
+}
+
+static void test_cmdline(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	/* what follows a lone "--" is init's, not the kernel's */
+	assert_int_equal(vb_cmdline(LAB, buf, sizeof(buf)), 0);
+	assert_null(strstr(buf, "--"));
+	assert_non_null(strstr(buf, " rcu_nocbs=2-3"));
+	assert_int_equal(vb_cmdline_param(LAB, "isolcpus", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "domain,managed_irq,2-3");
+	assert_int_equal(vb_cmdline_param(LAB, "nohz", buf, sizeof(buf)), 0);
+	assert_int_equal(vb_cmdline_param(LAB, "ro", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "");
+	assert_int_equal(vb_cmdline_param(SPARSE, "ro", buf, sizeof(buf)),
+			 -ENOENT);
+	assert_int_equal(vb_cmdline_cpu_in(LAB, "isolcpus", 3), VB_YES);
+	assert_int_equal(vb_cmdline_cpu_in(LAB, "isolcpus", 0), VB_NO);
+	assert_int_equal(vb_cmdline_cpu_in(LAB, "irqaffinity", 0), VB_NO);
+	assert_int_equal(vb_cmdline_cpu_in(SPARSE, "isolcpus", 0), VB_UNKNOWN);
+}
+
+static void test_sys_readers(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(vb_turbo(LAB, buf, sizeof(buf)), VB_NO);
+	assert_string_equal(buf, "intel_pstate/no_turbo");
+	assert_int_equal(vb_turbo(SPARSE, buf, sizeof(buf)), VB_YES);
+	assert_string_equal(buf, "cpufreq/boost");
+	assert_int_equal(vb_turbo(DELL, buf, sizeof(buf)), VB_UNKNOWN);
+	assert_string_equal(buf, "unknown");
+	assert_int_equal(vb_sys_bool(LAB, "/sys/module/module/parameters/"
+				     "sig_enforce"), VB_NO);
+	assert_int_equal(vb_sys_bool(LAB, "/proc/cpuinfo"), VB_UNKNOWN);
+	assert_int_equal(vb_kvm_intel_loaded(LAB), VB_NO);
+	assert_int_equal(vb_kvm_intel_loaded(SPARSE), VB_UNKNOWN);
+	assert_int_equal(vb_lockdown(LAB, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "none");
+	assert_int_not_equal(vb_lockdown(SPARSE, buf, sizeof(buf)), 0);
+	assert_int_equal(vb_secure_boot(LAB, buf, sizeof(buf)), VB_NO);
+	assert_int_equal(vb_secure_boot(SPARSE, buf, sizeof(buf)), VB_UNKNOWN);
+	assert_int_equal(vb_secure_boot(DELL, buf, sizeof(buf)), VB_NO);
+}
+
+static void test_collect_system(void **state)
+{
+	static const unsigned int isolated[] = { 2, 3 }, mixed[] = { 0, 3 };
+	struct vb_meta m;
+
+	(void)state;
+	vb_meta_init(&m);
+	vb_meta_collect_system(&m, LAB, isolated, 2);
+	assert_non_null(strstr(vb_meta_get(&m, "kernel_cmdline"),
+			       "isolcpus=domain,managed_irq,2-3"));
+	assert_string_equal(vb_meta_get(&m, "smt_control"), "on");
+	assert_string_equal(vb_meta_get(&m, "smt_active"), "1");
+	assert_string_equal(vb_meta_get(&m, "turbo"), "off");
+	assert_string_equal(vb_meta_get(&m, "turbo_source"),
+			    "intel_pstate/no_turbo");
+	assert_string_equal(vb_meta_get(&m, "scaling_driver"), "intel_pstate");
+	assert_string_equal(vb_meta_get(&m, "governor"), "performance");
+	assert_string_equal(vb_meta_get(&m, "scaling_min_khz"), "3700000");
+	assert_string_equal(vb_meta_get(&m, "scaling_max_khz"), "3700000");
+	assert_string_equal(vb_meta_get(&m, "nmi_watchdog"), "0");
+	assert_string_equal(vb_meta_get(&m, "isolcpus"),
+			    "domain,managed_irq,2-3");
+	assert_string_equal(vb_meta_get(&m, "nohz_full"), "2-3");
+	assert_string_equal(vb_meta_get(&m, "rcu_nocbs"), "2-3");
+	assert_string_equal(vb_meta_get(&m, "target_isolated"), "yes");
+	assert_string_equal(vb_meta_get(&m, "target_nohz_full"), "yes");
+	assert_string_equal(vb_meta_get(&m, "target_rcu_nocbs"), "yes");
+	/* CPUs that differ: each one's value */
+	vb_meta_collect_system(&m, LAB, mixed, 2);
+	assert_string_equal(vb_meta_get(&m, "governor"),
+			    "cpu0:powersave cpu3:performance");
+	assert_string_equal(vb_meta_get(&m, "scaling_max_khz"),
+			    "cpu0:5000000 cpu3:3700000");
+	assert_string_equal(vb_meta_get(&m, "target_isolated"),
+			    "cpu0:no cpu3:yes");
+	/* a machine with most files missing: unknown, never left out */
+	vb_meta_free(&m);
+	vb_meta_init(&m);
+	vb_meta_collect_system(&m, SPARSE, mixed, 1);
+	assert_string_equal(vb_meta_get(&m, "kernel_cmdline"), "unknown");
+	assert_string_equal(vb_meta_get(&m, "smt_control"), "notsupported");
+	assert_string_equal(vb_meta_get(&m, "smt_active"), "unknown");
+	assert_string_equal(vb_meta_get(&m, "turbo"), "on");
+	assert_string_equal(vb_meta_get(&m, "turbo_source"), "cpufreq/boost");
+	assert_string_equal(vb_meta_get(&m, "governor"), "unknown");
+	assert_string_equal(vb_meta_get(&m, "scaling_driver"), "unknown");
+	assert_string_equal(vb_meta_get(&m, "nmi_watchdog"), "unknown");
+	assert_string_equal(vb_meta_get(&m, "isolcpus"), "unknown");
+	assert_string_equal(vb_meta_get(&m, "target_isolated"), "unknown");
+	/* a command line without them: none, and not isolated */
+	vb_meta_collect_system(&m, DELL, mixed, 1);
+	assert_string_equal(vb_meta_get(&m, "isolcpus"), "none");
+	assert_string_equal(vb_meta_get(&m, "rcu_nocbs"), "none");
+	assert_string_equal(vb_meta_get(&m, "target_isolated"), "no");
+	assert_string_equal(vb_meta_get(&m, "kernel_cmdline"),
+			    "BOOT_IMAGE=/boot/vmlinuz-6.1.0-18-amd64 "
+			    "root=/dev/sda1 ro quiet");
+	vb_meta_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +418,10 @@ int main(void)
 		cmocka_unit_test(test_meta_keys),
 		cmocka_unit_test(test_collect_host),
 		cmocka_unit_test(test_join_argv),
+		cmocka_unit_test(test_cpulists),
+		cmocka_unit_test(test_cmdline),
+		cmocka_unit_test(test_sys_readers),
+		cmocka_unit_test(test_collect_system),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -84,6 +84,33 @@ static void test_record_ok(void **state)
 	assert_true(vb_record_ok(&run, &r));
 }
 
+/* The reference chains are checked by their accumulator. */
+static void test_record_ok_chains(void **state)
+{
+	struct vb_run run = make_run(VB_INSN_ADD, 1);
+	struct vb_sample r = { .instruction = VB_INSN_ADD };
+
+	(void)state;
+	run.unroll = 8;
+	r.stored = 9;		/* 1 + 8 adds */
+	assert_true(vb_record_ok(&run, &r));
+	r.stored = 8;
+	assert_false(vb_record_ok(&run, &r));
+	r.instruction = VB_INSN_IMUL;	/* 1 * 1 * ... stays 1 */
+	r.stored = 1;
+	assert_true(vb_record_ok(&run, &r));
+	r.stored = 9;
+	assert_false(vb_record_ok(&run, &r));
+	r.instruction = VB_INSN_CHASE;	/* the operand's own address */
+	run.offset = 4092;
+	r.stored = 0x7f0000012ffcull;
+	assert_true(vb_record_ok(&run, &r));
+	r.stored = 0x7f0000013000ull;
+	assert_false(vb_record_ok(&run, &r));
+	r.stored = 0;
+	assert_false(vb_record_ok(&run, &r));
+}
+
 static void test_check_counts(void **state)
 {
 	struct vb_run run = make_run(VB_INSN_VMPTRST, 50);
@@ -175,8 +202,8 @@ static char *rows(const struct vb_run *run, const struct vb_sample *rec,
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(vb_records_header(f), 0);
-	assert_int_equal(vb_records_write(f, 7, run, rec, n), 0);
+	assert_int_equal(vb_records_header(f, NULL, 0), 0);
+	assert_int_equal(vb_records_write(f, 7, run, rec, n, NULL), 0);
 	fclose(f);
 	return buf;
 }
@@ -194,11 +221,11 @@ static void test_rows(void **state)
 	got = rows(&run, rec, 4);
 	assert_string_equal(got,
 		"point,instruction,cpu,offset,cache,memtype,page,tlb,ad,vmcs,"
-		"serialize,unroll,sample,tsc,check\r\n"
-		"7,vmptrst,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,40,ok\r\n"
-		"7,none,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,20,ok\r\n"
-		"7,none,2,8,hot,wb,4k,warm,set,loaded,lfence,4,1,20,mismatch\r\n"
-		"7,vmptrst,2,8,hot,wb,4k,warm,set,loaded,lfence,4,1,,ok\r\n");
+		"serialize,unroll,pass,sample,tsc,check,flag_nmi,flag_smi\r\n"
+		"7,vmptrst,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,40,ok,0,0\r\n"
+		"7,none,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,20,ok,0,0\r\n"
+		"7,none,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,1,20,mismatch,0,0\r\n"
+		"7,vmptrst,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,1,,ok,0,0\r\n");
 	free(got);
 
 	/* every axis from the RUN's fields; page as the module reports it */
@@ -214,8 +241,17 @@ static void test_rows(void **state)
 	run.offset = 2097148;
 	fill(&run, rec);
 	got = rows(&run, rec, 2);
-	assert_non_null(strstr(got, "\r\n7,none,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,20,ok\r\n"
-			       "7,none,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,1,20,ok\r\n"));
+	assert_non_null(strstr(got, "\r\n7,none,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,0,20,ok,0,0\r\n"
+			       "7,none,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,1,20,ok,0,0\r\n"));
+	free(got);
+
+	/* NMI and SMI flags: their own columns, 0/1 */
+	rec[0].flags = VB_SAMPLE_NMI;
+	rec[1].flags = VB_SAMPLE_SMI | VB_SAMPLE_NMI | VB_SAMPLE_PMC_INVALID;
+	got = rows(&run, rec, 2);
+	assert_non_null(strstr(got, ",mfence,4,0,0,20,ok,1,0\r\n"
+			       "7,none,2,2097148,flushopt,uc-,2m,cold,clear,none,"
+			       "mfence,4,0,1,20,ok,1,1\r\n"));
 	free(got);
 
 	run.serialize = VB_SER_CPUID;
@@ -224,7 +260,7 @@ static void test_rows(void **state)
 	run.memtype = VB_MEM_WC;
 	fill(&run, rec);
 	got = rows(&run, rec, 1);
-	assert_non_null(strstr(got, "\r\n7,none,2,2097148,flushed,wc,1g,cold,clear,none,cpuid,4,0,20,ok\r\n"));
+	assert_non_null(strstr(got, "\r\n7,none,2,2097148,flushed,wc,1g,cold,clear,none,cpuid,4,0,0,20,ok,0,0\r\n"));
 	free(got);
 }
 
@@ -233,6 +269,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_page_names),
 		cmocka_unit_test(test_record_ok),
+		cmocka_unit_test(test_record_ok_chains),
 		cmocka_unit_test(test_check_counts),
 		cmocka_unit_test(test_check_shape),
 		cmocka_unit_test(test_rows),

@@ -96,13 +96,15 @@ struct row {
 };
 
 enum { S_POINT, S_INSN, S_CPU, S_OFFSET, S_CACHE, S_MEMTYPE, S_PAGE, S_TLB,
-       S_AD, S_VMCS, S_SER, S_UNROLL, S_SAMPLE, S_TSC, S_CHECK, S_NCOLS };
+       S_AD, S_VMCS, S_SER, S_UNROLL, S_PASS, S_SAMPLE, S_TSC, S_CHECK,
+       S_NMI, S_SMI, S_NCOLS };
 enum { P_UNROLL = 11, P_SAMPLES, P_STATUS, P_REASON, P_RECORDS, P_MISM,
        P_WINDOWS, P_MAXWIN, P_PAGEKIB, P_NCOLS };
 
 static const char *const samples_header[S_NCOLS] = {
 	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
-	"tlb", "ad", "vmcs", "serialize", "unroll", "sample", "tsc", "check",
+	"tlb", "ad", "vmcs", "serialize", "unroll", "pass", "sample", "tsc",
+	"check", "flag_nmi", "flag_smi",
 };
 
 static const char *const points_header[P_NCOLS] = {

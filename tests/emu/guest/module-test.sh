@@ -27,6 +27,9 @@ step "insmod vmptrst_bench.ko" insmod /payload/vmptrst_bench.ko
 step "vb_check --expect-vmx $expect_vmx" ./vb_check --expect-vmx "$expect_vmx" --samples 200
 step "vmptrst-bench selftest: VMPTRST outside VMX operation is #UD" \
 	./vmptrst-bench selftest --cpu 0
+# Ring 3, outside VMX operation: the reference's #UD branch.
+step "vmptrst-bench probe (ring 3, outside VMX operation)" \
+	./vmptrst-bench probe --cpu 0 --samples 50 -o /out/probe-ud
 
 if [ "$expect_vmx" = yes ]; then
 	for vmcs in loaded none; do
@@ -34,6 +37,21 @@ if [ "$expect_vmx" = yes ]; then
 			--platform "$emu" --cpu 0 --samples 500 --unroll 4 \
 			--vmcs "$vmcs" -o "/out/run-$vmcs"
 	done
+	# Counters through the driver: a software event is counted per
+	# record; a hardware one cannot be had here (no PMU in Bochs), so the
+	# run goes on with what it has and says why; --require-events refuses.
+	step "vmptrst-bench run --events CPU-CLOCK,INST_RETIRED.ANY_P" ./vmptrst-bench run \
+		--platform "$emu" --cpu 0 --samples 100 --events CPU-CLOCK,INST_RETIRED.ANY_P \
+		-o /out/run-events
+	./vmptrst-bench run --platform "$emu" --samples 10 --events INST_RETIRED.ANY_P \
+		--require-events -o /out/run-required 2>/out/required.err
+	rc=$?
+	cat /out/required.err
+	if [ $rc -eq 1 ] && [ "$(wc -l </out/required.err)" -eq 1 ]; then
+		ok "--require-events without a PMU: exit 1, one line"
+	else
+		notok "--require-events without a PMU: exit $rc, message above"
+	fi
 	# The whole sweep of quick.ini (every axis value); the memory types
 	# it sets must all be back to WB afterwards: the kernel's PAT list
 	# holds as many entries as before.
@@ -98,6 +116,10 @@ if [ -e /dev/vmptrst_bench ]; then notok "device gone after rmmod"; else ok "dev
 if [ "$expect_vmx" = yes ]; then
 	step "insmod vmptrst_bench.ko debug_hold=1" insmod /payload/vmptrst_bench.ko debug_hold=1
 	step "vb_check --hold" ./vb_check --expect-vmx yes --hold
+	# vb_check left VMX held: ring 3 is now in VMX root operation, where
+	# the reference says CPL > 0 is #GP.
+	step "vmptrst-bench probe while the module holds VMX on" \
+		./vmptrst-bench probe --cpu 0 --samples 50 -o /out/probe-gp
 	step "rmmod with VMX still held" rmmod vmptrst_bench
 	step "insmod vmptrst_bench.ko" insmod /payload/vmptrst_bench.ko
 	step "selftest after rmmod released the hold: #UD" ./vmptrst-bench selftest --cpu 0

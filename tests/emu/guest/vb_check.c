@@ -170,7 +170,7 @@ static void check_bad_runs(void)
 		const char *what;
 		struct vb_run r;
 	} cases[] = {
-		{ "instruction 3", run_req(3, 1, 4, 0, 0, buf, 8) },
+		{ "instruction count", run_req(VB_INSN_COUNT, 1, 4, 0, 0, buf, 8) },
 		{ "unroll 0", run_req(1, 0, 4, 0, 0, buf, 8) },
 		{ "unroll 3", run_req(1, 3, 4, 0, 0, buf, 8) },
 		{ "unroll 512", run_req(1, 512, 4, 0, 0, buf, 8) },
@@ -260,6 +260,41 @@ static void check_selftest(const char *when)
 	      (uint64_t)st.operand);
 }
 
+/*
+ * What a record must hold afterwards: the poison (baseline), the expected
+ * pointer (vmptrst, mov), or for the reference chains the accumulator: 1 +
+ * unroll (add), 1 (imul), the operand's own address (chase: taken from the
+ * first chase record, which must sit at the operand's offset in its page).
+ */
+static uint64_t record_want(uint8_t insn, const struct vb_run *r,
+			    uint64_t chase_addr)
+{
+	switch (insn) {
+	case VB_INSN_NONE:
+		return r->poison;
+	case VB_INSN_ADD:
+		return 1 + (uint64_t)r->unroll;
+	case VB_INSN_IMUL:
+		return 1;
+	case VB_INSN_CHASE:
+		return (chase_addr & 0xfff) == (r->offset & 0xfff) && chase_addr ?
+		       chase_addr : ~chase_addr;
+	default:
+		return r->expected;
+	}
+}
+
+/* The first chase record's accumulator (0 if none). */
+static uint64_t first_chase(const struct vb_sample *rec, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (rec[i].instruction == VB_INSN_CHASE)
+			return rec[i].stored;
+	return 0;
+}
+
 /* check_point() expectations besides a positive VB_SKIP_* reason. */
 #define MEASURED	0
 #define PAGE_MAYBE	(-1)	/* measured on that page size, or VB_SKIP_PAGE_SIZE */
@@ -278,6 +313,7 @@ static uint32_t check_point(struct vb_run r, const char *what, int want)
 	uint32_t need = insn == VB_INSN_NONE ? samples : 2 * samples;
 	struct vb_sample *buf = calloc(need, sizeof(*buf));
 	uint32_t i, bad_value = 0, bad_order = 0, bad_time = 0, flagged = 0;
+	uint64_t chase;
 	int err;
 
 	r.buf = (uintptr_t)buf;
@@ -315,6 +351,7 @@ static uint32_t check_point(struct vb_run r, const char *what, int want)
 		CHECK(r.expected != UINT64_MAX && r.expected != 0 &&
 		      (r.expected & 0xfff) == 0,
 		      "current VMCS: expected pointer is a page-aligned address");
+	chase = first_chase(buf, r.records < need ? r.records : need);
 	for (i = 0; i < r.records && i < need; i++) {
 		const struct vb_sample *s = &buf[i];
 		uint32_t pair = insn == VB_INSN_NONE ? i : i / 2;
@@ -327,7 +364,7 @@ static uint32_t check_point(struct vb_run r, const char *what, int want)
 
 			want_insn = insn_first == is_first ? insn : VB_INSN_NONE;
 		}
-		want_value = want_insn == VB_INSN_NONE ? r.poison : r.expected;
+		want_value = record_want(want_insn, &r, chase);
 		bad_order += s->sample != pair || s->instruction != want_insn;
 		bad_value += s->stored != want_value;
 		bad_time += s->tsc_end < s->tsc_begin;
@@ -807,6 +844,10 @@ int main(int argc, char **argv)
 		/* A long run: at most 4096 samples per IRQ-off window. */
 		CHECK(check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 1, 8, 20000) >= 5,
 		      "20000 samples took at least 5 IRQ-off windows");
+		check_run(VB_INSN_ADD, VB_VMCS_LOADED, 8, 0, samples);
+		check_run(VB_INSN_IMUL, VB_VMCS_LOADED, 4, 0, samples);
+		check_run(VB_INSN_CHASE, VB_VMCS_LOADED, 16, 24, samples);
+		check_run(VB_INSN_CHASE, VB_VMCS_NONE, 1, 4092 - 2048, samples);
 		check_axes(samples / 4 + 1);
 		check_events(samples);
 		check_windows(20000);

@@ -912,12 +912,37 @@ static const char *const page_name[VB_PAGE_COUNT] = { "4k", "2m", "1g" };
 static const char *const mem_name[VB_MEM_COUNT] = { "wb", "wc", "uc-", "wt" };
 
 /* Check a RUN that returned 0 and measured: every record, counted here. */
+/*
+ * What a record must hold afterwards: the poison (baseline), the expected
+ * pointer (vmptrst, mov), or for the reference chains the accumulator: 1 +
+ * unroll (add), 1 (imul), the operand's own address (chase: taken from the
+ * first chase record, which must sit at the operand's offset in its page).
+ */
+static uint64_t record_want(uint8_t insn, const struct vb_run *r,
+			    uint64_t chase_addr)
+{
+	switch (insn) {
+	case VB_INSN_NONE:
+		return r->poison;
+	case VB_INSN_ADD:
+		return 1 + (uint64_t)r->unroll;
+	case VB_INSN_IMUL:
+		return 1;
+	case VB_INSN_CHASE:
+		return (chase_addr & 0xfff) == (r->offset & 0xfff) && chase_addr ?
+		       chase_addr : ~chase_addr;
+	default:
+		return r->expected;
+	}
+}
+
+
 static bool check_measured(const struct vb_run *in, const struct vb_run *out,
 			   const char *desc)
 {
 	uint32_t insn = in->instruction, need = VB_RECORDS_NEEDED(insn, in->samples);
 	uint32_t i, bad_value = 0, bad_order = 0, bad_time = 0, flagged = 0;
-	uint64_t flip = broke("stored") ? 1 : 0;
+	uint64_t flip = broke("stored") ? 1 : 0, chase = 0;
 	const uint8_t *base = (const uint8_t *)(uintptr_t)in->buf;
 	bool ok = true;
 
@@ -941,6 +966,15 @@ static bool check_measured(const struct vb_run *in, const struct vb_run *out,
 	}
 	for (i = 0; i < need && i < out->records; i++) {
 		struct vb_sample s;
+
+		memcpy(&s, base + (size_t)i * REC, REC);
+		if (s.instruction == VB_INSN_CHASE) {
+			chase = s.stored;
+			break;
+		}
+	}
+	for (i = 0; i < need && i < out->records; i++) {
+		struct vb_sample s;
 		uint32_t pair = insn == VB_INSN_NONE ? i : i / 2;
 		uint8_t want_insn = (uint8_t)insn;
 		uint64_t want;
@@ -949,8 +983,7 @@ static bool check_measured(const struct vb_run *in, const struct vb_run *out,
 		if (insn != VB_INSN_NONE)
 			want_insn = ((pair & 1) == !(i & 1)) ? (uint8_t)insn :
 							       VB_INSN_NONE;
-		want = (want_insn == VB_INSN_NONE ? out->poison : out->expected) ^
-		       flip;
+		want = record_want(want_insn, out, chase) ^ flip;
 		bad_order += s.sample != pair || s.instruction != want_insn;
 		bad_value += s.stored != want;
 		bad_time += s.tsc_end < s.tsc_begin;

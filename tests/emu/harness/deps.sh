@@ -11,8 +11,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # itself builds and tests with (tests/deps.sh points here: one list).
 base=(qemu-system-x86 bochs bochsbios vgabios isolinux syslinux-common xorriso
 	busybox-static cpio gzip xz-utils tar coreutils util-linux dpkg-dev make gcc
-	binutils libc6-dev libcmocka-dev libinih-dev nettle-dev gnuplot-nox
-	python3-numpy python3-scipy)
+	binutils sparse libc6-dev libcmocka-dev libinih-dev nettle-dev libpfm4-dev gnuplot-nox
+	python3-numpy python3-scipy clang-14 libclang-rt-14-dev)
 
 updated=0
 apt_update() {

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The timing engine, one copy for the kernel and for user space: the timed
+ * blocks, the per-sample setup, the checks, the interleaving of samples.
+ * kmod/vb_window.c includes it for the module (ring 0, IRQs off, inside VMX
+ * root operation); bench/userdev.c includes it for `--backend user` (ring 3,
+ * pinned).  Nothing here knows which one it runs in: what differs is in the
+ * environment hooks each defines before including this file:
+ *
+ *   types u8, u32, u64; __always_inline, noinline; VB_ENV_BUG() (a "cannot
+ *   happen" report); struct vb_ctx, with at least the fields used below;
+ *   struct vb_env_rec (per-record state of the environment) and
+ *   vb_env_load64(p), vb_env_store64(p, v)  unaligned 8-byte access
+ *   vb_env_rdtsc()                          the TSC, for window deadlines
+ *   vb_env_pmc_read(c, v)                   read the counters into v[]
+ *   vb_env_prepare_paging(c)                per-sample A/D clear and INVLPG
+ *   vb_env_record_begin(c, s)               before a record's setup
+ *   vb_env_record_end(c, r, index, rd, s)   after its block (counters, noise)
+ *
+ * Serialisation (enum vb_serialize), opening .. closing:
+ *   lfence  LFENCE; RDTSC; LFENCE  ..  LFENCE; RDTSC; LFENCE
+ *   mfence  LFENCE; RDTSC; LFENCE  ..  MFENCE; LFENCE; RDTSC; LFENCE
+ *   cpuid   CPUID; RDTSC           ..  RDTSCP; CPUID
+ * On Intel, LFENCE does not let later instructions start before all earlier
+ * ones have completed locally: the opening keeps the block from starting
+ * before the TSC was read, the closing keeps the TSC read from happening
+ * before the block has retired.  It is cheap and steady, which matters
+ * because the baseline subtracts it.  It does not wait for the stores to
+ * leave the store buffer: `mfence` adds that (VMPTRST and MOV timed until
+ * their stores are globally visible).  `cpuid` is the bracket of Intel's
+ * "How to Benchmark Code Execution Times" white paper: heavier and more
+ * variable, and a VM exit under a hypervisor, so not the default.
+ *
+ * Unrolling: each block is `.rept N` copies of the instruction, straight
+ * line, no loop, one instantiation per power of two up to VB_MAX_UNROLL.
+ * tests/kmod/check-blocks.sh reads every block back from the object file.
+ *
+ * The reference instructions (add, imul, chase) are dependent chains on an
+ * accumulator register with known latencies (1 and 3 cycles; an L1 hit for
+ * the pointer chase), for measuring the engine itself.  Their "stored"
+ * value is the accumulator after the block, checked like a store.
+ */
+#ifndef VB_ENGINE_H
+#define VB_ENGINE_H
+
+#include "vmptrst_bench_abi.h"
+
+#define VB_LINE			64UL
+
+#define VB_TSC_BEGIN	"mov %%eax, %k[b_lo]\n\tmov %%edx, %k[b_hi]\n\t"
+#define VB_TSC_END	"mov %%eax, %k[e_lo]\n\tmov %%edx, %k[e_hi]\n\t"
+
+#define VB_OPEN_LFENCE	"lfence\n\trdtsc\n\t" VB_TSC_BEGIN "lfence\n\t"
+#define VB_CLOSE_LFENCE	"lfence\n\trdtsc\n\t" VB_TSC_END "lfence\n\t"
+#define VB_CLOSE_MFENCE	"mfence\n\t" VB_CLOSE_LFENCE
+#define VB_OPEN_CPUID	"xor %%eax, %%eax\n\tcpuid\n\trdtsc\n\t" VB_TSC_BEGIN
+#define VB_CLOSE_CPUID	"rdtscp\n\t" VB_TSC_END "xor %%eax, %%eax\n\tcpuid\n\t"
+
+#define VB_BODY_NONE	""
+#define VB_BODY_VMPTRST	"vmptrst (%[op])\n\t"
+#define VB_BODY_MOV	"movq %[val], (%[op])\n\t"
+#define VB_BODY_ADD	"add $1, %[acc]\n\t"
+#define VB_BODY_IMUL	"imul %[acc], %[acc]\n\t"
+#define VB_BODY_CHASE	"mov (%[acc]), %[acc]\n\t"
+
+/* The TSC and the counters read around one block. */
+struct vb_reading {
+	u64 tsc_begin, tsc_end;
+	u64 pmc_begin[VB_MAX_EVENTS], pmc_end[VB_MAX_EVENTS];
+};
+
+/*
+ * One timed block.  All four TSC halves live in registers the bracket does
+ * not touch; RAX, RBX, RCX, RDX are clobbered by RDTSC(P) and CPUID, so
+ * neither the operand's address nor the accumulator is ever in one of them.
+ * Counters are read right before the opening and right after the closing
+ * sequence, so the counted interval holds the bracket, as for the baseline.
+ */
+#define VB_BLOCK_FN(name, OPEN, BODY, CLOSE)				\
+static __always_inline u64 name(struct vb_ctx *c, void *op, u64 val,	\
+				u64 acc, int n, struct vb_reading *rd)	\
+{									\
+	u32 b_lo, b_hi, e_lo, e_hi;					\
+									\
+	vb_env_pmc_read(c, rd->pmc_begin);				\
+	asm volatile(OPEN						\
+		     ".rept %c[n]\n\t" BODY ".endr\n\t"			\
+		     CLOSE						\
+		     : [b_lo] "=&r"(b_lo), [b_hi] "=&r"(b_hi),		\
+		       [e_lo] "=&r"(e_lo), [e_hi] "=&r"(e_hi),		\
+		       [acc] "+r"(acc)					\
+		     : [op] "r"(op), [val] "r"(val), [n] "i"(n)		\
+		     : "rax", "rbx", "rcx", "rdx", "cc", "memory");	\
+	vb_env_pmc_read(c, rd->pmc_end);				\
+	rd->tsc_begin = (u64)b_hi << 32 | b_lo;				\
+	rd->tsc_end = (u64)e_hi << 32 | e_lo;				\
+	return acc;							\
+}
+
+#define VB_BLOCK_FNS(insn, BODY)					\
+	VB_BLOCK_FN(vb_##insn##_lfence, VB_OPEN_LFENCE, BODY, VB_CLOSE_LFENCE) \
+	VB_BLOCK_FN(vb_##insn##_mfence, VB_OPEN_LFENCE, BODY, VB_CLOSE_MFENCE) \
+	VB_BLOCK_FN(vb_##insn##_cpuid, VB_OPEN_CPUID, BODY, VB_CLOSE_CPUID)
+
+VB_BLOCK_FNS(none, VB_BODY_NONE)
+VB_BLOCK_FNS(vmptrst, VB_BODY_VMPTRST)
+VB_BLOCK_FNS(mov, VB_BODY_MOV)
+VB_BLOCK_FNS(add, VB_BODY_ADD)
+VB_BLOCK_FNS(imul, VB_BODY_IMUL)
+VB_BLOCK_FNS(chase, VB_BODY_CHASE)
+
+typedef u64 (*vb_block_fn)(struct vb_ctx *c, void *op, u64 val, u64 acc,
+			   u32 unroll, struct vb_reading *rd);
+
+/* One noinline function per block kind, switching on the unroll count. */
+#define VB_UNROLLED(name)						\
+static noinline u64 name##_n(struct vb_ctx *c, void *op, u64 val,	\
+			     u64 acc, u32 unroll, struct vb_reading *rd) \
+{									\
+	switch (unroll) {						\
+	case 1: return name(c, op, val, acc, 1, rd);			\
+	case 2: return name(c, op, val, acc, 2, rd);			\
+	case 4: return name(c, op, val, acc, 4, rd);			\
+	case 8: return name(c, op, val, acc, 8, rd);			\
+	case 16: return name(c, op, val, acc, 16, rd);			\
+	case 32: return name(c, op, val, acc, 32, rd);			\
+	case 64: return name(c, op, val, acc, 64, rd);			\
+	case 128: return name(c, op, val, acc, 128, rd);		\
+	case 256: return name(c, op, val, acc, 256, rd);		\
+	default: VB_ENV_BUG(); return 0;				\
+	}								\
+}
+_Static_assert(VB_MAX_UNROLL == 256, "add cases to VB_UNROLLED");
+
+/* The baseline block is empty whatever the unroll count. */
+#define VB_EMPTY(name)							\
+static noinline u64 name##_n(struct vb_ctx *c, void *op, u64 val,	\
+			     u64 acc, u32 unroll, struct vb_reading *rd) \
+{									\
+	(void)unroll;							\
+	return name(c, op, val, acc, 0, rd);				\
+}
+
+#define VB_UNROLLED_FNS(insn)						\
+	VB_UNROLLED(vb_##insn##_lfence)					\
+	VB_UNROLLED(vb_##insn##_mfence)					\
+	VB_UNROLLED(vb_##insn##_cpuid)
+
+VB_EMPTY(vb_none_lfence)
+VB_EMPTY(vb_none_mfence)
+VB_EMPTY(vb_none_cpuid)
+VB_UNROLLED_FNS(vmptrst)
+VB_UNROLLED_FNS(mov)
+VB_UNROLLED_FNS(add)
+VB_UNROLLED_FNS(imul)
+VB_UNROLLED_FNS(chase)
+
+#define VB_ROW(insn) { vb_##insn##_lfence_n, vb_##insn##_cpuid_n, \
+		       vb_##insn##_mfence_n }
+static const vb_block_fn vb_blocks[VB_INSN_COUNT][VB_SER_COUNT] = {
+	[VB_INSN_NONE] = VB_ROW(none),
+	[VB_INSN_VMPTRST] = VB_ROW(vmptrst),
+	[VB_INSN_MOV] = VB_ROW(mov),
+	[VB_INSN_ADD] = VB_ROW(add),
+	[VB_INSN_IMUL] = VB_ROW(imul),
+	[VB_INSN_CHASE] = VB_ROW(chase),
+};
+_Static_assert(VB_SER_LFENCE == 0 && VB_SER_CPUID == 1 && VB_SER_MFENCE == 2,
+	       "vb_blocks[][] is laid out in enum vb_serialize order");
+_Static_assert(VB_INSN_COUNT == 6, "a row of vb_blocks[][] per instruction");
+
+static __always_inline void vb_clflush(void *p)
+{
+	asm volatile("clflush %0" : "+m"(*(volatile char *)p));
+}
+
+static __always_inline void vb_clflushopt(void *p)
+{
+	asm volatile("clflushopt %0" : "+m"(*(volatile char *)p));
+}
+
+/* The accumulator a block starts with, and what it must end with. */
+static __always_inline u64 vb_acc_in(const struct vb_ctx *c, u8 insn)
+{
+	return insn == VB_INSN_CHASE ? (u64)(unsigned long)c->operand : 1;
+}
+
+static __always_inline u64 vb_acc_out(const struct vb_ctx *c, u8 insn)
+{
+	return insn == VB_INSN_ADD ? 1 + (u64)c->unroll : vb_acc_in(c, insn);
+}
+
+/*
+ * The per-sample setup, before the block's opening TSC read: the poison
+ * store (for the pointer chase: the operand's own address, so every load
+ * finds the next pointer); flush the operand's lines (then MFENCE, so the
+ * flushes are done); then what only the kernel can do (A/D bits, INVLPG).
+ */
+static __always_inline void vb_prepare(struct vb_ctx *c, u8 insn)
+{
+	vb_env_store64(c->operand, insn == VB_INSN_CHASE ?
+		       (u64)(unsigned long)c->operand : VB_POISON);
+	if (c->cache != VB_CACHE_HOT) {
+		unsigned int i;
+
+		for (i = 0; i < c->nlines; i++) {
+			if (c->cache == VB_CACHE_FLUSHOPT)
+				vb_clflushopt(c->line[i]);
+			else
+				vb_clflush(c->line[i]);
+		}
+		asm volatile("mfence" : : : "memory");
+	}
+	vb_env_prepare_paging(c);
+}
+
+/* One record: set up, time the block, check what it left behind. */
+static void vb_record(struct vb_ctx *c, u8 insn, u32 sample, u32 index)
+{
+	struct vb_sample *r = &c->rec[index];
+	bool acc_insn = insn >= VB_INSN_ADD;
+	struct vb_env_rec s;
+	struct vb_reading rd;
+	u64 want, acc;
+
+	vb_env_record_begin(c, &s);
+	vb_prepare(c, insn);
+	acc = vb_blocks[insn][c->serialize](c, c->operand, c->expected,
+					    vb_acc_in(c, insn), c->unroll, &rd);
+	if (acc_insn) {
+		r->stored = acc;
+		want = vb_acc_out(c, insn);
+	} else {
+		r->stored = vb_env_load64(c->operand);
+		want = insn == VB_INSN_NONE ? VB_POISON : c->expected;
+	}
+	r->tsc_begin = rd.tsc_begin;
+	r->tsc_end = rd.tsc_end;
+	r->sample = sample;
+	r->instruction = insn;
+	r->window = (u8)c->windows;
+	r->flags = 0;
+	if (r->stored != want) {
+		r->flags |= VB_SAMPLE_MISMATCH;
+		c->mismatches++;
+	}
+	vb_env_record_end(c, r, index, &rd, &s);
+}
+
+/*
+ * Take samples until the run is complete, the window's deadline (TSC) has
+ * passed, or @max samples were taken.  With an instruction, each sample is
+ * a pair of records, the baseline and the instruction, their order
+ * alternating so that neither always runs first.
+ */
+static void vb_engine_take_samples(struct vb_ctx *c, u64 deadline, u32 max)
+{
+	u32 n;
+
+	for (n = 0; n < max && c->done < c->samples; n++) {
+		u32 i = c->done;
+
+		if (c->instruction == VB_INSN_NONE) {
+			vb_record(c, VB_INSN_NONE, i, i);
+		} else {
+			u8 first = i & 1 ? c->instruction : VB_INSN_NONE;
+			u8 second = i & 1 ? VB_INSN_NONE : c->instruction;
+
+			vb_record(c, first, i, 2 * i);
+			vb_record(c, second, i, 2 * i + 1);
+		}
+		c->done++;
+		if (vb_env_rdtsc() >= deadline)
+			break;
+	}
+}
+
+#endif /* VB_ENGINE_H */

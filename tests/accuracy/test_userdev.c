@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_userdev: the user backend (bench/userdev.c) against the RUN contract
+ * of the module, functionally: every axis value it supports gives valid
+ * records (each one checked here, independently of the backend's count),
+ * pairs interleaved in alternating order, zero mismatches, the page size
+ * asked for or a skip with its reason; what it cannot do at ring 3 is
+ * refused with EOPNOTSUPP and a reason, bad fields with EINVAL.  No timing
+ * is asserted.  Prints "ok"/"not ok" per check and, last,
+ * "userdev: N passed, N failed"; exit 0 only if none failed.
+ *
+ * usage: test_userdev [CPU]   (default: the last online CPU)
+ */
+#define _GNU_SOURCE
+#include <cpuid.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "userdev.h"
+
+static unsigned int passed, failed, cpu;
+static struct vb_sample *rec;
+static uint64_t *pmc;
+#define REC_CAP		(2u * VB_MAX_SAMPLES)
+
+static void check_at(int ok, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %u - ", ok ? "ok" : "not ok", passed + failed + 1);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (!ok)
+		printf(" (%s:%d)", file, line);
+	printf("\n");
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+#define CHECK(ok, ...)	check_at(!!(ok), __FILE__, __LINE__, __VA_ARGS__)
+
+static const char *const insn_name[VB_INSN_COUNT] = {
+	"none", "vmptrst", "mov", "add", "imul", "chase" };
+static const char *const ser_name[VB_SER_COUNT] = { "lfence", "cpuid",
+						    "mfence" };
+static const char *const cache_name[VB_CACHE_COUNT] = { "hot", "flushed",
+							"flushopt" };
+static const char *const page_name[VB_PAGE_COUNT] = { "4k", "2m", "1g" };
+static const uint32_t page_kib[VB_PAGE_COUNT] = { 4, 2048, 1024 * 1024 };
+
+static struct vb_run point(uint32_t insn, uint32_t samples)
+{
+	struct vb_run r;
+
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.abi_version = VB_ABI_VERSION;
+	r.cpu = cpu;
+	r.instruction = insn;
+	r.unroll = 1;
+	r.samples = samples;
+	r.vmcs = VB_VMCS_LOADED;
+	r.buf = (uint64_t)(uintptr_t)rec;
+	r.buf_len = REC_CAP;
+	return r;
+}
+
+/* What record @s must hold; chase: its operand's address (see below). */
+static int record_ok(const struct vb_run *r, const struct vb_sample *s,
+		     uint64_t *chase)
+{
+	switch (s->instruction) {
+	case VB_INSN_NONE:
+		return s->stored == VB_POISON;
+	case VB_INSN_MOV:
+		return s->stored == r->expected;
+	case VB_INSN_ADD:
+		return s->stored == 1 + (uint64_t)r->unroll;
+	case VB_INSN_IMUL:
+		return s->stored == 1;
+	case VB_INSN_CHASE:
+		/* the operand's own address: at its offset, the same each time */
+		if (!*chase)
+			*chase = s->stored;
+		return s->stored == *chase &&
+		       (s->stored & 0xfff) == (r->offset & 0xfff);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Every record of a measured RUN, checked here: count, pairs (sample index,
+ * one instruction and one baseline, baseline first in even pairs), stored
+ * values, flags, TSC order, window numbers.  Returns 1 if all hold.
+ */
+static int records_valid(const struct vb_run *r, char *why, size_t len)
+{
+	uint32_t need = VB_RECORDS_NEEDED(r->instruction, r->samples), i;
+	uint64_t chase = 0;
+	uint8_t win = 0;
+
+	if (r->records != need || r->mismatches || r->result_flags ||
+	    r->win_written || !r->windows || r->windows > r->samples) {
+		snprintf(why, len, "records %u/%u mismatches %u flags %#x "
+			 "windows %u", r->records, need, r->mismatches,
+			 r->result_flags, r->windows);
+		return 0;
+	}
+	if (r->page_kib != page_kib[r->page] || r->poison != VB_POISON ||
+	    (r->vmcs == VB_VMCS_NONE ? r->expected != ~0ULL :
+	     !r->expected || (r->expected & 0xfff))) {
+		snprintf(why, len, "page_kib %u poison %#" PRIx64 " expected %#"
+			 PRIx64, r->page_kib, (uint64_t)r->poison,
+			 (uint64_t)r->expected);
+		return 0;
+	}
+	for (i = 0; i < need; i++) {
+		const struct vb_sample *s = &rec[i];
+		uint32_t k = r->instruction == VB_INSN_NONE ? i : i / 2;
+		uint32_t want = r->instruction == VB_INSN_NONE ||
+				(i % 2 == 0) == (k % 2 == 0) ? VB_INSN_NONE :
+				r->instruction;
+
+		if (s->sample != k || s->instruction != want || s->flags ||
+		    s->tsc_end < s->tsc_begin || !record_ok(r, s, &chase) ||
+		    (uint8_t)(s->window - win) > 1) {
+			snprintf(why, len, "record %u: sample %u insn %u flags "
+				 "%#x stored %#" PRIx64 " window %u", i,
+				 s->sample, s->instruction, s->flags,
+				 (uint64_t)s->stored, s->window);
+			return 0;
+		}
+		win = s->window;
+	}
+	return 1;
+}
+
+/* Run @r: measured and valid, or (@maybe_skip) skipped with @reason. */
+static void expect_valid(struct vb_run r, int maybe_skip, uint32_t reason,
+			 const char *what)
+{
+	char why[160] = "";
+	int ret;
+
+	memset(rec, 0xa5, REC_CAP * sizeof(*rec));
+	ret = vb_user_run(&r);
+	if (!ret && maybe_skip && (r.result_flags & VB_RUN_SKIPPED)) {
+		CHECK(r.skip_reason == reason && !r.records &&
+		      (reason != VB_SKIP_PAGE_SIZE ||
+		       r.page_kib != page_kib[r.page]),
+		      "%s: skipped (reason %u, page_kib %u)", what,
+		      r.skip_reason, r.page_kib);
+		return;
+	}
+	CHECK(!ret && records_valid(&r, why, sizeof(why)),
+	      "%s: %d records, valid %s", what, ret ? ret : (int)r.records,
+	      why);
+}
+
+static void expect_err(struct vb_run r, int err, int refusal, const char *what)
+{
+	int ret = vb_user_run(&r);
+	const char *why = vb_user_refusal(&r);
+
+	CHECK(ret == err && !!why == refusal, "%s: %s (%s)", what,
+	      strerror(-ret), why ? why : "-");
+}
+
+static int have_clflushopt(void)
+{
+	unsigned int a, b, c, d;
+
+	if (__get_cpuid_max(0, NULL) < 7)
+		return 0;
+	__cpuid_count(7, 0, a, b, c, d);
+	return !!(b & (1u << 23));
+}
+
+static void test_info(void)
+{
+	const struct vb_dev_ops *ops = vb_user_dev_ops();
+	struct vb_info in = { .size = sizeof(in), .cpu = cpu };
+	struct vb_selftest st = { .size = sizeof(st),
+				  .abi_version = VB_ABI_VERSION };
+	int fd = ops->open(NULL, VB_USER_DEVICE_PATH), ret;
+
+	CHECK(fd >= 0, "open: %d", fd);
+	in.abi_version = 1;	/* INFO answers any version, as the module */
+	ret = ops->ioctl(NULL, fd, VB_IOC_INFO, &in);
+	CHECK(!ret && in.abi_version == VB_ABI_VERSION && in.flags == 0 &&
+	      in.tsc_khz > 100000 && in.online_cpus >= 1 &&
+	      in.max_samples == VB_MAX_SAMPLES && in.cpu == cpu &&
+	      !strcmp(in.module_version, VB_USER_MODULE_VERSION),
+	      "INFO: flags %#x (no VMX), tsc_khz %u, online %u, version %s",
+	      in.flags, in.tsc_khz, in.online_cpus, in.module_version);
+	in.size = 4;
+	CHECK(ops->ioctl(NULL, fd, VB_IOC_INFO, &in) == -EINVAL,
+	      "INFO with a wrong size: EINVAL");
+	in.size = sizeof(in);
+	in.cpu = CPU_SETSIZE + 1;
+	CHECK(ops->ioctl(NULL, fd, VB_IOC_INFO, &in) == -ENXIO,
+	      "INFO on a CPU that does not exist: ENXIO");
+	CHECK(ops->ioctl(NULL, fd, VB_IOC_SELFTEST, &st) == -EOPNOTSUPP,
+	      "SELFTEST refused: EOPNOTSUPP");
+	CHECK(ops->ioctl(NULL, fd, 0x1234, &st) == -ENOTTY,
+	      "unknown ioctl: ENOTTY");
+	CHECK(ops->ioctl(NULL, fd + 1, VB_IOC_INFO, &in) == -EBADF,
+	      "another fd: EBADF");
+	ops->close(NULL, fd);
+}
+
+static void test_axes(void)
+{
+	static const uint32_t offsets[] = { 0, 1, 60, 4092, 4095 };
+	struct vb_run r;
+	char what[96];
+	uint32_t i, u;
+
+	for (i = VB_INSN_NONE; i < VB_INSN_COUNT; i++) {
+		if (i == VB_INSN_VMPTRST)
+			continue;
+		for (u = 1; u <= VB_MAX_UNROLL; u *= 2) {
+			r = point(i, 300);
+			r.unroll = u;
+			snprintf(what, sizeof(what), "%s unroll %u",
+				 insn_name[i], u);
+			expect_valid(r, 0, 0, what);
+		}
+	}
+	for (i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+		uint32_t insn;
+
+		for (insn = VB_INSN_MOV; insn <= VB_INSN_CHASE; insn += 3) {
+			r = point(insn, 300);
+			r.offset = offsets[i];
+			snprintf(what, sizeof(what), "%s offset %u",
+				 insn_name[insn], offsets[i]);
+			expect_valid(r, 0, 0, what);
+		}
+	}
+	for (i = 0; i < VB_CACHE_COUNT; i++) {
+		r = point(VB_INSN_MOV, 300);
+		r.cache = i;
+		r.offset = 60;	/* two lines to flush */
+		snprintf(what, sizeof(what), "mov cache %s (line-split)",
+			 cache_name[i]);
+		if (i == VB_CACHE_FLUSHOPT && !have_clflushopt())
+			CHECK(!vb_user_run(&r) &&
+			      r.skip_reason == VB_SKIP_NO_CLFLUSHOPT,
+			      "%s: skipped without CLFLUSHOPT", what);
+		else
+			expect_valid(r, 0, 0, what);
+	}
+	for (i = 0; i < VB_SER_COUNT; i++) {
+		r = point(VB_INSN_MOV, 300);
+		r.serialize = i;
+		snprintf(what, sizeof(what), "mov serialize %s", ser_name[i]);
+		expect_valid(r, 0, 0, what);
+	}
+	for (i = 0; i < VB_VMCS_COUNT; i++) {
+		r = point(VB_INSN_MOV, 300);
+		r.vmcs = i;
+		snprintf(what, sizeof(what), "mov vmcs %s",
+			 i == VB_VMCS_NONE ? "none (stores ~0)" : "loaded");
+		expect_valid(r, 0, 0, what);
+	}
+	for (i = 0; i < VB_PAGE_COUNT; i++) {
+		r = point(VB_INSN_CHASE, 300);
+		r.page = i;
+		snprintf(what, sizeof(what), "chase page %s, or skipped",
+			 page_name[i]);
+		expect_valid(r, i != VB_PAGE_4K, VB_SKIP_PAGE_SIZE, what);
+		r = point(VB_INSN_MOV, 300);
+		r.page = i;
+		r.offset = i == VB_PAGE_4K ? 4092 : (2u << 20) - 4;
+		snprintf(what, sizeof(what), "mov page %s page-split, or "
+			 "skipped", page_name[i]);
+		expect_valid(r, i != VB_PAGE_4K, VB_SKIP_PAGE_SIZE, what);
+	}
+}
+
+static void test_refusals(void)
+{
+	struct vb_run r;
+	uint32_t m;
+
+	r = point(VB_INSN_VMPTRST, 10);
+	expect_err(r, -EOPNOTSUPP, 1, "vmptrst refused");
+	CHECK(vb_user_refusal(&r) && strstr(vb_user_refusal(&r), "#UD") &&
+	      strstr(vb_user_refusal(&r), "#GP"),
+	      "vmptrst's reason names #UD and #GP");
+	for (m = VB_MEM_WC; m < VB_MEM_COUNT; m++) {
+		r = point(VB_INSN_MOV, 10);
+		r.memtype = m;
+		expect_err(r, -EOPNOTSUPP, 1, "memtype not wb refused");
+	}
+	r = point(VB_INSN_MOV, 10);
+	r.tlb = VB_TLB_COLD;
+	expect_err(r, -EOPNOTSUPP, 1, "tlb cold refused");
+	r = point(VB_INSN_MOV, 10);
+	r.ad = VB_AD_CLEAR;
+	expect_err(r, -EOPNOTSUPP, 1, "ad clear refused");
+
+	r = point(VB_INSN_MOV, 10);
+	r.unroll = 3;
+	expect_err(r, -EINVAL, 0, "unroll 3: EINVAL");
+	r = point(VB_INSN_MOV, 10);
+	r.unroll = 2;
+	r.cache = VB_CACHE_FLUSHED;
+	expect_err(r, -EINVAL, 0, "unroll 2 with a per-sample flush: EINVAL");
+	r = point(VB_INSN_MOV, 0);
+	expect_err(r, -EINVAL, 0, "samples 0: EINVAL");
+	r = point(VB_INSN_MOV, 10);
+	r.buf_len = 19;
+	expect_err(r, -EINVAL, 0, "buf_len short: EINVAL");
+	r = point(VB_INSN_MOV, 10);
+	r.offset = VB_SPAN_4K - 7;
+	expect_err(r, -EINVAL, 0, "offset beyond the span: EINVAL");
+	r = point(VB_INSN_MOV, 10);
+	r.abi_version = VB_ABI_VERSION - 1;
+	expect_err(r, -EINVAL, 0, "another abi_version: EINVAL");
+	r = point(VB_INSN_MOV, 10);
+	r.cpu = CPU_SETSIZE + 1;
+	expect_err(r, -ENXIO, 0, "a CPU that does not exist: ENXIO");
+}
+
+static void test_windows_and_events(void)
+{
+	struct vb_run r = point(VB_INSN_IMUL, 20000);
+	cpu_set_t before, after;
+	char why[160] = "";
+	uint32_t i;
+	int ret, zero = 1;
+
+	CPU_ZERO(&before);
+	sched_getaffinity(0, sizeof(before), &before);
+	r.unroll = 4;
+	r.nevents = 2;
+	r.events[0].type = 0;	/* PERF_TYPE_HARDWARE, cycles */
+	r.events[1].type = 1;	/* PERF_TYPE_SOFTWARE */
+	r.pmc_buf = (uint64_t)(uintptr_t)pmc;
+	memset(pmc, 0xff, REC_CAP * 2 * sizeof(*pmc));
+	ret = vb_user_run(&r);
+	CHECK(!ret && records_valid(&r, why, sizeof(why)) &&
+	      r.windows >= 20000 / VB_USER_WINDOW_MAX_SAMPLES + 1 &&
+	      r.max_window_tsc > 0,
+	      "20000 samples: %u windows (at most %u samples each), longest "
+	      "%" PRIu64 " ticks %s", r.windows, VB_USER_WINDOW_MAX_SAMPLES,
+	      (uint64_t)r.max_window_tsc, why);
+	for (i = 0; i < 2 * r.records; i++)
+		zero &= pmc[i] == 0;
+	CHECK(r.event_err[0] == -EOPNOTSUPP && r.event_err[1] == -EOPNOTSUPP &&
+	      r.event_kind[0] == VB_EVENT_NONE && zero && !r.event_err[2],
+	      "events: not created (EOPNOTSUPP), values 0");
+	CPU_ZERO(&after);
+	sched_getaffinity(0, sizeof(after), &after);
+	CHECK(CPU_EQUAL(&before, &after), "the caller's CPU mask is restored");
+}
+
+static volatile sig_atomic_t got_sigint;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	got_sigint = 1;
+}
+
+/* SIGINT from a child during a long RUN: stops after a window, valid. */
+static void test_interrupt(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigint }, old;
+	struct vb_run r = point(VB_INSN_CHASE, VB_MAX_SAMPLES);
+	uint32_t need;
+	pid_t child;
+	int ret, ok = 1;
+	uint64_t chase = 0;
+	uint32_t i;
+
+	r.unroll = 256;
+	sigaction(SIGINT, &sa, &old);
+	got_sigint = 0;
+	child = fork();
+	if (child == 0) {
+		usleep(3000);
+		kill(getppid(), SIGINT);
+		_exit(0);
+	}
+	ret = vb_user_run(&r);
+	waitpid(child, NULL, 0);
+	sigaction(SIGINT, &old, NULL);
+	need = VB_RECORDS_NEEDED(r.instruction, r.samples);
+	for (i = 0; i < r.records && ok; i++)
+		ok = !rec[i].flags && record_ok(&r, &rec[i], &chase);
+	CHECK(!ret && got_sigint && (r.result_flags & VB_RUN_INTERRUPTED) &&
+	      r.records < need && r.records % 2 == 0 && ok && !r.mismatches,
+	      "SIGINT during a RUN: interrupted after a window with %u of %u "
+	      "records, all valid", r.records, need);
+}
+
+int main(int argc, char **argv)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	cpu = argc > 1 ? (unsigned int)atoi(argv[1]) :
+	      n > 1 ? (unsigned int)n - 1 : 0;
+	rec = calloc(REC_CAP, sizeof(*rec));
+	pmc = calloc((size_t)REC_CAP * 2, sizeof(*pmc));
+	if (!rec || !pmc) {
+		perror("calloc");
+		return 1;
+	}
+	printf("# user backend on CPU %u\n", cpu);
+	test_info();
+	test_axes();
+	test_refusals();
+	test_windows_and_events();
+	test_interrupt();
+	printf("userdev: %u passed, %u failed\n", passed, failed);
+	free(rec);
+	free(pmc);
+	return failed ? 1 : 0;
+}
