@@ -68,6 +68,30 @@ int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 offset,
 void vb_operand_free(struct vb_operand *o);
 u32 vb_page_kib(const void *addr);
 
+/*
+ * Fault injection, for the tests only: the module parameter inject_fault
+ * (root, /sys/module/vmptrst_bench/parameters/inject_fault) makes one step
+ * of every RUN fail as the hardware or the kernel could, so that the tests
+ * can check that each error path leaves the machine as it was.
+ */
+enum vb_fault {
+	VB_FAULT_NONE = 0,
+	VB_FAULT_VMXON = 1,		/* VMXON reports VMfail */
+	VB_FAULT_VMCLEAR = 2,		/* VMCLEAR reports VMfail */
+	VB_FAULT_VMPTRLD = 3,		/* VMPTRLD reports VMfail */
+	VB_FAULT_GUARD = 4,		/* the guarded VMPTRST faults */
+	VB_FAULT_LATER_WINDOW = 5,	/* VMXON fails from the 2nd window on */
+	VB_FAULT_MEMTYPE_ALLOC = 6,	/* ENOMEM after the memory type was set */
+	VB_FAULT_PMU = 7,		/* no counter can be created */
+	VB_FAULT_COPY_OUT = 8,		/* the records cannot be copied out */
+};
+extern int vb_inject_fault;
+
+static inline bool vb_injected(enum vb_fault f)
+{
+	return unlikely(READ_ONCE(vb_inject_fault) == f);
+}
+
 void vb_read_caps(void *arg);
 int vb_check_caps(const struct vb_caps *caps, u32 cpu);
 void vb_window(void *arg);

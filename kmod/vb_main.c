@@ -31,6 +31,11 @@
 #include "vb_internal.h"
 
 #define VB_BASIC_32BIT_ADDR	BIT_ULL(48)
+int vb_inject_fault;
+module_param_named(inject_fault, vb_inject_fault, int, 0600);
+MODULE_PARM_DESC(inject_fault,
+		 "tests only: make one step of every RUN fail (enum vb_fault in vb_internal.h)");
+
 /* One RUN at a time: a second caller gets -EBUSY, not a wait. */
 static DEFINE_MUTEX(vb_run_lock);
 
@@ -302,7 +307,8 @@ static int vb_run_locked(struct vb_run __user *uarg, struct vb_run *r,
 	r->mismatches = c->mismatches;
 	r->windows = c->windows;
 	r->max_window_tsc = c->max_window_tsc;
-	if (copy_to_user(u64_to_user_ptr(r->buf), c->rec,
+	if (vb_injected(VB_FAULT_COPY_OUT) ||
+	    copy_to_user(u64_to_user_ptr(r->buf), c->rec,
 			 (size_t)r->records * sizeof(*c->rec)))
 		err = -EFAULT;
 	if (r->nevents &&

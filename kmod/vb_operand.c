@@ -93,6 +93,8 @@ static int vb_operand_alloc(struct vb_operand *o, const struct vb_ctx *c)
 			o->nr_set = 0;
 			return VB_SKIP_MEMTYPE;
 		}
+		if (vb_injected(VB_FAULT_MEMTYPE_ALLOC))
+			return -ENOMEM;	/* vb_operand_free() restores WB */
 		break;
 	case VB_PAGE_2M:
 		o->base = vmalloc_huge(VB_SPAN_LARGE, GFP_KERNEL);

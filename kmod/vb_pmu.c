@@ -8,6 +8,7 @@
 #include <linux/string.h>
 #include "vb_compat.h"
 #include "vb_pmu.h"
+#include "vb_internal.h"
 
 /* The core PMU: "cpu", or "cpu_core" / "cpu_atom" on hybrid parts. */
 static bool vb_core_pmu(const struct perf_event *ev)
@@ -42,8 +43,9 @@ int vb_pmu_create(struct vb_pmu *p, const struct vb_event *events, u32 n,
 		};
 		struct perf_event *ev;
 
-		ev = perf_event_create_kernel_counter(&attr, cpu, NULL, NULL,
-						      NULL);
+		ev = vb_injected(VB_FAULT_PMU) ? ERR_PTR(-ENODEV) :
+			perf_event_create_kernel_counter(&attr, cpu, NULL, NULL,
+							 NULL);
 		if (IS_ERR(ev)) {
 			p->err[i] = PTR_ERR(ev);
 			continue;

@@ -130,7 +130,11 @@ static int vb_vmx_on(struct vb_ctx *c)
 		return err;
 
 	vb_cr4_set_vmxe();
-	st = vb_vmxon(c->vmxon_pa);
+	if (vb_injected(VB_FAULT_VMXON) ||
+	    (vb_injected(VB_FAULT_LATER_WINDOW) && c->windows))
+		st = VB_VMX_FAILED;	/* as if VMXON had failed */
+	else
+		st = vb_vmxon(c->vmxon_pa);
 	if (st) {
 		pr_err_ratelimited("CPU %u: VMXON gave %s\n", c->cpu,
 				   vb_status_name(st));
@@ -138,6 +142,8 @@ static int vb_vmx_on(struct vb_ctx *c)
 		return -EIO;
 	}
 	st = vb_vmclear(c->vmcs_pa);
+	if (!st && vb_injected(VB_FAULT_VMCLEAR))
+		st = VB_VMX_FAILED;
 	if (st) {
 		pr_err_ratelimited("CPU %u: VMCLEAR gave %s\n", c->cpu,
 				   vb_status_name(st));
@@ -145,6 +151,8 @@ static int vb_vmx_on(struct vb_ctx *c)
 	}
 	if (c->vmcs == VB_VMCS_LOADED) {
 		st = vb_vmptrld(c->vmcs_pa);
+		if (!st && vb_injected(VB_FAULT_VMPTRLD))
+			st = VB_VMX_FAILED;
 		if (st) {
 			pr_err_ratelimited("CPU %u: VMPTRLD gave %s\n", c->cpu,
 					   vb_status_name(st));
@@ -153,6 +161,8 @@ static int vb_vmx_on(struct vb_ctx *c)
 	}
 	put_unaligned(VB_POISON, (u64 *)c->operand);
 	trap = vb_vmptrst_safe(c->operand, &failed);
+	if (vb_injected(VB_FAULT_GUARD))
+		trap = X86_TRAP_GP;
 	if (trap >= 0 || failed ||
 	    get_unaligned((u64 *)c->operand) != c->expected) {
 		pr_err_ratelimited("CPU %u: guarded VMPTRST: trap %d, VMfail %d, stored value %s\n",

@@ -22,6 +22,7 @@ esac
 
 # Everything the kernel logs from here on is the test's to answer for (Bochs
 # makes the kernel warn about its emulated CPU at boot, before this).
+mount -t debugfs none /sys/kernel/debug 2>/dev/null	# the PAT list
 echo "vmptrst-test: start" >/dev/kmsg
 step "insmod vmptrst_bench.ko" insmod /payload/vmptrst_bench.ko
 step "vb_check --expect-vmx $expect_vmx" ./vb_check --expect-vmx "$expect_vmx" --samples 200

@@ -657,6 +657,103 @@ static void check_hold(void)
 	CHECK(hold(cpu, 1) == 0, "HOLD again, to be released by rmmod");
 }
 
+/* Lines of @path that contain @needle; -1 if it cannot be read. */
+static int lines_with(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += !needle || strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+static int set_fault(int k)
+{
+	FILE *f = fopen("/sys/module/vmptrst_bench/parameters/inject_fault", "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fprintf(f, "%d\n", k) > 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/*
+ * Fault injection: each step of a RUN made to fail as the hardware or the
+ * kernel could; after each, the machine must be as before: out of VMX
+ * operation with CR4.VMXE clear (SELFTEST sees #UD, not EBUSY), no memory
+ * type left behind (PAT list), no buffer left (vmallocinfo), and the next
+ * RUN works.
+ */
+static void check_faults(void)
+{
+	static const struct {
+		int fault;
+		const char *what;
+		int want;
+		uint32_t memtype, samples, nevents;
+	} t[] = {
+		{ 1, "VMXON fails", EIO, VB_MEM_WB, 20, 0 },
+		{ 2, "VMCLEAR fails", EIO, VB_MEM_WB, 20, 0 },
+		{ 3, "VMPTRLD fails", EIO, VB_MEM_WB, 20, 0 },
+		{ 4, "the guarded VMPTRST faults", EIO, VB_MEM_WB, 20, 0 },
+		{ 5, "VMXON fails in a later window", EIO, VB_MEM_UC_MINUS, 9000, 0 },
+		{ 6, "ENOMEM after the memory type was set", ENOMEM, VB_MEM_UC_MINUS, 20, 0 },
+		{ 7, "no counter can be created", 0, VB_MEM_WB, 20, 1 },
+		{ 8, "the records cannot be copied out", EFAULT, VB_MEM_WC, 20, 1 },
+	};
+	int pat = lines_with("/sys/kernel/debug/x86/pat_memtype_list", NULL);
+	int vm = lines_with("/proc/vmallocinfo", "vmptrst_bench");
+	size_t i;
+
+	if (set_fault(0)) {
+		CHECK(0, "inject_fault parameter writable: %s", strerror(errno));
+		return;
+	}
+	if (pat < 0)
+		printf("# skip: PAT checks after injected faults: debugfs's pat_memtype_list not readable\n");
+	CHECK(vm >= 0, "/proc/vmallocinfo readable (%d module lines)", vm);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint32_t need = 2 * t[i].samples;
+		struct vb_sample *buf = calloc(need, sizeof(*buf));
+		uint64_t *pmc = calloc(need, sizeof(*pmc));
+		struct vb_run r = run_req(VB_INSN_VMPTRST, 1, t[i].samples,
+					  VB_VMCS_LOADED, 0, buf, need);
+		int err;
+
+		r.memtype = t[i].memtype;
+		r.nevents = t[i].nevents;
+		r.events[0].type = 1;		/* cpu-clock */
+		r.pmc_buf = (uintptr_t)pmc;
+		CHECK(set_fault(t[i].fault) == 0, "inject fault %d", t[i].fault);
+		err = xioctl(VB_IOC_RUN, &r);
+		set_fault(0);
+		CHECK(err == t[i].want, "%s: RUN gives %s (want %s)", t[i].what,
+		      strerror(err), strerror(t[i].want));
+		if (t[i].fault == 7)
+			CHECK(r.event_err[0] != 0 && r.records == need,
+			      "%s: the run goes on without it (event_err %d, %u records)",
+			      t[i].what, r.event_err[0], r.records);
+		check_selftest(t[i].what);
+		if (pat >= 0)
+			CHECK(lines_with("/sys/kernel/debug/x86/pat_memtype_list",
+					 NULL) == pat,
+			      "%s: PAT list as before (%d entries)", t[i].what,
+			      pat);
+		CHECK(lines_with("/proc/vmallocinfo", "vmptrst_bench") == vm,
+		      "%s: no module buffer left in vmallocinfo (%d before)",
+		      t[i].what, vm);
+		free(buf);
+		free(pmc);
+	}
+	check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 1, 0, 50);
+}
+
 /* What the child of check_concurrency() reports about its long RUN. */
 struct child_report {
 	int err;
@@ -851,6 +948,7 @@ int main(int argc, char **argv)
 		check_axes(samples / 4 + 1);
 		check_events(samples);
 		check_windows(20000);
+		check_faults();
 		check_concurrency();
 		/* VMX left behind would turn #UD into a store or EBUSY. */
 		check_selftest("after the runs");
