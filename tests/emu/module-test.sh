@@ -122,6 +122,23 @@ check_noise() { # check_noise DIR
 		grep -Eq '^windows_described,[1-9]' <<<"$m"
 }
 
+# A sweep stopped by SIGINT: the point in progress interrupted with its rows
+# kept (all ok), the later points not-run, meta.csv saying so.
+check_interrupted() { # check_interrupted DIR
+	local dir=$1 st
+	check "interrupted: points.csv and meta.csv came back (the guest checked the rows)" \
+		test -s "$dir/points.csv" -a -s "$dir/meta.csv" || return 0
+	st=$(tr -d '\r' <"$dir/points.csv" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "status") s = i; next }
+		{ c[$s]++ } END { printf "%d %d %d", c["interrupted"], c["not-run"], c["measured"] + c["skipped"] }')
+	read -r intr notrun done <<<"$st"
+	# SIGINT lands inside a point's RUN (interrupted, rows kept) or between
+	# points (it finishes writing the one it has): either way the rest wait.
+	check "interrupted: at most the point in progress interrupted, the rest not-run ($intr interrupted, $notrun not-run, $done done)" \
+		test "$intr" -le 1 -a "$notrun" -ge 1
+	check "interrupted: meta.csv says interrupted,yes" \
+		grep -qx 'interrupted,yes' <(tr -d '\r' <"$dir/meta.csv")
+}
+
 # The quick.ini sweep: every value of every axis either measured (and then
 # present in samples.csv, every stored pointer ok, on the page size asked
 # for) or skipped with a reason; no point left unrun.
@@ -191,6 +208,7 @@ if [[ $emu == bochs ]]; then
 	check_sweep "$out/guest/run-quick"
 	check_events_dir "$out/guest/run-events"
 	check_noise "$out/guest/run-quick"
+	check_interrupted "$out/guest/run-interrupted"
 	check_probe "$out/guest/probe-gp" gp
 fi
 finish

@@ -54,6 +54,7 @@ static int passed, failed;
 static int fd = -1;
 static unsigned int cpu;
 static bool owned;
+static uint32_t info_tsc_khz;	/* INFO's tsc_khz: 1 ms of TSC ticks */
 
 static void check_refused_run(int want, const char *why);
 static void check_owned_selftest(void);
@@ -113,6 +114,7 @@ static struct vb_info check_info(bool expect_vmx)
 
 	in = info_of(cpu, &err);
 	CHECK(err == 0, "INFO on cpu %u: %s", cpu, strerror(err));
+	info_tsc_khz = in.tsc_khz;
 	CHECK(in.abi_version == VB_ABI_VERSION, "INFO abi_version %u",
 	      in.abi_version);
 	CHECK(in.module_version[0] != '\0' &&
@@ -379,6 +381,14 @@ static uint32_t check_point(struct vb_run r, const char *what, int want)
 	      "RUN %s: module counted %u mismatches, flagged %u, we counted %u",
 	      what, r.mismatches, flagged, bad_value);
 	CHECK(bad_time == 0, "RUN %s: tsc_end >= tsc_begin in every record", what);
+	/*
+	 * The watchdog bound: an IRQ-off window ends after 1 ms by the TSC
+	 * (or 4096 samples); allow one more sample's worth, never 2 ms.
+	 */
+	if (info_tsc_khz)
+		CHECK(r.max_window_tsc <= 2ULL * info_tsc_khz,
+		      "RUN %s: longest IRQ-off window %" PRIu64 " ticks <= 2 ms (%u ticks)",
+		      what, (uint64_t)r.max_window_tsc, 2 * info_tsc_khz);
 	printf("# RUN %s: windows %u, longest IRQ-off window %" PRIu64 " TSC ticks\n",
 	       what, r.windows, (uint64_t)r.max_window_tsc);
 	free(buf);

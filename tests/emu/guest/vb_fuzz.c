@@ -149,6 +149,7 @@ static const char *ename(int e)
 	case EFAULT: return "EFAULT";
 	case ENOMEM: return "ENOMEM";
 	case ENOTTY: return "ENOTTY";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
 	default:
 		snprintf(buf, sizeof(buf), "errno %d", e);
 		return buf;
@@ -1449,7 +1450,38 @@ static void do_selftest(void)
 static bool is_real_cmd(uint32_t c)
 {
 	return c == (uint32_t)VB_IOC_INFO || c == (uint32_t)VB_IOC_RUN ||
-	       c == (uint32_t)VB_IOC_SELFTEST;
+	       c == (uint32_t)VB_IOC_SELFTEST || c == (uint32_t)VB_IOC_HOLD;
+}
+
+/*
+ * HOLD (debug only): loaded without debug_hold=1, as here, the module must
+ * refuse every HOLD with EOPNOTSUPP before it looks at the argument.
+ */
+static void do_hold(void)
+{
+	struct vb_hold h = {
+		.size = below(4) ? sizeof(h) : (uint32_t)rnd(),
+		.abi_version = below(4) ? VB_ABI_VERSION : (uint32_t)rnd(),
+		.cpu = below(2) ? pick_online_cpu() : (uint32_t)rnd(),
+		.hold = below(3),
+	};
+	int loc = pick_argloc(), got;
+	uint32_t salt = (uint32_t)rnd();
+	char desc[160];
+	bool ok;
+
+	snprintf(desc, sizeof(desc), "HOLD cpu %u hold %u size %u arg %s",
+		 h.cpu, h.hold, h.size, argloc_name[loc]);
+	got = xioctl(VB_IOC_HOLD, place(loc, &h, sizeof(h), salt));
+	if (verbose)
+		printf("# call %lu: %s -> %s\n", call_no, desc, ename(got));
+	ok = got == EOPNOTSUPP;	/* beyond M()'s 32 bits: judged here */
+	if (!ok)
+		violation(desc, "got %s, documented outcome EOPNOTSUPP (HOLD without debug_hold=1)",
+			  ename(got));
+	path_hit("HOLD %s", ok ? ename(got) : "UNEXPECTED");
+	if (ok)
+		passed++;
 }
 
 /*
@@ -1754,8 +1786,10 @@ int main(int argc, char **argv)
 			do_info();
 		else if (k < 850)
 			do_selftest();
-		else if (k < 960)
+		else if (k < 945)
 			do_unknown();
+		else if (k < 960)
+			do_hold();
 		else if (k < 975)
 			do_reopen();
 		else if (k < 985)
