@@ -87,11 +87,12 @@ EOF
 	tests/deps.sh
 	rm -rf "$work" && mkdir -p "$work"
 	tests/emu/payload.sh "$KERNEL" "$work/payload"
-	cp "${CONFIG:-configs/quick.ini}" "$work/payload/run.ini"
+	local cfg=${CONFIG:-configs/quick.ini}
+	cp "$cfg" "$work/payload/configs/$(basename "$cfg")"
 	cat >"$work/guest.sh" <<EOF
 #!/bin/sh
 insmod /payload/vmptrst_bench.ko || exit 1
-./vmptrst-bench run --platform bochs --cpu 0 ${samples_flag[*]} -c run.ini -o /out/run
+./vmptrst-bench run --platform bochs --cpu 0 ${samples_flag[*]} -c configs/$(basename "$cfg") -o /out/run
 rc=\$?
 rmmod vmptrst_bench
 exit \$rc
