@@ -113,16 +113,7 @@ fi
 check "vb_fuzz: N passed, 0 failed" grep -Eq '^vb_fuzz: [1-9][0-9]* passed, 0 failed$' <<<"$fuzz"
 check "vb_fuzz exit status 0" grep -qx 'fuzz-guest: vb_fuzz exit 0' <<<"$console"
 
-# The kernel log from the start marker on (Bochs makes the kernel warn about
-# its emulated CPU during boot, before the module exists).
-if ! grep -q 'vmptrst-test: start' "$out/dmesg.log"; then
-	notok "host received the kernel log with the test's start marker"
-elif sed -n '/vmptrst-test: start/,$p' "$out/dmesg.log" |
-	grep -E "WARNING:|BUG:|Oops|general protection|Call Trace" >&2; then
-	notok "kernel log since the module loaded is free of WARN/BUG/Oops (above)"
-else
-	ok "kernel log since the module loaded is free of WARN/BUG/Oops"
-fi
+check_kernel_log "$out/dmesg.log"
 # shellcheck disable=SC2317  # invoked through check
 unloaded() {
 	grep -qx 'fuzz-guest: rmmod exit 0' <<<"$console" &&

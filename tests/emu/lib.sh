@@ -14,3 +14,17 @@ finish() {
 	[[ $failed -eq 0 ]]
 	exit
 }
+
+# The kernel log from the guest's "vmptrst-test: start" marker on, which the
+# guest writes before it loads the module (Bochs makes the kernel warn about
+# its emulated CPU during boot, before that): no WARN, BUG or Oops.
+check_kernel_log() { # check_kernel_log DMESG_LOG
+	if ! grep -q 'vmptrst-test: start' "$1"; then
+		notok "host received the kernel log with the test's start marker"
+	elif sed -n '/vmptrst-test: start/,$p' "$1" |
+		grep -E "WARNING:|BUG:|Oops|general protection|Call Trace" >&2; then
+		notok "kernel log since the module loaded is free of WARN/BUG/Oops (above)"
+	else
+		ok "kernel log since the module loaded is free of WARN/BUG/Oops"
+	fi
+}

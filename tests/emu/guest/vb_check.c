@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "vmptrst_bench_abi.h"
+#include "vb_expect.h"
 
 #define X86_TRAP_UD 6
 
@@ -260,30 +261,6 @@ static void check_selftest(const char *when)
 	CHECK(err == 0 && st.operand == st.poison,
 	      "the #UD VMPTRST %s stored nothing (operand %#" PRIx64 ")", when,
 	      (uint64_t)st.operand);
-}
-
-/*
- * What a record must hold afterwards: the poison (baseline), the expected
- * pointer (vmptrst, mov), or for the reference chains the accumulator: 1 +
- * unroll (add), 1 (imul), the operand's own address (chase: taken from the
- * first chase record, which must sit at the operand's offset in its page).
- */
-static uint64_t record_want(uint8_t insn, const struct vb_run *r,
-			    uint64_t chase_addr)
-{
-	switch (insn) {
-	case VB_INSN_NONE:
-		return r->poison;
-	case VB_INSN_ADD:
-		return 1 + (uint64_t)r->unroll;
-	case VB_INSN_IMUL:
-		return 1;
-	case VB_INSN_CHASE:
-		return (chase_addr & 0xfff) == (r->offset & 0xfff) && chase_addr ?
-		       chase_addr : ~chase_addr;
-	default:
-		return r->expected;
-	}
 }
 
 /* The first chase record's accumulator (0 if none). */
