@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "keys.h"
 #include "platform.h"
 
 enum vb_opt_type { VB_OPT_UINT, VB_OPT_ENUM, VB_OPT_STR, VB_OPT_FLAG,
@@ -131,24 +132,6 @@ const char *vb_cmd_summary(enum vb_cmd cmd)
 	return cmds[cmd].summary;
 }
 
-/* Decimal, or hexadecimal after 0x; no sign, no space, no junk. */
-static int parse_ulong(const char *s, unsigned long *v)
-{
-	int base = 10;
-	char *end;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (base == 10 ? !isdigit((unsigned char)*s)
-		       : !isxdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	*v = strtoul(s, &end, base);
-	return (errno || *end) ? -1 : 0;
-}
-
 static int set_option(const struct vb_option *opt, const char *val,
 		      struct vb_opts *o, const char *cmd,
 		      const struct vb_env *env)
@@ -172,7 +155,7 @@ static int set_option(const struct vb_option *opt, const char *val,
 		set->line = 0;
 		return 0;
 	case VB_OPT_UINT:
-		if (parse_ulong(val, &v)) {
+		if (vb_parse_ulong(val, &v)) {
 			vb_err(env, "%s: --%s=%s: not a number", cmd,
 			       opt->name, val);
 			return -1;

@@ -192,7 +192,7 @@ void vb_join_names(const char *const *names, char *buf, size_t len)
 }
 
 /* Decimal, or hexadecimal after 0x; no sign, no space, no junk. */
-static int parse_ulong(const char *s, unsigned long *v)
+int vb_parse_ulong(const char *s, unsigned long *v)
 {
 	int base = 10;
 	char *end;
@@ -246,7 +246,7 @@ static int parse_number(const struct vb_key_def *d, const char *s,
 {
 	unsigned long n;
 
-	if (parse_ulong(s, &n)) {
+	if (vb_parse_ulong(s, &n)) {
 		snprintf(err, len, "not a number");
 		return -1;
 	}

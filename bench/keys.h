@@ -100,6 +100,8 @@ unsigned int vb_events_split(const char *text,
 
 /* -1 when name is no key. */
 int vb_key_lookup(const char *name);
+/* Decimal, or hexadecimal after 0x; no sign, no space, no junk: 0 or -1. */
+int vb_parse_ulong(const char *s, unsigned long *v);
 /* The candidate nearest to name (edit distance <= 2), or NULL. */
 const char *vb_closest(const char *name, const char *const *cands, size_t n);
 size_t vb_edit_distance(const char *a, const char *b);
