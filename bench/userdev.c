@@ -7,8 +7,8 @@
  * What differs from the module, and why:
  *   - interrupts, preemption and migration stay possible: the thread is
  *     pinned (sched_setaffinity) and SIGINT/SIGTERM are held back during a
- *     window, nothing more.  A window is at most VB_USER_WINDOW_US by the
- *     TSC or VB_USER_WINDOW_MAX_SAMPLES samples, like the module's, and is
+ *     window, nothing more.  A window is at most VB_WINDOW_US by the
+ *     TSC or VB_WINDOW_MAX_SAMPLES samples, like the module's, and is
  *     counted (vb_run.windows, max_window_tsc), but it is not IRQ-off;
  *   - no counters: every event asked for is reported not created
  *     (event_err -EOPNOTSUPP, kind VB_EVENT_NONE, values 0);
@@ -605,7 +605,7 @@ static int pin(u32 cpu, cpu_set_t *old)
  */
 static void take_windows(struct vb_ctx *c, struct vb_run *r)
 {
-	u64 budget = (u64)vb_user_tsc_khz() * VB_USER_WINDOW_US / 1000;
+	u64 budget = (u64)vb_user_tsc_khz() * VB_WINDOW_US / 1000;
 	sigset_t stop, old, pending;
 
 	sigemptyset(&stop);
@@ -617,8 +617,7 @@ static void take_windows(struct vb_ctx *c, struct vb_run *r)
 
 		pthread_sigmask(SIG_BLOCK, &stop, &old);
 		t0 = vb_env_rdtsc();
-		vb_engine_take_samples(c, t0 + budget,
-				       VB_USER_WINDOW_MAX_SAMPLES);
+		vb_engine_take_samples(c, t0 + budget);
 		t1 = vb_env_rdtsc();
 		c->windows++;
 		if (t1 - t0 > r->max_window_tsc)

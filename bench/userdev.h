@@ -10,7 +10,7 @@
  * outside VMX operation and #GP(0) in VMX root operation, so it is never a
  * measurement; `vmptrst-bench probe` shows which), memtype other than wb,
  * tlb cold, ad clear, and SELFTEST.  Interrupts stay on: a "window" is a
- * stretch of at most ~1 ms / VB_USER_WINDOW_MAX_SAMPLES samples between
+ * stretch of at most ~1 ms / VB_WINDOW_MAX_SAMPLES samples between
  * which SIGINT/SIGTERM are looked at, not an IRQ-off window.
  */
 #ifndef VB_USERDEV_H
@@ -20,8 +20,6 @@
 
 #define VB_USER_MODULE_VERSION	"user-0.1.0"	/* vb_info.module_version */
 #define VB_USER_DEVICE_PATH	"user backend (ring 3)" /* for vb_dev_open() */
-#define VB_USER_WINDOW_US	1000	/* as VB_WINDOW_US in the module */
-#define VB_USER_WINDOW_MAX_SAMPLES 4096	/* as VB_WINDOW_MAX_SAMPLES */
 
 /*
  * open, ioctl (VB_IOC_INFO, VB_IOC_RUN; VB_IOC_SELFTEST and VB_IOC_HOLD

@@ -249,15 +249,15 @@ static void vb_record(struct vb_ctx *c, u8 insn, u32 sample, u32 index)
 
 /*
  * Take samples until the run is complete, the window's deadline (TSC) has
- * passed, or @max samples were taken.  With an instruction, each sample is
+ * passed, or VB_WINDOW_MAX_SAMPLES samples were taken.  With an instruction, each sample is
  * a pair of records, the baseline and the instruction, their order
  * alternating so that neither always runs first.
  */
-static void vb_engine_take_samples(struct vb_ctx *c, u64 deadline, u32 max)
+static void vb_engine_take_samples(struct vb_ctx *c, u64 deadline)
 {
 	u32 n;
 
-	for (n = 0; n < max && c->done < c->samples; n++) {
+	for (n = 0; n < VB_WINDOW_MAX_SAMPLES && c->done < c->samples; n++) {
 		u32 i = c->done;
 
 		if (c->instruction == VB_INSN_NONE) {

@@ -11,8 +11,6 @@
 #define VB_MODULE_VERSION	"0.1.0"
 
 /* Upper bound of one IRQ-off window: a time budget and a record count. */
-#define VB_WINDOW_US		1000	/* checked after every sample */
-#define VB_WINDOW_MAX_SAMPLES	4096	/* also bounds it when tsc_khz lies */
 #define VB_WINDOW_TSC_FALLBACK	3000000ULL /* budget if tsc_khz is 0 */
 
 

@@ -107,5 +107,5 @@ static void vb_record_pmc(struct vb_ctx *c, const struct vb_reading *rd,
 
 void vb_take_samples(struct vb_ctx *c, u64 deadline)
 {
-	vb_engine_take_samples(c, deadline, VB_WINDOW_MAX_SAMPLES);
+	vb_engine_take_samples(c, deadline);
 }

@@ -154,6 +154,13 @@ enum vb_ad {
  * unroll 1: the setup would otherwise hold for the first copy only.
  */
 #define VB_MAX_UNROLL		256
+/*
+ * A window (IRQ-off in the module, a stretch between signal checks in the
+ * user backend) ends after VB_WINDOW_US of TSC time, checked after every
+ * sample, or after VB_WINDOW_MAX_SAMPLES samples, whichever comes first.
+ */
+#define VB_WINDOW_US		1000
+#define VB_WINDOW_MAX_SAMPLES	4096
 /* Samples of the instruction per RUN (the baseline adds as many again). */
 #define VB_MAX_SAMPLES		(1u << 18)
 /*

@@ -355,10 +355,10 @@ static void test_windows_and_events(void)
 	memset(pmc, 0xff, REC_CAP * 2 * sizeof(*pmc));
 	ret = vb_user_run(&r);
 	CHECK(!ret && records_valid(&r, why, sizeof(why)) &&
-	      r.windows >= 20000 / VB_USER_WINDOW_MAX_SAMPLES + 1 &&
+	      r.windows >= 20000 / VB_WINDOW_MAX_SAMPLES + 1 &&
 	      r.max_window_tsc > 0,
 	      "20000 samples: %u windows (at most %u samples each), longest "
-	      "%" PRIu64 " ticks %s", r.windows, VB_USER_WINDOW_MAX_SAMPLES,
+	      "%" PRIu64 " ticks %s", r.windows, VB_WINDOW_MAX_SAMPLES,
 	      (uint64_t)r.max_window_tsc, why);
 	for (i = 0; i < 2 * r.records; i++)
 		zero &= pmc[i] == 0;

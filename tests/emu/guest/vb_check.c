@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,39 @@ static void check_bad_runs(void)
 		{ "buf_len 7 for 4 pairs", run_req(1, 1, 4, 0, 0, buf, 7) },
 		{ "buf NULL", run_req(1, 1, 4, 0, 0, NULL, 8) },
 	};
+	/* Fields set on a valid 4-sample request (unroll 1, or 2 where
+	 * given): one or two u32 fields of struct vb_run, and the errno. */
+#define F(field) offsetof(struct vb_run, field)
+	static const struct {
+		const char *what;
+		uint32_t unroll;
+		size_t f1;
+		uint32_t v1;
+		size_t f2;
+		uint32_t v2;
+		int want;
+	} set[] = {
+		{ "serialize count", 1, F(serialize), VB_SER_COUNT, 0, 0, EINVAL },
+		{ "cache count", 1, F(cache), VB_CACHE_COUNT, 0, 0, EINVAL },
+		{ "memtype count", 1, F(memtype), VB_MEM_COUNT, 0, 0, EINVAL },
+		{ "page count", 1, F(page), VB_PAGE_COUNT, 0, 0, EINVAL },
+		{ "tlb count", 1, F(tlb), VB_TLB_COUNT, 0, 0, EINVAL },
+		{ "ad count", 1, F(ad), VB_AD_COUNT, 0, 0, EINVAL },
+		{ "reserved 1", 1, F(reserved), 1, 0, 0, EINVAL },
+		{ "cache flushed and unroll 2 (per-sample setup needs unroll 1)",
+		  2, F(cache), VB_CACHE_FLUSHED, 0, 0, EINVAL },
+		{ "tlb cold and unroll 2", 2, F(tlb), VB_TLB_COLD, 0, 0, EINVAL },
+		{ "ad clear on page 2m", 1, F(ad), VB_AD_CLEAR, F(page),
+		  VB_PAGE_2M, EINVAL },
+		{ "page 2m and offset beyond its span", 1, F(page), VB_PAGE_2M,
+		  F(offset), VB_MAX_OFFSET(VB_PAGE_2M) + 1, EINVAL },
+		{ "flags 1", 1, F(flags), 1, 0, 0, EINVAL },
+		{ "abi_version+1", 1, F(abi_version), VB_ABI_VERSION + 1, 0, 0,
+		  EINVAL },
+		{ "size 0", 1, F(size), 0, 0, 0, EINVAL },
+		{ "cpu 100000", 1, F(cpu), 100000, 0, 0, ENXIO },
+	};
+#undef F
 	struct vb_run r;
 	size_t i;
 
@@ -192,55 +226,15 @@ static void check_bad_runs(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		CHECK(xioctl(VB_IOC_RUN, &cases[i].r) == EINVAL,
 		      "RUN with %s: EINVAL", cases[i].what);
-	r = run_req(1, 1, 4, 0, 0, buf, 8);
-	r.serialize = VB_SER_COUNT;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with serialize %u: EINVAL",
-	      r.serialize);
-	r = run_req(1, 1, 4, 0, 0, buf, 8);
-	r.cache = VB_CACHE_COUNT;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with cache %u: EINVAL", r.cache);
-	r = run_req(1, 1, 4, 0, 0, buf, 8);
-	r.memtype = VB_MEM_COUNT;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with memtype %u: EINVAL", r.memtype);
-	r = run_req(1, 1, 4, 0, 0, buf, 8);
-	r.page = VB_PAGE_COUNT;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with page %u: EINVAL", r.page);
-	r = run_req(1, 1, 4, 0, 0, buf, 8);
-	r.tlb = VB_TLB_COUNT;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with tlb %u: EINVAL", r.tlb);
-	r = run_req(1, 1, 4, 0, 0, buf, 8);
-	r.ad = VB_AD_COUNT;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with ad %u: EINVAL", r.ad);
-	r = run_req(1, 1, 4, 0, 0, buf, 8);
-	r.reserved = 1;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with reserved 1: EINVAL");
-	r = run_req(1, 2, 4, 0, 0, buf, 8);
-	r.cache = VB_CACHE_FLUSHED;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL,
-	      "RUN with cache flushed and unroll 2: EINVAL (per-sample setup needs unroll 1)");
-	r = run_req(1, 2, 4, 0, 0, buf, 8);
-	r.tlb = VB_TLB_COLD;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with tlb cold and unroll 2: EINVAL");
-	r = run_req(1, 1, 4, 0, 0, buf, 8);
-	r.ad = VB_AD_CLEAR;
-	r.page = VB_PAGE_2M;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with ad clear on page 2m: EINVAL");
-	r = run_req(1, 1, 4, 0, VB_MAX_OFFSET(VB_PAGE_2M) + 1, buf, 8);
-	r.page = VB_PAGE_2M;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with page 2m and offset %u: EINVAL",
-	      r.offset);
-	r = run_req(1, 1, 4, 0, 0, buf, 8);
-	r.flags = 1;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with flags 1: EINVAL");
-	r = run_req(1, 1, 4, 0, 0, buf, 8);
-	r.abi_version = VB_ABI_VERSION + 1;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with abi_version+1: EINVAL");
-	r = run_req(1, 1, 4, 0, 0, buf, 8);
-	r.size = 0;
-	CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "RUN with size 0: EINVAL");
-	r = run_req(1, 1, 4, 0, 0, buf, 8);
-	r.cpu = 100000;
-	CHECK(xioctl(VB_IOC_RUN, &r) == ENXIO, "RUN on cpu 100000: ENXIO");
+	for (i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
+		r = run_req(1, set[i].unroll, 4, 0, 0, buf, 8);
+		memcpy((char *)&r + set[i].f1, &set[i].v1, sizeof(uint32_t));
+		if (set[i].f2)
+			memcpy((char *)&r + set[i].f2, &set[i].v2,
+			       sizeof(uint32_t));
+		CHECK(xioctl(VB_IOC_RUN, &r) == set[i].want, "RUN with %s: %s",
+		      set[i].what, strerror(set[i].want));
+	}
 	for (i = 0; i < sizeof(buf); i++)
 		if (((unsigned char *)buf)[i] != 0xa5)
 			break;
@@ -384,20 +378,6 @@ static uint32_t check_run(uint32_t insn, uint32_t vmcs, uint32_t unroll,
 			   what, MEASURED);
 }
 
-/* Lines of the kernel's PAT bookkeeping; -1 if it cannot be read. */
-static int pat_entries(void)
-{
-	FILE *f = fopen("/sys/kernel/debug/x86/pat_memtype_list", "r");
-	int n = 0, c;
-
-	if (!f)
-		return -1;
-	while ((c = fgetc(f)) != EOF)
-		n += c == '\n';
-	fclose(f);
-	return n;
-}
-
 /* Every sweep axis of the RUN ioctl, each value at least once. */
 static void check_axes(uint32_t samples)
 {
@@ -429,7 +409,7 @@ static void check_axes(uint32_t samples)
 		  split_2m, PAGE_MAYBE },
 		{ "page 1g", 1, 0, 0, 0, VB_PAGE_1G, 0, 0, 0, PAGE_MAYBE },
 	};
-	int before = pat_entries(), after;
+	int before = count_lines(VB_PAT_LIST, NULL), after;
 	size_t i;
 
 	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
@@ -444,7 +424,7 @@ static void check_axes(uint32_t samples)
 		r.ad = p[i].ad;
 		check_point(r, p[i].what, p[i].want);
 	}
-	after = pat_entries();
+	after = count_lines(VB_PAT_LIST, NULL);
 	if (before < 0)
 		printf("# skip: PAT bookkeeping check: /sys/kernel/debug/x86/pat_memtype_list is not readable (debugfs not mounted?)\n");
 	else
@@ -644,21 +624,6 @@ static void check_hold(void)
 	CHECK(hold(cpu, 1) == 0, "HOLD again, to be released by rmmod");
 }
 
-/* Lines of @path that contain @needle; -1 if it cannot be read. */
-static int lines_with(const char *path, const char *needle)
-{
-	FILE *f = fopen(path, "r");
-	char line[512];
-	int n = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n += !needle || strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
-
 static int set_fault(int k)
 {
 	FILE *f = fopen("/sys/module/vmptrst_bench/parameters/inject_fault", "w");
@@ -694,8 +659,8 @@ static void check_faults(void)
 		{ 7, "no counter can be created", 0, VB_MEM_WB, 20, 1 },
 		{ 8, "the records cannot be copied out", EFAULT, VB_MEM_WC, 20, 1 },
 	};
-	int pat = lines_with("/sys/kernel/debug/x86/pat_memtype_list", NULL);
-	int vm = lines_with("/proc/vmallocinfo", "vmptrst_bench");
+	int pat = count_lines(VB_PAT_LIST, NULL);
+	int vm = count_lines("/proc/vmallocinfo", "vmptrst_bench");
 	size_t i;
 
 	if (set_fault(0)) {
@@ -728,11 +693,10 @@ static void check_faults(void)
 			      t[i].what, r.event_err[0], r.records);
 		check_selftest(t[i].what);
 		if (pat >= 0)
-			CHECK(lines_with("/sys/kernel/debug/x86/pat_memtype_list",
-					 NULL) == pat,
+			CHECK(count_lines(VB_PAT_LIST, NULL) == pat,
 			      "%s: PAT list as before (%d entries)", t[i].what,
 			      pat);
-		CHECK(lines_with("/proc/vmallocinfo", "vmptrst_bench") == vm,
+		CHECK(count_lines("/proc/vmallocinfo", "vmptrst_bench") == vm,
 		      "%s: no module buffer left in vmallocinfo (%d before)",
 		      t[i].what, vm);
 		free(buf);

@@ -1,10 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Shared by the in-guest checkers (vb_check.c, vb_fuzz.c). */
+
 #ifndef VB_EXPECT_H
 #define VB_EXPECT_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include "vmptrst_bench_abi.h"
+
+#define VB_PAT_LIST	"/sys/kernel/debug/x86/pat_memtype_list"
+
+/*
+ * Lines of @path containing @needle (every line if NULL); -1 if it cannot
+ * be read.  The kernel's PAT list and vmallocinfo, before and after.
+ */
+static inline int count_lines(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += !needle || strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
 
 /*
  * What a record must hold afterwards: the poison (baseline), the expected

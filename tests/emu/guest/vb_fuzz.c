@@ -1623,20 +1623,6 @@ static void do_hotplug(void)
 
 /* ------------------------------------------------------------ final checks */
 
-static int count_lines_matching(const char *file, const char *needle)
-{
-	char line[512];
-	int n = 0;
-	FILE *f = fopen(file, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n += !needle || strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
-
 static void final_checks(int pat_before)
 {
 	struct vb_info in = { .size = sizeof(in), .abi_version = VB_ABI_VERSION };
@@ -1657,12 +1643,12 @@ static void final_checks(int pat_before)
 			  "%s, vector %d: VMX left behind?", ename(e), st.trap);
 	else
 		passed++;
-	n = count_lines_matching("/proc/vmallocinfo", "vmptrst_bench");
+	n = count_lines("/proc/vmallocinfo", "vmptrst_bench");
 	if (n > 0)
 		violation("/proc/vmallocinfo", "%d vmalloc areas of the module left after the fuzz", n);
 	else
 		passed++;
-	n = count_lines_matching("/sys/kernel/debug/x86/pat_memtype_list", NULL);
+	n = count_lines(VB_PAT_LIST, NULL);
 	if (pat_before < 0 || n < 0)
 		printf("# skip: PAT list not readable\n");
 	else if (n != pat_before)
@@ -1731,7 +1717,7 @@ int main(int argc, char **argv)
 		hotplug = false;
 	have_clflushopt = __get_cpuid_count(7, 0, &a, &b, &c, &d) &&
 			  (b & (1u << 23));
-	pat_before = count_lines_matching("/sys/kernel/debug/x86/pat_memtype_list",
+	pat_before = count_lines(VB_PAT_LIST,
 					  NULL);
 
 	fd = open(VB_DEVICE_PATH, O_RDWR);
