@@ -525,7 +525,7 @@ static int check_run(const struct vb_run *r)
 	    r->cache >= VB_CACHE_COUNT || r->memtype >= VB_MEM_COUNT ||
 	    r->page >= VB_PAGE_COUNT || r->tlb >= VB_TLB_COUNT ||
 	    r->ad >= VB_AD_COUNT || r->offset > VB_MAX_OFFSET(r->page) ||
-	    r->flags || r->reserved)
+	    r->flags || r->wait_vmx_ms > VB_MAX_WAIT_VMX_MS)
 		return -EINVAL;
 	if (r->unroll != 1 && (r->cache != VB_CACHE_HOT ||
 			       r->tlb != VB_TLB_WARM || r->ad != VB_AD_SET))
@@ -574,7 +574,7 @@ static void reset_out(struct vb_run *r)
 	r->result_flags = 0;
 	r->page_kib = 0;
 	r->skip_reason = VB_SKIP_NONE;
-	r->reserved_out = 0;
+	r->vmx_wait_ms = 0;	/* no VMX here: nothing to wait for */
 	memset(r->event_err, 0, sizeof(r->event_err));
 	memset(r->event_kind, 0, sizeof(r->event_kind));
 	memset(r->event_total, 0, sizeof(r->event_total));

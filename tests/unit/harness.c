@@ -95,7 +95,8 @@ static int fake_run_invalid(const struct vb_run *run)
 	       run->serialize >= VB_SER_COUNT || run->cache >= VB_CACHE_COUNT ||
 	       run->memtype >= VB_MEM_COUNT || run->page >= VB_PAGE_COUNT ||
 	       run->tlb >= VB_TLB_COUNT || run->ad >= VB_AD_COUNT ||
-	       run->flags || run->reserved || run->reserved2 ||
+	       run->flags || run->wait_vmx_ms > VB_MAX_WAIT_VMX_MS ||
+	       run->reserved2 ||
 	       run->nevents > VB_MAX_EVENTS || (run->nevents && !run->pmc_buf) ||
 	       run->win_len > VB_MAX_SAMPLES || (run->win_len && !run->win_buf) ||
 	       !run->samples ||

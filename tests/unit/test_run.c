@@ -195,7 +195,7 @@ static void test_run_ok(void **state)
 	assert_int_equal(h->fake.last_run.vmcs, VB_VMCS_LOADED);
 	assert_int_equal(h->fake.last_run.serialize, VB_SER_LFENCE);
 	assert_int_equal(h->fake.last_run.flags, 0);
-	assert_int_equal(h->fake.last_run.reserved, 0);
+	assert_int_equal(h->fake.last_run.wait_vmx_ms, 0);
 	assert_int_equal(h->fake.last_run.cache, VB_CACHE_HOT);
 	assert_int_equal(h->fake.last_run.memtype, VB_MEM_WB);
 	assert_int_equal(h->fake.last_run.page, VB_PAGE_4K);
