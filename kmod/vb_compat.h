@@ -30,6 +30,16 @@ static inline unsigned long vb_cr4_read(void)
 	return cr4_read_shadow();
 }
 
+/*
+ * CR4 as the CPU has it.  A hypervisor that writes CR4 directly (an
+ * out-of-tree one, or a kernel bug) leaves the shadow behind: VMX counts as
+ * on when either says so (vb_read_caps), never only the shadow.
+ */
+static inline unsigned long vb_cr4_read_raw(void)
+{
+	return __read_cr4();
+}
+
 static inline void vb_cr4_set_vmxe(void)
 {
 	cr4_set_bits(X86_CR4_VMXE);
@@ -39,6 +49,31 @@ static inline void vb_cr4_clear_vmxe(void)
 {
 	cr4_clear_bits(X86_CR4_VMXE);
 }
+
+/*
+ * The kernel's crash-time VMXOFF (kmod/vb_cover.c): one callback slot,
+ * cpu_emergency_register_virt_callback(), and the KVM module that takes it.
+ * Read from the modules' own relocations (Debian 6.1.0-57 and 6.12.117):
+ *   6.1.y   kvm_intel registers in its init_module and unregisters in its
+ *           cleanup_module: the slot is KVM's for as long as kvm_intel is
+ *           loaded, VMX on or not (vmx_init, arch/x86/kvm/vmx/vmx.c);
+ *   6.12    kvm registers in kvm_arch_enable_virtualization() and
+ *           unregisters in kvm_arch_disable_virtualization()
+ *           (arch/x86/kvm/x86.c): only while it has VMX on, which is from
+ *           load with kvm.enable_virt_at_load=Y, else while VMs exist.
+ * Both KVM callbacks turn VMX off whenever the raw CR4.VMXE is set
+ * (vmx_emergency_disable[_virtualization_cpu]), ours included.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define VB_SLOT_OWNER		"kvm"
+#define VB_SLOT_OWNER_LOADED_COVERS	false
+#else
+#define VB_SLOT_OWNER		"kvm_intel"
+#define VB_SLOT_OWNER_LOADED_COVERS	true
+#endif
+
+/* rdtsc() and friends moved from asm/msr.h to asm/tsc.h in 6.16. */
+#include <asm/tsc.h>
 
 /* asm/unaligned.h moved to linux/unaligned.h in 6.12. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)

@@ -13,11 +13,18 @@
 /* Upper bound of one IRQ-off window: a time budget and a record count. */
 #define VB_WINDOW_TSC_FALLBACK	3000000ULL /* budget if tsc_khz is 0 */
 
+/* IA32_VMX_BASIC (MSR 0x480) fields, SDM Vol. 3D, A.1. */
+#define VB_BASIC_REVISION(b)	((u32)((b) & 0x7fffffff))	/* bits 30:0 */
+#define VB_BASIC_SIZE(b)	((u32)(((b) >> 32) & 0x1fff))	/* bits 44:32 */
+#define VB_BASIC_32BIT_ADDR(b)	(((b) >> 48) & 1)		/* bit 48 */
+#define VB_BASIC_MEMTYPE(b)	((u32)(((b) >> 50) & 0xf))	/* bits 53:50 */
 
 /* What one CPU offers, read on that CPU (vb_read_caps). */
 struct vb_caps {
 	bool vmx;		/* CPUID.1:ECX.VMX */
-	bool vmxe;		/* CR4.VMXE set in the CR4 shadow */
+	bool kernel_vmx;	/* X86_FEATURE_VMX: the kernel's verdict */
+	bool rdtscp;		/* X86_FEATURE_RDTSCP */
+	bool vmxe;		/* CR4.VMXE set, in the shadow or in CR4 */
 	bool have_feat;		/* IA32_FEATURE_CONTROL could be read */
 	bool have_basic;	/* IA32_VMX_BASIC and the fixed MSRs read */
 	u64 feature_control;
@@ -51,6 +58,7 @@ struct vb_ctx {
 	u32 windows;
 	u64 max_window_tsc;
 	int err;		/* the last window's result */
+	bool stuck;		/* VMXOFF failed: the CPU is in VMX operation */
 };
 
 /* The operand's buffer (vb_operand.c). */
@@ -82,6 +90,8 @@ enum vb_fault {
 	VB_FAULT_MEMTYPE_ALLOC = 6,	/* ENOMEM after the memory type was set */
 	VB_FAULT_PMU = 7,		/* no counter can be created */
 	VB_FAULT_COPY_OUT = 8,		/* the records cannot be copied out */
+	VB_FAULT_VMXOFF = 9,		/* VMXOFF (done) is reported as VMfail */
+	VB_FAULT_NO_RDTSCP = 10,	/* the CPU is taken to lack RDTSCP */
 };
 extern int vb_inject_fault;
 
@@ -106,9 +116,21 @@ struct vb_hold_ctx {
 	u64 vmxon_pa;
 	u32 cpu;
 	int err;
+	bool stuck;
 };
 void vb_hold_on_cpu(void *arg);
 void vb_release_on_cpu(void *arg);
+void vb_emergency_on_cpu(void *arg);
+
+/* The crash-time VMXOFF (vb_vmx.c) and who covers a RUN with it (vb_cover.c). */
+void vb_emergency_vmxoff(void);
+int vb_cover_init(void);
+void vb_cover_exit(void);
+void vb_cover_get(void);
+void vb_cover_put(void);
+bool vb_cover_begin(void);
+void vb_cover_end(void);
+void vb_cover_state(bool *kvm, bool *coverable);
 
 void vb_take_samples(struct vb_ctx *c, u64 deadline);
 

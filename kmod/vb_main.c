@@ -12,12 +12,15 @@
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/jiffies.h>
 #include <linux/gfp.h>
 #include <linux/log2.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pagemap.h>
 #include <linux/mutex.h>
 #include <linux/perf_event.h>
 #include <linux/sched/signal.h>
@@ -28,9 +31,9 @@
 #include <asm/io.h>
 #include <asm/pgtable_types.h>
 #include <asm/tsc.h>
+#include "vb_compat.h"
 #include "vb_internal.h"
 
-#define VB_BASIC_32BIT_ADDR	BIT_ULL(48)
 int vb_inject_fault;
 module_param_named(inject_fault, vb_inject_fault, int, 0600);
 MODULE_PARM_DESC(inject_fault,
@@ -39,9 +42,45 @@ MODULE_PARM_DESC(inject_fault,
 /* One RUN at a time: a second caller gets -EBUSY, not a wait. */
 static DEFINE_MUTEX(vb_run_lock);
 
+/*
+ * CPUs left in VMX operation because VMXOFF failed (vb_vmx_off): their
+ * VMXON and VMCS pages are leaked on purpose (the CPU may still write
+ * them), the crash-time cover is kept and the module pinned; RUN and HOLD
+ * refuse them until a reboot.  Under vb_run_lock.
+ */
+static struct cpumask vb_stuck_cpus;
+
+/* How often a blocked RUN looks again whether VMX and the cover are free. */
+#define VB_WAIT_STEP_MS		10
+
 static bool vb_cpu_ok(u32 cpu)
 {
 	return cpu < nr_cpu_ids && cpu_online(cpu);
+}
+
+/* Caller holds vb_run_lock.  -EIO, said once, for a CPU VMXOFF failed on. */
+static int vb_cpu_usable(u32 cpu)
+{
+	if (!cpumask_test_cpu(cpu, &vb_stuck_cpus))
+		return 0;
+	pr_err_ratelimited("CPU %u was left in VMX operation after VMXOFF failed; reboot before measuring on it\n",
+			   cpu);
+	return -EIO;
+}
+
+/*
+ * Caller holds vb_run_lock.  VMXOFF failed on @cpu: keep its pages (NULL
+ * for none), the cover and the module, and refuse the CPU from now on.
+ */
+static void vb_cpu_stuck(u32 cpu)
+{
+	pr_err("CPU %u: VMXOFF failed: the CPU stays in VMX operation; its VMX regions are kept, the crash-time VMXOFF callback stays registered, the module cannot be unloaded; reboot\n",
+	       cpu);
+	if (cpumask_empty(&vb_stuck_cpus)) {
+		__module_get(THIS_MODULE);
+		vb_cover_get();
+	}
+	cpumask_set_cpu(cpu, &vb_stuck_cpus);
 }
 
 /* Read the capabilities of @cpu on @cpu; -ENXIO if it is not there. */
@@ -56,6 +95,7 @@ static long vb_ioctl_info(struct vb_info __user *uarg)
 {
 	struct vb_info info;
 	struct vb_caps caps;
+	bool kvm, coverable, stuck;
 	u32 cpu;
 	int err;
 
@@ -67,6 +107,10 @@ static long vb_ioctl_info(struct vb_info __user *uarg)
 	err = vb_caps_of(cpu, &caps);
 	if (err)
 		return err;
+	vb_cover_state(&kvm, &coverable);
+	mutex_lock(&vb_run_lock);
+	stuck = cpumask_test_cpu(cpu, &vb_stuck_cpus);
+	mutex_unlock(&vb_run_lock);
 
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
@@ -80,12 +124,17 @@ static long vb_ioctl_info(struct vb_info __user *uarg)
 		      VB_INFO_FEAT_LOCKED : 0) |
 		     (caps.feature_control & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX ?
 		      VB_INFO_FEAT_VMX : 0) |
-		     (caps.have_basic ? VB_INFO_VMX_BASIC : 0);
+		     (caps.have_basic ? VB_INFO_VMX_BASIC : 0) |
+		     (kvm ? VB_INFO_KVM : 0) |
+		     (coverable ? 0 : VB_INFO_NO_COVER) |
+		     (caps.kernel_vmx ? VB_INFO_KERNEL_VMX : 0) |
+		     (caps.rdtscp ? VB_INFO_RDTSCP : 0) |
+		     (stuck ? VB_INFO_CPU_STUCK : 0);
 	info.vmx_basic = caps.vmx_basic;
 	info.feature_control = caps.feature_control;
-	info.vmcs_revision = caps.vmx_basic & 0x7fffffff;
-	info.vmcs_size = (caps.vmx_basic >> 32) & 0x1fff;
-	info.vmcs_memtype = (caps.vmx_basic >> 50) & 0xf;
+	info.vmcs_revision = VB_BASIC_REVISION(caps.vmx_basic);
+	info.vmcs_size = VB_BASIC_SIZE(caps.vmx_basic);
+	info.vmcs_memtype = VB_BASIC_MEMTYPE(caps.vmx_basic);
 	info.tsc_khz = tsc_khz;
 	info.online_cpus = num_online_cpus();
 	info.max_samples = VB_MAX_SAMPLES;
@@ -140,8 +189,10 @@ static int vb_check_run(const struct vb_run *r)
 		bad = "ad";
 	else if (r->offset > VB_MAX_OFFSET(r->page))
 		bad = "offset";
-	else if (r->flags || r->reserved)
-		bad = "flags/reserved";
+	else if (r->flags)
+		bad = "flags";
+	else if (r->wait_vmx_ms > VB_MAX_WAIT_VMX_MS)
+		bad = "wait_vmx_ms";
 	else if (r->unroll != 1 && (r->cache != VB_CACHE_HOT ||
 				    r->tlb != VB_TLB_WARM ||
 				    r->ad != VB_AD_SET))
@@ -171,18 +222,58 @@ static struct page *vb_alloc(u32 cpu, unsigned int order, bool low)
 	return alloc_pages_node(cpu_to_node(cpu), gfp, order);
 }
 
-/* Windows on the target CPU until the run is complete or stops. */
+/*
+ * Wait for VMX and the cover to be free again, VB_WAIT_STEP_MS at a time,
+ * while r->wait_vmx_ms allows: true to try again, false to stop (with
+ * @why set in result_flags, or on a signal).
+ */
+static bool vb_wait_vmx(struct vb_ctx *c, struct vb_run *r, u32 why)
+{
+	unsigned long t0 = jiffies;
+
+	if (r->vmx_wait_ms >= r->wait_vmx_ms) {
+		r->result_flags |= why;
+		return false;
+	}
+	if (!r->vmx_wait_ms)
+		pr_info_ratelimited("CPU %u: %s; waiting up to %u ms\n", c->cpu,
+				    why == VB_RUN_NO_COVER ?
+				    "the crash-time VMXOFF callback cannot cover the run" :
+				    "another hypervisor has VMX on",
+				    r->wait_vmx_ms);
+	msleep_interruptible(VB_WAIT_STEP_MS);
+	r->vmx_wait_ms += max(1u, jiffies_to_msecs(jiffies - t0));
+	return true;
+}
+
+/*
+ * Windows on the target CPU until the run is complete or stops.  Each
+ * window runs covered by the crash-time VMXOFF (vb_cover.c), holding the
+ * cover's lock so that it cannot be handed over in the middle.
+ */
 static int vb_do_windows(struct vb_ctx *c, struct vb_run *r)
 {
+	u32 blocked;
 	int err;
 
 	while (c->done < c->samples) {
-		err = smp_call_function_single(c->cpu, vb_window, c, 1);
-		if (err)
-			return err;	/* the IPI failed: CPU went offline */
-		if (c->err)
-			return c->err;	/* the window failed, VMX undone */
-		c->windows++;
+		blocked = 0;
+		if (!vb_cover_begin()) {
+			blocked = VB_RUN_NO_COVER;
+		} else {
+			err = smp_call_function_single(c->cpu, vb_window, c, 1);
+			vb_cover_end();
+			if (err)
+				return err;	/* the IPI failed: CPU went offline */
+			if (c->err == -EBUSY)	/* VMX taken between windows */
+				blocked = VB_RUN_VMX_TAKEN;
+			else if (c->err)
+				return c->err;	/* the window failed, VMX undone */
+			else
+				c->windows++;
+		}
+		if (blocked && !vb_wait_vmx(c, r, blocked))
+			break;
 		if (c->done < c->samples && signal_pending(current)) {
 			r->result_flags |= VB_RUN_INTERRUPTED;
 			break;
@@ -193,23 +284,16 @@ static int vb_do_windows(struct vb_ctx *c, struct vb_run *r)
 }
 
 /*
- * Can user space's @len bytes at @uptr be written?  Each page is read and
- * the same byte written back, which faults it in and leaves it unchanged.
+ * Can user space's @len bytes at @uptr be written?  Faults the pages in
+ * for writing, as a write would, without changing a byte.
  */
 static int vb_probe_writable(u64 uptr, size_t len)
 {
-	u8 __user *p = u64_to_user_ptr(uptr);
-	size_t off;
-	u8 v;
+	char __user *p = u64_to_user_ptr(uptr);
 
 	if (!len)
 		return 0;
-	if (!access_ok(p, len))
-		return -EFAULT;
-	for (off = 0; off < len; off = (off | (PAGE_SIZE - 1)) + 1)
-		if (get_user(v, p + off) || put_user(v, p + off))
-			return -EFAULT;
-	if (get_user(v, p + len - 1) || put_user(v, p + len - 1))
+	if (!access_ok(p, len) || fault_in_safe_writeable(p, len))
 		return -EFAULT;
 	return 0;
 }
@@ -234,72 +318,70 @@ static int vb_check_writable(struct vb_run __user *uarg, const struct vb_run *r)
 	return 0;
 }
 
-static int vb_run_locked(struct vb_run __user *uarg, struct vb_run *r,
-			 struct vb_ctx *c)
+/*
+ * Can a RUN start on r->cpu?  0, or -errno with the reason in the kernel
+ * log.  VMX on there, or no crash-time cover, is -EBUSY unless the RUN
+ * may wait for them (the windows do the waiting).
+ */
+static int vb_run_admit(const struct vb_run *r, struct vb_caps *caps)
+{
+	bool kvm, coverable;
+	int err = vb_cpu_usable(r->cpu);
+
+	if (!err)
+		err = vb_caps_of(r->cpu, caps);
+	if (!err)
+		err = vb_check_caps(caps, r->cpu);
+	if (err == -EBUSY && r->wait_vmx_ms)
+		err = 0;
+	if (err)
+		return err;
+	vb_cover_state(&kvm, &coverable);
+	if (!coverable && !r->wait_vmx_ms) {
+		pr_info_ratelimited("CPU %u: RUN refused: %s is loaded, so the kernel's crash-time VMXOFF callback cannot cover the run (see kmod/vb_cover.c); unload kvm_intel and kvm for the run\n",
+				    r->cpu, VB_SLOT_OWNER);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* A positive VB_SKIP_* if the CPU cannot run the point's blocks at all. */
+static int vb_point_unavailable(const struct vb_run *r,
+				const struct vb_caps *caps)
+{
+	if (r->serialize == VB_SER_CPUID &&
+	    (!caps->rdtscp || vb_injected(VB_FAULT_NO_RDTSCP)))
+		return VB_SKIP_NO_RDTSCP;
+	return 0;
+}
+
+static int vb_alloc_records(struct vb_ctx *c, const struct vb_run *r)
 {
 	u32 nrec = VB_RECORDS_NEEDED(r->instruction, r->samples);
-	struct vb_operand operand;
-	struct page *vmxon, *vmcs;
-	struct vb_caps caps;
-	bool low;
-	int err;
 
-	err = vb_caps_of(r->cpu, &caps);
-	if (!err)
-		err = vb_check_caps(&caps, r->cpu);
-	if (!err)
-		err = vb_check_writable(uarg, r);
-	if (err)
-		return err;
-
-	low = caps.vmx_basic & VB_BASIC_32BIT_ADDR;
-	err = -ENOMEM;
 	c->rec = kvcalloc(nrec, sizeof(*c->rec), GFP_KERNEL);
-	if (!c->rec)
-		return err;
-	if (r->nevents) {
+	if (r->nevents)
 		c->pmc = kvcalloc((size_t)nrec * r->nevents, sizeof(u64),
 				  GFP_KERNEL);
-		if (!c->pmc)
-			goto out_free_rec;
-	}
-	if (r->win_len) {
+	if (r->win_len)
 		c->win = kvcalloc(r->win_len, sizeof(*c->win), GFP_KERNEL);
-		if (!c->win)
-			goto out_free_rec;
-		c->win_len = r->win_len;
-	}
-	vmxon = vb_alloc(r->cpu, 0, low);
-	if (!vmxon)
-		goto out_free_rec;
-	vmcs = vb_alloc(r->cpu, 0, low);
-	if (!vmcs)
-		goto out_free_vmxon;
-	err = vb_operand_setup(&operand, c, r->offset, &r->page_kib);
-	if (err > 0) {		/* this point cannot be set up here */
-		r->result_flags |= VB_RUN_SKIPPED;
-		r->skip_reason = err;
-		err = 0;
-		goto out_free_operand;
-	}
-	if (err)
-		goto out_free_operand;
+	c->win_len = r->win_len;
+	if (!c->rec || (r->nevents && !c->pmc) || (r->win_len && !c->win))
+		return -ENOMEM;
+	return 0;
+}
 
-	/* Both regions start with the VMCS revision identifier, bit 31 clear. */
-	*(u32 *)page_address(vmxon) = caps.vmx_basic & 0x7fffffff;
-	*(u32 *)page_address(vmcs) = caps.vmx_basic & 0x7fffffff;
-	c->vmxon_pa = page_to_phys(vmxon);
-	c->vmcs_pa = page_to_phys(vmcs);
-	c->expected = r->vmcs == VB_VMCS_LOADED ? c->vmcs_pa : ~0ULL;
+static void vb_free_records(struct vb_ctx *c)
+{
+	kvfree(c->win);
+	kvfree(c->pmc);
+	kvfree(c->rec);
+}
 
-	vb_pmu_create(&c->pmu, r->events, r->nevents, r->cpu);
-	err = vb_do_windows(c, r);
-	vb_pmu_totals(&c->pmu, r->event_total);
-	vb_pmu_release(&c->pmu);
-	memcpy(r->event_err, c->pmu.err, sizeof(r->event_err));
-	memcpy(r->event_kind, c->pmu.kind, sizeof(r->event_kind));
-	if (err)
-		goto out_free_operand;
+/* The records, counter values and window descriptions, to the caller. */
+static int vb_copy_out(struct vb_run *r, const struct vb_ctx *c)
+{
+	int err = 0;
 
 	r->records = VB_RECORDS_NEEDED(r->instruction, c->done);
 	r->expected = c->expected;
@@ -320,16 +402,91 @@ static int vb_run_locked(struct vb_run __user *uarg, struct vb_run *r,
 	    copy_to_user(u64_to_user_ptr(r->win_buf), c->win,
 			 (size_t)c->win_written * sizeof(*c->win)))
 		err = -EFAULT;
+	return err;
+}
 
-out_free_operand:
+/* The VMXON region and the VMCS: one page each, revision id first. */
+static int vb_alloc_regions(struct vb_ctx *c, const struct vb_caps *caps,
+			    struct page **vmxon, struct page **vmcs)
+{
+	bool low = VB_BASIC_32BIT_ADDR(caps->vmx_basic);
+
+	*vmxon = vb_alloc(c->cpu, 0, low);
+	*vmcs = vb_alloc(c->cpu, 0, low);
+	if (!*vmxon || !*vmcs)
+		return -ENOMEM;
+	*(u32 *)page_address(*vmxon) = VB_BASIC_REVISION(caps->vmx_basic);
+	*(u32 *)page_address(*vmcs) = VB_BASIC_REVISION(caps->vmx_basic);
+	c->vmxon_pa = page_to_phys(*vmxon);
+	c->vmcs_pa = page_to_phys(*vmcs);
+	return 0;
+}
+
+/* Freed, unless VMXOFF failed: then the CPU may still use them. */
+static void vb_free_regions(struct vb_ctx *c, struct page *vmxon,
+			    struct page *vmcs)
+{
+	if (c->stuck) {
+		vb_cpu_stuck(c->cpu);
+		return;
+	}
+	if (vmcs)
+		__free_page(vmcs);
+	if (vmxon)
+		__free_page(vmxon);
+}
+
+/* The measured part of a RUN: counters, windows, results out. */
+static int vb_measure(struct vb_run *r, struct vb_ctx *c)
+{
+	int err;
+
+	c->expected = r->vmcs == VB_VMCS_LOADED ? c->vmcs_pa : ~0ULL;
+	vb_pmu_create(&c->pmu, r->events, r->nevents, r->cpu);
+	err = vb_do_windows(c, r);
+	vb_pmu_totals(&c->pmu, r->event_total);
+	vb_pmu_release(&c->pmu);
+	memcpy(r->event_err, c->pmu.err, sizeof(r->event_err));
+	memcpy(r->event_kind, c->pmu.kind, sizeof(r->event_kind));
+	return err ? err : vb_copy_out(r, c);
+}
+
+static int vb_run_locked(struct vb_run __user *uarg, struct vb_run *r,
+			 struct vb_ctx *c)
+{
+	struct vb_operand operand = { 0 };
+	struct page *vmxon = NULL, *vmcs = NULL;
+	struct vb_caps caps;
+	int err;
+
+	err = vb_run_admit(r, &caps);
+	if (!err)
+		err = vb_check_writable(uarg, r);
+	if (err)
+		return err;
+	r->skip_reason = vb_point_unavailable(r, &caps);
+	if (r->skip_reason) {
+		r->result_flags |= VB_RUN_SKIPPED;
+		return 0;
+	}
+
+	vb_cover_get();
+	err = vb_alloc_records(c, r);
+	if (!err)
+		err = vb_alloc_regions(c, &caps, &vmxon, &vmcs);
+	if (!err)
+		err = vb_operand_setup(&operand, c, r->offset, &r->page_kib);
+	if (err > 0) {		/* this point cannot be set up here */
+		r->result_flags |= VB_RUN_SKIPPED;
+		r->skip_reason = err;
+		err = 0;
+	} else if (!err) {
+		err = vb_measure(r, c);
+	}
 	vb_operand_free(&operand);
-	__free_page(vmcs);
-out_free_vmxon:
-	__free_page(vmxon);
-out_free_rec:
-	kvfree(c->win);
-	kvfree(c->pmc);
-	kvfree(c->rec);
+	vb_free_regions(c, vmxon, vmcs);
+	vb_free_records(c);
+	vb_cover_put();
 	return err;
 }
 
@@ -366,7 +523,7 @@ static long vb_ioctl_run(struct vb_run __user *uarg)
 	r.skip_reason = VB_SKIP_NONE;
 	r.records = 0;
 	r.page_kib = 0;
-	r.reserved_out = 0;
+	r.vmx_wait_ms = 0;
 	memset(r.event_err, 0, sizeof(r.event_err));
 	memset(r.event_kind, 0, sizeof(r.event_kind));
 	memset(r.event_total, 0, sizeof(r.event_total));
@@ -412,24 +569,40 @@ MODULE_PARM_DESC(debug_hold,
 static int vb_held_cpu = -1;
 static struct page *vb_held_vmxon;
 
-/* Release the hold, on its CPU; the caller holds vb_run_lock. */
-static int vb_release_held(void)
+/* The hold is over (released, or VMX left some other way). */
+static void vb_hold_done(void)
+{
+	__free_page(vb_held_vmxon);
+	vb_held_vmxon = NULL;
+	vb_held_cpu = -1;
+	vb_cover_put();
+}
+
+/*
+ * End the hold on its CPU: VMXOFF (@fn vb_release_on_cpu) or the
+ * crash-time callback (vb_emergency_on_cpu).  The caller holds
+ * vb_run_lock.  If VMX may still be on there, the region is kept.
+ */
+static int vb_end_hold(smp_call_func_t fn)
 {
 	struct vb_hold_ctx h = { .cpu = vb_held_cpu };
 	int err;
 
-	err = smp_call_function_single(vb_held_cpu, vb_release_on_cpu, &h, 1);
+	err = smp_call_function_single(vb_held_cpu, fn, &h, 1);
 	if (!err)
 		err = h.err;
-	if (err) {	/* VMX may still be on there: keep its region */
-		pr_err("CPU %d: could not release the VMX hold (%d)\n",
+	if (h.stuck) {
+		vb_cpu_stuck(vb_held_cpu);
+		vb_held_vmxon = NULL;	/* kept: the CPU may still use it */
+		vb_held_cpu = -1;
+		vb_cover_put();		/* vb_cpu_stuck() holds its own */
+	} else if (err) {
+		pr_err("CPU %d: could not end the VMX hold (%d)\n",
 		       vb_held_cpu, err);
-		return err;
+	} else {
+		vb_hold_done();
 	}
-	__free_page(vb_held_vmxon);
-	vb_held_vmxon = NULL;
-	vb_held_cpu = -1;
-	return 0;
+	return err;
 }
 
 static int vb_hold_locked(u32 cpu)
@@ -440,22 +613,30 @@ static int vb_hold_locked(u32 cpu)
 
 	if (vb_held_cpu >= 0)
 		return -EBUSY;
-	err = vb_caps_of(cpu, &caps);
+	err = vb_cpu_usable(cpu);
+	if (!err)
+		err = vb_caps_of(cpu, &caps);
 	if (!err)
 		err = vb_check_caps(&caps, cpu);
 	if (err)
 		return err;
-	vb_held_vmxon = vb_alloc(cpu, 0, caps.vmx_basic & VB_BASIC_32BIT_ADDR);
+	vb_held_vmxon = vb_alloc(cpu, 0, VB_BASIC_32BIT_ADDR(caps.vmx_basic));
 	if (!vb_held_vmxon)
 		return -ENOMEM;
-	*(u32 *)page_address(vb_held_vmxon) = caps.vmx_basic & 0x7fffffff;
+	*(u32 *)page_address(vb_held_vmxon) = VB_BASIC_REVISION(caps.vmx_basic);
 	h.vmxon_pa = page_to_phys(vb_held_vmxon);
-	err = smp_call_function_single(cpu, vb_hold_on_cpu, &h, 1);
-	if (!err)
-		err = h.err;
+	vb_cover_get();
+	err = -EBUSY;
+	if (vb_cover_begin()) {
+		err = smp_call_function_single(cpu, vb_hold_on_cpu, &h, 1);
+		vb_cover_end();
+		if (!err)
+			err = h.err;
+	}
 	if (err) {
 		__free_page(vb_held_vmxon);
 		vb_held_vmxon = NULL;
+		vb_cover_put();
 		return err;
 	}
 	vb_held_cpu = cpu;
@@ -473,35 +654,48 @@ static long vb_ioctl_hold(struct vb_hold __user *uarg)
 	if (copy_from_user(&h, uarg, sizeof(h)))
 		return -EFAULT;
 	if (h.size != sizeof(h) || h.abi_version != VB_ABI_VERSION ||
-	    h.hold > 1)
+	    h.hold > VB_HOLD_EMERGENCY)
 		return -EINVAL;
 	if (!vb_cpu_ok(h.cpu))
 		return -ENXIO;
 	if (!mutex_trylock(&vb_run_lock))
 		return -EBUSY;
-	if (h.hold)
+	if (h.hold == VB_HOLD_ON)
 		err = vb_hold_locked(h.cpu);
+	else if (vb_held_cpu != (int)h.cpu)
+		err = -EINVAL;
 	else
-		err = vb_held_cpu == (int)h.cpu ? vb_release_held() : -EINVAL;
+		err = vb_end_hold(h.hold == VB_HOLD_EMERGENCY ?
+				  vb_emergency_on_cpu : vb_release_on_cpu);
 	mutex_unlock(&vb_run_lock);
 	return err;
 }
 
-/* A CPU going offline must not keep VMX on: INIT is blocked in VMX root. */
+/*
+ * A CPU going offline must not keep VMX on: INIT is blocked in VMX root.
+ * Only a HOLD keeps VMX on between ioctls (a RUN turns it off after every
+ * window, and its next window's IPI fails with -ENXIO), so only the held
+ * CPU waits for vb_run_lock here.
+ */
 static int vb_cpu_down(unsigned int cpu)
 {
 	struct vb_hold_ctx h = { .cpu = cpu };
 	unsigned long flags;
 
+	if (READ_ONCE(vb_held_cpu) != (int)cpu)
+		return 0;
 	mutex_lock(&vb_run_lock);
 	if (vb_held_cpu == (int)cpu) {
 		local_irq_save(flags);
 		vb_release_on_cpu(&h);
 		local_irq_restore(flags);
-		if (!h.err) {
-			__free_page(vb_held_vmxon);
+		if (h.stuck) {
+			vb_cpu_stuck(cpu);
 			vb_held_vmxon = NULL;
 			vb_held_cpu = -1;
+			vb_cover_put();
+		} else if (!h.err) {
+			vb_hold_done();
 		}
 	}
 	mutex_unlock(&vb_run_lock);
@@ -554,15 +748,22 @@ static int __init vb_init(void)
 	if (err < 0)
 		return err;
 	vb_cpuhp_state = err;
+	err = vb_cover_init();
+	if (err)
+		goto out_cpuhp;
 	err = misc_register(&vb_dev);
-	if (err) {
-		cpuhp_remove_state_nocalls(vb_cpuhp_state);
-		return err;
-	}
+	if (err)
+		goto out_cover;
 	pr_info("version %s, ABI %d, /dev/%s%s\n", VB_MODULE_VERSION,
 		VB_ABI_VERSION, VB_DEVICE_NAME,
 		debug_hold ? " (debug_hold on)" : "");
 	return 0;
+
+out_cover:
+	vb_cover_exit();
+out_cpuhp:
+	cpuhp_remove_state_nocalls(vb_cpuhp_state);
+	return err;
 }
 
 static void __exit vb_exit(void)
@@ -570,8 +771,9 @@ static void __exit vb_exit(void)
 	misc_deregister(&vb_dev);
 	mutex_lock(&vb_run_lock);
 	if (vb_held_cpu >= 0)
-		vb_release_held();
+		vb_end_hold(vb_release_on_cpu);
 	mutex_unlock(&vb_run_lock);
+	vb_cover_exit();
 	cpuhp_remove_state_nocalls(vb_cpuhp_state);
 }
 

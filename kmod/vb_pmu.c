@@ -65,12 +65,28 @@ int vb_pmu_create(struct vb_pmu *p, const struct vb_event *events, u32 n,
 }
 
 /*
+ * The width of this CPU's counters as masks (CPUID.0AH: EAX[23:16] for
+ * the general-purpose ones, EDX[12:5] for the fixed ones from version 2).
+ */
+static void vb_pmc_masks(u64 *gp, u64 *fixed)
+{
+	unsigned int eax, ebx, ecx, edx, w;
+
+	cpuid(0xa, &eax, &ebx, &ecx, &edx);
+	w = (eax >> 16) & 0xff;
+	*gp = GENMASK_ULL((w ? w : VB_PMC_WIDTH_DEFAULT) - 1, 0);
+	w = (eax & 0xff) >= 2 ? (edx >> 5) & 0xff : 0;
+	*fixed = GENMASK_ULL((w ? w : VB_PMC_WIDTH_DEFAULT) - 1, 0);
+}
+
+/*
  * On the target CPU, interrupts off: is every counter we have active here
- * now?  Caches the rdpmc indices for this window.
+ * now?  Caches the rdpmc indices and widths for this window.
  */
 bool vb_pmu_window_start(struct vb_pmu *p)
 {
 	int cpu = smp_processor_id();
+	u64 gp = 0, fixed = 0;
 	u32 i;
 
 	p->valid = true;
@@ -84,8 +100,12 @@ bool vb_pmu_window_start(struct vb_pmu *p)
 			p->valid = false;
 			continue;
 		}
-		if (p->kind[i] == VB_EVENT_RDPMC)
-			p->idx[i] = ev->hw.event_base_rdpmc;
+		if (p->kind[i] != VB_EVENT_RDPMC)
+			continue;
+		if (!gp)
+			vb_pmc_masks(&gp, &fixed);
+		p->idx[i] = ev->hw.event_base_rdpmc;
+		p->mask[i] = p->idx[i] & VB_RDPMC_FIXED ? fixed : gp;
 	}
 	return p->valid;
 }

@@ -20,8 +20,10 @@
 #include <asm/msr.h>
 #include "vmptrst_bench_abi.h"
 
-/* RDPMC gives the counter's width; Intel's counters are 48 bits wide. */
-#define VB_PMC_MASK	((1ULL << 48) - 1)
+/* Counter width when CPUID.0AH does not say (Intel's usual 48 bits). */
+#define VB_PMC_WIDTH_DEFAULT	48
+/* An rdpmc index with this bit names a fixed-function counter. */
+#define VB_RDPMC_FIXED		(1u << 30)
 
 struct vb_pmu {
 	u32 n;				/* events asked for */
@@ -30,6 +32,7 @@ struct vb_pmu {
 	int err[VB_MAX_EVENTS];		/* why not available (-errno) */
 	/* per window, set on the target CPU with interrupts off */
 	int idx[VB_MAX_EVENTS];		/* rdpmc index */
+	u64 mask[VB_MAX_EVENTS];	/* the counter's width, as a mask */
 	bool valid;			/* every available counter is active here */
 };
 
@@ -38,6 +41,18 @@ int vb_pmu_create(struct vb_pmu *p, const struct vb_event *events, u32 n,
 bool vb_pmu_window_start(struct vb_pmu *p);
 void vb_pmu_totals(struct vb_pmu *p, __u64 *total);
 void vb_pmu_release(struct vb_pmu *p);
+
+/*
+ * A bare RDPMC: native_read_pmc() may call the rdpmc tracepoint, which has
+ * no place between a block and its counter reads.
+ */
+static __always_inline u64 vb_rdpmc(u32 idx)
+{
+	u32 lo, hi;
+
+	asm volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"(idx));
+	return (u64)hi << 32 | lo;
+}
 
 /* Read every counter into v[]; nothing at all when the window is invalid. */
 static __always_inline void vb_pmu_read(struct vb_pmu *p, u64 *v)
@@ -48,7 +63,7 @@ static __always_inline void vb_pmu_read(struct vb_pmu *p, u64 *v)
 		return;
 	for (i = 0; i < p->n; i++) {
 		if (p->kind[i] == VB_EVENT_RDPMC) {
-			v[i] = native_read_pmc(p->idx[i]);
+			v[i] = vb_rdpmc(p->idx[i]);
 		} else if (p->kind[i] == VB_EVENT_SOFTWARE) {
 			p->ev[i]->pmu->read(p->ev[i]);
 			v[i] = local64_read(&p->ev[i]->count);

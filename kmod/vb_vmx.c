@@ -15,6 +15,9 @@
 #include <asm/msr-index.h>
 #include <asm/special_insns.h>
 #include <linux/hardirq.h>
+#include <linux/percpu.h>
+#include <asm/cpufeature.h>
+#include <asm/perf_event.h>
 #include <asm/traps.h>
 #include "vb_compat.h"
 #include "vb_internal.h"
@@ -23,6 +26,17 @@
 #define VB_CPUID1_ECX_VMX	BIT(5)
 #define VB_BASIC_MEMTYPE_WB	6
 
+/*
+ * What this module has turned on on each CPU, for vb_emergency_vmxoff():
+ * `on` from a completed VMXON until CR4.VMXE is clear again, `vmcs` while
+ * a VMCS of ours may be current there.
+ */
+struct vb_vmx_state {
+	bool on;
+	u64 vmcs;
+};
+static DEFINE_PER_CPU(struct vb_vmx_state, vb_vmx_state);
+
 /* Read what this CPU offers; never writes anything. */
 void vb_read_caps(void *arg)
 {
@@ -30,7 +44,9 @@ void vb_read_caps(void *arg)
 
 	memset(caps, 0, sizeof(*caps));
 	caps->vmx = cpuid_ecx(1) & VB_CPUID1_ECX_VMX;
-	caps->vmxe = vb_cr4_read() & X86_CR4_VMXE;
+	caps->kernel_vmx = this_cpu_has(X86_FEATURE_VMX);
+	caps->rdtscp = this_cpu_has(X86_FEATURE_RDTSCP);
+	caps->vmxe = (vb_cr4_read() | vb_cr4_read_raw()) & X86_CR4_VMXE;
 	caps->cr0 = read_cr0();
 	caps->cr4 = vb_cr4_read();
 	caps->have_feat = !vb_rdmsr_safe(MSR_IA32_FEAT_CTL,
@@ -57,24 +73,26 @@ static bool vb_fixed_ok(u64 val, u64 fixed0, u64 fixed1)
 int vb_check_caps(const struct vb_caps *caps, u32 cpu)
 {
 	u64 fc = caps->feature_control;
-	u32 memtype = (caps->vmx_basic >> 50) & 0xf;
-	u32 size = (caps->vmx_basic >> 32) & 0x1fff;
+	u32 memtype = VB_BASIC_MEMTYPE(caps->vmx_basic);
+	u32 size = VB_BASIC_SIZE(caps->vmx_basic);
 
 	if (!caps->vmx) {
 		pr_info_ratelimited("CPU %u has no VMX (CPUID.1:ECX.VMX clear)\n",
 				    cpu);
 		return -ENODEV;
 	}
-	if (!caps->have_feat || !(fc & FEAT_CTL_LOCKED) ||
-	    !(fc & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
-		pr_info_ratelimited("CPU %u: VMX not enabled by firmware (IA32_FEATURE_CONTROL %#llx); enable VT-x in the firmware setup\n",
-				    cpu, fc);
+	/*
+	 * The kernel's verdict (arch/x86/kernel/cpu/feat_ctl.c) picks the
+	 * IA32_FEATURE_CONTROL bit with tboot_enabled() (VMX inside SMX under
+	 * TXT, outside otherwise), which is not exported to modules, and
+	 * clears X86_FEATURE_VMX when that bit is off: KVM trusts it, so do we.
+	 */
+	if (!caps->kernel_vmx || !caps->have_feat || !(fc & FEAT_CTL_LOCKED) ||
+	    !(fc & (FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX |
+		    FEAT_CTL_VMX_ENABLED_INSIDE_SMX))) {
+		pr_info_ratelimited("CPU %u: VMX not enabled by firmware for the mode this kernel runs in (IA32_FEATURE_CONTROL %#llx, kernel flag vmx %s); enable VT-x (with TXT: VT-x inside SMX) in the firmware setup\n",
+				    cpu, fc, caps->kernel_vmx ? "set" : "clear");
 		return -ENODEV;
-	}
-	if (caps->vmxe) {
-		pr_info_ratelimited("CPU %u: VMX is already on (CR4.VMXE set): kvm_intel or another hypervisor owns it; release it with 'rmmod kvm_intel kvm' (6.12+: or load kvm with enable_virt_at_load=0)\n",
-				    cpu);
-		return -EBUSY;
 	}
 	if (!caps->have_basic || memtype != VB_BASIC_MEMTYPE_WB ||
 	    size == 0 || size > PAGE_SIZE) {
@@ -89,27 +107,113 @@ int vb_check_caps(const struct vb_caps *caps, u32 cpu)
 				    cpu, caps->cr0, caps->cr4);
 		return -ENODEV;
 	}
+	/* Last: -EBUSY means "usable, once its owner lets go". */
+	if (caps->vmxe) {
+		pr_info_ratelimited("CPU %u: VMX is already on (CR4.VMXE set): kvm_intel or another hypervisor owns it\n",
+				    cpu);
+		return -EBUSY;
+	}
 	return 0;
-}
-
-/*
- * Leave VMX operation and clear CR4.VMXE.  If VMXOFF reported VMfail the CPU
- * is still in VMX operation (it cannot happen without a dual-monitor SMM
- * setup); clearing CR4.VMXE then would #GP, so it is left set and reported.
- */
-static int vb_vmx_off(void)
-{
-	enum vb_vmx_status st = vb_vmxoff();
-
-	if (WARN_ON_ONCE(st == VB_VMX_FAILED))
-		return -EIO;
-	vb_cr4_clear_vmxe();
-	return st == VB_VMX_OK ? 0 : -EIO;
 }
 
 static const char *vb_status_name(enum vb_vmx_status st)
 {
-	return st == VB_VMX_FAILED ? "VMfail" : "a fault";
+	switch (st) {
+	case VB_VMX_FAILED:
+		return "VMfailInvalid";
+	case VB_VMX_FAILED_VALID:
+		return "VMfailValid";
+	default:
+		return "a fault";
+	}
+}
+
+/*
+ * One rate-limited line for a failed VMX instruction; after VMfailValid,
+ * with the VM-instruction error (SDM Vol. 3C, 31.4) of the current VMCS.
+ */
+static void vb_vmx_report(u32 cpu, const char *insn, enum vb_vmx_status st)
+{
+	u64 error;
+
+	if (st == VB_VMX_FAILED_VALID &&
+	    vb_vmread(VB_VMCS_VM_INSTRUCTION_ERROR, &error))
+		pr_err_ratelimited("CPU %u: %s gave VMfailValid, VM-instruction error %llu\n",
+				   cpu, insn, error);
+	else
+		pr_err_ratelimited("CPU %u: %s gave %s\n", cpu, insn,
+				   vb_status_name(st));
+}
+
+/*
+ * VMXON with CR4.VMXE set first, as KVM's kvm_cpu_vmxon() does it,
+ * Intel PT told (intel_pt_handle_vmx(): on CPUs without
+ * IA32_VMX_MISC[14] a trace would otherwise stop without a word).  On
+ * failure everything is undone.
+ */
+static enum vb_vmx_status vb_vmxon_cr4(u64 vmxon_pa, bool inject)
+{
+	enum vb_vmx_status st;
+
+	vb_cr4_set_vmxe();
+	intel_pt_handle_vmx(1);
+	st = inject ? VB_VMX_FAILED : vb_vmxon(vmxon_pa);
+	if (st) {
+		intel_pt_handle_vmx(0);
+		vb_cr4_clear_vmxe();
+		return st;
+	}
+	this_cpu_write(vb_vmx_state.on, true);
+	return VB_VMX_OK;
+}
+
+/*
+ * Leave VMX operation and clear CR4.VMXE.  If VMXOFF reports VMfail the
+ * CPU is still in VMX operation (an SMM dual-monitor treatment is active):
+ * CR4.VMXE stays set (clearing it would #GP), `stuck` says so, and the
+ * caller must keep the VMXON region and refuse the CPU from then on.
+ * @inject (tests): VMXOFF runs, but the caller is told it failed.
+ */
+static int vb_vmx_off(bool inject, bool *stuck)
+{
+	enum vb_vmx_status st = vb_vmxoff();
+
+	if (vb_vmx_failed(st)) {
+		vb_vmx_report(smp_processor_id(), "VMXOFF", st);
+		*stuck = true;
+		return -EIO;
+	}
+	intel_pt_handle_vmx(0);
+	vb_cr4_clear_vmxe();
+	this_cpu_write(vb_vmx_state.vmcs, 0);
+	this_cpu_write(vb_vmx_state.on, false);
+	if (inject) {
+		*stuck = true;
+		return -EIO;
+	}
+	return st == VB_VMX_OK ? 0 : -EIO;
+}
+
+/*
+ * The crash-time callback (vb_cover.c), on every CPU, maybe in NMI
+ * context: turn VMX off where this module turned it on and it still is.
+ * Faults are ignored (the exception table); CR4.VMXE is cleared only when
+ * the CPU has left VMX operation.
+ */
+void vb_emergency_vmxoff(void)
+{
+	struct vb_vmx_state *s = this_cpu_ptr(&vb_vmx_state);
+
+	if (!READ_ONCE(s->on) || !(vb_cr4_read_raw() & X86_CR4_VMXE))
+		return;
+	if (s->vmcs)
+		vb_vmclear(s->vmcs);
+	if (vb_vmx_failed(vb_vmxoff()))
+		return;
+	intel_pt_handle_vmx(0);
+	vb_cr4_clear_vmxe();
+	WRITE_ONCE(s->vmcs, 0);
+	WRITE_ONCE(s->on, false);
 }
 
 /*
@@ -129,24 +233,18 @@ static int vb_vmx_on(struct vb_ctx *c)
 	if (err)
 		return err;
 
-	vb_cr4_set_vmxe();
-	if (vb_injected(VB_FAULT_VMXON) ||
-	    (vb_injected(VB_FAULT_LATER_WINDOW) && c->windows))
-		st = VB_VMX_FAILED;	/* as if VMXON had failed */
-	else
-		st = vb_vmxon(c->vmxon_pa);
+	st = vb_vmxon_cr4(c->vmxon_pa, vb_injected(VB_FAULT_VMXON) ||
+			  (vb_injected(VB_FAULT_LATER_WINDOW) && c->windows));
 	if (st) {
-		pr_err_ratelimited("CPU %u: VMXON gave %s\n", c->cpu,
-				   vb_status_name(st));
-		vb_cr4_clear_vmxe();
+		vb_vmx_report(c->cpu, "VMXON", st);
 		return -EIO;
 	}
+	this_cpu_write(vb_vmx_state.vmcs, c->vmcs_pa);
 	st = vb_vmclear(c->vmcs_pa);
 	if (!st && vb_injected(VB_FAULT_VMCLEAR))
 		st = VB_VMX_FAILED;
 	if (st) {
-		pr_err_ratelimited("CPU %u: VMCLEAR gave %s\n", c->cpu,
-				   vb_status_name(st));
+		vb_vmx_report(c->cpu, "VMCLEAR", st);
 		goto out_vmxoff;
 	}
 	if (c->vmcs == VB_VMCS_LOADED) {
@@ -154,8 +252,7 @@ static int vb_vmx_on(struct vb_ctx *c)
 		if (!st && vb_injected(VB_FAULT_VMPTRLD))
 			st = VB_VMX_FAILED;
 		if (st) {
-			pr_err_ratelimited("CPU %u: VMPTRLD gave %s\n", c->cpu,
-					   vb_status_name(st));
+			vb_vmx_report(c->cpu, "VMPTRLD", st);
 			goto out_vmclear;
 		}
 	}
@@ -176,7 +273,7 @@ static int vb_vmx_on(struct vb_ctx *c)
 out_vmclear:
 	vb_vmclear(c->vmcs_pa);
 out_vmxoff:
-	vb_vmx_off();
+	vb_vmx_off(false, &c->stuck);
 	return -EIO;
 }
 
@@ -243,9 +340,8 @@ void vb_window(void *arg)
 
 	st = vb_vmclear(c->vmcs_pa);
 	if (st)
-		pr_err_ratelimited("CPU %u: VMCLEAR at the end gave %s\n",
-				   c->cpu, vb_status_name(st));
-	err = vb_vmx_off();
+		vb_vmx_report(c->cpu, "VMCLEAR at the end", st);
+	err = vb_vmx_off(vb_injected(VB_FAULT_VMXOFF), &c->stuck);
 	c->err = st ? -EIO : err;
 	vb_noise_read(&after);
 	c->max_window_tsc = max(c->max_window_tsc, after.tsc - before.tsc);
@@ -286,12 +382,9 @@ void vb_hold_on_cpu(void *arg)
 	h->err = vb_check_caps(&caps, h->cpu);
 	if (h->err)
 		return;
-	vb_cr4_set_vmxe();
-	st = vb_vmxon(h->vmxon_pa);
+	st = vb_vmxon_cr4(h->vmxon_pa, false);
 	if (st) {
-		pr_err_ratelimited("CPU %u: VMXON (hold) gave %s\n", h->cpu,
-				   vb_status_name(st));
-		vb_cr4_clear_vmxe();
+		vb_vmx_report(h->cpu, "VMXON (hold)", st);
 		h->err = -EIO;
 	}
 }
@@ -301,5 +394,18 @@ void vb_release_on_cpu(void *arg)
 {
 	struct vb_hold_ctx *h = arg;
 
-	h->err = vb_vmx_off();
+	h->err = vb_vmx_off(false, &h->stuck);
+}
+
+/*
+ * The end of a HOLD as a crash would end it (tests): the crash-time
+ * callback, then what it left behind: 0 if VMX is off and CR4.VMXE clear.
+ */
+void vb_emergency_on_cpu(void *arg)
+{
+	struct vb_hold_ctx *h = arg;
+
+	vb_emergency_vmxoff();
+	h->err = (vb_cr4_read_raw() | vb_cr4_read()) & X86_CR4_VMXE ||
+		 this_cpu_read(vb_vmx_state.on) ? -EIO : 0;
 }

@@ -5,9 +5,11 @@
  *
  * Each wrapper presets CF and ZF (`cmp %rsp,%rsp` sets ZF, `stc` sets CF)
  * before the instruction, as kvm-unit-tests do: VMsucceed clears both, so an
- * instruction that silently did nothing cannot look like success.  `jna`
- * (CF=1 or ZF=1) catches VMfailInvalid and VMfailValid.  A fault (#UD, #GP)
- * is caught by the exception table and reported, never an Oops.
+ * instruction that silently did nothing cannot look like success.  `jc`
+ * catches VMfailInvalid (CF=1; also the preset, if nothing ran), `jz`
+ * VMfailValid (ZF=1: the current VMCS holds the VM-instruction error, see
+ * vb_vmread()).  A fault (#UD, #GP) is caught by the exception table and
+ * reported, never an Oops.
  */
 #ifndef VB_VMX_OPS_H
 #define VB_VMX_OPS_H
@@ -18,9 +20,19 @@
 
 enum vb_vmx_status {
 	VB_VMX_OK = 0,
-	VB_VMX_FAILED,		/* VMfailInvalid or VMfailValid */
+	VB_VMX_FAILED,		/* VMfailInvalid */
+	VB_VMX_FAILED_VALID,	/* VMfailValid: VM-instruction error field */
 	VB_VMX_FAULTED,		/* the instruction raised an exception */
 };
+
+/* The CPU reported VMfail: it executed the instruction and is in VMX operation. */
+static inline bool vb_vmx_failed(enum vb_vmx_status st)
+{
+	return st == VB_VMX_FAILED || st == VB_VMX_FAILED_VALID;
+}
+
+/* VMCS field encoding of the VM-instruction error (SDM Vol. 3C, App. B.3.1). */
+#define VB_VMCS_VM_INSTRUCTION_ERROR	0x4400
 
 #define VB_VMX_OP_M64(name, insn)					\
 static __always_inline enum vb_vmx_status name(u64 pa)			\
@@ -28,12 +40,16 @@ static __always_inline enum vb_vmx_status name(u64 pa)			\
 	asm goto("cmp %%rsp, %%rsp\n\t"					\
 		 "stc\n\t"						\
 		 "1: " insn " %[pa]\n\t"				\
-		 "jna %l[failed]\n\t"					\
+		 "jc %l[failed]\n\t"					\
+		 "jz %l[failed_valid]\n\t"				\
 		 _ASM_EXTABLE(1b, %l[faulted])				\
-		 : : [pa] "m"(pa) : "cc", "memory" : failed, faulted);	\
+		 : : [pa] "m"(pa) : "cc", "memory"			\
+		 : failed, failed_valid, faulted);			\
 	return VB_VMX_OK;						\
 failed:									\
 	return VB_VMX_FAILED;						\
+failed_valid:								\
+	return VB_VMX_FAILED_VALID;					\
 faulted:								\
 	return VB_VMX_FAULTED;						\
 }
@@ -51,12 +67,15 @@ static __always_inline enum vb_vmx_status vb_vmxoff(void)
 	asm goto("cmp %%rsp, %%rsp\n\t"
 		 "stc\n\t"
 		 "1: vmxoff\n\t"
-		 "jna %l[failed]\n\t"
+		 "jc %l[failed]\n\t"
+		 "jz %l[failed_valid]\n\t"
 		 _ASM_EXTABLE(1b, %l[faulted])
-		 : : : "cc", "memory" : failed, faulted);
+		 : : : "cc", "memory" : failed, failed_valid, faulted);
 	return VB_VMX_OK;
 failed:
 	return VB_VMX_FAILED;
+failed_valid:
+	return VB_VMX_FAILED_VALID;
 faulted:
 	return VB_VMX_FAULTED;
 }
@@ -85,6 +104,27 @@ static __always_inline int vb_vmptrst_safe(u64 *dst, bool *failed)
 		     : : "cc", "memory");
 	*failed = fail;
 	return trap;
+}
+
+/*
+ * VMREAD of @field from the current VMCS into *val: true on VMsucceed,
+ * false on VMfail or a fault (no current VMCS, not in VMX operation).
+ */
+static __always_inline bool vb_vmread(u64 field, u64 *val)
+{
+	u8 fail;
+
+	asm volatile("cmp %%rsp, %%rsp\n\t"
+		     "stc\n\t"
+		     "1: vmread %[field], %[val]\n\t"
+		     "setna %[fail]\n\t"
+		     "jmp 3f\n\t"
+		     "2: movb $1, %[fail]\n\t"
+		     "3:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [val] "=r"(*val), [fail] "=qm"(fail)
+		     : [field] "r"(field) : "cc", "memory");
+	return !fail;
 }
 
 #endif /* VB_VMX_OPS_H */

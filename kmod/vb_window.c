@@ -97,7 +97,7 @@ static void vb_record_pmc(struct vb_ctx *c, const struct vb_reading *rd,
 			out[i] = 0;
 		else if (c->pmu.kind[i] == VB_EVENT_RDPMC)
 			out[i] = (rd->pmc_end[i] - rd->pmc_begin[i]) &
-				 VB_PMC_MASK;
+				 c->pmu.mask[i];
 		else
 			out[i] = rd->pmc_end[i] - rd->pmc_begin[i];
 	}

@@ -18,7 +18,9 @@
  *   ENODEV  the CPU has no VMX, firmware left it disabled, or VMX_BASIC
  *           asks for something the module does not support
  *   EBUSY   VMX is already on on that CPU (another hypervisor, e.g.
- *           kvm_intel, owns it), or another RUN is in progress
+ *           kvm_intel, owns it), the kernel's crash-time VMXOFF callback
+ *           cannot cover the RUN (INFO says VB_INFO_NO_COVER), or another
+ *           RUN is in progress
  *   EIO     a VMX instruction failed (VMfail or a fault); the kernel log
  *           says which
  *   EFAULT  a user buffer could not be read or written; RUN checks that
@@ -34,7 +36,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define VB_ABI_VERSION		5
+#define VB_ABI_VERSION		6
 #define VB_DEVICE_NAME		"vmptrst_bench"
 #define VB_DEVICE_PATH		"/dev/" VB_DEVICE_NAME
 
@@ -46,6 +48,11 @@
 #define VB_INFO_FEAT_LOCKED	(1u << 2) /* IA32_FEATURE_CONTROL lock bit */
 #define VB_INFO_FEAT_VMX	(1u << 3) /* IA32_FEATURE_CONTROL: VMX outside SMX enabled */
 #define VB_INFO_VMX_BASIC	(1u << 4) /* vmx_basic and the fields from it are valid */
+#define VB_INFO_KVM		(1u << 5) /* the KVM module that owns the kernel's crash-time VMXOFF callback is loaded */
+#define VB_INFO_NO_COVER	(1u << 6) /* a RUN now could not be covered by that callback: refused (see kmod/vb_cover.c) */
+#define VB_INFO_KERNEL_VMX	(1u << 7) /* the kernel's own verdict: X86_FEATURE_VMX on that CPU (firmware enabled VMX, SMX/TXT considered) */
+#define VB_INFO_RDTSCP		(1u << 8) /* the CPU has RDTSCP (serialize=cpuid needs it) */
+#define VB_INFO_CPU_STUCK	(1u << 9) /* VMXOFF failed on that CPU earlier: it is left in VMX operation, RUNs refused until reboot */
 
 struct vb_info {
 	__u32 size;		/* in: sizeof(struct vb_info) */
@@ -186,6 +193,21 @@ enum vb_ad {
  */
 #define VB_RUN_INTERRUPTED	(1u << 0)
 #define VB_RUN_SKIPPED		(1u << 1)
+/*
+ * The RUN stopped early, its records so far valid, because between two
+ * windows another hypervisor turned VMX on on the target CPU (KVM does so
+ * while it has VMs, or at load with enable_virt_at_load=Y) and did not
+ * release it within vb_run.wait_vmx_ms.
+ */
+#define VB_RUN_VMX_TAKEN	(1u << 2)
+/*
+ * The RUN stopped early, its records so far valid, because the kernel's
+ * crash-time VMXOFF callback could no longer cover it (KVM was loaded during
+ * the run) and that did not change within vb_run.wait_vmx_ms.
+ */
+#define VB_RUN_NO_COVER		(1u << 3)
+/* Longest wait a RUN may ask for (vb_run.wait_vmx_ms): one hour. */
+#define VB_MAX_WAIT_VMX_MS	3600000u
 
 /*
  * Performance counters (vb_run.events): up to VB_MAX_EVENTS perf_event
@@ -221,6 +243,7 @@ enum vb_skip_reason {
 	VB_SKIP_PAGE_SIZE = 1,	/* the page size could not be had (page_kib: what was) */
 	VB_SKIP_MEMTYPE = 2,	/* the kernel cannot give a module this memory type */
 	VB_SKIP_NO_CLFLUSHOPT = 3, /* the CPU has no CLFLUSHOPT */
+	VB_SKIP_NO_RDTSCP = 4,	/* serialize=cpuid, and the CPU has no RDTSCP */
 	VB_SKIP_COUNT
 };
 
@@ -240,7 +263,11 @@ struct vb_run {
 	__u32 page;		/* in: enum vb_page */
 	__u32 tlb;		/* in: enum vb_tlb */
 	__u32 ad;		/* in: enum vb_ad */
-	__u32 reserved;		/* in: must be 0 */
+	__u32 wait_vmx_ms;	/* in: 0 .. VB_MAX_WAIT_VMX_MS: how long in all
+				 * the RUN may wait (before and between windows)
+				 * for VMX, and the crash-time cover, to be free
+				 * again; 0: refuse (-EBUSY) at the start, stop
+				 * with VB_RUN_VMX_TAKEN / VB_RUN_NO_COVER later */
 	__u64 buf;		/* in: user pointer to struct vb_sample[buf_len] */
 	__u32 buf_len;		/* in: records the buffer holds; >= records needed */
 	__u32 records;		/* out: records written */
@@ -252,7 +279,7 @@ struct vb_run {
 	__u32 result_flags;	/* out: VB_RUN_* */
 	__u32 page_kib;		/* out: size of the page that maps the operand, KiB */
 	__u32 skip_reason;	/* out: enum vb_skip_reason */
-	__u32 reserved_out;	/* out: 0 */
+	__u32 vmx_wait_ms;	/* out: time spent waiting for VMX or the cover */
 	__u32 nevents;		/* in: 0 .. VB_MAX_EVENTS */
 	__u32 reserved2;	/* in: must be 0 */
 	struct vb_event events[VB_MAX_EVENTS];	/* in: the first nevents */
@@ -337,12 +364,19 @@ struct vb_selftest {
  * reference: VMPTRST at CPL 3 is #GP) and that RUN refuses a CPU whose VMX
  * someone else holds.  hold=0 turns it off again; so do rmmod and taking
  * the CPU offline.  One CPU at a time (-EBUSY for another).
+ * hold=2 ends the hold as a crash would: the module's crash-time VMXOFF
+ * callback runs on that CPU (what the kernel calls on panic, kdump and
+ * emergency restart), then 0 if VMX is off and CR4.VMXE clear, else -EIO.
  */
+#define VB_HOLD_OFF		0
+#define VB_HOLD_ON		1
+#define VB_HOLD_EMERGENCY	2
+
 struct vb_hold {
 	__u32 size;		/* in: sizeof(struct vb_hold) */
 	__u32 abi_version;	/* in: VB_ABI_VERSION */
 	__u32 cpu;		/* in */
-	__u32 hold;		/* in: 1 = VMX on and held, 0 = release */
+	__u32 hold;		/* in: VB_HOLD_* */
 };
 
 #define VB_IOC_MAGIC		0xB7
