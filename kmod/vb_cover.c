@@ -27,7 +27,9 @@
  *     registration WARN and leave KVM's own VMs uncovered; or KVM's module
  *     half-loaded): not covered.  A RUN refuses to start (-EBUSY, INFO says
  *     VB_INFO_NO_COVER), or stops between windows (VB_RUN_NO_COVER), or
- *     waits for the cover (vb_run.wait_vmx_ms).
+ *     waits for the cover (vb_run.wait_vmx_ms).  While KVM's module is
+ *     loading, a RUN waits up to VB_COVER_GRACE_MS whatever it asked:
+ *     on 6.1.y kvm_intel's own callback is about to cover it.
  * Left open, by design: on 6.1.y kvm_intel can be unloaded while a window
  * runs (its cleanup unregisters before any notifier tells us), which
  * leaves the rest of that window (at most VB_WINDOW_US) uncovered.
@@ -174,6 +176,12 @@ bool vb_cover_begin(void)
 void vb_cover_end(void)
 {
 	mutex_unlock(&vb_cover_lock);
+}
+
+/* Is KVM's module loading (the cover about to be settled either way)? */
+bool vb_cover_settling(void)
+{
+	return READ_ONCE(vb_owner) == VB_OWNER_COMING;
 }
 
 /* For INFO: is KVM's module loaded, could a RUN be covered now? */

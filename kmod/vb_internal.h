@@ -131,6 +131,9 @@ void vb_cover_put(void);
 bool vb_cover_begin(void);
 void vb_cover_end(void);
 void vb_cover_state(bool *kvm, bool *coverable);
+bool vb_cover_settling(void);
+/* How long a RUN waits, whatever it asked, while KVM's module loads. */
+#define VB_COVER_GRACE_MS	5000
 
 void vb_take_samples(struct vb_ctx *c, u64 deadline);
 

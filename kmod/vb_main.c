@@ -230,8 +230,11 @@ static struct page *vb_alloc(u32 cpu, unsigned int order, bool low)
 static bool vb_wait_vmx(struct vb_ctx *c, struct vb_run *r, u32 why)
 {
 	unsigned long t0 = jiffies;
+	u32 budget = r->wait_vmx_ms;
 
-	if (r->vmx_wait_ms >= r->wait_vmx_ms) {
+	if (why == VB_RUN_NO_COVER && vb_cover_settling())
+		budget = max(budget, (u32)VB_COVER_GRACE_MS);
+	if (r->vmx_wait_ms >= budget) {
 		r->result_flags |= why;
 		return false;
 	}

@@ -6,6 +6,7 @@
 #   vmptrst-bench      the driver, statically linked
 #   configs/*.ini      the sweep configurations
 #   vb_check           the ABI checker (tests/emu/guest/vb_check.c), static
+#   kvm_vm             a VM that exists for N seconds (guest/kvm_vm.c), static
 #   kvm/*.ko           irqbypass, kvm, kvm-intel from that kernel's package
 set -euo pipefail
 # shellcheck source=harness/common.sh
@@ -38,6 +39,8 @@ mkdir -p "$dir/configs"
 cp "$REPO_ROOT"/configs/*.ini "$dir/configs/"
 ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
 	-o "$dir/vb_check" "$REPO_ROOT/tests/emu/guest/vb_check.c"
+${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static \
+	-o "$dir/kvm_vm" "$REPO_ROOT/tests/emu/guest/kvm_vm.c"
 # KVM from the same kernel package, for the coexistence check (6.12 turns VMX
 # on when kvm_intel loads).  Uncompressed: busybox insmod does not read .xz.
 vmlinuz=$("$HARNESS_DIR/kernels.sh" "$series" image)

@@ -136,6 +136,89 @@ if [ "$expect_vmx" = yes ]; then
 	step "vb_check after kvm_intel released VMX" ./vb_check --expect-vmx yes --samples 20
 fi
 
+# A real KVM during a run: kvm loaded mid-run (6.12: it would take the
+# crash-time VMXOFF slot whenever it turns VMX on, so the run cannot stay
+# covered; 6.1: kvm_intel's own callback covers the run), then a VM (KVM
+# turns VMX on while it has one), then KVM unloaded.  With --wait-vmx the
+# run waits and completes; without, it stops with one line saying why.
+# Either way every file is complete, every row kept is ok.
+if [ "$expect_vmx" = yes ]; then
+	cat >/tmp/midrun.ini <<'INI'
+[global]
+samples = 2000
+cpu = 0
+[midrun]
+instruction = vmptrst
+offset = 0, 8, 16, 24, 32, 40, 48, 56
+unroll = 1, 4, 16
+INI
+	case $(uname -r) in
+	6.1.*) kvm_param= ;;
+	*) kvm_param=enable_virt_at_load=0 ;;
+	esac
+	for mode in wait stop; do
+		dir=/out/run-kvm-$mode
+		wait_flag=
+		[ $mode = wait ] && wait_flag="--wait-vmx 600"
+		# shellcheck disable=SC2086
+		./vmptrst-bench run --platform "$emu" -c /tmp/midrun.ini $wait_flag \
+			-o $dir >/out/kvm-$mode.log 2>&1 &
+		pid=$!
+		i=0
+		while [ "$(wc -l <$dir/samples.csv 2>/dev/null || echo 0)" -lt 50 ] && [ $i -lt 600 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		if kill -0 $pid 2>/dev/null; then
+			ok "kvm-$mode: the run is in progress when kvm is loaded"
+		else
+			notok "kvm-$mode: the run ended before kvm was loaded (midrun.ini too short)"
+		fi
+		# shellcheck disable=SC2086
+		step "kvm-$mode: insmod irqbypass kvm $kvm_param kvm-intel mid-run" sh -c \
+			"insmod kvm/irqbypass.ko && insmod kvm/kvm.ko $kvm_param && insmod kvm/kvm-intel.ko"
+		step "kvm-$mode: a VM exists for 3 s mid-run" ./kvm_vm 3
+		step "kvm-$mode: rmmod kvm_intel kvm irqbypass" sh -c 'rmmod kvm_intel && rmmod kvm && rmmod irqbypass'
+		wait $pid
+		rc=$?
+		cat /out/kvm-$mode.log
+		m=$(tr -d '\r' <$dir/meta.csv 2>/dev/null)
+		waited=$(echo "$m" | sed -n 's/^vmx_wait_ms,//p')
+		if [ $mode = wait ]; then
+			if [ $rc -eq 0 ] && [ "${waited:-0}" -gt 0 ]; then
+				ok "kvm-wait: the run waited ${waited} ms for VMX and the cover, then completed"
+			else
+				notok "kvm-wait: exit $rc, vmx_wait_ms '${waited}' (log above)"
+			fi
+			notrun=$(grep -c ',not-run,' $dir/points.csv 2>/dev/null)
+			[ "${notrun:-1}" -eq 0 ] && ok "kvm-wait: every point ran" ||
+				notok "kvm-wait: $notrun points not run"
+		else
+			last=$(tail -n 1 /out/kvm-$mode.log)
+			if [ $rc -ne 0 ] && [ $rc -ne 130 ] && echo "$last" | grep -Eqi 'vmx|kvm' &&
+				grep -q ',not-run,' $dir/points.csv 2>/dev/null; then
+				ok "kvm-stop: the run stopped (exit $rc) saying why: $last"
+			else
+				notok "kvm-stop: exit $rc, last line: $last"
+			fi
+		fi
+		if [ -s $dir/meta.csv ] && [ -s $dir/points.csv ] && [ -s $dir/windows.csv ]; then
+			ok "kvm-$mode: meta.csv, points.csv, windows.csv complete"
+		else
+			notok "kvm-$mode: a run file is missing or empty"
+		fi
+		rows=$(($(wc -l <$dir/samples.csv) - 1))
+		okrows=$(grep -c ',ok,' $dir/samples.csv)
+		if [ "$rows" -gt 0 ] && [ "$okrows" -eq "$rows" ]; then
+			ok "kvm-$mode: the $rows rows on disk are all ok"
+		else
+			notok "kvm-$mode: rows on disk: $rows, ok: $okrows"
+		fi
+		rm -f $dir/samples.csv $dir/windows.csv
+	done
+	step "vb_check after KVM came and went" ./vb_check --expect-vmx yes --samples 20
+fi
+
 step "rmmod vmptrst_bench" rmmod vmptrst_bench
 if [ -e /dev/vmptrst_bench ]; then notok "device gone after rmmod"; else ok "device gone after rmmod"; fi
 
@@ -153,6 +236,22 @@ if [ "$expect_vmx" = yes ]; then
 	step "insmod vmptrst_bench.ko" insmod /payload/vmptrst_bench.ko
 	step "selftest after rmmod released the hold: #UD" ./vmptrst-bench selftest --cpu 0
 	step "rmmod vmptrst_bench" rmmod vmptrst_bench
+fi
+# Last, since it cannot be undone before a reboot: VMXOFF reported as
+# failed (injected).  The CPU is refused from then on, the module pinned.
+if [ "$expect_vmx" = yes ]; then
+	step "insmod vmptrst_bench.ko (for the VMXOFF failure)" insmod /payload/vmptrst_bench.ko
+	step "vb_check --stuck" ./vb_check --expect-vmx yes --stuck
+	if rmmod vmptrst_bench 2>/dev/null; then
+		notok "rmmod refused while a CPU is stuck in VMX operation"
+	else
+		ok "rmmod refused while a CPU is stuck in VMX operation"
+	fi
+	if dmesg | grep -q 'VMXOFF failed: the CPU stays in VMX operation'; then
+		ok "the kernel log says the CPU stays in VMX operation"
+	else
+		notok "the kernel log says the CPU stays in VMX operation"
+	fi
 fi
 if dmesg | sed -n '/vmptrst-test: start/,$p' |
 	grep -E "WARNING:|BUG:|Oops|general protection|Call Trace" >/out/bad-dmesg.txt; then

@@ -8,8 +8,10 @@
  *
  * owned: another hypervisor (kvm_intel) has turned VMX on; the module must
  * say so and refuse, touching nothing.  --hold (module loaded with
- * debug_hold=1): the module's own VMX hold, and VMPTRST at ring 3 inside
- * and outside VMX operation.
+ * debug_hold=1): the module's own VMX hold, VMPTRST at ring 3 inside and
+ * outside VMX operation, and the crash-time VMXOFF callback.  --stuck: an
+ * injected VMXOFF failure, which leaves the module pinned (a boot's last
+ * step).
  *
  * Prints one line per check and, last, "vb_check: N passed, N failed".
  * Exit status 0 only if nothing failed.
@@ -59,6 +61,8 @@ static bool owned;
 static uint32_t info_tsc_khz;	/* INFO's tsc_khz: 1 ms of TSC ticks */
 
 static void check_refused_run(int want, const char *why);
+static void check_selftest(const char *when);
+static void check_no_rdtscp(void);
 static void check_owned_selftest(void);
 static uint32_t check_run(uint32_t insn, uint32_t vmcs, uint32_t unroll,
 			  uint32_t offset, uint32_t samples);
@@ -141,6 +145,14 @@ static struct vb_info check_info(bool expect_vmx)
 		      (in.flags & VB_INFO_FEAT_VMX),
 		      "IA32_FEATURE_CONTROL locked with VMX on (%#" PRIx64 ")",
 		      (uint64_t)in.feature_control);
+		CHECK(in.flags & VB_INFO_KERNEL_VMX,
+		      "INFO: the kernel's own verdict says VMX usable (flags %#x)",
+		      in.flags);
+		CHECK(in.flags & VB_INFO_RDTSCP, "INFO: RDTSCP (flags %#x)",
+		      in.flags);
+		CHECK(!(in.flags & VB_INFO_CPU_STUCK),
+		      "INFO: the CPU is not stuck in VMX operation (flags %#x)",
+		      in.flags);
 		CHECK((in.flags & VB_INFO_VMX_BASIC) && in.vmcs_memtype == 6 &&
 		      in.vmcs_size > 0 && in.vmcs_size <= 4096 &&
 		      in.vmcs_revision == (in.vmx_basic & 0x7fffffff),
@@ -204,7 +216,8 @@ static void check_bad_runs(void)
 		{ "page count", 1, F(page), VB_PAGE_COUNT, 0, 0, EINVAL },
 		{ "tlb count", 1, F(tlb), VB_TLB_COUNT, 0, 0, EINVAL },
 		{ "ad count", 1, F(ad), VB_AD_COUNT, 0, 0, EINVAL },
-		{ "reserved 1", 1, F(reserved), 1, 0, 0, EINVAL },
+		{ "wait_vmx_ms max+1", 1, F(wait_vmx_ms),
+		  VB_MAX_WAIT_VMX_MS + 1, 0, 0, EINVAL },
 		{ "cache flushed and unroll 2 (per-sample setup needs unroll 1)",
 		  2, F(cache), VB_CACHE_FLUSHED, 0, 0, EINVAL },
 		{ "tlb cold and unroll 2", 2, F(tlb), VB_TLB_COLD, 0, 0, EINVAL },
@@ -584,6 +597,37 @@ static int hold(uint32_t c, uint32_t on)
 }
 
 /*
+ * The crash path (panic, kdump, emergency restart) calls the kernel's one
+ * crash-time VMXOFF callback on every CPU; the module's must leave VMX
+ * operation where the module turned it on.  HOLD's hold=2 runs it on the
+ * held CPU: afterwards VMPTRST is #UD again at ring 3 and in the kernel,
+ * INFO sees CR4.VMXE clear, and RUNs work.
+ */
+static void check_emergency(void)
+{
+	struct vb_info in;
+	int err, sig;
+
+	err = hold(cpu, 1);
+	CHECK(err == 0, "HOLD, for the crash-time callback: %s", strerror(err));
+	if (err)
+		return;
+	CHECK(ring3_vmptrst() == SIGSEGV, "held: ring 3 VMPTRST is #GP");
+	err = hold(cpu, VB_HOLD_EMERGENCY);
+	CHECK(err == 0, "the crash-time VMXOFF callback on the held CPU: %s",
+	      strerror(err));
+	sig = ring3_vmptrst();
+	CHECK(sig == SIGILL, "after the callback: ring 3 VMPTRST is #UD (SIGILL), got %d",
+	      sig);
+	in = info_of(cpu, &err);
+	CHECK(err == 0 && !(in.flags & VB_INFO_VMX_IN_USE),
+	      "after the callback: CR4.VMXE clear (INFO flags %#x)", in.flags);
+	check_selftest("after the crash-time callback");
+	CHECK(hold(cpu, 0) == EINVAL, "after the callback the hold is over");
+	check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 1, 0, 50);
+}
+
+/*
  * With debug_hold=1: the module keeps VMX on on this CPU.  The reference's
  * branches reachable from here: outside VMX operation VMPTRST is #UD at
  * any CPL; inside, at CPL 3 it is #GP.  And a RUN must refuse a CPU whose
@@ -597,7 +641,9 @@ static void check_hold(void)
 	sig = ring3_vmptrst();
 	CHECK(sig == SIGILL, "ring 3 VMPTRST outside VMX operation: SIGILL (#UD), got %d",
 	      sig);
-	CHECK(hold(cpu, 2) == EINVAL, "HOLD with hold=2: EINVAL");
+	CHECK(hold(cpu, 3) == EINVAL, "HOLD with hold=3: EINVAL");
+	CHECK(hold(cpu, VB_HOLD_EMERGENCY) == EINVAL,
+	      "the crash-time callback on a CPU nobody holds: EINVAL");
 	CHECK(hold(100000, 1) == ENXIO, "HOLD on cpu 100000: ENXIO");
 	CHECK(hold(cpu, 0) == EINVAL, "releasing a hold nobody holds: EINVAL");
 	err = hold(cpu, 1);
@@ -621,6 +667,7 @@ static void check_hold(void)
 	CHECK(sig == SIGILL, "ring 3 VMPTRST after the release: SIGILL (#UD) again, got %d",
 	      sig);
 	check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 1, 0, 50);
+	check_emergency();
 	CHECK(hold(cpu, 1) == 0, "HOLD again, to be released by rmmod");
 }
 
@@ -703,6 +750,65 @@ static void check_faults(void)
 		free(pmc);
 	}
 	check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 1, 0, 50);
+	check_no_rdtscp();
+}
+
+/*
+ * serialize=cpuid closes with RDTSCP: on a CPU without it (injected: the
+ * module takes the CPU to lack it) the point is skipped with its reason,
+ * nothing executed, and the other brackets still run.
+ */
+static void check_no_rdtscp(void)
+{
+	struct vb_sample buf[40];
+	struct vb_run r = run_req(VB_INSN_VMPTRST, 1, 20, VB_VMCS_LOADED, 0,
+				  buf, 40);
+	int err;
+
+	r.serialize = VB_SER_CPUID;
+	CHECK(set_fault(10) == 0, "inject fault 10 (no RDTSCP)");
+	err = xioctl(VB_IOC_RUN, &r);
+	CHECK(err == 0 && (r.result_flags & VB_RUN_SKIPPED) &&
+	      r.skip_reason == VB_SKIP_NO_RDTSCP && r.records == 0,
+	      "serialize=cpuid without RDTSCP: skipped, reason %u (want %u), %u records, %s",
+	      r.skip_reason, VB_SKIP_NO_RDTSCP, r.records, strerror(err));
+	r = run_req(VB_INSN_VMPTRST, 1, 20, VB_VMCS_LOADED, 0, buf, 40);
+	err = xioctl(VB_IOC_RUN, &r);
+	set_fault(0);
+	CHECK(err == 0 && r.records == 40 && !r.result_flags,
+	      "serialize=lfence without RDTSCP still runs (%u records, flags %#x, %s)",
+	      r.records, r.result_flags, strerror(err));
+	check_selftest("after the RDTSCP skip");
+}
+
+/*
+ * VMXOFF reporting VMfail (an SMM dual-monitor treatment would): the CPU
+ * may still be in VMX operation, so its VMXON and VMCS pages must not go
+ * back to the allocator, and the CPU is refused from then on.  Injected:
+ * VMXOFF does run, the module is told it failed.  Irreversible until
+ * reboot, by design: the module pins itself, so this is a boot's last step.
+ */
+static void check_stuck(void)
+{
+	struct vb_sample buf[40];
+	struct vb_run r = run_req(VB_INSN_VMPTRST, 1, 20, VB_VMCS_LOADED, 0,
+				  buf, 40);
+	struct vb_info in;
+	int err;
+
+	CHECK(set_fault(9) == 0, "inject fault 9 (VMXOFF fails)");
+	err = xioctl(VB_IOC_RUN, &r);
+	set_fault(0);
+	CHECK(err == EIO, "VMXOFF fails: RUN gives %s (want EIO)",
+	      strerror(err));
+	in = info_of(cpu, &err);
+	CHECK(err == 0 && (in.flags & VB_INFO_CPU_STUCK),
+	      "INFO: the CPU is marked stuck in VMX operation (flags %#x)",
+	      in.flags);
+	r = run_req(VB_INSN_VMPTRST, 1, 20, VB_VMCS_LOADED, 0, buf, 40);
+	err = xioctl(VB_IOC_RUN, &r);
+	CHECK(err == EIO, "the next RUN on that CPU is refused: %s (want EIO)",
+	      strerror(err));
 }
 
 /* What the child of check_concurrency() reports about its long RUN. */
@@ -833,6 +939,7 @@ static void check_owned_selftest(void)
 int main(int argc, char **argv)
 {
 	bool expect_vmx = false, have_expect = false, hold_mode = false;
+	bool stuck_mode = false;
 	uint32_t samples = 200;
 	int i;
 
@@ -845,12 +952,14 @@ int main(int argc, char **argv)
 			have_expect = true;
 		} else if (!strcmp(argv[i], "--hold")) {
 			hold_mode = true;
+		} else if (!strcmp(argv[i], "--stuck")) {
+			stuck_mode = true;
 		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
 			cpu = (unsigned int)strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--samples") && i + 1 < argc) {
 			samples = (uint32_t)strtoul(argv[++i], NULL, 0);
 		} else {
-			fprintf(stderr, "usage: vb_check --expect-vmx yes|no|owned [--hold] [--cpu N] [--samples N]\n");
+			fprintf(stderr, "usage: vb_check --expect-vmx yes|no|owned [--hold | --stuck] [--cpu N] [--samples N]\n");
 			return 2;
 		}
 	}
@@ -861,8 +970,11 @@ int main(int argc, char **argv)
 
 	check_device();
 	check_info(expect_vmx);
-	if (hold_mode) {
-		check_hold();
+	if (hold_mode || stuck_mode) {
+		if (hold_mode)
+			check_hold();
+		else
+			check_stuck();
 		close(fd);
 		printf("vb_check: %d passed, %d failed\n", passed, failed);
 		return failed ? 1 : 0;

@@ -492,13 +492,13 @@ struct field {
 static const struct field run_fields[] = {
 	RF(size), RF(abi_version), RF(cpu), RF(instruction), RF(unroll),
 	RF(samples), RF(vmcs), RF(serialize), RF(offset), RF(flags),
-	RF(cache), RF(memtype), RF(page), RF(tlb), RF(ad), RF(reserved),
+	RF(cache), RF(memtype), RF(page), RF(tlb), RF(ad), RF(wait_vmx_ms),
 	RF(buf), RF(buf_len), RF(records), RF(expected), RF(poison),
 	RF(mismatches), RF(windows), RF(max_window_tsc), RF(result_flags),
-	RF(page_kib), RF(skip_reason), RF(reserved_out),
+	RF(page_kib), RF(skip_reason), RF(vmx_wait_ms),
 };
 #define N_RUN_FIELDS (sizeof(run_fields) / sizeof(run_fields[0]))
-#define N_RUN_IN 16	/* size .. reserved: the u32 input fields */
+#define N_RUN_IN 16	/* size .. wait_vmx_ms: the u32 input fields */
 
 static uint64_t fget(const void *s, const struct field *f)
 {
@@ -583,7 +583,13 @@ static uint32_t run_field_value(size_t i)
 		return pool_enum(VB_TLB_COUNT);
 	if (!strcmp(n, "ad"))
 		return pool_enum(VB_AD_COUNT);
-	return pool_flags();	/* flags, reserved */
+	if (!strcmp(n, "wait_vmx_ms")) {
+		const uint32_t v[] = { 0, 1, VB_MAX_WAIT_VMX_MS,
+				       VB_MAX_WAIT_VMX_MS + 1, 0xffffffff };
+
+		return PICK(v);
+	}
+	return pool_flags();	/* flags */
 }
 
 static uint32_t pick_online_cpu(void)
@@ -663,7 +669,7 @@ static void valid_run(struct vb_run *r)
 		r->result_flags = (uint32_t)rnd();
 		r->page_kib = (uint32_t)rnd();
 		r->skip_reason = (uint32_t)rnd();
-		r->reserved_out = (uint32_t)rnd();
+		r->vmx_wait_ms = (uint32_t)rnd();
 	}
 }
 
@@ -702,8 +708,8 @@ static const char *run_invalid(const struct vb_run *r)
 		return "offset";
 	if (r->flags)
 		return "flags";
-	if (r->reserved)
-		return "reserved";
+	if (r->wait_vmx_ms > VB_MAX_WAIT_VMX_MS)
+		return "wait_vmx_ms";
 	if (r->unroll != 1 && (r->cache != VB_CACHE_HOT ||
 			       r->tlb != VB_TLB_WARM || r->ad != VB_AD_SET))
 		return "unroll-with-per-sample-setup";
@@ -925,11 +931,11 @@ static bool check_measured(const struct vb_run *in, const struct vb_run *out,
 
 	if (out->page_kib != page_kib_of[in->page] || out->records != need ||
 	    out->windows < 1 || out->result_flags != 0 || out->skip_reason ||
-	    out->reserved_out) {
-		violation(desc, "measured RUN: page_kib %u (want %u), records %u (want %u), windows %u, result_flags %#x, skip_reason %u, reserved_out %u",
+	    out->vmx_wait_ms) {
+		violation(desc, "measured RUN: page_kib %u (want %u), records %u (want %u), windows %u, result_flags %#x, skip_reason %u, vmx_wait_ms %u",
 			  out->page_kib, page_kib_of[in->page], out->records,
 			  need, out->windows, out->result_flags,
-			  out->skip_reason, out->reserved_out);
+			  out->skip_reason, out->vmx_wait_ms);
 		ok = false;
 	}
 	if (in->vmcs == VB_VMCS_NONE ? out->expected != UINT64_MAX :
