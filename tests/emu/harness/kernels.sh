@@ -12,21 +12,25 @@ usage() { echo "usage: $0 6.1|6.12 version|headers|image" >&2; exit 2; }
 series=$1 what=$2
 
 # Meta-package whose dependency names the current kernel of the series, and a
-# glob matching the kbuild trees of that series in /usr/src.
+# glob matching the kbuild trees of that series.
 case $series in
-6.1)  meta=linux-headers-amd64      glob='linux-headers-6.1.*-amd64' ;;
-6.12) meta=linux-headers-6.12-amd64 glob='linux-headers-6.12.*-amd64' ;;
+6.1)  meta=linux-headers-amd64      glob='6.1.*-amd64' ;;
+6.12) meta=linux-headers-6.12-amd64 glob='6.12.*-amd64' ;;
 *) usage ;;
 esac
 
-# Version whose headers are already installed (highest one), if any: keeps
+# The headers of a kernel that is not running here are never installed (the
+# 6.12 headers package depends on its linux-image: installing it would put a
+# kernel into /boot): they are unpacked under $EMU_BUILD/kernels/<ver>/headers,
+# one root for the headers and linux-kbuild packages, like the images.
+headers_root() { echo "$EMU_BUILD/kernels/$1/headers"; }
+
+# Version whose headers are already unpacked (highest one), if any: keeps
 # repeated runs stable and offline-friendly even when the archive moves on.
-installed_version() {
-	local d ver
-	for d in /usr/src/$glob; do
-		[[ -f $d/Makefile ]] || continue
-		ver=${d#/usr/src/linux-headers-}
-		pkg_installed "linux-headers-$ver" && echo "$ver"
+unpacked_version() {
+	local d
+	for d in "$EMU_BUILD"/kernels/$glob/headers/usr/src/linux-headers-$glob; do
+		[[ -f $d/Makefile ]] && echo "${d##*/linux-headers-}"
 	done | sort -V | tail -n 1
 }
 
@@ -38,12 +42,79 @@ archive_version() {
 
 resolve_version() {
 	local v
-	v=$(installed_version)
+	v=$(unpacked_version)
 	[[ -n $v ]] || v=$(archive_version)
-	[[ -n $v ]] || die "cannot resolve the $series kernel: no /usr/src/$glob and apt-cache knows no $meta (run apt-get update?)"
+	# No apt lists yet (a fresh machine whose packages are all there): as
+	# root, update them once and ask again.
+	if [[ -z $v && $EUID -eq 0 ]]; then
+		log "apt-get update"
+		apt-get update -q >&2 && v=$(archive_version)
+	fi
+	[[ -n $v ]] || die "cannot resolve the $series kernel: nothing unpacked in $EMU_BUILD/kernels and apt-cache knows no $meta (run apt-get update?)"
 	echo "$v"
 }
 
+# The (Pre-)Depends of package $1 (the archive's candidate), one a line, as
+# "| NAME" when an alternative follows, "- NAME" for a group's last (or only) one.
+depends_of() {
+	apt-cache depends --no-recommends --no-suggests --no-conflicts --no-breaks \
+		--no-replaces --no-enhances "$1" 2>/dev/null |
+		sed -n 's/^ |\(Pre\)\{0,1\}Depends: /| /p; s/^  \(Pre\)\{0,1\}Depends: /- /p'
+}
+
+# What the unpacked trees need installed on the host to build a module (the
+# compiler, the libraries of kbuild's prebuilt tools): the Depends of the
+# packages unpacked, minus those packages themselves, the kernel image and
+# linux-base (the headers need neither), with linux-compiler-* (a Debian
+# meta-package naming the compiler) replaced by its own Depends.
+host_depends() {
+	local pkg alt dep picked=0 line
+	for pkg in "$@"; do
+		while read -r alt dep; do
+			# A group of alternatives is met by its first one that is
+			# unpacked, not needed, or kept; a virtual name is skipped.
+			case $dep in
+			'<'*) ;;
+			linux-headers-* | linux-kbuild-* | linux-image-* | linux-base) picked=1 ;;
+			linux-compiler-*)
+				[[ $picked -eq 1 ]] || for line in $(host_depends "$dep"); do echo "$line"; done
+				picked=1 ;;
+			*)
+				[[ $picked -eq 1 ]] || echo "$dep"
+				picked=1 ;;
+			esac
+			[[ $alt == '|' ]] || picked=0
+		done < <(depends_of "$pkg")
+	done | sort -u
+}
+
+# Unpack the headers of version $1 (the -amd64 tree, the -common tree it includes,
+# the linux-kbuild package its scripts and tools link to) into one root.
+unpack_headers() {
+	local ver=$1 root dir pkgs deps p
+	root=$(headers_root "$ver")
+	dir=$(dirname "$root")
+	pkgs=("linux-headers-$ver")
+	mapfile -t deps < <(depends_of "linux-headers-$ver" | cut -c3-)
+	[[ ${#deps[@]} -gt 0 ]] || die "apt-cache knows no linux-headers-$ver (run apt-get update?)"
+	for p in "${deps[@]}"; do
+		case $p in linux-headers-*-common | linux-kbuild-*) pkgs+=("$p") ;; esac
+	done
+	[[ ${#pkgs[@]} -eq 3 ]] || die "linux-headers-$ver: expected a -common and a linux-kbuild dependency, found: ${deps[*]}"
+	log "downloading ${pkgs[*]} into $dir"
+	rm -rf "$dir/hdeb" "$root.tmp"
+	mkdir -p "$dir/hdeb" "$root.tmp"
+	# apt drops privileges to _apt when it can; the directory must let it write.
+	chmod 777 "$dir/hdeb"
+	(cd "$dir/hdeb" && apt-get download -q "${pkgs[@]}" >&2) || die "apt-get download ${pkgs[*]} failed"
+	for p in "$dir"/hdeb/*.deb; do dpkg -x "$p" "$root.tmp"; done
+	host_depends "${pkgs[@]}" >"$root.tmp/host-depends"
+	rm -rf "$root" "$dir/hdeb"
+	mv "$root.tmp" "$root"
+}
+
+ensure_build_dir
+EMU_BUILD=$(cd "$EMU_BUILD" && pwd) # the rewritten Makefile needs an absolute path
 ver=$(resolve_version)
 
 case $what in
@@ -51,16 +122,26 @@ version)
 	echo "$ver"
 	;;
 headers)
-	if ! pkg_installed "linux-headers-$ver"; then
-		[[ $EUID -eq 0 ]] || die "linux-headers-$ver is not installed; run: apt-get install linux-headers-$ver"
-		log "installing linux-headers-$ver"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y "linux-headers-$ver" >&2
+	root=$(headers_root "$ver")
+	kdir=$root/usr/src/linux-headers-$ver
+	[[ -f $kdir/Makefile ]] || unpack_headers "$ver"
+	# The tree's Makefile is one line, "include /usr/src/linux-headers-<ver>-common/Makefile":
+	# point it into this root (again if the build directory moved).
+	common=$(sed -n 's|^include .*\(/usr/src/linux-headers-[^/]*-common/Makefile\)$|\1|p' "$kdir/Makefile")
+	[[ -n $common && -f $root$common ]] || die "$kdir/Makefile does not include a -common tree found in $root"
+	if [[ $(cat "$kdir/Makefile") != "include $root$common" ]]; then
+		printf 'include %s\n' "$root$common" >"$kdir/Makefile"
 	fi
-	[[ -f /usr/src/linux-headers-$ver/Makefile ]] || die "/usr/src/linux-headers-$ver is missing"
-	echo "/usr/src/linux-headers-$ver"
+	# What building needs from the host (compiler, libraries): installed by
+	# tests/deps.sh from its list; an archive that moved on shows up here.
+	missing=()
+	while read -r p; do
+		[[ -z $p ]] || pkg_installed "$p" || missing+=("$p")
+	done <"$root/host-depends"
+	[[ ${#missing[@]} -eq 0 ]] || die "the $ver headers need ${missing[*]} (not installed): add to the test list in scripts/deps.sh, or install with apt-get install --no-install-recommends ${missing[*]}"
+	echo "$kdir"
 	;;
 image)
-	ensure_build_dir
 	dir=$EMU_BUILD/kernels/$ver
 	vmlinuz=$dir/root/boot/vmlinuz-$ver
 	if [[ ! -f $vmlinuz ]]; then
