@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # scripts/run.sh: `make run`, the main job.
 #
-# Natively where this CPU has VT-x and this kernel can load modules: builds
-# the module against the running kernel, loads it, runs the driver on one
-# pinned CPU, unloads it.  Otherwise the same module and driver run inside
-# Bochs (emulated VT-x) and the results are labelled as emulated: their
-# timings mean nothing.  Either way the run lands in results/<stamp>-<platform>/.
+# Natively where this CPU has VT-x and this kernel can load modules: installs
+# the packages of a native run (scripts/deps.sh native: Debian/Ubuntu, as
+# root; elsewhere it says what to install), builds the module against the
+# running kernel, loads it, prints `vmptrst-bench doctor` and stops on a FAIL,
+# runs the driver on one pinned CPU, unloads it.  Otherwise the same module
+# and driver run inside Bochs (emulated VT-x) and the results are labelled as
+# emulated: their timings mean nothing.  Either way the run lands in
+# results/<stamp>-<platform>/.
 #
 # Either way the run ends with vmptrst-analyze summary, plot and report.
 #
@@ -16,9 +19,11 @@
 #   CPU=N                       target CPU (native; default the last online)
 #   SAMPLES=N                   overrides the config's samples per point
 #   KERNEL=6.12|6.1             kernel booted in the emulated machine
+#   DEPS=skip                   native: do not check or install packages
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
+bench=bench/vmptrst-bench
 
 MODE=${MODE:-auto}
 KERNEL=${KERNEL:-6.12}
@@ -47,31 +52,72 @@ analyse() {
 	say "report: $1/report.html"
 }
 
-run_native() {
-	local kdir=/lib/modules/$(uname -r)/build cpu dir loaded_here=0
-	[[ $EUID -eq 0 ]] || die "a native run loads a kernel module: run it as root (sudo make run)"
-	if [[ ! -d $kdir ]]; then
-		say "installing linux-headers-$(uname -r) for the module build"
-		apt-get install -y "linux-headers-$(uname -r)" >&2 ||
-			die "no kernel build tree at $kdir: install linux-headers-$(uname -r)"
+# The packages of a native run (scripts/deps.sh prints what is missing and
+# how to install it where it cannot install it itself).
+native_deps() {
+	[[ ${DEPS:-} == skip ]] && return 0
+	scripts/deps.sh native || die "packages missing for a native run (above); DEPS=skip if you installed them yourself"
+}
+
+module_loaded() { grep -q '^vmptrst_bench ' /proc/modules; }
+
+# Load the module unless it is loaded already (then it is left as found);
+# what this run loads it unloads on every way out, Ctrl-C and errors
+# included (the driver writes what it measured before it exits).
+load_module() {
+	if module_loaded; then
+		say "vmptrst_bench is already loaded: using it, leaving it loaded"
+		return 0
 	fi
+	insmod kmod/vmptrst_bench.ko
+	trap unload_module EXIT
+}
+
+unload_module() {
+	rmmod vmptrst_bench || say "warning: rmmod vmptrst_bench failed: unload it by hand (sudo rmmod vmptrst_bench)"
+}
+
+# Print the preflight for CPU $1; on a FAIL, repeat the FAIL lines (each with
+# its fix) and return non-zero: nothing is measured.
+doctor_gate() {
+	local out rc=0
+	out=$("$bench" doctor --cpu "$1" 2>&1) || rc=$?
+	printf '%s\n' "$out"
+	[[ $rc -eq 0 ]] && return 0
+	say "doctor found what stops a native run on CPU $1 (exit $rc):"
+	grep '^FAIL' <<<"$out" | sed 's/^/  /' >&2 || true
+	say "fix the above, then run again; nothing was measured"
+	return 1
+}
+
+# Packages, then the module against the running kernel and the driver.
+native_build() {
+	local kdir
+	kdir=/lib/modules/$(uname -r)/build
+	native_deps
+	[[ -d $kdir ]] || die "no kernel build tree at $kdir: install linux-headers-$(uname -r)"
 	make -s -C kmod KDIR="$kdir"
-	make -s -C bench
+	make -s -C bench vmptrst-bench
+}
+
+# Load, preflight, measure, analyse.
+native_measure() {
+	local cpu dir
 	cpu=${CPU:-$(($(getconf _NPROCESSORS_ONLN) - 1))}
 	dir=results/$(stamp)-native
-	if ! grep -q '^vmptrst_bench ' /proc/modules; then
-		insmod kmod/vmptrst_bench.ko
-		loaded_here=1
-	fi
-	# Unload on every way out, Ctrl-C included; the driver writes what it
-	# measured before it exits.
-	# shellcheck disable=SC2064
-	[[ $loaded_here -eq 1 ]] && trap "rmmod vmptrst_bench || true" EXIT
+	load_module
+	doctor_gate "$cpu" || exit 1
 	say "native run of ${CONFIG:-configs/default.ini} on CPU $cpu -> $dir"
-	bench/vmptrst-bench run -c "${CONFIG:-configs/default.ini}" \
+	"$bench" run -c "${CONFIG:-configs/default.ini}" \
 		--cpu "$cpu" "${samples_flag[@]}" -o "$dir"
 	say "done: $dir/meta.csv, points.csv, samples.csv"
 	analyse "$dir"
+}
+
+run_native() {
+	[[ $(id -u) -eq 0 ]] || die "a native run loads a kernel module: run it as root (sudo make run)"
+	native_build
+	native_measure
 }
 
 run_emulated() {
@@ -112,13 +158,19 @@ EOF
 	analyse "$dir"
 }
 
-blocker=$(native_blocker)
-case $MODE in
-native)
-	[[ -z $blocker ]] || die "MODE=native, but $blocker"
-	run_native ;;
-emulated) run_emulated "MODE=emulated was asked for" ;;
-auto)
-	if [[ -z $blocker ]]; then run_native; else run_emulated "$blocker"; fi ;;
-*) die "MODE must be auto, native or emulated, not '$MODE'" ;;
-esac
+main() {
+	local blocker
+	blocker=$(native_blocker)
+	case $MODE in
+	native)
+		[[ -z $blocker ]] || die "MODE=native, but $blocker"
+		run_native ;;
+	emulated) run_emulated "MODE=emulated was asked for" ;;
+	auto)
+		if [[ -z $blocker ]]; then run_native; else run_emulated "$blocker"; fi ;;
+	*) die "MODE must be auto, native or emulated, not '$MODE'" ;;
+	esac
+}
+
+# Sourced (tests/host/check.sh), it only defines the functions.
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main
