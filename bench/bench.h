@@ -21,7 +21,8 @@
 /* Exit codes: documented in `vmptrst-bench --help` and bench/README.md. */
 enum vb_exit {
 	VB_EXIT_OK = 0,
-	VB_EXIT_ERROR = 1,	/* device, system or output error */
+	VB_EXIT_ERROR = 1,	/* device, system or output error; a run the
+				   module stopped (VMX taken): rows kept */
 	VB_EXIT_USAGE = 2,	/* bad command line or config file */
 	VB_EXIT_CHECK = 3,	/* results failed validation, or selftest failed */
 	VB_EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM: partial results written */

@@ -155,6 +155,10 @@ static int set_option(const struct vb_option *opt, const char *val,
 		set->line = 0;
 		return 0;
 	case VB_OPT_UINT:
+		if (val[0] == '-' && !vb_parse_ulong(val + 1, &v)) {
+			vb_err(env, "%s: --%s=%s: out of range %lu..%lu", cmd, opt->name, val, opt->min, opt->max);
+			return -1;	/* a negative number, not junk */
+		}
 		if (vb_parse_ulong(val, &v)) {
 			vb_err(env, "%s: --%s=%s: not a number", cmd,
 			       opt->name, val);

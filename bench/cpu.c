@@ -46,6 +46,17 @@ static void regs_string(char *dst, unsigned int a, unsigned int b,
 	dst[12] = '\0';
 }
 
+int vb_cpu_has_rdtscp(vb_cpuid_fn cpuid)
+{
+	unsigned int r[4];
+
+	cpuid(0x80000000, 0, r);
+	if (r[0] < 0x80000001 || r[0] > 0x8000ffff)
+		return 0;
+	cpuid(0x80000001, 0, r);
+	return !!(r[3] & (1u << 27));
+}
+
 void vb_cpu_identify(vb_cpuid_fn cpuid, struct vb_cpu_id *id)
 {
 	unsigned int r[4];

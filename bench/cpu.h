@@ -24,6 +24,8 @@ int vb_pin_native(unsigned int cpu);	/* sched_setaffinity: 0 or -errno */
 void vb_cpu_decode_signature(unsigned int eax, unsigned int *family,
 			     unsigned int *model, unsigned int *stepping);
 void vb_cpu_identify(vb_cpuid_fn cpuid, struct vb_cpu_id *id);
+/* CPUID.80000001H:EDX[27] (RDTSCP), the leaf checked against 80000000H. */
+int vb_cpu_has_rdtscp(vb_cpuid_fn cpuid);
 
 /* 0 with the value in buf, or -errno with "unknown" in buf. */
 int vb_cpu_microcode(const char *root, unsigned int cpu, char *buf, size_t len);

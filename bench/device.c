@@ -8,9 +8,7 @@
 #include <sys/ioctl.h>
 
 #include "device.h"
-
-#define KVM_HINT "unload it with 'rmmod kvm_intel kvm', or on Linux 6.12+ " \
-		 "load kvm with kvm.enable_virt_at_load=0"
+#include "vmxowner.h"
 
 static int real_open(void *priv, const char *path)
 {
@@ -40,13 +38,14 @@ const struct vb_dev_ops vb_dev_real_ops = {
 };
 
 int vb_dev_open(struct vb_dev *d, const struct vb_dev_ops *ops, void *priv,
-		const char *path)
+		const char *path, const char *root)
 {
 	int fd;
 
 	d->ops = ops;
 	d->priv = priv;
 	d->path = path;
+	d->root = root;
 	d->fd = -1;
 	d->module_abi = 0;
 	fd = ops->open(priv, path);
@@ -97,30 +96,6 @@ void vb_dev_close(struct vb_dev *d)
 	d->fd = -1;
 }
 
-int vb_info_refuses(const struct vb_info *info, unsigned int cpu,
-		    char *buf, size_t len)
-{
-	if (!(info->flags & VB_INFO_VMX)) {
-		snprintf(buf, len, "CPU %u has no VMX (CPUID.1:ECX.VMX = 0): "
-			 "nothing to measure on this machine", cpu);
-		return 1;
-	}
-	if (info->flags & VB_INFO_VMX_IN_USE) {
-		snprintf(buf, len, "CPU %u: VMX is owned by another hypervisor "
-			 "(kvm_intel?): " KVM_HINT, cpu);
-		return 1;
-	}
-	if ((info->flags & VB_INFO_FEAT_LOCKED) &&
-	    !(info->flags & VB_INFO_FEAT_VMX)) {
-		snprintf(buf, len, "CPU %u: VMX is disabled by firmware "
-			 "(IA32_FEATURE_CONTROL = 0x%llx, locked): enable VT-x "
-			 "in the firmware setup", cpu,
-			 (unsigned long long)info->feature_control);
-		return 1;
-	}
-	return 0;
-}
-
 static const char *op_name(enum vb_dev_op op)
 {
 	switch (op) {
@@ -136,29 +111,39 @@ static void explain_busy(struct vb_dev *d, enum vb_dev_op op, unsigned int cpu,
 			 char *buf, size_t len)
 {
 	struct vb_info info;
+	enum vb_vmx_block b;
 
-	if (vb_dev_info(d, cpu, &info) == 0 &&
-	    (info.flags & VB_INFO_VMX_IN_USE)) {
-		snprintf(buf, len, "CPU %u: VMX is owned by another hypervisor "
-			 "(kvm_intel?)%s: " KVM_HINT, cpu,
-			 op == VB_OP_SELFTEST ? ", the selftest needs VMX off" : "");
-		return;
+	if (vb_dev_info(d, cpu, &info) == 0) {
+		b = vb_vmx_block(&info);
+		if ((b == VB_BLOCK_STUCK || vb_vmx_waitable(b)) &&
+		    vb_vmx_explain(&info, cpu, d->root, op, buf, len))
+			return;
 	}
-	snprintf(buf, len, "%s: another run is in progress on %s; wait for it "
-		 "to finish", op_name(op), d->path);
+	snprintf(buf, len, "%s: another run is in progress on %s; wait for it to finish", op_name(op), d->path);
 }
 
-static void explain_nodev(struct vb_dev *d, unsigned int cpu,
-			  char *buf, size_t len)
+static void explain_nodev(struct vb_dev *d, enum vb_dev_op op,
+			  unsigned int cpu, char *buf, size_t len)
 {
 	struct vb_info info;
 
 	if (vb_dev_info(d, cpu, &info) == 0 &&
-	    vb_info_refuses(&info, cpu, buf, len))
+	    vb_vmx_explain(&info, cpu, d->root, op, buf, len))
 		return;
-	snprintf(buf, len, "CPU %u: no usable VMX (absent, disabled by "
-		 "firmware, or a VMX_BASIC the module does not support; see "
-		 "dmesg)", cpu);
+	snprintf(buf, len, "CPU %u: no usable VMX (absent, disabled by firmware, or a VMX_BASIC the module does not support; see dmesg)", cpu);
+}
+
+/* EIO: and if VMXOFF failed, the CPU is left in VMX operation. */
+static void explain_io(struct vb_dev *d, enum vb_dev_op op, unsigned int cpu,
+		       char *buf, size_t len)
+{
+	struct vb_info info;
+
+	if (vb_dev_info(d, cpu, &info) == 0 &&
+	    vb_vmx_block(&info) == VB_BLOCK_STUCK)
+		snprintf(buf, len, "CPU %u: %s: a VMX instruction failed (see dmesg), and VMXOFF with it: CPU %u was left in VMX operation; reboot before measuring on it", cpu, op_name(op), cpu);
+	else
+		snprintf(buf, len, "CPU %u: %s: a VMX instruction failed; see dmesg", cpu, op_name(op));
 }
 
 void vb_dev_explain(struct vb_dev *d, enum vb_dev_op op, int err,
@@ -177,7 +162,7 @@ void vb_dev_explain(struct vb_dev *d, enum vb_dev_op op, int err,
 			 d->path, op_name(op));
 		break;
 	case ENODEV:
-		explain_nodev(d, cpu, buf, len);
+		explain_nodev(d, op, cpu, buf, len);
 		break;
 	case EBUSY:
 		explain_busy(d, op, cpu, buf, len);
@@ -186,8 +171,7 @@ void vb_dev_explain(struct vb_dev *d, enum vb_dev_op op, int err,
 		snprintf(buf, len, "CPU %u is offline or does not exist", cpu);
 		break;
 	case EIO:
-		snprintf(buf, len, "CPU %u: %s: a VMX instruction failed; see "
-			 "dmesg", cpu, op_name(op));
+		explain_io(d, op, cpu, buf, len);
 		break;
 	case EINVAL:
 		snprintf(buf, len, "%s: the module rejected the request: "

@@ -23,15 +23,19 @@ struct vb_dev {
 	const struct vb_dev_ops *ops;
 	void *priv;
 	const char *path;
+	const char *root;	/* /proc and /sys prefix, for explanations */
 	int fd;
 	unsigned int module_abi;	/* abi_version as INFO returned it */
 };
 
 enum vb_dev_op { VB_OP_OPEN, VB_OP_INFO, VB_OP_RUN, VB_OP_SELFTEST };
 
-/* -EPROTO: INFO answered with another abi_version than ours (driver-side). */
+/*
+ * -EPROTO: INFO answered with another abi_version than ours (driver-side).
+ * root: the /proc and /sys prefix vb_dev_explain() reads KVM's state below.
+ */
 int vb_dev_open(struct vb_dev *d, const struct vb_dev_ops *ops, void *priv,
-		const char *path);
+		const char *path, const char *root);
 int vb_dev_info(struct vb_dev *d, unsigned int cpu, struct vb_info *info);
 int vb_dev_run(struct vb_dev *d, struct vb_run *run);
 int vb_dev_selftest(struct vb_dev *d, unsigned int cpu, struct vb_selftest *st);
@@ -39,13 +43,10 @@ void vb_dev_close(struct vb_dev *d);
 
 /*
  * The one-line explanation of `err` (positive errno) from `op` on `cpu`.
- * EBUSY and ENODEV query INFO again to say which case it is.
+ * EBUSY, ENODEV and EIO query INFO again to say which case it is (see
+ * vmxowner.h).
  */
 void vb_dev_explain(struct vb_dev *d, enum vb_dev_op op, int err,
 		    unsigned int cpu, char *buf, size_t len);
-
-/* True, with the reason in buf, if INFO says VMX cannot be used on cpu. */
-int vb_info_refuses(const struct vb_info *info, unsigned int cpu,
-		    char *buf, size_t len);
 
 #endif /* VB_DEVICE_H */

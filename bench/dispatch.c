@@ -35,7 +35,11 @@ static void help(FILE *f)
 		fprintf(f, "  %-10s %s\n", vb_cmd_name(i), vb_cmd_summary(i));
 	fputs("\nexit codes:\n"
 	      "  0    success\n"
-	      "  1    error: device, system or output (one line on stderr)\n"
+	      "  1    error: device, system or output (one line on stderr);\n"
+	      "       also a run the module stopped because another hypervisor "
+	      "took VMX\n"
+	      "       (or kvm took the crash-time VMXOFF callback): its rows "
+	      "kept\n"
 	      "  2    bad command line or config file (FILE:LINE: what)\n"
 	      "  3    check failed: records whose stored value was wrong, or "
 	      "module and\n"

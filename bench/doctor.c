@@ -23,6 +23,7 @@
 #include "cpu.h"
 #include "sysfs.h"
 #include "sysstate.h"
+#include "vmxowner.h"
 
 #define FEAT_LOCK	(1ull << 0)
 #define FEAT_VMX	(1ull << 2)	/* VMX outside SMX */
@@ -112,7 +113,8 @@ static void check_module(struct doctor *d)
 	struct vb_dev dev;
 	int ret;
 
-	ret = vb_dev_open(&dev, env->dev_ops, env->dev_priv, env->device_path);
+	ret = vb_dev_open(&dev, env->dev_ops, env->dev_priv, env->device_path,
+			  env->root);
 	if (ret) {
 		int absent = ret == -ENOENT || ret == -ENXIO || ret == -ENODEV;
 
@@ -180,12 +182,26 @@ static void judge_feature_control(struct doctor *d, uint64_t fc,
 
 static void check_firmware(struct doctor *d)
 {
-	uint64_t fc;
+	uint32_t fl = d->info.flags;
+	uint64_t fc = d->info.feature_control;
 	int ret;
 
+	/*
+	 * The kernel's verdict (X86_FEATURE_VMX) weighs SMX/TXT too: VMX
+	 * outside SMX on and still off means the kernel runs in SMX.
+	 */
+	if (d->have_info && (fl & VB_INFO_VMX) && !(fl & VB_INFO_KERNEL_VMX) &&
+	    (fc & FEAT_LOCK) && (fc & FEAT_VMX)) {
+		line(d, FAIL, "vt-x firmware", "enable VT-x in the firmware setup (with Intel TXT: VT-x inside SMX too)", "firmware disabled VMX for the mode the kernel runs in: X86_FEATURE_VMX is clear though CPUID.1:ECX.VMX = 1 and IA32_FEATURE_CONTROL = 0x%" PRIx64 " allows VMX outside SMX (SMX/TXT considered; from the module's INFO)", fc);
+		return;
+	}
+	if (d->have_info && (fl & VB_INFO_KERNEL_VMX) && (fc & FEAT_LOCK) &&
+	    !(fc & FEAT_VMX)) {
+		line(d, PASS, "vt-x firmware", NULL, "enabled for the kernel's mode: X86_FEATURE_VMX set, IA32_FEATURE_CONTROL = 0x%" PRIx64 " (locked, VMX outside SMX off: VMX inside SMX, Intel TXT; from the module's INFO)", fc);
+		return;
+	}
 	if (d->have_info) {
-		judge_feature_control(d, d->info.feature_control, "from the "
-				      "module's INFO");
+		judge_feature_control(d, fc, "from the module's INFO");
 		return;
 	}
 	ret = read_msr(d->root, d->cpu, &fc);
@@ -205,43 +221,47 @@ static void check_firmware(struct doctor *d)
 	     strerror(-ret));
 }
 
-#define KVM_FIX "'rmmod kvm_intel kvm' (no VM may run), or on Linux 6.12+ " \
-		"keep kvm with VMX off: 'modprobe kvm enable_virt_at_load=0' " \
-		"(kvm.enable_virt_at_load=0 at boot)"
+#define KVM_FIX "'rmmod kvm_intel kvm' (no VM may run), or on Linux 6.12+ keep kvm with VMX off: 'modprobe kvm enable_virt_at_load=0' (kvm.enable_virt_at_load=0 at boot)"
 
 static void check_kvm(struct doctor *d)
 {
 	enum vb_tri kvm = vb_kvm_intel_loaded(d->root);
 	enum vb_tri at_load = vb_sys_bool(d->root, "/sys/module/kvm/"
 					  "parameters/enable_virt_at_load");
-	int in_use = d->have_info && (d->info.flags & VB_INFO_VMX_IN_USE);
+	enum vb_vmx_block b = d->have_info ? vb_vmx_block(&d->info) :
+			      VB_BLOCK_NONE;
+	enum vb_vmx_owner o = vb_vmx_owner(d->have_info ? &d->info : NULL,
+					   d->root);
 
-	if (in_use)
-		line(d, FAIL, "vmx owner", KVM_FIX, "VMX is already on on CPU "
-		     "%u (CR4.VMXE, from INFO): %s owns it, the module refuses "
-		     "to run", d->cpu, kvm == VB_YES ? "kvm_intel" :
-		     "another hypervisor");
+	if (b == VB_BLOCK_STUCK)
+		line(d, FAIL, "vmx owner", "reboot before measuring on it", "CPU %u was left in VMX operation after VMXOFF failed (INFO: cpu_stuck): the module refuses RUNs there", d->cpu);
+	else if (b == VB_BLOCK_IN_USE)
+		line(d, FAIL, "vmx owner", vb_vmx_fix(b, o, 1), "VMX is already on on CPU %u (CR4.VMXE, from INFO): %s", d->cpu, vb_vmx_cause(b, o));
+	else if (b == VB_BLOCK_NO_COVER)
+		line(d, FAIL, "vmx owner", vb_vmx_fix(b, o, 1), "%s (INFO: no_cover on CPU %u)", vb_vmx_cause(b, o), d->cpu);
 	else if (kvm == VB_YES && at_load == VB_YES && !d->have_info)
-		line(d, FAIL, "vmx owner", KVM_FIX, "kvm_intel is loaded with "
-		     "enable_virt_at_load=Y (Linux 6.12+): VMX is on on every "
-		     "CPU");
+		line(d, FAIL, "vmx owner", KVM_FIX, "kvm_intel is loaded with enable_virt_at_load=Y (Linux 6.12+): VMX is on on every CPU");
 	else if (kvm == VB_YES)
-		line(d, WARN, "vmx owner", "unload it ('rmmod kvm_intel kvm') "
-		     "or start no VM during a run",
-		     "kvm_intel is loaded%s, VMX %s: a VM started during a run "
-		     "takes VMX and the RUN fails with EBUSY",
-		     at_load == VB_NO ? " with enable_virt_at_load=N" :
-		     at_load == VB_UNKNOWN ? " (before 6.12: VMX on only while "
-		     "a VM exists)" : "", d->have_info ? "off on this CPU now "
-		     "(INFO)" : "off until a VM starts");
+		line(d, WARN, "vmx owner", "unload it ('rmmod kvm_intel kvm'), start no VM during a run, or run with --wait-vmx SECONDS", "kvm_intel is loaded%s, VMX %s: a VM started during a run takes VMX and stops the run there", at_load == VB_NO ? " with enable_virt_at_load=N" : at_load == VB_UNKNOWN ? " (before 6.12: VMX on only while a VM exists)" : "", d->have_info ? "off on this CPU now (INFO)" : "off until a VM starts");
 	else if (kvm == VB_UNKNOWN && !d->have_info)
-		line(d, WARN, "vmx owner", "'lsmod | grep kvm_intel'; load the "
-		     "module and run 'vmptrst-bench info'",
-		     "unknown: neither /proc/modules nor /sys/module readable, "
-		     "and no module INFO");
+		line(d, WARN, "vmx owner", "'lsmod | grep kvm_intel'; load the module and run 'vmptrst-bench info'", "unknown: neither /proc/modules nor /sys/module readable, and no module INFO");
 	else
 		line(d, PASS, "vmx owner", NULL, "kvm_intel not loaded%s",
 		     d->have_info ? "; VMX off on this CPU (INFO)" : "");
+}
+
+/* serialize=cpuid ends its bracket in RDTSCP: without it, skipped. */
+static void check_rdtscp(struct doctor *d)
+{
+	int have = d->have_info ? !!(d->info.flags & VB_INFO_RDTSCP) :
+		   vb_cpu_has_rdtscp(d->env->cpuid);
+	const char *src = d->have_info ? "the module's INFO" :
+			  "CPUID.80000001H:EDX[27]";
+
+	if (have)
+		line(d, PASS, "rdtscp", NULL, "present (%s)", src);
+	else
+		line(d, WARN, "rdtscp", "use serialize=lfence or mfence", "absent (%s): serialize=cpuid points will be skipped", src);
 }
 
 static void check_headers(struct doctor *d)
@@ -508,6 +528,7 @@ int vb_cmd_doctor(const struct vb_opts *o, const struct vb_env *env)
 	check_module(&d);
 	check_firmware(&d);
 	check_kvm(&d);
+	check_rdtscp(&d);
 	check_headers(&d);
 	check_loading(&d);
 	check_secure_boot(&d);

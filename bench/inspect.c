@@ -6,12 +6,13 @@
 
 #include "commands.h"
 #include "pmu.h"
+#include "vmxowner.h"
 
 static int open_dev(struct vb_dev *dev, const struct vb_opts *o,
 		    const struct vb_env *env)
 {
 	int ret = vb_dev_open(dev, env->dev_ops, env->dev_priv,
-			      env->device_path);
+			      env->device_path, env->root);
 
 	if (ret) {
 		char msg[512];
@@ -32,20 +33,26 @@ static const char *memtype_name(uint32_t t)
 	return t == 0 ? "UC" : t == 6 ? "WB" : "other";
 }
 
-static void print_info(const struct vb_info *in, unsigned int cpu, FILE *f)
+static void print_info(const struct vb_info *in, unsigned int cpu,
+		       const char *root, FILE *f)
 {
-	char why[512];
+	uint32_t fl = in->flags;
+	char why[1024];
 
 	fprintf(f, "cpu              %u\n", cpu);
-	fprintf(f, "vmx              %s\n", yes_no(in->flags & VB_INFO_VMX));
-	fprintf(f, "vmx in use       %s%s\n",
-		yes_no(in->flags & VB_INFO_VMX_IN_USE),
-		(in->flags & VB_INFO_VMX_IN_USE) ?
+	fprintf(f, "vmx              %s\n", yes_no(fl & VB_INFO_VMX));
+	fprintf(f, "kernel vmx       %s\n", (fl & VB_INFO_KERNEL_VMX) ? "yes (X86_FEATURE_VMX: the kernel found VMX enabled for its mode)" : "no (X86_FEATURE_VMX clear: firmware disabled VMX for the kernel's mode, SMX/TXT considered)");
+	fprintf(f, "vmx in use       %s%s\n", yes_no(fl & VB_INFO_VMX_IN_USE),
+		(fl & VB_INFO_VMX_IN_USE) ?
 		" (CR4.VMXE set: another hypervisor owns VMX)" : "");
+	fprintf(f, "kvm              %s\n", (fl & VB_INFO_KVM) ? "loaded (it owns the kernel's crash-time VMXOFF callback)" : "not loaded");
+	fprintf(f, "crash cover      %s\n", (fl & VB_INFO_NO_COVER) ? "no (KVM holds the kernel's crash-time VMXOFF callback: a RUN is refused)" : "yes (a crash or kdump during a RUN turns VMX off)");
+	fprintf(f, "cpu stuck        %s\n", (fl & VB_INFO_CPU_STUCK) ? "yes (VMXOFF failed earlier: left in VMX operation, RUNs refused until reboot)" : "no");
+	fprintf(f, "rdtscp           %s\n", (fl & VB_INFO_RDTSCP) ? "yes" : "no (serialize=cpuid points are skipped)");
 	fprintf(f, "feature control  0x%016" PRIx64 " (%s, VMX outside SMX "
 		"%s)\n", (uint64_t)in->feature_control,
-		(in->flags & VB_INFO_FEAT_LOCKED) ? "locked" : "not locked",
-		(in->flags & VB_INFO_FEAT_VMX) ? "enabled" : "disabled");
+		(fl & VB_INFO_FEAT_LOCKED) ? "locked" : "not locked",
+		(fl & VB_INFO_FEAT_VMX) ? "enabled" : "disabled");
 	if (in->flags & VB_INFO_VMX_BASIC) {
 		fprintf(f, "vmx basic        0x%016" PRIx64 "\n",
 			(uint64_t)in->vmx_basic);
@@ -66,7 +73,7 @@ static void print_info(const struct vb_info *in, unsigned int cpu, FILE *f)
 	fprintf(f, "module version   %s\n", in->module_version);
 	fprintf(f, "abi              %" PRIu32 " (driver %u)\n",
 		in->abi_version, (unsigned int)VB_ABI_VERSION);
-	if (vb_info_refuses(in, cpu, why, sizeof(why)))
+	if (vb_info_refuses(in, cpu, root, why, sizeof(why)))
 		fprintf(f, "run              not possible: %s\n", why);
 	else
 		fprintf(f, "run              possible\n");
@@ -90,7 +97,7 @@ int vb_cmd_info(const struct vb_opts *o, const struct vb_env *env)
 		return VB_EXIT_ERROR;
 	}
 	vb_dev_close(&dev);
-	print_info(&info, o->cpu, env->out);
+	print_info(&info, o->cpu, env->root, env->out);
 	return VB_EXIT_OK;
 }
 

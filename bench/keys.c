@@ -121,6 +121,12 @@ const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 		vb_bool_names, "no", NULL, "count the events from user space "
 		"too (perf_event_open around each RUN) and compare in "
 		"meta.csv" },
+	[VB_KEY_WAIT_VMX] = { "wait-vmx", VB_KT_UINT, 0, 0,
+		VB_MAX_WAIT_VMX_MS / 1000, NULL, "0", "SECONDS", "how long each "
+		"RUN may wait, in all, while another hypervisor has VMX on on "
+		"its CPU (KVM while it has VMs) or kvm keeps the module from "
+		"covering a crash (6.12+); 0: refuse at once; a RUN still "
+		"blocked stops the run there, its rows kept (exit 1)" },
 };
 
 int vb_key_lookup(const char *name)
@@ -246,6 +252,10 @@ static int parse_number(const struct vb_key_def *d, const char *s,
 {
 	unsigned long n;
 
+	if (s[0] == '-' && !vb_parse_ulong(s + 1, &n)) {
+		snprintf(err, len, "out of range %lu..%lu", d->min, d->max);
+		return -1;	/* a negative number, not junk */
+	}
 	if (vb_parse_ulong(s, &n)) {
 		snprintf(err, len, "not a number");
 		return -1;

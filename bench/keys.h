@@ -29,6 +29,7 @@ enum vb_key {
 	VB_KEY_EVENTS,			/* PMU events: a list, not an axis */
 	VB_KEY_REQUIRE_EVENTS,		/* no counters: an error, not TSC only */
 	VB_KEY_CROSS_CHECK,		/* count the events from user space too */
+	VB_KEY_WAIT_VMX,		/* seconds a RUN may wait for VMX */
 	VB_KEY_COUNT
 };
 

@@ -30,7 +30,8 @@ static const char *const keys[] = {
 	"max_window_tsc", "windows_described", "windows_undescribed",
 	"windows_smi", "windows_nmi", "records_nmi", "records_smi",
 	"freq_ratio_min", "freq_ratio_max", "events", "event_passes", "pmu",
-	"pmc_invalid_records", "cross_check", "interrupted", "start_time",
+	"pmc_invalid_records", "cross_check", "wait_vmx", "vmx_wait_ms",
+	"interrupted", "stopped", "start_time",
 	"end_time",
 	"command_line",
 };
@@ -107,7 +108,6 @@ const char *vb_meta_get(const struct vb_meta *m, const char *key)
 void vb_meta_collect_host(struct vb_meta *m, const struct vb_env *env,
 			  unsigned int cpu, enum vb_platform override)
 {
-	struct vb_platform_facts facts;
 	struct vb_cpu_id id;
 	struct utsname un;
 	enum vb_platform p;
@@ -133,13 +133,19 @@ void vb_meta_collect_host(struct vb_meta *m, const struct vb_env *env,
 	vb_meta_set(m, "hypervisor", "%s", !id.hypervisor ? "none" :
 		    id.hv_signature[0] ? id.hv_signature : "unnamed");
 
-	p = override;
-	if (p == VB_PLATFORM_AUTO) {
-		vb_platform_gather(env->root, &id, &facts);
-		p = vb_platform_classify(&facts);
-	}
+	p = vb_platform_detect(env->root, env->cpuid, override);
 	vb_meta_set(m, "platform", "%s", vb_platform_name(p));
-	vb_meta_set(m, "timing_note", "%s", vb_platform_timing_note(p));
+	vb_meta_add_note(m, vb_platform_timing_note(p));
+}
+
+void vb_meta_add_note(struct vb_meta *m, const char *note)
+{
+	const char *had = vb_meta_get(m, "timing_note");
+
+	if (!had || !strcmp(had, "unknown") || !strcmp(had, "none"))
+		vb_meta_set(m, "timing_note", "%s", note);
+	else if (strcmp(note, "none") && !strstr(had, note))
+		vb_meta_set(m, "timing_note", "%s; %s", had, note);
 }
 
 /* vb_cpu_value_fn: whether cpu is in the command line's list `arg`. */
@@ -215,9 +221,12 @@ void vb_meta_set_info(struct vb_meta *m, const struct vb_info *info)
 		{ VB_INFO_VMX, "vmx" }, { VB_INFO_VMX_IN_USE, "vmx_in_use" },
 		{ VB_INFO_FEAT_LOCKED, "feat_locked" },
 		{ VB_INFO_FEAT_VMX, "feat_vmx" },
-		{ VB_INFO_VMX_BASIC, "vmx_basic" },
+		{ VB_INFO_VMX_BASIC, "vmx_basic" }, { VB_INFO_KVM, "kvm" },
+		{ VB_INFO_NO_COVER, "no_cover" },
+		{ VB_INFO_KERNEL_VMX, "kernel_vmx" },
+		{ VB_INFO_RDTSCP, "rdtscp" }, { VB_INFO_CPU_STUCK, "cpu_stuck" },
 	};
-	char buf[128] = "";
+	char buf[256] = "";
 	size_t i, used = 0;
 
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)

@@ -36,6 +36,12 @@ const char *vb_meta_get(const struct vb_meta *m, const char *key);
 void vb_meta_collect_host(struct vb_meta *m, const struct vb_env *env,
 			  unsigned int cpu, enum vb_platform override);
 /*
+ * Adds a note to timing_note: its value when it was unknown or "none",
+ * else after "; " (a note already there is not repeated; "none" adds
+ * nothing).  The platform's note and the backend's compose so.
+ */
+void vb_meta_add_note(struct vb_meta *m, const char *note);
+/*
  * The state that decides whether the numbers are trustworthy, for the
  * target CPUs: kernel command line and isolation (isolcpus, nohz_full,
  * rcu_nocbs and whether the targets are in them), SMT, turbo, cpufreq

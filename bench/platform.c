@@ -65,8 +65,27 @@ const char *vb_platform_timing_note(enum vb_platform p)
 	case VB_PLATFORM_NATIVE:
 		return "none";
 	case VB_PLATFORM_VM:
-		return "guest: timings include the hypervisor";
+		return "guest: timings include the hypervisor; it may ignore guest PAT (KVM with EPT does, unless a device does noncoherent DMA), so memtype wc and uc- may measure WB; MSR_SMI_COUNT (0x34) is emulated, so SMIs are never flagged and the host's preemption of this vCPU is invisible";
 	default:
 		return "emulated: timings are not real";
 	}
+}
+
+enum vb_platform vb_platform_detect(const char *root, vb_cpuid_fn cpuid,
+				    enum vb_platform override)
+{
+	struct vb_platform_facts facts;
+	struct vb_cpu_id id;
+
+	if (override != VB_PLATFORM_AUTO)
+		return override;
+	vb_cpu_identify(cpuid, &id);
+	vb_platform_gather(root, &id, &facts);
+	return vb_platform_classify(&facts);
+}
+
+int vb_platform_pat_unreliable(enum vb_platform p, unsigned int memtype)
+{
+	return p == VB_PLATFORM_VM &&
+	       (memtype == VB_MEM_WC || memtype == VB_MEM_UC_MINUS);
 }

@@ -7,6 +7,7 @@
 #define VB_PLATFORM_H
 
 #include "cpu.h"
+#include "vmptrst_bench_abi.h"
 
 enum vb_platform {
 	VB_PLATFORM_NATIVE,
@@ -32,5 +33,17 @@ enum vb_platform vb_platform_classify(const struct vb_platform_facts *f);
 const char *vb_platform_name(enum vb_platform p);
 /* "none" on native, else what the timings are worth. */
 const char *vb_platform_timing_note(enum vb_platform p);
+/* override unless VB_PLATFORM_AUTO, else gathered and classified. */
+enum vb_platform vb_platform_detect(const char *root, vb_cpuid_fn cpuid,
+				    enum vb_platform override);
+/*
+ * Whether a point of memory type `memtype` (enum vb_memtype) may have
+ * measured another type here: in a guest, the hypervisor may ignore the
+ * guest's PAT (KVM with EPT does unless noncoherent DMA is assigned), so
+ * wc and uc- may be WB.
+ */
+int vb_platform_pat_unreliable(enum vb_platform p, unsigned int memtype);
+/* points.csv's reason for such a point. */
+#define VB_PAT_NOTE "guest: the hypervisor may ignore guest PAT (KVM with EPT does): this point may have measured WB"
 
 #endif /* VB_PLATFORM_H */

@@ -13,14 +13,21 @@ const char *const vb_point_status_names[VB_PT_COUNT + 1] = {
 	[VB_PT_INTERRUPTED] = "interrupted",
 	[VB_PT_NOT_RUN] = "not-run",
 	[VB_PT_FAILED] = "failed",
+	[VB_PT_STOPPED] = "stopped",
 };
 
 static const char *const columns[] = {
 	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
 	"tlb", "ad", "vmcs", "serialize", "unroll", "samples", "status",
 	"reason", "records", "mismatches", "windows", "max_window_tsc",
-	"page_kib",
+	"page_kib", "vmx_wait_ms",
 };
+
+int vb_point_ran(enum vb_point_status s)
+{
+	return s == VB_PT_MEASURED || s == VB_PT_INTERRUPTED ||
+	       s == VB_PT_STOPPED;
+}
 
 const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len)
 {
@@ -38,6 +45,9 @@ const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len)
 		break;
 	case VB_SKIP_NO_CLFLUSHOPT:
 		snprintf(buf, len, "the CPU has no CLFLUSHOPT");
+		break;
+	case VB_SKIP_NO_RDTSCP:
+		snprintf(buf, len, "the CPU has no RDTSCP (CPUID.80000001H:EDX[27]): serialize=cpuid executes it");
 		break;
 	default:
 		snprintf(buf, len, "skipped by the module (reason %" PRIu32 ")",
@@ -64,8 +74,7 @@ int vb_points_header(FILE *f)
 int vb_points_write(FILE *f, const struct vb_point *pt,
 		    const struct vb_point_result *r)
 {
-	int ran = r->status == VB_PT_MEASURED ||
-		  r->status == VB_PT_INTERRUPTED;
+	int ran = vb_point_ran(r->status);
 	char v[32];
 	int k;
 
@@ -82,7 +91,8 @@ int vb_points_write(FILE *f, const struct vb_point *pt,
 	    field_u64(f, ran, r->mismatches) ||
 	    field_u64(f, ran, r->windows) ||
 	    field_u64(f, ran, r->max_window_tsc) ||
-	    field_u64(f, r->page_kib != 0, r->page_kib))
+	    field_u64(f, r->page_kib != 0, r->page_kib) ||
+	    field_u64(f, ran || r->status == VB_PT_SKIPPED, r->vmx_wait_ms))
 		return -1;
 	return vb_csv_end_row(f);
 }

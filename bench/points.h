@@ -20,6 +20,9 @@ enum vb_point_status {
 	VB_PT_INTERRUPTED,	/* stopped early: its partial rows are kept */
 	VB_PT_NOT_RUN,		/* the run stopped before it */
 	VB_PT_FAILED,		/* its RUN failed: the run stopped there */
+	VB_PT_STOPPED,		/* the module stopped it early (VMX taken,
+				   or the crash-time cover lost): partial
+				   rows kept, the run stopped there */
 	VB_PT_COUNT
 };
 
@@ -27,10 +30,14 @@ extern const char *const vb_point_status_names[VB_PT_COUNT + 1];
 
 struct vb_point_result {
 	enum vb_point_status status;
-	char reason[160];
+	char reason[320];
 	uint32_t records, mismatches, windows, page_kib;
 	uint64_t max_window_tsc;
+	uint64_t vmx_wait_ms;		/* vb_run.vmx_wait_ms over its RUNs */
 };
+
+/* Measured, interrupted or stopped: it has rows in samples.csv. */
+int vb_point_ran(enum vb_point_status s);
 
 /* The reason of a VB_RUN_SKIPPED, in words. */
 const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len);

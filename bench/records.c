@@ -69,7 +69,7 @@ void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 	}
 	c->module_mismatches = run->mismatches;
 	c->short_run = c->records < c->needed &&
-		       !(run->result_flags & VB_RUN_INTERRUPTED);
+		       !(run->result_flags & VB_RUN_PARTIAL);
 	for (i = 0; i < c->records; i++) {
 		const struct vb_sample *r = &rec[i];
 		int ok = vb_record_ok(run, r);

@@ -13,6 +13,9 @@
 #include "keys.h"
 #include "vmptrst_bench_abi.h"
 
+/* A RUN that stopped early on purpose, its records so far valid. */
+#define VB_RUN_PARTIAL	(VB_RUN_INTERRUPTED | VB_RUN_VMX_TAKEN | VB_RUN_NO_COVER)
+
 struct vb_check {
 	uint32_t records;		/* records checked: min(run.records, buf_len) */
 	uint32_t needed;		/* VB_RECORDS_NEEDED for the run */
@@ -22,7 +25,7 @@ struct vb_check {
 	uint32_t bad_records;		/* unknown instruction or sample index */
 	uint32_t tsc_backwards;		/* tsc_end < tsc_begin: tsc left empty */
 	int overflow;			/* run.records > buf_len */
-	int short_run;			/* fewer records than needed, not interrupted */
+	int short_run;			/* fewer records than needed, not VB_RUN_PARTIAL */
 	int inconsistent;		/* any of the above but tsc_backwards */
 };
 

@@ -21,6 +21,7 @@
 #include "progress.h"
 #include "records.h"
 #include "userdev.h"
+#include "vmxowner.h"
 #include "windows.h"
 
 static volatile sig_atomic_t vb_stop;
@@ -39,8 +40,13 @@ struct totals {
 	int overflow, short_run, inconsistent;
 	int first_bad;			/* point of the first mismatch, -1 */
 	uint64_t bad_expected, bad_poison;
-	int stopped_at;			/* point interrupted or failed, -1 */
+	int stopped_at;			/* point interrupted, stopped or failed, -1 */
 	uint32_t stop_records, stop_needed;
+	/* a RUN the module stopped early: VB_RUN_VMX_TAKEN or _NO_COVER */
+	uint32_t stop_flag;
+	unsigned int stop_cpu, stop_wait;	/* its CPU, its --wait-vmx */
+	enum vb_vmx_owner stop_owner;		/* who took VMX, as /sys says */
+	uint64_t vmx_wait_ms;			/* over every RUN */
 };
 
 /* Per event column of samples.csv, over the run. */
@@ -62,7 +68,9 @@ struct runner {
 	const struct vb_env *env;	/* for the user backend, a copy with
 					   its device ops (bench/userdev.c) */
 	struct vb_env user_env;
+	struct vb_user_machine user_machine;	/* env's CPUID, for its skips */
 	int user;			/* --backend user */
+	enum vb_platform platform;
 	const struct vb_plan *plan;
 	struct vb_dev dev;
 	struct vb_sample *buf;
@@ -115,11 +123,12 @@ static void fill_events(struct vb_run *run, const struct vb_evset *es,
 	run->pmc_buf = (uint64_t)(uintptr_t)pmc;
 }
 
-static void fill_run(struct vb_run *run, const struct vb_point *pt,
-		     struct vb_sample *buf, struct vb_window_stat *win,
-		     uint32_t win_cap)
+static void fill_run(struct vb_run *run, const struct vb_plan *p,
+		     const struct vb_point *pt, struct vb_sample *buf,
+		     struct vb_window_stat *win, uint32_t win_cap)
 {
 	memset(run, 0, sizeof(*run));
+	run->wait_vmx_ms = p->gkeys[pt->group].wait_vmx * 1000u;
 	run->cpu = pt->axis[VB_KEY_CPU];
 	run->instruction = pt->axis[VB_KEY_INSTRUCTION];
 	run->unroll = pt->axis[VB_KEY_UNROLL];
@@ -155,6 +164,39 @@ static unsigned int plan_cpus(const struct vb_plan *p, unsigned int *cpus)
 	return n;
 }
 
+/* The longest --wait-vmx of the plan's points on cpu, seconds. */
+static unsigned int cpu_wait(const struct vb_plan *p, unsigned int cpu)
+{
+	unsigned int i, w = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (p->pt[i].axis[VB_KEY_CPU] == cpu &&
+		    p->gkeys[p->pt[i].group].wait_vmx > w)
+			w = p->gkeys[p->pt[i].group].wait_vmx;
+	return w;
+}
+
+/*
+ * INFO says VMX is not usable on cpu now: refuse the run (-1, r->msg),
+ * unless the RUNs there may wait for it (--wait-vmx): then say so.
+ */
+static int judge_cpu(struct runner *r, unsigned int cpu,
+		     const struct vb_info *info)
+{
+	enum vb_vmx_block b = vb_vmx_block(info);
+	unsigned int wait = cpu_wait(r->plan, cpu);
+
+	if (b == VB_BLOCK_NONE)
+		return 0;
+	if (!vb_vmx_waitable(b) || !wait) {
+		vb_info_refuses(info, cpu, r->env->root, r->msg,
+				sizeof(r->msg));
+		return -1;
+	}
+	vb_err(r->env, "CPU %u: %s: each RUN there waits up to %u s for that to change (--wait-vmx)", cpu, vb_vmx_cause(b, vb_vmx_owner(info, r->env->root)), wait);
+	return 0;
+}
+
 /* Pin to every CPU and ask INFO there: refuse before measuring anything. */
 static int check_cpus(struct runner *r, const unsigned int *cpus,
 		      unsigned int n, struct vb_info *info)
@@ -173,7 +215,7 @@ static int check_cpus(struct runner *r, const unsigned int *cpus,
 		if (i == n - 1) {
 			ret = vb_dev_open(&r->dev, r->env->dev_ops,
 					  r->env->dev_priv,
-					  r->env->device_path);
+					  r->env->device_path, r->env->root);
 			if (ret) {
 				vb_dev_explain(&r->dev, VB_OP_OPEN, -ret,
 					       cpus[i], r->msg, sizeof(r->msg));
@@ -186,8 +228,7 @@ static int check_cpus(struct runner *r, const unsigned int *cpus,
 				       r->msg, sizeof(r->msg));
 			return -1;
 		}
-		if (!r->user &&
-		    vb_info_refuses(info, cpus[i], r->msg, sizeof(r->msg)))
+		if (!r->user && judge_cpu(r, cpus[i], info))
 			return -1;
 	}
 	return 0;
@@ -214,6 +255,25 @@ static void distinct(const struct vb_plan *p, int k, char *buf, size_t len)
 	}
 }
 
+/* "0", "60": the distinct --wait-vmx seconds of the plan's points. */
+static void distinct_wait(const struct vb_plan *p, char *buf, size_t len)
+{
+	unsigned int i, j;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->n; i++) {
+		unsigned int w = p->gkeys[p->pt[i].group].wait_vmx;
+
+		for (j = 0; j < i; j++)
+			if (p->gkeys[p->pt[j].group].wait_vmx == w)
+				break;
+		if (j == i && used < len)
+			used += (size_t)snprintf(buf + used, len - used,
+						 "%s%u", used ? " " : "", w);
+	}
+}
+
 static void set_plan_meta(struct vb_meta *m, const struct vb_plan *p,
 			  const struct vb_config *cfg, const char *root,
 			  const unsigned int *cpus, unsigned int ncpus)
@@ -233,6 +293,8 @@ static void set_plan_meta(struct vb_meta *m, const struct vb_plan *p,
 	vb_meta_set(m, "config_sha256", "%s", cfg->path ? cfg->sha256 : "none");
 	vb_meta_set(m, "points", "%u", p->n);
 	vb_meta_set(m, "samples", "%" PRIu64, p->samples);
+	distinct_wait(p, buf, sizeof(buf));
+	vb_meta_set(m, "wait_vmx", "%s", buf);
 	for (i = 0; i < sizeof(axes) / sizeof(axes[0]); i++) {
 		distinct(p, axes[i].key, buf, sizeof(buf));
 		vb_meta_set(m, axes[i].meta, "%s", buf);
@@ -394,13 +456,11 @@ static void set_result_meta(struct vb_meta *m, const struct vb_plan *p,
 
 	/* the page sizes the module reports for the points it measured */
 	for (i = 0; i < p->n; i++) {
-		if (!res[i].page_kib || (res[i].status != VB_PT_MEASURED &&
-					 res[i].status != VB_PT_INTERRUPTED))
+		if (!res[i].page_kib || !vb_point_ran(res[i].status))
 			continue;
 		for (j = 0; j < i; j++)
 			if (res[j].page_kib == res[i].page_kib &&
-			    (res[j].status == VB_PT_MEASURED ||
-			     res[j].status == VB_PT_INTERRUPTED))
+			    vb_point_ran(res[j].status))
 				break;
 		if (j == i && used < sizeof(buf))
 			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
@@ -416,6 +476,13 @@ static void set_result_meta(struct vb_meta *m, const struct vb_plan *p,
 	vb_meta_set(m, "windows", "%" PRIu64, t->windows);
 	vb_meta_set(m, "max_window_tsc", "%" PRIu64, t->max_window_tsc);
 	vb_meta_set(m, "interrupted", "%s", interrupted ? "yes" : "no");
+	vb_meta_set(m, "vmx_wait_ms", "%" PRIu64, t->vmx_wait_ms);
+	if (!t->stop_flag)
+		vb_meta_set(m, "stopped", "no");
+	else
+		vb_meta_set(m, "stopped", "point %d: %s on CPU %u", t->stopped_at,
+			    t->stop_flag == VB_RUN_VMX_TAKEN ? "vmx_taken" :
+			    "no_cover", t->stop_cpu);
 }
 
 static int write_meta(const struct vb_meta *m, const char *dir, char *msg,
@@ -584,6 +651,33 @@ static void xc_close(struct runner *r, const struct vb_evset *es,
 	}
 }
 
+/*
+ * The module stopped the RUN early (VB_RUN_VMX_TAKEN or VB_RUN_NO_COVER):
+ * its rows are written like an interrupted point's; the point's reason
+ * and, for the report, who took VMX as INFO and /sys tell now.
+ */
+static void note_stop(struct runner *r, unsigned int i,
+		      const struct vb_run *run, const struct vb_check *c,
+		      int multipass, struct vb_point_result *res)
+{
+	struct vb_info info;
+	int taken = (run->result_flags & VB_RUN_VMX_TAKEN) != 0;
+	const char *pass = multipass ? " of its pass" : "";
+
+	r->t.stop_flag = taken ? VB_RUN_VMX_TAKEN : VB_RUN_NO_COVER;
+	r->t.stop_cpu = run->cpu;
+	r->t.stop_wait = run->wait_vmx_ms / 1000;
+	r->t.stop_owner = vb_vmx_owner(vb_dev_info(&r->dev, run->cpu, &info) ?
+				       NULL : &info, r->env->root);
+	r->t.stopped_at = (int)i;
+	r->t.stop_records = c->records;
+	r->t.stop_needed = c->needed;
+	if (taken)
+		snprintf(res->reason, sizeof(res->reason), "stopped after %" PRIu32 " of %" PRIu32 " records%s: another hypervisor turned VMX on on CPU %" PRIu32, c->records, c->needed, pass, run->cpu);
+	else
+		snprintf(res->reason, sizeof(res->reason), "stopped after %" PRIu32 " of %" PRIu32 " records%s: kvm was loaded, the kernel's crash-time VMXOFF callback could no longer cover the RUN", c->records, c->needed, pass);
+}
+
 /* One pass of a point: RUN, check, rows out.  -1: stop the run; -2: write. */
 static int run_pass(struct runner *r, unsigned int i, unsigned int pass,
 		    struct vb_point_result *res)
@@ -593,12 +687,12 @@ static int run_pass(struct runner *r, unsigned int i, unsigned int pass,
 	const struct vb_evset *es = pt->evset == VB_NO_EVSET ? NULL :
 				    &r->plan->evset[pt->evset];
 	struct vb_row_events rowev = { pass, r->plan->n_evcol, NULL, r->pmc };
-	int fd[VB_MAX_EVENTS], xc = es && gk->cross_check, ret, intr;
-	uint32_t bad;
+	int fd[VB_MAX_EVENTS], xc = es && gk->cross_check, ret;
+	uint32_t bad, stop, intr;
 	struct vb_check check;
 	struct vb_run run;
 
-	fill_run(&run, pt, r->buf, r->win, r->win_cap);
+	fill_run(&run, r->plan, pt, r->buf, r->win, r->win_cap);
 	if (es) {
 		fill_events(&run, es, pass, r->pmc);
 		rowev.col = &es->col[es->pass_start[pass]];
@@ -623,6 +717,8 @@ static int run_pass(struct runner *r, unsigned int i, unsigned int pass,
 		goto failed;
 	}
 	res->page_kib = run.page_kib;
+	res->vmx_wait_ms += run.vmx_wait_ms;
+	r->t.vmx_wait_ms += run.vmx_wait_ms;
 	if (run.result_flags & VB_RUN_SKIPPED) {
 		res->status = VB_PT_SKIPPED;
 		vb_skip_reason(&run, res->reason, sizeof(res->reason));
@@ -650,8 +746,10 @@ static int run_pass(struct runner *r, unsigned int i, unsigned int pass,
 			 run.cpu, strerror(r->pmu_err), pmc_hint(r->pmu_err));
 		goto failed;
 	}
-	intr = (run.result_flags & VB_RUN_INTERRUPTED) != 0;
-	res->status = intr ? VB_PT_INTERRUPTED : VB_PT_MEASURED;
+	stop = run.result_flags & (VB_RUN_VMX_TAKEN | VB_RUN_NO_COVER);
+	intr = !stop && (run.result_flags & VB_RUN_INTERRUPTED);
+	res->status = stop ? VB_PT_STOPPED : intr ? VB_PT_INTERRUPTED :
+		      VB_PT_MEASURED;
 	res->records += check.records;
 	res->mismatches += check.mismatches;
 	res->windows += run.windows;
@@ -662,6 +760,10 @@ static int run_pass(struct runner *r, unsigned int i, unsigned int pass,
 	    vb_windows_write(r->windows.f, pt->index, pass, &run, r->win,
 			     run.win_len))
 		return -2;
+	if (stop) {
+		note_stop(r, i, &run, &check, es && es->npass > 1, res);
+		return -1;
+	}
 	if (intr) {
 		snprintf(res->reason, sizeof(res->reason), "interrupted after "
 			 "%" PRIu32 " of %" PRIu32 " records%s", check.records,
@@ -727,6 +829,20 @@ static int flush_point(struct runner *r, unsigned int i,
 	return 0;
 }
 
+/* A guest's wc/uc- point may have measured WB: its reason says so. */
+static void pat_note(const struct runner *r, unsigned int i,
+		     struct vb_point_result *res)
+{
+	size_t used = strlen(res->reason);
+
+	if (!vb_point_ran(res->status) ||
+	    !vb_platform_pat_unreliable(r->platform,
+					r->plan->pt[i].axis[VB_KEY_MEMTYPE]))
+		return;
+	snprintf(res->reason + used, sizeof(res->reason) - used, "%s%s",
+		 used ? "; " : "", VB_PAT_NOTE);
+}
+
 static int measure_all(struct runner *r, struct vb_point_result *res)
 {
 	const struct vb_plan *p = r->plan;
@@ -767,6 +883,7 @@ static int measure_all(struct runner *r, struct vb_point_result *res)
 		ret = run_point(r, i, &res[i]);
 		if (ret == -2)
 			goto out_write_errno;
+		pat_note(r, i, &res[i]);
 		stop = ret < 0;
 		if (flush_point(r, i, &res[i]))
 			goto out_write;
@@ -785,6 +902,30 @@ out_write:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	return -2;
+}
+
+/* One line: the RUN the module stopped, what happened, what to do. */
+static void report_stop(const struct runner *r)
+{
+	const struct totals *t = &r->t;
+	char kept[128], fix[256];
+
+	snprintf(kept, sizeof(kept), "kept the point's %" PRIu32 " of %" PRIu32 " records, %u points not run (see points.csv)", t->stop_records, t->stop_needed, t->not_run);
+	if (t->stop_flag == VB_RUN_NO_COVER) {
+		if (t->stop_wait)
+			snprintf(fix, sizeof(fix), "kvm was still loaded after --wait-vmx %u: unload kvm_intel and kvm and rerun", t->stop_wait);
+		else
+			snprintf(fix, sizeof(fix), "unload kvm_intel and kvm and rerun (or rerun with --wait-vmx SECONDS to wait for that)");
+		vb_err(r->env, "run stopped at point %d: kvm was loaded during the run, and on this kernel KVM takes the kernel's single crash-time VMXOFF callback whenever it turns VMX on, so the module could not keep a crash or kdump from hanging CPU %u; %s; %s", t->stopped_at, t->stop_cpu, kept, fix);
+		return;
+	}
+	if (t->stop_owner == VB_OWNER_KVM_AT_LOAD)
+		snprintf(fix, sizeof(fix), "rmmod kvm_intel kvm, or reload kvm with enable_virt_at_load=0, and rerun");
+	else if (t->stop_wait)
+		snprintf(fix, sizeof(fix), "it still held VMX after --wait-vmx %u: rerun with a longer wait, or once it is done", t->stop_wait);
+	else
+		snprintf(fix, sizeof(fix), "rerun with --wait-vmx SECONDS to wait for it");
+	vb_err(r->env, "run stopped at point %d: another hypervisor turned VMX on on CPU %u during the run (%s); %s; %s", t->stopped_at, t->stop_cpu, t->stop_owner == VB_OWNER_VM ? "KVM does while it has VMs: a VM started" : t->stop_owner == VB_OWNER_KVM_AT_LOAD ? "kvm_intel does when it is loaded with kvm.enable_virt_at_load=Y" : "kvm_intel is not loaded: some other hypervisor", kept, fix);
 }
 
 static int report(const struct runner *r, int interrupted)
@@ -833,6 +974,11 @@ static int report(const struct runner *r, int interrupted)
 		       t->overflow ? " (module overran the buffer)" : "",
 		       t->bad_records, t->flag_disagree, extra);
 		rc = VB_EXIT_CHECK;
+	}
+	if (t->stop_flag) {
+		report_stop(r);
+		if (rc == VB_EXIT_OK)
+			rc = VB_EXIT_ERROR;
 	}
 	if (interrupted) {
 		if (t->interrupted)
@@ -937,14 +1083,15 @@ static int run_plan(struct runner *r, const struct vb_config *cfg,
 
 	vb_meta_init(&meta);
 	vb_meta_collect_host(&meta, r->env, cpus[0], r->o->platform);
+	r->platform = vb_platform_detect(r->env->root, r->env->cpuid,
+					 r->o->platform);
 	vb_meta_collect_system(&meta, r->env->root, cpus, ncpus);
 	vb_meta_set_info(&meta, &info);
 	set_plan_meta(&meta, p, cfg, r->env->root, cpus, ncpus);
 	set_event_meta(&meta, p);
 	vb_meta_set(&meta, "backend", "%s", vb_backend_names[r->o->backend]);
 	if (r->user)
-		vb_meta_set(&meta, "timing_note", "user backend: ring 3, "
-			    "interrupts on; windows are not IRQ-off");
+		vb_meta_add_note(&meta, "user backend: ring 3, interrupts on; windows are not IRQ-off");
 	vb_meta_set(&meta, "command_line", "%s", cmdline);
 	vb_meta_set_time(&meta, "start_time", time(NULL));
 	/* a first meta.csv now: a run that dies still says what it was */
@@ -992,7 +1139,7 @@ static int user_refuses(const struct vb_plan *p, const struct vb_env *env)
 	unsigned int i;
 
 	for (i = 0; i < p->n; i++) {
-		fill_run(&run, &p->pt[i], NULL, NULL, 0);
+		fill_run(&run, p, &p->pt[i], NULL, NULL, 0);
 		if (vb_user_refusal(&run)) {
 			vb_err(env, "--backend user: point %u: %s",
 			       p->pt[i].index, vb_user_refusal(&run));
@@ -1024,7 +1171,8 @@ int vb_cmd_run(const struct vb_opts *o, const char *cmdline,
 	if (o->backend == VB_BACKEND_USER) {
 		r->user_env = *env;
 		r->user_env.dev_ops = vb_user_dev_ops();
-		r->user_env.dev_priv = NULL;
+		r->user_machine.cpuid = env->cpuid;
+		r->user_env.dev_priv = &r->user_machine;
 		r->user_env.device_path = VB_USER_DEVICE_PATH;
 		r->env = &r->user_env;
 		r->user = 1;

@@ -254,6 +254,7 @@ static int add_group(struct vb_plan *p, struct ctx *x, const char *name,
 	where(x, &x->key[VB_KEY_EVENTS], line, gk->where, sizeof(gk->where));
 	gk->require_events = x->key[VB_KEY_REQUIRE_EVENTS].s->val.v[0];
 	gk->cross_check = x->key[VB_KEY_CROSS_CHECK].s->val.v[0];
+	gk->wait_vmx = x->key[VB_KEY_WAIT_VMX].s->val.v[0];
 	return expand(x, p, line);
 }
 
@@ -474,6 +475,9 @@ void vb_plan_print(const struct vb_plan *p, FILE *f)
 		if (pt->evset != VB_NO_EVSET)
 			fprintf(f, " events=%u passes=%u",
 				p->evset[pt->evset].n, vb_point_passes(p, pt));
+		if (p->gkeys[pt->group].wait_vmx)
+			fprintf(f, " wait-vmx=%us",
+				p->gkeys[pt->group].wait_vmx);
 		fputc('\n', f);
 	}
 	for (i = 0; i < p->n_evset; i++) {

@@ -31,6 +31,7 @@ struct vb_group_keys {
 	char events[VB_EVENTS_TEXT];	/* "a,b,c", or "" for none */
 	char where[640];		/* "FILE:LINE: [group] " of events */
 	unsigned int require_events, cross_check;
+	unsigned int wait_vmx;		/* seconds: vb_run.wait_vmx_ms / 1000 */
 };
 
 /*

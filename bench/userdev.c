@@ -152,15 +152,35 @@ static __always_inline void vb_env_record_end(struct vb_ctx *c,
 
 /* ---- the machine ------------------------------------------------------- */
 
-/* CPUID.(EAX=7,ECX=0):EBX[23] */
-static bool have_clflushopt(void)
+static void real_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4])
 {
-	unsigned int a, b, c, d;
+	__cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+}
 
-	if (__get_cpuid_max(0, NULL) < 7)
+static const struct vb_user_machine real_machine = { .cpuid = real_cpuid };
+
+/* CPUID.(EAX=7,ECX=0):EBX[23] */
+static bool have_clflushopt(const struct vb_user_machine *m)
+{
+	unsigned int r[4];
+
+	m->cpuid(0, 0, r);
+	if (r[0] < 7)
 		return false;
-	__cpuid_count(7, 0, a, b, c, d);
-	return b & (1u << 23);
+	m->cpuid(7, 0, r);
+	return r[1] & (1u << 23);
+}
+
+/* CPUID.80000001H:EDX[27] */
+static bool have_rdtscp(const struct vb_user_machine *m)
+{
+	unsigned int r[4];
+
+	m->cpuid(0x80000000, 0, r);
+	if (r[0] < 0x80000001)
+		return false;
+	m->cpuid(0x80000001, 0, r);
+	return r[3] & (1u << 27);
 }
 
 static u64 clock_ns(void)
@@ -649,16 +669,22 @@ static void no_events(struct vb_run *r, u32 records)
 		memset(pmc, 0, (size_t)records * r->nevents * sizeof(*pmc));
 }
 
-static int run_pinned(struct vb_run *r)
+static int run_pinned(const struct vb_user_machine *m, struct vb_run *r)
 {
 	struct vb_ctx c = { 0 };
 	struct vb_user_buf b;
 	u8 *op;
 	int ret;
 
-	if (r->cache == VB_CACHE_FLUSHOPT && !have_clflushopt()) {
+	if (r->cache == VB_CACHE_FLUSHOPT && !have_clflushopt(m)) {
 		r->result_flags |= VB_RUN_SKIPPED;
 		r->skip_reason = VB_SKIP_NO_CLFLUSHOPT;
+		return 0;
+	}
+	if (r->serialize == VB_SER_CPUID && !have_rdtscp(m)) {
+		/* the engine would execute RDTSCP and take #UD */
+		r->result_flags |= VB_RUN_SKIPPED;
+		r->skip_reason = VB_SKIP_NO_RDTSCP;
 		return 0;
 	}
 	ret = buf_setup(&b, r->page, r->offset, &r->page_kib);
@@ -704,6 +730,11 @@ out_free:
 
 int vb_user_run(struct vb_run *r)
 {
+	return vb_user_run_on(NULL, r);
+}
+
+int vb_user_run_on(const struct vb_user_machine *m, struct vb_run *r)
+{
 	cpu_set_t old;
 	int ret;
 
@@ -718,7 +749,7 @@ int vb_user_run(struct vb_run *r)
 	ret = pin(r->cpu, &old);
 	if (ret)
 		return ret;
-	ret = run_pinned(r);
+	ret = run_pinned(m && m->cpuid ? m : &real_machine, r);
 	sched_setaffinity(0, sizeof(old), &old);
 	return ret;
 }
@@ -734,14 +765,13 @@ static int user_open(void *priv, const char *path)
 
 static int user_ioctl(void *priv, int fd, unsigned long req, void *arg)
 {
-	(void)priv;
 	if (fd != VB_USER_FD)
 		return -EBADF;
 	switch (req) {
 	case VB_IOC_INFO:
 		return vb_user_info(arg);
 	case VB_IOC_RUN:
-		return vb_user_run(arg);
+		return vb_user_run_on(priv, arg);
 	case VB_IOC_SELFTEST:	/* VMPTRST in the kernel: the module's */
 	case VB_IOC_HOLD:
 		return -EOPNOTSUPP;

@@ -22,8 +22,18 @@
 #define VB_USER_DEVICE_PATH	"user backend (ring 3)" /* for vb_dev_open() */
 
 /*
+ * What the backend asks the machine for its decisions (not its timings),
+ * so that tests can hide a feature: CPUID on the current CPU, for
+ * CLFLUSHOPT (leaf 7) and RDTSCP (leaf 0x80000001).  NULL: the real one.
+ */
+struct vb_user_machine {
+	void (*cpuid)(unsigned int leaf, unsigned int sub, unsigned int r[4]);
+};
+
+/*
  * open, ioctl (VB_IOC_INFO, VB_IOC_RUN; VB_IOC_SELFTEST and VB_IOC_HOLD
- * -EOPNOTSUPP; anything else -ENOTTY) and close.  priv is unused (NULL).
+ * -EOPNOTSUPP; anything else -ENOTTY) and close.  priv: NULL for the real
+ * machine, or a const struct vb_user_machine *.
  */
 extern const struct vb_dev_ops vb_dev_user_ops;
 const struct vb_dev_ops *vb_user_dev_ops(void);
@@ -37,6 +47,13 @@ const struct vb_dev_ops *vb_user_dev_ops(void);
  */
 int vb_user_info(struct vb_info *info);
 int vb_user_run(struct vb_run *run);
+/*
+ * RUN on machine m (NULL: the real one).  A point it lacks a feature for
+ * is skipped as the module skips it: cache=flushopt without CLFLUSHOPT
+ * (VB_SKIP_NO_CLFLUSHOPT), serialize=cpuid without RDTSCP
+ * (VB_SKIP_NO_RDTSCP: the engine's cpuid bracket ends in RDTSCP).
+ */
+int vb_user_run_on(const struct vb_user_machine *m, struct vb_run *run);
 
 /* Why RUN refuses @run with -EOPNOTSUPP (one line), or NULL if it does not. */
 const char *vb_user_refusal(const struct vb_run *run);

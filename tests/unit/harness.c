@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <setjmp.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 
@@ -18,6 +19,7 @@
 unsigned int fake_cpuid_signature = 0x000906ea;	/* family 6, model 158, stepping 10 */
 int fake_cpuid_hypervisor;
 int fake_cpuid_no_vmx;
+int fake_cpuid_no_rdtscp;
 const char *fake_cpuid_vendor = "GenuineIntel";
 const char *fake_cpuid_hv_signature = "KVMKVMKVM\0\0\0";
 int fake_pin_err;
@@ -36,6 +38,10 @@ void fake_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4])
 		r[0] = fake_cpuid_signature;
 		r[2] = (fake_cpuid_no_vmx ? 0 : 1u << 5) |
 		       (fake_cpuid_hypervisor ? 1u << 31 : 0);
+	} else if (leaf == 0x80000000) {
+		r[0] = 0x80000008;
+	} else if (leaf == 0x80000001) {
+		r[3] = fake_cpuid_no_rdtscp ? 0 : 1u << 27;
 	} else if (leaf == 0x40000000) {
 		memcpy(&r[1], fake_cpuid_hv_signature, 4);
 		memcpy(&r[2], fake_cpuid_hv_signature + 4, 4);
@@ -120,6 +126,8 @@ static int fake_skip(struct fake_dev *f, struct vb_run *run)
 		reason = VB_SKIP_MEMTYPE;
 	} else if (f->no_clflushopt && run->cache == VB_CACHE_FLUSHOPT) {
 		reason = VB_SKIP_NO_CLFLUSHOPT;
+	} else if (f->no_rdtscp && run->serialize == VB_SER_CPUID) {
+		reason = VB_SKIP_NO_RDTSCP;
 	}
 	if (!reason)
 		return 0;
@@ -224,13 +232,15 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 		return -EINVAL;
 	run->expected = f->expected;
 	run->poison = f->poison;
+	run->vmx_wait_ms = f->vmx_wait_ms;
 	if (fake_skip(f, run))
 		return 0;
 	if (f->page_kib)
 		run->page_kib = f->page_kib;
 	if (f->stop_after && f->stop_after < n && this) {
 		n = f->stop_after;
-		run->result_flags |= VB_RUN_INTERRUPTED;
+		run->result_flags |= f->stop_flag ? f->stop_flag :
+				     VB_RUN_INTERRUPTED;
 	}
 	for (i = 0; i < n; i++) {
 		uint32_t k = run->instruction == VB_INSN_NONE ? i : i / 2;
@@ -371,7 +381,8 @@ void harness_init(struct harness *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->fake.info.flags = VB_INFO_VMX | VB_INFO_FEAT_LOCKED |
-			     VB_INFO_FEAT_VMX | VB_INFO_VMX_BASIC;
+			     VB_INFO_FEAT_VMX | VB_INFO_VMX_BASIC |
+			     VB_INFO_KERNEL_VMX | VB_INFO_RDTSCP;
 	h->fake.info.feature_control = 0x5;
 	h->fake.info.vmx_basic = 0x00da040000000004ull;
 	h->fake.info.vmcs_revision = 4;
@@ -399,6 +410,7 @@ void harness_init(struct harness *h)
 	fake_cpuid_signature = 0x000906ea;
 	fake_cpuid_hypervisor = 0;
 	fake_cpuid_no_vmx = 0;
+	fake_cpuid_no_rdtscp = 0;
 	fake_cpuid_vendor = "GenuineIntel";
 	fake_pin_err = 0;
 	fake_pinned_cpu = -1;
@@ -489,6 +501,25 @@ char *harness_file(struct harness *h, const char *name, const char *text)
 	if (!f || fputs(text, f) == EOF || fclose(f))
 		abort();
 	return path;
+}
+
+const char *harness_put(struct harness *h, const char *rel, const char *text)
+{
+	static char root[256];
+	char path[512], *s;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/root/%s", h->dir, rel);
+	for (s = path + strlen(h->dir) + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(path, 0777);
+		*s = '/';
+	}
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) == EOF || fclose(f))
+		fail_msg("%s: cannot write", path);
+	snprintf(root, sizeof(root), "%s/root", h->dir);
+	return root;
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag,

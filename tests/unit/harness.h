@@ -24,11 +24,14 @@ struct fake_dev {
 	uint32_t skip_memtypes;		/* bits: VB_SKIP_MEMTYPE (WT by default) */
 	uint32_t skip_pages;		/* bits: VB_SKIP_PAGE_SIZE, page_kib 4 */
 	int no_clflushopt;		/* cache=flushopt: VB_SKIP_NO_CLFLUSHOPT */
+	int no_rdtscp;			/* serialize=cpuid: VB_SKIP_NO_RDTSCP */
 	uint32_t skipped_records;	/* a broken module: records when skipping */
 	uint32_t bad[8], n_bad;		/* records with a wrong stored value */
 	int flag_bad;			/* set VB_SAMPLE_MISMATCH on them */
 	int32_t count_delta;		/* the module's count is off by this */
 	uint32_t stop_after;		/* nonzero: interrupted after so many */
+	uint32_t stop_flag;		/* ...with this flag (0: VB_RUN_INTERRUPTED) */
+	uint32_t vmx_wait_ms;		/* every RUN reports it waited so long */
 	int raise_sig;			/* raise this signal inside RUN */
 	int stop_at_run;		/* nonzero: those two only in this RUN (1-based) */
 	int fail_at_run;		/* nonzero: run_err only in this RUN */
@@ -91,13 +94,17 @@ struct harness {
 extern unsigned int fake_cpuid_signature;	/* CPUID.1:EAX */
 extern int fake_cpuid_hypervisor;
 extern int fake_cpuid_no_vmx;			/* CPUID.1:ECX.VMX clear */
+extern int fake_cpuid_no_rdtscp;		/* CPUID.80000001H:EDX[27] clear */
 extern const char *fake_cpuid_vendor;		/* 12 characters */
 extern const char *fake_cpuid_hv_signature;	/* 12 characters */
 extern int fake_pin_err;			/* positive errno */
 extern int fake_pinned_cpu;
 void fake_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4]);
 
-/* Fake device with VMX usable, fixture root "dell", streams captured. */
+/*
+ * Fake device with VMX usable (INFO: vmx, feat_locked, feat_vmx, vmx_basic,
+ * kernel_vmx, rdtscp), fixture root "dell", streams captured.
+ */
 void harness_init(struct harness *h);
 void harness_fini(struct harness *h);
 /* cmocka group/test fixtures: a fresh harness in *state, freed after. */
@@ -111,6 +118,11 @@ size_t count_lines(const char *s);
 char *slurp(const char *path);
 char *slurp_in(const char *dir, const char *name);
 int rm_rf(const char *path);
+/*
+ * Writes text to h->dir/root/rel, parents created; returns the tree's root
+ * (h->dir/root, a static buffer) for env.root.
+ */
+const char *harness_put(struct harness *h, const char *rel, const char *text);
 /* Writes text to h->dir/name; returns the path (malloc'd). */
 char *harness_file(struct harness *h, const char *name, const char *text);
 

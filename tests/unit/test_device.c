@@ -124,14 +124,13 @@ static void test_busy(void **state)
 	assert_int_equal(h->fake.info_calls, 2);
 	assert_one_line(h, "another run is in progress", NULL);
 
-	/* between the first INFO and RUN, kvm_intel took VMX */
+	/* between the first INFO and RUN, a hypervisor took VMX: no kvm */
 	h->fake.info_calls = 0;
 	h->fake.flags_change_after = 1;
 	h->fake.changed_flags = h->fake.info.flags | VB_INFO_VMX_IN_USE;
 	assert_int_equal(run_cmd(h), VB_EXIT_ERROR);
 	assert_int_equal(h->fake.info_calls, 2);
-	assert_one_line(h, "CPU 3: VMX is owned by another hypervisor",
-			"rmmod kvm_intel kvm", "kvm.enable_virt_at_load=0", NULL);
+	assert_one_line(h, "CPU 3: another hypervisor owns VMX (kvm_intel is not loaded); stop it for the run, or use --wait-vmx SECONDS", NULL);
 	assert_null(strstr(h->err_buf, "selftest"));
 
 	h->fake.flags_change_after = 0;
@@ -139,9 +138,69 @@ static void test_busy(void **state)
 	h->fake.selftest_err = EBUSY;
 	assert_int_equal(harness_main(h, "selftest", "--cpu", "1", NULL),
 			 VB_EXIT_ERROR);
-	assert_one_line(h, "CPU 1: VMX is owned by another hypervisor",
-			"the selftest needs VMX off", "rmmod kvm_intel kvm",
-			"kvm.enable_virt_at_load=0", NULL);
+	assert_one_line(h, "CPU 1: another hypervisor owns VMX (kvm_intel is not loaded), and the selftest needs VMX off; stop it", NULL);
+	assert_null(strstr(h->err_buf, "--wait-vmx"));	/* not selftest's */
+}
+
+/*
+ * EBUSY at the start of a RUN (finding 9): INFO and /sys say which case,
+ * each with its own cause and fix.
+ */
+static void test_busy_kvm(void **state)
+{
+	struct harness *h = *state;
+	const char *root;
+	char v61[300];
+
+	h->fake.run_err = EBUSY;
+	h->fake.flags_change_after = 1;	/* free at the check, taken at RUN */
+
+	/* 6.12, enable_virt_at_load=N: a VM started */
+	harness_put(h, "sys/module/kvm_intel/initstate", "live\n");
+	root = harness_put(h, "sys/module/kvm/parameters/enable_virt_at_load",
+			   "N\n");
+	h->env.root = root;
+	h->fake.changed_flags = h->fake.info.flags | VB_INFO_VMX_IN_USE |
+				VB_INFO_KVM;
+	h->fake.info_calls = 0;
+	assert_int_equal(run_cmd(h), VB_EXIT_ERROR);
+	assert_one_line(h, "CPU 3: a VM is running: KVM turns VMX on while VMs exist; wait for it to end, or use --wait-vmx SECONDS", NULL);
+	check_failed_files(h, "a VM is running");
+
+	/* 6.1: no enable_virt_at_load, kvm_intel from /proc/modules only */
+	snprintf(v61, sizeof(v61), "%s/v61", harness_put(h, "v61/proc/modules",
+		 "kvm_intel 380928 0 - Live 0x0\n"));
+	h->env.root = v61;
+	h->fake.changed_flags = h->fake.info.flags | VB_INFO_VMX_IN_USE;
+	h->fake.info_calls = 0;
+	assert_int_equal(run_cmd(h), VB_EXIT_ERROR);
+	assert_one_line(h, "CPU 3: a VM is running: KVM turns VMX on while VMs exist; wait for it to end, or use --wait-vmx SECONDS", NULL);
+
+	/* enable_virt_at_load=Y: VMX on since kvm_intel was loaded */
+	h->env.root = harness_put(h, "sys/module/kvm/parameters/enable_virt_at_load", "Y\n");
+	h->fake.changed_flags = h->fake.info.flags | VB_INFO_VMX_IN_USE |
+				VB_INFO_KVM;
+	h->fake.info_calls = 0;
+	assert_int_equal(run_cmd(h), VB_EXIT_ERROR);
+	assert_one_line(h, "CPU 3: kvm_intel turned VMX on when it was loaded (kvm.enable_virt_at_load=Y); rmmod kvm_intel kvm, or reload kvm with enable_virt_at_load=0", NULL);
+
+	/* kvm loaded on 6.12, VMX off: the crash-time callback is KVM's */
+	h->fake.changed_flags = h->fake.info.flags | VB_INFO_NO_COVER |
+				VB_INFO_KVM;
+	h->fake.info_calls = 0;
+	assert_int_equal(run_cmd(h), VB_EXIT_ERROR);
+	assert_one_line(h, "CPU 3: kvm is loaded: on this kernel KVM takes the kernel's single crash-time VMXOFF callback whenever it turns VMX on, so the module cannot keep a crash or kdump from hanging this CPU during a run; unload kvm_intel and kvm for the run (or --wait-vmx SECONDS to wait for that)", NULL);
+
+	/* a CPU where VMXOFF failed earlier */
+	h->fake.changed_flags = h->fake.info.flags | VB_INFO_CPU_STUCK;
+	h->fake.info_calls = 0;
+	assert_int_equal(run_cmd(h), VB_EXIT_ERROR);
+	assert_one_line(h, "CPU 3 was left in VMX operation after VMXOFF failed; reboot before measuring on it", NULL);
+	/* ... and the EIO that left it so says it too */
+	h->fake.run_err = EIO;
+	h->fake.info_calls = 0;
+	assert_int_equal(run_cmd(h), VB_EXIT_ERROR);
+	assert_one_line(h, "CPU 3: RUN: a VMX instruction failed (see dmesg), and VMXOFF with it: CPU 3 was left in VMX operation; reboot before measuring on it", NULL);
 }
 
 static void test_nodev(void **state)
@@ -158,6 +217,11 @@ static void test_nodev(void **state)
 	h->fake.info.flags = 0;
 	assert_int_equal(harness_main(h, "selftest", NULL), VB_EXIT_ERROR);
 	assert_one_line(h, "CPU 0 has no VMX", NULL);
+	/* firmware enabled VMX outside SMX only, the kernel runs in SMX */
+	h->fake.info.flags = VB_INFO_VMX | VB_INFO_FEAT_LOCKED | VB_INFO_FEAT_VMX;
+	h->fake.info.feature_control = 0x5;
+	assert_int_equal(harness_main(h, "selftest", NULL), VB_EXIT_ERROR);
+	assert_one_line(h, "CPU 0: firmware disabled VMX for the mode the kernel runs in (the kernel's X86_FEATURE_VMX is clear though CPUID has VMX, SMX/TXT considered; IA32_FEATURE_CONTROL = 0x5)", NULL);
 	h->fake.info_err = EIO;	/* INFO fails too: the generic reason */
 	assert_int_equal(harness_main(h, "selftest", NULL), VB_EXIT_ERROR);
 	assert_one_line(h, "CPU 0: no usable VMX", NULL);
@@ -186,7 +250,9 @@ static void test_info_output(void **state)
 	struct harness *h = *state;
 	static const char *const want[] = {
 		"cpu              5\n", "vmx              yes\n",
-		"vmx in use       no\n",
+		"vmx in use       no\n", "kernel vmx       yes (X86_FEATURE_VMX",
+		"kvm              not loaded\n", "crash cover      yes",
+		"cpu stuck        no\n", "rdtscp           yes\n",
 		"feature control  0x0000000000000005 (locked, VMX outside SMX enabled)\n",
 		"vmx basic        0x00da040000000004\n",
 		"  vmcs revision  4\n", "  vmcs size      1024 bytes\n",
@@ -204,15 +270,35 @@ static void test_info_output(void **state)
 	assert_int_equal(h->err_len, 0);
 	assert_int_equal(h->fake.closes, 1);
 
-	h->fake.info.flags = VB_INFO_VMX | VB_INFO_VMX_IN_USE;
+	h->fake.info.flags = VB_INFO_VMX | VB_INFO_VMX_IN_USE |
+			     VB_INFO_KERNEL_VMX;
 	h->fake.info.tsc_khz = 0;
 	assert_int_equal(harness_main(h, "info", NULL), VB_EXIT_OK);
 	assert_non_null(strstr(h->out_buf, "vmx in use       yes (CR4.VMXE set"));
 	assert_non_null(strstr(h->out_buf, "vmx basic        unavailable\n"));
 	assert_non_null(strstr(h->out_buf, "tsc khz          unknown\n"));
 	assert_non_null(strstr(h->out_buf, "not locked, VMX outside SMX disabled"));
-	assert_non_null(strstr(h->out_buf, "run              not possible: "
-			       "CPU 0: VMX is owned by another hypervisor"));
+	assert_non_null(strstr(h->out_buf, "run              not possible: CPU 0: another hypervisor owns VMX (kvm_intel is not loaded); stop it for the run, or use --wait-vmx SECONDS\n"));
+	assert_non_null(strstr(h->out_buf, "rdtscp           no (serialize=cpuid points are skipped)\n"));
+	h->fake.info.flags = VB_INFO_VMX;	/* the kernel found VMX off */
+	assert_int_equal(harness_main(h, "info", NULL), VB_EXIT_OK);
+	assert_non_null(strstr(h->out_buf, "kernel vmx       no (X86_FEATURE_VMX clear"));
+	assert_non_null(strstr(h->out_buf, "run              not possible: CPU 0: firmware disabled VMX for the mode the kernel runs in"));
+
+	/* ABI 6's flags, each on its line */
+	h->fake.info.flags = VB_INFO_VMX | VB_INFO_KERNEL_VMX | VB_INFO_KVM |
+			     VB_INFO_NO_COVER | VB_INFO_RDTSCP;
+	assert_int_equal(harness_main(h, "info", NULL), VB_EXIT_OK);
+	assert_non_null(strstr(h->out_buf, "kernel vmx       yes (X86_FEATURE_VMX"));
+	assert_non_null(strstr(h->out_buf, "kvm              loaded (it owns the kernel's crash-time VMXOFF callback)\n"));
+	assert_non_null(strstr(h->out_buf, "crash cover      no (KVM holds"));
+	assert_non_null(strstr(h->out_buf, "rdtscp           yes\n"));
+	assert_non_null(strstr(h->out_buf, "cpu stuck        no\n"));
+	assert_non_null(strstr(h->out_buf, "run              not possible: CPU 0: kvm is loaded: on this kernel KVM takes the kernel's single crash-time VMXOFF callback"));
+	h->fake.info.flags = VB_INFO_VMX | VB_INFO_KERNEL_VMX | VB_INFO_CPU_STUCK;
+	assert_int_equal(harness_main(h, "info", NULL), VB_EXIT_OK);
+	assert_non_null(strstr(h->out_buf, "cpu stuck        yes (VMXOFF failed earlier"));
+	assert_non_null(strstr(h->out_buf, "run              not possible: CPU 0 was left in VMX operation after VMXOFF failed; reboot before measuring on it\n"));
 }
 
 static void test_selftest(void **state)
@@ -253,6 +339,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_errors, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_run_errnos, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_busy, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_busy_kvm, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_nodev, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_info_errors, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_info_output, harness_setup, harness_teardown),

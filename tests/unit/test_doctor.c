@@ -21,7 +21,7 @@
 
 static const char *const checks[] = {
 	"target cpu", "cpu", "hypervisor", "module", "vt-x firmware",
-	"vmx owner", "kernel headers", "module loading", "secure boot", "pmu",
+	"vmx owner", "rdtscp", "kernel headers", "module loading", "secure boot", "pmu",
 	"nmi watchdog", "smt", "turbo", "governor", "isolation",
 };
 #define N_CHECKS	(sizeof(checks) / sizeof(checks[0]))
@@ -118,7 +118,7 @@ static void test_lab_ready(void **state)
 	for (i = 0; i < N_CHECKS; i++)
 		verdict(h, checks[i], "PASS", NULL);
 	assert_int_equal(count_lines(h->out_buf), N_CHECKS + 1);
-	assert_non_null(strstr(h->out_buf, "doctor: CPU 3: 15 passed, 0 "
+	assert_non_null(strstr(h->out_buf, "doctor: CPU 3: 16 passed, 0 "
 			       "warnings, 0 failed: ready for a native run\n"));
 	assert_int_equal(fake_pinned_cpu, 3);
 	verdict(h, "module", "PASS", "version 0.1-test, ABI " ABI_STR);
@@ -147,7 +147,7 @@ static void test_lab_housekeeping_cpu(void **state)
 	verdict(h, "isolation", "WARN", "isolcpus=0 nohz_full=0 rcu_nocbs=0");
 	verdict(h, "governor", "WARN", "powersave on CPU 0 (800000..5000000 kHz)");
 	verdict(h, "smt", "WARN", "shares its core (0,2)");
-	assert_non_null(strstr(h->out_buf, "12 passed, 3 warnings, 0 failed: a "
+	assert_non_null(strstr(h->out_buf, "13 passed, 3 warnings, 0 failed: a "
 			       "native run can proceed"));
 }
 
@@ -222,6 +222,7 @@ static void test_firmware(void **state)
 
 	h->env.root = LAB;
 	h->fake.info.feature_control = 0x1;	/* locked, VMX off */
+	h->fake.info.flags &= ~VB_INFO_KERNEL_VMX;	/* the kernel agrees */
 	assert_int_equal(doctor(h, "3"), VB_EXIT_ERROR);
 	verdict(h, "vt-x firmware", "FAIL", "disabled by firmware: "
 		"IA32_FEATURE_CONTROL = 0x1");
@@ -229,6 +230,16 @@ static void test_firmware(void **state)
 	h->fake.info.feature_control = 0x4;	/* not locked */
 	assert_int_equal(doctor(h, "3"), VB_EXIT_ERROR);
 	verdict(h, "vt-x firmware", "FAIL", "is not locked");
+	/* VMX outside SMX on, yet the kernel found it off: it runs in SMX */
+	h->fake.info.feature_control = 0x5;
+	assert_int_equal(doctor(h, "3"), VB_EXIT_ERROR);
+	verdict(h, "vt-x firmware", "FAIL", "firmware disabled VMX for the mode the kernel runs in: X86_FEATURE_VMX is clear though CPUID.1:ECX.VMX = 1 and IA32_FEATURE_CONTROL = 0x5 allows VMX outside SMX (SMX/TXT considered");
+	verdict(h, "vt-x firmware", "FAIL", "VT-x inside SMX too");
+	/* Intel TXT: VMX inside SMX only, and the kernel says VMX is on */
+	h->fake.info.feature_control = 0x3;
+	h->fake.info.flags |= VB_INFO_KERNEL_VMX;
+	assert_int_equal(doctor(h, "3"), VB_EXIT_OK);
+	verdict(h, "vt-x firmware", "PASS", "enabled for the kernel's mode: X86_FEATURE_VMX set, IA32_FEATURE_CONTROL = 0x3 (locked, VMX outside SMX off: VMX inside SMX, Intel TXT");
 	/* the same from the msr device */
 	h->fake.open_err = ENOENT;
 	snprintf(path, sizeof(path), "%s/dev/cpu/5/msr",
@@ -249,14 +260,18 @@ static void test_kvm(void **state)
 	struct harness *h = *state;
 	const char *root;
 
-	/* INFO: VMX already on */
+	/* INFO: VMX already on, kvm_intel not loaded */
 	h->env.root = LAB;
 	h->fake.info.flags |= VB_INFO_VMX_IN_USE;
 	assert_int_equal(doctor(h, "3"), VB_EXIT_ERROR);
-	verdict(h, "vmx owner", "FAIL", "VMX is already on on CPU 3");
-	verdict(h, "vmx owner", "FAIL", "kvm.enable_virt_at_load=0");
-	verdict(h, "vmx owner", "FAIL", "rmmod kvm_intel kvm");
+	verdict(h, "vmx owner", "FAIL", "VMX is already on on CPU 3 (CR4.VMXE, from INFO): another hypervisor owns VMX (kvm_intel is not loaded) (fix: stop it for the run, or use --wait-vmx SECONDS)");
 	h->fake.info.flags &= ~VB_INFO_VMX_IN_USE;
+	/* INFO: the module left CPU 3 in VMX operation */
+	h->fake.info.flags |= VB_INFO_CPU_STUCK;
+	assert_int_equal(doctor(h, "3"), VB_EXIT_ERROR);
+	verdict(h, "vmx owner", "FAIL", "CPU 3 was left in VMX operation after VMXOFF failed (INFO: cpu_stuck)");
+	verdict(h, "vmx owner", "FAIL", "(fix: reboot before measuring on it)");
+	h->fake.info.flags &= ~VB_INFO_CPU_STUCK;
 
 	/* 6.12+: kvm_intel loaded with enable_virt_at_load=Y, no module */
 	h->fake.open_err = ENOENT;
@@ -266,11 +281,27 @@ static void test_kvm(void **state)
 	assert_int_equal(doctor(h, "0"), VB_EXIT_ERROR);
 	verdict(h, "vmx owner", "FAIL", "enable_virt_at_load=Y (Linux 6.12+): "
 		"VMX is on on every CPU");
-	/* ... with it off: a warning */
+	/* ... with the module: INFO says VMX is on, /sys says since load */
+	h->fake.open_err = 0;
+	h->fake.info.flags |= VB_INFO_VMX_IN_USE | VB_INFO_KVM;
+	assert_int_equal(doctor(h, "0"), VB_EXIT_ERROR);
+	verdict(h, "vmx owner", "FAIL", "VMX is already on on CPU 0 (CR4.VMXE, from INFO): kvm_intel turned VMX on when it was loaded (kvm.enable_virt_at_load=Y) (fix: rmmod kvm_intel kvm, or reload kvm with enable_virt_at_load=0)");
+	/* ... with it off: VMX on means a VM is running */
 	put(h, "sys/module/kvm/parameters/enable_virt_at_load", "N\n");
+	assert_int_equal(doctor(h, "0"), VB_EXIT_ERROR);
+	verdict(h, "vmx owner", "FAIL", "VMX is already on on CPU 0 (CR4.VMXE, from INFO): a VM is running: KVM turns VMX on while VMs exist (fix: wait for it to end, or use --wait-vmx SECONDS)");
+	/* ... no VM, but on 6.12 KVM holds the crash-time callback */
+	h->fake.info.flags &= ~VB_INFO_VMX_IN_USE;
+	h->fake.info.flags |= VB_INFO_NO_COVER;
+	assert_int_equal(doctor(h, "0"), VB_EXIT_ERROR);
+	verdict(h, "vmx owner", "FAIL", "kvm is loaded: on this kernel KVM takes the kernel's single crash-time VMXOFF callback whenever it turns VMX on, so the module cannot keep a crash or kdump from hanging this CPU during a run (INFO: no_cover on CPU 0) (fix: unload kvm_intel and kvm for the run (or --wait-vmx SECONDS to wait for that))");
+	h->fake.info.flags &= ~(VB_INFO_NO_COVER | VB_INFO_KVM);
+	/* ... no module, VMX off until a VM starts: a warning */
+	h->fake.open_err = ENOENT;
 	doctor(h, "0");
 	verdict(h, "vmx owner", "WARN", "kvm_intel is loaded with "
 		"enable_virt_at_load=N");
+	verdict(h, "vmx owner", "WARN", "--wait-vmx SECONDS");
 	/* before 6.12, from /proc/modules alone */
 	put(h, "x/proc/modules", "kvm_intel 380928 0 - Live 0x0\n"
 	    "kvm 1146880 1 kvm_intel, Live 0x0\n");
@@ -281,6 +312,28 @@ static void test_kvm(void **state)
 	h->env.root = SPARSE;
 	doctor(h, "0");
 	verdict(h, "vmx owner", "WARN", "unknown");
+}
+
+/* serialize=cpuid needs RDTSCP: from INFO, else from CPUID */
+static void test_rdtscp(void **state)
+{
+	struct harness *h = *state;
+
+	h->env.root = LAB;
+	h->fake.info.flags &= ~VB_INFO_RDTSCP;
+	assert_int_equal(doctor(h, "3"), VB_EXIT_OK);	/* a warning only */
+	verdict(h, "rdtscp", "WARN", "absent (the module's INFO): serialize=cpuid points will be skipped (fix: use serialize=lfence or mfence)");
+	h->fake.info.flags |= VB_INFO_RDTSCP;
+	doctor(h, "3");
+	verdict(h, "rdtscp", "PASS", "present (the module's INFO)");
+	/* no module: CPUID */
+	h->fake.open_err = ENOENT;
+	fake_cpuid_no_rdtscp = 1;
+	doctor(h, "3");
+	verdict(h, "rdtscp", "WARN", "absent (CPUID.80000001H:EDX[27])");
+	fake_cpuid_no_rdtscp = 0;
+	doctor(h, "3");
+	verdict(h, "rdtscp", "PASS", "present (CPUID.80000001H:EDX[27])");
 }
 
 static void test_headers(void **state)
@@ -451,6 +504,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cpu_checks, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_firmware, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_kvm, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_rdtscp, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_headers, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_loading, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_secure_boot, harness_setup, harness_teardown),

@@ -168,8 +168,9 @@ static void test_meta_keys(void **state)
 		"windows_smi", "windows_nmi", "records_nmi", "records_smi",
 		"freq_ratio_min", "freq_ratio_max", "events", "event_passes",
 		"pmu",
-		"pmc_invalid_records", "cross_check", "interrupted",
-		"start_time", "end_time", "command_line",
+		"pmc_invalid_records", "cross_check", "wait_vmx", "vmx_wait_ms",
+		"interrupted", "stopped", "start_time", "end_time",
+		"command_line",
 	};
 	struct vb_meta m;
 	unsigned int i;
@@ -230,8 +231,13 @@ static void test_collect_host(void **state)
 	assert_string_equal(vb_meta_get(&m, "microcode"), "unknown");
 	assert_string_equal(vb_meta_get(&m, "cpu_model_name"), "unknown");
 	assert_string_equal(vb_meta_get(&m, "platform"), "vm");
-	assert_string_equal(vb_meta_get(&m, "timing_note"),
-			    "guest: timings include the hypervisor");
+	/* a guest: what its numbers are worth, PAT and SMIs included */
+	assert_non_null(strstr(vb_meta_get(&m, "timing_note"),
+			       "guest: timings include the hypervisor; it may ignore guest PAT (KVM with EPT does"));
+	assert_non_null(strstr(vb_meta_get(&m, "timing_note"),
+			       "memtype wc and uc- may measure WB"));
+	assert_non_null(strstr(vb_meta_get(&m, "timing_note"),
+			       "MSR_SMI_COUNT (0x34) is emulated, so SMIs are never flagged and the host's preemption of this vCPU is invisible"));
 	assert_string_equal(vb_meta_get(&m, "hypervisor"), "KVMKVMKVM");
 	assert_string_equal(vb_meta_get(&m, "tsc_khz"), "unknown");
 
@@ -256,6 +262,12 @@ static void test_collect_host(void **state)
 	info.online_cpus = 4;
 	vb_meta_set_info(&m, &info);
 	assert_string_equal(vb_meta_get(&m, "vmx_flags"), "vmx vmx_in_use");
+	/* ABI 6's flags, each by its name */
+	info.flags = VB_INFO_KVM | VB_INFO_NO_COVER | VB_INFO_KERNEL_VMX |
+		     VB_INFO_RDTSCP | VB_INFO_CPU_STUCK;
+	vb_meta_set_info(&m, &info);
+	assert_string_equal(vb_meta_get(&m, "vmx_flags"),
+			    "kvm no_cover kernel_vmx rdtscp cpu_stuck");
 	assert_string_equal(vb_meta_get(&m, "feature_control"), "0x5");
 	assert_string_equal(vb_meta_get(&m, "online_cpus"), "4");
 	vb_meta_free(&m);

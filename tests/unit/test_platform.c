@@ -71,8 +71,14 @@ static void test_labels(void **state)
 			    "emulated: timings are not real");
 	assert_string_equal(vb_platform_timing_note(VB_PLATFORM_BOCHS),
 			    "emulated: timings are not real");
-	assert_string_equal(vb_platform_timing_note(VB_PLATFORM_VM),
-			    "guest: timings include the hypervisor");
+	assert_non_null(strstr(vb_platform_timing_note(VB_PLATFORM_VM),
+			       "guest: timings include the hypervisor; it may ignore guest PAT"));
+	/* a guest's wc and uc- points may have measured WB; wb and wt not */
+	assert_true(vb_platform_pat_unreliable(VB_PLATFORM_VM, VB_MEM_WC));
+	assert_true(vb_platform_pat_unreliable(VB_PLATFORM_VM, VB_MEM_UC_MINUS));
+	assert_false(vb_platform_pat_unreliable(VB_PLATFORM_VM, VB_MEM_WB));
+	assert_false(vb_platform_pat_unreliable(VB_PLATFORM_VM, VB_MEM_WT));
+	assert_false(vb_platform_pat_unreliable(VB_PLATFORM_NATIVE, VB_MEM_WC));
 }
 
 static void test_run_labels(void **state)

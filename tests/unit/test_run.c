@@ -99,7 +99,7 @@ enum { S_POINT, S_INSN, S_CPU, S_OFFSET, S_CACHE, S_MEMTYPE, S_PAGE, S_TLB,
        S_AD, S_VMCS, S_SER, S_UNROLL, S_PASS, S_SAMPLE, S_TSC, S_CHECK,
        S_NMI, S_SMI, S_NCOLS };
 enum { P_UNROLL = 11, P_SAMPLES, P_STATUS, P_REASON, P_RECORDS, P_MISM,
-       P_WINDOWS, P_MAXWIN, P_PAGEKIB, P_NCOLS };
+       P_WINDOWS, P_MAXWIN, P_PAGEKIB, P_VMXWAIT, P_NCOLS };
 
 static const char *const samples_header[S_NCOLS] = {
 	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
@@ -111,7 +111,7 @@ static const char *const points_header[P_NCOLS] = {
 	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
 	"tlb", "ad", "vmcs", "serialize", "unroll", "samples", "status",
 	"reason", "records", "mismatches", "windows", "max_window_tsc",
-	"page_kib",
+	"page_kib", "vmx_wait_ms",
 };
 
 /* Parses dir/name: checks the header, returns the rows (malloc'd). */
@@ -462,13 +462,12 @@ static void test_refusals(void **state)
 	assert_non_null(strstr(h->err_buf, "CPU 0 has no VMX"));
 	h->fake.info.flags |= VB_INFO_VMX | VB_INFO_VMX_IN_USE;
 	assert_int_equal(harness_main(h, "run", "-o", dir, NULL), VB_EXIT_ERROR);
-	assert_non_null(strstr(h->err_buf, "owned by another hypervisor"));
-	assert_non_null(strstr(h->err_buf, "rmmod kvm_intel kvm"));
-	assert_non_null(strstr(h->err_buf, "kvm.enable_virt_at_load=0"));
-	h->fake.info.flags &= ~(VB_INFO_VMX_IN_USE | VB_INFO_FEAT_VMX);
+	assert_non_null(strstr(h->err_buf, "CPU 0: another hypervisor owns VMX (kvm_intel is not loaded); stop it for the run, or use --wait-vmx SECONDS"));
+	h->fake.info.flags &= ~(VB_INFO_VMX_IN_USE | VB_INFO_FEAT_VMX |
+				VB_INFO_KERNEL_VMX);
 	assert_int_equal(harness_main(h, "run", "-o", dir, NULL), VB_EXIT_ERROR);
 	assert_non_null(strstr(h->err_buf, "disabled by firmware"));
-	h->fake.info.flags |= VB_INFO_FEAT_VMX;
+	h->fake.info.flags |= VB_INFO_FEAT_VMX | VB_INFO_KERNEL_VMX;
 	h->fake.module_abi = 7;
 	assert_int_equal(harness_main(h, "run", "-o", dir, NULL), VB_EXIT_ERROR);
 	assert_non_null(strstr(h->err_buf, "driver ABI " ABI_STR ", module ABI 7"));
@@ -900,8 +899,7 @@ static void test_cpu_refused(void **state)
 	h->fake.changed_flags = h->fake.info.flags | VB_INFO_VMX_IN_USE;
 	assert_int_equal(harness_main(h, "run", "--cpu", "4,5", "-o", dir, NULL),
 			 VB_EXIT_ERROR);
-	assert_non_null(strstr(h->err_buf, "CPU 4: VMX is owned by another "
-			       "hypervisor"));
+	assert_non_null(strstr(h->err_buf, "CPU 4: another hypervisor owns VMX"));
 	assert_int_equal(h->fake.run_calls, 0);
 	assert_int_not_equal(access(dir, F_OK), 0);
 	/* a bad config: exit 2 before the device is opened */
@@ -911,6 +909,352 @@ static void test_cpu_refused(void **state)
 	assert_non_null(strstr(h->err_buf, "/nonexistent.ini: cannot read the "
 			       "config file"));
 	assert_int_equal(h->fake.opens, 1);
+}
+
+/* --wait-vmx: every RUN asks for it; meta.csv and points.csv say the wait. */
+static void test_wait_vmx(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "wait");
+	char *ini = harness_file(h, "wait.ini",
+		"[global]\nsamples = 2\nwait-vmx = 5\n"
+		"[now]\nwait-vmx = 0\n[later]\nunroll = 1, 2\n");
+	struct row *r;
+	size_t n;
+	char *meta;
+
+	/* default: no wait, 0 in meta.csv */
+	assert_int_equal(harness_main(h, "run", "--samples", "2", "-o", dir,
+				      NULL), VB_EXIT_OK);
+	assert_int_equal(h->fake.last_run.wait_vmx_ms, 0);
+	meta = slurp_in(dir, "meta.csv");
+	assert_meta(meta, "wait_vmx", "0");
+	assert_meta(meta, "vmx_wait_ms", "0");
+	free(meta);
+	r = read_points(dir, &n);
+	assert_string_equal(r[0].f[P_VMXWAIT], "0");
+	free(r);
+
+	/* the flag: seconds to ms in every RUN; the module's waits summed */
+	h->fake.vmx_wait_ms = 1500;
+	assert_int_equal(harness_main(h, "run", "--samples", "2", "--unroll",
+				      "1,2", "--wait-vmx", "60", "--force",
+				      "-o", dir, NULL), VB_EXIT_OK);
+	assert_int_equal(h->fake.run_calls, 3);
+	assert_int_equal(h->fake.runs[1].wait_vmx_ms, 60000);
+	assert_int_equal(h->fake.runs[2].wait_vmx_ms, 60000);
+	meta = slurp_in(dir, "meta.csv");
+	assert_meta(meta, "wait_vmx", "60");
+	assert_meta(meta, "vmx_wait_ms", "3000");
+	assert_meta(meta, "stopped", "no");
+	free(meta);
+	r = read_points(dir, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(r[0].f[P_VMXWAIT], "1500");
+	assert_string_equal(r[1].f[P_VMXWAIT], "1500");
+	free(r);
+
+	/* the config key, per group, [global] inherited */
+	h->fake.vmx_wait_ms = 0;
+	h->fake.run_calls = 0;
+	assert_int_equal(harness_main(h, "run", "-c", ini, "--force", "-o", dir,
+				      NULL), VB_EXIT_OK);
+	assert_int_equal(h->fake.run_calls, 3);
+	assert_int_equal(h->fake.runs[0].wait_vmx_ms, 0);
+	assert_int_equal(h->fake.runs[1].wait_vmx_ms, 5000);
+	assert_int_equal(h->fake.runs[2].wait_vmx_ms, 5000);
+	meta = slurp_in(dir, "meta.csv");
+	assert_meta(meta, "wait_vmx", "0 5");
+	free(meta);
+	/* plan shows it */
+	assert_int_equal(harness_main(h, "plan", "-c", ini, NULL), VB_EXIT_OK);
+	assert_non_null(strstr(h->out_buf, "[later]: "));
+	assert_non_null(strstr(h->out_buf, " wait-vmx=5s\n"));
+	/* the flag over [global], not over a group's own value */
+	h->fake.run_calls = 0;
+	assert_int_equal(harness_main(h, "run", "-c", ini, "--wait-vmx", "7",
+				      "--force", "-o", dir, NULL), VB_EXIT_OK);
+	assert_int_equal(h->fake.runs[0].wait_vmx_ms, 0);
+	assert_int_equal(h->fake.runs[1].wait_vmx_ms, 7000);
+	free(ini);
+}
+
+/* VMX taken mid-run: the point's rows kept, the rest not-run, one line, exit 1. */
+static void test_vmx_taken(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "taken");
+	struct row *r;
+	size_t n, i;
+	char *meta, *win;
+
+	/* kvm_intel loaded, enable_virt_at_load=N: a VM started */
+	harness_put(h, "sys/module/kvm_intel/initstate", "live\n");
+	h->env.root = harness_put(h, "sys/module/kvm/parameters/"
+				  "enable_virt_at_load", "N\n");
+	h->fake.info.flags |= VB_INFO_KVM;
+	h->fake.stop_at_run = 2;
+	h->fake.stop_after = 20;
+	h->fake.stop_flag = VB_RUN_VMX_TAKEN;
+	h->fake.vmx_wait_ms = 0;
+	assert_int_equal(harness_main(h, "run", "--unroll", "1,2,4,8",
+				      "--samples", "50", "-o", dir, NULL),
+			 VB_EXIT_ERROR);
+	assert_int_equal(h->fake.run_calls, 2);		/* nothing after */
+	assert_string_equal(h->err_buf, "vmptrst-bench: run stopped at point 1: another hypervisor turned VMX on on CPU 0 during the run (KVM does while it has VMs: a VM started); kept the point's 20 of 100 records, 2 points not run (see points.csv); rerun with --wait-vmx SECONDS to wait for it\n");
+	assert_int_equal(h->out_len, 0);
+	r = read_samples(dir, &n);
+	assert_int_equal(n, 120);
+	assert_int_equal(rows_of(r, n, 0), 100);
+	assert_int_equal(rows_of(r, n, 1), 20);
+	for (i = 0; i < n; i++)
+		assert_string_equal(r[i].f[S_CHECK], "ok");
+	free(r);
+	r = read_points(dir, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(r[0].f[P_STATUS], "measured");
+	assert_string_equal(r[1].f[P_STATUS], "stopped");
+	assert_string_equal(r[1].f[P_REASON], "stopped after 20 of 100 records: another hypervisor turned VMX on on CPU 0");
+	assert_string_equal(r[1].f[P_RECORDS], "20");
+	assert_string_equal(r[1].f[P_MISM], "0");
+	assert_string_equal(r[1].f[P_VMXWAIT], "0");
+	for (i = 2; i < 4; i++) {
+		assert_string_equal(r[i].f[P_STATUS], "not-run");
+		assert_string_equal(r[i].f[P_VMXWAIT], "");
+	}
+	free(r);
+	win = slurp_in(dir, "windows.csv");
+	assert_non_null(strstr(win, "\r\n1,0,0,"));	/* its window, described */
+	free(win);
+	meta = slurp_in(dir, "meta.csv");
+	assert_meta(meta, "stopped", "point 1: vmx_taken on CPU 0");
+	assert_meta(meta, "interrupted", "no");
+	assert_meta(meta, "records", "120");
+	assert_meta(meta, "points_measured", "1");
+	assert_non_null(strstr(meta, "end_time,2"));
+	free(meta);
+
+	/* having waited: what to do differs */
+	h->fake.run_calls = 0;
+	h->fake.vmx_wait_ms = 30000;
+	assert_int_equal(harness_main(h, "run", "--unroll", "1,2,4,8",
+				      "--samples", "50", "--wait-vmx", "30",
+				      "--force", "-o", dir, NULL), VB_EXIT_ERROR);
+	assert_int_equal(count_lines(h->err_buf), 1);
+	assert_non_null(strstr(h->err_buf, "(KVM does while it has VMs: a VM started); kept the point's 20 of 100 records, 2 points not run (see points.csv); it still held VMX after --wait-vmx 30: rerun with a longer wait, or once it is done\n"));
+	meta = slurp_in(dir, "meta.csv");
+	assert_meta(meta, "vmx_wait_ms", "60000");
+	free(meta);
+	r = read_points(dir, &n);
+	assert_string_equal(r[1].f[P_VMXWAIT], "30000");
+	free(r);
+
+	/* kvm loaded with enable_virt_at_load=Y: unload or reload it */
+	h->env.root = harness_put(h, "sys/module/kvm/parameters/"
+				  "enable_virt_at_load", "Y\n");
+	h->fake.run_calls = 0;
+	assert_int_equal(harness_main(h, "run", "--unroll", "1,2,4,8",
+				      "--samples", "50", "--force", "-o", dir,
+				      NULL), VB_EXIT_ERROR);
+	assert_non_null(strstr(h->err_buf, "during the run (kvm_intel does when it is loaded with kvm.enable_virt_at_load=Y); kept the point's 20 of 100 records, 2 points not run (see points.csv); rmmod kvm_intel kvm, or reload kvm with enable_virt_at_load=0, and rerun\n"));
+
+	/* no kvm at all */
+	h->env.root = FIXTURES "/dell";
+	h->fake.info.flags &= ~VB_INFO_KVM;
+	h->fake.vmx_wait_ms = 0;
+	h->fake.run_calls = 0;
+	assert_int_equal(harness_main(h, "run", "--unroll", "1,2,4,8",
+				      "--samples", "50", "--force", "-o", dir,
+				      NULL), VB_EXIT_ERROR);
+	assert_non_null(strstr(h->err_buf, "during the run (kvm_intel is not loaded: some other hypervisor); "));
+}
+
+/* The crash-time cover lost mid-run (kvm loaded on 6.12): the same shape. */
+static void test_no_cover(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "cover");
+	struct row *r;
+	size_t n;
+	char *meta;
+
+	h->fake.stop_at_run = 1;
+	h->fake.stop_after = 6;
+	h->fake.stop_flag = VB_RUN_NO_COVER;
+	assert_int_equal(harness_main(h, "run", "--cpu", "2,3", "--samples",
+				      "10", "-o", dir, NULL), VB_EXIT_ERROR);
+	assert_int_equal(h->fake.run_calls, 1);
+	assert_string_equal(h->err_buf, "vmptrst-bench: run stopped at point 0: kvm was loaded during the run, and on this kernel KVM takes the kernel's single crash-time VMXOFF callback whenever it turns VMX on, so the module could not keep a crash or kdump from hanging CPU 2; kept the point's 6 of 20 records, 1 points not run (see points.csv); unload kvm_intel and kvm and rerun (or rerun with --wait-vmx SECONDS to wait for that)\n");
+	r = read_points(dir, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(r[0].f[P_STATUS], "stopped");
+	assert_string_equal(r[0].f[P_REASON], "stopped after 6 of 20 records: kvm was loaded, the kernel's crash-time VMXOFF callback could no longer cover the RUN");
+	assert_string_equal(r[1].f[P_STATUS], "not-run");
+	free(r);
+	r = read_samples(dir, &n);
+	assert_int_equal(n, 6);
+	free(r);
+	meta = slurp_in(dir, "meta.csv");
+	assert_meta(meta, "stopped", "point 0: no_cover on CPU 2");
+	assert_meta(meta, "page", "4k");	/* its rows are measured rows */
+	free(meta);
+	/* having waited */
+	h->fake.run_calls = 0;
+	assert_int_equal(harness_main(h, "run", "--cpu", "2,3", "--samples",
+				      "10", "--wait-vmx", "3600", "--force",
+				      "-o", dir, NULL), VB_EXIT_ERROR);
+	assert_non_null(strstr(h->err_buf, "; kvm was still loaded after --wait-vmx 3600: unload kvm_intel and kvm and rerun\n"));
+	assert_int_equal(h->fake.last_run.wait_vmx_ms, VB_MAX_WAIT_VMX_MS);
+	/* a failed check still says so, and wins the exit code */
+	h->fake.bad[0] = 3;
+	h->fake.n_bad = 1;
+	h->fake.flag_bad = 1;
+	h->fake.run_calls = 0;
+	assert_int_equal(harness_main(h, "run", "--cpu", "2,3", "--samples",
+				      "10", "--force", "-o", dir, NULL),
+			 VB_EXIT_CHECK);
+	assert_int_equal(count_lines(h->err_buf), 2);
+	assert_non_null(strstr(h->err_buf, "failed the check"));
+	assert_non_null(strstr(h->err_buf, "run stopped at point 0"));
+}
+
+/* VMX busy when the run starts: refused at once, or waited for. */
+static void test_busy_at_start(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "start");
+
+	h->fake.info.flags |= VB_INFO_VMX_IN_USE;
+	assert_int_equal(harness_main(h, "run", "--samples", "2", "-o", dir,
+				      NULL), VB_EXIT_ERROR);
+	assert_int_equal(h->fake.run_calls, 0);
+	assert_int_not_equal(access(dir, F_OK), 0);
+	/* with --wait-vmx: said once, and each RUN may wait */
+	assert_int_equal(harness_main(h, "run", "--samples", "2", "--wait-vmx",
+				      "10", "-o", dir, NULL), VB_EXIT_OK);
+	assert_int_equal(h->fake.run_calls, 1);
+	assert_int_equal(h->fake.last_run.wait_vmx_ms, 10000);
+	assert_string_equal(h->err_buf, "vmptrst-bench: CPU 0: another hypervisor owns VMX (kvm_intel is not loaded): each RUN there waits up to 10 s for that to change (--wait-vmx)\n");
+	/* NO_COVER alike */
+	h->fake.info.flags &= ~VB_INFO_VMX_IN_USE;
+	h->fake.info.flags |= VB_INFO_NO_COVER;
+	assert_int_equal(harness_main(h, "run", "--samples", "2", "--wait-vmx",
+				      "10", "--force", "-o", dir, NULL),
+			 VB_EXIT_OK);
+	assert_non_null(strstr(h->err_buf, "CPU 0: kvm is loaded: on this kernel KVM takes"));
+	/* a CPU the module left in VMX operation: no wait helps */
+	h->fake.info.flags |= VB_INFO_CPU_STUCK;
+	h->fake.run_calls = 0;
+	assert_int_equal(harness_main(h, "run", "--samples", "2", "--wait-vmx",
+				      "10", "--force", "-o", dir, NULL),
+			 VB_EXIT_ERROR);
+	assert_int_equal(h->fake.run_calls, 0);
+	assert_string_equal(h->err_buf, "vmptrst-bench: CPU 0 was left in VMX operation after VMXOFF failed; reboot before measuring on it\n");
+}
+
+/* serialize=cpuid on a CPU without RDTSCP: skipped, named; others run. */
+static void test_skip_rdtscp(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "rdtscp");
+	struct row *r;
+	size_t n;
+
+	h->fake.no_rdtscp = 1;
+	assert_int_equal(harness_main(h, "run", "--serialize",
+				      "lfence,cpuid,mfence", "--samples", "4",
+				      "-o", dir, NULL), VB_EXIT_OK);
+	r = read_points(dir, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(r[0].f[P_STATUS], "measured");
+	assert_string_equal(r[1].f[P_STATUS], "skipped");
+	assert_string_equal(r[1].f[P_REASON], "the CPU has no RDTSCP (CPUID.80000001H:EDX[27]): serialize=cpuid executes it");
+	assert_string_equal(r[2].f[P_STATUS], "measured");
+	free(r);
+	r = read_samples(dir, &n);
+	assert_int_equal(rows_of(r, n, 1), 0);
+	assert_int_equal(n, 16);
+	free(r);
+}
+
+/*
+ * The user backend (the real engine at ring 3) asks env's CPUID: without
+ * RDTSCP its cpuid point is skipped with the module's reason.  Its
+ * timing_note adds to the platform's, a guest's here.
+ */
+static void test_user_backend(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "user");
+	struct row *r;
+	size_t n;
+	char *meta, *note;
+
+	fake_cpuid_no_rdtscp = 1;
+	fake_cpuid_hypervisor = 1;	/* dell's DMI with the bit: a guest */
+	assert_int_equal(harness_main(h, "run", "--backend", "user",
+				      "--instruction", "add", "--serialize",
+				      "lfence,cpuid", "--samples", "20", "-o",
+				      dir, NULL), VB_EXIT_OK);
+	r = read_points(dir, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(r[0].f[P_STATUS], "measured");
+	assert_string_equal(r[0].f[P_RECORDS], "40");
+	assert_string_equal(r[1].f[P_STATUS], "skipped");
+	assert_string_equal(r[1].f[P_REASON], "the CPU has no RDTSCP (CPUID.80000001H:EDX[27]): serialize=cpuid executes it");
+	free(r);
+	meta = slurp_in(dir, "meta.csv");
+	assert_meta(meta, "platform", "vm");
+	note = meta_value(meta, "timing_note");
+	assert_non_null(note);
+	assert_true(!strncmp(note, "guest: timings include the hypervisor; ", 39));
+	assert_non_null(strstr(note, "invisible; user backend: ring 3, interrupts on; windows are not IRQ-off"));
+	free(note);
+	free(meta);
+	/* with RDTSCP: both measured */
+	fake_cpuid_no_rdtscp = 0;
+	assert_int_equal(harness_main(h, "run", "--backend", "user",
+				      "--instruction", "add", "--serialize",
+				      "lfence,cpuid", "--samples", "20",
+				      "--force", "-o", dir, NULL), VB_EXIT_OK);
+	r = read_points(dir, &n);
+	assert_string_equal(r[1].f[P_STATUS], "measured");
+	free(r);
+}
+
+/* A guest's wc and uc- points may have measured WB: their reason says so. */
+static void test_guest_pat(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h, "pat");
+	struct row *r;
+	size_t n;
+
+	fake_cpuid_hypervisor = 1;
+	h->fake.stop_at_run = 3;	/* uc- interrupted: the notes compose */
+	h->fake.stop_after = 2;
+	assert_int_equal(harness_main(h, "run", "--memtype", "wb,wc,uc-",
+				      "--samples", "4", "-o", dir, NULL),
+			 VB_EXIT_INTERRUPTED);
+	r = read_points(dir, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(r[0].f[P_REASON], "");
+	assert_string_equal(r[1].f[P_STATUS], "measured");
+	assert_string_equal(r[1].f[P_REASON], "guest: the hypervisor may ignore guest PAT (KVM with EPT does): this point may have measured WB");
+	assert_string_equal(r[2].f[P_STATUS], "interrupted");
+	assert_string_equal(r[2].f[P_REASON], "interrupted after 2 of 8 records; guest: the hypervisor may ignore guest PAT (KVM with EPT does): this point may have measured WB");
+	free(r);
+	/* natively: nothing to say */
+	fake_cpuid_hypervisor = 0;
+	h->fake.stop_at_run = 0;
+	h->fake.stop_after = 0;
+	assert_int_equal(harness_main(h, "run", "--memtype", "wb,wc,uc-",
+				      "--samples", "4", "--force", "-o", dir,
+				      NULL), VB_EXIT_OK);
+	r = read_points(dir, &n);
+	assert_string_equal(r[1].f[P_REASON], "");
+	assert_string_equal(r[2].f[P_REASON], "");
+	free(r);
 }
 
 int main(void)
@@ -934,6 +1278,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_buffer_per_point, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_progress, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_refused, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_wait_vmx, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_vmx_taken, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_no_cover, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_busy_at_start, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_skip_rdtscp, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_user_backend, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_guest_pat, harness_setup, harness_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
