@@ -189,6 +189,17 @@ static int have_clflushopt(void)
 	return !!(b & (1u << 23));
 }
 
+/* CPUID.80000001H:EDX[27] */
+static int have_rdtscp(void)
+{
+	unsigned int a, b, c, d;
+
+	if (__get_cpuid_max(0x80000000, NULL) < 0x80000001)
+		return 0;
+	__cpuid(0x80000001, a, b, c, d);
+	return !!(d & (1u << 27));
+}
+
 static void test_info(void)
 {
 	const struct vb_dev_ops *ops = vb_user_dev_ops();
@@ -268,7 +279,9 @@ static void test_axes(void)
 		r = point(VB_INSN_MOV, 300);
 		r.serialize = i;
 		snprintf(what, sizeof(what), "mov serialize %s", ser_name[i]);
-		expect_valid(r, 0, 0, what);
+		/* cpuid's bracket ends in RDTSCP: skipped where CPUID lacks it */
+		expect_valid(r, i == VB_SER_CPUID && !have_rdtscp(),
+			     VB_SKIP_NO_RDTSCP, what);
 	}
 	for (i = 0; i < VB_VMCS_COUNT; i++) {
 		r = point(VB_INSN_MOV, 300);
@@ -370,6 +383,82 @@ static void test_windows_and_events(void)
 	CHECK(CPU_EQUAL(&before, &after), "the caller's CPU mask is restored");
 }
 
+/* The real CPUID, with RDTSCP (CPUID.80000001H:EDX[27]) hidden. */
+static void cpuid_no_rdtscp(unsigned int leaf, unsigned int sub,
+			    unsigned int r[4])
+{
+	__cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+	if (leaf == 0x80000001)
+		r[3] &= ~(1u << 27);
+}
+
+/*
+ * serialize=cpuid executes RDTSCP: on a machine without it the point is
+ * skipped with VB_SKIP_NO_RDTSCP (no #UD), and the other points still run.
+ */
+static void test_no_rdtscp(void)
+{
+	static const struct vb_user_machine no_rdtscp = {
+		.cpuid = cpuid_no_rdtscp };
+	const struct vb_dev_ops *ops = vb_user_dev_ops();
+	int fd = ops->open((void *)&no_rdtscp, VB_USER_DEVICE_PATH);
+	struct vb_run r;
+	char why[160] = "";
+	uint32_t i;
+	int ret;
+
+	r = point(VB_INSN_MOV, 200);
+	r.serialize = VB_SER_CPUID;
+	memset(rec, 0xa5, REC_CAP * sizeof(*rec));
+	ret = ops->ioctl((void *)&no_rdtscp, fd, VB_IOC_RUN, &r);
+	CHECK(!ret && (r.result_flags & VB_RUN_SKIPPED) &&
+	      r.skip_reason == VB_SKIP_NO_RDTSCP && !r.records && !r.windows &&
+	      rec[0].sample == 0xa5a5a5a5u,
+	      "serialize cpuid without RDTSCP: skipped (flags %#x, reason %u, "
+	      "%u records), nothing executed", r.result_flags, r.skip_reason,
+	      r.records);
+	for (i = 0; i < VB_SER_COUNT; i++) {
+		if (i == VB_SER_CPUID)
+			continue;
+		r = point(VB_INSN_ADD, 200);
+		r.serialize = i;
+		ret = vb_user_run_on(&no_rdtscp, &r);
+		CHECK(!ret && !(r.result_flags & VB_RUN_SKIPPED) &&
+		      records_valid(&r, why, sizeof(why)),
+		      "without RDTSCP, serialize %s still measured: %u records %s",
+		      ser_name[i], r.records, why);
+	}
+	/* the real machine: measured where the CPU has RDTSCP */
+	r = point(VB_INSN_MOV, 200);
+	r.serialize = VB_SER_CPUID;
+	ret = vb_user_run_on(NULL, &r);
+	if (have_rdtscp())
+		CHECK(!ret && !(r.result_flags & VB_RUN_SKIPPED) &&
+		      records_valid(&r, why, sizeof(why)),
+		      "serialize cpuid with RDTSCP: measured %s", why);
+	else
+		CHECK(!ret && r.skip_reason == VB_SKIP_NO_RDTSCP,
+		      "this CPU has no RDTSCP: serialize cpuid skipped");
+	ops->close((void *)&no_rdtscp, fd);
+}
+
+/* wait_vmx_ms: in range accepted (nothing to wait for at ring 3), else EINVAL. */
+static void test_wait_vmx(void)
+{
+	struct vb_run r = point(VB_INSN_MOV, 20);
+	int ret;
+
+	r.wait_vmx_ms = VB_MAX_WAIT_VMX_MS;
+	r.vmx_wait_ms = 77;
+	ret = vb_user_run(&r);
+	CHECK(!ret && r.records == 40 && r.vmx_wait_ms == 0,
+	      "wait_vmx_ms %u: measured, vmx_wait_ms %u", VB_MAX_WAIT_VMX_MS,
+	      r.vmx_wait_ms);
+	r = point(VB_INSN_MOV, 20);
+	r.wait_vmx_ms = VB_MAX_WAIT_VMX_MS + 1;
+	expect_err(r, -EINVAL, 0, "wait_vmx_ms over the maximum: EINVAL");
+}
+
 static volatile sig_atomic_t got_sigint;
 
 static void on_sigint(int sig)
@@ -428,6 +517,8 @@ int main(int argc, char **argv)
 	test_axes();
 	test_refusals();
 	test_windows_and_events();
+	test_no_rdtscp();
+	test_wait_vmx();
 	test_interrupt();
 	printf("userdev: %u passed, %u failed\n", passed, failed);
 	free(rec);
