@@ -3,8 +3,11 @@
 #   make            build the driver, and the module if a kernel build tree
 #                   exists (KDIR, default the running kernel's)
 #   make test       every test that runs without VT-x (installs what it needs
-#                   when run as root): unit tests, module builds, the module
-#                   under QEMU (no VMX) and under Bochs (VMX emulated)
+#                   when run as root, never a kernel: the tested kernels'
+#                   headers are unpacked into build/): unit tests, module
+#                   builds, the module under QEMU (no VMX) and under Bochs
+#                   (VMX emulated); last, a check that no linux-image package
+#                   was installed
 #   make bench-analysis   benchmark: analysis summary against pandas
 #   make bench-accuracy   benchmark: the timing engine at ring 3 against
 #                   known latencies (add, imul, L1 pointer chase)
@@ -42,8 +45,12 @@ kmod:
 deps:
 	tests/deps.sh
 
-test: deps
-	tests/run.sh
+# The kernel images present before anything is installed: tests/run.sh
+# checks at its end that none appeared.
+test:
+	@mkdir -p build && tests/host/kernel-images.sh list >build/kernel-images.before
+	tests/deps.sh
+	KERNEL_IMAGES_BEFORE=build/kernel-images.before tests/run.sh
 
 run:
 	scripts/run.sh
