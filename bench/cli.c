@@ -155,18 +155,9 @@ static int set_option(const struct vb_option *opt, const char *val,
 		set->line = 0;
 		return 0;
 	case VB_OPT_UINT:
-		if (val[0] == '-' && !vb_parse_ulong(val + 1, &v)) {
-			vb_err(env, "%s: --%s=%s: out of range %lu..%lu", cmd, opt->name, val, opt->min, opt->max);
-			return -1;	/* a negative number, not junk */
-		}
-		if (vb_parse_ulong(val, &v)) {
-			vb_err(env, "%s: --%s=%s: not a number", cmd,
-			       opt->name, val);
-			return -1;
-		}
-		if (v < opt->min || v > opt->max) {
-			vb_err(env, "%s: --%s=%s: out of range %lu..%lu", cmd,
-			       opt->name, val, opt->min, opt->max);
+		if (vb_parse_range(val, opt->min, opt->max, &v, msg,
+				   sizeof(msg))) {
+			vb_err(env, "%s: --%s=%s: %s", cmd, opt->name, val, msg);
 			return -1;
 		}
 		*(unsigned int *)field = (unsigned int)v;

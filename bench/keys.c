@@ -247,23 +247,29 @@ static int parse_name(const char *const *names, const char *s,
 	return -1;
 }
 
+int vb_parse_range(const char *s, unsigned long min, unsigned long max,
+		   unsigned long *v, char *err, size_t len)
+{
+	const char *digits = s + (s[0] == '-');
+
+	if (vb_parse_ulong(s, v) || *v < min || *v > max) {
+		/* a negative or too large number is out of range, not junk */
+		if (*digits && !digits[strspn(digits, "0123456789")])
+			snprintf(err, len, "out of range %lu..%lu", min, max);
+		else
+			snprintf(err, len, "not a number");
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_number(const struct vb_key_def *d, const char *s,
 			unsigned int *v, char *err, size_t len)
 {
 	unsigned long n;
 
-	if (s[0] == '-' && !vb_parse_ulong(s + 1, &n)) {
-		snprintf(err, len, "out of range %lu..%lu", d->min, d->max);
-		return -1;	/* a negative number, not junk */
-	}
-	if (vb_parse_ulong(s, &n)) {
-		snprintf(err, len, "not a number");
+	if (vb_parse_range(s, d->min, d->max, &n, err, len))
 		return -1;
-	}
-	if (n < d->min || n > d->max) {
-		snprintf(err, len, "out of range %lu..%lu", d->min, d->max);
-		return -1;
-	}
 	if (d->type == VB_KT_POW2 && (n & (n - 1))) {
 		snprintf(err, len, "not a power of two in %lu..%lu", d->min,
 			 d->max);

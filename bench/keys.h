@@ -103,6 +103,12 @@ unsigned int vb_events_split(const char *text,
 int vb_key_lookup(const char *name);
 /* Decimal, or hexadecimal after 0x; no sign, no space, no junk: 0 or -1. */
 int vb_parse_ulong(const char *s, unsigned long *v);
+/*
+ * vb_parse_ulong within min..max: 0, or -1 with "out of range MIN..MAX"
+ * (a decimal number, negative or too large included) or "not a number".
+ */
+int vb_parse_range(const char *s, unsigned long min, unsigned long max,
+		   unsigned long *v, char *err, size_t len);
 /* The candidate nearest to name (edit distance <= 2), or NULL. */
 const char *vb_closest(const char *name, const char *const *cands, size_t n);
 size_t vb_edit_distance(const char *a, const char *b);

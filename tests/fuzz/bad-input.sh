@@ -35,7 +35,7 @@ table=$(cat <<'EOF'
 #
 # -- the config file: INI syntax (FILE:LINE: what) --
 - | 2 | plan -c bad.ini | [global]\nunrol = 8\n | bad.ini:2: unknown key 'unrol' (did you mean unroll?)
-- | 2 | plan -c bad.ini | [global]\nzzzzzzzz = 1\n | bad.ini:2: unknown key 'zzzzzzzz' (keys: instruction, cpu, offset, cache, memtype, page, tlb, ad, vmcs, serialize, unroll, samples, events, require-events, cross-check)
+- | 2 | plan -c bad.ini | [global]\nzzzzzzzz = 1\n | bad.ini:2: unknown key 'zzzzzzzz' (keys: instruction, cpu, offset, cache, memtype, page, tlb, ad, vmcs, serialize, unroll, samples, events, require-events, cross-check, wait-vmx)
 - | 2 | plan -c bad.ini | [global]\nunroll = 1\nunroll = 2\n | bad.ini:3: unroll set twice in [global] (first at line 2)
 - | 2 | plan -c bad.ini | [fast]\nunroll = 1\n[slow]\n[fast]\nunroll = 2\n | bad.ini:4: [fast] appears twice (first at line 1): one section per group
 - | 2 | plan -c bad.ini | [global]\nsamples = 10\n[global]\n | bad.ini:3: [global] appears twice (first at line 1)
@@ -61,6 +61,10 @@ table=$(cat <<'EOF'
 - | 2 | plan -c bad.ini | [global]\ncpu = 0-4096\n | bad.ini:2: cpu=0-4096: out of range 0..1023
 - | 2 | plan -c bad.ini | [global]\noffset = 4194300\n | bad.ini:2: offset=4194300: out of range 0..4194296
 - | 2 | plan -c bad.ini | [global]\ncross-check = maybe\n | bad.ini:2: cross-check=maybe: not one of no|yes
+- | 2 | plan -c bad.ini | [global]\nwait-vmx = -5\n | bad.ini:2: wait-vmx=-5: out of range 0..3600
+- | 2 | plan -c bad.ini | [global]\nwait-vmx = 1h\n | bad.ini:2: wait-vmx=1h: not a number
+- | 2 | plan -c bad.ini | [global]\nwait-vmx = 3601\n | bad.ini:2: wait-vmx=3601: out of range 0..3600
+- | 2 | plan -c bad.ini | [global]\nwait-vmx = 10, 20\n | bad.ini:2: wait-vmx=10, 20: one value only: wait-vmx is not an axis
 #
 # -- combinations the module cannot measure ([group] at the more specific line) --
 - | 2 | plan -c bad.ini | [global]\ncache = flushed\nunroll = 8\n | bad.ini:3: [global] cache=flushed with unroll=8: a per-sample setup (cache flushed or flushopt, tlb cold, ad clear) needs unroll 1, or it would hold for the first copy only: give these points their own group with unroll = 1
@@ -102,6 +106,13 @@ table=$(cat <<'EOF'
 - | 2 | run --samples 10 | - | run: -o DIR is required
 - | 2 | run -o | - | run: option '--output' needs a value (DIR)
 - | 2 | run -o out --samples 0 | - | run: --samples=0: out of range 1..262144
+- | 2 | run -o out --samples -1 | - | run: --samples=-1: out of range 1..262144
+- | 2 | run -o out --wait-vmx -1 | - | run: --wait-vmx=-1: out of range 0..3600
+- | 2 | run -o out --wait-vmx ten | - | run: --wait-vmx=ten: not a number
+- | 2 | run -o out --wait-vmx 1.5 | - | run: --wait-vmx=1.5: not a number
+- | 2 | run -o out --wait-vmx 3601 | - | run: --wait-vmx=3601: out of range 0..3600
+- | 2 | run -o out --wait-vmx 99999999999999999999 | - | run: --wait-vmx=99999999999999999999: out of range 0..3600
+- | 2 | run -o out --wait-vmx | - | run: option '--wait-vmx' needs a value (SECONDS)
 - | 2 | run -o out --platform mars | - | run: --platform=mars: not one of native|qemu|bochs|vm
 - | 2 | run -o out -c bad.ini | [global]\nunrol = 8\n | bad.ini:2: unknown key 'unrol' (did you mean unroll?)
 - | 1 | run -o out --cpu 1023 | - | CPU 1023: cannot pin to it (Invalid argument): offline or no such CPU

@@ -184,7 +184,7 @@ static const struct bad_case bad[] = {
 	{ VB_CMD_PLAN, { "--serialize", "sfence" }, "plan: --serialize=sfence: not one of lfence|cpuid|mfence" },
 	{ VB_CMD_PLAN, { "-o", "d" }, "plan: unknown option '-o'" },
 	{ VB_CMD_PLAN, { "-c" }, "plan: option '--config' needs a value" },
-	{ VB_CMD_RUN, { "--samples", "99999999999999999999999", "-o", "d" }, "not a number" },
+	{ VB_CMD_RUN, { "--samples", "99999999999999999999999", "-o", "d" }, "--samples=99999999999999999999999: out of range 1..262144" },
 	{ VB_CMD_RUN, { "--offset", "8185", "-o", "d" }, "command line: offset=8185 with page=4k: out of range 0..8184 for 4k pages" },
 	{ VB_CMD_RUN, { "--offset", "0x", "-o", "d" }, "--offset=0x: not a number" },
 	{ VB_CMD_RUN, { "--cpu", "1024", "-o", "d" }, "--cpu=1024: out of range 0..1023" },
