@@ -34,9 +34,13 @@ bench-analysis:
 bench-accuracy:
 	$(MAKE) -C tests/accuracy bench
 
-# The fuzzers for a longer time (FUZZ_LONG_TIME seconds each, default 600).
+# The fuzzers for longer: the config and CSV fuzzers FUZZ_LONG_TIME seconds
+# each (default 600), then the module's ioctls, 1000000 calls in QEMU (no
+# VMX) and 10000 in Bochs (VMX, real RUNs), seed FUZZ_SEED (default 1).
 fuzz-long:
 	$(MAKE) -C tests/fuzz long
+	tests/emu/fuzz-test.sh qemu 6.12 1000000
+	tests/emu/fuzz-test.sh bochs 6.12 10000
 
 kmod:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C kmod KDIR=$(KDIR); \

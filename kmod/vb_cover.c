@@ -13,12 +13,14 @@
  * emergency_reboot_disable_virtualization().  The slot is single and a
  * second registration WARNs, and KVM is its user (vb_compat.h says when).
  *
- * The choice, per RUN (and HOLD), before every window:
- *   - KVM's module absent: the RUN registers vb_emergency_vmxoff() and
- *     drops it when the last user is done.  A module notifier sees KVM's
- *     module COMING, before its init can register, and hands the slot over
- *     at once (the windows hold vb_cover_lock, so never in the middle of
- *     one);
+ * The choice, before every window (and a HOLD's VMXON):
+ *   - KVM's module absent: the module registers vb_emergency_vmxoff()
+ *     (once; it stays until the module is unloaded: it does nothing on a
+ *     CPU where the module has no VMX on, and a registration per RUN
+ *     would cost a synchronize_rcu() per point).  A module notifier sees
+ *     KVM's module COMING, before its init can register, and hands the
+ *     slot over at once (the windows hold vb_cover_lock, so never in the
+ *     middle of one);
  *   - 6.1.y with kvm_intel loaded (LIVE): kvm_intel's callback is
  *     registered for its lifetime and turns VMX off whenever the raw
  *     CR4.VMXE is set, ours included: covered without a registration;
@@ -54,7 +56,6 @@ enum vb_owner_state {
 static DEFINE_MUTEX(vb_cover_lock);
 static enum vb_owner_state vb_owner;
 static bool vb_cover_ours;	/* vb_emergency_vmxoff() is in the slot */
-static unsigned int vb_cover_users;	/* RUNs, HOLDs and stuck CPUs */
 
 /* Caller holds vb_cover_lock.  Leaves the slot empty if it was ours. */
 static void vb_cover_drop(void)
@@ -141,22 +142,6 @@ void vb_cover_exit(void)
 	unregister_module_notifier(&vb_module_nb);
 	mutex_lock(&vb_cover_lock);
 	vb_cover_drop();
-	mutex_unlock(&vb_cover_lock);
-}
-
-/* A RUN or HOLD starts needing the cover; vb_cover_put() when it ends. */
-void vb_cover_get(void)
-{
-	mutex_lock(&vb_cover_lock);
-	vb_cover_users++;
-	mutex_unlock(&vb_cover_lock);
-}
-
-void vb_cover_put(void)
-{
-	mutex_lock(&vb_cover_lock);
-	if (!WARN_ON_ONCE(!vb_cover_users) && !--vb_cover_users)
-		vb_cover_drop();
 	mutex_unlock(&vb_cover_lock);
 }
 

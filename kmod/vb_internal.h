@@ -66,12 +66,12 @@ struct vb_operand {
 	void *base;		/* vmalloc or direct-map address */
 	struct page *pages;	/* direct-map allocation, else NULL */
 	unsigned int order;
-	int nr_set;		/* pages given another memory type */
 };
 
 int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 offset,
 		     u32 *page_kib);
 void vb_operand_free(struct vb_operand *o);
+void vb_operand_exit(void);
 u32 vb_page_kib(const void *addr);
 
 /*
@@ -126,8 +126,6 @@ void vb_emergency_on_cpu(void *arg);
 void vb_emergency_vmxoff(void);
 int vb_cover_init(void);
 void vb_cover_exit(void);
-void vb_cover_get(void);
-void vb_cover_put(void);
 bool vb_cover_begin(void);
 void vb_cover_end(void);
 void vb_cover_state(bool *kvm, bool *coverable);

@@ -76,10 +76,8 @@ static void vb_cpu_stuck(u32 cpu)
 {
 	pr_err("CPU %u: VMXOFF failed: the CPU stays in VMX operation; its VMX regions are kept, the crash-time VMXOFF callback stays registered, the module cannot be unloaded; reboot\n",
 	       cpu);
-	if (cpumask_empty(&vb_stuck_cpus)) {
-		__module_get(THIS_MODULE);
-		vb_cover_get();
-	}
+	if (cpumask_empty(&vb_stuck_cpus))
+		__module_get(THIS_MODULE);	/* and so the cover stays */
 	cpumask_set_cpu(cpu, &vb_stuck_cpus);
 }
 
@@ -473,7 +471,6 @@ static int vb_run_locked(struct vb_run __user *uarg, struct vb_run *r,
 		return 0;
 	}
 
-	vb_cover_get();
 	err = vb_alloc_records(c, r);
 	if (!err)
 		err = vb_alloc_regions(c, &caps, &vmxon, &vmcs);
@@ -489,7 +486,6 @@ static int vb_run_locked(struct vb_run __user *uarg, struct vb_run *r,
 	vb_operand_free(&operand);
 	vb_free_regions(c, vmxon, vmcs);
 	vb_free_records(c);
-	vb_cover_put();
 	return err;
 }
 
@@ -578,7 +574,6 @@ static void vb_hold_done(void)
 	__free_page(vb_held_vmxon);
 	vb_held_vmxon = NULL;
 	vb_held_cpu = -1;
-	vb_cover_put();
 }
 
 /*
@@ -598,7 +593,6 @@ static int vb_end_hold(smp_call_func_t fn)
 		vb_cpu_stuck(vb_held_cpu);
 		vb_held_vmxon = NULL;	/* kept: the CPU may still use it */
 		vb_held_cpu = -1;
-		vb_cover_put();		/* vb_cpu_stuck() holds its own */
 	} else if (err) {
 		pr_err("CPU %d: could not end the VMX hold (%d)\n",
 		       vb_held_cpu, err);
@@ -628,7 +622,6 @@ static int vb_hold_locked(u32 cpu)
 		return -ENOMEM;
 	*(u32 *)page_address(vb_held_vmxon) = VB_BASIC_REVISION(caps.vmx_basic);
 	h.vmxon_pa = page_to_phys(vb_held_vmxon);
-	vb_cover_get();
 	err = -EBUSY;
 	if (vb_cover_begin()) {
 		err = smp_call_function_single(cpu, vb_hold_on_cpu, &h, 1);
@@ -639,7 +632,6 @@ static int vb_hold_locked(u32 cpu)
 	if (err) {
 		__free_page(vb_held_vmxon);
 		vb_held_vmxon = NULL;
-		vb_cover_put();
 		return err;
 	}
 	vb_held_cpu = cpu;
@@ -696,7 +688,6 @@ static int vb_cpu_down(unsigned int cpu)
 			vb_cpu_stuck(cpu);
 			vb_held_vmxon = NULL;
 			vb_held_cpu = -1;
-			vb_cover_put();
 		} else if (!h.err) {
 			vb_hold_done();
 		}
@@ -777,6 +768,7 @@ static void __exit vb_exit(void)
 		vb_end_hold(vb_release_on_cpu);
 	mutex_unlock(&vb_run_lock);
 	vb_cover_exit();
+	vb_operand_exit();
 	cpuhp_remove_state_nocalls(vb_cpuhp_state);
 }
 

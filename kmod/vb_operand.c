@@ -5,7 +5,11 @@
  *
  *   page 4k, memtype wb      vmalloc(): 4 KiB PTEs
  *   page 4k, memtype wc/uc-  two direct-map pages, set_memory_wc/uc() (which
- *                            splits the direct map down to 4 KiB there)
+ *                            splits the direct map down to 4 KiB there),
+ *                            one pair per memory type, kept from its first
+ *                            use until the module is unloaded: fresh pages
+ *                            at every point would split the direct map anew
+ *                            every time, for good
  *   page 2m                  vmalloc_huge(): 2 MiB PMD mappings
  *   page 1g                  four contiguous MiB of the direct map, usable
  *                            where the kernel maps that memory with 1 GiB pages
@@ -65,36 +69,83 @@ static int vb_operand_unavailable(const struct vb_ctx *c)
 	return 0;
 }
 
+/*
+ * The kept WC and UC- pages (vb_mt_get), one pair per memory type, on the
+ * node of the first CPU that asked.  Under the RUN lock (vb_main.c).
+ */
+static struct page *vb_mt_pages[VB_MEM_COUNT];
+
+static int vb_set_memtype(unsigned long addr, u32 memtype)
+{
+	return memtype == VB_MEM_WC ? set_memory_wc(addr, VB_SPAN_4K / PAGE_SIZE) :
+				      set_memory_uc(addr, VB_SPAN_4K / PAGE_SIZE);
+}
+
+/* The pages of @memtype, allocated and given the type on first use. */
+static int vb_mt_get(struct vb_operand *o, u32 memtype, int node)
+{
+	struct page *pages = vb_mt_pages[memtype];
+	int err;
+
+	if (!pages) {
+		pages = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO,
+					 get_order(VB_SPAN_4K));
+		if (!pages)
+			return -ENOMEM;
+		err = vb_set_memtype((unsigned long)page_address(pages),
+				     memtype);
+		if (err) {
+			pr_info_ratelimited("set_memory_%s failed (%d)\n",
+					    memtype == VB_MEM_WC ? "wc" : "uc",
+					    err);
+			/* cpa may have changed part of the range */
+			if (!set_memory_wb((unsigned long)page_address(pages),
+					   VB_SPAN_4K / PAGE_SIZE))
+				__free_pages(pages, get_order(VB_SPAN_4K));
+			return VB_SKIP_MEMTYPE;
+		}
+		vb_mt_pages[memtype] = pages;
+	}
+	o->base = page_address(pages);
+	if (vb_injected(VB_FAULT_MEMTYPE_ALLOC))
+		return -ENOMEM;	/* after the memory type was set */
+	return 0;
+}
+
+/*
+ * At unload: back to WB, then free.  If WB cannot be restored the pages
+ * are leaked on purpose: handing UC or WC pages back to the page allocator
+ * would be worse.
+ */
+void vb_operand_exit(void)
+{
+	u32 t;
+
+	for (t = 0; t < VB_MEM_COUNT; t++) {
+		struct page *pages = vb_mt_pages[t];
+
+		if (!pages)
+			continue;
+		vb_mt_pages[t] = NULL;
+		if (set_memory_wb((unsigned long)page_address(pages),
+				  VB_SPAN_4K / PAGE_SIZE)) {
+			pr_err("could not restore WB on %u pages; leaking them\n",
+			       VB_SPAN_4K / (u32)PAGE_SIZE);
+			continue;
+		}
+		__free_pages(pages, get_order(VB_SPAN_4K));
+	}
+}
+
 static int vb_operand_alloc(struct vb_operand *o, const struct vb_ctx *c)
 {
 	int node = cpu_to_node(c->cpu);
-	int err;
 
 	switch (c->page) {
 	case VB_PAGE_4K:
-		if (c->memtype == VB_MEM_WB) {
-			o->base = vmalloc_node(VB_SPAN_4K, node);
-			break;
-		}
-		o->order = get_order(VB_SPAN_4K);
-		o->pages = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO,
-					    o->order);
-		if (!o->pages)
-			return -ENOMEM;
-		o->base = page_address(o->pages);
-		o->nr_set = VB_SPAN_4K / PAGE_SIZE;
-		err = c->memtype == VB_MEM_WC ?
-			set_memory_wc((unsigned long)o->base, o->nr_set) :
-			set_memory_uc((unsigned long)o->base, o->nr_set);
-		if (err) {
-			pr_info_ratelimited("set_memory_%s failed (%d)\n",
-					    c->memtype == VB_MEM_WC ? "wc" : "uc",
-					    err);
-			o->nr_set = 0;
-			return VB_SKIP_MEMTYPE;
-		}
-		if (vb_injected(VB_FAULT_MEMTYPE_ALLOC))
-			return -ENOMEM;	/* vb_operand_free() restores WB */
+		if (c->memtype != VB_MEM_WB)
+			return vb_mt_get(o, c->memtype, node);
+		o->base = vmalloc_node(VB_SPAN_4K, node);
 		break;
 	case VB_PAGE_2M:
 		o->base = vmalloc_huge(VB_SPAN_LARGE, GFP_KERNEL);
@@ -152,20 +203,12 @@ int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 offset,
 	return 0;
 }
 
-/*
- * Back to WB, then free.  If WB cannot be restored the pages are leaked on
- * purpose: handing UC or WC pages back to the page allocator would be worse.
- */
+/* Free what vb_operand_setup() allocated (the kept pages stay). */
 void vb_operand_free(struct vb_operand *o)
 {
-	if (o->nr_set &&
-	    set_memory_wb((unsigned long)o->base, o->nr_set)) {
-		pr_err("could not restore WB on %d pages; leaking them\n",
-		       o->nr_set);
-		return;
-	}
 	if (o->pages)
 		__free_pages(o->pages, o->order);
-	else
+	else if (is_vmalloc_addr(o->base))
 		vfree(o->base);
+	/* else nothing, or a kept WC/UC- pair: vb_operand_exit() frees it */
 }

@@ -23,6 +23,7 @@ esac
 # Everything the kernel logs from here on is the test's to answer for (Bochs
 # makes the kernel warn about its emulated CPU at boot, before this).
 mount -t debugfs none /sys/kernel/debug 2>/dev/null	# the PAT list
+pat0=$(wc -l </sys/kernel/debug/x86/pat_memtype_list 2>/dev/null)
 echo "vmptrst-test: start" >/dev/kmsg
 step "insmod vmptrst_bench.ko" insmod /payload/vmptrst_bench.ko
 step "vb_check --expect-vmx $expect_vmx" ./vb_check --expect-vmx "$expect_vmx" --samples 200
@@ -236,6 +237,16 @@ if [ "$expect_vmx" = yes ]; then
 	step "insmod vmptrst_bench.ko" insmod /payload/vmptrst_bench.ko
 	step "selftest after rmmod released the hold: #UD" ./vmptrst-bench selftest --cpu 0
 	step "rmmod vmptrst_bench" rmmod vmptrst_bench
+fi
+# The module keeps its WC and UC- pages until it is unloaded: now the
+# kernel's PAT list must be what it was before the first insmod.
+pat1=$(wc -l </sys/kernel/debug/x86/pat_memtype_list 2>/dev/null)
+if [ -z "$pat0" ]; then
+	echo "# skip: PAT list after rmmod: pat_memtype_list not readable"
+elif [ "$pat0" = "$pat1" ]; then
+	ok "PAT list after rmmod: $pat1 entries, as before insmod (memory types restored)"
+else
+	notok "PAT list after rmmod: $pat1 entries, $pat0 before insmod"
 fi
 # Last, since it cannot be undone before a reboot: VMXOFF reported as
 # failed (injected).  The CPU is refused from then on, the module pinned.
