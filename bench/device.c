@@ -133,7 +133,10 @@ static void explain_nodev(struct vb_dev *d, enum vb_dev_op op,
 	snprintf(buf, len, "CPU %u: no usable VMX (absent, disabled by firmware, or a VMX_BASIC the module does not support; see dmesg)", cpu);
 }
 
-/* EIO: and if VMXOFF failed, the CPU is left in VMX operation. */
+/*
+ * EIO: a VMX instruction failed; if VMXOFF did (now or in an earlier RUN),
+ * the CPU is left in VMX operation and the module refuses it from then on.
+ */
 static void explain_io(struct vb_dev *d, enum vb_dev_op op, unsigned int cpu,
 		       char *buf, size_t len)
 {
@@ -141,7 +144,7 @@ static void explain_io(struct vb_dev *d, enum vb_dev_op op, unsigned int cpu,
 
 	if (vb_dev_info(d, cpu, &info) == 0 &&
 	    vb_vmx_block(&info) == VB_BLOCK_STUCK)
-		snprintf(buf, len, "CPU %u: %s: a VMX instruction failed (see dmesg), and VMXOFF with it: CPU %u was left in VMX operation; reboot before measuring on it", cpu, op_name(op), cpu);
+		snprintf(buf, len, "CPU %u was left in VMX operation after VMXOFF failed (%s: EIO, see dmesg); reboot before measuring on it", cpu, op_name(op));
 	else
 		snprintf(buf, len, "CPU %u: %s: a VMX instruction failed; see dmesg", cpu, op_name(op));
 }
