@@ -22,7 +22,8 @@
  *           cannot cover the RUN (INFO says VB_INFO_NO_COVER), or another
  *           RUN is in progress
  *   EIO     a VMX instruction failed (VMfail or a fault); the kernel log
- *           says which
+ *           says which.  Also every RUN and HOLD on a CPU that VMXOFF
+ *           failed on earlier (INFO: VB_INFO_CPU_STUCK), until a reboot
  *   EFAULT  a user buffer could not be read or written; RUN checks that
  *           every buffer it will write is writable before it measures
  *           anything (reading and writing back one byte a page)
@@ -267,7 +268,10 @@ struct vb_run {
 				 * the RUN may wait (before and between windows)
 				 * for VMX, and the crash-time cover, to be free
 				 * again; 0: refuse (-EBUSY) at the start, stop
-				 * with VB_RUN_VMX_TAKEN / VB_RUN_NO_COVER later */
+				 * with VB_RUN_VMX_TAKEN / VB_RUN_NO_COVER later.
+				 * Whatever it says, while KVM's module is
+				 * loading a RUN waits up to 5 s for the cover
+				 * to settle (kmod/vb_cover.c) */
 	__u64 buf;		/* in: user pointer to struct vb_sample[buf_len] */
 	__u32 buf_len;		/* in: records the buffer holds; >= records needed */
 	__u32 records;		/* out: records written */
