@@ -254,6 +254,7 @@ static int row(struct az_dataset *ds, struct csv_reader *r)
 	const char *chk = f[ds->check_col];
 	struct az_group *g;
 	size_t gi, m, i;
+	uint32_t sample;
 	double v;
 
 	if (r->nfield != ds->ncol) {
@@ -265,8 +266,28 @@ static int row(struct az_dataset *ds, struct csv_reader *r)
 	if (gi == AZ_NO_GROUP)
 		return -1;
 	g = &ds->groups[gi];
+	if (csv_number(f[ds->sample_col], &v) || v < 0 || v != floor(v) ||
+	    v > UINT32_MAX) {
+		az_err(ds->path, r->line, "sample is \"%s\", not a sample index",
+		       f[ds->sample_col]);
+		return -1;
+	}
+	/* rows come in sample order: a repeat of the last index is caught
+	   here, one out of order after loading (az_dataset_finish) */
+	if (g->rows && (uint32_t)v <= g->last) {
+		if ((uint32_t)v == g->last) {
+			az_err(ds->path, r->line,
+			       "point %s (%s): sample %s appears twice (a sample index must be unique within a point, pass and instruction)",
+			       gpoint(ds, g), g->instruction, f[ds->sample_col]);
+			return -1;
+		}
+		g->unordered = 1;
+	}
+	g->last = (uint32_t)v;
+	sample = (uint32_t)v;
 	g->rows++;
 	ds->rows++;
+	ds->last_line = r->line;
 	if (strcmp(chk, "ok")) {
 		if (strcmp(chk, "mismatch")) {
 			az_err(ds->path, r->line,
@@ -289,15 +310,9 @@ static int row(struct az_dataset *ds, struct csv_reader *r)
 			return -1;
 		}
 	}
-	if (csv_number(f[ds->sample_col], &v) || v < 0 || v != floor(v) ||
-	    v > UINT32_MAX) {
-		az_err(ds->path, r->line, "sample is \"%s\", not a sample index",
-		       f[ds->sample_col]);
-		return -1;
-	}
 	if (g->n == g->cap)
 		grow(ds, g);
-	g->sample[g->n] = (uint32_t)v;
+	g->sample[g->n] = sample;
 	for (m = 0; m < ds->nmetric; m++) {
 		const char *s = f[ds->metric_col[m]];
 		int rc = csv_number(s, &v);
@@ -305,6 +320,12 @@ static int row(struct az_dataset *ds, struct csv_reader *r)
 		if (rc < 0) {
 			az_err(ds->path, r->line, "%s is \"%s\", not a number",
 			       ds->col[ds->metric_col[m]], s);
+			return -1;
+		}
+		if (m == 0 && !rc && v < 0) {
+			az_err(ds->path, r->line,
+			       "tsc is %s: a window cannot take negative TSC ticks",
+			       s);
 			return -1;
 		}
 		g->val[m][g->n] = rc ? NAN : v;
@@ -320,6 +341,7 @@ int az_dataset_load(struct az_dataset *ds, const char *path)
 
 	memset(ds, 0, sizeof(*ds));
 	ds->path = path;
+	ds->last_line = 1;
 	if (csv_open(&r, path))
 		return -1;
 	rc = csv_next(&r);
@@ -436,9 +458,80 @@ static void net_of(struct az_dataset *ds, struct az_group *g)
 	free(ob);
 }
 
-void az_dataset_finish(struct az_dataset *ds)
+/* The line of the second row of group g with sample index s. */
+static unsigned long dup_line(const struct az_dataset *ds,
+			      const struct az_group *g, uint32_t s)
+{
+	struct csv_reader r;
+	unsigned long line = 0;
+	int seen = 0;
+	char want[16];
+
+	snprintf(want, sizeof(want), "%u", (unsigned)s);
+	if (csv_open(&r, ds->path))
+		return 0;
+	if (csv_next(&r) > 0)
+		while (csv_next(&r) > 0) {
+			char **f = r.field;
+
+			if (r.nfield != ds->ncol ||
+			    strcmp(f[ds->point_col], gpoint(ds, g)) ||
+			    strcmp(pass_of(ds, f), pass_of(ds, g->axis)) ||
+			    strcmp(f[ds->insn_col], g->instruction) ||
+			    strtoul(f[ds->sample_col], NULL, 10) != s)
+				continue;
+			if (seen++) {
+				line = r.line;
+				break;
+			}
+		}
+	csv_close(&r);
+	return line;
+}
+
+/* A sample index twice in a group whose rows came out of order. */
+static int check_unique(const struct az_dataset *ds, const struct az_group *g)
+{
+	size_t i, *ord;
+
+	if (!g->unordered)
+		return 0;
+	ord = sample_order(g);
+	for (i = 1; i < g->n; i++)
+		if (g->sample[ord ? ord[i] : i] ==
+		    g->sample[ord ? ord[i - 1] : i - 1])
+			break;
+	if (i < g->n) {
+		uint32_t s = g->sample[ord ? ord[i] : i];
+
+		free(ord);
+		az_err(ds->path, dup_line(ds, g, s),
+		       "point %s (%s): sample %u appears twice (a sample index must be unique within a point, pass and instruction)",
+		       gpoint(ds, g), g->instruction, (unsigned)s);
+		return -1;
+	}
+	free(ord);
+	return 0;
+}
+
+uint64_t az_dataset_point_rows(const struct az_dataset *ds, const char *id)
+{
+	uint64_t n = 0;
+	size_t gi;
+
+	for (gi = 0; gi < ds->ngroup; gi++)
+		if (!strcmp(gpoint(ds, &ds->groups[gi]), id))
+			n += ds->groups[gi].rows;
+	return n;
+}
+
+int az_dataset_finish(struct az_dataset *ds)
 {
 	size_t gi, m, p, i, k;
+
+	for (gi = 0; gi < ds->ngroup; gi++)
+		if (check_unique(ds, &ds->groups[gi]))
+			return -1;
 
 	/* Point membership: instruction groups first, the baseline last. */
 	for (p = 0; p < ds->npoint; p++) {
@@ -477,6 +570,7 @@ void az_dataset_finish(struct az_dataset *ds)
 		free(g->sample);
 		g->sample = NULL;
 	}
+	return 0;
 }
 
 void az_dataset_free(struct az_dataset *ds)

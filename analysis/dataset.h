@@ -38,6 +38,8 @@ struct az_group {
 	struct dist *dnet;
 	const char **net_reason;	/* [metric] why empty; NULL if not */
 	int paired;		/* net computed from sample pairs */
+	uint32_t last;		/* sample index of the group's last row */
+	int unordered;		/* some row's index below an earlier one */
 };
 
 struct az_point {
@@ -61,6 +63,7 @@ struct az_dataset {
 	struct az_point *points;
 	size_t npoint;
 	uint64_t rows;
+	unsigned long last_line;	/* line of the last row (1: none) */
 	/* lookup */
 	size_t *hash, hash_cap;
 	size_t mru[4];
@@ -68,8 +71,12 @@ struct az_dataset {
 
 /* Read and reduce PATH; 0, or -1 reported with the file and line. */
 int az_dataset_load(struct az_dataset *ds, const char *path);
-/* Pair, sort and describe (statistics filled in); call once after load. */
-void az_dataset_finish(struct az_dataset *ds);
+/* Pair, sort and describe (statistics filled in); call once after load.
+   0, or -1 reported (a sample index twice in a point, pass and
+   instruction). */
+int az_dataset_finish(struct az_dataset *ds);
+/* Rows of point ID (the `point` column) over all its passes. */
+uint64_t az_dataset_point_rows(const struct az_dataset *ds, const char *id);
 void az_dataset_free(struct az_dataset *ds);
 const char *az_metric_name(const struct az_dataset *ds, size_t m);
 /* Unit of a metric's values per window: "TSC ticks" or "events". */

@@ -8,20 +8,18 @@
 
 #include "diag.h"
 
-void az_err(const char *file, unsigned long line, const char *fmt, ...)
+static void vreport(const char *kind, const char *file, unsigned long line,
+		    const char *fmt, va_list ap)
 {
 	char msg[1024];
 	const char *p;
-	va_list ap;
 
-	fputs(AZ_TOOL ": ", stderr);
+	fprintf(stderr, AZ_TOOL ": %s", kind);
 	if (file && line)
 		fprintf(stderr, "%s:%lu: ", file, line);
 	else if (file)
 		fprintf(stderr, "%s: ", file);
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	/* one line, whatever a quoted field held: CR and LF shown escaped */
 	for (p = msg; *p; p++) {
 		if (*p == '\n')
@@ -32,6 +30,24 @@ void az_err(const char *file, unsigned long line, const char *fmt, ...)
 			fputc(*p, stderr);
 	}
 	fputc('\n', stderr);
+}
+
+void az_err(const char *file, unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", file, line, fmt, ap);
+	va_end(ap);
+}
+
+void az_warn(const char *file, unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("warning: ", file, line, fmt, ap);
+	va_end(ap);
 }
 
 void az_syserr(const char *file, const char *what)

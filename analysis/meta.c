@@ -14,6 +14,7 @@ int az_meta_load(struct az_meta *m, const char *path)
 	int rc, header = 1;
 
 	memset(m, 0, sizeof(*m));
+	m->path = path;
 	if (csv_open(&r, path))
 		return -1;
 	while ((rc = csv_next(&r)) > 0) {
@@ -34,6 +35,8 @@ int az_meta_load(struct az_meta *m, const char *path)
 		}
 		m->key = az_realloc(m->key, (m->n + 1) * sizeof(char *));
 		m->value = az_realloc(m->value, (m->n + 1) * sizeof(char *));
+		m->line = az_realloc(m->line, (m->n + 1) * sizeof(*m->line));
+		m->line[m->n] = r.line;
 		m->key[m->n] = az_strdup(r.field[0]);
 		m->value[m->n] = az_strdup(r.field[1]);
 		m->n++;
@@ -60,6 +63,7 @@ void az_meta_free(struct az_meta *m)
 	}
 	free(m->key);
 	free(m->value);
+	free(m->line);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -71,6 +75,24 @@ const char *az_meta_get(const struct az_meta *m, const char *key)
 		if (!strcmp(m->key[i], key))
 			return m->value[i][0] ? m->value[i] : "unknown";
 	return "unknown";
+}
+
+unsigned long az_meta_line(const struct az_meta *m, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (!strcmp(m->key[i], key))
+			return m->line[i];
+	return 0;
+}
+
+int az_meta_partial(const struct az_meta *m)
+{
+	const char *s = az_meta_get(m, "stopped");
+
+	return !strcmp(az_meta_get(m, "interrupted"), "yes") ||
+	       (strcmp(s, "no") && strcmp(s, "unknown"));
 }
 
 int az_meta_emulated(const struct az_meta *m)
