@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "plot.h"
+#include "setup.h"
 
 /* The distribution a box stands for: net per instruction of the TSC. */
 struct box {
@@ -16,23 +17,6 @@ struct box {
 	const struct dist *d;
 	const char *value;	/* of the axis being plotted */
 };
-
-static int num_or_str_cmp(const char *a, const char *b)
-{
-	char *ea, *eb;
-	double x = strtod(a, &ea), y = strtod(b, &eb);
-
-	if (!*ea && !*eb && ea != a && eb != b)
-		return (x > y) - (x < y);
-	return strcmp(a, b);
-}
-
-static int box_cmp(const void *pa, const void *pb)
-{
-	const struct box *a = pa, *b = pb;
-
-	return num_or_str_cmp(a->value, b->value);
-}
 
 static void point_plots(struct az_plotdir *pd, const struct az_dataset *ds,
 			const struct az_point *pt, int *rc)
@@ -74,20 +58,22 @@ static void point_plots(struct az_plotdir *pd, const struct az_dataset *ds,
 	free(s);
 }
 
-/* The boxes: instruction groups with a net estimate, or else baselines. */
-static size_t collect(const struct az_dataset *ds, struct box *b, int *net)
+/* The boxes of one instruction: net estimates, or else raw windows. */
+static size_t collect(const struct az_dataset *ds, const char *insn,
+		      struct box *b, int *net)
 {
 	size_t gi, n = 0;
 
 	*net = 0;
 	for (gi = 0; gi < ds->ngroup; gi++)
-		if (!ds->groups[gi].baseline && ds->groups[gi].dnet[0].n)
+		if (!strcmp(ds->groups[gi].instruction, insn) &&
+		    !ds->groups[gi].baseline && ds->groups[gi].dnet[0].n)
 			*net = 1;
 	for (gi = 0; gi < ds->ngroup; gi++) {
 		const struct az_group *g = &ds->groups[gi];
 		const struct dist *d = *net ? &g->dnet[0] : &g->d[0];
 
-		if ((*net && g->baseline) || !d->n)
+		if (strcmp(g->instruction, insn) || !d->n)
 			continue;
 		b[n].g = g;
 		b[n].d = d;
@@ -96,131 +82,214 @@ static size_t collect(const struct az_dataset *ds, struct box *b, int *net)
 	return n;
 }
 
-/* Do boxes i and j agree on every axis but @axis (and the point number)? */
-static int same_but(const struct az_dataset *ds, const struct box *b,
-		    size_t i, size_t j, size_t axis)
+/*
+ * Of the boxes at the reference setup (a reference point may be repeated
+ * in every section), the one measured nearest to the boxes in sel[].
+ */
+static size_t nearest_reference(const struct az_dataset *ds,
+				const struct az_reference *r,
+				const struct box *b, size_t n,
+				const size_t *sel, size_t nsel)
 {
-	size_t k;
+	double mid = 0, best_d = 0;
+	size_t i, best = n;
 
-	for (k = 0; k < ds->naxis; k++)
-		if (k != axis && k != ds->point_col &&
-		    strcmp(b[i].g->axis[k], b[j].g->axis[k]))
-			return 0;
-	return 1;
+	for (i = 0; i < nsel; i++)
+		mid += (double)b[sel[i]].g->point / (double)nsel;
+	for (i = 0; i < n; i++) {
+		double dd = fabs((double)b[i].g->point - mid);
+
+		if (az_setup_diff(ds, r, b[i].g, NULL) == 0 &&
+		    (best == n || dd < best_d)) {
+			best = i;
+			best_d = dd;
+		}
+	}
+	return best;
 }
 
-/*
- * Across an axis, compare like with like: keep the largest set of boxes
- * that differ in this axis alone (the sweep group that varies it), so a
- * box is never a point that also differs in something else.  Returns the
- * number kept, moved to the front of b[].
- */
-static size_t like_with_like(const struct az_dataset *ds, struct box *b,
-			     size_t n, size_t axis)
+static const struct az_dataset *sort_ds;
+static size_t sort_axis;
+
+static int box_cmp(const void *pa, const void *pb)
 {
-	size_t i, j, best = 0, best_n = 0, kept = 0;
-	struct box t;
+	const struct box *a = pa, *b = pb;
+	int c = az_setup_value_cmp(sort_ds, sort_axis, a->value, b->value);
+
+	return c ? c : (a->g->point > b->g->point) - (a->g->point < b->g->point);
+}
+
+static void sort_boxes(const struct az_dataset *ds, size_t axis, struct box *b,
+		       size_t n)
+{
+	sort_ds = ds;
+	sort_axis = axis;
+	qsort(b, n, sizeof(*b), box_cmp);
+}
+
+static const char *ylabel(int net)
+{
+	return net ? "TSC ticks per instruction (net of baseline)" :
+		     "TSC ticks per window";
+}
+
+/* One axis, like with like: the points that differ from the reference in
+ * this axis alone, and the reference nearest them. */
+static int box_plot(struct az_plotdir *pd, const struct az_dataset *ds,
+		    const struct az_reference *r, size_t axis,
+		    const struct box *all, size_t n, int net)
+{
+	char name[200], sub[400], plot[600];
+	size_t i, k = 0, *sel = az_malloc((n + 1) * sizeof(*sel));
+	struct box *b;
+	FILE *d, *f;
+	int rc;
 
 	for (i = 0; i < n; i++) {
-		size_t c = 0;
+		size_t which = AZ_NO_GROUP;
 
-		for (j = 0; j < n; j++)
-			c += same_but(ds, b, i, j, axis);
-		if (c > best_n) {
-			best_n = c;
-			best = i;
-		}
+		if (az_setup_diff(ds, r, all[i].g, &which) == 1 && which == axis)
+			sel[k++] = i;
 	}
-	for (j = 0; j < n; j++) {
-		if (same_but(ds, b, best, j, axis) && j != best) {
-			t = b[kept];
-			b[kept] = b[j];
-			b[j] = t;
-			if (best == kept)
-				best = j;
-			kept++;
-		}
+	if (!k) {
+		free(sel);
+		return 0;	/* not swept around the reference */
 	}
-	t = b[kept];
-	b[kept] = b[best];
-	b[best] = t;
-	return kept + 1;
+	i = nearest_reference(ds, r, all, n, sel, k);
+	if (i < n)
+		sel[k++] = i;
+	b = az_malloc(k * sizeof(*b));
+	for (i = 0; i < k; i++) {
+		b[i] = all[sel[i]];
+		b[i].value = b[i].g->axis[axis];
+	}
+	free(sel);
+	sort_boxes(ds, axis, b, k);
+	snprintf(name, sizeof(name), "box-%s", ds->col[axis]);
+	az_file_part(name, sizeof(name), name);
+	d = az_plot_open(pd, name, "dat");
+	if (!d) {
+		free(b);
+		return -1;
+	}
+	fputs("# x, p05, p25, median, p75, p95, label, point\n", d);
+	for (i = 0; i < k; i++)
+		fprintf(d, "%zu %.17g %.17g %.17g %.17g %.17g \"%s=%s%s\" \"%s\"\n",
+			i, b[i].d->p05, b[i].d->p25, b[i].d->median,
+			b[i].d->p75, b[i].d->p95, ds->col[axis], b[i].value,
+			strcmp(b[i].value, r->val[axis]) ? "" : " (reference)",
+			b[i].g->axis[ds->point_col]);
+	fclose(d);
+	snprintf(sub, sizeof(sub), "%s %s across %s, every other axis at its reference: box p25..p75, line median, whiskers p05..p95",
+		 r->insn, net ? "net cost per instruction" : "window", ds->col[axis]);
+	f = az_plot_script(pd, name, sub);
+	if (!f) {
+		free(b);
+		return -1;
+	}
+	fprintf(f, "set xlabel \"%s (in the order configured)\"\nset ylabel \"%s\"\n"
+		"set xrange [-0.6:%zu.6]\nset boxwidth 0.5\nset style fill solid 0.3\n"
+		"set xtics rotate by -30\n", ds->col[axis], ylabel(net), k - 1);
+	snprintf(plot, sizeof(plot),
+		 "plot '%s.dat' using 1:3:2:6:5:xtic(7) with candlesticks whiskerbars lw 1.5 notitle, \\\n"
+		 "     '' using 1:4:4:4:4 with candlesticks lt -1 lw 2 notitle", name);
+	rc = az_plot_finish(pd, f, name, plot);
+	free(b);
+	return rc;
 }
 
-static int box_plot(struct az_plotdir *pd, const struct az_dataset *ds,
-		    size_t axis, struct box *b, size_t n, int net)
+/* Every point of one instruction, labelled by its setup, coloured by the
+ * axis it varies (the reference one colour, two or more axes another). */
+static int box_points(struct az_plotdir *pd, const struct az_dataset *ds,
+		      const struct az_reference *r, const char *insn,
+		      struct box *b, size_t n, int net)
 {
-	char name[200], sub[300], plot[600];
-	const char *scope = "";
-	size_t i, j, kept;
+	char name[200], sub[400], plot[700], *label;
+	size_t i, j, lab = 400;
 	FILE *d, *f;
+	int rc;
 
-	if (axis != ds->point_col && n) {
-		/* like with like where the run has it; else every box, said so */
-		kept = like_with_like(ds, b, n, axis);
-		for (i = 1; i < kept; i++)
-			if (strcmp(b[i].g->axis[axis], b[0].g->axis[axis]))
-				break;
-		if (i < kept) {
-			n = kept;
-			scope = " (all else equal)";
-		} else {
-			scope = " (points differ in other axes too)";
-		}
-	}
-	for (i = 0; i < n; i++)
-		b[i].value = b[i].g->axis[axis];
-	if (axis != ds->point_col) {
-		for (i = 1; i < n; i++)
-			if (strcmp(b[i].value, b[0].value))
-				break;
-		if (i >= n)
-			return 0;	/* not swept */
-	}
-	qsort(b, n, sizeof(*b), box_cmp);
-	snprintf(name, sizeof(name), "box-%s", ds->col[axis]);
+	if (!n)
+		return 0;
+	snprintf(name, sizeof(name), "box-point-%s", insn);
 	az_file_part(name, sizeof(name), name);
 	d = az_plot_open(pd, name, "dat");
 	if (!d)
 		return -1;
-	fputs("# x, p05, p25, median, p75, p95, label\n", d);
+	label = az_malloc(n * lab);
+	for (i = 0; i < n; i++)
+		az_setup_label(ds, r, b[i].g, label + i * lab, lab);
+	fputs("# x, p05, p25, median, p75, p95, setup, point, colour (axis varied + 1; 0 reference)\n", d);
 	for (i = 0; i < n; i++) {
+		size_t which = AZ_NO_GROUP, nd = az_setup_diff(ds, r, b[i].g, &which);
 		int shared = 0;
 
 		for (j = 0; j < n; j++)
-			if (j != i && !strcmp(b[j].value, b[i].value))
+			if (j != i && !strcmp(label + j * lab, label + i * lab))
 				shared = 1;
-		fprintf(d, "%zu %.17g %.17g %.17g %.17g %.17g \"%s%s%s%s\"\n", i,
-			b[i].d->p05, b[i].d->p25, b[i].d->median, b[i].d->p75,
-			b[i].d->p95, b[i].value, shared ? " (p" : "",
+		fprintf(d, "%zu %.17g %.17g %.17g %.17g %.17g \"%s%s%s\" \"%s\" %zu\n",
+			i, b[i].d->p05, b[i].d->p25, b[i].d->median, b[i].d->p75,
+			b[i].d->p95, label + i * lab, shared ? " p" : "",
 			shared ? b[i].g->axis[ds->point_col] : "",
-			shared ? ")" : "");
+			b[i].g->axis[ds->point_col],
+			nd == 0 ? (size_t)0 : nd == 1 ? which + 1 : ds->naxis + 1);
 	}
+	free(label);
 	fclose(d);
-	snprintf(sub, sizeof(sub), "%s across %s%s: box p25..p75, line median, whiskers p05..p95",
-		 net ? "net cost per instruction" : "baseline window", ds->col[axis],
-		 scope);
+	snprintf(sub, sizeof(sub), "%s, every point by setup (a repeated reference shows drift across the run): box p25..p75, line median, whiskers p05..p95",
+		 insn);
 	f = az_plot_script(pd, name, sub);
 	if (!f)
 		return -1;
-	fprintf(f, "set xlabel \"%s\"\nset ylabel \"%s\"\n"
+	fprintf(f, "set xlabel \"setup (axes that differ from the reference)\"\nset ylabel \"%s\"\n"
 		"set xrange [-0.6:%zu.6]\nset boxwidth 0.5\nset style fill solid 0.3\n"
-		"set xtics rotate by -30\n",
-		ds->col[axis], net ? "TSC ticks per instruction (net of baseline)" :
-				     "TSC ticks per window", n - 1);
+		"set xtics rotate by -45 font \",8\"\n", ylabel(net), n - 1);
 	snprintf(plot, sizeof(plot),
-		 "plot '%s.dat' using 1:3:2:6:5:xtic(7) with candlesticks whiskerbars lw 1.5 notitle, \\\n"
+		 "plot '%s.dat' using 1:3:2:6:5:9:xtic(7) with candlesticks whiskerbars lw 1.5 lc variable notitle, \\\n"
 		 "     '' using 1:4:4:4:4 with candlesticks lt -1 lw 2 notitle", name);
-	return az_plot_finish(pd, f, name, plot);
+	rc = az_plot_finish(pd, f, name, plot);
+	return rc;
 }
 
-static int heatmap(struct az_plotdir *pd, const struct az_dataset *ds,
-		   struct box *b, size_t n, int net)
+static size_t add_value(const char **v, size_t n, const char *s)
 {
-	size_t off = AZ_NO_GROUP, mt = AZ_NO_GROUP, i, j, nx = 0, ny = 0;
+	size_t j;
+
+	for (j = 0; j < n && strcmp(v[j], s); j++)
+		;
+	if (j == n)
+		v[n++] = s;
+	return n;
+}
+
+static void sort_values(const struct az_dataset *ds, size_t a, const char **v,
+			size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && az_setup_value_cmp(ds, a, v[j - 1], v[j]) > 0; j--) {
+			const char *t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+/*
+ * Offset x memtype for one instruction, every other axis at its
+ * reference: one point per cell, or "not measured".
+ */
+static int heatmap(struct az_plotdir *pd, const struct az_dataset *ds,
+		   const struct az_reference *r, const struct box *b, size_t n,
+		   int net)
+{
+	size_t off = AZ_NO_GROUP, mt = AZ_NO_GROUP, i, j, k, nx = 0, ny = 0, ns = 0;
+	size_t *sel, ref;
 	const char **xs, **ys;
-	char sub[300];
+	char sub[400];
 	FILE *d, *f;
+	int rc;
 
 	for (i = 0; i < ds->naxis; i++) {
 		if (!strcmp(ds->col[i], "offset"))
@@ -230,58 +299,55 @@ static int heatmap(struct az_plotdir *pd, const struct az_dataset *ds,
 	}
 	if (off == AZ_NO_GROUP || mt == AZ_NO_GROUP || !n)
 		return 0;
-	xs = az_malloc(n * sizeof(char *));
-	ys = az_malloc(n * sizeof(char *));
+	sel = az_malloc(n * sizeof(*sel));
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < nx && strcmp(xs[j], b[i].g->axis[off]); j++)
-			;
-		if (j == nx)
-			xs[nx++] = b[i].g->axis[off];
-		for (j = 0; j < ny && strcmp(ys[j], b[i].g->axis[mt]); j++)
-			;
-		if (j == ny)
-			ys[ny++] = b[i].g->axis[mt];
-	}
-	/* sort the offsets numerically, memtypes by name */
-	for (i = 1; i < nx; i++)
-		for (j = i; j > 0 && num_or_str_cmp(xs[j - 1], xs[j]) > 0; j--) {
-			const char *t = xs[j];
+		size_t nd = az_setup_diff(ds, r, b[i].g, NULL);
 
-			xs[j] = xs[j - 1];
-			xs[j - 1] = t;
-		}
-	d = az_plot_open(pd, "heatmap-offset-memtype", "dat");
-	if (!d) {
-		free(xs);
-		free(ys);
-		return -1;
+		nd -= strcmp(b[i].g->axis[off], r->val[off]) != 0;
+		nd -= strcmp(b[i].g->axis[mt], r->val[mt]) != 0;
+		if (nd == 0 && az_setup_diff(ds, r, b[i].g, NULL))
+			sel[ns++] = i;
 	}
-	fputs("# x index, y index, median (median of the points' medians where other axes vary), offset, memtype\n", d);
+	ref = nearest_reference(ds, r, b, n, sel, ns);
+	if (ref < n)
+		sel[ns++] = ref;
+	xs = az_malloc((ns + 1) * sizeof(char *));
+	ys = az_malloc((ns + 1) * sizeof(char *));
+	for (i = 0; i < ns; i++) {
+		nx = add_value(xs, nx, b[sel[i]].g->axis[off]);
+		ny = add_value(ys, ny, b[sel[i]].g->axis[mt]);
+	}
+	if (nx < 2 || ny < 2) {
+		rc = 0;		/* not a grid: the axis plots show it */
+		goto out;
+	}
+	sort_values(ds, off, xs, nx);
+	sort_values(ds, mt, ys, ny);
+	rc = -1;
+	d = az_plot_open(pd, "heatmap-offset-memtype", "dat");
+	if (!d)
+		goto out;
+	fputs("# x index, y index, median (NaN: not measured), offset, memtype, point (- if none)\n", d);
 	for (i = 0; i < nx; i++)
 		for (j = 0; j < ny; j++) {
-			double *med = az_malloc(n * sizeof(double));
-			size_t k, c = 0;
-
-			for (k = 0; k < n; k++)
-				if (!strcmp(b[k].g->axis[off], xs[i]) &&
-				    !strcmp(b[k].g->axis[mt], ys[j]))
-					med[c++] = b[k].d->median;
-			if (c) {
-				az_sort(med, c);
-				fprintf(d, "%zu %zu %.17g \"%s\" \"%s\"\n", i, j,
-					az_quantile(med, c, 0.5), xs[i], ys[j]);
-			}
-			free(med);
+			for (k = 0; k < ns; k++)
+				if (!strcmp(b[sel[k]].g->axis[off], xs[i]) &&
+				    !strcmp(b[sel[k]].g->axis[mt], ys[j]))
+					break;
+			if (k < ns)
+				fprintf(d, "%zu %zu %.17g \"%s\" \"%s\" \"%s\"\n", i, j,
+					b[sel[k]].d->median, xs[i], ys[j],
+					b[sel[k]].g->axis[ds->point_col]);
+			else
+				fprintf(d, "%zu %zu NaN \"%s\" \"%s\" \"-\"\n", i, j,
+					xs[i], ys[j]);
 		}
 	fclose(d);
-	snprintf(sub, sizeof(sub), "median %s over operand offset x memory type",
-		 net ? "net cost per instruction" : "baseline window");
+	snprintf(sub, sizeof(sub), "%s: median %s over operand offset x memory type, every other axis at its reference",
+		 r->insn, net ? "net cost per instruction" : "window");
 	f = az_plot_script(pd, "heatmap-offset-memtype", sub);
-	if (!f) {
-		free(xs);
-		free(ys);
-		return -1;
-	}
+	if (!f)
+		goto out;
 	fprintf(f, "set xlabel \"offset (bytes)\"\nset ylabel \"memtype\"\n"
 		"set cblabel \"%s\"\nset palette rgb 33,13,10\nset key off\n"
 		"set xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n"
@@ -295,11 +361,14 @@ static int heatmap(struct az_plotdir *pd, const struct az_dataset *ds,
 	for (j = 0; j < ny; j++)
 		fprintf(f, "%s\"%s\" %zu", j ? ", " : "", ys[j], j);
 	fputs(")\n", f);
+	rc = az_plot_finish(pd, f, "heatmap-offset-memtype",
+		"plot 'heatmap-offset-memtype.dat' using 1:2:(0.5):(0.5):3 with boxxyerror fc palette notitle, \\\n"
+		"     '' using 1:2:(valid(3) ? sprintf('%.1f', $3) : 'not measured') with labels notitle");
+out:
+	free(sel);
 	free(xs);
 	free(ys);
-	return az_plot_finish(pd, f, "heatmap-offset-memtype",
-		"plot 'heatmap-offset-memtype.dat' using 1:2:(0.5):(0.5):3 with boxxyerror fc palette notitle, \\\n"
-		"     '' using 1:2:(sprintf('%.1f', $3)) with labels notitle");
+	return rc;
 }
 
 int az_plot_run(const struct az_run *run)
@@ -308,7 +377,8 @@ int az_plot_run(const struct az_run *run)
 	struct az_plotdir pd;
 	struct box *b;
 	char title[600], *dir;
-	size_t p, a, n;
+	struct az_reference ref;
+	size_t p, a, n, gi;
 	int rc = 0, net;
 
 	az_meta_title(&run->meta, title, sizeof(title));
@@ -321,13 +391,30 @@ int az_plot_run(const struct az_run *run)
 	for (p = 0; p < ds->npoint; p++)
 		point_plots(&pd, ds, &ds->points[p], &rc);
 	b = az_malloc((ds->ngroup + 1) * sizeof(*b));
-	n = collect(ds, b, &net);
-	for (a = 0; a < ds->naxis && n; a++)
-		if (a != ds->insn_col || !net)
-			if (box_plot(&pd, ds, a, b, n, net))
+	az_reference_find(ds, &ref);
+	if (ref.insn) {
+		n = collect(ds, ref.insn, b, &net);
+		for (a = 0; a < ds->naxis && n; a++)
+			if (az_setup_axis(ds, a) &&
+			    box_plot(&pd, ds, &ref, a, b, n, net))
 				rc = -1;
-	if (heatmap(&pd, ds, b, n, net))
-		rc = -1;
+		if (heatmap(&pd, ds, &ref, b, n, net))
+			rc = -1;
+	}
+	for (gi = 0; gi < ds->ngroup; gi++) {
+		const char *in = ds->groups[gi].instruction;
+		size_t gj;
+
+		for (gj = 0; gj < gi; gj++)
+			if (!strcmp(ds->groups[gj].instruction, in))
+				break;
+		if (gj < gi || ds->groups[gi].baseline)
+			continue;	/* each instruction once */
+		n = collect(ds, in, b, &net);
+		if (box_points(&pd, ds, &ref, in, b, n, net))
+			rc = -1;
+	}
+	az_reference_free(&ref);
 	free(b);
 	printf("%zu plots in %s/plots\n", pd.nplots, run->dir);
 	if (az_plotdir_run(&pd))

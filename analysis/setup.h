@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A group's setup: its axis values but the point number and the pass.  The
+ * sweep's reference setup is, per axis, the value most of the plotted
+ * instruction's points hold (a sweep varies one axis at a time around it;
+ * ties go to the configs' defaults, then to the value seen first), so
+ * "like with like" means: every other axis at its reference value.
+ */
+#ifndef AZ_SETUP_H
+#define AZ_SETUP_H
+
+#include <stddef.h>
+
+#include "dataset.h"
+
+struct az_reference {
+	const char *insn;	/* the instruction plotted: vmptrst, else mov,
+				   else the one with the most points */
+	const char **val;	/* [naxis]: the reference value; NULL for the
+				   point, pass and instruction columns */
+};
+
+/* Is axis a part of a setup (not point, pass or instruction)? */
+int az_setup_axis(const struct az_dataset *ds, size_t a);
+/* The reference of ds; insn NULL when ds has no instruction group. */
+void az_reference_find(const struct az_dataset *ds, struct az_reference *r);
+void az_reference_free(struct az_reference *r);
+/*
+ * Setup axes in which g differs from the reference; *which (may be NULL)
+ * gets the last such axis.
+ */
+size_t az_setup_diff(const struct az_dataset *ds, const struct az_reference *r,
+		     const struct az_group *g, size_t *which);
+/* "memtype=wc offset=60", or "reference" when g differs in none. */
+void az_setup_label(const struct az_dataset *ds, const struct az_reference *r,
+		    const struct az_group *g, char *buf, size_t len);
+/*
+ * Order of an axis's values as configured: numeric when every value is a
+ * number, else by first appearance in point order.  Negative, 0, positive.
+ */
+int az_setup_value_cmp(const struct az_dataset *ds, size_t a, const char *x,
+		       const char *y);
+
+#endif /* AZ_SETUP_H */
