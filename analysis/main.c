@@ -14,6 +14,7 @@ static void usage(FILE *f)
 	      "  plot DIR                       DIR/plots/: gnuplot scripts, PNG, SVG\n"
 	      "  report DIR                     DIR/report.html (summary, plot, report)\n"
 	      "  compare DIR_A DIR_B [-o DIR]   compare.csv: B against A, per point\n"
+	      "  export DIR --format json|md    the run as JSON or Markdown, on stdout\n"
 	      "\n"
 	      "DIR is a run directory (meta.csv, samples.csv).  COMMAND --help for\n"
 	      "details.  Exit: 0 ok, 1 bad data or I/O, 2 bad command line.\n", f);
@@ -29,6 +30,7 @@ int main(int argc, char **argv)
 		{ "plot", az_cmd_plot },
 		{ "report", az_cmd_report },
 		{ "compare", az_cmd_compare },
+		{ "export", az_cmd_export },
 	};
 	size_t i;
 
@@ -43,7 +45,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(cmd) / sizeof(cmd[0]); i++)
 		if (!strcmp(argv[1], cmd[i].name))
 			return cmd[i].fn(argc - 1, argv + 1);
-	az_err(NULL, 0, "unknown command \"%s\" (summary, plot, report, compare)",
+	az_err(NULL, 0, "unknown command \"%s\" (summary, plot, report, compare, export)",
 	       argv[1]);
 	return AZ_EXIT_USAGE;
 }

@@ -19,7 +19,7 @@ set -euo pipefail
 # -- the lists ---------------------------------------------------------------
 
 # Debian/Ubuntu, native run (plus linux-headers-$(uname -r), see below).
-native_deb=(make gcc libc6-dev libinih-dev nettle-dev libpfm4-dev gnuplot-nox)
+native_deb=(make gcc libc6-dev libinih-dev nettle-dev libpfm4-dev gnuplot-nox libjson-c-dev)
 
 # Debian, the tests on top of the native list.  The last line is what the
 # Debian 6.1 and 6.12 headers trees need from the host to build a module: the
@@ -28,13 +28,14 @@ native_deb=(make gcc libc6-dev libinih-dev nettle-dev libpfm4-dev gnuplot-nox)
 # kernels.sh checks them again against the archive when it unpacks a tree.
 test_deb=(qemu-system-x86 bochs bochsbios vgabios isolinux syslinux-common xorriso
 	busybox-static cpio gzip xz-utils tar coreutils util-linux dpkg-dev
-	binutils sparse libcmocka-dev python3-numpy python3-scipy clang-14 libclang-rt-14-dev
+	binutils sparse libcmocka-dev python3-numpy python3-scipy python3-jsonschema
+	python3-markdown clang-14 libclang-rt-14-dev
 	gcc-12 libc6 libelf1 libssl3 zlib1g pahole)
 
 # RHEL/Fedora (dnf) names for the native run; untested.  On RHEL, inih-devel
 # and libpfm-devel come from CodeReady Builder (CRB) or EPEL.
 native_rpm=(make gcc "kernel-devel-$(uname -r)" elfutils-libelf-devel inih-devel
-	nettle-devel libpfm-devel gnuplot)
+	nettle-devel libpfm-devel gnuplot json-c-devel)
 
 # -- the check ---------------------------------------------------------------
 
