@@ -24,9 +24,31 @@ struct unit {
 	int used;
 };
 
+enum { FAIL_NONE, FAIL_SLOWER, FAIL_FASTER, FAIL_ANY };
+
 struct opts {
 	const char *a, *b, *out;
 	double threshold_pct, alpha;
+	int fail_on;
+};
+
+/* Verdict counts, the closing line. */
+struct tally {
+	size_t faster, slower, same, only_a, only_b, none;
+};
+
+/* The setup columns: every axis of either run but point and cpu. */
+struct setup {
+	size_t n;
+	const char **name;
+	size_t *col_a, *col_b;	/* AZ_NO_GROUP where a run lacks it */
+	int *varies;		/* not the same in every unit */
+	const char **value;	/* the value when it does not vary */
+};
+
+/* What makes the verdicts doubtful, for stdout and compare.csv. */
+struct warn {
+	char csv[1024];		/* the `warning` column, "" when none */
 };
 
 /* The comparable distributions of a run. */
@@ -62,10 +84,96 @@ static void free_units(struct unit *u, size_t n)
 	free(u);
 }
 
+static size_t col_index(const struct az_dataset *ds, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ds->naxis; i++)
+		if (!strcmp(ds->col[i], name))
+			return i;
+	return AZ_NO_GROUP;
+}
+
+static void setup_add(struct setup *s, const char *name,
+		      const struct az_dataset *da, const struct az_dataset *db)
+{
+	size_t i;
+
+	if (!strcmp(name, "point") || !strcmp(name, "cpu"))
+		return;
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->name[i], name))
+			return;
+	s->name[s->n] = name;
+	s->col_a[s->n] = col_index(da, name);
+	s->col_b[s->n] = col_index(db, name);
+	s->varies[s->n] = 0;
+	s->value[s->n] = NULL;
+	s->n++;
+}
+
+static const char *setup_value(const struct setup *s, size_t i,
+			       const struct unit *ua, const struct unit *ub)
+{
+	if (ua && s->col_a[i] != AZ_NO_GROUP)
+		return ua->g->axis[s->col_a[i]];
+	if (ub && s->col_b[i] != AZ_NO_GROUP)
+		return ub->g->axis[s->col_b[i]];
+	return "";
+}
+
+static void setup_of(struct setup *s, const struct az_dataset *da,
+		     const struct az_dataset *db, const struct unit *ua,
+		     size_t na, const struct unit *ub, size_t nb)
+{
+	size_t i, k, cap = da->naxis + db->naxis + 1;
+
+	s->n = 0;
+	s->name = az_malloc(cap * sizeof(*s->name));
+	s->value = az_malloc(cap * sizeof(*s->value));
+	s->col_a = az_malloc(cap * sizeof(size_t));
+	s->col_b = az_malloc(cap * sizeof(size_t));
+	s->varies = az_malloc(cap * sizeof(int));
+	for (i = 0; i < da->naxis; i++)
+		setup_add(s, da->col[i], da, db);
+	for (i = 0; i < db->naxis; i++)
+		setup_add(s, db->col[i], da, db);
+	for (k = 0; k < s->n; k++) {
+		for (i = 0; i < na + nb; i++) {
+			const char *v = i < na ? setup_value(s, k, &ua[i], NULL) :
+					setup_value(s, k, NULL, &ub[i - na]);
+
+			if (!s->value[k])
+				s->value[k] = v;
+			else if (strcmp(s->value[k], v))
+				s->varies[k] = 1;
+		}
+		if (!s->value[k])
+			s->value[k] = "";
+	}
+}
+
+static void setup_free(struct setup *s)
+{
+	free(s->name);
+	free(s->value);
+	free(s->col_a);
+	free(s->col_b);
+	free(s->varies);
+}
+
 static const char *const meta_first[] = {
 	"microcode", "kernel", "host", "cpu_model_name", "tsc_khz", "platform",
 	"timing_note", "cpu_family", "cpu_model", "cpu_stepping", "tool_commit",
 	"module_version",
+};
+
+/* Beyond microcode, what changes the timing: a difference here is not
+   a microcode A/B. */
+static const char *const meta_loud[] = {
+	"host", "kernel", "cpu_model_name", "cpu_family", "cpu_model",
+	"cpu_stepping", "platform", "governor", "turbo", "smt_control",
+	"smt_active",
 };
 
 static int meta_skip(const char *k)
@@ -127,27 +235,146 @@ static int meta_diff(const struct az_run *a, const struct az_run *b,
 	return rc;
 }
 
+/* The loud block on stdout, above the verdicts; its summary for the csv. */
+static void warnings(const struct az_run *a, const struct az_run *b,
+		     struct warn *w)
+{
+	const struct az_meta *ma = &a->meta, *mb = &b->meta;
+	size_t i, n = sizeof(meta_loud) / sizeof(meta_loud[0]), nd = 0;
+	size_t used = 0;
+	int ea = az_meta_emulated(ma), eb = az_meta_emulated(mb);
+
+	w->csv[0] = '\0';
+	for (i = 0; i < n; i++)
+		nd += strcmp(az_meta_get(ma, meta_loud[i]),
+			     az_meta_get(mb, meta_loud[i])) != 0;
+	if (!nd && !ea && !eb)
+		return;
+	puts("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+	if (ea || eb) {
+		printf("WARNING: emulated run (A: %s, B: %s): emulator timings are not real timing; these verdicts say nothing about a CPU\n",
+		       ea ? "emulated" : "native", eb ? "emulated" : "native");
+		used += (size_t)snprintf(w->csv + used, sizeof(w->csv) - used,
+					 "emulated run%s (%s): not real timing",
+					 ea && eb ? "s" : "",
+					 ea && eb ? "A and B" : ea ? "A" : "B");
+	}
+	if (nd) {
+		printf("WARNING: the runs differ in more than microcode (%zu difference%s): a verdict may come from any of these\n",
+		       nd, nd == 1 ? "" : "s");
+		if (used < sizeof(w->csv))
+			used += (size_t)snprintf(w->csv + used, sizeof(w->csv) - used,
+						 "%sruns differ in more than microcode:",
+						 used ? "; " : "");
+		for (i = 0; i < n; i++) {
+			const char *va = az_meta_get(ma, meta_loud[i]);
+			const char *vb = az_meta_get(mb, meta_loud[i]);
+
+			if (!strcmp(va, vb))
+				continue;
+			printf("WARNING:   %-16s A: %s | B: %s\n", meta_loud[i], va, vb);
+			if (used < sizeof(w->csv))
+				used += (size_t)snprintf(w->csv + used,
+							 sizeof(w->csv) - used,
+							 " %s", meta_loud[i]);
+		}
+	}
+	puts("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+}
+
+static int col_width(const char *name)
+{
+	return strlen(name) > 8 ? (int)strlen(name) : 8;
+}
+
 static void put_num(FILE *f, double v)
 {
 	CSV_SEP(f);
 	csv_put_num(f, v);
 }
 
-static void row(FILE *f, const struct opts *o, const struct az_dataset *da,
-		const struct az_dataset *db, const struct unit *ua,
-		const struct unit *ub)
+/* The run's TSC frequency in kHz from meta.csv, NaN when unknown. */
+static double tsc_khz(const struct az_run *r)
+{
+	double v;
+
+	if (csv_number(az_meta_get(&r->meta, "tsc_khz"), &v) || !(v > 0))
+		return NAN;
+	return v;
+}
+
+struct effect {
+	double diff, lo, hi;		/* TSC ticks, B - A */
+	double ns, ns_lo, ns_hi;	/* nanoseconds; NaN without tsc_khz */
+	double pct, pct_lo, pct_hi;	/* percent of |median A| */
+	double p;
+};
+
+static void effect_of(const struct unit *ua, const struct unit *ub,
+		      double khz_a, double khz_b, struct effect *e)
+{
+	double sa, sb, na, nb, ma = ua->d->median, mb = ub->d->median, uu;
+
+	e->diff = mb - ma;
+	e->p = az_mann_whitney(ua->v, ua->d->n, ub->v, ub->d->n, &uu);
+	e->lo = e->hi = e->ns_lo = e->ns_hi = e->pct_lo = e->pct_hi = NAN;
+	e->ns = mb * 1e6 / khz_b - ma * 1e6 / khz_a;	/* NaN if unknown */
+	e->pct = ma != 0 ? 100 * e->diff / fabs(ma) : NAN;
+	if (ua->d->n < AZ_MIN_CI_N || ub->d->n < AZ_MIN_CI_N)
+		return;
+	sa = az_median_se(ua->d);
+	sb = az_median_se(ub->d);
+	e->lo = e->diff - AZ_Z95 * sqrt(sa * sa + sb * sb);
+	e->hi = e->diff + AZ_Z95 * sqrt(sa * sa + sb * sb);
+	na = sa * 1e6 / khz_a;
+	nb = sb * 1e6 / khz_b;
+	e->ns_lo = e->ns - AZ_Z95 * sqrt(na * na + nb * nb);
+	e->ns_hi = e->ns + AZ_Z95 * sqrt(na * na + nb * nb);
+	if (ma != 0) {
+		e->pct_lo = 100 * e->lo / fabs(ma);
+		e->pct_hi = 100 * e->hi / fabs(ma);
+	}
+}
+
+static void row(FILE *f, const struct opts *o, const struct az_run *a,
+		const struct az_run *b, const struct setup *su,
+		const struct warn *w, const struct unit *ua,
+		const struct unit *ub, struct tally *t)
 {
 	const struct unit *u = ua ? ua : ub;
-	double diff = NAN, lo = NAN, hi = NAN, p = NAN, uu, thr;
-	const char *verdict = "", *reason = "";
+	struct effect e = { NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN };
+	const char *verdict = "", *reason = "", *shown;
+	size_t k;
 
-	csv_put(f, u->key);
-	fprintf(f, ",%s,", ua && ub ? "both" : ua ? "only_a" : "only_b");
+	if (!ua || !ub) {
+		reason = ua ? "point only in run A" : "point only in run B";
+	} else if (!ua->d->n || !ub->d->n) {
+		reason = "no measured samples in one run";
+	} else {
+		effect_of(ua, ub, tsc_khz(a), tsc_khz(b), &e);
+		if (isnan(e.lo)) {
+			reason = "fewer than 6 samples in one run: no 95% CI, no verdict";
+		} else {
+			double thr = o->threshold_pct / 100 * fabs(ua->d->median);
+
+			if (e.lo > 0 && e.p < o->alpha && e.diff >= thr)
+				verdict = "slower";
+			else if (e.hi < 0 && e.p < o->alpha && -e.diff >= thr)
+				verdict = "faster";
+			else
+				verdict = "same";
+		}
+	}
+	fprintf(f, "%s,", ua && ub ? "both" : ua ? "only_a" : "only_b");
 	if (ua)
-		csv_put(f, ua->g->axis[da->point_col]);
+		csv_put(f, ua->g->axis[a->ds.point_col]);
 	CSV_SEP(f);
 	if (ub)
-		csv_put(f, ub->g->axis[db->point_col]);
+		csv_put(f, ub->g->axis[b->ds.point_col]);
+	for (k = 0; k < su->n; k++) {
+		CSV_SEP(f);
+		csv_put(f, setup_value(su, k, ua, ub));
+	}
 	fprintf(f, ",%s,%s,", u->net ? "net_per_insn" : "tsc",
 		u->net ? "TSC ticks per instruction" : "TSC ticks per window");
 	if (ua)
@@ -155,52 +382,83 @@ static void row(FILE *f, const struct opts *o, const struct az_dataset *da,
 	CSV_SEP(f);
 	if (ub)
 		fprintf(f, "%zu", ub->d->n);
-	if (!ua || !ub) {
-		reason = ua ? "point only in run A" : "point only in run B";
-	} else if (!ua->d->n || !ub->d->n) {
-		reason = "no measured samples in one run";
-	} else {
-		diff = ub->d->median - ua->d->median;
-		p = az_mann_whitney(ua->v, ua->d->n, ub->v, ub->d->n, &uu);
-		if (ua->d->n < AZ_MIN_CI_N || ub->d->n < AZ_MIN_CI_N) {
-			reason = "fewer than 6 samples in one run: no 95% CI, no verdict";
-		} else {
-			double se = sqrt(pow(az_median_se(ua->d), 2) +
-					 pow(az_median_se(ub->d), 2));
-
-			lo = diff - AZ_Z95 * se;
-			hi = diff + AZ_Z95 * se;
-			thr = o->threshold_pct / 100 * fabs(ua->d->median);
-			if (lo > 0 && p < o->alpha && diff >= thr)
-				verdict = "slower";
-			else if (hi < 0 && p < o->alpha && -diff >= thr)
-				verdict = "faster";
-			else
-				verdict = "same";
-		}
-	}
 	put_num(f, ua ? ua->d->median : NAN);
 	put_num(f, ub ? ub->d->median : NAN);
-	put_num(f, diff);
-	put_num(f, ua && ua->d->median != 0 ? 100 * diff / fabs(ua->d->median) : NAN);
-	put_num(f, lo);
-	put_num(f, hi);
-	put_num(f, p);
+	put_num(f, e.diff);
+	put_num(f, e.pct);
+	put_num(f, e.lo);
+	put_num(f, e.hi);
+	put_num(f, e.ns);
+	put_num(f, e.ns_lo);
+	put_num(f, e.ns_hi);
+	put_num(f, e.pct_lo);
+	put_num(f, e.pct_hi);
+	put_num(f, e.p);
 	fprintf(f, ",%s,", verdict);
 	csv_put(f, reason);
+	CSV_SEP(f);
+	csv_put(f, w->csv);
 	CSV_EOL(f);
-	printf("%-7s %s", ua && ub ? (*verdict ? verdict : "-") : ua ? "only-A" : "only-B",
-	       u->key);
-	if (!isnan(diff))
-		printf(": %g -> %g %s (B-A %+g", ua->d->median, ub->d->median,
-		       u->net ? "TSC ticks/insn" : "TSC ticks/window", diff);
-	if (!isnan(lo))
-		printf(", 95%% CI %+g .. %+g", lo, hi);
-	if (!isnan(p))
-		printf(", Mann-Whitney p=%.3g)", p);
-	else if (!isnan(diff))
-		putchar(')');
+
+	shown = !ua ? "only-B" : !ub ? "only-A" : *verdict ? verdict : "-";
+	if (!ua)
+		t->only_b++;
+	else if (!ub)
+		t->only_a++;
+	else if (!strcmp(verdict, "slower"))
+		t->slower++;
+	else if (!strcmp(verdict, "faster"))
+		t->faster++;
+	else if (!strcmp(verdict, "same"))
+		t->same++;
+	else
+		t->none++;
+	printf("%-7s %5s %5s", shown, ua ? ua->g->axis[a->ds.point_col] : "-",
+	       ub ? ub->g->axis[b->ds.point_col] : "-");
+	for (k = 0; k < su->n; k++)
+		if (su->varies[k])
+			printf(" %*s", col_width(su->name[k]),
+			       setup_value(su, k, ua, ub));
+	if (!isnan(e.diff))
+		printf("  %g -> %g %s, B-A %+g", ua->d->median, ub->d->median,
+		       u->net ? "ticks/insn" : "ticks/window", e.diff);
+	if (!isnan(e.lo))
+		printf(" [%+g, %+g]", e.lo, e.hi);
+	if (!isnan(e.ns))
+		printf(", %+.3g ns", e.ns);
+	if (!isnan(e.ns_lo))
+		printf(" [%+.3g, %+.3g]", e.ns_lo, e.ns_hi);
+	if (!isnan(e.pct))
+		printf(", %+.3g%%", e.pct);
+	if (!isnan(e.pct_lo))
+		printf(" [%+.3g, %+.3g]", e.pct_lo, e.pct_hi);
+	if (!isnan(e.p))
+		printf(", p=%.3g", e.p);
+	if (*reason && ua && ub)
+		printf("  (%s)", reason);
 	putchar('\n');
+}
+
+/* The table's head on stdout: setup values common to every point once,
+   then the names of the columns that vary. */
+static void table_head(const struct setup *su)
+{
+	size_t k;
+	int any = 0;
+
+	for (k = 0; k < su->n; k++)
+		if (!su->varies[k]) {
+			printf("%s%s=%s", any ? " " : "every point: ", su->name[k],
+			       su->value[k]);
+			any = 1;
+		}
+	if (any)
+		putchar('\n');
+	printf("%-7s %5s %5s", "verdict", "pt_A", "pt_B");
+	for (k = 0; k < su->n; k++)
+		if (su->varies[k])
+			printf(" %*s", col_width(su->name[k]), su->name[k]);
+	puts("  median A -> B, B-A [95% CI] ticks, ns [CI], % of A [CI], Mann-Whitney p");
 }
 
 static void cdf_plot(struct az_plotdir *pd, const struct unit *ua,
@@ -227,20 +485,29 @@ static void cdf_plot(struct az_plotdir *pd, const struct unit *ua,
 
 static int usage(FILE *f, int rc)
 {
-	fputs("usage: " AZ_TOOL " compare DIR_A DIR_B [-o DIR] [--threshold PCT] [--alpha P]\n"
+	fputs("usage: " AZ_TOOL " compare DIR_A DIR_B [-o DIR] [--threshold PCT] [--alpha P] [--fail-on slower|faster|any]\n"
 	      "\n"
 	      "Compares run B against run A (e.g. new microcode against old), point\n"
 	      "by point, matching points by their axis values (all columns before\n"
-	      "`sample` but point and cpu).  Prints meta.csv differences first.\n"
+	      "`sample` but point and cpu).  Prints meta.csv differences first, a\n"
+	      "WARNING block when the runs differ in more than microcode (host,\n"
+	      "kernel, CPU, platform, governor, turbo, SMT) or are emulated, then one\n"
+	      "line per point (point numbers, setup columns, B - A in TSC ticks, ns\n"
+	      "and % of A with 95% CIs, Mann-Whitney p) and last the counts\n"
+	      "`faster N, slower N, same N, only-A N, only-B N`.\n"
 	      "Writes DIR/compare.csv, DIR/meta-diff.csv and DIR/plots/ (overlaid\n"
 	      "CDFs).  DIR defaults to DIR_B/compare.\n"
 	      "\n"
 	      "  --threshold PCT  smallest difference that counts, in percent of A's\n"
 	      "                   median (default 1)\n"
 	      "  --alpha P        Mann-Whitney significance level (default 0.05)\n"
+	      "  --fail-on KIND   exit 4 when a verdict is slower, faster, or either\n"
+	      "                   (any): a performance gate for CI\n"
 	      "\n"
 	      "verdict: slower when the 95% CI of B - A is above 0, p < alpha and\n"
-	      "B - A >= threshold; faster symmetrically; otherwise same.\n", f);
+	      "B - A >= threshold; faster symmetrically; otherwise same.\n"
+	      "Exit: 0, 1 bad data or no point in common, 2 bad command line,\n"
+	      "4 --fail-on matched.\n", f);
 	return rc;
 }
 
@@ -258,13 +525,25 @@ static int parse(int argc, char **argv, struct opts *o)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return 1;
 		if (!strcmp(a, "-o") || !strcmp(a, "--threshold") ||
-		    !strcmp(a, "--alpha")) {
+		    !strcmp(a, "--alpha") || !strcmp(a, "--fail-on")) {
 			if (i + 1 >= argc) {
 				az_err(NULL, 0, "compare: %s needs a value", a);
 				return -1;
 			}
 			if (!strcmp(a, "-o")) {
 				o->out = argv[++i];
+				continue;
+			}
+			if (!strcmp(a, "--fail-on")) {
+				const char *k = argv[++i];
+
+				o->fail_on = !strcmp(k, "slower") ? FAIL_SLOWER :
+					     !strcmp(k, "faster") ? FAIL_FASTER :
+					     !strcmp(k, "any") ? FAIL_ANY : -1;
+				if (o->fail_on < 0) {
+					az_err(NULL, 0, "compare: --fail-on \"%s\": expected slower, faster or any", k);
+					return -1;
+				}
 				continue;
 			}
 			double v = strtod(argv[++i], &e);
@@ -297,58 +576,104 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* Pair A's units with B's: match[i] is B's index or AZ_NO_GROUP. */
+static size_t match_units(struct unit *ua, size_t na, struct unit *ub,
+			  size_t nb, size_t *match)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < na; i++) {
+		for (j = 0; j < nb; j++)
+			if (!ub[j].used && ub[j].net == ua[i].net &&
+			    !strcmp(ua[i].key, ub[j].key))
+				break;
+		match[i] = j < nb ? j : AZ_NO_GROUP;
+		if (j < nb) {
+			ua[i].used = ub[j].used = 1;
+			n++;
+		}
+	}
+	return n;
+}
+
+static void csv_head(FILE *f, const struct setup *su)
+{
+	size_t k;
+
+	fputs("status,point_a,point_b", f);
+	for (k = 0; k < su->n; k++) {
+		CSV_SEP(f);
+		csv_put(f, su->name[k]);
+	}
+	fputs(",metric,unit,n_a,n_b,median_a,median_b,diff,diff_pct,"
+	      "diff_ci_low,diff_ci_high,diff_ns,diff_ns_ci_low,diff_ns_ci_high,"
+	      "diff_pct_ci_low,diff_pct_ci_high,p_mannwhitney,verdict,reason,"
+	      "warning\r\n", f);
+}
+
+/* 0, 1 when --fail-on matched, -1 on error (reported). */
 static int compare(const struct opts *o, const struct az_run *a,
 		   const struct az_run *b, const char *out)
 {
 	struct unit *ua, *ub;
 	struct az_plotdir pd;
-	size_t na, nb, i, j;
+	struct setup su;
+	struct tally t = { 0, 0, 0, 0, 0, 0 };
+	struct warn w;
+	size_t na, nb, i, j, *match;
 	char title[1400], ta[600], tb[600], *path, *pdir;
 	FILE *f;
 	int rc = 0;
 
-	if (az_mkdir(out) || meta_diff(a, b, out))
-		return -1;
+	ua = units_of(&a->ds, &na);
+	ub = units_of(&b->ds, &nb);
+	match = az_malloc((na + 1) * sizeof(size_t));
+	if (!match_units(ua, na, ub, nb, match)) {
+		az_err(b->samples_path, 0, "no point in common with %s (points match by every axis but point and cpu): nothing to compare", a->samples_path);
+		rc = -1;
+		goto out_units;
+	}
+	if (az_mkdir(out) || meta_diff(a, b, out)) {
+		rc = -1;
+		goto out_units;
+	}
+	warnings(a, b, &w);
 	path = az_path(out, "compare.csv");
 	f = fopen(path, "wb");
 	if (!f) {
 		az_syserr(path, "cannot create");
 		free(path);
-		return -1;
+		rc = -1;
+		goto out_units;
 	}
 	az_meta_title(&a->meta, ta, sizeof(ta));
 	az_meta_title(&b->meta, tb, sizeof(tb));
-	snprintf(title, sizeof(title), "A: %s\nB: %s", ta, tb);
+	snprintf(title, sizeof(title), "%sA: %s\nB: %s",
+		 az_meta_emulated(&a->meta) || az_meta_emulated(&b->meta) ?
+		 "EMULATED: these verdicts say nothing about a CPU\n" : "",
+		 ta, tb);
 	pdir = az_path(out, "plots");
 	if (az_plotdir_open(&pd, pdir, title, az_meta_emulated(&a->meta) ||
 			    az_meta_emulated(&b->meta))) {
 		fclose(f);
 		free(path);
 		free(pdir);
-		return -1;
+		rc = -1;
+		goto out_units;
 	}
-	fputs("axes,status,point_a,point_b,metric,unit,n_a,n_b,median_a,median_b,"
-	      "diff,diff_pct,diff_ci_low,diff_ci_high,p_mannwhitney,verdict,reason\r\n", f);
-	ua = units_of(&a->ds, &na);
-	ub = units_of(&b->ds, &nb);
+	setup_of(&su, &a->ds, &b->ds, ua, na, ub, nb);
+	csv_head(f, &su);
+	table_head(&su);
 	for (i = 0; i < na; i++) {
-		for (j = 0; j < nb; j++)
-			if (!ub[j].used && ub[j].net == ua[i].net &&
-			    !strcmp(ua[i].key, ub[j].key))
-				break;
-		if (j < nb) {
-			ua[i].used = ub[j].used = 1;
-			row(f, o, &a->ds, &b->ds, &ua[i], &ub[j]);
+		j = match[i];
+		row(f, o, a, b, &su, &w, &ua[i], j == AZ_NO_GROUP ? NULL : &ub[j], &t);
+		if (j != AZ_NO_GROUP)
 			cdf_plot(&pd, &ua[i], &ub[j], a, b, &rc);
-		} else {
-			row(f, o, &a->ds, &b->ds, &ua[i], NULL);
-		}
 	}
 	for (j = 0; j < nb; j++)
 		if (!ub[j].used)
-			row(f, o, &a->ds, &b->ds, NULL, &ub[j]);
-	free_units(ua, na);
-	free_units(ub, nb);
+			row(f, o, a, b, &su, &w, NULL, &ub[j], &t);
+	setup_free(&su);
 	if (fclose(f)) {
 		az_syserr(path, "write error");
 		rc = -1;
@@ -358,8 +683,24 @@ static int compare(const struct opts *o, const struct az_run *a,
 	if (!rc)
 		printf("wrote %s, meta-diff.csv and plots/ (verdict threshold %g%% of A's median, alpha %g)\n",
 		       path, o->threshold_pct, o->alpha);
+	if (w.csv[0])
+		printf("WARNING: %s\n", w.csv);
+	if (t.none)
+		printf("no verdict (too few samples): %zu\n", t.none);
+	printf("faster %zu, slower %zu, same %zu, only-A %zu, only-B %zu\n",
+	       t.faster, t.slower, t.same, t.only_a, t.only_b);
 	free(path);
 	free(pdir);
+	if (!rc && ((o->fail_on == FAIL_SLOWER && t.slower) ||
+		    (o->fail_on == FAIL_FASTER && t.faster) ||
+		    (o->fail_on == FAIL_ANY && (t.slower || t.faster)))) {
+		az_err(NULL, 0, "compare --fail-on %s: %zu slower, %zu faster verdicts", o->fail_on == FAIL_SLOWER ? "slower" : o->fail_on == FAIL_FASTER ? "faster" : "any", t.slower, t.faster);
+		rc = 1;
+	}
+out_units:
+	free(match);
+	free_units(ua, na);
+	free_units(ub, nb);
 	return rc;
 }
 
@@ -381,7 +722,8 @@ int az_cmd_compare(int argc, char **argv)
 		return AZ_EXIT_DATA;
 	}
 	out = o.out ? az_strdup(o.out) : az_path(o.b, "compare");
-	rc = compare(&o, &a, &b, out) ? AZ_EXIT_DATA : AZ_EXIT_OK;
+	rc = compare(&o, &a, &b, out);
+	rc = rc < 0 ? AZ_EXIT_DATA : rc > 0 ? AZ_EXIT_GATE : AZ_EXIT_OK;
 	free(out);
 	az_run_free(&a);
 	az_run_free(&b);

@@ -7,13 +7,14 @@
 
 #include "csv.h"
 #include "diag.h"
+#include "headline.h"
 #include "summary.h"
 
 static const char *const stat_cols[] = {
 	"n", "min", "p01", "p05", "p25", "median", "mean", "p75", "p95",
 	"p99", "max", "stddev", "mad", "outliers", "median_ci_low",
 	"median_ci_high", "ci_reason", "net_per_insn", "net_ci_low",
-	"net_ci_high", "net_pairs", "net_unit", "net_reason",
+	"net_ci_high", "net_pairs", "net_unit", "net_reason", "point_status",
 };
 
 static void put_dist(FILE *f, const struct dist *d)
@@ -33,9 +34,10 @@ static void put_dist(FILE *f, const struct dist *d)
 		fprintf(f, "%zu", d->outliers);
 }
 
-static void put_row(FILE *f, const struct az_dataset *ds,
+static void put_row(FILE *f, const struct az_run *run,
 		    const struct az_group *g, size_t m)
 {
+	const struct az_dataset *ds = &run->ds;
 	const struct dist *d = &g->d[m], *dn = &g->dnet[m];
 	char unit[64];
 	size_t i;
@@ -75,6 +77,8 @@ static void put_row(FILE *f, const struct az_dataset *ds,
 	CSV_SEP(f);
 	if (g->net_reason[m])
 		csv_put(f, g->net_reason[m]);
+	CSV_SEP(f);
+	csv_put(f, az_run_point_status(run, g->axis[ds->point_col]));
 	CSV_EOL(f);
 }
 
@@ -94,7 +98,7 @@ int az_summary_write(FILE *f, const struct az_run *run)
 	for (p = 0; p < ds->npoint; p++)
 		for (k = 0; k < ds->points[p].ngroup; k++)
 			for (m = 0; m < ds->nmetric; m++)
-				put_row(f, ds, &ds->groups[ds->points[p].group[k]], m);
+				put_row(f, run, &ds->groups[ds->points[p].group[k]], m);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -107,7 +111,11 @@ static void usage(FILE *f)
 	      "n, min, p01 ... p99, max, mean, stddev, MAD, outliers, the median's\n"
 	      "95% order-statistic CI, and the per-instruction cost net of the\n"
 	      "interleaved baseline, median of (x - baseline) / unroll over sample\n"
-	      "pairs, with its 95% CI.  Prints one line per instruction.\n", f);
+	      "pairs, with its 95% CI, and point_status (points.csv's status:\n"
+	      "measured, interrupted, stopped; empty without points.csv).  Prints\n"
+	      "one line per instruction.  Rows fewer or more than points.csv or\n"
+	      "meta.csv's records say are an error, unless the run was interrupted\n"
+	      "or stopped (a warning).\n", f);
 }
 
 /* One line per instruction group on stdout. */
@@ -138,6 +146,8 @@ static void print_brief(const struct az_run *run)
 	}
 	if (az_meta_emulated(&run->meta))
 		puts("emulated run: these timings are not real");
+	if (run->partial)
+		puts("partial run (interrupted or stopped): statistics cover what was measured; point_status in summary.csv says which points");
 }
 
 int az_cmd_summary(int argc, char **argv)
@@ -169,6 +179,8 @@ int az_cmd_summary(int argc, char **argv)
 		print_brief(&run);
 		printf("wrote %s (%zu points, %llu rows)\n", out, run.ds.npoint,
 		       (unsigned long long)run.ds.rows);
+		if (az_headline_save(&run))
+			rc = AZ_EXIT_DATA;
 	}
 	free(out);
 	az_run_free(&run);

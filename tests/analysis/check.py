@@ -225,8 +225,9 @@ try:
     P = os.path.join(A, "plots")
     pngs = [f for f in os.listdir(P) if f.endswith(".png")]
     svgs = [f for f in os.listdir(P) if f.endswith(".svg")]
-    want = ["hist-p0-tsc", "cdf-p0-tsc", "box-offset", "box-memtype", "box-point",
-            "heatmap-offset-memtype", "cdf-p6-tsc"]
+    # box-memtype: no point differs from the reference in memtype alone
+    want = ["hist-p0-tsc", "cdf-p0-tsc", "box-offset", "box-point-vmptrst",
+            "box-point-mov", "heatmap-offset-memtype", "cdf-p6-tsc"]
     check("plot files exist", all(w + ".png" in pngs and w + ".svg" in svgs and
                                   os.path.exists(os.path.join(P, w + ".gp")) for w in want),
           str(sorted(pngs)))
@@ -315,10 +316,14 @@ try:
     os.makedirs(M)
     shutil.copy(os.path.join(A, "meta.csv"), M)
     head = "point,instruction,cpu,offset,cache,memtype,page,tlb,vmcs,serialize,unroll,sample,tsc,check\r\n"
-    good = "0,vmptrst,1,0,hot,wb,4k,warm,loaded,lfence,4,0,400,ok\r\n"
-    cases = [("bad number", head + good * 3 + "0,vmptrst,1,0,hot,wb,4k,warm,loaded,lfence,4,0,4x0,ok\r\n", 5),
+    good1 = "0,vmptrst,1,0,hot,wb,4k,warm,loaded,lfence,4,{},400,ok\r\n"
+    good = good1.format(0)
+
+    def goods(k):  # k rows, sample 0 .. k-1 (a sample index twice is an error)
+        return "".join(good1.format(i) for i in range(k))
+    cases = [("bad number", head + goods(3) + "0,vmptrst,1,0,hot,wb,4k,warm,loaded,lfence,4,0,4x0,ok\r\n", 5),
              ("field count", head + good + "0,vmptrst,1,0\r\n", 3),
-             ("bad check", head + good * 2 + good.replace("ok", "maybe"), 4),
+             ("bad check", head + goods(2) + good1.format(2).replace("ok", "maybe"), 4),
              ("unterminated quote", head + good + "0,\"vmptrst,1\r\n", 3),
              ("axis conflict", head + good + good.replace("lfence", "cpuid"), 3)]
     for name, text, line in cases:
