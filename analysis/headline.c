@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+/* headline.csv: see headline.h. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "diag.h"
+#include "headline.h"
+#include "setup.h"
+
+/* The instructions a headline has, in the order it lists them. */
+static const char *const insns[] = { "vmptrst", "mov", "add", "imul", "chase" };
+
+/* A family: the groups of one instruction and setup, any unroll. */
+struct fam {
+	const struct az_group *g0;
+	size_t *grp, ngrp;
+	char *key;		/* setup but unroll, NUL-separated */
+	size_t key_len;
+	const char *method;	/* "slope", "pair-median", NULL: none */
+	double ticks, lo, hi, pair_median;
+	double cyc_per_tick;	/* NaN: unknown */
+	const char *cyc_src;
+	const char *reason;
+	size_t n, nunroll;
+	double unrolls[64];
+};
+
+static size_t key_of(const struct az_dataset *ds, const struct az_group *g,
+		     char *buf, size_t len)
+{
+	size_t a, o = 0;
+
+	for (a = 0; a < ds->naxis; a++) {
+		size_t l;
+
+		if (!az_setup_axis(ds, a) || a == ds->unroll_col)
+			continue;
+		l = strlen(g->axis[a]) + 1;
+		if (o + l > len)
+			break;
+		memcpy(buf + o, g->axis[a], l);
+		o += l;
+	}
+	return o;
+}
+
+static uint64_t gcd(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* The TSC's step: the GCD of the baselines' windows (0 if not integral). */
+static double quantum(const struct az_dataset *ds)
+{
+	uint64_t q = 0;
+	size_t gi, k;
+
+	for (gi = 0; gi < ds->ngroup; gi++) {
+		const struct az_group *g = &ds->groups[gi];
+
+		if (!g->baseline)
+			continue;
+		for (k = 0; k < g->nval[0]; k++) {
+			double v = g->val[0][k];
+
+			if (v != floor(v) || v < 0 || v > 1e15)
+				return 0;
+			if (v > 0)
+				q = gcd(q, (uint64_t)v);
+		}
+	}
+	return (double)q;
+}
+
+/*
+ * The mean of the values within max(6 TSC steps, 6 x 1.4826 MAD) of the
+ * median: readings of a chain that starts at a random phase of the TSC's
+ * step are dithered, so their mean resolves what one step hides; the
+ * window drops interrupts, never a neighbouring step.  v sorted.  *se gets
+ * the mean's standard error (NaN with fewer than 2 values kept).
+ */
+static double dithered_mean(const double *v, size_t n, double q, double *se,
+			    size_t *kept)
+{
+	double m = az_quantile(v, n, 0.5), w, s = 0, ss = 0, mean;
+	double *dev = az_malloc(n * sizeof(*dev));
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		dev[i] = fabs(v[i] - m);
+	az_sort(dev, n);
+	w = fmax(6 * q, 6 * 1.4826 * az_quantile(dev, n, 0.5));
+	free(dev);
+	for (i = 0; i < n; i++)
+		if (fabs(v[i] - m) <= w) {
+			s += v[i];
+			c++;
+		}
+	mean = s / (double)c;
+	for (i = 0; i < n; i++)
+		if (fabs(v[i] - m) <= w)
+			ss += (v[i] - mean) * (v[i] - mean);
+	*se = c > 1 ? sqrt(ss / (double)(c - 1) / (double)c) : NAN;
+	*kept = c;
+	return mean;
+}
+
+/* Pooled values of the family's groups at unroll u: (x - baseline) per
+   window when every group is paired, else raw windows; sorted. */
+static double *values_at(const struct az_dataset *ds, const struct fam *f,
+			 double u, int per_insn, size_t *n)
+{
+	double *v = NULL;
+	size_t i, k, c = 0, cap = 0;
+
+	for (i = 0; i < f->ngrp; i++) {
+		const struct az_group *g = &ds->groups[f->grp[i]];
+
+		if (g->unroll != u)
+			continue;
+		cap += g->nnet[0];
+		v = az_realloc(v, (cap + 1) * sizeof(*v));
+		for (k = 0; k < g->nnet[0]; k++)
+			v[c++] = per_insn ? g->net[0][k] : g->net[0][k] * u;
+	}
+	az_sort(v, c);
+	*n = c;
+	return v;
+}
+
+static void estimate(const struct az_dataset *ds, struct fam *f, double q)
+{
+	double m[64], se[64], ub = 0, mb = 0, sxx = 0, sxy = 0, var = 0;
+	size_t i, j, n, kept;
+	double *v;
+
+	f->method = NULL;
+	f->ticks = f->lo = f->hi = f->pair_median = NAN;
+	for (i = 0; i < f->ngrp; i++) {
+		const struct az_group *g = &ds->groups[f->grp[i]];
+
+		if (!g->paired || !g->nnet[0]) {
+			f->reason = g->net_reason[0] ? g->net_reason[0] :
+				    "no sample pairs with the baseline";
+			return;
+		}
+		if (g->unroll != g->unroll) {
+			f->reason = "no unroll column";
+			return;
+		}
+		for (j = 0; j < f->nunroll && f->unrolls[j] != g->unroll; j++)
+			;
+		if (j == f->nunroll && j < 64)
+			f->unrolls[f->nunroll++] = g->unroll;
+	}
+	for (i = 1; i < f->nunroll; i++)	/* sort the unrolls */
+		for (j = i; j > 0 && f->unrolls[j - 1] > f->unrolls[j]; j--) {
+			double t = f->unrolls[j];
+
+			f->unrolls[j] = f->unrolls[j - 1];
+			f->unrolls[j - 1] = t;
+		}
+	/* the per-pair median at the longest chain: the second estimator */
+	v = values_at(ds, f, f->unrolls[f->nunroll - 1], 1, &n);
+	f->pair_median = az_quantile(v, n, 0.5);
+	if (f->nunroll == 1) {
+		size_t l = az_median_ci_rank(n);
+
+		f->method = "pair-median";
+		f->ticks = f->pair_median;
+		f->n = n;
+		if (l) {
+			f->lo = v[l - 1];
+			f->hi = v[n - l];
+		} else {
+			f->reason = "fewer than 6 pairs: no 95% CI";
+		}
+		free(v);
+		return;
+	}
+	free(v);
+	f->n = 0;
+	for (i = 0; i < f->nunroll; i++) {
+		v = values_at(ds, f, f->unrolls[i], 0, &n);
+		m[i] = dithered_mean(v, n, q, &se[i], &kept);
+		f->n += n;
+		free(v);
+		ub += f->unrolls[i] / (double)f->nunroll;
+		mb += m[i] / (double)f->nunroll;
+	}
+	for (i = 0; i < f->nunroll; i++) {
+		double du = f->unrolls[i] - ub;
+
+		sxx += du * du;
+		sxy += du * (m[i] - mb);
+		var += du * du * se[i] * se[i];
+	}
+	f->method = "slope";
+	f->ticks = sxy / sxx;
+	var /= sxx * sxx;
+	if (var == var) {
+		f->lo = f->ticks - AZ_Z95 * sqrt(var);
+		f->hi = f->ticks + AZ_Z95 * sqrt(var);
+	} else {
+		f->reason = "an unroll with fewer than 2 pairs: no 95% CI";
+	}
+}
+
+static size_t find_metric(const struct az_dataset *ds)
+{
+	size_t m;
+
+	for (m = 1; m < ds->nmetric; m++)
+		if (!strcmp(az_metric_name(ds, m), "cycles") ||
+		    !strcmp(az_metric_name(ds, m), "cpu-cycles"))
+			return m;
+	return AZ_NO_GROUP;
+}
+
+/* Mean APERF/MPERF ratio of windows.csv's windows of the family's points;
+   NaN when none is known. */
+static double freq_ratio(const struct az_run *run, const struct fam *f)
+{
+	char *path = az_path(run->dir, "windows.csv");
+	struct csv_reader r;
+	size_t pc = AZ_NO_GROUP, fc = AZ_NO_GROUP, i;
+	double s = 0, v;
+	size_t c = 0;
+	FILE *t = fopen(path, "r");
+
+	if (!t) {
+		free(path);
+		return NAN;
+	}
+	fclose(t);
+	if (csv_open(&r, path)) {
+		free(path);
+		return NAN;
+	}
+	if (csv_next(&r) == 1)
+		for (i = 0; i < r.nfield; i++) {
+			if (!strcmp(r.field[i], "point"))
+				pc = i;
+			if (!strcmp(r.field[i], "freq_ratio"))
+				fc = i;
+		}
+	while (pc != AZ_NO_GROUP && fc != AZ_NO_GROUP && csv_next(&r) == 1) {
+		if (r.nfield <= fc || r.nfield <= pc ||
+		    csv_number(r.field[fc], &v) || !(v > 0))
+			continue;
+		for (i = 0; i < f->ngrp; i++)
+			if (!strcmp(run->ds.groups[f->grp[i]].axis[run->ds.point_col],
+				    r.field[pc]))
+				break;
+		if (i < f->ngrp) {
+			s += v;
+			c++;
+		}
+	}
+	csv_close(&r);
+	free(path);
+	return c ? s / (double)c : NAN;
+}
+
+static void clock_of(const struct az_run *run, struct fam *f,
+		     const struct fam *fams, size_t nf, size_t cyc_m)
+{
+	const struct az_dataset *ds = &run->ds;
+	double r, s = 0, t = 0;
+	size_t i;
+
+	f->cyc_per_tick = NAN;
+	f->cyc_src = "";
+	if (cyc_m != AZ_NO_GROUP) {
+		for (i = 0; i < f->ngrp; i++) {
+			const struct az_group *g = &ds->groups[f->grp[i]];
+
+			if (g->d[cyc_m].n && g->d[0].n) {
+				s += g->d[cyc_m].mean;
+				t += g->d[0].mean;
+			}
+		}
+		if (t > 0) {
+			f->cyc_per_tick = s / t;
+			f->cyc_src = "cycles event";
+			return;
+		}
+	}
+	r = freq_ratio(run, f);
+	if (r == r) {
+		f->cyc_per_tick = r;
+		f->cyc_src = "APERF/MPERF";
+		return;
+	}
+	for (i = 0; i < nf; i++)
+		if (!strcmp(fams[i].g0->instruction, "add") && fams[i].method &&
+		    !strcmp(fams[i].method, "slope") && fams[i].ticks > 0) {
+			f->cyc_per_tick = 1 / fams[i].ticks;
+			f->cyc_src = "add chain = 1 cycle";
+			return;
+		}
+}
+
+static int insn_rank(const char *in)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(insns) / sizeof(insns[0]); i++)
+		if (!strcmp(in, insns[i]))
+			return (int)i;
+	return -1;
+}
+
+static size_t families(const struct az_dataset *ds, struct fam **out)
+{
+	struct fam *f = az_malloc((ds->ngroup + 1) * sizeof(*f));
+	char key[4096];
+	size_t gi, i, nf = 0;
+	int rank;
+
+	for (rank = 0; rank < (int)(sizeof(insns) / sizeof(insns[0])); rank++)
+		for (gi = 0; gi < ds->ngroup; gi++) {
+			const struct az_group *g = &ds->groups[gi];
+			size_t kl;
+
+			if (g->baseline || insn_rank(g->instruction) != rank)
+				continue;
+			kl = key_of(ds, g, key, sizeof(key));
+			for (i = 0; i < nf; i++)
+				if (!strcmp(f[i].g0->instruction, g->instruction) &&
+				    f[i].key_len == kl && !memcmp(f[i].key, key, kl))
+					break;
+			if (i == nf) {
+				memset(&f[nf], 0, sizeof(f[nf]));
+				f[nf].g0 = g;
+				f[nf].key = az_malloc(kl + 1);
+				memcpy(f[nf].key, key, kl);
+				f[nf].key_len = kl;
+				f[nf].grp = az_malloc(ds->ngroup * sizeof(size_t));
+				nf++;
+			}
+			f[i].grp[f[i].ngrp++] = gi;
+		}
+	*out = f;
+	return nf;
+}
+
+static void num(FILE *f, double v)
+{
+	CSV_SEP(f);
+	csv_put_num(f, v);
+}
+
+int az_headline_write(FILE *out, const struct az_run *run)
+{
+	const struct az_dataset *ds = &run->ds;
+	double q = quantum(ds), khz = NAN, tpn;
+	const char *kv = az_meta_get(&run->meta, "tsc_khz");
+	size_t nf, i, j, a, cyc_m = find_metric(ds);
+	struct fam *f;
+	char *e, buf[64];
+
+	khz = strtod(kv, &e);
+	if (e == kv || *e || !(khz > 0))
+		khz = NAN;
+	tpn = khz / 1e6;	/* TSC ticks per ns */
+	nf = families(ds, &f);
+	for (i = 0; i < nf; i++)
+		estimate(ds, &f[i], q);
+	for (i = 0; i < nf; i++)
+		clock_of(run, &f[i], f, nf, cyc_m);
+	fputs("instruction", out);
+	for (a = 0; a < ds->naxis; a++)
+		if (az_setup_axis(ds, a)) {
+			CSV_SEP(out);
+			csv_put(out, ds->col[a]);
+		}
+	fputs(",points,method,ticks_per_insn,ci_low,ci_high,ns_per_insn,ns_ci_low,ns_ci_high,cycles_per_insn,cycles_ci_low,cycles_ci_high,cycles_source,pair_median_ticks,mov_ticks_per_insn,ratio_to_mov,pairs,reason", out);
+	CSV_EOL(out);
+	for (i = 0; i < nf; i++) {
+		const struct fam *h = &f[i];
+		const struct fam *mov = NULL;
+
+		csv_put(out, h->g0->instruction);
+		for (a = 0; a < ds->naxis; a++) {
+			if (!az_setup_axis(ds, a))
+				continue;
+			CSV_SEP(out);
+			if (a != ds->unroll_col) {
+				csv_put(out, h->g0->axis[a]);
+				continue;
+			}
+			for (j = 0; j < h->nunroll; j++)
+				fprintf(out, "%s%g", j ? " " : "", h->unrolls[j]);
+		}
+		CSV_SEP(out);
+		for (j = 0; j < h->ngrp; j++) {
+			const char *p = ds->groups[h->grp[j]].axis[ds->point_col];
+
+			for (a = 0; a < j; a++)
+				if (!strcmp(ds->groups[h->grp[a]].axis[ds->point_col], p))
+					break;
+			if (a == j)
+				fprintf(out, "%s%s", j ? " " : "", p);
+		}
+		CSV_SEP(out);
+		if (h->method)
+			fputs(h->method, out);
+		num(out, h->ticks);
+		num(out, h->lo);
+		num(out, h->hi);
+		num(out, h->ticks / tpn);
+		num(out, h->lo / tpn);
+		num(out, h->hi / tpn);
+		num(out, h->ticks * h->cyc_per_tick);
+		num(out, h->lo * h->cyc_per_tick);
+		num(out, h->hi * h->cyc_per_tick);
+		CSV_SEP(out);
+		if (h->cyc_per_tick == h->cyc_per_tick)
+			fputs(h->cyc_src, out);
+		num(out, h->pair_median);
+		if (!strcmp(h->g0->instruction, "vmptrst"))
+			for (j = 0; j < nf; j++)
+				if (!strcmp(f[j].g0->instruction, "mov") &&
+				    f[j].key_len == h->key_len &&
+				    !memcmp(f[j].key, h->key, h->key_len))
+					mov = &f[j];
+		num(out, mov ? mov->ticks : NAN);
+		num(out, mov && mov->ticks > 0 ? h->ticks / mov->ticks : NAN);
+		snprintf(buf, sizeof(buf), "%zu", h->n);
+		CSV_SEP(out);
+		if (h->method)
+			fputs(buf, out);
+		CSV_SEP(out);
+		if (h->reason)
+			csv_put(out, h->reason);
+		else if (!(khz > 0))
+			fputs("tsc_khz unknown: no ns", out);
+		else if (h->cyc_per_tick != h->cyc_per_tick)
+			fputs("core clock unknown: no cycles (no APERF/MPERF, cycles event or add chain)", out);
+		CSV_EOL(out);
+	}
+	for (i = 0; i < nf; i++) {
+		free(f[i].grp);
+		free(f[i].key);
+	}
+	free(f);
+	return ferror(out) ? -1 : 0;
+}
+
+int az_headline_save(const struct az_run *run)
+{
+	char *out = az_path(run->dir, "headline.csv");
+	FILE *f = fopen(out, "wb");
+	int rc = 0;
+
+	if (!f) {
+		az_syserr(out, "cannot create");
+		rc = -1;
+	} else if (az_headline_write(f, run) | fclose(f)) {
+		az_syserr(out, "write error");
+		rc = -1;
+	} else {
+		printf("wrote %s\n", out);
+	}
+	free(out);
+	return rc;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * headline.csv: what one instruction costs per setup, the answer a report
+ * leads with.  One row per setup of vmptrst, mov, add, imul and chase (a
+ * setup: every axis but point, pass and unroll).  Per family of points
+ * that differ only in unroll, the least-squares slope of window TSC (net
+ * of the interleaved baseline) over unroll, on per-unroll means of the
+ * dithered readings; a family with one unroll falls back to the per-pair
+ * median.  Columns and units: analysis/README.md, "headline.csv".
+ */
+#ifndef AZ_HEADLINE_H
+#define AZ_HEADLINE_H
+
+#include <stdio.h>
+
+#include "rundir.h"
+
+/* Write headline.csv of a loaded run to f; 0, or -1 on a write error. */
+int az_headline_write(FILE *f, const struct az_run *run);
+/* DIR/headline.csv; 0, or -1 reported. */
+int az_headline_save(const struct az_run *run);
+
+#endif /* AZ_HEADLINE_H */
