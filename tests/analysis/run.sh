@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the cmocka programs given as arguments and check.py; counts one
+# Runs the cmocka programs given as arguments and the check*.py scripts
+# listed below; counts one
 # result per cmocka test and per script check.  Last line:
 #   analysis: N passed, N failed
 cd "$(dirname "${BASH_SOURCE[0]}")" || exit 1
@@ -14,16 +15,18 @@ for t in "$@"; do
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi	# crashed
 	pass=$((pass + p)) fail=$((fail + f))
 done
-echo "== check.py"
-if [ -x /usr/bin/python3 ]; then
-	out=$(/usr/bin/python3 ./check.py 2>&1); rc=$?
-	echo "$out"
-	p=$(grep -c '^PASS ' <<<"$out"); f=$(grep -c '^FAIL ' <<<"$out")
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-else
-	echo "FAIL /usr/bin/python3 missing (apt-get install python3 python3-numpy python3-scipy)"
-	p=0 f=1
-fi
-pass=$((pass + p)) fail=$((fail + f))
+for s in check.py check_inputs.py check_gate.py; do
+	echo "== $s"
+	if [ -x /usr/bin/python3 ]; then
+		out=$(/usr/bin/python3 ./"$s" 2>&1); rc=$?
+		echo "$out"
+		p=$(grep -c '^PASS ' <<<"$out"); f=$(grep -c '^FAIL ' <<<"$out")
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	else
+		echo "FAIL /usr/bin/python3 missing (apt-get install python3 python3-numpy python3-scipy)"
+		p=0 f=1
+	fi
+	pass=$((pass + p)) fail=$((fail + f))
+done
 echo "analysis: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
