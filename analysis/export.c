@@ -472,18 +472,42 @@ static void mdt_row(struct mdt *t, char **cells)
 	t->cell[t->nrow++] = cells;
 }
 
+/* Characters, not bytes (UTF-8), so that the columns line up. */
+static size_t u8len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* "| cell " padded to w characters, right-aligned when numeric. */
+static void md_put(FILE *f, const char *s, size_t w, int right, int last)
+{
+	size_t pad = w - u8len(s);
+
+	fputs("| ", f);
+	if (right)
+		fprintf(f, "%*s", (int)pad, "");
+	fputs(s, f);
+	if (!right)
+		fprintf(f, "%*s", (int)pad, "");
+	fputs(last ? " |\n" : " ", f);
+}
+
 static void mdt_write(FILE *f, struct mdt *t)
 {
 	size_t *w = az_malloc(t->ncol * sizeof(size_t)), r, c;
 
 	for (c = 0; c < t->ncol; c++) {
-		w[c] = strlen(t->head[c]) > 3 ? strlen(t->head[c]) : 3;
+		w[c] = u8len(t->head[c]) > 3 ? u8len(t->head[c]) : 3;
 		for (r = 0; r < t->nrow; r++)
-			if (strlen(t->cell[r][c]) > w[c])
-				w[c] = strlen(t->cell[r][c]);
+			if (u8len(t->cell[r][c]) > w[c])
+				w[c] = u8len(t->cell[r][c]);
 	}
 	for (c = 0; c < t->ncol; c++)
-		fprintf(f, "| %*s%s", t->numeric[c] ? (int)w[c] : -(int)w[c], t->head[c], c + 1 < t->ncol ? " " : " |\n");
+		md_put(f, t->head[c], w[c], t->numeric[c], c + 1 == t->ncol);
 	for (c = 0; c < t->ncol; c++) {
 		size_t i;
 
@@ -495,7 +519,7 @@ static void mdt_write(FILE *f, struct mdt *t)
 	}
 	for (r = 0; r < t->nrow; r++)
 		for (c = 0; c < t->ncol; c++)
-			fprintf(f, "| %*s%s", t->numeric[c] ? (int)w[c] : -(int)w[c], t->cell[r][c], c + 1 < t->ncol ? " " : " |\n");
+			md_put(f, t->cell[r][c], w[c], t->numeric[c], c + 1 == t->ncol);
 	fputc('\n', f);
 	for (r = 0; r < t->nrow; r++) {
 		for (c = 0; c < t->ncol; c++)
