@@ -24,9 +24,10 @@ static const char *const keys[] = {
 	"nmi_watchdog", "isolcpus", "nohz_full", "rcu_nocbs",
 	"target_isolated", "target_nohz_full", "target_rcu_nocbs",
 	"vmx_flags", "feature_control", "vmx_basic", "online_cpus", "config", "config_sha256", "points",
-	"points_measured", "points_skipped", "samples", "unroll",
+	"points_measured", "points_skipped", "samples", "samples_planned",
+	"unroll",
 	"instruction", "vmcs", "offset", "cache", "memtype", "serialize",
-	"page", "tlb", "ad", "records", "mismatches", "windows",
+	"page", "page_measured", "tlb", "ad", "records", "mismatches", "windows",
 	"max_window_tsc", "windows_described", "windows_undescribed",
 	"windows_smi", "windows_nmi", "records_nmi", "records_smi",
 	"freq_ratio_min", "freq_ratio_max", "events", "event_passes", "pmu",
@@ -248,6 +249,36 @@ void vb_meta_set_info(struct vb_meta *m, const struct vb_info *info)
 		vb_meta_set(m, "tsc_khz", "%u", info->tsc_khz);
 	if (info->flags & VB_INFO_VMX_BASIC)
 		vb_meta_set(m, "vmcs_revision", "%u", info->vmcs_revision);
+}
+
+static int by_number(const void *a, const void *b)
+{
+	double x = strtod(*(char *const *)a, NULL);
+	double y = strtod(*(char *const *)b, NULL);
+
+	return (x > y) - (x < y);
+}
+
+void vb_meta_sort_numbers(struct vb_meta *m, const char *key)
+{
+	char *w[256], *save = NULL, *s, *t, buf[4096];
+	size_t n = 0, used = 0, i;
+	int k = find(m, key);
+
+	if (k < 0)
+		return;
+	s = xstrdup(m->value[k]);
+	for (t = strtok_r(s, " ", &save); t && n < 256;
+	     t = strtok_r(NULL, " ", &save))
+		w[n++] = t;
+	qsort(w, n, sizeof(w[0]), by_number);
+	buf[0] = '\0';
+	for (i = 0; i < n && used < sizeof(buf); i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
+					 i ? " " : "", w[i]);
+	if (n)
+		vb_meta_set(m, key, "%s", buf);
+	free(s);
 }
 
 void vb_meta_set_time(struct vb_meta *m, const char *key, time_t t)

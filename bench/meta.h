@@ -55,6 +55,12 @@ void vb_meta_collect_system(struct vb_meta *m, const char *root,
  * vmx_flags, feature_control, vmx_basic, online_cpus.
  */
 void vb_meta_set_info(struct vb_meta *m, const struct vb_info *info);
+/*
+ * A space-separated list of numbers (the `unroll` axis) sorted ascending,
+ * numerically: "16 64 256 1" becomes "1 16 64 256".  Words that are not
+ * numbers sort as 0.
+ */
+void vb_meta_sort_numbers(struct vb_meta *m, const char *key);
 void vb_meta_set_time(struct vb_meta *m, const char *key, time_t t);
 /* argv joined by spaces (malloc'd; NULL on no memory). */
 char *vb_join_argv(int argc, char **argv);

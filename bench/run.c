@@ -284,6 +284,7 @@ static void set_plan_meta(struct vb_meta *m, const struct vb_plan *p,
 		{ "offset", VB_KEY_OFFSET }, { "cache", VB_KEY_CACHE },
 		{ "memtype", VB_KEY_MEMTYPE }, { "serialize", VB_KEY_SERIALIZE },
 		{ "tlb", VB_KEY_TLB }, { "ad", VB_KEY_AD },
+		{ "page", VB_KEY_PAGE },
 	};
 	char buf[2048], mc[64], first[64];
 	size_t i, used = 0;
@@ -292,13 +293,14 @@ static void set_plan_meta(struct vb_meta *m, const struct vb_plan *p,
 	vb_meta_set(m, "config", "%s", cfg->path ? cfg->path : "none");
 	vb_meta_set(m, "config_sha256", "%s", cfg->path ? cfg->sha256 : "none");
 	vb_meta_set(m, "points", "%u", p->n);
-	vb_meta_set(m, "samples", "%" PRIu64, p->samples);
+	vb_meta_set(m, "samples_planned", "%" PRIu64, p->samples);
 	distinct_wait(p, buf, sizeof(buf));
 	vb_meta_set(m, "wait_vmx", "%s", buf);
 	for (i = 0; i < sizeof(axes) / sizeof(axes[0]); i++) {
 		distinct(p, axes[i].key, buf, sizeof(buf));
 		vb_meta_set(m, axes[i].meta, "%s", buf);
 	}
+	vb_meta_sort_numbers(m, "unroll");
 	/* microcode: one value, or each CPU's where they differ */
 	vb_cpu_microcode(root, cpus[0], first, sizeof(first));
 	for (i = 0; i < ncpus && used < sizeof(buf); i++) {
@@ -452,6 +454,7 @@ static void set_result_meta(struct vb_meta *m, const struct vb_plan *p,
 {
 	char buf[256] = "", page[24];
 	size_t used = 0;
+	uint64_t samples;
 	unsigned int i, j;
 
 	/* the page sizes the module reports for the points it measured */
@@ -468,7 +471,14 @@ static void set_result_meta(struct vb_meta *m, const struct vb_plan *p,
 				vb_page_name(res[i].page_kib, page,
 					     sizeof(page)));
 	}
-	vb_meta_set(m, "page", "%s", buf);
+	vb_meta_set(m, "page_measured", "%s", buf);
+	/* the samples of the points that ran, a cut one as far as it got */
+	for (i = 0, samples = 0; i < p->n; i++)
+		if (vb_point_ran(res[i].status) && vb_point_records(&p->pt[i]))
+			samples += (uint64_t)res[i].records * p->pt[i].samples /
+				   ((uint64_t)vb_point_records(&p->pt[i]) *
+				    vb_point_passes(p, &p->pt[i]));
+	vb_meta_set(m, "samples", "%" PRIu64, samples);
 	vb_meta_set(m, "points_measured", "%u", t->measured);
 	vb_meta_set(m, "points_skipped", "%u", t->skipped);
 	vb_meta_set(m, "records", "%" PRIu64, t->records);

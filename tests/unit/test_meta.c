@@ -161,9 +161,11 @@ static void test_meta_keys(void **state)
 		"target_isolated", "target_nohz_full", "target_rcu_nocbs",
 		"vmx_flags", "feature_control", "vmx_basic", "online_cpus",
 		"config", "config_sha256", "points",
-		"points_measured", "points_skipped", "samples", "unroll",
+		"points_measured", "points_skipped", "samples",
+		"samples_planned", "unroll",
 		"instruction", "vmcs", "offset", "cache", "memtype", "serialize",
-		"page", "tlb", "ad", "records", "mismatches", "windows",
+		"page", "page_measured", "tlb", "ad", "records", "mismatches",
+		"windows",
 		"max_window_tsc", "windows_described", "windows_undescribed",
 		"windows_smi", "windows_nmi", "records_nmi", "records_smi",
 		"freq_ratio_min", "freq_ratio_max", "events", "event_passes",
@@ -192,6 +194,12 @@ static void test_meta_keys(void **state)
 	assert_string_equal(vb_meta_get(&m, "host"), "unknown");
 	assert_int_equal(m.n, sizeof(order) / sizeof(order[0]) + 1);
 	assert_null(vb_meta_get(&m, "nope"));
+	vb_meta_set(&m, "unroll", "16 64 256 1 2");	/* the plan's order */
+	vb_meta_sort_numbers(&m, "unroll");
+	assert_string_equal(vb_meta_get(&m, "unroll"), "1 2 16 64 256");
+	vb_meta_set(&m, "offset", "4092");
+	vb_meta_sort_numbers(&m, "offset");
+	assert_string_equal(vb_meta_get(&m, "offset"), "4092");
 	vb_meta_set_time(&m, "start_time", 1700000000);
 	assert_string_equal(vb_meta_get(&m, "start_time"), "2023-11-14T22:13:20Z");
 

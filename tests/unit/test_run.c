@@ -666,7 +666,10 @@ static void test_skipped(void **state)
 	meta = slurp_in(dir, "meta.csv");
 	assert_meta(meta, "points_measured", "3");
 	assert_meta(meta, "points_skipped", "3");
-	assert_meta(meta, "page", "4k");	/* 1g was never measured */
+	assert_meta(meta, "page", "4k 1g");	/* the plan's, skipped too */
+	assert_meta(meta, "page_measured", "4k");	/* 1g never was */
+	assert_meta(meta, "samples", "6");	/* 3 measured points of 2 */
+	assert_meta(meta, "samples_planned", "12");
 	assert_meta(meta, "memtype", "wb wt");
 	free(meta);
 	free(ini);
@@ -739,6 +742,9 @@ static void test_interrupted_sweep(void **state)
 	meta = slurp_in(dir, "meta.csv");
 	assert_meta(meta, "interrupted", "yes");
 	assert_meta(meta, "records", "25");
+	assert_meta(meta, "samples", "12");	/* 10, and 5 records: 2 pairs */
+	assert_meta(meta, "samples_planned", "40");
+	assert_meta(meta, "unroll", "1 2 4 8");
 	assert_meta(meta, "points_measured", "1");
 	assert_non_null(strstr(meta, "end_time,2"));
 	free(meta);
