@@ -17,7 +17,8 @@ static void usage(FILE *f)
 	      "  export DIR --format json|md    the run as JSON or Markdown, on stdout\n"
 	      "\n"
 	      "DIR is a run directory (meta.csv, samples.csv).  COMMAND --help for\n"
-	      "details.  Exit: 0 ok, 1 bad data or I/O, 2 bad command line.\n", f);
+	      "details.  Exit: 0 ok, 1 bad data or I/O, 2 bad command line,\n"
+	      "4 compare --fail-on matched.\n", f);
 }
 
 int main(int argc, char **argv)
