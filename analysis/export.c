@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "csv.h"
 #include "diag.h"
+#include "headline.h"
 #include "meta.h"
 #include "rundir.h"
 #include "summary.h"
@@ -376,18 +377,41 @@ static struct json_object *bench_json(const struct table *t, const struct layout
 	return b;
 }
 
+/* True when every non-empty field of column c is a number. */
+static int numeric_col(const struct table *t, size_t c)
+{
+	size_t r;
+	double v;
+
+	for (r = 0; r < t->nrow; r++)
+		if (csv_number(t->cell[r][c], &v) < 0)
+			return 0;
+	return 1;
+}
+
+/* One object per row; a column is numbers or strings throughout (null when
+ * empty). */
 static struct json_object *rows_json(const struct table *t)
 {
-	struct json_object *a = json_object_new_array();
+	struct json_object *a = json_object_new_array(), *v;
+	int *numeric = az_malloc((t->ncol + 1) * sizeof(int));
 	size_t r, c;
 
+	for (c = 0; c < t->ncol; c++)
+		numeric[c] = numeric_col(t, c);
 	for (r = 0; r < t->nrow; r++) {
 		struct json_object *o = json_object_new_object();
 
-		for (c = 0; c < t->ncol; c++)
-			put(o, t->col[c], any_json(t->cell[r][c]));
+		for (c = 0; c < t->ncol; c++) {
+			if (numeric[c])
+				num_json(t->cell[r][c], &v);
+			else
+				v = text_json(t->cell[r][c]);
+			put(o, t->col[c], v);
+		}
 		json_object_array_add(a, o);
 	}
+	free(numeric);
 	return a;
 }
 
@@ -585,7 +609,7 @@ static void md_summary_table(FILE *f, const struct table *t, const struct layout
 		if (varies) {
 			axes[nax++] = c;
 		} else {
-			fprintf(f, "%s%s=%s", fixed ? ", " : "Same in every row: ", t->col[c], t->cell[first][c]);
+			fprintf(f, "%s%s%s%s", fixed ? ", " : "Same in every row: ", t->col[c], *t->cell[first][c] ? "=" : " empty", t->cell[first][c]);
 			fixed = 1;
 		}
 	}
@@ -636,22 +660,40 @@ static size_t distinct(const struct table *t, long c, const char ***out)
 	return n;
 }
 
+/* Every row and column of t; with several rows, the columns that are the
+ * same in every row are listed above the table instead. */
 static void md_table_all(FILE *f, const struct table *t)
 {
+	size_t *keep = az_malloc((t->ncol + 1) * sizeof(size_t)), nkeep = 0, r, c, k;
+	int fixed = 0;
 	struct mdt m;
-	size_t r, c;
 
-	mdt_init(&m, t->ncol);
-	for (c = 0; c < t->ncol; c++)
-		m.head[c] = md_cell(t->col[c]);
+	for (c = 0; c < t->ncol; c++) {
+		int varies = t->nrow < 2;
+
+		for (r = 1; r < t->nrow && !varies; r++)
+			varies = strcmp(t->cell[r][c], t->cell[0][c]) != 0;
+		if (varies) {
+			keep[nkeep++] = c;
+		} else {
+			fprintf(f, "%s%s%s%s", fixed ? ", " : "Same in every row: ", t->col[c], *t->cell[0][c] ? "=" : " empty", t->cell[0][c]);
+			fixed = 1;
+		}
+	}
+	if (fixed)
+		fputs(".\n\n", f);
+	mdt_init(&m, nkeep);
+	for (k = 0; k < nkeep; k++)
+		m.head[k] = md_cell(t->col[keep[k]]);
 	for (r = 0; r < t->nrow; r++) {
-		char **cells = az_malloc(t->ncol * sizeof(char *));
+		char **cells = az_malloc((nkeep + 1) * sizeof(char *));
 
-		for (c = 0; c < t->ncol; c++)
-			cells[c] = md_num(t->cell[r][c]);
+		for (k = 0; k < nkeep; k++)
+			cells[k] = md_num(t->cell[r][keep[k]]);
 		mdt_row(&m, cells);
 	}
 	mdt_write(f, &m);
+	free(keep);
 }
 
 static int write_md(FILE *f, const char *dir, const struct az_meta *m,
@@ -714,7 +756,28 @@ static int write_md(FILE *f, const char *dir, const struct az_meta *m,
 
 /* --------------------------------------------------------------- command */
 
-/* DIR/summary.csv, made by the summary command's writer when missing. */
+/* DIR/headline.csv as the summary command writes it (quietly: stdout may
+ * be the export). */
+static int save_headline(const struct az_run *run)
+{
+	char *path = az_path(run->dir, "headline.csv");
+	FILE *f = fopen(path, "wb");
+	int rc = 0;
+
+	if (!f) {
+		az_syserr(path, "cannot create");
+		rc = -1;
+	} else if (az_headline_write(f, run) | fclose(f)) {
+		az_syserr(path, "write error");
+		remove(path);
+		rc = -1;
+	}
+	free(path);
+	return rc;
+}
+
+/* DIR/summary.csv (and headline.csv), made by the summary command's
+ * writers when summary.csv is missing. */
 static int ensure_summary(const char *dir, const char *path)
 {
 	struct stat st;
@@ -738,6 +801,8 @@ static int ensure_summary(const char *dir, const char *path)
 		az_syserr(path, "write error");
 		remove(path);
 		rc = -1;
+	} else {
+		rc = save_headline(&run);
 	}
 	az_run_free(&run);
 	return rc;

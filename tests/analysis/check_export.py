@@ -168,8 +168,9 @@ try:
     gen(A)
     rc, out, err = run("export", A, "--format", "json")
     check("json: exits 0 with nothing on stderr", rc == 0 and err == "", f"rc={rc} {err!r}")
-    check("json: summary.csv made first when missing",
-          os.path.exists(os.path.join(A, "summary.csv")))
+    check("json: summary.csv and headline.csv made first when summary.csv is missing",
+          os.path.exists(os.path.join(A, "summary.csv")) and
+          os.path.exists(os.path.join(A, "headline.csv")))
     doc = json.loads(out)
     errs = schema_errors(doc)
     check("json: validates against export.schema.json", not errs, errs[:3])
@@ -213,7 +214,28 @@ try:
           {k: v for k, v in c.items() if k != "meta"})
     check("json: an emulated run says so (emulated true, the timing note)",
           c["emulated"] is True and c["timing_note"] == "emulated: timings are not real", c)
-    check("json: no headline key without headline.csv", "headline" not in doc, doc.keys())
+    hrows = rows_of(os.path.join(A, "headline.csv"))
+    bad = [] if len(doc.get("headline", [])) == len(hrows) else ["row count"]
+    for o, r in zip(doc.get("headline", []), hrows):
+        for k, text in r.items():
+            v = o.get(k, "absent")
+            if not (v is None if text == "" else
+                    (is_num(v) and v == float(text)) or v == text):
+                bad.append(f"{k}: {v!r} != {text!r}")
+    types = {k: {type(o[k]).__name__ for o in doc.get("headline", []) if o[k] is not None}
+             for k in hrows[0]} if hrows else {}
+    check(f"json: headline array has the {len(hrows)} rows of headline.csv, same values",
+          hrows and not bad, bad[:3])
+    check("json: each headline column is one type (numbers or strings)",
+          types and all(len(t) <= 1 or t == {"int", "float"} for t in types.values()) and
+          types["ticks_per_insn"] <= {"int", "float"} and types["method"] == {"str"}, types)
+    A2 = os.path.join(tmp, "a2")
+    shutil.copytree(A, A2)
+    os.remove(os.path.join(A2, "headline.csv"))
+    rc, out2, err = run("export", A2)
+    check("json: no headline key without headline.csv (summary.csv present)",
+          rc == 0 and "headline" not in json.loads(out2) and
+          not os.path.exists(os.path.join(A2, "headline.csv")), f"rc={rc} {err!r}")
 
     # -o FILE: the same document in the file, "wrote FILE" on stdout.
     O = os.path.join(tmp, "a.json")
@@ -232,9 +254,9 @@ try:
           not bad, bad[:3])
     tables = md_tables(md)
     tsc = [r for r in rows if r["metric"] == "tsc"]
-    ok = len(tables) == 2
+    ok = len(tables) == 3 and len(table_rows(tables[1])[1]) == len(hrows)
     if ok:
-        head, body = table_rows(tables[1])
+        head, body = table_rows(tables[2])
         ok = (len(body) == len(tsc) and "median (TSC ticks per window)" in head and
               "net per insn (TSC ticks per instruction)" in head)
         med = head.index("median (TSC ticks per window)") if ok else 0
@@ -243,7 +265,8 @@ try:
                (b[pt] != r["point"] or
                 (b[med] or "") != ("" if r["median"] == "" else "%.6g" % float(r["median"])))]
         ok = ok and not bad
-    check(f"md: renders as 2 tables (run, summary) with {len(tsc)} summary rows, units in "
+    check(f"md: renders as 3 tables (run, headline of {len(hrows)} rows, summary of "
+          f"{len(tsc)} rows), units in "
           "the header, the medians of summary.csv", ok,
           f"{len(tables)} tables; {[table_rows(t)[0] for t in tables][:2]}")
     aligned = markdown.markdown(md, extensions=["tables"])
@@ -256,6 +279,7 @@ try:
     mp = os.path.join(B, "meta.csv")
     text = open(mp, newline="").read().replace("host,lab1", "host,läb—1 | rack 2")
     open(mp, "w", newline="").write(text)
+    run("export", B)    # summary.csv and headline.csv, then ours replaces the latter
     with open(os.path.join(B, "headline.csv"), "w", newline="") as f:
         f.write('instruction,offset,method,ticks_per_insn,ci_low,ci_high,ns_per_insn,'
                 'cycles_per_insn,note\r\n'
@@ -300,8 +324,8 @@ try:
     n_align = sum(1 for r in rr[1:] if r[1] == "align" and r[mcol] == "tsc")
     check("md: one summary table per section, in order of appearance",
           rc == 0 and "## Summary: cache, tsc" in md and "## Summary: align, tsc" in md and
-          md.index("## Summary: cache") < md.index("## Summary: align") and len(tables) == 3
-          and len(table_rows(tables[2])[1]) == n_align, f"rc={rc} {err!r} {len(tables)}")
+          md.index("## Summary: cache") < md.index("## Summary: align") and len(tables) == 4
+          and len(table_rows(tables[3])[1]) == n_align, f"rc={rc} {err!r} {len(tables)}")
 
     # Bad inputs: one line, the right exit code.
     rc, out, err = run("export", os.path.join(tmp, "nope"), "--format", "json")
