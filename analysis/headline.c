@@ -445,9 +445,9 @@ int az_headline_write(FILE *out, const struct az_run *run)
 		if (h->reason)
 			csv_put(out, h->reason);
 		else if (!(khz > 0))
-			fputs("tsc_khz unknown: no ns", out);
+			csv_put(out, "tsc_khz unknown: no ns");
 		else if (h->cyc_per_tick != h->cyc_per_tick)
-			fputs("core clock unknown: no cycles (no APERF/MPERF, cycles event or add chain)", out);
+			csv_put(out, "core clock unknown: no cycles (no APERF/MPERF, cycles event or add chain)");
 		CSV_EOL(out);
 	}
 	for (i = 0; i < nf; i++) {

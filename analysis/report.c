@@ -4,12 +4,16 @@
  * the summary table (sortable by a few lines of inline script, no CDN) and
  * every plot inlined as SVG.  Plots are made first if DIR/plots has none.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "csv.h"
 #include "diag.h"
+#include "headline.h"
+#include "setup.h"
 #include "plot.h"
 #include "rundir.h"
 
@@ -87,8 +91,15 @@ static void table(FILE *f, const struct az_dataset *ds)
 	fputs("</tbody></table>\n", f);
 }
 
-/* Inline PLOTS/NAME.svg for every "load 'NAME.gp'" line of all.gp. */
-static int plots(FILE *f, const char *pdir)
+/* Per-point plots (hist-, cdf-) or the others. */
+static int per_point(const char *name)
+{
+	return !strncmp(name, "hist-", 5) || !strncmp(name, "cdf-", 4);
+}
+
+/* Inline PLOTS/NAME.svg for every "load 'NAME.gp'" line of all.gp whose
+   NAME is a per-point plot (want_point) or not. */
+static int plots(FILE *f, const char *pdir, int want_point)
 {
 	char *all = az_path(pdir, "all.gp"), line[600], name[520];
 	FILE *a = fopen(all, "r");
@@ -103,7 +114,8 @@ static int plots(FILE *f, const char *pdir)
 		size_t n;
 		int skip = 1;
 
-		if (sscanf(line, "load '%511[^']", name) != 1)
+		if (sscanf(line, "load '%511[^']", name) != 1 ||
+		    per_point(name) != want_point)
 			continue;
 		n = strlen(name);
 		if (n > 3 && !strcmp(name + n - 3, ".gp"))
@@ -145,13 +157,15 @@ static const char script[] =
 "  th.title = 'click to sort';\n"
 "  th.addEventListener('click', function () {\n"
 "    var tb = th.closest('table').tBodies[0], asc = th.dataset.asc !== '1';\n"
+"    th.closest('tr').querySelectorAll('th').forEach(function (o) { delete o.dataset.asc; });\n"
 "    th.dataset.asc = asc ? '1' : '0';\n"
 "    var rows = Array.prototype.slice.call(tb.rows);\n"
 "    rows.sort(function (a, b) {\n"
 "      var x = a.cells[col].textContent, y = b.cells[col].textContent;\n"
 "      var nx = parseFloat(x), ny = parseFloat(y), r;\n"
+"      var bx = x === '' || x === 'not known', by = y === '' || y === 'not known';\n"
+"      if (bx || by) return bx - by;  /* blanks last, either way */\n"
 "      if (!isNaN(nx) && !isNaN(ny)) r = nx - ny;\n"
-"      else if (x === '' || y === '') r = (x === '') - (y === '');\n"
 "      else r = x.localeCompare(y);\n"
 "      return asc ? r : -r;\n"
 "    });\n"
@@ -160,13 +174,283 @@ static const char script[] =
 "});\n"
 "</script>\n";
 
+/* A CSV file's rows: header in rows[0]; fields malloc'd. */
+struct rows {
+	char ***row;
+	size_t n, *nf;
+};
+
+static int rows_load(struct rows *t, const char *path)
+{
+	struct csv_reader r;
+	int k;
+
+	memset(t, 0, sizeof(*t));
+	if (csv_open(&r, path))
+		return -1;
+	while ((k = csv_next(&r)) == 1) {
+		size_t i;
+
+		t->row = az_realloc(t->row, (t->n + 1) * sizeof(*t->row));
+		t->nf = az_realloc(t->nf, (t->n + 1) * sizeof(*t->nf));
+		t->row[t->n] = az_malloc((r.nfield + 1) * sizeof(char *));
+		for (i = 0; i < r.nfield; i++)
+			t->row[t->n][i] = az_strdup(r.field[i]);
+		t->nf[t->n++] = r.nfield;
+	}
+	csv_close(&r);
+	return k;
+}
+
+static void rows_free(struct rows *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->n; i++) {
+		for (j = 0; j < t->nf[i]; j++)
+			free(t->row[i][j]);
+		free(t->row[i]);
+	}
+	free(t->row);
+	free(t->nf);
+}
+
+/* Field of row i in column name; "" when absent. */
+static const char *cell(const struct rows *t, size_t i, const char *name)
+{
+	size_t c;
+
+	for (c = 0; t->n && c < t->nf[0]; c++)
+		if (!strcmp(t->row[0][c], name))
+			return c < t->nf[i] ? t->row[i][c] : "";
+	return "";
+}
+
+static double cellnum(const struct rows *t, size_t i, const char *name)
+{
+	double v;
+
+	return csv_number(cell(t, i, name), &v) ? NAN : v;
+}
+
+/* "v [lo, hi]" with 3 significant digits beyond the integer part, or "". */
+static void est(FILE *f, double v, double lo, double hi, const char *cls)
+{
+	fprintf(f, "<td class=\"%s\">", cls);
+	if (v == v) {
+		fprintf(f, "<b>%.4g</b>", v);
+		if (lo == lo && hi == hi)
+			fprintf(f, " <span class=\"ci\">[%.4g, %.4g]</span>", lo, hi);
+	} else {
+		fputs("<span class=\"na\">not known</span>", f);
+	}
+	fputs("</td>", f);
+}
+
+/* The headline: one row per setup, net cost with its 95% CI. */
+static int headline(FILE *f, const struct az_run *run)
+{
+	char *path = az_path(run->dir, "headline.csv");
+	const struct az_dataset *ds = &run->ds;
+	struct az_reference ref;
+	struct rows t;
+	size_t i, a;
+	FILE *x = fopen(path, "r");
+
+	if (x)
+		fclose(x);
+	else if (az_headline_save(run)) {
+		free(path);
+		return -1;
+	}
+	if (rows_load(&t, path) < 0) {
+		free(path);
+		return -1;
+	}
+	free(path);
+	az_reference_find(ds, &ref);
+	fputs("<h2 id=\"headline\">Headline: net cost per instruction</h2>\n"
+	      "<table class=\"sortable headline\"><thead><tr><th>instruction</th><th>setup</th>"
+	      "<th>net TSC ticks/insn [95% CI]</th><th>ns/insn [95% CI]</th>"
+	      "<th>core cycles/insn [95% CI]</th><th>MOV control, ticks</th><th>ratio to MOV</th>"
+	      "<th>estimator</th><th>points</th></tr></thead><tbody>\n", f);
+	for (i = 1; i < t.n; i++) {
+		const char *m = cell(&t, i, "method"), *src = cell(&t, i, "cycles_source");
+		int o = 0;
+
+		fputs("<tr><td>", f);
+		esc(f, cell(&t, i, "instruction"));
+		fputs("</td><td class=\"setup\">", f);
+		for (a = 0; a < ds->naxis; a++)
+			if (ref.val[a] && a != ds->unroll_col &&
+			    strcmp(cell(&t, i, ds->col[a]), ref.val[a])) {
+				fprintf(f, "%s", o++ ? " " : "");
+				esc(f, ds->col[a]);
+				fputc('=', f);
+				esc(f, cell(&t, i, ds->col[a]));
+			}
+		if (!o)
+			fputs("reference", f);
+		fputs("</td>", f);
+		est(f, cellnum(&t, i, "ticks_per_insn"), cellnum(&t, i, "ci_low"),
+		    cellnum(&t, i, "ci_high"), "net");
+		est(f, cellnum(&t, i, "ns_per_insn"), cellnum(&t, i, "ns_ci_low"),
+		    cellnum(&t, i, "ns_ci_high"), "ns");
+		est(f, cellnum(&t, i, "cycles_per_insn"), cellnum(&t, i, "cycles_ci_low"),
+		    cellnum(&t, i, "cycles_ci_high"), "cyc");
+		fputs("<td>", f);
+		esc(f, cell(&t, i, "mov_ticks_per_insn"));
+		fputs("</td><td>", f);
+		if (cellnum(&t, i, "ratio_to_mov") == cellnum(&t, i, "ratio_to_mov"))
+			fprintf(f, "%.3g", cellnum(&t, i, "ratio_to_mov"));
+		fputs("</td><td class=\"note\">", f);
+		if (!strcmp(m, "slope")) {
+			fputs("slope over unroll ", f);
+			esc(f, cell(&t, i, "unroll"));
+		} else if (*m) {
+			fputs("pair median, unroll ", f);
+			esc(f, cell(&t, i, "unroll"));
+		}
+		if (*src) {
+			fputs("; cycles: ", f);
+			esc(f, src);
+		}
+		if (*cell(&t, i, "reason")) {
+			fputs("; ", f);
+			esc(f, cell(&t, i, "reason"));
+		}
+		fputs("</td><td>", f);
+		esc(f, cell(&t, i, "points"));
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+	fputs("<p class=\"expl\">Net cost per instruction from <code>headline.csv</code>. "
+	      "<b>slope</b>: least-squares slope of the window's TSC (net of the interleaved "
+	      "baseline) over unroll, on per-unroll means of the readings within 6 TSC steps of "
+	      "their median; the bracket's fixed cost cancels and a coarse TSC is resolved by "
+	      "dithering. <b>pair median</b>: median over sample pairs of (window &minus; "
+	      "baseline) / unroll, when a setup was measured at one unroll only. ns from "
+	      "<code>tsc_khz</code>; core cycles from a <code>cycles</code> event, APERF/MPERF, "
+	      "or the add chain measured in the same run (1 cycle per add). Setup: the axes "
+	      "that differ from the sweep's reference (", f);
+	for (a = 0, i = 0; a < ds->naxis; a++)
+		if (ref.val[a] && a != ds->unroll_col) {
+			fprintf(f, "%s", i++ ? ", " : "");
+			esc(f, ds->col[a]);
+			fputc('=', f);
+			esc(f, ref.val[a]);
+		}
+	fputs(").</p>\n", f);
+	az_reference_free(&ref);
+	rows_free(&t);
+	return 0;
+}
+
+static int warn_meta(const struct az_meta *m, const char *key, const char *bad)
+{
+	return !strcmp(az_meta_get(m, key), bad);
+}
+
+/* Five lines under the title: what the numbers were measured under. */
+static void conditions(FILE *f, const struct az_run *run, size_t skipped)
+{
+	const struct az_meta *m = &run->meta;
+	const char *smi = az_meta_get(m, "windows_smi");
+	const char *nmi = az_meta_get(m, "windows_nmi");
+	int bad;
+
+	fputs("<div class=\"cond\" id=\"conditions\">\n<div>kernel ", f);
+	esc(f, az_meta_get(m, "kernel"));
+	fputs(" &middot; host ", f);
+	esc(f, az_meta_get(m, "host"));
+	fputs(" &middot; measured ", f);
+	esc(f, az_meta_get(m, "start_time"));
+	fputs(" &middot; platform ", f);
+	esc(f, az_meta_get(m, "platform"));
+	fputs("</div>\n", f);
+	bad = !warn_meta(m, "target_isolated", "yes");
+	fprintf(f, "<div class=\"%s\">target CPU ", bad ? "warn" : "ok");
+	esc(f, az_meta_get(m, "target_cpu"));
+	fputs(bad ? " not isolated" : " isolated", f);
+	fputs(" (isolcpus ", f);
+	esc(f, az_meta_get(m, "isolcpus"));
+	fputs(", nohz_full ", f);
+	esc(f, az_meta_get(m, "nohz_full"));
+	fputs(", SMT active ", f);
+	esc(f, az_meta_get(m, "smt_active"));
+	fputs(")</div>\n", f);
+	bad = !warn_meta(m, "turbo", "off") ||
+	      !warn_meta(m, "governor", "performance");
+	fprintf(f, "<div class=\"%s\">turbo ", bad ? "warn" : "ok");
+	esc(f, az_meta_get(m, "turbo"));
+	fputs(" &middot; governor ", f);
+	esc(f, az_meta_get(m, "governor"));
+	fputs(" &middot; TSC ", f);
+	esc(f, az_meta_get(m, "tsc_khz"));
+	fputs(" kHz</div>\n", f);
+	bad = (strcmp(smi, "0") && strcmp(smi, "unknown")) ||
+	      (strcmp(nmi, "0") && strcmp(nmi, "unknown"));
+	fprintf(f, "<div class=\"%s\">windows with an SMI: ", bad ? "warn" : "ok");
+	esc(f, smi);
+	fputs(" &middot; with an NMI: ", f);
+	esc(f, nmi);
+	fputs(" &middot; mismatches: ", f);
+	esc(f, az_meta_get(m, "mismatches"));
+	fputs("</div>\n", f);
+	bad = az_meta_emulated(m) || skipped ||
+	      strcmp(az_meta_get(m, "timing_note"), "unknown");
+	fprintf(f, "<div class=\"%s\">", bad ? "warn" : "ok");
+	if (az_meta_emulated(m))
+		fputs("EMULATED: not real timing. ", f);
+	if (skipped)
+		fprintf(f, "%zu point%s skipped (<a href=\"#skipped\">why</a>). ",
+			skipped, skipped == 1 ? "" : "s");
+	if (strcmp(az_meta_get(m, "timing_note"), "unknown"))
+		esc(f, az_meta_get(m, "timing_note"));
+	else if (!bad)
+		fputs("no warnings", f);
+	fputs("</div>\n</div>\n", f);
+}
+
+/* points.csv's rows that were not measured, with their reasons. */
+static void skipped_points(FILE *f, const struct rows *p)
+{
+	size_t i, n = 0;
+
+	for (i = 1; i < p->n; i++)
+		if (strcmp(cell(p, i, "status"), "measured"))
+			n++;
+	fputs("<h2 id=\"skipped\">Points not measured</h2>\n", f);
+	if (!n) {
+		fputs("<p>Every planned point was measured.</p>\n", f);
+		return;
+	}
+	fputs("<table><thead><tr><th>point</th><th>instruction</th><th>status</th>"
+	      "<th>reason</th></tr></thead><tbody>\n", f);
+	for (i = 1; i < p->n; i++) {
+		if (!strcmp(cell(p, i, "status"), "measured"))
+			continue;
+		fputs("<tr><td>", f);
+		esc(f, cell(p, i, "point"));
+		fputs("</td><td>", f);
+		esc(f, cell(p, i, "instruction"));
+		fputs("</td><td>", f);
+		esc(f, cell(p, i, "status"));
+		fputs("</td><td style=\"text-align:left\">", f);
+		esc(f, cell(p, i, "reason"));
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
 static int report(const struct az_run *run)
 {
 	char *out = az_path(run->dir, "report.html");
 	char *pdir = az_path(run->dir, "plots");
-	char *all = az_path(pdir, "all.gp"), title[600];
+	char *all = az_path(pdir, "all.gp"), title[600], *pts_path;
+	struct rows pts = { 0 };
 	FILE *f, *t;
-	size_t i;
+	size_t i, skipped = 0;
 	int rc = 0;
 
 	t = fopen(all, "r");
@@ -182,14 +466,33 @@ static int report(const struct az_run *run)
 		free(pdir);
 		return -1;
 	}
+	pts_path = az_path(run->dir, "points.csv");
+	t = fopen(pts_path, "r");
+	if (t) {
+		fclose(t);
+		if (rows_load(&pts, pts_path) < 0)
+			rc = -1;
+	}
+	free(pts_path);
+	for (i = 1; i < pts.n; i++)
+		skipped += !!strcmp(cell(&pts, i, "status"), "measured");
 	az_meta_title(&run->meta, title, sizeof(title));
 	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>vmptrst-bench: ", f);
 	esc(f, title);
-	fputs("</title>\n<style>body{font-family:sans-serif;margin:1.5em;max-width:1100px}"
-	      "table{border-collapse:collapse;font-size:90%;margin-bottom:1.5em}"
+	fputs("</title>\n<style>body{font-family:sans-serif;margin:1em 1.5em;max-width:1340px}"
+	      "h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.2em;margin:1em 0 .4em}"
+	      "table{border-collapse:collapse;font-size:90%;margin-bottom:1em}"
 	      "td,th{border:1px solid #bbb;padding:2px 6px;text-align:right}"
 	      "th{background:#eee;cursor:pointer}td:first-child,th:first-child{text-align:left}"
-	      ".emu{background:#c00;color:#fff;padding:.5em 1em;font-weight:bold}"
+	      "table.headline td.setup,table.headline td.note{text-align:left}"
+	      "table.headline td.note{font-size:85%;color:#444;max-width:24em}"
+	      "table.headline td.net{background:#eef6ff}.ci{color:#555;font-size:85%}"
+	      ".na{color:#888}.expl{font-size:85%;color:#333;max-width:1300px}"
+	      ".cond{border:1px solid #999;padding:.3em .6em;margin:.4em 0;font-size:90%;line-height:1.35}"
+	      ".cond .warn{color:#b00}.cond .ok{color:#060}"
+	      "th[data-asc='1']::after{content:' \\25B2'}th[data-asc='0']::after{content:' \\25BC'}"
+	      ".emu{background:#c00;color:#fff;padding:.3em 1em;font-weight:bold}"
+	      "nav{font-size:90%}nav a{margin-right:1em}"
 	      "figure{margin:1em 0}svg{max-width:100%;height:auto}</style>\n</head><body>\n", f);
 	fputs("<h1>VMPTRST latency: ", f);
 	esc(f, title);
@@ -197,13 +500,28 @@ static int report(const struct az_run *run)
 	if (az_meta_emulated(&run->meta))
 		fputs("<p class=\"emu\">Emulated run — not real timing. These numbers show that the "
 		      "pipeline works, never what VMPTRST costs.</p>\n", f);
-	fputs("<p>Run folder: ", f);
+	conditions(f, run, skipped);
+	fputs("<nav><a href=\"#headline\">Headline</a><a href=\"#skipped\">Points not measured</a>"
+	      "<a href=\"#plots\">Plots across setups</a><a href=\"#summary\">Summary per point</a>"
+	      "<a href=\"#pointplots\">Per-point distributions</a><a href=\"#run\">Run (meta.csv)</a></nav>\n", f);
+	if (headline(f, run))
+		rc = -1;
+	skipped_points(f, &pts);
+	fputs("<h2 id=\"plots\">Plots across setups</h2>\n", f);
+	if (plots(f, pdir, 0))
+		rc = -1;
+	fputs("<h2 id=\"summary\">Summary per point</h2>\n<p class=\"expl\">Run folder: ", f);
 	esc(f, run->dir);
 	fputs(". TSC values are TSC ticks per timed window; net per insn is the median over "
 	      "sample pairs of (window &minus; baseline window) / unroll, in TSC ticks per "
-	      "instruction, with its 95% order-statistic CI.</p>\n<h2>Summary</h2>\n", f);
+	      "instruction, with its 95% order-statistic CI. Click a column to sort.</p>\n", f);
 	table(f, &run->ds);
-	fputs("<h2>Run</h2>\n<table><tbody>\n", f);
+	fputs("<h2 id=\"pointplots\">Per-point distributions</h2>\n<details><summary>"
+	      "histograms and CDFs of every point (baseline overlaid)</summary>\n", f);
+	if (plots(f, pdir, 1))
+		rc = -1;
+	fputs("</details>\n<h2 id=\"run\">Run (meta.csv)</h2>\n<details><summary>"
+	      "every key of meta.csv</summary>\n<table><tbody>\n", f);
 	for (i = 0; i < run->meta.n; i++) {
 		fputs("<tr><th>", f);
 		esc(f, run->meta.key[i]);
@@ -211,15 +529,14 @@ static int report(const struct az_run *run)
 		esc(f, run->meta.value[i]);
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</tbody></table>\n<h2>Plots</h2>\n", f);
-	if (plots(f, pdir))
-		rc = -1;
+	fputs("</tbody></table>\n</details>\n", f);
 	fputs(script, f);
 	fputs("</body></html>\n", f);
 	if (fclose(f)) {
 		az_syserr(out, "write error");
 		rc = -1;
 	}
+	rows_free(&pts);
 	if (!rc)
 		printf("wrote %s\n", out);
 	free(out);

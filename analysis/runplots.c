@@ -19,13 +19,15 @@ struct box {
 };
 
 static void point_plots(struct az_plotdir *pd, const struct az_dataset *ds,
+			const struct az_reference *r,
 			const struct az_point *pt, int *rc)
 {
 	struct az_series *s = az_malloc(pt->ngroup * sizeof(*s));
-	char name[300], sub[300], xl[200], id[100];
+	char name[300], sub[700], xl[200], id[100], setup[300];
 	size_t m, k;
 
 	az_file_part(id, sizeof(id), pt->id);
+	az_setup_label(ds, r, &ds->groups[pt->group[0]], setup, sizeof(setup));
 	for (m = 0; m < ds->nmetric; m++) {
 		const struct az_group *g0 = &ds->groups[pt->group[0]];
 		int r;
@@ -37,8 +39,8 @@ static void point_plots(struct az_plotdir *pd, const struct az_dataset *ds,
 			s[k].v = g->val[m];
 			s[k].n = g->nval[m];
 		}
-		snprintf(sub, sizeof(sub), "point %s: %s per window of %s instructions (%s)",
-			 pt->id, az_metric_name(ds, m),
+		snprintf(sub, sizeof(sub), "%s %s (point %s): %s per window of %s instructions (%s)",
+			 g0->instruction, setup, pt->id, az_metric_name(ds, m),
 			 ds->unroll_col == AZ_NO_GROUP ? "?" : g0->axis[ds->unroll_col],
 			 g0->baseline ? "baseline only" : "baseline overlaid");
 		snprintf(xl, sizeof(xl), "%s per window (%s)", az_metric_name(ds, m),
@@ -388,10 +390,10 @@ int az_plot_run(const struct az_run *run)
 		return -1;
 	}
 	free(dir);
-	for (p = 0; p < ds->npoint; p++)
-		point_plots(&pd, ds, &ds->points[p], &rc);
-	b = az_malloc((ds->ngroup + 1) * sizeof(*b));
 	az_reference_find(ds, &ref);
+	for (p = 0; p < ds->npoint; p++)
+		point_plots(&pd, ds, &ref, &ds->points[p], &rc);
+	b = az_malloc((ds->ngroup + 1) * sizeof(*b));
 	if (ref.insn) {
 		n = collect(ds, ref.insn, b, &net);
 		for (a = 0; a < ds->naxis && n; a++)
