@@ -25,6 +25,7 @@ struct fam {
 	double cyc_per_tick;	/* NaN: unknown */
 	const char *cyc_src;
 	const char *reason;
+	char why[200];
 	size_t n, nunroll;
 	double unrolls[64];
 };
@@ -185,6 +186,11 @@ static void estimate(const struct az_dataset *ds, struct fam *f, double q)
 		} else {
 			f->reason = "fewer than 6 pairs: no 95% CI";
 		}
+		if (l && q > 0 && (f->hi - f->lo) * f->unrolls[0] <= q) {
+			snprintf(f->why, sizeof(f->why), "unresolved: the pair median's CI is within one TSC step (%g ticks per window); measure at several unrolls for the slope",
+				 q);
+			f->reason = f->why;
+		}
 		free(v);
 		return;
 	}
@@ -306,7 +312,7 @@ static void clock_of(const struct az_run *run, struct fam *f,
 		if (!strcmp(fams[i].g0->instruction, "add") && fams[i].method &&
 		    !strcmp(fams[i].method, "slope") && fams[i].ticks > 0) {
 			f->cyc_per_tick = 1 / fams[i].ticks;
-			f->cyc_src = "add chain = 1 cycle";
+			f->cyc_src = "add chain";
 			return;
 		}
 }

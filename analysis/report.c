@@ -276,7 +276,7 @@ static int headline(FILE *f, const struct az_run *run)
 	      "<th>estimator</th><th>points</th></tr></thead><tbody>\n", f);
 	for (i = 1; i < t.n; i++) {
 		const char *m = cell(&t, i, "method"), *src = cell(&t, i, "cycles_source");
-		int o = 0;
+		int o = 0, unres;
 
 		fputs("<tr><td>", f);
 		esc(f, cell(&t, i, "instruction"));
@@ -292,33 +292,35 @@ static int headline(FILE *f, const struct az_run *run)
 		if (!o)
 			fputs("reference", f);
 		fputs("</td>", f);
+		unres = !strncmp(cell(&t, i, "reason"), "unresolved", 10);
 		est(f, cellnum(&t, i, "ticks_per_insn"), cellnum(&t, i, "ci_low"),
-		    cellnum(&t, i, "ci_high"), "net");
+		    cellnum(&t, i, "ci_high"), unres ? "net unres" : "net");
 		est(f, cellnum(&t, i, "ns_per_insn"), cellnum(&t, i, "ns_ci_low"),
-		    cellnum(&t, i, "ns_ci_high"), "ns");
+		    cellnum(&t, i, "ns_ci_high"), unres ? "unres" : "ns");
 		est(f, cellnum(&t, i, "cycles_per_insn"), cellnum(&t, i, "cycles_ci_low"),
-		    cellnum(&t, i, "cycles_ci_high"), "cyc");
+		    cellnum(&t, i, "cycles_ci_high"), unres ? "unres" : "cyc");
 		fputs("<td>", f);
 		esc(f, cell(&t, i, "mov_ticks_per_insn"));
 		fputs("</td><td>", f);
 		if (cellnum(&t, i, "ratio_to_mov") == cellnum(&t, i, "ratio_to_mov"))
 			fprintf(f, "%.3g", cellnum(&t, i, "ratio_to_mov"));
-		fputs("</td><td class=\"note\">", f);
-		if (!strcmp(m, "slope")) {
-			fputs("slope over unroll ", f);
-			esc(f, cell(&t, i, "unroll"));
-		} else if (*m) {
+		fputs("</td><td class=\"note\" title=\"", f);
+		esc(f, cell(&t, i, "reason"));
+		fputs("\">", f);
+		if (!strcmp(m, "slope"))
+			fputs("slope, unroll ", f);
+		else if (*m)
 			fputs("pair median, unroll ", f);
+		if (*m)
 			esc(f, cell(&t, i, "unroll"));
-		}
 		if (*src) {
 			fputs("; cycles: ", f);
 			esc(f, src);
 		}
-		if (*cell(&t, i, "reason")) {
-			fputs("; ", f);
-			esc(f, cell(&t, i, "reason"));
-		}
+		if (unres)
+			fputs("; <span class=\"warn\">unresolved: within one TSC step</span>", f);
+		else if (*cell(&t, i, "reason"))
+			fputs("; <span class=\"warn\">see note (hover)</span>", f);
 		fputs("</td><td>", f);
 		esc(f, cell(&t, i, "points"));
 		fputs("</td></tr>\n", f);
@@ -405,8 +407,19 @@ static void conditions(FILE *f, const struct az_run *run, size_t skipped)
 	if (skipped)
 		fprintf(f, "%zu point%s skipped (<a href=\"#skipped\">why</a>). ",
 			skipped, skipped == 1 ? "" : "s");
-	if (strcmp(az_meta_get(m, "timing_note"), "unknown"))
-		esc(f, az_meta_get(m, "timing_note"));
+	if (strcmp(az_meta_get(m, "timing_note"), "unknown")) {
+		/* the first clause on the line, all of it on hover */
+		const char *note = az_meta_get(m, "timing_note");
+		char first[160];
+		size_t k = strcspn(note, ";");
+
+		snprintf(first, sizeof(first), "%.*s", (int)(k < 150 ? k : 150), note);
+		fputs("<span title=\"", f);
+		esc(f, note);
+		fputs("\">", f);
+		esc(f, first);
+		fputs(note[k] ? "; &hellip;</span>" : "</span>", f);
+	}
 	else if (!bad)
 		fputs("no warnings", f);
 	fputs("</div>\n</div>\n", f);
@@ -486,7 +499,7 @@ static int report(const struct az_run *run)
 	      "th{background:#eee;cursor:pointer}td:first-child,th:first-child{text-align:left}"
 	      "table.headline td.setup,table.headline td.note{text-align:left}"
 	      "table.headline td.note{font-size:85%;color:#444;max-width:24em}"
-	      "table.headline td.net{background:#eef6ff}.ci{color:#555;font-size:85%}"
+	      "table.headline td.net{background:#eef6ff}table.headline td.unres b{color:#b00}table.headline .warn{color:#b00}.ci{color:#555;font-size:85%}"
 	      ".na{color:#888}.expl{font-size:85%;color:#333;max-width:1300px}"
 	      ".cond{border:1px solid #999;padding:.3em .6em;margin:.4em 0;font-size:90%;line-height:1.35}"
 	      ".cond .warn{color:#b00}.cond .ok{color:#060}"
@@ -515,8 +528,9 @@ static int report(const struct az_run *run)
 	fputs(". TSC values are TSC ticks per timed window; net per insn is the median over "
 	      "sample pairs of (window &minus; baseline window) / unroll, in TSC ticks per "
 	      "instruction, with its 95% order-statistic CI. Click a column to sort.</p>\n", f);
+	fputs("<div style=\"overflow-x:auto\">", f);
 	table(f, &run->ds);
-	fputs("<h2 id=\"pointplots\">Per-point distributions</h2>\n<details><summary>"
+	fputs("</div>\n<h2 id=\"pointplots\">Per-point distributions</h2>\n<details><summary>"
 	      "histograms and CDFs of every point (baseline overlaid)</summary>\n", f);
 	if (plots(f, pdir, 1))
 		rc = -1;
