@@ -374,7 +374,7 @@ int az_headline_write(FILE *out, const struct az_run *run)
 	const char *kv = az_meta_get(&run->meta, "tsc_khz");
 	size_t nf, i, j, a, cyc_m = find_metric(ds);
 	struct fam *f;
-	char *e, buf[64];
+	char *e, buf[64], why[600];
 
 	khz = strtod(kv, &e);
 	if (e == kv || *e || !(khz > 0))
@@ -448,12 +448,13 @@ int az_headline_write(FILE *out, const struct az_run *run)
 		if (h->method)
 			fputs(buf, out);
 		CSV_SEP(out);
-		if (h->reason)
-			csv_put(out, h->reason);
-		else if (!(khz > 0))
-			csv_put(out, "tsc_khz unknown: no ns");
-		else if (h->cyc_per_tick != h->cyc_per_tick)
-			csv_put(out, "core clock unknown: no cycles (no APERF/MPERF, cycles event or add chain)");
+		snprintf(why, sizeof(why), "%s%s%s%s%s", h->reason ? h->reason : "",
+			 h->reason && !(khz > 0) ? "; " : "",
+			 khz > 0 ? "" : "tsc_khz unknown: no ns",
+			 (h->reason || !(khz > 0)) && h->cyc_per_tick != h->cyc_per_tick ? "; " : "",
+			 h->cyc_per_tick == h->cyc_per_tick ? "" :
+			 "core clock unknown: no cycles (no APERF/MPERF, cycles event or add chain)");
+		csv_put(out, why);
 		CSV_EOL(out);
 	}
 	for (i = 0; i < nf; i++) {
