@@ -300,7 +300,8 @@ static int headline(FILE *f, const struct az_run *run)
 		est(f, cellnum(&t, i, "cycles_per_insn"), cellnum(&t, i, "cycles_ci_low"),
 		    cellnum(&t, i, "cycles_ci_high"), unres ? "unres" : "cyc");
 		fputs("<td>", f);
-		esc(f, cell(&t, i, "mov_ticks_per_insn"));
+		if (cellnum(&t, i, "mov_ticks_per_insn") == cellnum(&t, i, "mov_ticks_per_insn"))
+			fprintf(f, "%.4g", cellnum(&t, i, "mov_ticks_per_insn"));
 		fputs("</td><td>", f);
 		if (cellnum(&t, i, "ratio_to_mov") == cellnum(&t, i, "ratio_to_mov"))
 			fprintf(f, "%.3g", cellnum(&t, i, "ratio_to_mov"));
@@ -434,6 +435,10 @@ static void skipped_points(FILE *f, const struct rows *p)
 		if (strcmp(cell(p, i, "status"), "measured"))
 			n++;
 	fputs("<h2 id=\"skipped\">Points not measured</h2>\n", f);
+	if (!p->n) {
+		fputs("<p>No points.csv in the run folder: not known.</p>\n", f);
+		return;
+	}
 	if (!n) {
 		fputs("<p>Every planned point was measured.</p>\n", f);
 		return;

@@ -29,7 +29,7 @@ native_deb=(make gcc libc6-dev libinih-dev nettle-dev libpfm4-dev gnuplot-nox li
 test_deb=(qemu-system-x86 bochs bochsbios vgabios isolinux syslinux-common xorriso
 	busybox-static cpio gzip xz-utils tar coreutils util-linux dpkg-dev
 	binutils sparse libcmocka-dev python3-numpy python3-scipy python3-jsonschema
-	python3-markdown clang-14 libclang-rt-14-dev
+	python3-markdown chromium clang-14 libclang-rt-14-dev
 	gcc-12 libc6 libelf1 libssl3 zlib1g pahole)
 
 # RHEL/Fedora (dnf) names for the native run; untested.  On RHEL, inih-devel

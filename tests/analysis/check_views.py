@@ -60,7 +60,7 @@ def check(name, ok, why=""):
     return ok
 
 
-def make_run(d, skip=()):
+def make_run(d, skip=(), platform="native"):
     rng = np.random.default_rng(7)
     os.makedirs(d, exist_ok=True)
     rows = [",".join(AXES + ["sample", "tsc", "check"])]
@@ -80,7 +80,7 @@ def make_run(d, skip=()):
     with open(os.path.join(d, "samples.csv"), "w") as f:
         f.write("\r\n".join(rows) + "\r\n")
     with open(os.path.join(d, "meta.csv"), "w") as f:
-        f.write("key,value\r\ntool,vmptrst-bench\r\nplatform,native\r\n"
+        f.write(f"key,value\r\ntool,vmptrst-bench\r\nplatform,{platform}\r\n"
                 f"tsc_khz,{TSC_KHZ}\r\ncpu_model_name,Test CPU\r\nmicrocode,0x1\r\n")
 
 
@@ -208,4 +208,5 @@ def main():
     return 0 if all(results) else 1
 
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())
