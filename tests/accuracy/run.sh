@@ -4,6 +4,8 @@
 # package llvm) predicting the same chains from LLVM's scheduling model for
 # this CPU; then ./accuracy, whose last line is machine-readable:
 #   imul_over_add=R chase_cycles=C overhead_ticks=T median_spread_pct=P
+# Then headline.sh: the same latencies as headline.csv reports them from
+# `run --backend user -c configs/user.ini` (10 runs).
 # Arguments go to ./accuracy (--cpu N --reps N --samples N --unroll U).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -29,4 +31,7 @@ else
 	echo "reference: none (llvm-mca not installed: apt-get install llvm); the" \
 	     "targets are the vendors' published latencies, printed below"
 fi
+# The headline a user reads (vmptrst-analyze's headline.csv of user.ini runs),
+# then the engine itself; accuracy's line stays the last.
+./headline.sh
 ./accuracy "$@"
