@@ -20,7 +20,7 @@ static const char *const columns[] = {
 	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
 	"tlb", "ad", "vmcs", "serialize", "unroll", "samples", "status",
 	"reason", "records", "mismatches", "windows", "max_window_tsc",
-	"page_kib", "vmx_wait_ms",
+	"page_kib", "vmx_wait_ms", "section",
 };
 
 int vb_point_ran(enum vb_point_status s)
@@ -92,7 +92,8 @@ int vb_points_write(FILE *f, const struct vb_point *pt,
 	    field_u64(f, ran, r->windows) ||
 	    field_u64(f, ran, r->max_window_tsc) ||
 	    field_u64(f, r->page_kib != 0, r->page_kib) ||
-	    field_u64(f, ran || r->status == VB_PT_SKIPPED, r->vmx_wait_ms))
+	    field_u64(f, ran || r->status == VB_PT_SKIPPED, r->vmx_wait_ms) ||
+	    vb_csv_field(f, pt->section ? pt->section : "", 0))
 		return -1;
 	return vb_csv_end_row(f);
 }

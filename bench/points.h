@@ -2,7 +2,8 @@
 /*
  * points.csv: one row per point of the plan, written as each point ends:
  * its axis values as asked for, what became of it (measured, skipped,
- * interrupted, not-run, failed) and why, and the module's counters.  What
+ * interrupted, not-run, failed) and why, the module's counters, and the
+ * config's section it comes from.  What
  * was not measured is an empty field, never 0.
  */
 #ifndef VB_POINTS_H

@@ -288,6 +288,9 @@ int vb_plan_build(const struct vb_config *c, const struct vb_section *flags,
 					flags, &c->global, def,
 					c->groups[i].line);
 	}
+	/* the group names moved while groups were added: point to them now */
+	for (i = 0; !ret && i < p->n; i++)
+		p->pt[i].section = p->group[p->pt[i].group];
 out:
 	free(def);
 	free(x);

@@ -24,6 +24,7 @@ struct vb_point {
 	unsigned int axis[VB_N_AXES];	/* enums; cpu; offset in bytes; unroll */
 	unsigned int samples;
 	unsigned int evset;		/* into vb_plan.evset, or VB_NO_EVSET */
+	const char *section;		/* the config's section name: vb_plan.group */
 };
 
 /* A group's keys that are not axes. */

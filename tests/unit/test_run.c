@@ -99,7 +99,7 @@ enum { S_POINT, S_INSN, S_CPU, S_OFFSET, S_CACHE, S_MEMTYPE, S_PAGE, S_TLB,
        S_AD, S_VMCS, S_SER, S_UNROLL, S_PASS, S_SAMPLE, S_TSC, S_CHECK,
        S_NMI, S_SMI, S_NCOLS };
 enum { P_UNROLL = 11, P_SAMPLES, P_STATUS, P_REASON, P_RECORDS, P_MISM,
-       P_WINDOWS, P_MAXWIN, P_PAGEKIB, P_VMXWAIT, P_NCOLS };
+       P_WINDOWS, P_MAXWIN, P_PAGEKIB, P_VMXWAIT, P_SECTION, P_NCOLS };
 
 static const char *const samples_header[S_NCOLS] = {
 	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
@@ -111,7 +111,7 @@ static const char *const points_header[P_NCOLS] = {
 	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
 	"tlb", "ad", "vmcs", "serialize", "unroll", "samples", "status",
 	"reason", "records", "mismatches", "windows", "max_window_tsc",
-	"page_kib", "vmx_wait_ms",
+	"page_kib", "vmx_wait_ms", "section",
 };
 
 /* Parses dir/name: checks the header, returns the rows (malloc'd). */
@@ -597,6 +597,10 @@ static void test_sweep_run(void **state)
 	assert_string_equal(r[3].f[P_RECORDS], "4");
 	assert_string_equal(r[4].f[S_CACHE], "flushed");
 	assert_string_equal(r[4].f[P_STATUS], "measured");
+	/* the config's section names, as `plan` prints them */
+	assert_string_equal(r[0].f[P_SECTION], "insn");
+	assert_string_equal(r[3].f[P_SECTION], "insn");
+	assert_string_equal(r[4].f[P_SECTION], "flush");
 	free(r);
 
 	meta = slurp_in(dir, "meta.csv");

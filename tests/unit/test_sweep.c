@@ -138,6 +138,11 @@ static void test_inheritance_and_flags(void **state)
 	assert_int_equal(p.pt[0].samples, 7);
 	assert_int_equal(p.pt[2].samples, 9);
 	assert_int_equal(p.pt[2].group, 1);
+	/* each point names its section (points.csv's `section`), once the
+	   group names have stopped moving */
+	assert_string_equal(p.pt[0].section, "a");
+	assert_string_equal(p.pt[2].section, "b");
+	assert_ptr_equal(p.pt[2].section, p.group[1]);
 	assert_int_equal(AX(&p, 2, SERIALIZE), VB_SER_CPUID);
 	vb_plan_free(&p);
 
