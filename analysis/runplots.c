@@ -24,7 +24,7 @@ static void point_plots(struct az_plotdir *pd, const struct az_dataset *ds,
 {
 	struct az_series *s = az_malloc(pt->ngroup * sizeof(*s));
 	char name[300], sub[700], xl[200], id[100], setup[300];
-	size_t m, k;
+	size_t m, k, n;
 
 	az_file_part(id, sizeof(id), pt->id);
 	az_setup_label(ds, r, &ds->groups[pt->group[0]], setup, sizeof(setup));
@@ -57,7 +57,149 @@ static void point_plots(struct az_plotdir *pd, const struct az_dataset *ds,
 		if (az_plot_cdf(pd, name, sub, xl, s, pt->ngroup) < 0)
 			*rc = -1;
 	}
+	/* the per-pair net value d = (x - baseline) / unroll, the quantity
+	   summary.csv's net_per_insn is the median of */
+	for (k = n = 0; k < pt->ngroup; k++) {
+		const struct az_group *g = &ds->groups[pt->group[k]];
+
+		if (g->baseline || !g->paired || !g->nnet[0])
+			continue;
+		s[n].label = g->instruction;
+		s[n].v = g->net[0];
+		s[n].n = g->nnet[0];
+		n++;
+	}
+	if (n) {
+		snprintf(sub, sizeof(sub), "%s %s (point %s): per sample pair, (window - baseline window) / unroll",
+			 ds->groups[pt->group[0]].instruction, setup, pt->id);
+		snprintf(xl, sizeof(xl), "net TSC ticks per instruction (one sample pair)");
+		snprintf(name, sizeof(name), "hist-net-p%s", id);
+		az_file_part(name, sizeof(name), name);
+		if (az_plot_hist(pd, name, sub, xl, s, n) < 0)
+			*rc = -1;
+		snprintf(name, sizeof(name), "cdf-net-p%s", id);
+		az_file_part(name, sizeof(name), name);
+		if (az_plot_cdf(pd, name, sub, xl, s, n) < 0)
+			*rc = -1;
+	}
 	free(s);
+}
+
+/*
+ * A family of points that differ only in unroll: median window TSC (p25
+ * to p75 as error bars) against unroll, with the least-squares line
+ * through the medians, whose slope is a per-instruction cost that needs
+ * no baseline.  *fam gets the family's groups.
+ */
+static int unroll_plot(struct az_plotdir *pd, const struct az_dataset *ds,
+		       const struct az_reference *r, const size_t *fam,
+		       size_t nf)
+{
+	const struct az_group *g0 = &ds->groups[fam[0]];
+	double ub = 0, mb = 0, sxx = 0, sxy = 0, slope, icpt;
+	char name[400], sub[700], setup[300], plot[800];
+	size_t i, j, *o = az_malloc(nf * sizeof(*o));
+	FILE *d, *f;
+
+	for (i = 0; i < nf; i++)	/* by unroll */
+		for (o[i] = fam[i], j = i; j > 0 &&
+		     ds->groups[o[j - 1]].unroll > ds->groups[o[j]].unroll; j--) {
+			size_t t = o[j];
+
+			o[j] = o[j - 1];
+			o[j - 1] = t;
+		}
+	for (i = 0; i < nf; i++) {
+		ub += ds->groups[o[i]].unroll / (double)nf;
+		mb += ds->groups[o[i]].d[0].median / (double)nf;
+	}
+	for (i = 0; i < nf; i++) {
+		double du = ds->groups[o[i]].unroll - ub;
+
+		sxx += du * du;
+		sxy += du * (ds->groups[o[i]].d[0].median - mb);
+	}
+	slope = sxy / sxx;
+	icpt = mb - slope * ub;
+	az_setup_label_but(ds, r, g0, ds->unroll_col, setup, sizeof(setup));
+	if (strcmp(setup, "reference"))
+		snprintf(name, sizeof(name), "unroll-%s-%s", g0->instruction, setup);
+	else
+		snprintf(name, sizeof(name), "unroll-%s", g0->instruction);
+	az_file_part(name, sizeof(name), name);
+	d = az_plot_open(pd, name, "dat");
+	if (!d) {
+		free(o);
+		return -1;
+	}
+	fputs("# unroll, median window TSC, p25, p75, residual from the line, point\n", d);
+	for (i = 0; i < nf; i++) {
+		const struct az_group *g = &ds->groups[o[i]];
+
+		fprintf(d, "%.17g %.17g %.17g %.17g %.17g \"%s\"\n", g->unroll,
+			g->d[0].median, g->d[0].p25, g->d[0].p75,
+			g->d[0].median - (icpt + slope * g->unroll),
+			g->axis[ds->point_col]);
+	}
+	fclose(d);
+	free(o);
+	snprintf(sub, sizeof(sub), "%s %s: median window TSC vs unroll; least-squares slope %.4g TSC ticks/insn",
+		 g0->instruction, strcmp(setup, "reference") ? setup : "(reference setup)", slope);
+	f = az_plot_script(pd, name, sub);
+	if (!f)
+		return -1;
+	fprintf(f, "set xlabel \"unroll (instructions per window)\"\n"
+		"set ylabel \"TSC ticks per window\"\nset key top left\n"
+		"slope = %.17g\nicpt = %.17g\n", slope, icpt);
+	snprintf(plot, sizeof(plot),
+		 "plot '%s.dat' using 1:2:3:4 with yerrorbars pt 7 title 'median (bars p25..p75)', \\\n"
+		 "     icpt + slope * x with lines lw 2 title sprintf('least squares: %%.4g + %%.4g x unroll', icpt, slope), \\\n"
+		 "     '' using 1:5 axes x1y2 with impulses lw 2 title 'residual (right axis)'", name);
+	fputs("set y2label \"residual, TSC ticks\"\nset y2tics\nset ytics nomirror\n", f);
+	return az_plot_finish(pd, f, name, plot);
+}
+
+/* Every family of two or more unrolls, each plotted once. */
+static int unroll_plots(struct az_plotdir *pd, const struct az_dataset *ds,
+			const struct az_reference *r)
+{
+	size_t gi, gj, a, nf, *fam, *done;
+	int rc = 0;
+
+	if (ds->unroll_col == AZ_NO_GROUP)
+		return 0;
+	fam = az_malloc((ds->ngroup + 1) * sizeof(*fam));
+	done = az_malloc((ds->ngroup + 1) * sizeof(*done));
+	memset(done, 0, (ds->ngroup + 1) * sizeof(*done));
+	for (gi = 0; gi < ds->ngroup; gi++) {
+		const struct az_group *g = &ds->groups[gi];
+
+		if (done[gi] || g->baseline || !g->d[0].n || g->unroll != g->unroll)
+			continue;
+		for (nf = 0, gj = gi; gj < ds->ngroup; gj++) {
+			const struct az_group *h = &ds->groups[gj];
+
+			if (h->baseline || !h->d[0].n ||
+			    strcmp(h->instruction, g->instruction))
+				continue;
+			for (a = 0; a < ds->naxis; a++)
+				if (az_setup_axis(ds, a) && a != ds->unroll_col &&
+				    strcmp(g->axis[a], h->axis[a]))
+					break;
+			if (a == ds->naxis) {
+				fam[nf++] = gj;
+				done[gj] = 1;
+			}
+		}
+		for (a = 1; a < nf; a++)	/* two unrolls at least */
+			if (ds->groups[fam[a]].unroll != g->unroll)
+				break;
+		if (a < nf && unroll_plot(pd, ds, r, fam, nf))
+			rc = -1;
+	}
+	free(fam);
+	free(done);
+	return rc;
 }
 
 /* The boxes of one instruction: net estimates, or else raw windows. */
@@ -403,6 +545,8 @@ int az_plot_run(const struct az_run *run)
 		if (heatmap(&pd, ds, &ref, b, n, net))
 			rc = -1;
 	}
+	if (unroll_plots(&pd, ds, &ref))
+		rc = -1;
 	for (gi = 0; gi < ds->ngroup; gi++) {
 		const char *in = ds->groups[gi].instruction;
 		size_t gj;

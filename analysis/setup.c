@@ -116,11 +116,18 @@ size_t az_setup_diff(const struct az_dataset *ds, const struct az_reference *r,
 void az_setup_label(const struct az_dataset *ds, const struct az_reference *r,
 		    const struct az_group *g, char *buf, size_t len)
 {
+	az_setup_label_but(ds, r, g, AZ_NO_GROUP, buf, len);
+}
+
+void az_setup_label_but(const struct az_dataset *ds,
+			const struct az_reference *r, const struct az_group *g,
+			size_t skip, char *buf, size_t len)
+{
 	size_t a, o = 0;
 
 	buf[0] = '\0';
 	for (a = 0; a < ds->naxis && o < len; a++)
-		if (r->val[a] && strcmp(r->val[a], g->axis[a])) {
+		if (a != skip && r->val[a] && strcmp(r->val[a], g->axis[a])) {
 			int k = snprintf(buf + o, len - o, "%s%s=%s",
 					 o ? " " : "", ds->col[a], g->axis[a]);
 

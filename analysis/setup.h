@@ -34,6 +34,10 @@ size_t az_setup_diff(const struct az_dataset *ds, const struct az_reference *r,
 /* "memtype=wc offset=60", or "reference" when g differs in none. */
 void az_setup_label(const struct az_dataset *ds, const struct az_reference *r,
 		    const struct az_group *g, char *buf, size_t len);
+/* The same, leaving out axis skip (e.g. unroll for a family over it). */
+void az_setup_label_but(const struct az_dataset *ds,
+			const struct az_reference *r, const struct az_group *g,
+			size_t skip, char *buf, size_t len);
 /*
  * Order of an axis's values as configured: numeric when every value is a
  * number, else by first appearance in point order.  Negative, 0, positive.

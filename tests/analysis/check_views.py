@@ -147,6 +147,20 @@ def main():
         check("views: box-point labels name the setup", "memtype=wc" in labels and
               "offset=60 memtype=wc" in labels and "reference p0" in labels, str(labels))
 
+        path = os.path.join(P, "unroll-vmptrst.dat")
+        got = sorted(int(x) for x in dat_points(path, 5)) if os.path.exists(path) else None
+        check("views: unroll-vmptrst.dat holds the reference family (points 0 8 9 10)",
+              got == [0, 8, 9, 10], str(got))
+        with open(os.path.join(P, "unroll-vmptrst.gp")) as f:
+            m = __import__("re").search(r"^slope = (\S+)$", f.read(), __import__("re").M)
+        check("views: unroll plot's least-squares slope on medians within 3% of 23.3",
+              m and abs(float(m.group(1)) - 23.3) < 0.7, m and m.group(1))
+        unrolls = sorted(f for f in os.listdir(P) if f.startswith("unroll-") and f.endswith(".dat"))
+        check("views: unroll plots only for families of two or more unrolls",
+              unrolls == ["unroll-add.dat", "unroll-mov.dat", "unroll-vmptrst.dat"], str(unrolls))
+        check("views: per-point histogram and CDF of the per-pair net value",
+              all(os.path.exists(os.path.join(P, f"{k}-net-p1.png")) for k in ("hist", "cdf")))
+
         # headline.csv
         H = os.path.join(A, "headline.csv")
         rows = list(csv.DictReader(open(H))) if os.path.exists(H) else []
