@@ -97,9 +97,40 @@ static int per_point(const char *name)
 	return !strncmp(name, "hist-", 5) || !strncmp(name, "cdf-", 4);
 }
 
-/* Inline PLOTS/NAME.svg for every "load 'NAME.gp'" line of all.gp whose
-   NAME is a per-point plot (want_point) or not. */
-static int plots(FILE *f, const char *pdir, int want_point)
+/* Plots already inlined, each shown once. */
+struct shown {
+	char **name;
+	size_t n;
+};
+
+static int shown_has(const struct shown *sh, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sh->n; i++)
+		if (!strcmp(sh->name[i], name))
+			return 1;
+	return 0;
+}
+
+static void shown_free(struct shown *sh)
+{
+	size_t i;
+
+	for (i = 0; i < sh->n; i++)
+		free(sh->name[i]);
+	free(sh->name);
+}
+
+/* Which plots a part of the report wants: NAME without ".gp". */
+typedef int (*want_fn)(const char *name, const void *ctx);
+
+/*
+ * Inline PLOTS/NAME.svg, in all.gp's order, for every plot not shown yet
+ * that want() accepts.
+ */
+static int plots(FILE *f, const char *pdir, want_fn want, const void *ctx,
+		 struct shown *sh)
 {
 	char *all = az_path(pdir, "all.gp"), line[600], name[520];
 	FILE *a = fopen(all, "r");
@@ -114,12 +145,15 @@ static int plots(FILE *f, const char *pdir, int want_point)
 		size_t n;
 		int skip = 1;
 
-		if (sscanf(line, "load '%511[^']", name) != 1 ||
-		    per_point(name) != want_point)
+		if (sscanf(line, "load '%511[^']", name) != 1)
 			continue;
 		n = strlen(name);
 		if (n > 3 && !strcmp(name + n - 3, ".gp"))
 			name[n - 3] = '\0';
+		if (shown_has(sh, name) || !want(name, ctx))
+			continue;
+		sh->name = az_realloc(sh->name, (sh->n + 1) * sizeof(char *));
+		sh->name[sh->n++] = az_strdup(name);
 		strcat(name, ".svg");
 		svg = az_path(pdir, name);
 		s = fopen(svg, "r");
@@ -149,6 +183,18 @@ static int plots(FILE *f, const char *pdir, int want_point)
 	}
 	fclose(a);
 	return rc;
+}
+
+static int want_across(const char *name, const void *ctx)
+{
+	(void)ctx;
+	return !per_point(name);
+}
+
+static int want_point(const char *name, const void *ctx)
+{
+	(void)ctx;
+	return per_point(name);
 }
 
 static const char script[] =
@@ -461,12 +507,160 @@ static void skipped_points(FILE *f, const struct rows *p)
 	fputs("</tbody></table>\n", f);
 }
 
+/* One config section of points.csv: what its plots are. */
+struct section {
+	const struct rows *pts;
+	const char *name;
+};
+
+static int in_section(const struct section *sc, size_t i)
+{
+	return !strcmp(cell(sc->pts, i, "section"), sc->name);
+}
+
+/* Does column col take more than one value in the section? */
+static int varies(const struct section *sc, const char *col)
+{
+	const char *first = NULL;
+	size_t i;
+
+	for (i = 1; i < sc->pts->n; i++)
+		if (in_section(sc, i)) {
+			if (!first)
+				first = cell(sc->pts, i, col);
+			else if (strcmp(first, cell(sc->pts, i, col)))
+				return 1;
+		}
+	return 0;
+}
+
+static int has_value(const struct section *sc, const char *col, const char *v)
+{
+	size_t i;
+
+	for (i = 1; i < sc->pts->n; i++)
+		if (in_section(sc, i) && !strcmp(cell(sc->pts, i, col), v))
+			return 1;
+	return 0;
+}
+
+/* box-AXIS of an axis it varies; unroll-INSN of an instruction of it
+   when it varies unroll; the heatmap when it varies offset or memtype. */
+static int want_section(const char *name, const void *ctx)
+{
+	const struct section *sc = ctx;
+	char insn[64];
+
+	if (!strncmp(name, "box-", 4) && strncmp(name, "box-point", 9))
+		return varies(sc, name + 4);
+	if (sscanf(name, "unroll-%63[^-]", insn) == 1)
+		return varies(sc, "unroll") && has_value(sc, "instruction", insn);
+	if (!strcmp(name, "heatmap-offset-memtype"))
+		return varies(sc, "offset") || varies(sc, "memtype");
+	return 0;
+}
+
+/* hist-[net-]pP..., cdf-[net-]pP...: point P in the section. */
+static int want_section_point(const char *name, const void *ctx)
+{
+	const struct section *sc = ctx;
+	const char *p = strstr(name, "-p");
+	char id[64];
+	size_t i;
+
+	if (!per_point(name) || !p || sscanf(p + 2, "%63[^-]", id) != 1)
+		return 0;
+	for (i = 1; i < sc->pts->n; i++)
+		if (in_section(sc, i) && !strcmp(cell(sc->pts, i, "point"), id))
+			return 1;
+	return 0;
+}
+
+/* The sections of points.csv in the order configured; count returned. */
+static size_t sections(const struct rows *pts, const char **name, size_t max)
+{
+	size_t i, j, n = 0;
+
+	for (i = 1; i < pts->n; i++) {
+		const char *s = cell(pts, i, "section");
+
+		if (!*s)
+			continue;
+		for (j = 0; j < n && strcmp(name[j], s); j++)
+			;
+		if (j == n && n < max)
+			name[n++] = s;
+	}
+	return n;
+}
+
+/* Plots across setups: per section as configured, then the rest. */
+static int section_plots(FILE *f, const char *pdir, const struct rows *pts,
+			 struct shown *sh)
+{
+	const char *name[256];
+	size_t n = sections(pts, name, 256), k, i;
+	int rc = 0;
+
+	for (k = 0; k < n; k++) {
+		struct section sc = { pts, name[k] };
+		size_t np = 0;
+
+		for (i = 1; i < pts->n; i++)
+			np += in_section(&sc, i);
+		fputs("<h3>[", f);
+		esc(f, name[k]);
+		fprintf(f, "] <span class=\"ci\">%zu point%s", np, np == 1 ? "" : "s");
+		for (i = 1; i < pts->n; i++)
+			if (in_section(&sc, i)) {
+				fputs(i == 1 || !in_section(&sc, i - 1) ? ": " : ", ", f);
+				esc(f, cell(pts, i, "point"));
+			}
+		fputs("</span></h3>\n", f);
+		if (plots(f, pdir, want_section, &sc, sh))
+			rc = -1;
+	}
+	if (n)
+		fputs("<h3>Every point, per instruction</h3>\n", f);
+	if (plots(f, pdir, want_across, NULL, sh))
+		rc = -1;
+	return rc;
+}
+
+/* Per-point plots, collapsed, one <details> per section. */
+static int section_point_plots(FILE *f, const char *pdir,
+			       const struct rows *pts, struct shown *sh)
+{
+	const char *name[256];
+	size_t n = sections(pts, name, 256), k;
+	int rc = 0;
+
+	for (k = 0; k < n; k++) {
+		struct section sc = { pts, name[k] };
+
+		fputs("<details><summary>[", f);
+		esc(f, name[k]);
+		fputs("]: histograms and CDFs per point (window TSC with the baseline; per-pair net value)</summary>\n", f);
+		if (plots(f, pdir, want_section_point, &sc, sh))
+			rc = -1;
+		fputs("</details>\n", f);
+	}
+	fputs("<details><summary>", f);
+	fputs(n ? "other points" : "histograms and CDFs of every point (window TSC with the baseline; per-pair net value)", f);
+	fputs("</summary>\n", f);
+	if (plots(f, pdir, want_point, NULL, sh))
+		rc = -1;
+	fputs("</details>\n", f);
+	return rc;
+}
+
 static int report(const struct az_run *run)
 {
 	char *out = az_path(run->dir, "report.html");
 	char *pdir = az_path(run->dir, "plots");
 	char *all = az_path(pdir, "all.gp"), title[600], *pts_path;
 	struct rows pts = { 0 };
+	struct shown sh = { 0 };
 	FILE *f, *t;
 	size_t i, skipped = 0;
 	int rc = 0;
@@ -510,7 +704,7 @@ static int report(const struct az_run *run)
 	      ".cond .warn{color:#b00}.cond .ok{color:#060}"
 	      "th[data-asc='1']::after{content:' \\25B2'}th[data-asc='0']::after{content:' \\25BC'}"
 	      ".emu{background:#c00;color:#fff;padding:.3em 1em;font-weight:bold}"
-	      "nav{font-size:90%}nav a{margin-right:1em}"
+	      "h3{font-size:1.05em;margin:1em 0 .3em}nav{font-size:90%}nav a{margin-right:1em}"
 	      "figure{margin:1em 0}svg{max-width:100%;height:auto}</style>\n</head><body>\n", f);
 	fputs("<h1>VMPTRST latency: ", f);
 	esc(f, title);
@@ -526,7 +720,7 @@ static int report(const struct az_run *run)
 		rc = -1;
 	skipped_points(f, &pts);
 	fputs("<h2 id=\"plots\">Plots across setups</h2>\n", f);
-	if (plots(f, pdir, 0))
+	if (section_plots(f, pdir, &pts, &sh))
 		rc = -1;
 	fputs("<h2 id=\"summary\">Summary per point</h2>\n<p class=\"expl\">Run folder: ", f);
 	esc(f, run->dir);
@@ -535,11 +729,10 @@ static int report(const struct az_run *run)
 	      "instruction, with its 95% order-statistic CI. Click a column to sort.</p>\n", f);
 	fputs("<div style=\"overflow-x:auto\">", f);
 	table(f, &run->ds);
-	fputs("</div>\n<h2 id=\"pointplots\">Per-point distributions</h2>\n<details><summary>"
-	      "histograms and CDFs of every point (baseline overlaid)</summary>\n", f);
-	if (plots(f, pdir, 1))
+	fputs("</div>\n<h2 id=\"pointplots\">Per-point distributions</h2>\n", f);
+	if (section_point_plots(f, pdir, &pts, &sh))
 		rc = -1;
-	fputs("</details>\n<h2 id=\"run\">Run (meta.csv)</h2>\n<details><summary>"
+	fputs("<h2 id=\"run\">Run (meta.csv)</h2>\n<details><summary>"
 	      "every key of meta.csv</summary>\n<table><tbody>\n", f);
 	for (i = 0; i < run->meta.n; i++) {
 		fputs("<tr><th>", f);
@@ -556,6 +749,7 @@ static int report(const struct az_run *run)
 		rc = -1;
 	}
 	rows_free(&pts);
+	shown_free(&sh);
 	if (!rc)
 		printf("wrote %s\n", out);
 	free(out);
