@@ -155,7 +155,7 @@ instruction = vmptrst
 [long]
 samples = 131072
 unroll = 256
-offset = 0, 8, 16
+offset = 0, 8
 [short]
 samples = 10
 offset = 0, 8, 16, 24, 32, 40, 48, 56
@@ -215,12 +215,14 @@ INI
 		else
 			notok "kvm-$mode: a run file is missing or empty"
 		fi
-		rows=$(($(wc -l <$dir/samples.csv) - 1))
-		okrows=$(grep -c ',ok,' $dir/samples.csv)
-		if [ "$rows" -gt 0 ] && [ "$okrows" -eq "$rows" ]; then
-			ok "kvm-$mode: the $rows rows on disk are all ok"
+		# The driver checks every record again itself (exit 3 on a bad
+		# one); its count, not a grep through 40 MB in the emulator.
+		recs=$(echo "$m" | sed -n 's/^records,//p')
+		bad=$(echo "$m" | sed -n 's/^mismatches,//p')
+		if [ "${recs:-0}" -gt 0 ] && [ "$bad" = 0 ]; then
+			ok "kvm-$mode: the $recs records kept all check out (mismatches 0)"
 		else
-			notok "kvm-$mode: rows on disk: $rows, ok: $okrows"
+			notok "kvm-$mode: records '$recs', mismatches '$bad'"
 		fi
 		rm -f $dir/samples.csv $dir/windows.csv
 	done
