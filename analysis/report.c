@@ -511,6 +511,7 @@ static void skipped_points(FILE *f, const struct rows *p)
 struct section {
 	const struct rows *pts;
 	const char *name;
+	const char *pdir;
 };
 
 static int in_section(const struct section *sc, size_t i)
@@ -518,46 +519,50 @@ static int in_section(const struct section *sc, size_t i)
 	return !strcmp(cell(sc->pts, i, "section"), sc->name);
 }
 
-/* Does column col take more than one value in the section? */
-static int varies(const struct section *sc, const char *col)
-{
-	const char *first = NULL;
-	size_t i;
+static size_t sections(const struct rows *pts, const char **name, size_t max);
 
-	for (i = 1; i < sc->pts->n; i++)
-		if (in_section(sc, i)) {
-			if (!first)
-				first = cell(sc->pts, i, col);
-			else if (strcmp(first, cell(sc->pts, i, col)))
-				return 1;
-		}
-	return 0;
+/* The section holding most of the points NAME.dat's "# points:" line
+   lists (ties: the one configured first); NULL when there is none. */
+static const char *owner(const struct section *sc, const char *name)
+{
+	char path[600], line[8192], *tok, *save = NULL;
+	const char *sec[256];
+	size_t ns = sections(sc->pts, sec, 256), cnt[256] = { 0 }, i, k, best = 0;
+	FILE *d;
+
+	snprintf(path, sizeof(path), "%s/%s.dat", sc->pdir, name);
+	d = fopen(path, "r");
+	if (!d)
+		return NULL;
+	if (!fgets(line, sizeof(line), d) || strncmp(line, "# points:", 9)) {
+		fclose(d);
+		return NULL;
+	}
+	fclose(d);
+	for (tok = strtok_r(line + 9, " \r\n", &save); tok;
+	     tok = strtok_r(NULL, " \r\n", &save))
+		for (i = 1; i < sc->pts->n; i++)
+			if (!strcmp(cell(sc->pts, i, "point"), tok))
+				for (k = 0; k < ns; k++)
+					if (!strcmp(sec[k], cell(sc->pts, i, "section")))
+						cnt[k]++;
+	for (k = 1; k < ns; k++)
+		if (cnt[k] > cnt[best])
+			best = k;
+	return ns && cnt[best] ? sec[best] : NULL;
 }
 
-static int has_value(const struct section *sc, const char *col, const char *v)
-{
-	size_t i;
-
-	for (i = 1; i < sc->pts->n; i++)
-		if (in_section(sc, i) && !strcmp(cell(sc->pts, i, col), v))
-			return 1;
-	return 0;
-}
-
-/* box-AXIS of an axis it varies; unroll-INSN of an instruction of it
-   when it varies unroll; the heatmap when it varies offset or memtype. */
+/* Axis plots, unroll lines and the heatmap: under the section holding
+   most of their points. */
 static int want_section(const char *name, const void *ctx)
 {
 	const struct section *sc = ctx;
-	char insn[64];
+	const char *o;
 
-	if (!strncmp(name, "box-", 4) && strncmp(name, "box-point", 9))
-		return varies(sc, name + 4);
-	if (sscanf(name, "unroll-%63[^-]", insn) == 1)
-		return varies(sc, "unroll") && has_value(sc, "instruction", insn);
-	if (!strcmp(name, "heatmap-offset-memtype"))
-		return varies(sc, "offset") || varies(sc, "memtype");
-	return 0;
+	if (per_point(name) || !strncmp(name, "box-point", 9))
+		return 0;
+	o = owner(sc, name);
+	return o && !strcmp(o, sc->name);
 }
 
 /* hist-[net-]pP..., cdf-[net-]pP...: point P in the section. */
@@ -603,7 +608,7 @@ static int section_plots(FILE *f, const char *pdir, const struct rows *pts,
 	int rc = 0;
 
 	for (k = 0; k < n; k++) {
-		struct section sc = { pts, name[k] };
+		struct section sc = { pts, name[k], pdir };
 		size_t np = 0;
 
 		for (i = 1; i < pts->n; i++)
@@ -636,7 +641,7 @@ static int section_point_plots(FILE *f, const char *pdir,
 	int rc = 0;
 
 	for (k = 0; k < n; k++) {
-		struct section sc = { pts, name[k] };
+		struct section sc = { pts, name[k], pdir };
 
 		fputs("<details><summary>[", f);
 		esc(f, name[k]);

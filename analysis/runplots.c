@@ -18,6 +18,19 @@ struct box {
 	const char *value;	/* of the axis being plotted */
 };
 
+/* First line of a plot's .dat: "# points: 3 4 5", the points it shows
+   (the report files the plot under the config section holding most). */
+static void points_line(FILE *d, const struct az_dataset *ds,
+			const struct az_group *const *g, size_t n)
+{
+	size_t i;
+
+	fputs("# points:", d);
+	for (i = 0; i < n; i++)
+		fprintf(d, " %s", g[i]->axis[ds->point_col]);
+	fputc('\n', d);
+}
+
 static void point_plots(struct az_plotdir *pd, const struct az_dataset *ds,
 			const struct az_reference *r,
 			const struct az_point *pt, int *rc)
@@ -131,6 +144,14 @@ static int unroll_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 	if (!d) {
 		free(o);
 		return -1;
+	}
+	{
+		const struct az_group **gs = az_malloc(nf * sizeof(*gs));
+
+		for (i = 0; i < nf; i++)
+			gs[i] = &ds->groups[o[i]];
+		points_line(d, ds, gs, nf);
+		free(gs);
 	}
 	fputs("# unroll, median window TSC, p25, p75, residual from the line, point\n", d);
 	for (i = 0; i < nf; i++) {
@@ -316,6 +337,14 @@ static int box_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 		free(b);
 		return -1;
 	}
+	{
+		const struct az_group **gs = az_malloc(k * sizeof(*gs));
+
+		for (i = 0; i < k; i++)
+			gs[i] = b[i].g;
+		points_line(d, ds, gs, k);
+		free(gs);
+	}
 	fputs("# x, p05, p25, median, p75, p95, label, point\n", d);
 	for (i = 0; i < k; i++)
 		fprintf(d, "%zu %.17g %.17g %.17g %.17g %.17g \"%s=%s%s\" \"%s\"\n",
@@ -471,6 +500,14 @@ static int heatmap(struct az_plotdir *pd, const struct az_dataset *ds,
 	d = az_plot_open(pd, "heatmap-offset-memtype", "dat");
 	if (!d)
 		goto out;
+	{
+		const struct az_group **gs = az_malloc(ns * sizeof(*gs));
+
+		for (i = 0; i < ns; i++)
+			gs[i] = b[sel[i]].g;
+		points_line(d, ds, gs, ns);
+		free(gs);
+	}
 	fputs("# x index, y index, median (NaN: not measured), offset, memtype, point (- if none)\n", d);
 	for (i = 0; i < nx; i++)
 		for (j = 0; j < ny; j++) {

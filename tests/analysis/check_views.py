@@ -60,6 +60,29 @@ def check(name, ok, why=""):
     return ok
 
 
+# points.csv's section of each point, in config order; point 17 skipped
+SECTIONS = ["ref", "offsets", "offsets", "memtype", "memtype", "cache", "grid",
+            "mov", "again", "unroll", "unroll", "odd", "refs", "refs", "refs",
+            "movu", "movu"]
+SKIP_REASON = "memory type wt not available to the module"
+
+
+def write_points(d):
+    """points.csv as the driver writes it, with a section column."""
+    cols = ["point", "instruction"] + AXES[2:] + ["samples", "status", "reason",
+                                                  "records", "section"]
+    rows = [",".join(cols)]
+    for p, (insn, ch) in enumerate(POINTS):
+        ax = dict(REF, **ch)
+        rows.append(",".join([str(p), insn] + [ax[a] for a in AXES[2:]] +
+                             ["1500", "measured", "", "3000", SECTIONS[p]]))
+    ax = dict(REF, memtype="wt")
+    rows.append(",".join(["17", "vmptrst"] + [ax[a] for a in AXES[2:]] +
+                         ["1500", "skipped", SKIP_REASON, "0", "memtype"]))
+    with open(os.path.join(d, "points.csv"), "w") as f:
+        f.write("\r\n".join(rows) + "\r\n")
+
+
 def make_run(d, skip=(), platform="native"):
     rng = np.random.default_rng(7)
     os.makedirs(d, exist_ok=True)
@@ -217,6 +240,31 @@ def main():
         check("views: without a core clock, cycles are empty and the reason says so",
               rows and all(r["cycles_per_insn"] == "" and "core clock unknown" in r["reason"]
                            for r in rows), err or str(rows[:1]))
+        # the report, organised per section of points.csv
+        write_points(A)
+        rc, out, err = run("report", A)
+        check("views: report exits 0 with points.csv", rc == 0, err)
+        with open(os.path.join(A, "report.html")) as f:
+            page = f.read()
+        parts = __import__("re").split(r"<h3>", page)
+        where = {}
+        for part in parts[1:]:
+            name = part.split("]", 1)[0].lstrip("[") if part.startswith("[") else "(none)"
+            for fig in __import__("re").findall(r"<figcaption>([^<]+)\.svg</figcaption>", part):
+                where[fig] = name
+        want = {"box-offset": "offsets", "heatmap-offset-memtype": "offsets",
+                "box-memtype": "memtype", "box-cache": "cache", "box-unroll": "unroll",
+                "unroll-vmptrst": "unroll", "unroll-add": "refs"}
+        check("views: report places each plot under the section that varies its axis",
+              all(where.get(k) == v for k, v in want.items()),
+              str({k: where.get(k) for k in want}))
+        order = [p.split("]", 1)[0].lstrip("[") for p in parts[1:] if p.startswith("[")]
+        check("views: report's sections in the order configured",
+              order == list(dict.fromkeys(SECTIONS)), str(order))
+        check("views: report lists the skipped point with its reason",
+              SKIP_REASON in page and "<td>17</td>" in page)
+        check("views: the headline comes before the first section",
+              0 < page.find('id="headline"') < page.find("<h3>"))
     finally:
         shutil.rmtree(tmp)
     return 0 if all(results) else 1
