@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "csv.h"
@@ -666,15 +667,17 @@ static int report(const struct az_run *run)
 	char *all = az_path(pdir, "all.gp"), title[600], *pts_path;
 	struct rows pts = { 0 };
 	struct shown sh = { 0 };
+	struct stat sa, ss;
 	FILE *f, *t;
 	size_t i, skipped = 0;
 	int rc = 0;
 
-	t = fopen(all, "r");
-	if (t)
-		fclose(t);
-	else if (az_plot_run(run))
-		rc = -1;
+	/* plots missing, or older than the samples or the plotting tool */
+	if (stat(all, &sa) || stat(run->samples_path, &ss) ||
+	    sa.st_mtime < ss.st_mtime) {
+		if (az_plot_run(run))
+			rc = -1;
+	}
 	free(all);
 	f = fopen(out, "wb");
 	if (!f) {
@@ -770,10 +773,13 @@ int az_cmd_report(int argc, char **argv)
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs("usage: " AZ_TOOL " report DIR\n"
 		      "\n"
-		      "Writes DIR/report.html: one self-contained page (no network needed)\n"
-		      "with the run's meta.csv, the summary table (click a column to sort)\n"
-		      "and every plot of DIR/plots inlined as SVG; runs `plot` first when\n"
-		      "DIR/plots/all.gp is missing.\n", stdout);
+		      "Writes DIR/report.html: one self-contained page (no network needed):\n"
+		      "the headline (DIR/headline.csv, made first if missing: net cost per\n"
+		      "setup in TSC ticks, ns and core cycles, the MOV control), the\n"
+		      "conditions, points not measured, the plots per config section, the\n"
+		      "summary table (click a column to sort), per-point distributions and\n"
+		      "meta.csv; plots inlined as SVG.  Runs `plot` first when\n"
+		      "DIR/plots/all.gp is missing or older than samples.csv.\n", stdout);
 		return AZ_EXIT_OK;
 	}
 	if (argc != 2 || argv[1][0] == '-') {
