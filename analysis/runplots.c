@@ -615,9 +615,13 @@ int az_cmd_plot(int argc, char **argv)
 		      "\n"
 		      "Writes DIR/plots/: for each plot NAME.gp (gnuplot script, edit and\n"
 		      "rerun it there), NAME.dat, NAME.png and NAME.svg.  Per point and\n"
-		      "metric: hist-pPOINT-METRIC and cdf-pPOINT-METRIC (baseline overlaid);\n"
-		      "box-AXIS for each swept axis and box-point (net TSC ticks per\n"
-		      "instruction); heatmap-offset-memtype.  all.gp runs them all.\n"
+		      "metric: hist-pPOINT-METRIC and cdf-pPOINT-METRIC (baseline overlaid),\n"
+		      "hist-net-pPOINT and cdf-net-pPOINT (per-pair net value).  Like with\n"
+		      "like (one instruction, every other axis at the sweep's reference):\n"
+		      "box-AXIS per axis swept around the reference, heatmap-offset-memtype;\n"
+		      "box-point-INSN (every point of INSN, by setup); unroll-INSN[-SETUP]\n"
+		      "(median window TSC against unroll, least-squares line).  all.gp runs\n"
+		      "them all.\n"
 		      "Needs gnuplot (Debian: gnuplot-nox).\n", stdout);
 		return AZ_EXIT_OK;
 	}
