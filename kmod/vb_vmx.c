@@ -229,6 +229,8 @@ static int vb_vmx_on(struct vb_ctx *c)
 	int trap, err;
 
 	vb_read_caps(&caps);
+	if (caps.vmxe)		/* taken since the RUN began: it waits or stops */
+		return -EBUSY;
 	err = vb_check_caps(&caps, c->cpu);
 	if (err)
 		return err;
