@@ -26,7 +26,11 @@ fi
 ok "payload built (module warning-free with W=1 against $series)"
 
 rc=0
-"$here/harness/boot.sh" --emulator "$emu" --kernel "$series" \
+# Bochs runs the whole guest script (three vb_check passes, quick.ini, the
+# KVM mid-run runs): about 5 minutes on an idle machine.
+timeout=600
+[[ $emu == bochs ]] && timeout=1200
+"$here/harness/boot.sh" --emulator "$emu" --kernel "$series" --timeout "$timeout" \
 	--payload "$work/payload" --script "$here/guest/module-test.sh" \
 	--out "$work/out" || rc=$?
 out=$work/out
