@@ -392,14 +392,31 @@ static uint32_t check_run(uint32_t insn, uint32_t vmcs, uint32_t unroll,
 }
 
 /* Every sweep axis of the RUN ioctl, each value at least once. */
+/* One point of check_axes(): its setup and the outcome it must have. */
+struct axis_point {
+	const char *what;
+	uint32_t insn, serialize, cache, memtype, page, tlb, ad, offset;
+	int want;
+};
+
+static void run_axis_point(const struct axis_point *p, uint32_t samples)
+{
+	struct vb_run r = run_req(p->insn, 1, samples, VB_VMCS_LOADED,
+				  p->offset, NULL, 0);
+
+	r.serialize = p->serialize;
+	r.cache = p->cache;
+	r.memtype = p->memtype;
+	r.page = p->page;
+	r.tlb = p->tlb;
+	r.ad = p->ad;
+	check_point(r, p->what, p->want);
+}
+
 static void check_axes(uint32_t samples)
 {
 	const uint32_t split_2m = (2u << 20) - 4;
-	struct {
-		const char *what;
-		uint32_t insn, serialize, cache, memtype, page, tlb, ad, offset;
-		int want;
-	} p[] = {
+	const struct axis_point p[] = {
 		{ "serialize cpuid", 1, VB_SER_CPUID, 0, 0, 0, 0, 0, 0, MEASURED },
 		{ "serialize mfence", 1, VB_SER_MFENCE, 0, 0, 0, 0, 0, 0, MEASURED },
 		{ "mov, serialize mfence", 2, VB_SER_MFENCE, 0, 0, 0, 0, 0, 0, MEASURED },
@@ -425,18 +442,8 @@ static void check_axes(uint32_t samples)
 	int before = count_lines(VB_PAT_LIST, NULL), after;
 	size_t i;
 
-	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
-		struct vb_run r = run_req(p[i].insn, 1, samples, VB_VMCS_LOADED,
-					  p[i].offset, NULL, 0);
-
-		r.serialize = p[i].serialize;
-		r.cache = p[i].cache;
-		r.memtype = p[i].memtype;
-		r.page = p[i].page;
-		r.tlb = p[i].tlb;
-		r.ad = p[i].ad;
-		check_point(r, p[i].what, p[i].want);
-	}
+	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++)
+		run_axis_point(&p[i], samples);
 	after = count_lines(VB_PAT_LIST, NULL);
 	if (before < 0) {
 		printf("# skip: PAT bookkeeping check: /sys/kernel/debug/x86/pat_memtype_list is not readable (debugfs not mounted?)\n");
@@ -450,20 +457,9 @@ static void check_axes(uint32_t samples)
 	CHECK(after >= before && after <= before + 2,
 	      "the kernel's PAT list has %d entries after the memtype runs, %d before (at most the two kept pairs more)",
 	      after, before);
-	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
-		struct vb_run r = run_req(p[i].insn, 1, samples, VB_VMCS_LOADED,
-					  p[i].offset, NULL, 0);
-
-		if (p[i].memtype == VB_MEM_WB)
-			continue;
-		r.serialize = p[i].serialize;
-		r.cache = p[i].cache;
-		r.memtype = p[i].memtype;
-		r.page = p[i].page;
-		r.tlb = p[i].tlb;
-		r.ad = p[i].ad;
-		check_point(r, p[i].what, p[i].want);
-	}
+	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++)
+		if (p[i].memtype != VB_MEM_WB)
+			run_axis_point(&p[i], samples);
 	CHECK(count_lines(VB_PAT_LIST, NULL) == after,
 	      "the memtype points again: the PAT list still has %d entries (the kept pages reused)",
 	      after);
