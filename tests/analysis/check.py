@@ -15,18 +15,7 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(HERE, "..", "..", "analysis", "vmptrst-analyze")
-GEN = os.path.join(HERE, "gen.py")
-results = []
-
-
-def check(name, ok, why=""):
-    ok = bool(ok)
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + why))
-    return ok
+from testlib import HERE, TOOL, GEN, results, check, run, gen, rows_of, finish  # noqa: E402
 
 
 try:
@@ -39,23 +28,6 @@ except ImportError as e:
     sys.exit(1)
 check("deps: gnuplot", shutil.which("gnuplot") is not None,
       "gnuplot not found (apt-get install gnuplot-nox)")
-
-
-def run(*args):
-    p = subprocess.run([TOOL, *args], capture_output=True, text=True)
-    return p.returncode, p.stdout, p.stderr
-
-
-def gen(d, *args):
-    os.makedirs(d, exist_ok=True)
-    subprocess.run([sys.executable, GEN, d, *args], check=True)
-    with open(os.path.join(d, "truth.json")) as f:
-        return json.load(f)
-
-
-def rows_of(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def ci_rank(n):
@@ -348,5 +320,4 @@ try:
 finally:
     shutil.rmtree(tmp)
 
-print(f"script: {sum(results)} passed, {len(results) - sum(results)} failed")
-sys.exit(0 if all(results) else 1)
+finish("script")

@@ -16,25 +16,15 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+from testlib import HERE, TOOL, GEN, results, check, run, gen, rows_of, finish  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(HERE, "..", "..", "analysis", "vmptrst-analyze")
 SCHEMA = os.path.join(HERE, "..", "..", "analysis", "export.schema.json")
-GEN = os.path.join(HERE, "gen.py")
-results = []
 
 COUNT = ["rows", "mismatches", "flagged", "missing", "n", "outliers", "net_pairs"]
 NUM = ["min", "p01", "p05", "p25", "median", "mean", "p75", "p95", "p99", "max",
        "stddev", "mad", "median_ci_low", "median_ci_high", "net_per_insn",
        "net_ci_low", "net_ci_high"]
 TEXT = ["metric", "unit", "ci_reason", "net_unit", "net_reason"]
-
-
-def check(name, ok, why=""):
-    ok = bool(ok)
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + str(why)[:400]))
-    return ok
 
 
 try:
@@ -44,21 +34,6 @@ except ImportError as e:
     check("deps: python3-jsonschema and python3-markdown", False,
           f"{e} (apt-get install python3-jsonschema python3-markdown)")
     sys.exit(1)
-
-
-def run(*args):
-    p = subprocess.run([TOOL, *args], capture_output=True, text=True)
-    return p.returncode, p.stdout, p.stderr
-
-
-def gen(d, *args):
-    os.makedirs(d, exist_ok=True)
-    subprocess.run([sys.executable, GEN, d, *args], check=True)
-
-
-def rows_of(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def one_line_error(rc, err, want_rc, *words):
@@ -372,5 +347,4 @@ try:
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 
-print(f"export: {sum(results)} passed, {len(results) - sum(results)} failed")
-sys.exit(0 if all(results) else 1)
+finish("export")

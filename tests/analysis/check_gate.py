@@ -14,23 +14,9 @@ import sys
 import tempfile
 
 import numpy as np
+from testlib import HERE, TOOL, GEN, results, check, run, rows_of, finish  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(HERE, "..", "..", "analysis", "vmptrst-analyze")
-GEN = os.path.join(HERE, "gen.py")
 Z = 1.959963984540054
-results = []
-
-
-def check(name, ok, why=""):
-    ok = bool(ok)
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + why))
-
-
-def run(*args):
-    p = subprocess.run([TOOL, *args], capture_output=True, text=True)
-    return p.returncode, p.stdout, p.stderr
 
 
 def gen(d, *args, **meta):
@@ -51,11 +37,6 @@ def gen(d, *args, **meta):
     with open(os.path.join(d, "truth.json")) as f:
         import json
         return json.load(f)
-
-
-def rows_of(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def median_ci(x):
@@ -168,5 +149,4 @@ try:
 finally:
     shutil.rmtree(tmp)
 
-print(f"gate: {sum(results)} passed, {len(results) - sum(results)} failed")
-sys.exit(0 if all(results) else 1)
+finish("gate")

@@ -13,22 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(HERE, "..", "..", "analysis", "vmptrst-analyze")
-GEN = os.path.join(HERE, "gen.py")
-results = []
-
-
-def check(name, ok, why=""):
-    ok = bool(ok)
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + why))
-
-
-def run(*args):
-    p = subprocess.run([TOOL, *args], capture_output=True, text=True)
-    return p.returncode, p.stdout, p.stderr
+from testlib import HERE, TOOL, GEN, results, check, run, finish  # noqa: E402
 
 
 def lines_of(path):
@@ -185,5 +170,4 @@ try:
 finally:
     shutil.rmtree(tmp)
 
-print(f"inputs: {sum(results)} passed, {len(results) - sum(results)} failed")
-sys.exit(0 if all(results) else 1)
+finish("inputs")

@@ -18,12 +18,10 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from check_views import make_run, run  # noqa: E402
+from check_views import make_run  # noqa: E402
+from testlib import HERE, results, check, run  # noqa: E402
 
 W, H = 1400, 900
-results = []
 
 # First in <head>: note every console error and uncaught exception.
 PROBE_HEAD = """<script>
@@ -48,13 +46,6 @@ PROBE_TAIL = """<script>
   p.textContent = JSON.stringify(out); document.body.appendChild(p);
 })();
 </script>"""
-
-
-def check(name, ok, why=""):
-    ok = bool(ok)
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + why))
-    return ok
 
 
 def chromium(*args):

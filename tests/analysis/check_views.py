@@ -19,10 +19,8 @@ import sys
 import tempfile
 
 import numpy as np
+from testlib import HERE, TOOL, results, check, run  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(HERE, "..", "..", "analysis", "vmptrst-analyze")
-results = []
 
 AXES = ["point", "instruction", "cpu", "offset", "cache", "memtype", "page",
         "tlb", "vmcs", "serialize", "unroll"]
@@ -51,13 +49,6 @@ POINTS = [
     ("mov", {"unroll": "4"}),                         # 15
     ("mov", {"unroll": "16"}),                        # 16
 ]
-
-
-def check(name, ok, why=""):
-    ok = bool(ok)
-    results.append(ok)
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + why))
-    return ok
 
 
 # points.csv's section of each point, in config order; point 17 skipped
@@ -105,11 +96,6 @@ def make_run(d, skip=(), platform="native"):
     with open(os.path.join(d, "meta.csv"), "w") as f:
         f.write(f"key,value\r\ntool,vmptrst-bench\r\nplatform,{platform}\r\n"
                 f"tsc_khz,{TSC_KHZ}\r\ncpu_model_name,Test CPU\r\nmicrocode,0x1\r\n")
-
-
-def run(*args):
-    p = subprocess.run([TOOL, *args], capture_output=True, text=True)
-    return p.returncode, p.stdout, p.stderr
 
 
 def dat_points(path, col=7):
