@@ -45,7 +45,6 @@
 
 #include "vmptrst_bench_abi.h"
 
-#define VB_LINE			64UL
 
 #define VB_TSC_BEGIN	"mov %%eax, %k[b_lo]\n\tmov %%edx, %k[b_hi]\n\t"
 #define VB_TSC_END	"mov %%eax, %k[e_lo]\n\tmov %%edx, %k[e_hi]\n\t"

@@ -30,7 +30,6 @@
 #include <asm/set_memory.h>
 #include "vb_internal.h"
 
-#define VB_LINE		64UL
 
 static u64 vb_page_bytes(u32 page)
 {

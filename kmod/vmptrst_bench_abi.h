@@ -176,6 +176,8 @@ enum vb_ad {
  * 8 KiB; 2 MiB: 4 MiB, so it can straddle the 2 MiB boundary) or, for
  * 1 GiB, 4 MiB inside one 1 GiB page.  offset + 8 <= VB_SPAN(page).
  */
+/* The cache line the per-sample flush (cache=flushed/flushopt) steps by. */
+#define VB_LINE			64UL
 #define VB_SPAN_4K		8192u
 #define VB_SPAN_LARGE		(4u << 20)
 #define VB_SPAN(page)		((page) == VB_PAGE_4K ? VB_SPAN_4K : VB_SPAN_LARGE)
