@@ -43,27 +43,21 @@ const char *const vb_backend_names[VB_BACKEND_COUNT + 1] = {
 
 static const struct vb_option fixed[] = {
 	{ "config", 'c', VB_OPT_STR, OFF(config), 0, 0, NULL, NULL, SWEEP_CMDS,
-	  "FILE", "sweep configuration (INI); the flags below act as [global] "
-	  "values that override the file's [global]" },
+	  "FILE", "sweep configuration (INI); the flags below act as [global] values that override the file's [global]" },
 	{ "cpu", 256, VB_OPT_UINT, OFF(cpu), 0, CPU_SETSIZE - 1, "0", NULL,
 	  CMD(VB_CMD_INFO) | CMD(VB_CMD_SELFTEST) | CMD(VB_CMD_DOCTOR) |
 	  CMD(VB_CMD_PROBE), "N", "target CPU (logical CPU number)" },
 	{ "samples", 264, VB_OPT_UINT, OFF(samples), 1, VB_MAX_SAMPLES, "2000",
-	  NULL, CMD(VB_CMD_PROBE), "N", "sample pairs (VMPTRST, UD2) timed "
-	  "with -o DIR" },
+	  NULL, CMD(VB_CMD_PROBE), "N", "sample pairs (VMPTRST, UD2) timed with -o DIR" },
 	{ "backend", 265, VB_OPT_ENUM, OFF(backend), 0, 0, "module",
 	  vb_backend_names, CMD(VB_CMD_RUN), "B",
-	  "module (/dev/vmptrst_bench: ring 0, VMX, IRQs off) or user (the "
-	  "same engine at ring 3 on this thread: no module, no root, no "
-	  "VT-x; instructions mov, none, add, imul, chase; memtype wb, tlb "
-	  "warm, ad set; interrupts stay on)" },
+	  "module (/dev/vmptrst_bench: ring 0, VMX, IRQs off) or user (the same engine at ring 3 on this thread: no module, no root, no VT-x; instructions mov, none, add, imul, chase; memtype wb, tlb warm, ad set; interrupts stay on)" },
 	{ "platform", 262, VB_OPT_ENUM, OFF(platform), 0, 0, NULL,
 	  vb_platform_names, CMD(VB_CMD_RUN), "P",
 	  "label the run's platform (default: detect from DMI and CPUID)" },
 	{ "output", 'o', VB_OPT_STR, OFF(outdir), 0, 0, NULL, NULL,
 	  CMD(VB_CMD_RUN) | CMD(VB_CMD_PROBE), "DIR",
-	  "write DIR/meta.csv and DIR/samples.csv (run: also points.csv and "
-	  "windows.csv; DIR created)" },
+	  "write DIR/meta.csv and DIR/samples.csv (run: also points.csv and windows.csv; DIR created)" },
 	{ "force", 263, VB_OPT_FLAG, OFF(force), 0, 0, NULL, NULL,
 	  CMD(VB_CMD_RUN) | CMD(VB_CMD_PROBE), NULL,
 	  "overwrite an existing DIR/samples.csv" },
@@ -93,23 +87,13 @@ static struct vb_option option(size_t i)
 static const struct {
 	const char *name, *summary;
 } cmds[VB_CMD_COUNT] = {
-	[VB_CMD_RUN] = { "run", "measure a sweep (-c FILE) or the one point "
-			 "of the flags; write meta.csv, points.csv and "
-			 "samples.csv" },
-	[VB_CMD_PLAN] = { "plan", "print the points a run would measure and "
-			  "the sample and record counts (no device needed)" },
+	[VB_CMD_RUN] = { "run", "measure a sweep (-c FILE) or the one point of the flags; write meta.csv, points.csv and samples.csv" },
+	[VB_CMD_PLAN] = { "plan", "print the points a run would measure and the sample and record counts (no device needed)" },
 	[VB_CMD_INFO] = { "info", "what the module and the CPU offer" },
-	[VB_CMD_SELFTEST] = { "selftest", "VMPTRST outside VMX operation "
-			      "must raise #UD" },
-	[VB_CMD_EVENTS] = { "events", "list the PMU events libpfm4 knows "
-			    "for this CPU, one line each (name, description); "
-			    "PATTERN: a substring or glob, any case" },
-	[VB_CMD_DOCTOR] = { "doctor", "preflight for a native run: "
-			    "PASS/WARN/FAIL per check with its fix; exit 1 "
-			    "on any FAIL" },
-	[VB_CMD_PROBE] = { "probe", "VMPTRST at ring 3 (no module, no root): "
-			   "#UD, #GP or a stored value, and with -o DIR the "
-			   "cost of that fault against UD2" },
+	[VB_CMD_SELFTEST] = { "selftest", "VMPTRST outside VMX operation must raise #UD" },
+	[VB_CMD_EVENTS] = { "events", "list the PMU events libpfm4 knows for this CPU, one line each (name, description); PATTERN: a substring or glob, any case" },
+	[VB_CMD_DOCTOR] = { "doctor", "preflight for a native run: PASS/WARN/FAIL per check with its fix; exit 1 on any FAIL" },
+	[VB_CMD_PROBE] = { "probe", "VMPTRST at ring 3 (no module, no root): #UD, #GP or a stored value, and with -o DIR the cost of that fault against UD2" },
 };
 
 int vb_cmd_lookup(const char *name)
@@ -364,34 +348,31 @@ void vb_cli_help(enum vb_cmd cmd, FILE *f)
 		help_values(&opt, f);
 	}
 	if (cmd == VB_CMD_RUN || cmd == VB_CMD_PLAN)
-		fputs("\nA sweep key's value may be a comma list: an axis. The "
-		      "points are the\ncartesian product of the axes (see "
-		      "configs/README.md).\n", f);
+		fputs("\n"
+		      "A sweep key's value may be a comma list: an axis. The points are the\n"
+		      "cartesian product of the axes (see configs/README.md).\n",
+		      f);
 	if (cmd == VB_CMD_RUN)
-		fputs("samples.csv has one row per record; its tsc column is "
-		      "TSC ticks\n(tsc_end - tsc_begin) per timed window of U "
-		      "instructions; each event's column\ncounts that window's "
-		      "bracket (empty: not counted in this row's pass, or no\n"
-		      "valid count). Its header: point,<axes>,pass,sample,tsc,"
-		      "check,\nflag_nmi,flag_smi,<events>; flag_nmi/flag_smi "
-		      "are 1 when an NMI hit the record or\nan SMI its window "
-		      "(vmptrst-analyze leaves such rows out). windows.csv "
-		      "has\none row per IRQ-off window: point,pass,window,"
-		      "first_sample,samples,\ntsc_ticks,aperf,mperf,freq_ratio,"
-		      "smi,nmi (empty: not readable).\n", f);
+		fputs("samples.csv has one row per record; its tsc column is TSC ticks\n"
+		      "(tsc_end - tsc_begin) per timed window of U instructions; each event's column\n"
+		      "counts that window's bracket (empty: not counted in this row's pass, or no\n"
+		      "valid count). Its header: point,<axes>,pass,sample,tsc,check,\n"
+		      "flag_nmi,flag_smi,<events>; flag_nmi/flag_smi are 1 when an NMI hit the record or\n"
+		      "an SMI its window (vmptrst-analyze leaves such rows out). windows.csv has\n"
+		      "one row per IRQ-off window: point,pass,window,first_sample,samples,\n"
+		      "tsc_ticks,aperf,mperf,freq_ratio,smi,nmi (empty: not readable).\n",
+		      f);
 	if (cmd == VB_CMD_DOCTOR)
-		fputs("One line per check: PASS|WARN|FAIL  what: detail (fix: "
-		      "...), then a summary.\nExit 0 when a native run can "
-		      "proceed (no FAIL), 1 otherwise.\n", f);
+		fputs("One line per check: PASS|WARN|FAIL  what: detail (fix: ...), then a summary.\n"
+		      "Exit 0 when a native run can proceed (no FAIL), 1 otherwise.\n",
+		      f);
 	if (cmd == VB_CMD_PROBE)
-		fputs("Prints which branch of VMPTRST's Operation the CPU took "
-		      "at CPL 3: ud (#UD,\nSIGILL: not in VMX operation, or a "
-		      "hypervisor refusing nested VMX), gp (#GP,\nSIGSEGV: "
-		      "the CPU is in VMX root operation) or stored "
-		      "(impossible on bare\nmetal). With -o DIR: meta.csv "
-		      "(probe_result, probe_meaning) and samples.csv,\n"
-		      "instruction vmptrst-fault and ud2 rows interleaved pair "
-		      "by pair, tsc in TSC\nticks from before the instruction "
-		      "to after the handler's siglongjmp. Exit 0\nwhen the "
-		      "classification succeeded, whatever it was.\n", f);
+		fputs("Prints which branch of VMPTRST's Operation the CPU took at CPL 3: ud (#UD,\n"
+		      "SIGILL: not in VMX operation, or a hypervisor refusing nested VMX), gp (#GP,\n"
+		      "SIGSEGV: the CPU is in VMX root operation) or stored (impossible on bare\n"
+		      "metal). With -o DIR: meta.csv (probe_result, probe_meaning) and samples.csv,\n"
+		      "instruction vmptrst-fault and ud2 rows interleaved pair by pair, tsc in TSC\n"
+		      "ticks from before the instruction to after the handler's siglongjmp. Exit 0\n"
+		      "when the classification succeeded, whatever it was.\n",
+		      f);
 }

@@ -98,8 +98,8 @@ static void begin_section(struct parse *p, const char *name, size_t n)
 	memcpy(s->name, name, n);
 	old = find_group(c, s->name);	/* before counting the new one */
 	if (old) {
-		fail(p, "[%s] appears twice (first at line %u): one section "
-		     "per group", s->name, old->line);
+		fail(p, "[%s] appears twice (first at line %u): one section per group",
+		     s->name, old->line);
 		return;
 	}
 	s->line = p->line;
@@ -177,8 +177,8 @@ static int handler(void *user, const char *section, const char *name,
 	if (p->failed)
 		return 0;
 	if (!p->cur) {
-		fail(p, "'%s' outside a section: put it under [global] or a "
-		     "group's [name]", name);
+		fail(p, "'%s' outside a section: put it under [global] or a group's [name]",
+		     name);
 		return 0;
 	}
 	k = vb_key_lookup(name);
@@ -272,14 +272,13 @@ int vb_config_load(const char *path, struct vb_config *c, char *err,
 	free(buf);
 	if (!p.failed && rc > 0) {
 		p.line = (unsigned int)rc;
-		fail(&p, "not INI syntax: expected [section], key = value, "
-		     "or a ; or # comment");
+		fail(&p, "not INI syntax: expected [section], key = value, or a ; or # comment");
 	} else if (!p.failed && rc < 0) {
 		snprintf(err, len, "%s: out of memory", path);
 		p.failed = 1;
 	} else if (!p.failed && !c->global.line && !c->n_groups) {
-		snprintf(err, len, "%s: no [global] and no group section: "
-			 "nothing to run", path);
+		snprintf(err, len, "%s: no [global] and no group section: nothing to run",
+			 path);
 		p.failed = 1;
 	}
 	if (p.failed) {

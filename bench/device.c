@@ -154,8 +154,8 @@ void vb_dev_explain(struct vb_dev *d, enum vb_dev_op op, int err,
 {
 	if (op == VB_OP_OPEN && (err == ENOENT || err == ENXIO ||
 				 err == ENODEV)) {
-		snprintf(buf, len, "%s: module not loaded: load it with "
-			 "'insmod kmod/vmptrst_bench.ko'", d->path);
+		snprintf(buf, len, "%s: module not loaded: load it with 'insmod kmod/vmptrst_bench.ko'",
+			 d->path);
 		return;
 	}
 	switch (err) {
@@ -177,23 +177,20 @@ void vb_dev_explain(struct vb_dev *d, enum vb_dev_op op, int err,
 		explain_io(d, op, cpu, buf, len);
 		break;
 	case EINVAL:
-		snprintf(buf, len, "%s: the module rejected the request: "
-			 "driver/module ABI mismatch (driver ABI %u) or a bad "
-			 "field", op_name(op), (unsigned int)VB_ABI_VERSION);
+		snprintf(buf, len, "%s: the module rejected the request: driver/module ABI mismatch (driver ABI %u) or a bad field",
+			 op_name(op), (unsigned int)VB_ABI_VERSION);
 		break;
 	case ENOTTY:
-		snprintf(buf, len, "%s: the module does not know this ioctl: "
-			 "driver/module ABI mismatch (driver ABI %u)",
+		snprintf(buf, len, "%s: the module does not know this ioctl: driver/module ABI mismatch (driver ABI %u)",
 			 op_name(op), (unsigned int)VB_ABI_VERSION);
 		break;
 	case EPROTO:
-		snprintf(buf, len, "driver/module ABI mismatch: driver ABI %u, "
-			 "module ABI %u: rebuild both from one checkout",
+		snprintf(buf, len, "driver/module ABI mismatch: driver ABI %u, module ABI %u: rebuild both from one checkout",
 			 (unsigned int)VB_ABI_VERSION, d->module_abi);
 		break;
 	case ENOMEM:
-		snprintf(buf, len, "%s: the module could not allocate memory; "
-			 "try fewer --samples", op_name(op));
+		snprintf(buf, len, "%s: the module could not allocate memory; try fewer --samples",
+			 op_name(op));
 		break;
 	default:
 		snprintf(buf, len, "%s: %s: %s", d->path, op_name(op),

@@ -28,25 +28,22 @@ static void help(FILE *f)
 	fprintf(f, "usage: %s COMMAND [OPTIONS]\n"
 		"       %s COMMAND --help\n"
 		"       %s --version\n\n"
-		"A microbenchmark for the Intel VMX instruction VMPTRST. Needs "
-		"the\nvmptrst_bench module (%s) and root.\n\ncommands:\n",
+		"A microbenchmark for the Intel VMX instruction VMPTRST. Needs the\n"
+		"vmptrst_bench module (%s) and root.\n\n"
+		"commands:\n",
 		VB_TOOL_NAME, VB_TOOL_NAME, VB_TOOL_NAME, VB_DEVICE_PATH);
 	for (i = 0; i < VB_CMD_COUNT; i++)
 		fprintf(f, "  %-10s %s\n", vb_cmd_name(i), vb_cmd_summary(i));
 	fputs("\nexit codes:\n"
 	      "  0    success\n"
 	      "  1    error: device, system or output (one line on stderr);\n"
-	      "       also a run the module stopped because another hypervisor "
-	      "took VMX\n"
-	      "       (or kvm took the crash-time VMXOFF callback): its rows "
-	      "kept\n"
+	      "       also a run the module stopped because another hypervisor took VMX\n"
+	      "       (or kvm took the crash-time VMXOFF callback): its rows kept\n"
 	      "  2    bad command line or config file (FILE:LINE: what)\n"
-	      "  3    check failed: records whose stored value was wrong, or "
-	      "module and\n"
-	      "       driver disagree (all rows still written); selftest "
-	      "saw no #UD\n"
-	      "  130  interrupted by SIGINT/SIGTERM; what was measured is "
-	      "written\n", f);
+	      "  3    check failed: records whose stored value was wrong, or module and\n"
+	      "       driver disagree (all rows still written); selftest saw no #UD\n"
+	      "  130  interrupted by SIGINT/SIGTERM; what was measured is written\n",
+	      f);
 }
 
 int vb_main(int argc, char **argv, const struct vb_env *env)

@@ -85,26 +85,21 @@ static void check_cpu(struct doctor *d)
 		     "%s, family %u model %u: VMPTRST is Intel VMX only",
 		     id.vendor, id.family, id.model);
 	else if (!vmx)
-		line(d, FAIL, "cpu", id.hypervisor ? "enable nested "
-		     "virtualization for this guest (kvm_intel nested=1 on the "
-		     "host, and a CPU model with vmx), or run on the host" :
+		line(d, FAIL, "cpu", id.hypervisor ? "enable nested virtualization for this guest (kvm_intel nested=1 on the host, and a CPU model with vmx), or run on the host" :
 		     "run on a CPU with VT-x",
-		     "GenuineIntel family %u model %u without VMX "
-		     "(CPUID.1:ECX.VMX = 0)%s", id.family, id.model,
+		     "GenuineIntel family %u model %u without VMX (CPUID.1:ECX.VMX = 0)%s",
+		     id.family, id.model,
 		     id.hypervisor ? ": the hypervisor hides it" : "");
 	else
-		line(d, PASS, "cpu", NULL, "GenuineIntel family %u model %u "
-		     "stepping %u with VMX (CPUID.1:ECX.VMX = 1)", id.family,
+		line(d, PASS, "cpu", NULL, "GenuineIntel family %u model %u stepping %u with VMX (CPUID.1:ECX.VMX = 1)",
+		     id.family,
 		     id.model, id.stepping);
 	if (id.hypervisor)
-		line(d, WARN, "hypervisor", "run on bare metal for a "
-		     "machine's own numbers",
-		     "running under a hypervisor (%s): every number would be "
-		     "a guest's, VMPTRST's cost including the VM exits",
+		line(d, WARN, "hypervisor", "run on bare metal for a machine's own numbers",
+		     "running under a hypervisor (%s): every number would be a guest's, VMPTRST's cost including the VM exits",
 		     id.hv_signature[0] ? id.hv_signature : "unnamed");
 	else
-		line(d, PASS, "hypervisor", NULL, "none (CPUID.1:ECX "
-		     "hypervisor bit clear): bare metal");
+		line(d, PASS, "hypervisor", NULL, "none (CPUID.1:ECX hypervisor bit clear): bare metal");
 }
 
 static void check_module(struct doctor *d)
@@ -118,8 +113,7 @@ static void check_module(struct doctor *d)
 	if (ret) {
 		int absent = ret == -ENOENT || ret == -ENXIO || ret == -ENODEV;
 
-		line(d, FAIL, "module", absent ? "make -C kmod && sudo insmod "
-		     "kmod/vmptrst_bench.ko" : ret == -EACCES || ret == -EPERM ?
+		line(d, FAIL, "module", absent ? "make -C kmod && sudo insmod kmod/vmptrst_bench.ko" : ret == -EACCES || ret == -EPERM ?
 		     "run as root" : "see dmesg", "%s%s: %s", absent ?
 		     "not loaded: " : "", env->device_path, strerror(-ret));
 		return;
@@ -131,13 +125,12 @@ static void check_module(struct doctor *d)
 		vb_dev_explain(&dev, VB_OP_INFO, -ret, d->cpu, msg,
 			       sizeof(msg));
 		line(d, FAIL, "module", ret == -EPROTO || ret == -EINVAL ||
-		     ret == -ENOTTY ? "rebuild module and driver from one "
-		     "checkout, then rmmod and insmod" : ret == -EPERM ||
+		     ret == -ENOTTY ? "rebuild module and driver from one checkout, then rmmod and insmod" : ret == -EPERM ||
 		     ret == -EACCES ? "run as root" : "see dmesg", "%s", msg);
 	} else {
 		d->have_info = d->loaded = 1;
-		line(d, PASS, "module", NULL, "loaded (%s), version %s, ABI %u "
-		     "as the driver's", env->device_path,
+		line(d, PASS, "module", NULL, "loaded (%s), version %s, ABI %u as the driver's",
+		     env->device_path,
 		     d->info.module_version, (unsigned int)VB_ABI_VERSION);
 	}
 	vb_dev_close(&dev);
@@ -165,19 +158,16 @@ static void judge_feature_control(struct doctor *d, uint64_t fc,
 				  const char *src)
 {
 	if ((fc & FEAT_LOCK) && (fc & FEAT_VMX))
-		line(d, PASS, "vt-x firmware", NULL, "enabled: "
-		     "IA32_FEATURE_CONTROL = 0x%" PRIx64 " (locked, VMX "
-		     "outside SMX on; %s)", fc, src);
+		line(d, PASS, "vt-x firmware", NULL, "enabled: IA32_FEATURE_CONTROL = 0x%" PRIx64 " (locked, VMX outside SMX on; %s)",
+		     fc, src);
 	else if (fc & FEAT_LOCK)
-		line(d, FAIL, "vt-x firmware", "enable Intel Virtualization "
-		     "Technology (VT-x) in the firmware setup",
-		     "disabled by firmware: IA32_FEATURE_CONTROL = 0x%" PRIx64
-		     " (locked, VMX outside SMX off; %s)", fc, src);
+		line(d, FAIL, "vt-x firmware", "enable Intel Virtualization Technology (VT-x) in the firmware setup",
+		     "disabled by firmware: IA32_FEATURE_CONTROL = 0x%" PRIx64 " (locked, VMX outside SMX off; %s)",
+		     fc, src);
 	else
-		line(d, FAIL, "vt-x firmware", "enable VT-x in the firmware "
-		     "setup; a kernel from 5.6 on locks the MSR at boot",
-		     "IA32_FEATURE_CONTROL = 0x%" PRIx64 " is not locked "
-		     "(%s): VMXON would fault", fc, src);
+		line(d, FAIL, "vt-x firmware", "enable VT-x in the firmware setup; a kernel from 5.6 on locks the MSR at boot",
+		     "IA32_FEATURE_CONTROL = 0x%" PRIx64 " is not locked (%s): VMXON would fault",
+		     fc, src);
 }
 
 static void check_firmware(struct doctor *d)
@@ -213,10 +203,7 @@ static void check_firmware(struct doctor *d)
 		return;
 	}
 	line(d, WARN, "vt-x firmware", ret == -ENOENT || ret == -ENXIO ||
-	     ret == -ENODEV ? "load the module and run 'vmptrst-bench info', "
-	     "or 'modprobe msr' and 'rdmsr 0x3a' (msr-tools): bits 0 and 2 "
-	     "must be set" : "as root: 'vmptrst-bench info' with the module "
-	     "loaded, or 'rdmsr 0x3a' (msr-tools): bits 0 and 2 must be set",
+	     ret == -ENODEV ? "load the module and run 'vmptrst-bench info', or 'modprobe msr' and 'rdmsr 0x3a' (msr-tools): bits 0 and 2 must be set" : "as root: 'vmptrst-bench info' with the module loaded, or 'rdmsr 0x3a' (msr-tools): bits 0 and 2 must be set",
 	     "unknown: no module INFO, and /dev/cpu/%u/msr: %s", d->cpu,
 	     strerror(-ret));
 }
@@ -226,8 +213,7 @@ static void check_firmware(struct doctor *d)
 static void check_kvm(struct doctor *d)
 {
 	enum vb_tri kvm = vb_kvm_intel_loaded(d->root);
-	enum vb_tri at_load = vb_sys_bool(d->root, "/sys/module/kvm/"
-					  "parameters/enable_virt_at_load");
+	enum vb_tri at_load = vb_sys_bool(d->root, "/sys/module/kvm/parameters/enable_virt_at_load");
 	enum vb_vmx_block b = d->have_info ? vb_vmx_block(&d->info) :
 			      VB_BLOCK_NONE;
 	enum vb_vmx_owner o = vb_vmx_owner(d->have_info ? &d->info : NULL,
@@ -289,16 +275,12 @@ static void check_headers(struct doctor *d)
 	     ": the module cannot be built");
 }
 
-#define SIGN_FIX "sign kmod/vmptrst_bench.ko with a key enrolled through " \
-		 "MOK (the kernel's scripts/sign-file), or disable Secure " \
-		 "Boot in the firmware setup"
+#define SIGN_FIX "sign kmod/vmptrst_bench.ko with a key enrolled through MOK (the kernel's scripts/sign-file), or disable Secure Boot in the firmware setup"
 
 static void check_loading(struct doctor *d)
 {
-	enum vb_tri disabled = vb_sys_bool(d->root, "/proc/sys/kernel/"
-					   "modules_disabled");
-	enum vb_tri enforce = vb_sys_bool(d->root, "/sys/module/module/"
-					  "parameters/sig_enforce");
+	enum vb_tri disabled = vb_sys_bool(d->root, "/proc/sys/kernel/modules_disabled");
+	enum vb_tri enforce = vb_sys_bool(d->root, "/sys/module/module/parameters/sig_enforce");
 	char lock[64], val[64];
 	int lret = vb_lockdown(d->root, lock, sizeof(lock));
 
@@ -314,27 +296,21 @@ static void check_loading(struct doctor *d)
 				  VB_YES : VB_NO;
 	}
 	if (d->loaded)
-		line(d, PASS, "module loading", NULL, "the module is loaded: "
-		     "loading restrictions no longer matter");
+		line(d, PASS, "module loading", NULL, "the module is loaded: loading restrictions no longer matter");
 	else if (disabled == VB_YES)
-		line(d, FAIL, "module loading", "reboot: kernel.modules_disabled "
-		     "cannot be cleared", "kernel.modules_disabled = 1: no "
-		     "module can be loaded until reboot");
+		line(d, FAIL, "module loading", "reboot: kernel.modules_disabled cannot be cleared", "kernel.modules_disabled = 1: no module can be loaded until reboot");
 	else if (!lret && strcmp(lock, "none"))
-		line(d, FAIL, "module loading", SIGN_FIX, "kernel lockdown is "
-		     "'%s' (Secure Boot?): unsigned modules are refused", lock);
+		line(d, FAIL, "module loading", SIGN_FIX, "kernel lockdown is '%s' (Secure Boot?): unsigned modules are refused",
+		     lock);
 	else if (enforce == VB_YES)
-		line(d, FAIL, "module loading", SIGN_FIX, "module.sig_enforce "
-		     "is on: unsigned modules are refused");
+		line(d, FAIL, "module loading", SIGN_FIX, "module.sig_enforce is on: unsigned modules are refused");
 	else if (disabled == VB_UNKNOWN || lret || enforce == VB_UNKNOWN)
-		line(d, WARN, "module loading", "try 'sudo insmod "
-		     "kmod/vmptrst_bench.ko' and read dmesg",
+		line(d, WARN, "module loading", "try 'sudo insmod kmod/vmptrst_bench.ko' and read dmesg",
 		     "unknown: modules_disabled %s, lockdown %s, sig_enforce %s",
 		     vb_tri_name(disabled), lret ? "unknown" : lock,
 		     vb_tri_name(enforce));
 	else
-		line(d, PASS, "module loading", NULL, "modules_disabled = 0, "
-		     "lockdown none, sig_enforce off");
+		line(d, PASS, "module loading", NULL, "modules_disabled = 0, lockdown none, sig_enforce off");
 }
 
 static void check_secure_boot(struct doctor *d)
@@ -345,15 +321,14 @@ static void check_secure_boot(struct doctor *d)
 	if (sb == VB_NO)
 		line(d, PASS, "secure boot", NULL, "off: %s", detail);
 	else if (sb == VB_YES && d->loaded)
-		line(d, PASS, "secure boot", NULL, "on (%s), but the module is "
-		     "loaded", detail);
+		line(d, PASS, "secure boot", NULL, "on (%s), but the module is loaded",
+		     detail);
 	else if (sb == VB_YES)
-		line(d, WARN, "secure boot", SIGN_FIX, "on (%s): Debian's "
-		     "kernels then lock down and refuse unsigned modules",
+		line(d, WARN, "secure boot", SIGN_FIX, "on (%s): Debian's kernels then lock down and refuse unsigned modules",
 		     detail);
 	else
-		line(d, WARN, "secure boot", "'mokutil --sb-state', or the "
-		     "firmware setup", "unknown: %s", detail);
+		line(d, WARN, "secure boot", "'mokutil --sb-state', or the firmware setup", "unknown: %s",
+		     detail);
 }
 
 static void check_pmu(struct doctor *d)
@@ -368,21 +343,17 @@ static void check_pmu(struct doctor *d)
 
 	if (fd >= 0) {
 		ops->close(d->env->perf_priv, fd);
-		line(d, PASS, "pmu", NULL, "a hardware cycles counter opens on "
-		     "CPU %u (perf_event_open)", d->cpu);
+		line(d, PASS, "pmu", NULL, "a hardware cycles counter opens on CPU %u (perf_event_open)",
+		     d->cpu);
 		return;
 	}
 	if (!sysfs)
-		line(d, WARN, "pmu", "on a VM, give it a virtual PMU; runs "
-		     "still measure the TSC", "no core PMU (no /sys/bus/"
-		     "event_source/devices/cpu): %s; event columns would stay "
-		     "empty", strerror(-fd));
+		line(d, WARN, "pmu", "on a VM, give it a virtual PMU; runs still measure the TSC", "no core PMU (no /sys/bus/event_source/devices/cpu): %s; event columns would stay empty",
+		     strerror(-fd));
 	else
-		line(d, WARN, "pmu", fd == -EACCES || fd == -EPERM ? "run as "
-		     "root, or lower /proc/sys/kernel/perf_event_paranoid" :
-		     "free the counters (NMI watchdog, other perf users); runs "
-		     "still measure the TSC", "the core PMU is there but a "
-		     "cycles counter on CPU %u cannot be opened: %s", d->cpu,
+		line(d, WARN, "pmu", fd == -EACCES || fd == -EPERM ? "run as root, or lower /proc/sys/kernel/perf_event_paranoid" :
+		     "free the counters (NMI watchdog, other perf users); runs still measure the TSC", "the core PMU is there but a cycles counter on CPU %u cannot be opened: %s",
+		     d->cpu,
 		     strerror(-fd));
 }
 
@@ -395,23 +366,19 @@ static void check_watchdog(struct doctor *d)
 		if (!strcmp(v, "0"))
 			line(d, PASS, "nmi watchdog", NULL, "off");
 		else
-			line(d, WARN, "nmi watchdog", "'sysctl "
-			     "kernel.nmi_watchdog=0' for the run",
-			     "on (%s): it holds a core counter and sends NMIs "
-			     "(rows flagged flag_nmi)", v);
+			line(d, WARN, "nmi watchdog", "'sysctl kernel.nmi_watchdog=0' for the run",
+			     "on (%s): it holds a core counter and sends NMIs (rows flagged flag_nmi)",
+			     v);
 	} else if (exists(d->root, "/proc/sys/kernel")) {
-		line(d, PASS, "nmi watchdog", NULL, "not built into this "
-		     "kernel (no /proc/sys/kernel/nmi_watchdog)");
+		line(d, PASS, "nmi watchdog", NULL, "not built into this kernel (no /proc/sys/kernel/nmi_watchdog)");
 	} else {
-		line(d, WARN, "nmi watchdog", "'cat /proc/sys/kernel/"
-		     "nmi_watchdog'", "unknown: /proc/sys/kernel not readable");
+		line(d, WARN, "nmi watchdog", "'cat /proc/sys/kernel/nmi_watchdog'", "unknown: /proc/sys/kernel not readable");
 	}
 }
 
 static void check_smt(struct doctor *d)
 {
-	enum vb_tri active = vb_sys_bool(d->root, "/sys/devices/system/cpu/"
-					 "smt/active");
+	enum vb_tri active = vb_sys_bool(d->root, "/sys/devices/system/cpu/smt/active");
 	char sib[128], ctl[32], fix[256], self[16];
 
 	if (vb_sys_read_line(d->root, "/sys/devices/system/cpu/smt/control",
@@ -424,16 +391,12 @@ static void check_smt(struct doctor *d)
 	if (active == VB_NO)
 		line(d, PASS, "smt", NULL, "not active (control %s)", ctl);
 	else if (sib[0] && !strcmp(sib, self))
-		line(d, PASS, "smt", NULL, "active (control %s), but CPU %u "
-		     "has its core to itself", ctl, d->cpu);
+		line(d, PASS, "smt", NULL, "active (control %s), but CPU %u has its core to itself",
+		     ctl, d->cpu);
 	else if (active == VB_YES) {
-		snprintf(fix, sizeof(fix), "'echo off > /sys/devices/system/"
-			 "cpu/smt/control', or take CPU %u's sibling offline "
-			 "(echo 0 > /sys/devices/system/cpu/cpuX/online)",
+		snprintf(fix, sizeof(fix), "'echo off > /sys/devices/system/cpu/smt/control', or take CPU %u's sibling offline (echo 0 > /sys/devices/system/cpu/cpuX/online)",
 			 d->cpu);
-		line(d, WARN, "smt", fix, "active: CPU %u shares its core (%s) "
-		     "with another thread", d->cpu, sib[0] ? sib : "siblings "
-		     "unknown");
+		line(d, WARN, "smt", fix, "active: CPU %u shares its core (%s) with another thread", d->cpu, sib[0] ? sib : "siblings unknown");
 	} else
 		line(d, WARN, "smt", "'lscpu' (Thread(s) per core)",
 		     "unknown: /sys/devices/system/cpu/smt/active not readable");
@@ -450,11 +413,10 @@ static void check_turbo(struct doctor *d)
 		line(d, WARN, "turbo", !strcmp(src, "intel_pstate/no_turbo") ?
 		     "'echo 1 > /sys/devices/system/cpu/intel_pstate/no_turbo'"
 		     : "'echo 0 > /sys/devices/system/cpu/cpufreq/boost'",
-		     "on (%s): the clock moves with load and temperature "
-		     "(windows.csv freq_ratio shows it)", src);
+		     "on (%s): the clock moves with load and temperature (windows.csv freq_ratio shows it)",
+		     src);
 	else
-		line(d, WARN, "turbo", "disable turbo in the firmware setup; "
-		     "windows.csv freq_ratio shows what the clock did",
+		line(d, WARN, "turbo", "disable turbo in the firmware setup; windows.csv freq_ratio shows what the clock did",
 		     "unknown: neither intel_pstate/no_turbo nor cpufreq/boost");
 }
 
@@ -464,10 +426,8 @@ static void check_governor(struct doctor *d)
 
 	if (vb_cpu_sysfile(d->root, d->cpu, "cpufreq/scaling_governor", gov,
 			   sizeof(gov))) {
-		line(d, WARN, "governor", "nothing to set here; windows.csv "
-		     "freq_ratio shows what the clock did", "unknown: CPU %u "
-		     "has no cpufreq (the firmware or a hypervisor sets the "
-		     "frequency)", d->cpu);
+		line(d, WARN, "governor", "nothing to set here; windows.csv freq_ratio shows what the clock did", "unknown: CPU %u has no cpufreq (the firmware or a hypervisor sets the frequency)",
+		     d->cpu);
 		return;
 	}
 	if (vb_cpu_sysfile(d->root, d->cpu, "cpufreq/scaling_min_freq", lo,
@@ -477,14 +437,14 @@ static void check_governor(struct doctor *d)
 			   sizeof(hi)))
 		snprintf(hi, sizeof(hi), "unknown");
 	if (!strcmp(gov, "performance")) {
-		line(d, PASS, "governor", NULL, "performance on CPU %u "
-		     "(%s..%s kHz)", d->cpu, lo, hi);
+		line(d, PASS, "governor", NULL, "performance on CPU %u (%s..%s kHz)",
+		     d->cpu, lo, hi);
 		return;
 	}
-	snprintf(fix, sizeof(fix), "'cpupower -c %u frequency-set -g "
-		 "performance'", d->cpu);
-	line(d, WARN, "governor", fix, "%s on CPU %u (%s..%s kHz): the clock "
-	     "follows the load", gov, d->cpu, lo, hi);
+	snprintf(fix, sizeof(fix), "'cpupower -c %u frequency-set -g performance'",
+		 d->cpu);
+	line(d, WARN, "governor", fix, "%s on CPU %u (%s..%s kHz): the clock follows the load",
+	     gov, d->cpu, lo, hi);
 }
 
 static void check_isolation(struct doctor *d)
@@ -494,19 +454,18 @@ static void check_isolation(struct doctor *d)
 	enum vb_tri rcu = vb_cmdline_cpu_in(d->root, "rcu_nocbs", d->cpu);
 	char fix[160];
 
-	snprintf(fix, sizeof(fix), "boot with isolcpus=%u nohz_full=%u "
-		 "rcu_nocbs=%u, or pick an isolated CPU with --cpu", d->cpu,
+	snprintf(fix, sizeof(fix), "boot with isolcpus=%u nohz_full=%u rcu_nocbs=%u, or pick an isolated CPU with --cpu",
+		 d->cpu,
 		 d->cpu, d->cpu);
 	if (iso == VB_YES)
-		line(d, PASS, "isolation", NULL, "CPU %u is in isolcpus "
-		     "(nohz_full %s, rcu_nocbs %s)", d->cpu, vb_tri_name(nohz),
+		line(d, PASS, "isolation", NULL, "CPU %u is in isolcpus (nohz_full %s, rcu_nocbs %s)",
+		     d->cpu, vb_tri_name(nohz),
 		     vb_tri_name(rcu));
 	else if (iso == VB_NO)
-		line(d, WARN, "isolation", fix, "CPU %u is not in isolcpus: "
-		     "other tasks may run on it between windows", d->cpu);
+		line(d, WARN, "isolation", fix, "CPU %u is not in isolcpus: other tasks may run on it between windows",
+		     d->cpu);
 	else
-		line(d, WARN, "isolation", fix, "unknown: the kernel command "
-		     "line cannot be read or its isolcpus= parsed");
+		line(d, WARN, "isolation", fix, "unknown: the kernel command line cannot be read or its isolcpus= parsed");
 }
 
 int vb_cmd_doctor(const struct vb_opts *o, const struct vb_env *env)
@@ -538,10 +497,9 @@ int vb_cmd_doctor(const struct vb_opts *o, const struct vb_env *env)
 	check_turbo(&d);
 	check_governor(&d);
 	check_isolation(&d);
-	fprintf(env->out, "doctor: CPU %u: %u passed, %u warnings, %u failed: "
-		"%s\n", o->cpu, d.n[PASS], d.n[WARN], d.n[FAIL], d.n[FAIL] ?
+	fprintf(env->out, "doctor: CPU %u: %u passed, %u warnings, %u failed: %s\n",
+		o->cpu, d.n[PASS], d.n[WARN], d.n[FAIL], d.n[FAIL] ?
 		"a native run cannot proceed until the FAIL lines are fixed" :
-		d.n[WARN] ? "a native run can proceed; the warnings cost "
-		"trustworthiness" : "ready for a native run");
+		d.n[WARN] ? "a native run can proceed; the warnings cost trustworthiness" : "ready for a native run");
 	return d.n[FAIL] ? VB_EXIT_ERROR : VB_EXIT_OK;
 }

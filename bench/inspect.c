@@ -49,8 +49,8 @@ static void print_info(const struct vb_info *in, unsigned int cpu,
 	fprintf(f, "crash cover      %s\n", (fl & VB_INFO_NO_COVER) ? "no (KVM holds the kernel's crash-time VMXOFF callback: a RUN is refused)" : "yes (a crash or kdump during a RUN turns VMX off)");
 	fprintf(f, "cpu stuck        %s\n", (fl & VB_INFO_CPU_STUCK) ? "yes (VMXOFF failed earlier: left in VMX operation, RUNs refused until reboot)" : "no");
 	fprintf(f, "rdtscp           %s\n", (fl & VB_INFO_RDTSCP) ? "yes" : "no (serialize=cpuid points are skipped)");
-	fprintf(f, "feature control  0x%016" PRIx64 " (%s, VMX outside SMX "
-		"%s)\n", (uint64_t)in->feature_control,
+	fprintf(f, "feature control  0x%016" PRIx64 " (%s, VMX outside SMX %s)\n",
+		(uint64_t)in->feature_control,
 		(fl & VB_INFO_FEAT_LOCKED) ? "locked" : "not locked",
 		(fl & VB_INFO_FEAT_VMX) ? "enabled" : "disabled");
 	if (in->flags & VB_INFO_VMX_BASIC) {
@@ -140,12 +140,10 @@ int vb_cmd_selftest(const struct vb_opts *o, const struct vb_env *env)
 	fprintf(env->out, "operand  0x%016" PRIx64 " (%s)\n",
 		(uint64_t)st.operand,
 		st.operand == st.poison ? "unchanged" : "overwritten");
-	fprintf(env->out, "result   %s\n", pass ? "pass: VMPTRST outside VMX "
-		"operation raised #UD and stored nothing" : "FAIL: expected "
-		"#UD with the operand unchanged");
+	fprintf(env->out, "result   %s\n", pass ? "pass: VMPTRST outside VMX operation raised #UD and stored nothing" : "FAIL: expected #UD with the operand unchanged");
 	if (!pass)
-		vb_err(env, "selftest failed on CPU %u: trap %" PRId32 " (%s), "
-		       "operand %s", o->cpu, st.trap, vb_trap_name(st.trap),
+		vb_err(env, "selftest failed on CPU %u: trap %" PRId32 " (%s), operand %s",
+		       o->cpu, st.trap, vb_trap_name(st.trap),
 		       st.operand == st.poison ? "unchanged" : "overwritten");
 	return pass ? VB_EXIT_OK : VB_EXIT_CHECK;
 }
@@ -160,8 +158,7 @@ int vb_cmd_events(const struct vb_opts *o, const struct vb_env *env)
 		return VB_EXIT_ERROR;
 	}
 	if (n == 0) {
-		vb_err(env, "events: %s", o->pattern ? "no event matches that "
-		       "pattern (a substring or a glob, any case)" :
+		vb_err(env, "events: %s", o->pattern ? "no event matches that pattern (a substring or a glob, any case)" :
 		       "libpfm4 knows no event on this CPU");
 		return VB_EXIT_ERROR;
 	}

@@ -74,32 +74,22 @@ const char *const vb_offset_names[VB_OFF_NAMES + 1] = {
 
 const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 	[VB_KEY_INSTRUCTION] = ENUM_KEY("instruction", vb_insn_names,
-		"vmptrst", "INSN", "instruction under test; mov is the control "
-		"store, none the baseline alone (the others interleave "
-		"the baseline); add, imul and chase are known-latency "
-		"references (1-cycle add chain, 3-cycle imul chain, L1 pointer "
-		"chase) for measuring the harness"),
+		"vmptrst", "INSN", "instruction under test; mov is the control store, none the baseline alone (the others interleave the baseline); add, imul and chase are known-latency references (1-cycle add chain, 3-cycle imul chain, L1 pointer chase) for measuring the harness"),
 	[VB_KEY_CPU] = { "cpu", VB_KT_UINT, 1, 0, CPU_SETSIZE - 1, NULL, "0",
-		"CPUS", "target CPU(s), run one after the other, each pinned; "
-		"a list may hold ranges (0-3)" },
+		"CPUS", "target CPU(s), run one after the other, each pinned; a list may hold ranges (0-3)" },
 	[VB_KEY_OFFSET] = { "offset", VB_KT_OFFSET, 1, 0,
 		VB_MAX_OFFSET(VB_PAGE_1G), vb_offset_names, "0", "OFFSET",
-		"operand offset, bytes (offset + 8 <= 8192 for 4k pages, "
-		"<= 4 MiB for 2m and 1g), or aligned (0), misaligned (1), "
-		"line-split (60), page-split (page size - 4; not with 1g)" },
+		"operand offset, bytes (offset + 8 <= 8192 for 4k pages, <= 4 MiB for 2m and 1g), or aligned (0), misaligned (1), line-split (60), page-split (page size - 4; not with 1g)" },
 	[VB_KEY_CACHE] = ENUM_KEY("cache", vb_cache_names, "hot", "STATE",
-		"operand's cache lines before each window; flushed and "
-		"flushopt need unroll 1"),
+		"operand's cache lines before each window; flushed and flushopt need unroll 1"),
 	[VB_KEY_MEMTYPE] = ENUM_KEY("memtype", vb_memtype_names, "wb", "TYPE",
-		"memory type of the operand's pages (wt: always skipped, the "
-		"kernel has no setter)"),
+		"memory type of the operand's pages (wt: always skipped, the kernel has no setter)"),
 	[VB_KEY_PAGE] = ENUM_KEY("page", vb_pagesize_names, "4k", "SIZE",
 		"size of the page that must map the operand"),
 	[VB_KEY_TLB] = ENUM_KEY("tlb", vb_tlb_names, "warm", "STATE",
 		"TLB state before each window; cold needs unroll 1"),
 	[VB_KEY_AD] = ENUM_KEY("ad", vb_ad_names, "set", "STATE",
-		"PTE accessed/dirty bits before each window; clear needs "
-		"unroll 1 and page 4k"),
+		"PTE accessed/dirty bits before each window; clear needs unroll 1 and page 4k"),
 	[VB_KEY_VMCS] = ENUM_KEY("vmcs", vb_vmcs_names, "loaded", "STATE",
 		"a current VMCS (loaded) or none (VMPTRST stores all ones)"),
 	[VB_KEY_SERIALIZE] = ENUM_KEY("serialize", vb_serialize_names,
@@ -107,26 +97,15 @@ const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 	[VB_KEY_UNROLL] = { "unroll", VB_KT_POW2, 1, 1, VB_MAX_UNROLL, NULL,
 		"1", "U", "instructions per timed window, a power of two" },
 	[VB_KEY_SAMPLES] = { "samples", VB_KT_UINT, 0, 1, VB_MAX_SAMPLES,
-		NULL, "10000", "N", "samples of the instruction per point; "
-		"the interleaved baseline adds as many" },
+		NULL, "10000", "N", "samples of the instruction per point; the interleaved baseline adds as many" },
 	[VB_KEY_EVENTS] = { "events", VB_KT_EVENTS, 0, 0, VB_MAX_EVENT_NAMES,
-		NULL, NULL, "LIST", "PMU events counted per sample, a comma "
-		"list of libpfm4 names (EVENT.UMASK, pmu::EVENT:UMASK, "
-		"cpu-clock; 'vmptrst-bench events' lists them), or none; "
-		"more than the counters: several passes" },
+		NULL, NULL, "LIST", "PMU events counted per sample, a comma list of libpfm4 names (EVENT.UMASK, pmu::EVENT:UMASK, cpu-clock; 'vmptrst-bench events' lists them), or none; more than the counters: several passes" },
 	[VB_KEY_REQUIRE_EVENTS] = { "require-events", VB_KT_BOOL, 0, 0, 0,
-		vb_bool_names, "no", NULL, "fail (exit 1) when no hardware "
-		"counter can be created, instead of measuring the TSC only" },
+		vb_bool_names, "no", NULL, "fail (exit 1) when no hardware counter can be created, instead of measuring the TSC only" },
 	[VB_KEY_CROSS_CHECK] = { "cross-check", VB_KT_BOOL, 0, 0, 0,
-		vb_bool_names, "no", NULL, "count the events from user space "
-		"too (perf_event_open around each RUN) and compare in "
-		"meta.csv" },
+		vb_bool_names, "no", NULL, "count the events from user space too (perf_event_open around each RUN) and compare in meta.csv" },
 	[VB_KEY_WAIT_VMX] = { "wait-vmx", VB_KT_UINT, 0, 0,
-		VB_MAX_WAIT_VMX_MS / 1000, NULL, "0", "SECONDS", "how long each "
-		"RUN may wait, in all, while another hypervisor has VMX on on "
-		"its CPU (KVM while it has VMs) or kvm keeps the module from "
-		"covering a crash (6.12+); 0: refuse at once; a RUN still "
-		"blocked stops the run there, its rows kept (exit 1)" },
+		VB_MAX_WAIT_VMX_MS / 1000, NULL, "0", "SECONDS", "how long each RUN may wait, in all, while another hypervisor has VMX on on its CPU (KVM while it has VMs) or kvm keeps the module from covering a crash (6.12+); 0: refuse at once; a RUN still blocked stops the run there, its rows kept (exit 1)" },
 };
 
 int vb_key_lookup(const char *name)
@@ -300,9 +279,7 @@ static int parse_element(enum vb_key k, const char *s, struct vb_values *out,
 				return -1;
 		} else {
 			if (parse_name(d->names, s, &v, err, len)) {
-				snprintf(err, len, "neither a number of bytes "
-					 "nor one of aligned|misaligned|"
-					 "line-split|page-split");
+				snprintf(err, len, "neither a number of bytes nor one of aligned|misaligned|line-split|page-split");
 				return -1;
 			}
 			v |= VB_OFFSET_NAMED;
@@ -418,13 +395,12 @@ static int parse_events(const char *text, struct vb_values *out, char *err,
 		elem = trim(elem);
 		if (!*elem) {
 			snprintf(err, len, "empty %s", out->n || p ?
-				 "element in the list" : "value (none: no "
-				 "events)");
+				 "element in the list" : "value (none: no events)");
 			goto fail;
 		}
 		if (strlen(elem) >= VB_EVENT_NAME_MAX) {
-			snprintf(err, len, "event %.40s...: longer than %d "
-				 "characters", elem, VB_EVENT_NAME_MAX - 1);
+			snprintf(err, len, "event %.40s...: longer than %d characters",
+				 elem, VB_EVENT_NAME_MAX - 1);
 			goto fail;
 		}
 		for (i = 0; i < out->n; i++) {
@@ -481,8 +457,7 @@ int vb_key_parse(enum vb_key k, const char *text, struct vb_values *out,
 		elem = trim(elem);
 		if (!*elem) {
 			snprintf(err, len, list ? "empty element in the list" :
-				 d->axis ? "empty value (an axis needs at "
-				 "least one value)" : "empty value");
+				 d->axis ? "empty value (an axis needs at least one value)" : "empty value");
 			goto out;
 		}
 		before = out->n;

@@ -57,8 +57,8 @@ int vb_outdir_prepare(const char *dir, int force, char *msg, size_t len)
 	}
 	snprintf(path, sizeof(path), "%s/samples.csv", dir);
 	if (!force && has_rows(path)) {
-		snprintf(msg, len, "%s exists and holds measured rows: choose "
-			 "another -o DIR or pass --force", path);
+		snprintf(msg, len, "%s exists and holds measured rows: choose another -o DIR or pass --force",
+			 path);
 		return -1;
 	}
 	return 0;

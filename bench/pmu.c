@@ -230,8 +230,8 @@ int vb_pmu_encode(const char *name, const char *pmu, struct vb_event_enc *out,
 				 pfm_strerror(ret), pmu ? ", PMU " : "",
 				 pmu ? pmu : "", near);
 		else
-			snprintf(err, len, "%s (libpfm4%s%s; see '"
-				 "vmptrst-bench events')", pfm_strerror(ret),
+			snprintf(err, len, "%s (libpfm4%s%s; see 'vmptrst-bench events')",
+				 pfm_strerror(ret),
 				 pmu ? ", PMU " : "", pmu ? pmu : "");
 		free(fstr);
 		return -1;

@@ -111,28 +111,20 @@ static const char *result_name(int sig)
 static void meaning(const struct probe *p, int guest, char *buf, size_t len)
 {
 	if (p->sig == SIGILL)
-		snprintf(buf, len, "#UD (SIGILL): this CPU is not in VMX "
-			 "operation%s", guest ? ", or the hypervisor refuses "
-			 "nested VMX (this is a guest: the time includes its "
-			 "VM exit if it intercepts VMPTRST)" : ": no "
-			 "hypervisor holds VMX on it");
+		snprintf(buf, len, "#UD (SIGILL): this CPU is not in VMX operation%s", guest ? ", or the hypervisor refuses nested VMX (this is a guest: the time includes its VM exit if it intercepts VMPTRST)" : ": no hypervisor holds VMX on it");
 	else if (p->sig == SIGSEGV)
-		snprintf(buf, len, "#GP (SIGSEGV): this CPU is in VMX root "
-			 "operation (a hypervisor such as KVM ran VMXON on "
-			 "it) and CPL 3 > 0");
+		snprintf(buf, len, "#GP (SIGSEGV): this CPU is in VMX root operation (a hypervisor such as KVM ran VMXON on it) and CPL 3 > 0");
 	else
-		snprintf(buf, len, "stored 0x%016" PRIx64 " at CPL 3: "
-			 "impossible on bare metal (the reference allows only "
-			 "#UD or #GP there); a hypervisor or emulator answered "
-			 "VMPTRST", p->stored);
+		snprintf(buf, len, "stored 0x%016" PRIx64 " at CPL 3: impossible on bare metal (the reference allows only #UD or #GP there); a hypervisor or emulator answered VMPTRST",
+			 p->stored);
 }
 
 /* One row of samples.csv, the columns of a run's (records.h). */
 static int row(FILE *f, unsigned int cpu, unsigned int offset,
 	       const char *insn, uint32_t sample, uint64_t ticks, int ok)
 {
-	return fprintf(f, "0,%s,%u,%u,hot,wb,,warm,set,,lfence,1,0,%" PRIu32
-		       ",%" PRIu64 ",%s,,%s", insn, cpu, offset, sample, ticks,
+	return fprintf(f, "0,%s,%u,%u,hot,wb,,warm,set,,lfence,1,0,%" PRIu32 ",%" PRIu64 ",%s,,%s",
+		       insn, cpu, offset, sample, ticks,
 		       ok ? "ok" : "mismatch", VB_CSV_EOL) < 0 ? -1 : 0;
 }
 
@@ -192,8 +184,7 @@ static void set_meta(struct vb_meta *m, const struct probe *p,
 	else
 		vb_meta_set(m, "probe_stored_value", "0x%016" PRIx64,
 			    p->stored);
-	vb_meta_set(m, "probe_baseline", "ud2 (#UD, SIGILL): the same fault "
-		    "path without VMPTRST");
+	vb_meta_set(m, "probe_baseline", "ud2 (#UD, SIGILL): the same fault path without VMPTRST");
 	vb_meta_set(m, "baseline_instruction", "ud2");
 	vb_meta_set(m, "probe_inconsistent", "%" PRIu32, p->inconsistent);
 	vb_meta_set(m, "instruction", "vmptrst-fault ud2");
@@ -239,8 +230,8 @@ static int write_run(struct probe *p, const char *cmdline)
 	ret = vb_records_header(smp.f, NULL, 0) || measure(p, smp.f, samples);
 	release_faults(p);
 	if (ret) {
-		snprintf(p->msg, sizeof(p->msg), "%.400s/samples.csv: write "
-			 "failed: %s", dir, strerror(errno));
+		snprintf(p->msg, sizeof(p->msg), "%.400s/samples.csv: write failed: %s",
+			 dir, strerror(errno));
 		ret = -1;
 		goto out;
 	}
@@ -277,8 +268,8 @@ int vb_cmd_probe(const struct vb_opts *o, const char *cmdline,
 	p.env = env;
 	ret = env->pin_cpu(o->cpu);
 	if (ret) {
-		vb_err(env, "probe: CPU %u: cannot pin to it (%s): offline or "
-		       "no such CPU", o->cpu, strerror(-ret));
+		vb_err(env, "probe: CPU %u: cannot pin to it (%s): offline or no such CPU",
+		       o->cpu, strerror(-ret));
 		return VB_EXIT_ERROR;
 	}
 	p.stored = PROBE_POISON;
@@ -294,8 +285,8 @@ int vb_cmd_probe(const struct vb_opts *o, const char *cmdline,
 	fprintf(env->out, "probe: CPU %u: VMPTRST at CPL 3: %s: %s\n", o->cpu,
 		result_name(p.sig), what);
 	if (!o->outdir) {
-		fprintf(env->out, "probe: -o DIR times the fault path against "
-			"UD2 (%u samples)\n", o->samples);
+		fprintf(env->out, "probe: -o DIR times the fault path against UD2 (%u samples)\n",
+			o->samples);
 		return VB_EXIT_OK;
 	}
 	if (write_run(&p, cmdline)) {
@@ -303,11 +294,9 @@ int vb_cmd_probe(const struct vb_opts *o, const char *cmdline,
 		return VB_EXIT_ERROR;
 	}
 	if (p.inconsistent)
-		vb_err(env, "warning: %" PRIu32 " samples did not fault as the "
-		       "first VMPTRST did (check=mismatch in samples.csv): did "
-		       "VMX change hands during the probe?", p.inconsistent);
-	fprintf(env->out, "probe: %u sample pairs (vmptrst-fault, ud2) in "
-		"%s/samples.csv; statistics: vmptrst-analyze summary %s\n",
+		vb_err(env, "warning: %" PRIu32 " samples did not fault as the first VMPTRST did (check=mismatch in samples.csv): did VMX change hands during the probe?",
+		       p.inconsistent);
+	fprintf(env->out, "probe: %u sample pairs (vmptrst-fault, ud2) in %s/samples.csv; statistics: vmptrst-analyze summary %s\n",
 		o->samples, o->outdir, o->outdir);
 	return VB_EXIT_OK;
 }

@@ -144,8 +144,8 @@ int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 
 	/* the point's columns after `instruction`, up to `unroll` */
 	vb_page_name(run->page_kib, page, sizeof(page));
-	snprintf(prefix, sizeof(prefix), "%" PRIu32 ",%" PRIu32 ",%s,%s,%s,"
-		 "%s,%s,%s,%s,%" PRIu32, run->cpu, run->offset,
+	snprintf(prefix, sizeof(prefix), "%" PRIu32 ",%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%" PRIu32,
+		 run->cpu, run->offset,
 		 vb_enum_name(VB_KEY_CACHE, run->cache),
 		 vb_enum_name(VB_KEY_MEMTYPE, run->memtype), page,
 		 vb_enum_name(VB_KEY_TLB, run->tlb),

@@ -207,8 +207,8 @@ static int check_cpus(struct runner *r, const unsigned int *cpus,
 		int ret = r->env->pin_cpu(cpus[i]);
 
 		if (ret) {
-			snprintf(r->msg, sizeof(r->msg), "CPU %u: cannot pin to "
-				 "it (%s): offline or no such CPU", cpus[i],
+			snprintf(r->msg, sizeof(r->msg), "CPU %u: cannot pin to it (%s): offline or no such CPU",
+				 cpus[i],
 				 strerror(-ret));
 			return -1;
 		}
@@ -357,8 +357,7 @@ static void set_event_meta(struct vb_meta *m, const struct vb_plan *p)
 			if (e == es->n || used >= sizeof(buf))
 				continue;
 			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
-				"%s%s%s[%s] type=%u config=0x%llx "
-				"config1=0x%llx config2=0x%llx pmu=%s fstr=%s",
+				"%s%s%s[%s] type=%u config=0x%llx config1=0x%llx config2=0x%llx pmu=%s fstr=%s",
 				used ? "; " : "",
 				es->core_type ? es->core_type : "",
 				es->core_type ? " " : "", p->group[es->group],
@@ -415,13 +414,11 @@ static void set_event_results(struct vb_meta *m, const struct runner *r)
 				    strerror(e->xc_err));
 		} else if (!e->counted) {
 			failed++;
-			vb_meta_set(m, key, "unavailable: the module did not "
-				    "count it");
+			vb_meta_set(m, key, "unavailable: the module did not count it");
 		} else if (e->xc_multiplexed) {
 			failed++;
-			vb_meta_set(m, key, "unavailable: perf multiplexed the "
-				    "user-space counter (perf=%" PRIu64 " not "
-				    "comparable)", e->xc_perf);
+			vb_meta_set(m, key, "unavailable: perf multiplexed the user-space counter (perf=%" PRIu64 " not comparable)",
+				    e->xc_perf);
 		} else {
 			if (e->xc_perf)
 				snprintf(val, sizeof(val), "%.4f",
@@ -430,9 +427,8 @@ static void set_event_results(struct vb_meta *m, const struct runner *r)
 			else
 				snprintf(val, sizeof(val), "%s",
 					 e->xc_samples ? "inf" : "");
-			vb_meta_set(m, key, "samples_sum=%" PRIu64
-				    " module_total=%" PRIu64 " perf=%" PRIu64
-				    " ratio=%s", e->xc_samples, e->xc_total,
+			vb_meta_set(m, key, "samples_sum=%" PRIu64 " module_total=%" PRIu64 " perf=%" PRIu64 " ratio=%s",
+				    e->xc_samples, e->xc_total,
 				    e->xc_perf, val);
 		}
 	}
@@ -444,8 +440,8 @@ static void set_event_results(struct vb_meta *m, const struct runner *r)
 		vb_meta_set(m, "cross_check", "unavailable: %s",
 			    strerror(first_err));
 	else
-		vb_meta_set(m, "cross_check", "partial: %u of %u events "
-			    "unavailable (see cross_check.EVENT)", failed, asked);
+		vb_meta_set(m, "cross_check", "partial: %u of %u events unavailable (see cross_check.EVENT)",
+			    failed, asked);
 }
 
 static void set_result_meta(struct vb_meta *m, const struct vb_plan *p,
@@ -579,9 +575,8 @@ static int account_events(struct runner *r, const struct vb_evset *es,
 	if (hw_asked && !hw_counted && quiet)
 		return 1;	/* the caller says it, as an error */
 	if (hw_asked && !hw_counted && !r->pmu_reported) {
-		vb_err(r->env, "no usable PMU on CPU %u: the module could not "
-		       "create any hardware counter: %s%s; measuring the TSC "
-		       "only, the event columns stay empty", run->cpu,
+		vb_err(r->env, "no usable PMU on CPU %u: the module could not create any hardware counter: %s%s; measuring the TSC only, the event columns stay empty",
+		       run->cpu,
 		       strerror(hw_err), pmc_hint(hw_err));
 		r->pmu_reported = 1;
 		for (i = 0; i < run->nevents; i++)
@@ -595,8 +590,7 @@ static int account_events(struct runner *r, const struct vb_evset *es,
 
 		if (!err || e->reported)
 			continue;
-		vb_err(r->env, "event %s: the module could not create its "
-		       "counter on CPU %u: %s%s; its column stays empty",
+		vb_err(r->env, "event %s: the module could not create its counter on CPU %u: %s%s; its column stays empty",
 		       es->ev[first + i].name, run->cpu, strerror(err),
 		       pmc_hint(err));
 		e->reported = 1;
@@ -751,8 +745,8 @@ static int run_pass(struct runner *r, unsigned int i, unsigned int pass,
 	}
 	if (es && account_events(r, es, pass, &run, check.records,
 				 gk->require_events) && gk->require_events) {
-		snprintf(r->msg, sizeof(r->msg), "point %u: no usable PMU on "
-			 "CPU %u (%s%s) and require-events is set", pt->index,
+		snprintf(r->msg, sizeof(r->msg), "point %u: no usable PMU on CPU %u (%s%s) and require-events is set",
+			 pt->index,
 			 run.cpu, strerror(r->pmu_err), pmc_hint(r->pmu_err));
 		goto failed;
 	}
@@ -775,8 +769,8 @@ static int run_pass(struct runner *r, unsigned int i, unsigned int pass,
 		return -1;
 	}
 	if (intr) {
-		snprintf(res->reason, sizeof(res->reason), "interrupted after "
-			 "%" PRIu32 " of %" PRIu32 " records%s", check.records,
+		snprintf(res->reason, sizeof(res->reason), "interrupted after %" PRIu32 " of %" PRIu32 " records%s",
+			 check.records,
 			 check.needed, es && es->npass > 1 ?
 			 " of its pass" : "");
 		r->t.interrupted++;
@@ -806,8 +800,8 @@ static int run_point(struct runner *r, unsigned int i,
 	for (pass = 0; pass < n && !ret; pass++) {
 		if (pass && vb_stop) {	/* Ctrl-C between passes */
 			res->status = VB_PT_INTERRUPTED;
-			snprintf(res->reason, sizeof(res->reason), "interrupted "
-				 "after pass %u of %u", pass, n);
+			snprintf(res->reason, sizeof(res->reason), "interrupted after pass %u of %u",
+				 pass, n);
 			r->t.interrupted++;
 			r->t.stopped_at = (int)i;
 			r->t.stop_records = res->records;
@@ -874,8 +868,8 @@ static int measure_all(struct runner *r, struct vb_point_result *res)
 			cpu = p->pt[i].axis[VB_KEY_CPU];
 			ret = r->env->pin_cpu(cpu);
 			if (ret) {
-				snprintf(r->msg, sizeof(r->msg), "CPU %u: "
-					 "cannot pin to it (%s)", cpu,
+				snprintf(r->msg, sizeof(r->msg), "CPU %u: cannot pin to it (%s)",
+					 cpu,
 					 strerror(-ret));
 				res[i].status = VB_PT_FAILED;
 				snprintf(res[i].reason, sizeof(res[i].reason),
@@ -946,20 +940,15 @@ static int report(const struct runner *r, int interrupted)
 	int rc = VB_EXIT_OK;
 
 	if (t->tsc_backwards)
-		vb_err(env, "warning: %" PRIu32 " records have tsc_end < "
-		       "tsc_begin; their tsc is left empty", t->tsc_backwards);
+		vb_err(env, "warning: %" PRIu32 " records have tsc_end < tsc_begin; their tsc is left empty",
+		       t->tsc_backwards);
 	if (r->noise.records_nmi || r->noise.records_smi)
-		vb_err(env, "warning: %" PRIu64 " records saw an NMI and %"
-		       PRIu64 " an SMI (%" PRIu64 " windows with an SMI): "
-		       "flagged in samples.csv (flag_nmi, flag_smi) and left "
-		       "out by vmptrst-analyze; see windows.csv",
+		vb_err(env, "warning: %" PRIu64 " records saw an NMI and %" PRIu64 " an SMI (%" PRIu64 " windows with an SMI): flagged in samples.csv (flag_nmi, flag_smi) and left out by vmptrst-analyze; see windows.csv",
 		       r->noise.records_nmi, r->noise.records_smi,
 		       r->noise.smi_windows);
 	if (t->mismatches) {
-		vb_err(env, "%" PRIu64 " of %" PRIu64 " records failed the "
-		       "check (first at point %d: stored value != 0x%" PRIx64
-		       " expected, 0x%" PRIx64 " poison); all rows written, "
-		       "see the check column", t->mismatches, t->records,
+		vb_err(env, "%" PRIu64 " of %" PRIu64 " records failed the check (first at point %d: stored value != 0x%" PRIx64 " expected, 0x%" PRIx64 " poison); all rows written, see the check column",
+		       t->mismatches, t->records,
 		       t->first_bad, t->bad_expected, t->bad_poison);
 		rc = VB_EXIT_CHECK;
 	}
@@ -967,19 +956,14 @@ static int report(const struct runner *r, int interrupted)
 		char extra[256] = "";
 
 		if (t->wrong_page)
-			snprintf(extra, sizeof(extra), "; %" PRIu32 " points "
-				 "measured on another page size than asked",
+			snprintf(extra, sizeof(extra), "; %" PRIu32 " points measured on another page size than asked",
 				 t->wrong_page);
 		if (r->noise.bad)
 			snprintf(extra + strlen(extra), sizeof(extra) -
-				 strlen(extra), "; %" PRIu32 " window "
-				 "descriptions that fit no records",
+				 strlen(extra), "; %" PRIu32 " window descriptions that fit no records",
 				 r->noise.bad);
-		vb_err(env, "inconsistent results from the module: %" PRIu64
-		       " mismatches counted by the module, %" PRIu64 " by the "
-		       "driver; %" PRIu64 " records of %" PRIu64 " expected%s; "
-		       "%" PRIu32 " malformed; %" PRIu32 " with a wrong "
-		       "mismatch flag%s", t->module_mismatches, t->mismatches,
+		vb_err(env, "inconsistent results from the module: %" PRIu64 " mismatches counted by the module, %" PRIu64 " by the driver; %" PRIu64 " records of %" PRIu64 " expected%s; %" PRIu32 " malformed; %" PRIu32 " with a wrong mismatch flag%s",
+		       t->module_mismatches, t->mismatches,
 		       t->records, t->needed,
 		       t->overflow ? " (module overran the buffer)" : "",
 		       t->bad_records, t->flag_disagree, extra);
@@ -992,23 +976,20 @@ static int report(const struct runner *r, int interrupted)
 	}
 	if (interrupted) {
 		if (t->interrupted)
-			vb_err(env, "interrupted at point %d of %u: kept its "
-			       "%" PRIu32 " of %" PRIu32 " records; %u points "
-			       "not run (see points.csv)", t->stopped_at,
+			vb_err(env, "interrupted at point %d of %u: kept its %" PRIu32 " of %" PRIu32 " records; %u points not run (see points.csv)",
+			       t->stopped_at,
 			       r->plan->n, t->stop_records, t->stop_needed,
 			       t->not_run);
 		else
-			vb_err(env, "interrupted after %u of %u points; %u "
-			       "points not run (see points.csv)",
+			vb_err(env, "interrupted after %u of %u points; %u points not run (see points.csv)",
 			       t->measured + t->skipped, r->plan->n,
 			       t->not_run);
 		if (rc == VB_EXIT_OK)
 			rc = VB_EXIT_INTERRUPTED;
 	}
 	if (rc == VB_EXIT_OK)
-		fprintf(env->out, "%s: %" PRIu64 " records from %u point%s (%u "
-			"measured, %u skipped: see points.csv) in %s/samples.csv"
-			"\n", VB_TOOL_NAME, t->records, r->plan->n,
+		fprintf(env->out, "%s: %" PRIu64 " records from %u point%s (%u measured, %u skipped: see points.csv) in %s/samples.csv\n",
+			VB_TOOL_NAME, t->records, r->plan->n,
 			r->plan->n == 1 ? "" : "s", t->measured, t->skipped,
 			o->outdir);
 	return rc;
@@ -1086,8 +1067,8 @@ static int run_plan(struct runner *r, const struct vb_config *cfg,
 	}
 	if (!r->buf || !r->win || !res ||
 	    (p->n_evcol && (!r->pmc || !r->ev))) {
-		snprintf(r->msg, sizeof(r->msg), "no memory for %" PRIu32
-			 " records", p->max_records);
+		snprintf(r->msg, sizeof(r->msg), "no memory for %" PRIu32 " records",
+			 p->max_records);
 		goto out_close;
 	}
 

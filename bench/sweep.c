@@ -136,20 +136,14 @@ static int check_point(struct ctx *x, const unsigned int *v,
 		setup = VB_KEY_AD;
 	if (setup != VB_N_AXES && v[VB_KEY_UNROLL] != 1)
 		return combo_error(x, setup, VB_KEY_UNROLL, v,
-			"a per-sample setup (cache flushed or flushopt, tlb "
-			"cold, ad clear) needs unroll 1, or it would hold for "
-			"the first copy only: give these points their own "
-			"group with unroll = 1");
+			"a per-sample setup (cache flushed or flushopt, tlb cold, ad clear) needs unroll 1, or it would hold for the first copy only: give these points their own group with unroll = 1");
 	if (v[VB_KEY_AD] == VB_AD_CLEAR && v[VB_KEY_PAGE] != VB_PAGE_4K)
 		return combo_error(x, VB_KEY_AD, VB_KEY_PAGE, v,
-			"ad=clear works on 4k pages only: give it its own "
-			"group with page = 4k");
+			"ad=clear works on 4k pages only: give it its own group with page = 4k");
 	if (vb_offset_resolve(v[VB_KEY_OFFSET], v[VB_KEY_PAGE], offset)) {
 		if (v[VB_KEY_OFFSET] == (VB_OFFSET_NAMED | VB_OFF_PAGE_SPLIT))
 			return combo_error(x, VB_KEY_OFFSET, VB_KEY_PAGE, v,
-				"the 1g buffer lies inside one 1 GiB page, "
-				"there is no boundary to split: give 1g a "
-				"group without page-split");
+				"the 1g buffer lies inside one 1 GiB page, there is no boundary to split: give 1g a group without page-split");
 		return combo_error(x, VB_KEY_OFFSET, VB_KEY_PAGE, v,
 			"out of range 0..%u for %s pages (offset + 8 <= %s)",
 			VB_MAX_OFFSET(v[VB_KEY_PAGE]),
@@ -168,8 +162,7 @@ static int grow(struct vb_plan *p, unsigned long more, struct ctx *x,
 		char loc[600];
 
 		where(x, NULL, line, loc, sizeof(loc));
-		snprintf(x->err, x->len, "%s%lu points make the plan larger "
-			 "than %u points: split the sweep into several runs",
+		snprintf(x->err, x->len, "%s%lu points make the plan larger than %u points: split the sweep into several runs",
 			 loc, p->n + more, VB_MAX_POINTS);
 		return -1;
 	}
@@ -490,9 +483,7 @@ void vb_plan_print(const struct vb_plan *p, FILE *f)
 		for (k = 0; k < es->npass; k++)
 			for (e = es->pass_start[k]; e < es->pass_start[k + 1];
 			     e++)
-				fprintf(f, "event [%s]%s%s: %s pass=%u type=%u "
-					"config=0x%llx config1=0x%llx "
-					"config2=0x%llx (%s)\n",
+				fprintf(f, "event [%s]%s%s: %s pass=%u type=%u config=0x%llx config1=0x%llx config2=0x%llx (%s)\n",
 					p->group[es->group],
 					es->core_type ? " " : "",
 					es->core_type ? es->core_type : "",
@@ -503,8 +494,8 @@ void vb_plan_print(const struct vb_plan *p, FILE *f)
 					es->ev[e].fstr);
 	}
 	/* a samples.csv row is about 60 bytes */
-	fprintf(f, "plan: %u point%s in %u group%s, %llu samples, %llu records "
-		"(samples.csv about %.1f MB) from %s\n", p->n,
+	fprintf(f, "plan: %u point%s in %u group%s, %llu samples, %llu records (samples.csv about %.1f MB) from %s\n",
+		p->n,
 		p->n == 1 ? "" : "s", p->n_groups, p->n_groups == 1 ? "" : "s", (unsigned long long)p->samples,
 		(unsigned long long)p->records, (double)p->records * 60 / 1e6,
 		p->source);

@@ -250,8 +250,7 @@ enum vb_tri vb_secure_boot(const char *root, char *detail, size_t len)
 	snprintf(path, sizeof(path), "%s/sys/firmware/efi", root);
 	d = opendir(path);
 	if (!d) {
-		snprintf(detail, len, "not booted through EFI (no "
-			 "/sys/firmware/efi): no Secure Boot");
+		snprintf(detail, len, "not booted through EFI (no /sys/firmware/efi): no Secure Boot");
 		return VB_NO;
 	}
 	closedir(d);
@@ -266,8 +265,7 @@ enum vb_tri vb_secure_boot(const char *root, char *detail, size_t len)
 		d = opendir(path);
 		if (err == ENOENT && d) {
 			closedir(d);
-			snprintf(detail, len, "EFI without a SecureBoot "
-				 "variable: no Secure Boot");
+			snprintf(detail, len, "EFI without a SecureBoot variable: no Secure Boot");
 			return VB_NO;
 		}
 		if (d)
@@ -280,8 +278,8 @@ enum vb_tri vb_secure_boot(const char *root, char *detail, size_t len)
 	n = fread(v, 1, sizeof(v), f);
 	fclose(f);
 	if (n != 5 || v[4] > 1) {
-		snprintf(detail, len, "SecureBoot variable malformed (%zu "
-			 "bytes)", n);
+		snprintf(detail, len, "SecureBoot variable malformed (%zu bytes)",
+			 n);
 		return VB_UNKNOWN;
 	}
 	snprintf(detail, len, "SecureBoot=%u (EFI variable)", v[4]);

@@ -566,19 +566,13 @@ static int check_run(const struct vb_run *r)
 const char *vb_user_refusal(const struct vb_run *r)
 {
 	if (r->instruction == VB_INSN_VMPTRST)
-		return "instruction vmptrst: the user backend runs at ring 3, "
-		       "where VMPTRST raises #UD outside VMX operation and "
-		       "#GP(0) in VMX root operation (SDM, VMPTRST, "
-		       "Operation): never a measurement; measure it with the "
-		       "module, or use mov, none, add, imul or chase";
+		return "instruction vmptrst: the user backend runs at ring 3, where VMPTRST raises #UD outside VMX operation and #GP(0) in VMX root operation (SDM, VMPTRST, Operation): never a measurement; measure it with the module, or use mov, none, add, imul or chase";
 	if (r->memtype != VB_MEM_WB)
-		return "memtype other than wb: setting a page's memory type "
-		       "needs ring 0 (the module)";
+		return "memtype other than wb: setting a page's memory type needs ring 0 (the module)";
 	if (r->tlb == VB_TLB_COLD)
 		return "tlb cold: INVLPG needs ring 0 (the module)";
 	if (r->ad == VB_AD_CLEAR)
-		return "ad clear: clearing PTE accessed/dirty bits needs "
-		       "ring 0 (the module)";
+		return "ad clear: clearing PTE accessed/dirty bits needs ring 0 (the module)";
 	return NULL;
 }
 

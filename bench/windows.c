@@ -48,8 +48,8 @@ int vb_windows_write(FILE *f, unsigned int point, unsigned int pass,
 		}
 		if (s->smi != VB_NOT_READ)
 			snprintf(smi, sizeof(smi), "%" PRIu32, s->smi);
-		if (fprintf(f, "%u,%u,%" PRIu32 ",%" PRIu32 ",%" PRIu32
-			    ",%s,%s,%s,%s,%s,%" PRIu32 VB_CSV_EOL, point, pass,
+		if (fprintf(f, "%u,%u,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%s,%s,%s,%s,%s,%" PRIu32 VB_CSV_EOL,
+			    point, pass,
 			    i, s->first_record / per, s->records / per, tsc,
 			    aperf, mperf, ratio, smi, s->nmi) < 0)
 			return -1;
