@@ -605,10 +605,7 @@ static void csv_head(FILE *f, const struct setup *su)
 		CSV_SEP(f);
 		csv_put(f, su->name[k]);
 	}
-	fputs(",metric,unit,n_a,n_b,median_a,median_b,diff,diff_pct,"
-	      "diff_ci_low,diff_ci_high,diff_ns,diff_ns_ci_low,diff_ns_ci_high,"
-	      "diff_pct_ci_low,diff_pct_ci_high,p_mannwhitney,verdict,reason,"
-	      "warning\r\n", f);
+	fputs(",metric,unit,n_a,n_b,median_a,median_b,diff,diff_pct,diff_ci_low,diff_ci_high,diff_ns,diff_ns_ci_low,diff_ns_ci_high,diff_pct_ci_low,diff_pct_ci_high,p_mannwhitney,verdict,reason,warning\r\n", f);
 }
 
 /* 0, 1 when --fail-on matched, -1 on error (reported). */

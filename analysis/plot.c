@@ -100,8 +100,7 @@ FILE *az_plot_script(struct az_plotdir *pd, const char *name, const char *sub)
 	gp_str(f, t);
 	fputs(" noenhanced\nset grid\nset key noenhanced\n", f);
 	if (pd->emulated)
-		fputs("set label 99 \"EMULATED — NOT REAL TIMING\" at graph 0.5, 0.5 "
-		      "center back font \",28\" tc rgb \"#60cc0000\"\n", f);
+		fputs("set label 99 \"EMULATED — NOT REAL TIMING\" at graph 0.5, 0.5 center back font \",28\" tc rgb \"#60cc0000\"\n", f);
 	return f;
 }
 
