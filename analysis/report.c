@@ -317,10 +317,7 @@ static int headline(FILE *f, const struct az_run *run)
 	free(path);
 	az_reference_find(ds, &ref);
 	fputs("<h2 id=\"headline\">Headline: net cost per instruction</h2>\n"
-	      "<table class=\"sortable headline\"><thead><tr><th>instruction</th><th>setup</th>"
-	      "<th>net TSC ticks/insn [95% CI]</th><th>ns/insn [95% CI]</th>"
-	      "<th>core cycles/insn [95% CI]</th><th>MOV control, ticks</th><th>ratio to MOV</th>"
-	      "<th>estimator</th><th>points</th></tr></thead><tbody>\n", f);
+	      "<table class=\"sortable headline\"><thead><tr><th>instruction</th><th>setup</th><th>net TSC ticks/insn [95% CI]</th><th>ns/insn [95% CI]</th><th>core cycles/insn [95% CI]</th><th>MOV control, ticks</th><th>ratio to MOV</th><th>estimator</th><th>points</th></tr></thead><tbody>\n", f);
 	for (i = 1; i < t.n; i++) {
 		const char *m = cell(&t, i, "method"), *src = cell(&t, i, "cycles_source");
 		int o = 0, unres;
@@ -374,15 +371,7 @@ static int headline(FILE *f, const struct az_run *run)
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table>\n", f);
-	fputs("<p class=\"expl\">Net cost per instruction from <code>headline.csv</code>. "
-	      "<b>slope</b>: least-squares slope of the window's TSC (net of the interleaved "
-	      "baseline) over unroll, on per-unroll means of the readings within 6 TSC steps of "
-	      "their median; the bracket's fixed cost cancels and a coarse TSC is resolved by "
-	      "dithering. <b>pair median</b>: median over sample pairs of (window &minus; "
-	      "baseline) / unroll, when a setup was measured at one unroll only. ns from "
-	      "<code>tsc_khz</code>; core cycles from a <code>cycles</code> event, APERF/MPERF, "
-	      "or the add chain measured in the same run (1 cycle per add). Setup: the axes "
-	      "that differ from the sweep's reference (", f);
+	fputs("<p class=\"expl\">Net cost per instruction from <code>headline.csv</code>. <b>slope</b>: least-squares slope of the window's TSC (net of the interleaved baseline) over unroll, on per-unroll means of the readings within 6 TSC steps of their median; the bracket's fixed cost cancels and a coarse TSC is resolved by dithering. <b>pair median</b>: median over sample pairs of (window &minus; baseline) / unroll, when a setup was measured at one unroll only. ns from <code>tsc_khz</code>; core cycles from a <code>cycles</code> event, APERF/MPERF, or the add chain measured in the same run (1 cycle per add). Setup: the axes that differ from the sweep's reference (", f);
 	for (a = 0, i = 0; a < ds->naxis; a++)
 		if (ref.val[a] && a != ds->unroll_col) {
 			fprintf(f, "%s", i++ ? ", " : "");
@@ -490,8 +479,7 @@ static void skipped_points(FILE *f, const struct rows *p)
 		fputs("<p>Every planned point was measured.</p>\n", f);
 		return;
 	}
-	fputs("<table><thead><tr><th>point</th><th>instruction</th><th>status</th>"
-	      "<th>reason</th></tr></thead><tbody>\n", f);
+	fputs("<table><thead><tr><th>point</th><th>instruction</th><th>status</th><th>reason</th></tr></thead><tbody>\n", f);
 	for (i = 1; i < p->n; i++) {
 		if (!strcmp(cell(p, i, "status"), "measured"))
 			continue;
@@ -699,31 +687,14 @@ static int report(const struct az_run *run)
 	az_meta_title(&run->meta, title, sizeof(title));
 	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>vmptrst-bench: ", f);
 	esc(f, title);
-	fputs("</title>\n<style>body{font-family:sans-serif;margin:1em 1.5em;max-width:1340px}"
-	      "h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.2em;margin:1em 0 .4em}"
-	      "table{border-collapse:collapse;font-size:90%;margin-bottom:1em}"
-	      "td,th{border:1px solid #bbb;padding:2px 6px;text-align:right}"
-	      "th{background:#eee;cursor:pointer}td:first-child,th:first-child{text-align:left}"
-	      "table.headline td.setup,table.headline td.note{text-align:left}"
-	      "table.headline td.note{font-size:85%;color:#444;max-width:24em}"
-	      "table.headline td.net{background:#eef6ff}table.headline td.unres b{color:#b00}table.headline .warn{color:#b00}.ci{color:#555;font-size:85%}"
-	      ".na{color:#888}.expl{font-size:85%;color:#333;max-width:1300px}"
-	      ".cond{border:1px solid #999;padding:.3em .6em;margin:.4em 0;font-size:90%;line-height:1.35}"
-	      ".cond .warn{color:#b00}.cond .ok{color:#060}"
-	      "th[data-asc='1']::after{content:' \\25B2'}th[data-asc='0']::after{content:' \\25BC'}"
-	      ".emu{background:#c00;color:#fff;padding:.3em 1em;font-weight:bold}"
-	      "h3{font-size:1.05em;margin:1em 0 .3em}nav{font-size:90%}nav a{margin-right:1em}"
-	      "figure{margin:1em 0}svg{max-width:100%;height:auto}</style>\n</head><body>\n", f);
+	fputs("</title>\n<style>body{font-family:sans-serif;margin:1em 1.5em;max-width:1340px}h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.2em;margin:1em 0 .4em}table{border-collapse:collapse;font-size:90%;margin-bottom:1em}td,th{border:1px solid #bbb;padding:2px 6px;text-align:right}th{background:#eee;cursor:pointer}td:first-child,th:first-child{text-align:left}table.headline td.setup,table.headline td.note{text-align:left}table.headline td.note{font-size:85%;color:#444;max-width:24em}table.headline td.net{background:#eef6ff}table.headline td.unres b{color:#b00}table.headline .warn{color:#b00}.ci{color:#555;font-size:85%}.na{color:#888}.expl{font-size:85%;color:#333;max-width:1300px}.cond{border:1px solid #999;padding:.3em .6em;margin:.4em 0;font-size:90%;line-height:1.35}.cond .warn{color:#b00}.cond .ok{color:#060}th[data-asc='1']::after{content:' \\25B2'}th[data-asc='0']::after{content:' \\25BC'}.emu{background:#c00;color:#fff;padding:.3em 1em;font-weight:bold}h3{font-size:1.05em;margin:1em 0 .3em}nav{font-size:90%}nav a{margin-right:1em}figure{margin:1em 0}svg{max-width:100%;height:auto}</style>\n</head><body>\n", f);
 	fputs("<h1>VMPTRST latency: ", f);
 	esc(f, title);
 	fputs("</h1>\n", f);
 	if (az_meta_emulated(&run->meta))
-		fputs("<p class=\"emu\">Emulated run — not real timing. These numbers show that the "
-		      "pipeline works, never what VMPTRST costs.</p>\n", f);
+		fputs("<p class=\"emu\">Emulated run — not real timing. These numbers show that the pipeline works, never what VMPTRST costs.</p>\n", f);
 	conditions(f, run, skipped);
-	fputs("<nav><a href=\"#headline\">Headline</a><a href=\"#skipped\">Points not measured</a>"
-	      "<a href=\"#plots\">Plots across setups</a><a href=\"#summary\">Summary per point</a>"
-	      "<a href=\"#pointplots\">Per-point distributions</a><a href=\"#run\">Run (meta.csv)</a></nav>\n", f);
+	fputs("<nav><a href=\"#headline\">Headline</a><a href=\"#skipped\">Points not measured</a><a href=\"#plots\">Plots across setups</a><a href=\"#summary\">Summary per point</a><a href=\"#pointplots\">Per-point distributions</a><a href=\"#run\">Run (meta.csv)</a></nav>\n", f);
 	if (headline(f, run))
 		rc = -1;
 	skipped_points(f, &pts);
@@ -732,16 +703,13 @@ static int report(const struct az_run *run)
 		rc = -1;
 	fputs("<h2 id=\"summary\">Summary per point</h2>\n<p class=\"expl\">Run folder: ", f);
 	esc(f, run->dir);
-	fputs(". TSC values are TSC ticks per timed window; net per insn is the median over "
-	      "sample pairs of (window &minus; baseline window) / unroll, in TSC ticks per "
-	      "instruction, with its 95% order-statistic CI. Click a column to sort.</p>\n", f);
+	fputs(". TSC values are TSC ticks per timed window; net per insn is the median over sample pairs of (window &minus; baseline window) / unroll, in TSC ticks per instruction, with its 95% order-statistic CI. Click a column to sort.</p>\n", f);
 	fputs("<div style=\"overflow-x:auto\">", f);
 	table(f, &run->ds);
 	fputs("</div>\n<h2 id=\"pointplots\">Per-point distributions</h2>\n", f);
 	if (section_point_plots(f, pdir, &pts, &sh))
 		rc = -1;
-	fputs("<h2 id=\"run\">Run (meta.csv)</h2>\n<details><summary>"
-	      "every key of meta.csv</summary>\n<table><tbody>\n", f);
+	fputs("<h2 id=\"run\">Run (meta.csv)</h2>\n<details><summary>every key of meta.csv</summary>\n<table><tbody>\n", f);
 	for (i = 0; i < run->meta.n; i++) {
 		fputs("<tr><th>", f);
 		esc(f, run->meta.key[i]);
