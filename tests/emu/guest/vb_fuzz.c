@@ -1314,6 +1314,16 @@ static void do_info(void)
 			ok = false;
 		}
 		if (!got) {
+			/* Defined flags; those that no state here can set. */
+			const uint32_t info_known = VB_INFO_VMX |
+				VB_INFO_VMX_IN_USE | VB_INFO_FEAT_LOCKED |
+				VB_INFO_FEAT_VMX | VB_INFO_VMX_BASIC |
+				VB_INFO_KVM | VB_INFO_NO_COVER |
+				VB_INFO_KERNEL_VMX | VB_INFO_RDTSCP |
+				VB_INFO_CPU_STUCK;
+			const uint32_t info_never = VB_INFO_VMX_IN_USE |
+				VB_INFO_KVM | VB_INFO_NO_COVER |
+				VB_INFO_CPU_STUCK;
 			bool vmx = out.flags & VB_INFO_VMX;
 
 			if (broke("info"))
@@ -1324,8 +1334,8 @@ static void do_info(void)
 				    sizeof(out.module_version)) ||
 			    !out.module_version[0] ||
 			    out.max_samples != VB_MAX_SAMPLES || out.reserved ||
-			    (out.flags & ~0x1fu) || vmx != expect_vmx ||
-			    (out.flags & VB_INFO_VMX_IN_USE) ||
+			    (out.flags & ~info_known) || vmx != expect_vmx ||
+			    (out.flags & info_never) ||
 			    out.online_cpus != nr_online ||
 			    (out.flags & VB_INFO_VMX_BASIC &&
 			     out.vmcs_revision != (out.vmx_basic & 0x7fffffff))) {
