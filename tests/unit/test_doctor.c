@@ -93,19 +93,7 @@ static void unput(struct harness *h, const char *rel)
 /* A file h->dir/root/rel (parents created); returns the tree's root. */
 static const char *put(struct harness *h, const char *rel, const char *text)
 {
-	char path[512], *s;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/root/%s", h->dir, rel);
-	for (s = path + strlen(h->dir) + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		mkdir(path, 0777);
-		*s = '/';
-	}
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) == EOF || fclose(f))
-		fail_msg("%s: cannot write", path);
-	return root_at(h, "");
+	return harness_put(h, rel, text);
 }
 
 static void test_lab_ready(void **state)
