@@ -159,28 +159,32 @@ static void real_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4])
 
 static const struct vb_user_machine real_machine = { .cpuid = real_cpuid };
 
-/* CPUID.(EAX=7,ECX=0):EBX[23] */
-static bool have_clflushopt(const struct vb_user_machine *m)
+/*
+ * Bit @bit of register @reg (0 EAX .. 3 EDX) of CPUID leaf @leaf, subleaf 0;
+ * false when the leaf is beyond the highest one of its range.
+ */
+static bool cpuid_bit(const struct vb_user_machine *m, unsigned int leaf,
+		      int reg, int bit)
 {
 	unsigned int r[4];
 
-	m->cpuid(0, 0, r);
-	if (r[0] < 7)
+	m->cpuid(leaf & 0x80000000u, 0, r);
+	if (r[0] < leaf)
 		return false;
-	m->cpuid(7, 0, r);
-	return r[1] & (1u << 23);
+	m->cpuid(leaf, 0, r);
+	return r[reg] & (1u << bit);
+}
+
+/* CPUID.(EAX=7,ECX=0):EBX[23] */
+static bool have_clflushopt(const struct vb_user_machine *m)
+{
+	return cpuid_bit(m, 7, 1, 23);
 }
 
 /* CPUID.80000001H:EDX[27] */
 static bool have_rdtscp(const struct vb_user_machine *m)
 {
-	unsigned int r[4];
-
-	m->cpuid(0x80000000, 0, r);
-	if (r[0] < 0x80000001)
-		return false;
-	m->cpuid(0x80000001, 0, r);
-	return r[3] & (1u << 27);
+	return cpuid_bit(m, 0x80000001u, 3, 27);
 }
 
 static u64 clock_ns(void)
