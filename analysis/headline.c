@@ -27,7 +27,7 @@ struct fam {
 	const char *reason;
 	char why[200];
 	size_t n, nunroll;
-	double unrolls[64];
+	double unrolls[AZ_FIT_MAX];
 };
 
 static size_t key_of(const struct az_dataset *ds, const struct az_group *g,
@@ -60,8 +60,7 @@ static uint64_t gcd(uint64_t a, uint64_t b)
 	return a;
 }
 
-/* The TSC's step: the GCD of the baselines' windows (0 if not integral). */
-static double quantum(const struct az_dataset *ds)
+double az_tsc_step(const struct az_dataset *ds)
 {
 	uint64_t q = 0;
 	size_t gi, k;
@@ -118,14 +117,14 @@ static double dithered_mean(const double *v, size_t n, double q, double *se,
 
 /* Pooled values of the family's groups at unroll u: (x - baseline) per
    window when every group is paired, else raw windows; sorted. */
-static double *values_at(const struct az_dataset *ds, const struct fam *f,
-			 double u, int per_insn, size_t *n)
+static double *values_at(const struct az_dataset *ds, const size_t *grp,
+			 size_t ngrp, double u, int per_insn, size_t *n)
 {
 	double *v = NULL;
 	size_t i, k, c = 0, cap = 0;
 
-	for (i = 0; i < f->ngrp; i++) {
-		const struct az_group *g = &ds->groups[f->grp[i]];
+	for (i = 0; i < ngrp; i++) {
+		const struct az_group *g = &ds->groups[grp[i]];
 
 		if (g->unroll != u)
 			continue;
@@ -139,40 +138,83 @@ static double *values_at(const struct az_dataset *ds, const struct fam *f,
 	return v;
 }
 
+int az_fit_family(const struct az_dataset *ds, const size_t *grp, size_t ngrp,
+		  double step, struct az_fit *fit, const char **why)
+{
+	double ub = 0, mb = 0, sxx = 0, sxy = 0, var = 0;
+	size_t i, j, n, kept;
+	double *v;
+
+	memset(fit, 0, sizeof(*fit));
+	fit->slope = fit->lo = fit->hi = fit->icpt = NAN;
+	*why = NULL;
+	for (i = 0; i < ngrp; i++) {
+		const struct az_group *g = &ds->groups[grp[i]];
+
+		if (!g->paired || !g->nnet[0]) {
+			*why = g->net_reason[0] ? g->net_reason[0] :
+			       "no sample pairs with the baseline";
+			return -1;
+		}
+		if (g->unroll != g->unroll) {
+			*why = "no unroll column";
+			return -1;
+		}
+		for (j = 0; j < fit->n && fit->unroll[j] != g->unroll; j++)
+			;
+		if (j == fit->n && j < AZ_FIT_MAX)
+			fit->unroll[fit->n++] = g->unroll;
+	}
+	for (i = 1; i < fit->n; i++)	/* sort the unrolls */
+		for (j = i; j > 0 && fit->unroll[j - 1] > fit->unroll[j]; j--) {
+			double t = fit->unroll[j];
+
+			fit->unroll[j] = fit->unroll[j - 1];
+			fit->unroll[j - 1] = t;
+		}
+	if (fit->n < 2)
+		return 0;
+	for (i = 0; i < fit->n; i++) {
+		v = values_at(ds, grp, ngrp, fit->unroll[i], 0, &n);
+		fit->mean[i] = dithered_mean(v, n, step, &fit->se[i], &kept);
+		fit->pairs += n;
+		free(v);
+		ub += fit->unroll[i] / (double)fit->n;
+		mb += fit->mean[i] / (double)fit->n;
+	}
+	for (i = 0; i < fit->n; i++) {
+		double du = fit->unroll[i] - ub;
+
+		sxx += du * du;
+		sxy += du * (fit->mean[i] - mb);
+		var += du * du * fit->se[i] * fit->se[i];
+	}
+	fit->slope = sxy / sxx;
+	fit->icpt = mb - fit->slope * ub;
+	var /= sxx * sxx;
+	if (var == var) {
+		fit->lo = fit->slope - AZ_Z95 * sqrt(var);
+		fit->hi = fit->slope + AZ_Z95 * sqrt(var);
+	} else {
+		*why = "an unroll with fewer than 2 pairs: no 95% CI";
+	}
+	return 0;
+}
+
 static void estimate(const struct az_dataset *ds, struct fam *f, double q)
 {
-	double m[64], se[64], ub = 0, mb = 0, sxx = 0, sxy = 0, var = 0;
-	size_t i, j, n, kept;
+	struct az_fit fit;
+	size_t n;
 	double *v;
 
 	f->method = NULL;
 	f->ticks = f->lo = f->hi = f->pair_median = NAN;
-	for (i = 0; i < f->ngrp; i++) {
-		const struct az_group *g = &ds->groups[f->grp[i]];
-
-		if (!g->paired || !g->nnet[0]) {
-			f->reason = g->net_reason[0] ? g->net_reason[0] :
-				    "no sample pairs with the baseline";
-			return;
-		}
-		if (g->unroll != g->unroll) {
-			f->reason = "no unroll column";
-			return;
-		}
-		for (j = 0; j < f->nunroll && f->unrolls[j] != g->unroll; j++)
-			;
-		if (j == f->nunroll && j < 64)
-			f->unrolls[f->nunroll++] = g->unroll;
-	}
-	for (i = 1; i < f->nunroll; i++)	/* sort the unrolls */
-		for (j = i; j > 0 && f->unrolls[j - 1] > f->unrolls[j]; j--) {
-			double t = f->unrolls[j];
-
-			f->unrolls[j] = f->unrolls[j - 1];
-			f->unrolls[j - 1] = t;
-		}
+	if (az_fit_family(ds, f->grp, f->ngrp, q, &fit, &f->reason))
+		return;
+	f->nunroll = fit.n;
+	memcpy(f->unrolls, fit.unroll, fit.n * sizeof(fit.unroll[0]));
 	/* the per-pair median at the longest chain: the second estimator */
-	v = values_at(ds, f, f->unrolls[f->nunroll - 1], 1, &n);
+	v = values_at(ds, f->grp, f->ngrp, f->unrolls[f->nunroll - 1], 1, &n);
 	f->pair_median = az_quantile(v, n, 0.5);
 	if (f->nunroll == 1) {
 		size_t l = az_median_ci_rank(n);
@@ -195,31 +237,11 @@ static void estimate(const struct az_dataset *ds, struct fam *f, double q)
 		return;
 	}
 	free(v);
-	f->n = 0;
-	for (i = 0; i < f->nunroll; i++) {
-		v = values_at(ds, f, f->unrolls[i], 0, &n);
-		m[i] = dithered_mean(v, n, q, &se[i], &kept);
-		f->n += n;
-		free(v);
-		ub += f->unrolls[i] / (double)f->nunroll;
-		mb += m[i] / (double)f->nunroll;
-	}
-	for (i = 0; i < f->nunroll; i++) {
-		double du = f->unrolls[i] - ub;
-
-		sxx += du * du;
-		sxy += du * (m[i] - mb);
-		var += du * du * se[i] * se[i];
-	}
 	f->method = "slope";
-	f->ticks = sxy / sxx;
-	var /= sxx * sxx;
-	if (var == var) {
-		f->lo = f->ticks - AZ_Z95 * sqrt(var);
-		f->hi = f->ticks + AZ_Z95 * sqrt(var);
-	} else {
-		f->reason = "an unroll with fewer than 2 pairs: no 95% CI";
-	}
+	f->ticks = fit.slope;
+	f->lo = fit.lo;
+	f->hi = fit.hi;
+	f->n = fit.pairs;
 }
 
 static size_t find_metric(const struct az_dataset *ds)
@@ -370,7 +392,7 @@ static void num(FILE *f, double v)
 int az_headline_write(FILE *out, const struct az_run *run)
 {
 	const struct az_dataset *ds = &run->ds;
-	double q = quantum(ds), khz = NAN, tpn;
+	double q = az_tsc_step(ds), khz = NAN, tpn;
 	const char *kv = az_meta_get(&run->meta, "tsc_khz");
 	size_t nf, i, j, a, cyc_m = find_metric(ds);
 	struct fam *f;

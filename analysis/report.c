@@ -294,14 +294,82 @@ static void est(FILE *f, double v, double lo, double hi, const char *cls)
 	fputs("</td>", f);
 }
 
-/* The headline: one row per setup, net cost with its 95% CI. */
+/* headline.csv row i: resolved (its CI wider than one TSC step, or a slope). */
+static int resolved(const struct rows *t, size_t i)
+{
+	return strncmp(cell(t, i, "reason"), "unresolved", 10) != 0;
+}
+
+static const char headline_head[] = "<table class=\"sortable headline\"><thead><tr><th>instruction</th><th>setup</th><th>net TSC ticks/insn [95% CI]</th><th>ns/insn [95% CI]</th><th>core cycles/insn [95% CI]</th><th>MOV control, ticks</th><th>ratio to MOV</th><th>estimator</th><th>points</th></tr></thead><tbody>\n";
+
+/* One row of the headline table. */
+static void headline_row(FILE *f, const struct rows *t, size_t i,
+			 const struct az_dataset *ds, const struct az_reference *ref)
+{
+	const char *m = cell(t, i, "method"), *src = cell(t, i, "cycles_source");
+	int o = 0, unres = !resolved(t, i);
+	size_t a;
+
+	fputs("<tr><td>", f);
+	esc(f, cell(t, i, "instruction"));
+	fputs("</td><td class=\"setup\">", f);
+	for (a = 0; a < ds->naxis; a++)
+		if (ref->val[a] && a != ds->unroll_col &&
+		    strcmp(cell(t, i, ds->col[a]), ref->val[a])) {
+			fprintf(f, "%s", o++ ? " " : "");
+			esc(f, ds->col[a]);
+			fputc('=', f);
+			esc(f, cell(t, i, ds->col[a]));
+		}
+	if (!o)
+		fputs("reference", f);
+	fputs("</td>", f);
+	est(f, cellnum(t, i, "ticks_per_insn"), cellnum(t, i, "ci_low"),
+	    cellnum(t, i, "ci_high"), unres ? "net unres" : "net");
+	est(f, cellnum(t, i, "ns_per_insn"), cellnum(t, i, "ns_ci_low"),
+	    cellnum(t, i, "ns_ci_high"), unres ? "unres" : "ns");
+	est(f, cellnum(t, i, "cycles_per_insn"), cellnum(t, i, "cycles_ci_low"),
+	    cellnum(t, i, "cycles_ci_high"), unres ? "unres" : "cyc");
+	fputs("<td>", f);
+	if (cellnum(t, i, "mov_ticks_per_insn") == cellnum(t, i, "mov_ticks_per_insn"))
+		fprintf(f, "%.4g", cellnum(t, i, "mov_ticks_per_insn"));
+	fputs("</td><td>", f);
+	if (cellnum(t, i, "ratio_to_mov") == cellnum(t, i, "ratio_to_mov"))
+		fprintf(f, "%.3g", cellnum(t, i, "ratio_to_mov"));
+	fputs("</td><td class=\"note\" title=\"", f);
+	esc(f, cell(t, i, "reason"));
+	fputs("\">", f);
+	if (!strcmp(m, "slope"))
+		fputs("slope, unroll ", f);
+	else if (*m)
+		fputs("pair median, unroll ", f);
+	if (*m)
+		esc(f, cell(t, i, "unroll"));
+	if (*src) {
+		fputs("; cycles: ", f);
+		esc(f, src);
+	}
+	if (unres)
+		fputs("; <span class=\"warn\">unresolved: within one TSC step</span>", f);
+	else if (*cell(t, i, "reason"))
+		fputs("; <span class=\"warn\">see note (hover)</span>", f);
+	fputs("</td><td>", f);
+	esc(f, cell(t, i, "points"));
+	fputs("</td></tr>\n", f);
+}
+
+/*
+ * The headline: one row per setup, net cost with its 95% CI; the resolved
+ * rows first, the setups the TSC could not resolve after them, collapsed,
+ * so the first screen holds answers.
+ */
 static int headline(FILE *f, const struct az_run *run)
 {
 	char *path = az_path(run->dir, "headline.csv");
 	const struct az_dataset *ds = &run->ds;
 	struct az_reference ref;
 	struct rows t;
-	size_t i, a;
+	size_t i, a, nres = 0;
 	FILE *x = fopen(path, "r");
 
 	if (x)
@@ -316,61 +384,27 @@ static int headline(FILE *f, const struct az_run *run)
 	}
 	free(path);
 	az_reference_find(ds, &ref);
-	fputs("<h2 id=\"headline\">Headline: net cost per instruction</h2>\n"
-	      "<table class=\"sortable headline\"><thead><tr><th>instruction</th><th>setup</th><th>net TSC ticks/insn [95% CI]</th><th>ns/insn [95% CI]</th><th>core cycles/insn [95% CI]</th><th>MOV control, ticks</th><th>ratio to MOV</th><th>estimator</th><th>points</th></tr></thead><tbody>\n", f);
-	for (i = 1; i < t.n; i++) {
-		const char *m = cell(&t, i, "method"), *src = cell(&t, i, "cycles_source");
-		int o = 0, unres;
-
-		fputs("<tr><td>", f);
-		esc(f, cell(&t, i, "instruction"));
-		fputs("</td><td class=\"setup\">", f);
-		for (a = 0; a < ds->naxis; a++)
-			if (ref.val[a] && a != ds->unroll_col &&
-			    strcmp(cell(&t, i, ds->col[a]), ref.val[a])) {
-				fprintf(f, "%s", o++ ? " " : "");
-				esc(f, ds->col[a]);
-				fputc('=', f);
-				esc(f, cell(&t, i, ds->col[a]));
-			}
-		if (!o)
-			fputs("reference", f);
-		fputs("</td>", f);
-		unres = !strncmp(cell(&t, i, "reason"), "unresolved", 10);
-		est(f, cellnum(&t, i, "ticks_per_insn"), cellnum(&t, i, "ci_low"),
-		    cellnum(&t, i, "ci_high"), unres ? "net unres" : "net");
-		est(f, cellnum(&t, i, "ns_per_insn"), cellnum(&t, i, "ns_ci_low"),
-		    cellnum(&t, i, "ns_ci_high"), unres ? "unres" : "ns");
-		est(f, cellnum(&t, i, "cycles_per_insn"), cellnum(&t, i, "cycles_ci_low"),
-		    cellnum(&t, i, "cycles_ci_high"), unres ? "unres" : "cyc");
-		fputs("<td>", f);
-		if (cellnum(&t, i, "mov_ticks_per_insn") == cellnum(&t, i, "mov_ticks_per_insn"))
-			fprintf(f, "%.4g", cellnum(&t, i, "mov_ticks_per_insn"));
-		fputs("</td><td>", f);
-		if (cellnum(&t, i, "ratio_to_mov") == cellnum(&t, i, "ratio_to_mov"))
-			fprintf(f, "%.3g", cellnum(&t, i, "ratio_to_mov"));
-		fputs("</td><td class=\"note\" title=\"", f);
-		esc(f, cell(&t, i, "reason"));
-		fputs("\">", f);
-		if (!strcmp(m, "slope"))
-			fputs("slope, unroll ", f);
-		else if (*m)
-			fputs("pair median, unroll ", f);
-		if (*m)
-			esc(f, cell(&t, i, "unroll"));
-		if (*src) {
-			fputs("; cycles: ", f);
-			esc(f, src);
-		}
-		if (unres)
-			fputs("; <span class=\"warn\">unresolved: within one TSC step</span>", f);
-		else if (*cell(&t, i, "reason"))
-			fputs("; <span class=\"warn\">see note (hover)</span>", f);
-		fputs("</td><td>", f);
-		esc(f, cell(&t, i, "points"));
-		fputs("</td></tr>\n", f);
+	fputs("<h2 id=\"headline\">Headline: net cost per instruction</h2>\n", f);
+	for (i = 1; i < t.n; i++)
+		nres += resolved(&t, i);
+	if (nres) {
+		fputs(headline_head, f);
+		for (i = 1; i < t.n; i++)
+			if (resolved(&t, i))
+				headline_row(f, &t, i, ds, &ref);
+		fputs("</tbody></table>\n", f);
 	}
-	fputs("</tbody></table>\n", f);
+	if (nres + 1 < t.n) {
+		fprintf(f, "<details%s><summary>%zu setup%s unresolved: the net cost per window is within one TSC step (measure at several unrolls for a slope)</summary>\n",
+			nres ? "" : " open", t.n - 1 - nres, t.n - 1 - nres == 1 ? "" : "s");
+		fputs(headline_head, f);
+		for (i = 1; i < t.n; i++)
+			if (!resolved(&t, i))
+				headline_row(f, &t, i, ds, &ref);
+		fputs("</tbody></table></details>\n", f);
+	}
+	if (t.n < 2)
+		fputs("<p>No setup in headline.csv.</p>\n", f);
 	fputs("<p class=\"expl\">Net cost per instruction from <code>headline.csv</code>. <b>slope</b>: least-squares slope of the window's TSC (net of the interleaved baseline) over unroll, on per-unroll means of the readings within 6 TSC steps of their median; the bracket's fixed cost cancels and a coarse TSC is resolved by dithering. <b>pair median</b>: median over sample pairs of (window &minus; baseline) / unroll, when a setup was measured at one unroll only. ns from <code>tsc_khz</code>; core cycles from a <code>cycles</code> event, APERF/MPERF, or the add chain measured in the same run (1 cycle per add). Setup: the axes that differ from the sweep's reference (", f);
 	for (a = 0, i = 0; a < ds->naxis; a++)
 		if (ref.val[a] && a != ds->unroll_col) {

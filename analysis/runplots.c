@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "headline.h"
 #include "plot.h"
 #include "setup.h"
 
@@ -99,19 +100,23 @@ static void point_plots(struct az_plotdir *pd, const struct az_dataset *ds,
 }
 
 /*
- * A family of points that differ only in unroll: median window TSC (p25
- * to p75 as error bars) against unroll, with the least-squares line
- * through the medians, whose slope is a per-instruction cost that needs
- * no baseline.  *fam gets the family's groups.
+ * A family of points that differ only in unroll, against unroll: the
+ * window TSC net of the baseline as the headline fits it (dithered means,
+ * 95% CI bars, az_fit_family()) with its least-squares line, and the raw
+ * window's median (p25..p75 bars); the line's residuals on the right axis.
+ * A family without baseline pairs gets the line through the raw medians.
  */
 static int unroll_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 		       const struct az_reference *r, const size_t *fam,
 		       size_t nf)
 {
 	const struct az_group *g0 = &ds->groups[fam[0]];
-	double ub = 0, mb = 0, sxx = 0, sxy = 0, slope, icpt;
-	char name[400], sub[700], setup[300], plot[800];
+	char name[400], sub[700], setup[300], plot[1200], ci[80] = "";
 	size_t i, j, *o = az_malloc(nf * sizeof(*o));
+	double rmax = 0;
+	struct az_fit fit;
+	const char *why;
+	int net;
 	FILE *d, *f;
 
 	for (i = 0; i < nf; i++)	/* by unroll */
@@ -122,18 +127,25 @@ static int unroll_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 			o[j] = o[j - 1];
 			o[j - 1] = t;
 		}
-	for (i = 0; i < nf; i++) {
-		ub += ds->groups[o[i]].unroll / (double)nf;
-		mb += ds->groups[o[i]].d[0].median / (double)nf;
-	}
-	for (i = 0; i < nf; i++) {
-		double du = ds->groups[o[i]].unroll - ub;
+	net = !az_fit_family(ds, o, nf, az_tsc_step(ds), &fit, &why) && fit.n > 1;
+	if (!net) {	/* the raw medians' line */
+		double ub = 0, mb = 0, sxx = 0, sxy = 0;
 
-		sxx += du * du;
-		sxy += du * (ds->groups[o[i]].d[0].median - mb);
+		for (i = 0; i < nf; i++) {
+			ub += ds->groups[o[i]].unroll / (double)nf;
+			mb += ds->groups[o[i]].d[0].median / (double)nf;
+		}
+		for (i = 0; i < nf; i++) {
+			double du = ds->groups[o[i]].unroll - ub;
+
+			sxx += du * du;
+			sxy += du * (ds->groups[o[i]].d[0].median - mb);
+		}
+		fit.slope = sxy / sxx;
+		fit.icpt = mb - fit.slope * ub;
+	} else if (fit.lo == fit.lo) {
+		snprintf(ci, sizeof(ci), " [%.4g, %.4g]", fit.lo, fit.hi);
 	}
-	slope = sxy / sxx;
-	icpt = mb - slope * ub;
 	az_setup_label_but(ds, r, g0, ds->unroll_col, setup, sizeof(setup));
 	if (strcmp(setup, "reference"))
 		snprintf(name, sizeof(name), "unroll-%s-%s", g0->instruction, setup);
@@ -153,30 +165,53 @@ static int unroll_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 		points_line(d, ds, gs, nf);
 		free(gs);
 	}
-	fputs("# unroll, median window TSC, p25, p75, residual from the line, point\n", d);
+	fprintf(d, "# unroll, %s, its 95%% CI low, high, residual from the line, raw window median, p25, p75, point\n",
+		net ? "net window TSC (dithered mean)" : "raw window median");
 	for (i = 0; i < nf; i++) {
 		const struct az_group *g = &ds->groups[o[i]];
+		double m = g->d[0].median, lo = NAN, hi = NAN, y = m;
 
-		fprintf(d, "%.17g %.17g %.17g %.17g %.17g \"%s\"\n", g->unroll,
-			g->d[0].median, g->d[0].p25, g->d[0].p75,
-			g->d[0].median - (icpt + slope * g->unroll),
-			g->axis[ds->point_col]);
+		for (j = 0; net && j < fit.n && fit.unroll[j] != g->unroll; j++)
+			;
+		if (net) {
+			y = fit.mean[j];
+			lo = y - AZ_Z95 * fit.se[j];
+			hi = y + AZ_Z95 * fit.se[j];
+		}
+		rmax = fmax(rmax, fabs(y - (fit.icpt + fit.slope * g->unroll)));
+		rmax = fmax(rmax, net && hi == hi ? hi - y : 0);
+		fprintf(d, "%.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g \"%s\"\n",
+			g->unroll, y, lo, hi,
+			y - (fit.icpt + fit.slope * g->unroll), m, g->d[0].p25,
+			g->d[0].p75, g->axis[ds->point_col]);
 	}
 	fclose(d);
 	free(o);
-	snprintf(sub, sizeof(sub), "%s %s: median window TSC vs unroll; least-squares slope %.4g TSC ticks/insn",
-		 g0->instruction, strcmp(setup, "reference") ? setup : "(reference setup)", slope);
+	snprintf(sub, sizeof(sub), net ? "%s %s: window TSC vs unroll; slope %.4g%s TSC ticks/insn (the headline's)" : "%s %s: median window TSC vs unroll; least-squares slope %.4g%s TSC ticks/insn",
+		 g0->instruction, strcmp(setup, "reference") ? setup : "(reference setup)", fit.slope, ci);
 	f = az_plot_script(pd, name, sub);
 	if (!f)
 		return -1;
 	fprintf(f, "set xlabel \"unroll (instructions per window)\"\n"
-		"set ylabel \"TSC ticks per window\"\nset key top left\n"
-		"slope = %.17g\nicpt = %.17g\n", slope, icpt);
-	snprintf(plot, sizeof(plot),
-		 "plot '%s.dat' using 1:2:3:4 with yerrorbars pt 7 title 'median (bars p25..p75)', \\\n"
-		 "     icpt + slope * x with lines lw 2 title sprintf('least squares: %%.4g + %%.4g x unroll', icpt, slope), \\\n"
-		 "     '' using 1:5 axes x1y2 with impulses lw 2 title 'residual (right axis)'", name);
-	fputs("set y2label \"residual, TSC ticks\"\nset y2tics\nset ytics nomirror\n", f);
+		"set ylabel \"TSC ticks per window\"\nset key top left Left reverse\n"
+		"slope = %.17g\nicpt = %.17g\n", fit.slope, fit.icpt);
+	/* residuals on a symmetric right axis that holds them and their CIs */
+	rmax = rmax > 0 ? rmax * 1.3 : 1;
+	fprintf(f, "set y2label \"residual, TSC ticks\"\nset y2tics\nset ytics nomirror\nset y2range [%.6g:%.6g]\nset y2zeroaxis lt 0\n",
+		-rmax, rmax);
+	if (net)
+		snprintf(plot, sizeof(plot),
+			 "plot '%s.dat' using 1:2:3:4 with yerrorbars pt 7 title 'net of the baseline, dithered mean (bars 95%% CI)', \\\n"
+			 "     icpt + slope * x with lines lw 2 title sprintf('least squares: %%.4g + %%.4g x unroll', icpt, slope), \\\n"
+			 "     '' using 1:6:7:8 with yerrorbars pt 6 lc rgb 'gray50' title 'raw window, median (bars p25..p75)', \\\n"
+			 "     '' using 1:5 axes x1y2 with impulses lw 2 lc rgb '#0072b2' notitle, \\\n"
+			 "     '' using 1:5 axes x1y2 with points pt 5 ps 0.8 lc rgb '#0072b2' title 'residual (right axis)'", name);
+	else
+		snprintf(plot, sizeof(plot),
+			 "plot '%s.dat' using 1:2:7:8 with yerrorbars pt 7 title 'median (bars p25..p75)', \\\n"
+			 "     icpt + slope * x with lines lw 2 title sprintf('least squares: %%.4g + %%.4g x unroll', icpt, slope), \\\n"
+			 "     '' using 1:5 axes x1y2 with impulses lw 2 lc rgb '#0072b2' notitle, \\\n"
+			 "     '' using 1:5 axes x1y2 with points pt 5 ps 0.8 lc rgb '#0072b2' title 'residual (right axis)'", name);
 	return az_plot_finish(pd, f, name, plot);
 }
 
