@@ -83,11 +83,50 @@ FILE *az_plot_open(struct az_plotdir *pd, const char *name, const char *ext)
 	return f;
 }
 
+/*
+ * sub into lines of at most width characters (UTF-8 bytes counted, so a
+ * little narrower), broken after the last ": " or "; " that fits, else
+ * the last ", ", else the last space; to out of len.
+ */
+static void wrap(const char *sub, char *out, size_t len, size_t width)
+{
+	size_t o = 0;
+
+	while (*sub && o + 2 < len) {
+		size_t n = strlen(sub), cut = n, i;
+
+		if (n > width) {
+			const char *const seps[] = { ":;", "," };
+			size_t k;
+
+			for (cut = 0, k = 0; !cut && k < 2; k++)
+				for (i = width / 3; i < width; i++)
+					if (sub[i] == ' ' && strchr(seps[k], sub[i - 1]))
+						cut = i + 1;
+			for (i = width; !cut && i > width / 2; i--)
+				if (sub[i] == ' ')
+					cut = i + 1;
+			if (!cut)
+				cut = width;
+		}
+		if (o + cut + 2 > len)
+			cut = len - o - 2;
+		memcpy(out + o, sub, cut);
+		o += cut;
+		sub += cut;
+		while (o && out[o - 1] == ' ')
+			o--;
+		if (*sub)
+			out[o++] = '\n';
+	}
+	out[o] = '\0';
+}
+
 /* Script head: terminal-independent settings, title, emulation stamp. */
 FILE *az_plot_script(struct az_plotdir *pd, const char *name, const char *sub)
 {
 	FILE *f = az_plot_open(pd, name, "gp");
-	char t[1024];
+	char t[1024], w[800];
 
 	if (!f)
 		return NULL;
@@ -95,7 +134,8 @@ FILE *az_plot_script(struct az_plotdir *pd, const char *name, const char *sub)
 		"# with `gnuplot %s.gp` in this folder (writes %s.png and %s.svg).\n"
 		"reset\nset encoding utf8\nset termoption noenhanced\n",
 		name, name, name, name, name);
-	snprintf(t, sizeof(t), "%s\n%s", pd->title, sub);
+	wrap(sub, w, sizeof(w), 95);
+	snprintf(t, sizeof(t), "%s\n%s", pd->title, w);
 	fputs("set title ", f);
 	gp_str(f, t);
 	fputs(" noenhanced\nset grid\nset key noenhanced\n", f);
