@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "csv.h"
 #include "diag.h"
+#include "drift.h"
 #include "headline.h"
 #include "setup.h"
 #include "plot.h"
@@ -530,6 +531,61 @@ static void skipped_points(FILE *f, const struct rows *p)
 	fputs("</tbody></table>\n", f);
 }
 
+/* Setups measured at several points: their medians in run order. */
+static void drift(FILE *f, const struct az_run *run, const struct rows *pts)
+{
+	const struct az_dataset *ds = &run->ds;
+	struct az_reference ref;
+	struct az_repeat *r;
+	size_t n = az_repeats(ds, &r), i, k, j;
+	char label[300];
+
+	if (!n)
+		return;
+	az_reference_find(ds, &ref);
+	fputs("<h3 id=\"drift\">Drift: setups measured more than once</h3>\n<table class=\"sortable\"><thead><tr><th>instruction</th><th>setup</th><th>points in run order (section): median [95% CI]</th><th>spread of the medians</th><th>verdict</th></tr></thead><tbody>\n", f);
+	for (i = 0; i < n; i++) {
+		fputs("<tr><td>", f);
+		esc(f, r[i].g[0]->instruction);
+		fputs("</td><td style=\"text-align:left\">", f);
+		az_setup_label(ds, &ref, r[i].g[0], label, sizeof(label));
+		esc(f, label);
+		fputs("</td><td style=\"text-align:left\">", f);
+		for (k = 0; k < r[i].n; k++) {
+			const struct dist *d = az_repeat_dist(&r[i], k);
+			const char *id = r[i].g[k]->axis[ds->point_col];
+
+			fprintf(f, "%s%s", k ? "<br>" : "", "point ");
+			esc(f, id);
+			for (j = 1; j < pts->n && strcmp(cell(pts, j, "point"), id); j++)
+				;
+			if (j < pts->n) {
+				fputs(" (", f);
+				esc(f, cell(pts, j, "section"));
+				fputc(')', f);
+			}
+			fprintf(f, ": <b>%.4g</b>", d->median);
+			if (d->med_lo == d->med_lo)
+				fprintf(f, " <span class=\"ci\">[%.4g, %.4g]</span>", d->med_lo, d->med_hi);
+		}
+		fprintf(f, "</td><td>%.4g &ndash; %.4g", r[i].lo_med, r[i].hi_med);
+		if (r[i].spread_pct == r[i].spread_pct)
+			fprintf(f, " (%.2f%%)", r[i].spread_pct);
+		fputs("</td><td style=\"text-align:left\">", f);
+		if (r[i].overlap > 0)
+			fputs("<span class=\"ok\">CIs overlap: within the noise</span>", f);
+		else if (r[i].overlap == 0)
+			fputs("<span class=\"warn\">CIs apart: the machine drifted during the run; compare its points with care</span>", f);
+		else
+			fputs("a CI unknown (fewer than 6 values)", f);
+		fputs("</td></tr>\n", f);
+	}
+	fprintf(f, "</tbody></table>\n<p class=\"expl\">The same setup measured at several points of the run, in the order measured: %s. The medians should agree within their CIs; when they do not, something changed during the run (clock, temperature, another load).</p>\n",
+		r[0].net ? "net per insn (median over sample pairs of (window &minus; baseline) / unroll), TSC ticks" : "window TSC, ticks");
+	az_reference_free(&ref);
+	az_repeats_free(r, n);
+}
+
 /* One config section of points.csv: what its plots are. */
 struct section {
 	const struct rows *pts;
@@ -721,16 +777,26 @@ static int report(const struct az_run *run)
 	az_meta_title(&run->meta, title, sizeof(title));
 	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>vmptrst-bench: ", f);
 	esc(f, title);
-	fputs("</title>\n<style>body{font-family:sans-serif;margin:1em 1.5em;max-width:1340px}h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.2em;margin:1em 0 .4em}table{border-collapse:collapse;font-size:90%;margin-bottom:1em}td,th{border:1px solid #bbb;padding:2px 6px;text-align:right}th{background:#eee;cursor:pointer}td:first-child,th:first-child{text-align:left}table.headline td.setup,table.headline td.note{text-align:left}table.headline td.note{font-size:85%;color:#444;max-width:24em}table.headline td.net{background:#eef6ff}table.headline td.unres b{color:#b00}table.headline .warn{color:#b00}.ci{color:#555;font-size:85%}.na{color:#888}.expl{font-size:85%;color:#333;max-width:1300px}.cond{border:1px solid #999;padding:.3em .6em;margin:.4em 0;font-size:90%;line-height:1.35}.cond .warn{color:#b00}.cond .ok{color:#060}th[data-asc='1']::after{content:' \\25B2'}th[data-asc='0']::after{content:' \\25BC'}.emu{background:#c00;color:#fff;padding:.3em 1em;font-weight:bold}h3{font-size:1.05em;margin:1em 0 .3em}nav{font-size:90%}nav a{margin-right:1em}figure{margin:1em 0}svg{max-width:100%;height:auto}</style>\n</head><body>\n", f);
+	fputs("</title>\n<style>body{font-family:sans-serif;margin:1em 1.5em;max-width:1340px}h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.2em;margin:1em 0 .4em}table{border-collapse:collapse;font-size:90%;margin-bottom:1em}td,th{border:1px solid #bbb;padding:2px 6px;text-align:right}th{background:#eee;cursor:pointer}td:first-child,th:first-child{text-align:left}table.headline td.setup,table.headline td.note{text-align:left}table.headline td.note{font-size:85%;color:#444;max-width:24em}table.headline td.net{background:#eef6ff}table.headline td.unres b{color:#b00}table.headline .warn{color:#b00}.ci{color:#555;font-size:85%}.na{color:#888}.expl{font-size:85%;color:#333;max-width:1300px}.cond{border:1px solid #999;padding:.3em .6em;margin:.4em 0;font-size:90%;line-height:1.35}.cond .warn{color:#b00}.cond .ok{color:#060}.warn{color:#b00}.ok{color:#060}th[data-asc='1']::after{content:' \\25B2'}th[data-asc='0']::after{content:' \\25BC'}.emu{background:#c00;color:#fff;padding:.3em 1em;font-weight:bold}h3{font-size:1.05em;margin:1em 0 .3em}nav{font-size:90%}nav a{margin-right:1em}figure{margin:1em 0}svg{max-width:100%;height:auto}</style>\n</head><body>\n", f);
 	fputs("<h1>VMPTRST latency: ", f);
 	esc(f, title);
 	fputs("</h1>\n", f);
 	if (az_meta_emulated(&run->meta))
 		fputs("<p class=\"emu\">Emulated run — not real timing. These numbers show that the pipeline works, never what VMPTRST costs.</p>\n", f);
 	conditions(f, run, skipped);
-	fputs("<nav><a href=\"#headline\">Headline</a><a href=\"#skipped\">Points not measured</a><a href=\"#plots\">Plots across setups</a><a href=\"#summary\">Summary per point</a><a href=\"#pointplots\">Per-point distributions</a><a href=\"#run\">Run (meta.csv)</a></nav>\n", f);
+	fputs("<nav><a href=\"#headline\">Headline</a>", f);
+	{
+		struct az_repeat *rp;
+		size_t nrp = az_repeats(&run->ds, &rp);
+
+		if (nrp)
+			fputs("<a href=\"#drift\">Drift</a>", f);
+		az_repeats_free(rp, nrp);
+	}
+	fputs("<a href=\"#skipped\">Points not measured</a><a href=\"#plots\">Plots across setups</a><a href=\"#summary\">Summary per point</a><a href=\"#pointplots\">Per-point distributions</a><a href=\"#run\">Run (meta.csv)</a></nav>\n", f);
 	if (headline(f, run))
 		rc = -1;
+	drift(f, run, &pts);
 	skipped_points(f, &pts);
 	fputs("<h2 id=\"plots\">Plots across setups</h2>\n", f);
 	if (section_plots(f, pdir, &pts, &sh))

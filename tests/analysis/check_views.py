@@ -74,7 +74,7 @@ def write_points(d):
         f.write("\r\n".join(rows) + "\r\n")
 
 
-def make_run(d, skip=(), platform="native"):
+def make_run(d, skip=(), platform="native", shift=None):
     rng = np.random.default_rng(7)
     os.makedirs(d, exist_ok=True)
     rows = [",".join(AXES + ["sample", "tsc", "check"])]
@@ -86,7 +86,7 @@ def make_run(d, skip=(), platform="native"):
         for s in range(1500):
             # a TSC that steps every Q ticks, read at a random phase
             base = Q * np.floor((40 + rng.normal(0, 1) + rng.uniform(0, Q)) / Q)
-            x = Q * np.floor((40 + COST[insn] * u + rng.normal(0, 1) +
+            x = Q * np.floor((40 + COST[insn] * u + (shift or {}).get(p, 0) + rng.normal(0, 1) +
                               rng.uniform(0, Q)) / Q)
             for i, v in ((insn, x), ("none", base)):
                 vals = [str(p), i] + [ax[a] for a in AXES[2:]]
@@ -255,6 +255,26 @@ def main():
               SKIP_REASON in page and "<td>17</td>" in page)
         check("views: the headline comes before the first section",
               0 < page.find('id="headline"') < page.find("<h3>"))
+
+        # drift: the reference measured at points 0 and 8
+        def drift_rows(html):
+            t = html.split('id="drift"', 1)[1].split("</table>", 1)[0] if 'id="drift"' in html else ""
+            return [r for r in t.split("<tr>")[1:] if "<td>" in r]
+        dr = drift_rows(page)
+        check("views: drift lists the one repeated setup, vmptrst at points 0 (ref) and 8 (again)",
+              len(dr) == 1 and "point 0 (ref)" in dr[0] and "point 8 (again)" in dr[0], str(dr))
+        check("views: drift of two equal measurements: CIs overlap",
+              len(dr) == 1 and "CIs overlap" in dr[0], str(dr))
+        B = os.path.join(tmp, "b")
+        make_run(B, skip=(17,), shift={8: 10})
+        shutil.copy(os.path.join(A, "points.csv"), os.path.join(B, "points.csv"))
+        rc, out, err = run("report", B)
+        with open(os.path.join(B, "report.html")) as f:
+            dr = drift_rows(f.read())
+        m = __import__("re").search(r"<td>([0-9.]+) &ndash; ([0-9.]+)", dr[0]) if len(dr) == 1 else None
+        check("views: drift of +10 ticks at point 8: CIs apart, medians 10 +- one TSC step apart",
+              rc == 0 and m and "CIs apart" in dr[0] and
+              abs(float(m.group(2)) - float(m.group(1)) - 10) <= Q, err + str(dr))
     finally:
         shutil.rmtree(tmp)
     return 0 if all(results) else 1
