@@ -23,6 +23,7 @@ struct fam {
 	const char *method;	/* "slope", "pair-median", NULL: none */
 	double ticks, lo, hi, pair_median;
 	double cyc_per_tick;	/* NaN: unknown */
+	double cpt_lo, cpt_hi;	/* its 95% CI (the add chain's), else itself */
 	const char *cyc_src;
 	const char *reason;
 	char why[200];
@@ -307,7 +308,7 @@ static void clock_of(const struct az_run *run, struct fam *f,
 	double r, s = 0, t = 0;
 	size_t i;
 
-	f->cyc_per_tick = NAN;
+	f->cyc_per_tick = f->cpt_lo = f->cpt_hi = NAN;
 	f->cyc_src = "";
 	if (cyc_m != AZ_NO_GROUP) {
 		for (i = 0; i < f->ngrp; i++) {
@@ -319,14 +320,14 @@ static void clock_of(const struct az_run *run, struct fam *f,
 			}
 		}
 		if (t > 0) {
-			f->cyc_per_tick = s / t;
+			f->cyc_per_tick = f->cpt_lo = f->cpt_hi = s / t;
 			f->cyc_src = "cycles event";
 			return;
 		}
 	}
 	r = freq_ratio(run, f);
 	if (r == r) {
-		f->cyc_per_tick = r;
+		f->cyc_per_tick = f->cpt_lo = f->cpt_hi = r;
 		f->cyc_src = "APERF/MPERF";
 		return;
 	}
@@ -334,6 +335,8 @@ static void clock_of(const struct az_run *run, struct fam *f,
 		if (!strcmp(fams[i].g0->instruction, "add") && fams[i].method &&
 		    !strcmp(fams[i].method, "slope") && fams[i].ticks > 0) {
 			f->cyc_per_tick = 1 / fams[i].ticks;
+			f->cpt_lo = fams[i].hi > 0 ? 1 / fams[i].hi : NAN;
+			f->cpt_hi = fams[i].lo > 0 ? 1 / fams[i].lo : NAN;
 			f->cyc_src = "add chain";
 			return;
 		}
@@ -451,8 +454,9 @@ int az_headline_write(FILE *out, const struct az_run *run)
 		num(out, h->lo / tpn);
 		num(out, h->hi / tpn);
 		num(out, h->ticks * h->cyc_per_tick);
-		num(out, h->lo * h->cyc_per_tick);
-		num(out, h->hi * h->cyc_per_tick);
+		/* the ticks' CI scaled by both ends of the clock's: conservative */
+		num(out, fmin(h->lo * h->cpt_lo, h->lo * h->cpt_hi));
+		num(out, fmax(h->hi * h->cpt_lo, h->hi * h->cpt_hi));
 		CSV_SEP(out);
 		if (h->cyc_per_tick == h->cyc_per_tick)
 			fputs(h->cyc_src, out);
