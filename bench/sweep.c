@@ -1,34 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The sweep: see sweep.h. */
-#include <stdarg.h>
+/*
+ * The sweep: see sweep.h.  Here the expansion of a config's groups into
+ * points and the plan's printing; the rules on combinations are
+ * sweeprules.c, the events and their passes sweepevents.c.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sweep.h"
+#include "sweepctx.h"
 
 /* Nesting of the product: the first varies slowest. */
 static const enum vb_key nesting[VB_N_AXES] = {
 	VB_KEY_CPU, VB_KEY_INSTRUCTION, VB_KEY_VMCS, VB_KEY_PAGE,
 	VB_KEY_MEMTYPE, VB_KEY_OFFSET, VB_KEY_CACHE, VB_KEY_TLB, VB_KEY_AD,
 	VB_KEY_SERIALIZE, VB_KEY_UNROLL,
-};
-
-/* Where an effective key comes from, most specific first. */
-enum rank { R_DEFAULT, R_GLOBAL, R_FLAGS, R_GROUP };
-
-struct eff {
-	const struct vb_setting *s;
-	enum rank rank;
-};
-
-/* The group being expanded. */
-struct ctx {
-	const struct vb_config *c;
-	const char *group;	/* NULL without a config */
-	struct eff key[VB_KEY_COUNT];
-	char *err;
-	size_t len;
 };
 
 uint32_t vb_point_records(const struct vb_point *pt)
@@ -73,8 +59,8 @@ static void effective(struct ctx *x, const struct vb_section *group,
 }
 
 /* "FILE:LINE: [group] " or "command line: [group] " */
-static void where(const struct ctx *x, const struct eff *e, unsigned int line,
-		  char *buf, size_t len)
+void vb_sweep_where(const struct ctx *x, const struct eff *e,
+		    unsigned int line, char *buf, size_t len)
 {
 	char grp[80] = "";
 
@@ -89,69 +75,6 @@ static void where(const struct ctx *x, const struct eff *e, unsigned int line,
 		snprintf(buf, len, "command line: %s", grp);
 }
 
-/* The key to blame for a bad combination of a and b. */
-static const struct eff *blame(const struct ctx *x, enum vb_key a,
-			       enum vb_key b)
-{
-	const struct eff *ea = &x->key[a], *eb = &x->key[b];
-
-	if (ea->rank != eb->rank)
-		return ea->rank > eb->rank ? ea : eb;
-	return ea->s->line >= eb->s->line ? ea : eb;
-}
-
-__attribute__((format(printf, 5, 6)))
-static int combo_error(struct ctx *x, enum vb_key a, enum vb_key b,
-		       const unsigned int *val, const char *fmt, ...)
-{
-	char loc[600], name_a[32], name_b[32], msg[512];
-	va_list ap;
-
-	where(x, blame(x, a, b), 0, loc, sizeof(loc));
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(x->err, x->len, "%s%s=%s with %s=%s: %s", loc, vb_keys[a].name,
-		 vb_key_value_name(a, val[a], name_a, sizeof(name_a)),
-		 vb_keys[b].name,
-		 vb_key_value_name(b, val[b], name_b, sizeof(name_b)), msg);
-	return -1;
-}
-
-/* The rules on combinations, for one point's raw values (offset unresolved). */
-static int check_point(struct ctx *x, const unsigned int *v,
-		       unsigned int *offset)
-{
-	static const char *const page_span[VB_PAGE_COUNT] = {
-		[VB_PAGE_4K] = "8192", [VB_PAGE_2M] = "4 MiB",
-		[VB_PAGE_1G] = "4 MiB",
-	};
-	enum vb_key setup = VB_N_AXES;
-
-	if (v[VB_KEY_CACHE] != VB_CACHE_HOT)
-		setup = VB_KEY_CACHE;
-	else if (v[VB_KEY_TLB] == VB_TLB_COLD)
-		setup = VB_KEY_TLB;
-	else if (v[VB_KEY_AD] == VB_AD_CLEAR)
-		setup = VB_KEY_AD;
-	if (setup != VB_N_AXES && v[VB_KEY_UNROLL] != 1)
-		return combo_error(x, setup, VB_KEY_UNROLL, v,
-			"a per-sample setup (cache flushed or flushopt, tlb cold, ad clear) needs unroll 1, or it would hold for the first copy only: give these points their own group with unroll = 1");
-	if (v[VB_KEY_AD] == VB_AD_CLEAR && v[VB_KEY_PAGE] != VB_PAGE_4K)
-		return combo_error(x, VB_KEY_AD, VB_KEY_PAGE, v,
-			"ad=clear works on 4k pages only: give it its own group with page = 4k");
-	if (vb_offset_resolve(v[VB_KEY_OFFSET], v[VB_KEY_PAGE], offset)) {
-		if (v[VB_KEY_OFFSET] == (VB_OFFSET_NAMED | VB_OFF_PAGE_SPLIT))
-			return combo_error(x, VB_KEY_OFFSET, VB_KEY_PAGE, v,
-				"the 1g buffer lies inside one 1 GiB page, there is no boundary to split: give 1g a group without page-split");
-		return combo_error(x, VB_KEY_OFFSET, VB_KEY_PAGE, v,
-			"out of range 0..%u for %s pages (offset + 8 <= %s)",
-			VB_MAX_OFFSET(v[VB_KEY_PAGE]),
-			vb_pagesize_names[v[VB_KEY_PAGE]],
-			page_span[v[VB_KEY_PAGE]]);
-	}
-	return 0;
-}
 
 static int grow(struct vb_plan *p, unsigned long more, struct ctx *x,
 		unsigned int line)
@@ -161,7 +84,7 @@ static int grow(struct vb_plan *p, unsigned long more, struct ctx *x,
 	if (p->n + more > VB_MAX_POINTS) {
 		char loc[600];
 
-		where(x, NULL, line, loc, sizeof(loc));
+		vb_sweep_where(x, NULL, line, loc, sizeof(loc));
 		snprintf(x->err, x->len, "%s%lu points make the plan larger than %u points: split the sweep into several runs",
 			 loc, p->n + more, VB_MAX_POINTS);
 		return -1;
@@ -194,7 +117,7 @@ static int expand(struct ctx *x, struct vb_plan *p, unsigned int line)
 
 		for (i = 0; i < VB_N_AXES; i++)
 			v[i] = x->key[i].s->val.v[idx[i]];
-		if (check_point(x, v, &offset))
+		if (vb_sweep_check_point(x, v, &offset))
 			return -1;
 		memset(pt, 0, sizeof(*pt));
 		pt->index = p->n;
@@ -244,7 +167,8 @@ static int add_group(struct vb_plan *p, struct ctx *x, const char *name,
 	memset(gk, 0, sizeof(*gk));
 	snprintf(gk->events, sizeof(gk->events), "%s",
 		 x->key[VB_KEY_EVENTS].s->val.text);
-	where(x, &x->key[VB_KEY_EVENTS], line, gk->where, sizeof(gk->where));
+	vb_sweep_where(x, &x->key[VB_KEY_EVENTS], line, gk->where,
+		       sizeof(gk->where));
 	gk->require_events = x->key[VB_KEY_REQUIRE_EVENTS].s->val.v[0];
 	gk->cross_check = x->key[VB_KEY_CROSS_CHECK].s->val.v[0];
 	gk->wait_vmx = x->key[VB_KEY_WAIT_VMX].s->val.v[0];
@@ -307,140 +231,6 @@ void vb_plan_free(struct vb_plan *p)
 	p->n = p->n_groups = p->n_evset = p->n_evcol = 0;
 }
 
-unsigned int vb_point_passes(const struct vb_plan *p, const struct vb_point *pt)
-{
-	return pt->evset == VB_NO_EVSET ? 1 : p->evset[pt->evset].npass;
-}
-
-/* The samples.csv column of an event name, added if new; -1: no memory. */
-static int event_column(struct vb_plan *p, const char *name)
-{
-	char (*c)[VB_EVENT_NAME_MAX];
-	unsigned int i;
-
-	for (i = 0; i < p->n_evcol; i++)
-		if (!strcmp(p->evcol[i], name))
-			return (int)i;
-	c = realloc(p->evcol, (p->n_evcol + 1) * sizeof(*c));
-	if (!c)
-		return -1;
-	p->evcol = c;
-	snprintf(p->evcol[p->n_evcol], sizeof(*c), "%s", name);
-	return (int)p->n_evcol++;
-}
-
-/*
- * Passes, greedily in list order: each takes events while it holds fewer
- * than VB_MAX_EVENTS and, for hardware events, fewer than the generic
- * counters of the PMU (4 where libpfm4 does not know them).  Fixed
- * counters are not told apart: an event on one takes a generic slot, which
- * can only make more passes, never too few counters.
- */
-static void split_passes(struct vb_evset *es)
-{
-	unsigned int i, hw = 0, in_pass = 0, size = 0;
-
-	for (i = 0; i < es->n; i++)
-		if (es->ev[i].hw && es->ev[i].counters &&
-		    (!size || es->ev[i].counters < size))
-			size = es->ev[i].counters;
-	if (!size)
-		size = 4;
-	if (size > VB_MAX_EVENTS)
-		size = VB_MAX_EVENTS;
-	es->group_size = size;
-	es->npass = 0;
-	for (i = 0; i < es->n; i++) {
-		if (!in_pass || in_pass == VB_MAX_EVENTS ||
-		    (es->ev[i].hw && hw == size)) {
-			es->pass_start[es->npass++] = i;
-			in_pass = hw = 0;
-		}
-		in_pass++;
-		hw += es->ev[i].hw != 0;
-	}
-	es->pass_start[es->npass] = es->n;
-}
-
-static int new_evset(struct vb_plan *p, unsigned int group,
-		     const char *core_type, char *err, size_t len)
-{
-	const struct vb_group_keys *gk = &p->gkeys[group];
-	char (*names)[VB_EVENT_NAME_MAX] = NULL, msg[768];
-	const char *pfm = vb_pmu_for_core_type(core_type);
-	struct vb_evset *es;
-	unsigned int i;
-	int col;
-
-	es = realloc(p->evset, (p->n_evset + 1) * sizeof(*es));
-	if (es)
-		p->evset = es;
-	names = calloc(VB_MAX_EVENT_NAMES, sizeof(*names));
-	if (!es || !names)
-		goto nomem;
-	es = &p->evset[p->n_evset];
-	memset(es, 0, sizeof(*es));
-	es->group = group;
-	es->core_type = core_type;
-	es->n = vb_events_split(gk->events, names);
-	for (i = 0; i < es->n; i++) {
-		if (vb_pmu_encode(names[i], pfm, &es->ev[i], msg, sizeof(msg))) {
-			snprintf(err, len, "%sevents: %s: %s%s%s", gk->where,
-				 names[i], msg, core_type ? " for " : "",
-				 core_type ? core_type : "");
-			free(names);
-			return -1;
-		}
-		col = event_column(p, names[i]);
-		if (col < 0)
-			goto nomem;
-		es->col[i] = (unsigned int)col;
-	}
-	free(names);
-	split_passes(es);
-	if (es->npass > p->max_passes)
-		p->max_passes = es->npass;
-	return (int)p->n_evset++;
-nomem:
-	free(names);
-	snprintf(err, len, "out of memory");
-	return -1;
-}
-
-int vb_plan_events(struct vb_plan *p, const char *root, char *err, size_t len)
-{
-	const char *ct = NULL;
-	unsigned int i, j, cpu = ~0u;
-
-	p->max_passes = 0;
-	for (i = 0; i < p->n; i++) {
-		struct vb_point *pt = &p->pt[i];
-
-		pt->evset = VB_NO_EVSET;
-		if (!p->gkeys[pt->group].events[0])
-			continue;
-		if (pt->axis[VB_KEY_CPU] != cpu) {
-			cpu = pt->axis[VB_KEY_CPU];
-			ct = vb_pmu_core_type(root, cpu);
-		}
-		for (j = 0; j < p->n_evset; j++)
-			if (p->evset[j].group == pt->group &&
-			    p->evset[j].core_type == ct)
-				break;
-		if (j < p->n_evset) {
-			pt->evset = j;
-		} else {
-			int es = new_evset(p, pt->group, ct, err, len);
-
-			if (es < 0)
-				return -1;
-			pt->evset = (unsigned int)es;
-		}
-		p->records += (uint64_t)vb_point_records(pt) *
-			      (p->evset[pt->evset].npass - 1);
-	}
-	return 0;
-}
 
 void vb_point_describe(const struct vb_point *pt, char *buf, size_t len)
 {

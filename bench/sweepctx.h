@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The group being expanded (sweep.c), as the rules on combinations
+ * (sweeprules.c) see it: each key's effective setting and where it comes
+ * from, so that an error names the file and line to blame.
+ */
+#ifndef VB_SWEEPCTX_H
+#define VB_SWEEPCTX_H
+
+#include <stddef.h>
+
+#include "sweep.h"
+
+/* Where an effective key comes from, most specific first. */
+enum rank { R_DEFAULT, R_GLOBAL, R_FLAGS, R_GROUP };
+
+struct eff {
+	const struct vb_setting *s;
+	enum rank rank;
+};
+
+/* The group being expanded. */
+struct ctx {
+	const struct vb_config *c;
+	const char *group;	/* NULL without a config */
+	struct eff key[VB_KEY_COUNT];
+	char *err;
+	size_t len;
+};
+
+/* "FILE:LINE: [group] " or "command line: [group] " (sweep.c) */
+void vb_sweep_where(const struct ctx *x, const struct eff *e,
+		    unsigned int line, char *buf, size_t len);
+
+/*
+ * The rules on combinations, for one point's raw values (offset
+ * unresolved): 0 with *offset resolved, or -1 with the error in x->err
+ * (sweeprules.c).
+ */
+int vb_sweep_check_point(struct ctx *x, const unsigned int *v,
+			 unsigned int *offset);
+
+#endif /* VB_SWEEPCTX_H */

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sweep's rules on combinations: what one point of a group may not
+ * combine, checked as the group is expanded (sweep.c), each error naming
+ * the key to blame where it was set.  See sweepctx.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "sweepctx.h"
+
+/* The key to blame for a bad combination of a and b. */
+static const struct eff *blame(const struct ctx *x, enum vb_key a,
+			       enum vb_key b)
+{
+	const struct eff *ea = &x->key[a], *eb = &x->key[b];
+
+	if (ea->rank != eb->rank)
+		return ea->rank > eb->rank ? ea : eb;
+	return ea->s->line >= eb->s->line ? ea : eb;
+}
+
+__attribute__((format(printf, 5, 6)))
+static int combo_error(struct ctx *x, enum vb_key a, enum vb_key b,
+		       const unsigned int *val, const char *fmt, ...)
+{
+	char loc[600], name_a[32], name_b[32], msg[512];
+	va_list ap;
+
+	vb_sweep_where(x, blame(x, a, b), 0, loc, sizeof(loc));
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(x->err, x->len, "%s%s=%s with %s=%s: %s", loc, vb_keys[a].name,
+		 vb_key_value_name(a, val[a], name_a, sizeof(name_a)),
+		 vb_keys[b].name,
+		 vb_key_value_name(b, val[b], name_b, sizeof(name_b)), msg);
+	return -1;
+}
+
+int vb_sweep_check_point(struct ctx *x, const unsigned int *v,
+			 unsigned int *offset)
+{
+	static const char *const page_span[VB_PAGE_COUNT] = {
+		[VB_PAGE_4K] = "8192", [VB_PAGE_2M] = "4 MiB",
+		[VB_PAGE_1G] = "4 MiB",
+	};
+	enum vb_key setup = VB_N_AXES;
+
+	if (v[VB_KEY_CACHE] != VB_CACHE_HOT)
+		setup = VB_KEY_CACHE;
+	else if (v[VB_KEY_TLB] == VB_TLB_COLD)
+		setup = VB_KEY_TLB;
+	else if (v[VB_KEY_AD] == VB_AD_CLEAR)
+		setup = VB_KEY_AD;
+	if (setup != VB_N_AXES && v[VB_KEY_UNROLL] != 1)
+		return combo_error(x, setup, VB_KEY_UNROLL, v,
+			"a per-sample setup (cache flushed or flushopt, tlb cold, ad clear) needs unroll 1, or it would hold for the first copy only: give these points their own group with unroll = 1");
+	if (v[VB_KEY_AD] == VB_AD_CLEAR && v[VB_KEY_PAGE] != VB_PAGE_4K)
+		return combo_error(x, VB_KEY_AD, VB_KEY_PAGE, v,
+			"ad=clear works on 4k pages only: give it its own group with page = 4k");
+	if (vb_offset_resolve(v[VB_KEY_OFFSET], v[VB_KEY_PAGE], offset)) {
+		if (v[VB_KEY_OFFSET] == (VB_OFFSET_NAMED | VB_OFF_PAGE_SPLIT))
+			return combo_error(x, VB_KEY_OFFSET, VB_KEY_PAGE, v,
+				"the 1g buffer lies inside one 1 GiB page, there is no boundary to split: give 1g a group without page-split");
+		return combo_error(x, VB_KEY_OFFSET, VB_KEY_PAGE, v,
+			"out of range 0..%u for %s pages (offset + 8 <= %s)",
+			VB_MAX_OFFSET(v[VB_KEY_PAGE]),
+			vb_pagesize_names[v[VB_KEY_PAGE]],
+			page_span[v[VB_KEY_PAGE]]);
+	}
+	return 0;
+}
