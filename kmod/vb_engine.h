@@ -3,7 +3,7 @@
  * The timing engine, one copy for the kernel and for user space: the timed
  * blocks, the per-sample setup, the checks, the interleaving of samples.
  * kmod/vb_window.c includes it for the module (ring 0, IRQs off, inside VMX
- * root operation); bench/userdev.c includes it for `--backend user` (ring 3,
+ * root operation); bench/userengine.c includes it for `--backend user` (ring 3,
  * pinned).  Nothing here knows which one it runs in: what differs is in the
  * environment hooks each defines before including this file:
  *

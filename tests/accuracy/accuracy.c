@@ -2,7 +2,7 @@
 /*
  * accuracy: the timing engine measured against instructions of known
  * latency, on real silicon at ring 3, through the user backend
- * (bench/userdev.o): no module, no root, no VT-x.  A benchmark: it prints
+ * (bench/userdev.c and its userengine.c, usermachine.c, userpage.c): no module, no root, no VT-x.  A benchmark: it prints
  * what it finds and asserts nothing about times.
  *
  * Without counters the core clock is not known, so the 1-cycle ADD chain
