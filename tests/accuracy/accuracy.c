@@ -2,8 +2,9 @@
 /*
  * accuracy: the timing engine measured against instructions of known
  * latency, on real silicon at ring 3, through the user backend
- * (bench/userdev.c and its userengine.c, usermachine.c, userpage.c): no module, no root, no VT-x.  A benchmark: it prints
- * what it finds and asserts nothing about times.
+ * (bench/userdev.c with userengine.c, usermachine.c, userpage.c): no
+ * module, no root, no VT-x.  A benchmark: it prints what it finds and
+ * asserts nothing about times.
  *
  * Without counters the core clock is not known, so the 1-cycle ADD chain
  * calibrates it: its net TSC ticks per ADD are TSC ticks per core cycle.
