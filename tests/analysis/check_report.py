@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """report.html as a user sees it: loaded in headless Chromium at 1400x900.
 
-On check_views.py's synthetic run, labelled emulated (platform bochs): the
-page loads without a console error or an uncaught exception; the headline
-table's net-cost column (its header and first row) lies inside the
-1400x900 viewport without scrolling, and every net cell inside 1400 px;
-the headline comes before the per-point summary.  A screenshot is kept as
-tests/analysis/log/report-1400x900.png.  Chromium missing (Debian package
-`chromium`, in scripts/deps.sh's test list): SKIP with the reason.
-Prints "PASS name" / "FAIL name: why" / "SKIP name: why".
+check_report.py [RUN_DIR [PNG]]: on RUN_DIR (a copy of it: summary and
+report are made there), else on check_views.py's synthetic run labelled
+emulated (platform bochs): the page loads without a console error or an
+uncaught exception; the headline table's net-cost column (its header and
+first row) lies inside the 1400x900 viewport without scrolling, and every
+net cell inside 1400 px; the headline comes before the per-point summary;
+an emulated run says so inside the first screen.  A screenshot is kept as
+PNG (default tests/analysis/log/report-1400x900.png).  Chromium missing
+(Debian package `chromium`, in scripts/deps.sh's test list): SKIP with the
+reason.  Prints "PASS name" / "FAIL name: why" / "SKIP name: why".
 """
 import json
 import os
@@ -39,6 +41,7 @@ PROBE_TAIL = """<script>
   var t = document.querySelector('table.headline');
   var nets = t ? Array.prototype.map.call(t.querySelectorAll('td.net'), box) : [];
   var out = { head: t ? box(t.tHead.rows[0].cells[2]) : null, nets: nets,
+              emu: box(document.querySelector('p.emu')),
               summary: box(document.getElementById('summary')),
               headline: box(document.getElementById('headline')),
               errors: window.__errors, vw: window.innerWidth, vh: window.innerHeight };
@@ -62,14 +65,24 @@ def chromium(*args):
         shutil.rmtree(prof, ignore_errors=True)
 
 
-def main():
+def main(argv):
     if not (shutil.which("chromium") or shutil.which("chromium-browser")):
         print("SKIP report in Chromium: chromium not installed (apt-get install chromium; scripts/deps.sh test)")
         return 0
     tmp = tempfile.mkdtemp(prefix="vb-report-")
+    png = argv[1] if len(argv) > 1 else os.path.join(HERE, "log", "report-1400x900.png")
     try:
         A = os.path.join(tmp, "a")
-        make_run(A, platform="bochs")
+        if argv:
+            shutil.copytree(argv[0], A)
+            for old in ("summary.csv", "headline.csv", "report.html", "plots"):
+                p = os.path.join(A, old)
+                if os.path.isdir(p):
+                    shutil.rmtree(p)
+                elif os.path.exists(p):
+                    os.remove(p)
+        else:
+            make_run(A, platform="bochs")
         rc, out, err = run("summary", A)
         rc2, out, err2 = run("report", A)
         if not check("report: summary and report exit 0", rc == 0 and rc2 == 0, err + err2):
@@ -98,12 +111,17 @@ def main():
               nets and nets[0][2] <= W and nets[0][3] <= H, str(nets[:1]))
         check("report: every headline net cell within 1400 px across",
               nets and all(n[2] <= W for n in nets), str(max((n[2] for n in nets), default=None)))
+        with open(os.path.join(A, "meta.csv")) as f:
+            emulated = any(l.split(",", 1)[1].strip() in ("bochs", "qemu")
+                           for l in f if l.startswith("platform,"))
+        if emulated:
+            em = pr.get("emu")
+            check("report: an emulated run says so inside the first screen",
+                  em and em[1] >= 0 and em[3] <= H, str(em))
         check("report: headline before the per-point summary",
               pr["headline"] and pr["summary"] and pr["headline"][1] < pr["summary"][1],
               f'{pr["headline"]} {pr["summary"]}')
-        log = os.path.join(HERE, "log")
-        os.makedirs(log, exist_ok=True)
-        png = os.path.join(log, "report-1400x900.png")
+        os.makedirs(os.path.dirname(os.path.abspath(png)), exist_ok=True)
         rc, _, err = chromium("--screenshot=" + png, "file://" + os.path.join(A, "report.html"))
         check("report: screenshot kept", rc == 0 and os.path.getsize(png) > 0, err[-300:])
         print(f"screenshot: {png}")
@@ -113,4 +131,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
