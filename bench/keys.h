@@ -2,7 +2,9 @@
 /*
  * The keys of a sweep: one table (name, type, range, value names, default,
  * help) that serves the config file, the command line, samples.csv's
- * columns and --help alike.  A key whose value is a comma list is an axis.
+ * columns, --help and the key reference alike.  A key whose value is a
+ * comma list is an axis.  The table is keytab.c, parsing and naming values
+ * keys.c, lists of names names.c.
  */
 #ifndef VB_KEYS_H
 #define VB_KEYS_H
@@ -109,7 +111,10 @@ int vb_parse_ulong(const char *s, unsigned long *v);
  */
 int vb_parse_range(const char *s, unsigned long min, unsigned long max,
 		   unsigned long *v, char *err, size_t len);
-/* The candidate nearest to name (edit distance <= 2), or NULL. */
+/*
+ * Lists of names (names.c): the candidate nearest to name (edit distance
+ * <= 2), or NULL.
+ */
 const char *vb_closest(const char *name, const char *const *cands, size_t n);
 size_t vb_edit_distance(const char *a, const char *b);
 /* "a|b|c" */
