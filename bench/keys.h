@@ -4,12 +4,13 @@
  * help) that serves the config file, the command line, samples.csv's
  * columns, --help and the key reference alike.  A key whose value is a
  * comma list is an axis.  The table is keytab.c, parsing and naming values
- * keys.c, lists of names names.c.
+ * keys.c, lists of names names.c, the key reference keyref.c.
  */
 #ifndef VB_KEYS_H
 #define VB_KEYS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "vmptrst_bench_abi.h"
 
@@ -52,7 +53,8 @@ struct vb_key_def {
 	const char *const *names;	/* VB_KT_ENUM: NULL-terminated */
 	const char *def;	/* parsed like user input; NULL: none */
 	const char *arg;	/* --help's placeholder */
-	const char *help;
+	const char *help;	/* --help's line */
+	const char *more;	/* the key reference's further text, or NULL */
 };
 
 extern const struct vb_key_def vb_keys[VB_KEY_COUNT];
@@ -139,5 +141,14 @@ const char *vb_enum_name(enum vb_key k, unsigned int v);
  * page-split on 1g, where the buffer lies inside one 1 GiB page).
  */
 int vb_offset_resolve(unsigned int v, unsigned int page, unsigned int *bytes);
+
+/*
+ * The key reference, from vb_keys[] alone: with markdown, configs/README.md's
+ * table of keys (| key | flag | values | meaning | default |) after two
+ * sentences on flags and axes; else the same as text for a terminal, wrapped
+ * to 79 columns.  0, or -1 when out could not be written (or a table text
+ * outgrew its buffer).
+ */
+int vb_keys_reference(FILE *out, int markdown);
 
 #endif /* VB_KEYS_H */
