@@ -15,6 +15,8 @@
 static int key_values(const struct vb_key_def *d, char *buf, size_t len)
 {
 	const char *const *n;
+	const char *unit = d->unit ? d->unit : "";
+	const char *sp = d->unit ? " " : "";
 	size_t used = 0;
 	int w = 0;
 
@@ -28,17 +30,19 @@ static int key_values(const struct vb_key_def *d, char *buf, size_t len)
 						 *n);
 		return used < len ? 0 : -1;
 	case VB_KT_UINT:
-		w = snprintf(buf, len, "`%lu..%lu`%s", d->min, d->max,
-			     d->axis ? ", or ranges `A-B`" : "");
+		w = snprintf(buf, len, "`%lu..%lu`%s%s%s", d->min, d->max, sp,
+			     unit, d->axis ? ", or ranges `A-B`" : "");
 		break;
 	case VB_KT_POW2:
-		w = snprintf(buf, len, "a power of two, `%lu..%lu`", d->min,
-			     d->max);
+		w = snprintf(buf, len, "a power of two, `%lu..%lu`%s%s", d->min,
+			     d->max, sp, unit);
 		break;
 	case VB_KT_OFFSET:
-		w = snprintf(buf, len, "bytes `%lu..%lu`", d->min, d->max);
+		w = snprintf(buf, len, "`%lu..%lu`%s%s, or", d->min, d->max,
+			     sp, unit);
 		for (n = d->names; *n && w >= 0 && (size_t)w < len; n++)
-			w += snprintf(buf + w, len - (size_t)w, ", `%s`", *n);
+			w += snprintf(buf + w, len - (size_t)w, "%s `%s`",
+				      n == d->names ? "" : ",", *n);
 		break;
 	case VB_KT_EVENTS:
 		w = snprintf(buf, len, "event names, at most %lu, or `none`",
@@ -112,7 +116,7 @@ static int axes_sentence(char *buf, size_t len)
 	size_t used;
 	int k, n = 0;
 
-	used = (size_t)snprintf(buf, len, "A key that is an axis takes a comma list of values, and a group's points are the product of its axes:");
+	used = (size_t)snprintf(buf, len, "The axes, keys that take a comma list:");
 	for (k = 0; k < VB_KEY_COUNT && used < len; k++)
 		if (vb_keys[k].axis)
 			used += (size_t)snprintf(buf + used, len - used, "%s `%s`", n++ ? "," : "", vb_keys[k].name);
@@ -121,7 +125,8 @@ static int axes_sentence(char *buf, size_t len)
 	return used < len ? 0 : -1;
 }
 
-static const char intro[] = "Every key of a config file is also a flag of `run` and `plan`: `--cpu 3` acts as `cpu = 3` in `[global]`; a `no`/`yes` key is a flag without a value, which means `yes`.";
+static const char md_intro[] = "Each key is also a flag of `run` and `plan` (`--cpu 3` for `cpu = 3`); a `no`/`yes` key is a flag without a value, which means `yes`.";
+static const char plain_intro[] = "Sweep keys: `key = value` in a config file (the format: configs/README.md), and flags of `run` and `plan` (`--cpu 3` for `cpu = 3`); a `no`/`yes` key is a flag without a value, which means `yes`.";
 
 static int write_key(FILE *out, const struct vb_key_def *d, int markdown)
 {
@@ -163,11 +168,11 @@ int vb_keys_reference(FILE *out, int markdown)
 	if (axes_sentence(axes, sizeof(axes)))
 		return -1;
 	if (markdown) {
-		fprintf(out, "%s\n\n%s\n\n", intro, axes);
+		fprintf(out, "%s\n\n%s\n\n", md_intro, axes);
 		fputs("| key | flag | values | meaning | default |\n", out);
 		fputs("| --- | --- | --- | --- | --- |\n", out);
 	} else {
-		plain_wrap(out, intro, 0, 0);
+		plain_wrap(out, plain_intro, 0, 0);
 		fputc('\n', out);
 		plain_wrap(out, axes, 0, 0);
 	}

@@ -53,6 +53,7 @@ struct vb_key_def {
 	const char *const *names;	/* VB_KT_ENUM: NULL-terminated */
 	const char *def;	/* parsed like user input; NULL: none */
 	const char *arg;	/* --help's placeholder */
+	const char *unit;	/* of a number, for the reference, or NULL */
 	const char *help;	/* --help's line */
 	const char *more;	/* the key reference's further text, or NULL */
 };

@@ -89,6 +89,7 @@ const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 		.name = "offset", .type = VB_KT_OFFSET, .axis = 1,
 		.min = 0, .max = VB_MAX_OFFSET(VB_PAGE_1G),
 		.names = vb_offset_names, .def = "0", .arg = "OFFSET",
+		.unit = "bytes",
 		.help = "operand offset, bytes (offset + 8 <= 8192 for 4k pages, <= 4 MiB for 2m and 1g), or aligned (0), misaligned (1), line-split (60), page-split (page size - 4; not with 1g)",
 		.more = "`line-split` puts the 8 bytes across a 64-byte line, `page-split` across the page boundary (the 2 MiB one on 2m). samples.csv and points.csv have the bytes.",
 	},
@@ -134,11 +135,13 @@ const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 	[VB_KEY_UNROLL] = {
 		.name = "unroll", .type = VB_KT_POW2, .axis = 1,
 		.min = 1, .max = VB_MAX_UNROLL, .def = "1", .arg = "U",
+		.unit = "instructions",
 		.help = "instructions per timed window, a power of two",
 	},
 	[VB_KEY_SAMPLES] = {
 		.name = "samples", .type = VB_KT_UINT,
 		.min = 1, .max = VB_MAX_SAMPLES, .def = "10000", .arg = "N",
+		.unit = "per point",
 		.help = "samples of the instruction per point; the interleaved baseline adds as many",
 	},
 	[VB_KEY_EVENTS] = {
@@ -161,7 +164,7 @@ const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 	[VB_KEY_WAIT_VMX] = {
 		.name = "wait-vmx", .type = VB_KT_UINT,
 		.min = 0, .max = VB_MAX_WAIT_VMX_MS / 1000, .def = "0",
-		.arg = "SECONDS",
+		.arg = "SECONDS", .unit = "seconds",
 		.help = "how long each RUN may wait, in all, while another hypervisor has VMX on on its CPU (KVM while it has VMs) or kvm keeps the module from covering a crash (6.12+); 0: refuse at once; a RUN still blocked stops the run there, its rows kept (exit 1)",
 		.more = "The RUN waits before and between its windows. With `0`, `run` says why it refuses before anything is measured. A stopped run's points.csv says `stopped` for the point and `not-run` for the rest. meta.csv `wait_vmx` has the values asked for and `vmx_wait_ms` the time waited; points.csv `vmx_wait_ms` that of each point.",
 	},
