@@ -119,7 +119,9 @@ static int axes_sentence(char *buf, size_t len)
 	used = (size_t)snprintf(buf, len, "The axes, keys that take a comma list:");
 	for (k = 0; k < VB_KEY_COUNT && used < len; k++)
 		if (vb_keys[k].axis)
-			used += (size_t)snprintf(buf + used, len - used, "%s `%s`", n++ ? "," : "", vb_keys[k].name);
+			used += (size_t)snprintf(buf + used, len - used,
+						 "%s `%s`", n++ ? "," : "",
+						 vb_keys[k].name);
 	if (used < len)
 		used += (size_t)snprintf(buf + used, len - used, ". The other keys take one value for the whole group.");
 	return used < len ? 0 : -1;

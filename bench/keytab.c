@@ -68,18 +68,21 @@ const char *const vb_offset_names[VB_OFF_NAMES + 1] = {
 	[VB_OFF_PAGE_SPLIT] = "page-split",
 };
 
+/* An axis whose values are names. */
+#define ENUM_KEY(n, names_, def_, arg_, help_, more_) { .name = n, \
+	.type = VB_KT_ENUM, .axis = 1, .names = names_, .def = def_, \
+	.arg = arg_, .help = help_, .more = more_ }
+
 /*
  * .help is the one line of --help (no markdown); .more, when set, follows
  * it in the key reference (keyref.c) only: markdown with `code` spans,
  * whole sentences.
  */
 const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
-	[VB_KEY_INSTRUCTION] = {
-		.name = "instruction", .type = VB_KT_ENUM, .axis = 1,
-		.names = vb_insn_names, .def = "vmptrst", .arg = "INSN",
-		.help = "instruction under test; mov is the control store, none the baseline alone (the others interleave the baseline); add, imul and chase are known-latency references (1-cycle add chain, 3-cycle imul chain, L1 pointer chase) for measuring the harness",
-		.more = "`mov` is a plain 64-bit MOV store of the same value to the same operand, with the same setup. The interleaved baseline's rows say `instruction=none` with the point's number. `add` and `imul` are dependent chains.",
-	},
+	[VB_KEY_INSTRUCTION] = ENUM_KEY("instruction", vb_insn_names,
+		"vmptrst", "INSN",
+		"instruction under test; mov is the control store, none the baseline alone (the others interleave the baseline); add, imul and chase are known-latency references (1-cycle add chain, 3-cycle imul chain, L1 pointer chase) for measuring the harness",
+		"`mov` is a plain 64-bit MOV store of the same value to the same operand, with the same setup. The interleaved baseline's rows say `instruction=none` with the point's number. `add` and `imul` are dependent chains."),
 	[VB_KEY_CPU] = {
 		.name = "cpu", .type = VB_KT_UINT, .axis = 1,
 		.min = 0, .max = CPU_SETSIZE - 1, .def = "0", .arg = "CPUS",
@@ -93,45 +96,27 @@ const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 		.help = "operand offset, bytes (offset + 8 <= 8192 for 4k pages, <= 4 MiB for 2m and 1g), or aligned (0), misaligned (1), line-split (60), page-split (page size - 4; not with 1g)",
 		.more = "`line-split` puts the 8 bytes across a 64-byte line, `page-split` across the page boundary (the 2 MiB one on 2m). samples.csv and points.csv have the bytes.",
 	},
-	[VB_KEY_CACHE] = {
-		.name = "cache", .type = VB_KT_ENUM, .axis = 1,
-		.names = vb_cache_names, .def = "hot", .arg = "STATE",
-		.help = "operand's cache lines before each sample; flushed and flushopt need unroll 1",
-		.more = "`flushed`: CLFLUSH, `flushopt`: CLFLUSHOPT (skipped on a CPU without it), each followed by MFENCE.",
-	},
-	[VB_KEY_MEMTYPE] = {
-		.name = "memtype", .type = VB_KT_ENUM, .axis = 1,
-		.names = vb_memtype_names, .def = "wb", .arg = "TYPE",
-		.help = "memory type of the operand's pages (wt: always skipped, the kernel has no setter)",
-	},
-	[VB_KEY_PAGE] = {
-		.name = "page", .type = VB_KT_ENUM, .axis = 1,
-		.names = vb_pagesize_names, .def = "4k", .arg = "SIZE",
-		.help = "size of the page that must map the operand",
-	},
-	[VB_KEY_TLB] = {
-		.name = "tlb", .type = VB_KT_ENUM, .axis = 1,
-		.names = vb_tlb_names, .def = "warm", .arg = "STATE",
-		.help = "TLB state before each sample; cold needs unroll 1",
-		.more = "`cold`: INVLPG of the operand's pages.",
-	},
-	[VB_KEY_AD] = {
-		.name = "ad", .type = VB_KT_ENUM, .axis = 1,
-		.names = vb_ad_names, .def = "set", .arg = "STATE",
-		.help = "PTE accessed/dirty bits before each sample; clear needs unroll 1 and page 4k",
-		.more = "`clear`: the accessed and dirty bits of the operand's PTEs cleared.",
-	},
-	[VB_KEY_VMCS] = {
-		.name = "vmcs", .type = VB_KT_ENUM, .axis = 1,
-		.names = vb_vmcs_names, .def = "loaded", .arg = "STATE",
-		.help = "a current VMCS (loaded) or none (VMPTRST stores all ones)",
-	},
-	[VB_KEY_SERIALIZE] = {
-		.name = "serialize", .type = VB_KT_ENUM, .axis = 1,
-		.names = vb_serialize_names, .def = "lfence", .arg = "SEQ",
-		.help = "serialisation around the timed block",
-		.more = "Each bracket is in the top README.md, \"How a sample is taken\". `cpuid` closes with RDTSCP: skipped on a CPU without it.",
-	},
+	[VB_KEY_CACHE] = ENUM_KEY("cache", vb_cache_names, "hot", "STATE",
+		"operand's cache lines before each sample; flushed and flushopt need unroll 1",
+		"`flushed`: CLFLUSH, `flushopt`: CLFLUSHOPT (skipped on a CPU without it), each followed by MFENCE."),
+	[VB_KEY_MEMTYPE] = ENUM_KEY("memtype", vb_memtype_names, "wb", "TYPE",
+		"memory type of the operand's pages (wt: always skipped, the kernel has no setter)",
+		NULL),
+	[VB_KEY_PAGE] = ENUM_KEY("page", vb_pagesize_names, "4k", "SIZE",
+		"size of the page that must map the operand",
+		NULL),
+	[VB_KEY_TLB] = ENUM_KEY("tlb", vb_tlb_names, "warm", "STATE",
+		"TLB state before each sample; cold needs unroll 1",
+		"`cold`: INVLPG of the operand's pages."),
+	[VB_KEY_AD] = ENUM_KEY("ad", vb_ad_names, "set", "STATE",
+		"PTE accessed/dirty bits before each sample; clear needs unroll 1 and page 4k",
+		"`clear`: the accessed and dirty bits of the operand's PTEs cleared."),
+	[VB_KEY_VMCS] = ENUM_KEY("vmcs", vb_vmcs_names, "loaded", "STATE",
+		"a current VMCS (loaded) or none (VMPTRST stores all ones)",
+		NULL),
+	[VB_KEY_SERIALIZE] = ENUM_KEY("serialize", vb_serialize_names, "lfence", "SEQ",
+		"serialisation around the timed block",
+		"Each bracket is in the top README.md, \"How a sample is taken\". `cpuid` closes with RDTSCP: skipped on a CPU without it."),
 	[VB_KEY_UNROLL] = {
 		.name = "unroll", .type = VB_KT_POW2, .axis = 1,
 		.min = 1, .max = VB_MAX_UNROLL, .def = "1", .arg = "U",
