@@ -2,12 +2,15 @@
 /*
  * The keys of a sweep: one table (name, type, range, value names, default,
  * help) that serves the config file, the command line, samples.csv's
- * columns and --help alike.  A key whose value is a comma list is an axis.
+ * columns, --help and the key reference alike.  A key whose value is a
+ * comma list is an axis.  The table is keytab.c, parsing and naming values
+ * keys.c, lists of names names.c, the key reference keyref.c.
  */
 #ifndef VB_KEYS_H
 #define VB_KEYS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "vmptrst_bench_abi.h"
 
@@ -50,7 +53,9 @@ struct vb_key_def {
 	const char *const *names;	/* VB_KT_ENUM: NULL-terminated */
 	const char *def;	/* parsed like user input; NULL: none */
 	const char *arg;	/* --help's placeholder */
-	const char *help;
+	const char *unit;	/* of a number, for the reference, or NULL */
+	const char *help;	/* --help's line */
+	const char *more;	/* the key reference's further text, or NULL */
 };
 
 extern const struct vb_key_def vb_keys[VB_KEY_COUNT];
@@ -109,7 +114,10 @@ int vb_parse_ulong(const char *s, unsigned long *v);
  */
 int vb_parse_range(const char *s, unsigned long min, unsigned long max,
 		   unsigned long *v, char *err, size_t len);
-/* The candidate nearest to name (edit distance <= 2), or NULL. */
+/*
+ * Lists of names (names.c): the candidate nearest to name (edit distance
+ * <= 2), or NULL.
+ */
 const char *vb_closest(const char *name, const char *const *cands, size_t n);
 size_t vb_edit_distance(const char *a, const char *b);
 /* "a|b|c" */
@@ -134,5 +142,14 @@ const char *vb_enum_name(enum vb_key k, unsigned int v);
  * page-split on 1g, where the buffer lies inside one 1 GiB page).
  */
 int vb_offset_resolve(unsigned int v, unsigned int page, unsigned int *bytes);
+
+/*
+ * The key reference, from vb_keys[] alone: with markdown, configs/README.md's
+ * table of keys (| key | flag | values | meaning | default |) after two
+ * sentences on flags and axes; else the same as text for a terminal, wrapped
+ * to 79 columns.  0, or -1 when out could not be written (or a table text
+ * outgrew its buffer).
+ */
+int vb_keys_reference(FILE *out, int markdown);
 
 #endif /* VB_KEYS_H */

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The table of sweep keys (see keys.h): each key's name, type, range, value
+ * names, default and help, and the longer text of the key reference
+ * (keyref.c).  The one place a key or a value is described.
+ */
+#define _GNU_SOURCE	/* CPU_SETSIZE */
+#include <sched.h>
+#include <stddef.h>
+
+#include "keys.h"
+
+const char *const vb_insn_names[VB_INSN_COUNT + 1] = {
+	[VB_INSN_NONE] = "none",
+	[VB_INSN_VMPTRST] = "vmptrst",
+	[VB_INSN_MOV] = "mov",
+	[VB_INSN_ADD] = "add",
+	[VB_INSN_IMUL] = "imul",
+	[VB_INSN_CHASE] = "chase",
+};
+
+const char *const vb_vmcs_names[VB_VMCS_COUNT + 1] = {
+	[VB_VMCS_LOADED] = "loaded",
+	[VB_VMCS_NONE] = "none",
+};
+
+const char *const vb_serialize_names[VB_SER_COUNT + 1] = {
+	[VB_SER_LFENCE] = "lfence",
+	[VB_SER_CPUID] = "cpuid",
+	[VB_SER_MFENCE] = "mfence",
+};
+
+const char *const vb_cache_names[VB_CACHE_COUNT + 1] = {
+	[VB_CACHE_HOT] = "hot",
+	[VB_CACHE_FLUSHED] = "flushed",
+	[VB_CACHE_FLUSHOPT] = "flushopt",
+};
+
+const char *const vb_memtype_names[VB_MEM_COUNT + 1] = {
+	[VB_MEM_WB] = "wb",
+	[VB_MEM_WC] = "wc",
+	[VB_MEM_UC_MINUS] = "uc-",
+	[VB_MEM_WT] = "wt",
+};
+
+const char *const vb_pagesize_names[VB_PAGE_COUNT + 1] = {
+	[VB_PAGE_4K] = "4k",
+	[VB_PAGE_2M] = "2m",
+	[VB_PAGE_1G] = "1g",
+};
+
+const char *const vb_tlb_names[VB_TLB_COUNT + 1] = {
+	[VB_TLB_WARM] = "warm",
+	[VB_TLB_COLD] = "cold",
+};
+
+const char *const vb_ad_names[VB_AD_COUNT + 1] = {
+	[VB_AD_SET] = "set",
+	[VB_AD_CLEAR] = "clear",
+};
+
+const char *const vb_bool_names[3] = { "no", "yes", NULL };
+
+const char *const vb_offset_names[VB_OFF_NAMES + 1] = {
+	[VB_OFF_ALIGNED] = "aligned",
+	[VB_OFF_MISALIGNED] = "misaligned",
+	[VB_OFF_LINE_SPLIT] = "line-split",
+	[VB_OFF_PAGE_SPLIT] = "page-split",
+};
+
+/* An axis whose values are names. */
+#define ENUM_KEY(n, names_, def_, arg_, help_, more_) { .name = n, \
+	.type = VB_KT_ENUM, .axis = 1, .names = names_, .def = def_, \
+	.arg = arg_, .help = help_, .more = more_ }
+
+/*
+ * .help is the one line of --help (no markdown); .more, when set, follows
+ * it in the key reference (keyref.c) only: markdown with `code` spans,
+ * whole sentences.
+ */
+const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
+	[VB_KEY_INSTRUCTION] = ENUM_KEY("instruction", vb_insn_names,
+		"vmptrst", "INSN",
+		"instruction under test; mov is the control store, none the baseline alone (the others interleave the baseline); add, imul and chase are known-latency references (1-cycle add chain, 3-cycle imul chain, L1 pointer chase) for measuring the harness",
+		"`mov` is a plain 64-bit MOV store of the same value to the same operand, with the same setup. The interleaved baseline's rows say `instruction=none` with the point's number. `add` and `imul` are dependent chains."),
+	[VB_KEY_CPU] = {
+		.name = "cpu", .type = VB_KT_UINT, .axis = 1,
+		.min = 0, .max = CPU_SETSIZE - 1, .def = "0", .arg = "CPUS",
+		.help = "target CPU(s), run one after the other, each pinned; a list may hold ranges (0-3)",
+	},
+	[VB_KEY_OFFSET] = {
+		.name = "offset", .type = VB_KT_OFFSET, .axis = 1,
+		.min = 0, .max = VB_MAX_OFFSET(VB_PAGE_1G),
+		.names = vb_offset_names, .def = "0", .arg = "OFFSET",
+		.unit = "bytes",
+		.help = "operand offset, bytes (offset + 8 <= 8192 for 4k pages, <= 4 MiB for 2m and 1g), or aligned (0), misaligned (1), line-split (60), page-split (page size - 4; not with 1g)",
+		.more = "`line-split` puts the 8 bytes across a 64-byte line, `page-split` across the page boundary (the 2 MiB one on 2m). samples.csv and points.csv have the bytes.",
+	},
+	[VB_KEY_CACHE] = ENUM_KEY("cache", vb_cache_names, "hot", "STATE",
+		"operand's cache lines before each sample; flushed and flushopt need unroll 1",
+		"`flushed`: CLFLUSH, `flushopt`: CLFLUSHOPT (skipped on a CPU without it), each followed by MFENCE."),
+	[VB_KEY_MEMTYPE] = ENUM_KEY("memtype", vb_memtype_names, "wb", "TYPE",
+		"memory type of the operand's pages (wt: always skipped, the kernel has no setter)",
+		NULL),
+	[VB_KEY_PAGE] = ENUM_KEY("page", vb_pagesize_names, "4k", "SIZE",
+		"size of the page that must map the operand",
+		NULL),
+	[VB_KEY_TLB] = ENUM_KEY("tlb", vb_tlb_names, "warm", "STATE",
+		"TLB state before each sample; cold needs unroll 1",
+		"`cold`: INVLPG of the operand's pages."),
+	[VB_KEY_AD] = ENUM_KEY("ad", vb_ad_names, "set", "STATE",
+		"PTE accessed/dirty bits before each sample; clear needs unroll 1 and page 4k",
+		"`clear`: the accessed and dirty bits of the operand's PTEs cleared."),
+	[VB_KEY_VMCS] = ENUM_KEY("vmcs", vb_vmcs_names, "loaded", "STATE",
+		"a current VMCS (loaded) or none (VMPTRST stores all ones)",
+		NULL),
+	[VB_KEY_SERIALIZE] = ENUM_KEY("serialize", vb_serialize_names, "lfence", "SEQ",
+		"serialisation around the timed block",
+		"Each bracket is in the top README.md, \"How a sample is taken\". `cpuid` closes with RDTSCP: skipped on a CPU without it."),
+	[VB_KEY_UNROLL] = {
+		.name = "unroll", .type = VB_KT_POW2, .axis = 1,
+		.min = 1, .max = VB_MAX_UNROLL, .def = "1", .arg = "U",
+		.unit = "instructions",
+		.help = "instructions per timed window, a power of two",
+	},
+	[VB_KEY_SAMPLES] = {
+		.name = "samples", .type = VB_KT_UINT,
+		.min = 1, .max = VB_MAX_SAMPLES, .def = "10000", .arg = "N",
+		.unit = "per point",
+		.help = "samples of the instruction per point; the interleaved baseline adds as many",
+	},
+	[VB_KEY_EVENTS] = {
+		.name = "events", .type = VB_KT_EVENTS,
+		.max = VB_MAX_EVENT_NAMES, .arg = "LIST",
+		.help = "PMU events counted per sample, a comma list of libpfm4 names (EVENT.UMASK, pmu::EVENT:UMASK, cpu-clock; 'vmptrst-bench events' lists them), or none; more than the counters: several passes",
+		.more = "The list holds for every point of the group: it is not an axis. Names as libpfm4 knows them for this CPU (`UOPS_ISSUED.ANY`, `pmu::EVENT:UMASK`), the generic `instructions`, `cycles`, `ref-cycles`, and software events such as `cpu-clock`; `vmptrst-bench events [PATTERN]` lists them. `plan` and `run` check every name before anything runs (`FILE:LINE: [group] events: NAME: libpfm4's reason (did you mean ...?)`). More hardware events than the PMU's generic counters (or than 8): the point runs in passes, one RUN each (samples.csv's `pass` column). Without a usable PMU the run goes on with the TSC alone and says why once (meta.csv `pmu`).",
+	},
+	[VB_KEY_REQUIRE_EVENTS] = {
+		.name = "require-events", .type = VB_KT_BOOL,
+		.names = vb_bool_names, .def = "no",
+		.help = "fail (exit 1) when no hardware counter can be created, instead of measuring the TSC only",
+	},
+	[VB_KEY_CROSS_CHECK] = {
+		.name = "cross-check", .type = VB_KT_BOOL,
+		.names = vb_bool_names, .def = "no",
+		.help = "count the events from user space too (perf_event_open around each RUN) and compare in meta.csv",
+		.more = "perf_event_open counts on the target CPU, kernel mode; meta.csv `cross_check` and `cross_check.NAME` give the agreement.",
+	},
+	[VB_KEY_WAIT_VMX] = {
+		.name = "wait-vmx", .type = VB_KT_UINT,
+		.min = 0, .max = VB_MAX_WAIT_VMX_MS / 1000, .def = "0",
+		.arg = "SECONDS", .unit = "seconds",
+		.help = "how long each RUN may wait, in all, while another hypervisor has VMX on on its CPU (KVM while it has VMs) or kvm keeps the module from covering a crash (6.12+); 0: refuse at once; a RUN still blocked stops the run there, its rows kept (exit 1)",
+		.more = "The RUN waits before and between its windows. With `0`, `run` says why it refuses before anything is measured. A stopped run's points.csv says `stopped` for the point and `not-run` for the rest. meta.csv `wait_vmx` has the values asked for and `vmx_wait_ms` the time waited; points.csv `vmx_wait_ms` that of each point.",
+	},
+};
