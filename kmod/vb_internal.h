@@ -3,10 +3,12 @@
 #ifndef VB_INTERNAL_H
 #define VB_INTERNAL_H
 
+#include <linux/mutex.h>
 #include <linux/types.h>
 #include <asm/pgtable_types.h>
 #include "vmptrst_bench_abi.h"
 #include "vb_pmu.h"
+#include "vb_test_hooks.h"
 
 #define VB_MODULE_VERSION	"0.1.0"
 
@@ -74,32 +76,6 @@ void vb_operand_free(struct vb_operand *o);
 void vb_operand_exit(void);
 u32 vb_page_kib(const void *addr);
 
-/*
- * Fault injection, for the tests only: the module parameter inject_fault
- * (root, /sys/module/vmptrst_bench/parameters/inject_fault) makes one step
- * of every RUN fail as the hardware or the kernel could, so that the tests
- * can check that each error path leaves the machine as it was.
- */
-enum vb_fault {
-	VB_FAULT_NONE = 0,
-	VB_FAULT_VMXON = 1,		/* VMXON reports VMfail */
-	VB_FAULT_VMCLEAR = 2,		/* VMCLEAR reports VMfail */
-	VB_FAULT_VMPTRLD = 3,		/* VMPTRLD reports VMfail */
-	VB_FAULT_GUARD = 4,		/* the guarded VMPTRST faults */
-	VB_FAULT_LATER_WINDOW = 5,	/* VMXON fails from the 2nd window on */
-	VB_FAULT_MEMTYPE_ALLOC = 6,	/* ENOMEM after the memory type was set */
-	VB_FAULT_PMU = 7,		/* no counter can be created */
-	VB_FAULT_COPY_OUT = 8,		/* the records cannot be copied out */
-	VB_FAULT_VMXOFF = 9,		/* VMXOFF (done) is reported as VMfail */
-	VB_FAULT_NO_RDTSCP = 10,	/* the CPU is taken to lack RDTSCP */
-};
-extern int vb_inject_fault;
-
-static inline bool vb_injected(enum vb_fault f)
-{
-	return unlikely(READ_ONCE(vb_inject_fault) == f);
-}
-
 void vb_read_caps(void *arg);
 int vb_check_caps(const struct vb_caps *caps, u32 cpu);
 void vb_window(void *arg);
@@ -111,16 +87,13 @@ struct vb_selftest_ctx {
 };
 void vb_selftest_on_cpu(void *arg);
 
-/* HOLD (debug only): VMX kept on on one CPU between ioctls. */
-struct vb_hold_ctx {
-	u64 vmxon_pa;
-	u32 cpu;
-	int err;
-	bool stuck;
-};
-void vb_hold_on_cpu(void *arg);
-void vb_release_on_cpu(void *arg);
-void vb_emergency_on_cpu(void *arg);
+/* vb_main.c: the device's lock, its CPUs, its pages (also for the HOLD). */
+extern struct mutex vb_run_lock;
+bool vb_cpu_ok(u32 cpu);
+int vb_cpu_usable(u32 cpu);
+void vb_cpu_stuck(u32 cpu);
+int vb_caps_of(u32 cpu, struct vb_caps *caps);
+struct page *vb_alloc(u32 cpu, unsigned int order, bool low);
 
 /* The crash-time VMXOFF (vb_vmx.c) and who covers a RUN with it (vb_cover.c). */
 void vb_emergency_vmxoff(void);

@@ -10,7 +10,6 @@
 
 #include <linux/capability.h>
 #include <linux/cpu.h>
-#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -34,13 +33,8 @@
 #include "vb_compat.h"
 #include "vb_internal.h"
 
-int vb_inject_fault;
-module_param_named(inject_fault, vb_inject_fault, int, 0600);
-MODULE_PARM_DESC(inject_fault,
-		 "tests only: make one step of every RUN fail (enum vb_fault in vb_internal.h)");
-
-/* One RUN at a time: a second caller gets -EBUSY, not a wait. */
-static DEFINE_MUTEX(vb_run_lock);
+/* One RUN (or HOLD) at a time: a second caller gets -EBUSY, not a wait. */
+DEFINE_MUTEX(vb_run_lock);
 
 /*
  * CPUs left in VMX operation because VMXOFF failed (vb_vmx_off): their
@@ -53,13 +47,13 @@ static struct cpumask vb_stuck_cpus;
 /* How often a blocked RUN looks again whether VMX and the cover are free. */
 #define VB_WAIT_STEP_MS		10
 
-static bool vb_cpu_ok(u32 cpu)
+bool vb_cpu_ok(u32 cpu)
 {
 	return cpu < nr_cpu_ids && cpu_online(cpu);
 }
 
 /* Caller holds vb_run_lock.  -EIO, said once, for a CPU VMXOFF failed on. */
-static int vb_cpu_usable(u32 cpu)
+int vb_cpu_usable(u32 cpu)
 {
 	if (!cpumask_test_cpu(cpu, &vb_stuck_cpus))
 		return 0;
@@ -72,7 +66,7 @@ static int vb_cpu_usable(u32 cpu)
  * Caller holds vb_run_lock.  VMXOFF failed on @cpu: keep its pages (NULL
  * for none), the cover and the module, and refuse the CPU from now on.
  */
-static void vb_cpu_stuck(u32 cpu)
+void vb_cpu_stuck(u32 cpu)
 {
 	pr_err("CPU %u: VMXOFF failed: the CPU stays in VMX operation; its VMX regions are kept, the crash-time VMXOFF callback stays registered, the module cannot be unloaded; reboot\n",
 	       cpu);
@@ -82,7 +76,7 @@ static void vb_cpu_stuck(u32 cpu)
 }
 
 /* Read the capabilities of @cpu on @cpu; -ENXIO if it is not there. */
-static int vb_caps_of(u32 cpu, struct vb_caps *caps)
+int vb_caps_of(u32 cpu, struct vb_caps *caps)
 {
 	if (!vb_cpu_ok(cpu))
 		return -ENXIO;
@@ -213,7 +207,7 @@ static int vb_check_run(const struct vb_run *r)
 	return -EINVAL;
 }
 
-static struct page *vb_alloc(u32 cpu, unsigned int order, bool low)
+struct page *vb_alloc(u32 cpu, unsigned int order, bool low)
 {
 	gfp_t gfp = GFP_KERNEL | __GFP_ZERO | (low ? GFP_DMA32 : 0);
 
@@ -560,144 +554,6 @@ static long vb_ioctl_selftest(struct vb_selftest __user *uarg)
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
-/* HOLD (debug only): the CPU whose VMX we keep on, and its VMXON region. */
-static bool debug_hold;
-module_param(debug_hold, bool, 0444);
-MODULE_PARM_DESC(debug_hold,
-		 "allow the HOLD ioctl, which keeps VMX on on a CPU between ioctls (tests only)");
-static int vb_held_cpu = -1;
-static struct page *vb_held_vmxon;
-
-/* The hold is over (released, or VMX left some other way). */
-static void vb_hold_done(void)
-{
-	__free_page(vb_held_vmxon);
-	vb_held_vmxon = NULL;
-	vb_held_cpu = -1;
-}
-
-/*
- * End the hold on its CPU: VMXOFF (@fn vb_release_on_cpu) or the
- * crash-time callback (vb_emergency_on_cpu).  The caller holds
- * vb_run_lock.  If VMX may still be on there, the region is kept.
- */
-static int vb_end_hold(smp_call_func_t fn)
-{
-	struct vb_hold_ctx h = { .cpu = vb_held_cpu };
-	int err;
-
-	err = smp_call_function_single(vb_held_cpu, fn, &h, 1);
-	if (!err)
-		err = h.err;
-	if (h.stuck) {
-		vb_cpu_stuck(vb_held_cpu);
-		vb_held_vmxon = NULL;	/* kept: the CPU may still use it */
-		vb_held_cpu = -1;
-	} else if (err) {
-		pr_err("CPU %d: could not end the VMX hold (%d)\n",
-		       vb_held_cpu, err);
-	} else {
-		vb_hold_done();
-	}
-	return err;
-}
-
-static int vb_hold_locked(u32 cpu)
-{
-	struct vb_hold_ctx h = { .cpu = cpu };
-	struct vb_caps caps;
-	int err;
-
-	if (vb_held_cpu >= 0)
-		return -EBUSY;
-	err = vb_cpu_usable(cpu);
-	if (!err)
-		err = vb_caps_of(cpu, &caps);
-	if (!err)
-		err = vb_check_caps(&caps, cpu);
-	if (err)
-		return err;
-	vb_held_vmxon = vb_alloc(cpu, 0, VB_BASIC_32BIT_ADDR(caps.vmx_basic));
-	if (!vb_held_vmxon)
-		return -ENOMEM;
-	*(u32 *)page_address(vb_held_vmxon) = VB_BASIC_REVISION(caps.vmx_basic);
-	h.vmxon_pa = page_to_phys(vb_held_vmxon);
-	err = -EBUSY;
-	if (vb_cover_begin()) {
-		err = smp_call_function_single(cpu, vb_hold_on_cpu, &h, 1);
-		vb_cover_end();
-		if (!err)
-			err = h.err;
-	}
-	if (err) {
-		__free_page(vb_held_vmxon);
-		vb_held_vmxon = NULL;
-		return err;
-	}
-	vb_held_cpu = cpu;
-	pr_info("CPU %u: VMX held on (debug_hold)\n", cpu);
-	return 0;
-}
-
-static long vb_ioctl_hold(struct vb_hold __user *uarg)
-{
-	struct vb_hold h;
-	int err;
-
-	if (!debug_hold)
-		return -EOPNOTSUPP;
-	if (copy_from_user(&h, uarg, sizeof(h)))
-		return -EFAULT;
-	if (h.size != sizeof(h) || h.abi_version != VB_ABI_VERSION ||
-	    h.hold > VB_HOLD_EMERGENCY)
-		return -EINVAL;
-	if (!vb_cpu_ok(h.cpu))
-		return -ENXIO;
-	if (!mutex_trylock(&vb_run_lock))
-		return -EBUSY;
-	if (h.hold == VB_HOLD_ON)
-		err = vb_hold_locked(h.cpu);
-	else if (vb_held_cpu != (int)h.cpu)
-		err = -EINVAL;
-	else
-		err = vb_end_hold(h.hold == VB_HOLD_EMERGENCY ?
-				  vb_emergency_on_cpu : vb_release_on_cpu);
-	mutex_unlock(&vb_run_lock);
-	return err;
-}
-
-/*
- * A CPU going offline must not keep VMX on: INIT is blocked in VMX root.
- * Only a HOLD keeps VMX on between ioctls (a RUN turns it off after every
- * window, and its next window's IPI fails with -ENXIO), so only the held
- * CPU waits for vb_run_lock here.
- */
-static int vb_cpu_down(unsigned int cpu)
-{
-	struct vb_hold_ctx h = { .cpu = cpu };
-	unsigned long flags;
-
-	if (READ_ONCE(vb_held_cpu) != (int)cpu)
-		return 0;
-	mutex_lock(&vb_run_lock);
-	if (vb_held_cpu == (int)cpu) {
-		local_irq_save(flags);
-		vb_release_on_cpu(&h);
-		local_irq_restore(flags);
-		if (h.stuck) {
-			vb_cpu_stuck(cpu);
-			vb_held_vmxon = NULL;
-			vb_held_cpu = -1;
-		} else if (!h.err) {
-			vb_hold_done();
-		}
-	}
-	mutex_unlock(&vb_run_lock);
-	return 0;
-}
-
-static enum cpuhp_state vb_cpuhp_state;
-
 static long vb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -711,7 +567,7 @@ static long vb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vb_ioctl_run(uarg);
 	case VB_IOC_SELFTEST:
 		return vb_ioctl_selftest(uarg);
-	case VB_IOC_HOLD:
+	case VB_IOC_HOLD:	/* test builds only, else -ENOTTY */
 		return vb_ioctl_hold(uarg);
 	default:
 		return -ENOTTY;
@@ -736,40 +592,32 @@ static int __init vb_init(void)
 {
 	int err;
 
-	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN,
-					"vmptrst_bench:online", NULL,
-					vb_cpu_down);
-	if (err < 0)
+	err = vb_test_hooks_init();
+	if (err)
 		return err;
-	vb_cpuhp_state = err;
 	err = vb_cover_init();
 	if (err)
-		goto out_cpuhp;
+		goto out_test_hooks;
 	err = misc_register(&vb_dev);
 	if (err)
 		goto out_cover;
 	pr_info("version %s, ABI %d, /dev/%s%s\n", VB_MODULE_VERSION,
-		VB_ABI_VERSION, VB_DEVICE_NAME,
-		debug_hold ? " (debug_hold on)" : "");
+		VB_ABI_VERSION, VB_DEVICE_NAME, vb_test_hooks_note());
 	return 0;
 
 out_cover:
 	vb_cover_exit();
-out_cpuhp:
-	cpuhp_remove_state_nocalls(vb_cpuhp_state);
+out_test_hooks:
+	vb_test_hooks_exit();
 	return err;
 }
 
 static void __exit vb_exit(void)
 {
 	misc_deregister(&vb_dev);
-	mutex_lock(&vb_run_lock);
-	if (vb_held_cpu >= 0)
-		vb_end_hold(vb_release_on_cpu);
-	mutex_unlock(&vb_run_lock);
+	vb_test_hooks_exit();
 	vb_cover_exit();
 	vb_operand_exit();
-	cpuhp_remove_state_nocalls(vb_cpuhp_state);
 }
 
 module_init(vb_init);

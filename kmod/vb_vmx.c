@@ -370,8 +370,10 @@ void vb_selftest_on_cpu(void *arg)
 	t->err = 0;
 }
 
+#ifdef VB_TEST_HOOKS	/* HOLD's work on the held CPU (vb_test_hooks.h) */
+
 /*
- * HOLD (debug only): VMX on and left on, on this CPU, no VMCS current.
+ * HOLD: VMX on and left on, on this CPU, no VMCS current.
  * Refused, as a RUN is, when someone else already has VMX on here.
  */
 void vb_hold_on_cpu(void *arg)
@@ -411,3 +413,5 @@ void vb_emergency_on_cpu(void *arg)
 	h->err = (vb_cr4_read_raw() | vb_cr4_read()) & X86_CR4_VMXE ||
 		 this_cpu_read(vb_vmx_state.on) ? -EIO : 0;
 }
+
+#endif /* VB_TEST_HOOKS */

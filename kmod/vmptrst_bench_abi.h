@@ -28,8 +28,8 @@
  *           every buffer it will write is writable before it measures
  *           anything (reading and writing back one byte a page)
  *   ENOMEM  the sample buffer could not be allocated
- *   ENOTTY  unknown ioctl
- *   EOPNOTSUPP  HOLD without the module parameter debug_hold=1
+ *   ENOTTY  unknown ioctl; also HOLD, except in the tests' build
+ *   EOPNOTSUPP  HOLD in the tests' build without its parameter debug_hold=1
  */
 #ifndef VMPTRST_BENCH_ABI_H
 #define VMPTRST_BENCH_ABI_H
@@ -361,10 +361,12 @@ struct vb_selftest {
 	__u64 poison;		/* out: the operand before */
 };
 
-/* ---- HOLD (debug only): keep VMX on on a CPU between ioctls ----------- */
+/* ---- HOLD (tests only): keep VMX on on a CPU between ioctls ----------- */
 
 /*
- * Only with the module parameter debug_hold=1 (else -EOPNOTSUPP).  hold=1
+ * Only in the tests' build of the module (make -C kmod TEST_HOOKS=1): the
+ * module users load answers -ENOTTY, as for any unknown ioctl.  There, only
+ * with the module parameter debug_hold=1 (else -EOPNOTSUPP).  hold=1
  * turns VMX on on `cpu` and leaves it on (VMXON, no current VMCS), so that a
  * test can see what user space meets on a CPU in VMX root operation (the
  * reference: VMPTRST at CPL 3 is #GP) and that RUN refuses a CPU whose VMX

@@ -3,10 +3,11 @@
 # an emulated machine (issue 7: the module must never take a lab server down).
 #
 # Builds the payload (payload.sh) plus the static fuzzer tests/emu/guest/vb_fuzz.c,
-# writes a guest script (insmod, start marker in the kernel log, vb_fuzz with a
-# fixed seed, rmmod), boots it (harness/boot.sh) and checks on the host: the
-# guest's exit status, vb_fuzz's summary with violations=0, the kernel log
-# since the marker free of WARN/BUG/Oops, and the module unloaded afterwards.
+# writes a guest script (insmod of the tests' build of the module, TEST_HOOKS=1;
+# start marker in the kernel log, vb_fuzz with a fixed seed, rmmod), boots it
+# (harness/boot.sh) and checks on the host: the guest's exit status, vb_fuzz's
+# summary with violations=0, the kernel log since the marker free of
+# WARN/BUG/Oops, and the module unloaded afterwards.
 # Prints "ok - ..." / "not ok - ..." lines and "fuzz-<emu>-<series>: N passed,
 # N failed"; exit status 0 only if nothing failed.
 #
@@ -68,7 +69,8 @@ failed=0
 cat /proc/kmsg >/out/kmsg.log &
 kmsg=\$!
 echo "vmptrst-test: start" >/dev/kmsg
-if insmod /payload/vmptrst_bench.ko; then
+# The tests' build (TEST_HOOKS=1), loaded without debug_hold: HOLD EOPNOTSUPP.
+if insmod /payload/test-hooks/vmptrst_bench.ko; then
 	echo "fuzz-guest: insmod ok"
 else
 	echo "fuzz-guest: insmod failed"; failed=\$((failed + 1))

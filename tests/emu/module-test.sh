@@ -25,6 +25,23 @@ if ! "$here/payload.sh" "$series" "$work/payload"; then
 fi
 ok "payload built (module warning-free with W=1 against $series)"
 
+# modinfo's parameters, read from the .modinfo section (no kmod tools needed):
+# none at all in the module users load, inject_fault and debug_hold in the
+# tests' build.
+parms() { # parms KO: its parameter names, sorted, on one line
+	if ! objcopy -O binary --only-section=.modinfo "$1" "$work/modinfo.bin"; then
+		echo "(.modinfo unreadable)"
+		return
+	fi
+	tr '\0' '\n' <"$work/modinfo.bin" | sed -n 's/^parmtype=\([^:]*\):.*/\1/p' | sort | paste -sd' '
+}
+release_parms=$(parms "$work/payload/vmptrst_bench.ko")
+test_parms=$(parms "$work/payload/test-hooks/vmptrst_bench.ko")
+check "release build: modinfo lists no parameter, so neither inject_fault nor debug_hold (parm: '$release_parms')" \
+	test -z "$release_parms"
+check "tests' build: modinfo lists both test parameters (parm: '$test_parms')" \
+	test "$test_parms" = "debug_hold inject_fault"
+
 rc=0
 # Bochs runs the whole guest script (three vb_check passes, quick.ini, the
 # KVM mid-run runs): about 5 minutes on an idle machine.

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # payload.sh SERIES DIR: everything the emulated machine needs, built for
 # Debian kernel SERIES (6.1 or 6.12), into DIR:
-#   vmptrst_bench.ko   the module, built against that kernel's headers with
-#                      W=1; any compiler warning fails the build
+#   vmptrst_bench.ko   the module users load (and make run loads), built
+#                      against that kernel's headers with W=1; any compiler
+#                      warning fails the build
+#   test-hooks/vmptrst_bench.ko   the same with TEST_HOOKS=1: fault injection
+#                      and the HOLD ioctl compiled in; what the tests load
 #   vmptrst-bench      the driver, statically linked
 #   configs/*.ini      the sweep configurations
 #   vb_check           the ABI checker (tests/emu/guest/vb_check.c), static
@@ -18,20 +21,27 @@ kdir=$("$HARNESS_DIR/kernels.sh" "$series" headers)
 ensure_build_dir
 mkdir -p "$dir"
 
-# Kbuild writes its objects next to the sources: build a copy per kernel.
-kbuild=$EMU_BUILD/kmod-$series
-rm -rf "$kbuild"
-mkdir -p "$kbuild"
-cp "$REPO_ROOT"/kmod/{Kbuild,*.c,*.h} "$kbuild/"
-log "building vmptrst_bench.ko against $kdir (W=1)"
-if ! make -s -C "$kdir" M="$kbuild" W=1 modules >"$kbuild/build.log" 2>&1; then
-	cat "$kbuild/build.log" >&2
-	die "module build failed against $kdir"
-fi
-if grep -E "warning:|error:" "$kbuild/build.log" >&2; then
-	die "module build against $kdir has warnings (above)"
-fi
-cp "$kbuild/vmptrst_bench.ko" "$dir/"
+# Kbuild writes its objects next to the sources: build a copy per kernel
+# and per build.  build_module OUT HOOKS: HOOKS is TEST_HOOKS's value, "" for
+# the module users load (set here, whatever the environment says).
+build_module() {
+	local out=$1 hooks=$2 kbuild=$EMU_BUILD/kmod-$series${2:+-test-hooks}
+	rm -rf "$kbuild"
+	mkdir -p "$kbuild"
+	cp "$REPO_ROOT"/kmod/{Kbuild,*.c,*.h} "$kbuild/"
+	log "building $out against $kdir (W=1, TEST_HOOKS=$hooks)"
+	if ! make -s -C "$kdir" M="$kbuild" W=1 TEST_HOOKS="$hooks" modules >"$kbuild/build.log" 2>&1; then
+		cat "$kbuild/build.log" >&2
+		die "module build failed against $kdir (TEST_HOOKS=$hooks)"
+	fi
+	if grep -E "warning:|error:" "$kbuild/build.log" >&2; then
+		die "module build against $kdir (TEST_HOOKS=$hooks) has warnings (above)"
+	fi
+	mkdir -p "$(dirname "$dir/$out")"
+	cp "$kbuild/vmptrst_bench.ko" "$dir/$out"
+}
+build_module vmptrst_bench.ko ""
+build_module test-hooks/vmptrst_bench.ko 1
 
 make -s -C "$REPO_ROOT/bench" vmptrst-bench.static >&2
 cp "$REPO_ROOT/bench/vmptrst-bench.static" "$dir/vmptrst-bench"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs inside the emulated machine (busybox sh), as /payload/test.sh.
 # The module's whole life: load, ABI checks (vb_check), the driver end to end,
-# unload.  Results for the host go to /out.  Every step prints "ok - ..." or
+# unload; then the module users load, proven to lack the test hooks.  Results
+# for the host go to /out.  Every step prints "ok - ..." or
 # "not ok - ..."; the exit status is the number of failed steps (max 100).
 set -u
 emu=$(sed -n 's/.*vmptrst_emu=\([a-z]*\).*/\1/p' /proc/cmdline)
@@ -12,6 +13,11 @@ step() { # step DESCRIPTION COMMAND...: passes when COMMAND exits 0
 	d=$1; shift
 	if "$@"; then ok "$d"; else notok "$d (exit $?)"; fi
 }
+
+# The tests' build (TEST_HOOKS=1: inject_fault, HOLD) for everything but the
+# release check; the other is the module users load (and make run loads).
+test_ko=/payload/test-hooks/vmptrst_bench.ko
+release_ko=/payload/vmptrst_bench.ko
 
 echo "# guest: $(uname -r) on ${emu:-unknown}; vmx in cpuinfo: $(grep -c -w vmx /proc/cpuinfo)"
 case $emu in
@@ -25,7 +31,7 @@ esac
 mount -t debugfs none /sys/kernel/debug 2>/dev/null	# the PAT list
 pat0=$(wc -l </sys/kernel/debug/x86/pat_memtype_list 2>/dev/null)
 echo "vmptrst-test: start" >/dev/kmsg
-step "insmod vmptrst_bench.ko" insmod /payload/vmptrst_bench.ko
+step "insmod test-hooks/vmptrst_bench.ko" insmod $test_ko
 step "vb_check --expect-vmx $expect_vmx" ./vb_check --expect-vmx "$expect_vmx" --samples 200
 step "vmptrst-bench selftest: VMPTRST outside VMX operation is #UD" \
 	./vmptrst-bench selftest --cpu 0
@@ -237,18 +243,54 @@ fi
 step "rmmod vmptrst_bench" rmmod vmptrst_bench
 if [ -e /dev/vmptrst_bench ]; then notok "device gone after rmmod"; else ok "device gone after rmmod"; fi
 
+# The module users load, built without TEST_HOOKS: asked for the test
+# parameters, the kernel ignores them (they do not exist); HOLD is an
+# unknown ioctl (ENOTTY).  vb_check --release must fail on the tests' build,
+# or it proves nothing.
+step "insmod vmptrst_bench.ko (release build) debug_hold=1 inject_fault=1" \
+	insmod $release_ko debug_hold=1 inject_fault=1
+for p in debug_hold inject_fault; do
+	if [ -d /sys/module/vmptrst_bench ] && [ ! -e /sys/module/vmptrst_bench/parameters/$p ]; then
+		ok "release build: no parameter $p in /sys/module/vmptrst_bench/parameters"
+	else
+		notok "release build: /sys/module/vmptrst_bench/parameters/$p exists (or the module is missing)"
+	fi
+	if dmesg | grep -q "vmptrst_bench: unknown parameter '$p' ignored"; then
+		ok "release build: the kernel ignored $p=1 as an unknown parameter"
+	else
+		notok "release build: no 'unknown parameter '$p' ignored' in the kernel log"
+	fi
+done
+load_line=$(dmesg | grep 'vmptrst_bench: version' | tail -n 1)
+case $load_line in
+*"test build"*) notok "release build: its load line says test build: $load_line" ;;
+*) ok "release build: its load line does not say test build: ${load_line#*] }" ;;
+esac
+step "vb_check --release --expect-vmx $expect_vmx" ./vb_check --release --expect-vmx "$expect_vmx"
+step "rmmod vmptrst_bench (release build)" rmmod vmptrst_bench
+insmod $test_ko
+./vb_check --release --expect-vmx "$expect_vmx" >/out/release-on-test.log 2>&1
+rc=$?
+rmmod vmptrst_bench
+if [ $rc -ne 0 ] && grep -q '^not ok.*HOLD.*ENOTTY' /out/release-on-test.log; then
+	ok "vb_check --release fails on the tests' build ($(grep '^vb_check:' /out/release-on-test.log))"
+else
+	cat /out/release-on-test.log
+	notok "vb_check --release on the tests' build: exit $rc, not failed on HOLD (above)"
+fi
+
 # The debug-only HOLD: VMX kept on by the module between ioctls.  Ring-3
 # VMPTRST inside VMX root operation must be #GP; RUN must refuse; rmmod
 # must release a hold still in place (#UD again afterwards).
 if [ "$expect_vmx" = yes ]; then
-	step "insmod vmptrst_bench.ko debug_hold=1" insmod /payload/vmptrst_bench.ko debug_hold=1
+	step "insmod test-hooks/vmptrst_bench.ko debug_hold=1" insmod $test_ko debug_hold=1
 	step "vb_check --hold" ./vb_check --expect-vmx yes --hold
 	# vb_check left VMX held: ring 3 is now in VMX root operation, where
 	# the reference says CPL > 0 is #GP.
 	step "vmptrst-bench probe while the module holds VMX on" \
 		./vmptrst-bench probe --cpu 0 --samples 50 -o /out/probe-gp
 	step "rmmod with VMX still held" rmmod vmptrst_bench
-	step "insmod vmptrst_bench.ko" insmod /payload/vmptrst_bench.ko
+	step "insmod test-hooks/vmptrst_bench.ko" insmod $test_ko
 	step "selftest after rmmod released the hold: #UD" ./vmptrst-bench selftest --cpu 0
 	step "rmmod vmptrst_bench" rmmod vmptrst_bench
 fi
@@ -265,7 +307,7 @@ fi
 # Last, since it cannot be undone before a reboot: VMXOFF reported as
 # failed (injected).  The CPU is refused from then on, the module pinned.
 if [ "$expect_vmx" = yes ]; then
-	step "insmod vmptrst_bench.ko (for the VMXOFF failure)" insmod /payload/vmptrst_bench.ko
+	step "insmod test-hooks/vmptrst_bench.ko (for the VMXOFF failure)" insmod $test_ko
 	step "vb_check --stuck" ./vb_check --expect-vmx yes --stuck
 	if rmmod vmptrst_bench 2>/dev/null; then
 		notok "rmmod refused while a CPU is stuck in VMX operation"

@@ -4,14 +4,17 @@
  * seen.  It counts every stored VMPTRST value itself instead of trusting the
  * module's own count.
  *
- *   vb_check --expect-vmx yes|no|owned [--cpu N] [--samples N]
+ *   vb_check --expect-vmx yes|no|owned [--hold | --stuck | --release]
+ *            [--cpu N] [--samples N]
  *
+ * The module is the tests' build (TEST_HOOKS=1), but with --release.
  * owned: another hypervisor (kvm_intel) has turned VMX on; the module must
  * say so and refuse, touching nothing.  --hold (module loaded with
  * debug_hold=1): the module's own VMX hold, VMPTRST at ring 3 inside and
  * outside VMX operation, and the crash-time VMXOFF callback.  --stuck: an
  * injected VMXOFF failure, which leaves the module pinned (a boot's last
- * step).
+ * step).  --release: the module users load, which has no test hooks: HOLD
+ * is an unknown ioctl, the test parameters do not exist, a RUN works.
  *
  * Prints one line per check and, last, "vb_check: N passed, N failed".
  * Exit status 0 only if nothing failed.
@@ -690,6 +693,41 @@ static void check_hold(void)
 	CHECK(hold(cpu, 1) == 0, "HOLD again, to be released by rmmod");
 }
 
+/*
+ * The module users load (built without TEST_HOOKS): HOLD is an unknown
+ * ioctl whatever it asks, neither test parameter exists, and the module
+ * measures (or, without VMX, refuses) as the tests' build does.
+ */
+static void check_release(bool expect_vmx)
+{
+	static const char *const params[] = { "inject_fault", "debug_hold" };
+	char path[96];
+	uint32_t h;
+	size_t i;
+	int err;
+
+	for (h = VB_HOLD_OFF; h <= VB_HOLD_EMERGENCY; h++) {
+		err = hold(cpu, h);
+		CHECK(err == ENOTTY, "HOLD hold=%u: ENOTTY, as an unknown ioctl (got %s)",
+		      h, strerror(err));
+	}
+	err = access("/sys/module/vmptrst_bench", F_OK) ? errno : 0;
+	CHECK(err == 0, "/sys/module/vmptrst_bench exists (%s)",
+	      err ? strerror(err) : "yes");
+	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		snprintf(path, sizeof(path),
+			 "/sys/module/vmptrst_bench/parameters/%s", params[i]);
+		err = access(path, F_OK) ? errno : 0;
+		CHECK(err == ENOENT, "no module parameter %s (%s: %s)",
+		      params[i], path, err ? strerror(err) : "exists");
+	}
+	check_selftest("in the release build");
+	if (expect_vmx)
+		check_run(VB_INSN_VMPTRST, VB_VMCS_LOADED, 4, 0, 50);
+	else
+		check_refused_run(ENODEV, "without VMX");
+}
+
 static int set_fault(int k)
 {
 	FILE *f = fopen("/sys/module/vmptrst_bench/parameters/inject_fault", "w");
@@ -978,7 +1016,7 @@ static void check_owned_selftest(void)
 int main(int argc, char **argv)
 {
 	bool expect_vmx = false, have_expect = false, hold_mode = false;
-	bool stuck_mode = false;
+	bool stuck_mode = false, release_mode = false;
 	uint32_t samples = 200;
 	int i;
 
@@ -993,12 +1031,14 @@ int main(int argc, char **argv)
 			hold_mode = true;
 		} else if (!strcmp(argv[i], "--stuck")) {
 			stuck_mode = true;
+		} else if (!strcmp(argv[i], "--release")) {
+			release_mode = true;
 		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
 			cpu = (unsigned int)strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--samples") && i + 1 < argc) {
 			samples = (uint32_t)strtoul(argv[++i], NULL, 0);
 		} else {
-			fprintf(stderr, "usage: vb_check --expect-vmx yes|no|owned [--hold | --stuck] [--cpu N] [--samples N]\n");
+			fprintf(stderr, "usage: vb_check --expect-vmx yes|no|owned [--hold | --stuck | --release] [--cpu N] [--samples N]\n");
 			return 2;
 		}
 	}
@@ -1009,11 +1049,13 @@ int main(int argc, char **argv)
 
 	check_device();
 	check_info(expect_vmx);
-	if (hold_mode || stuck_mode) {
+	if (hold_mode || stuck_mode || release_mode) {
 		if (hold_mode)
 			check_hold();
-		else
+		else if (stuck_mode)
 			check_stuck();
+		else
+			check_release(expect_vmx);
 		close(fd);
 		printf("vb_check: %d passed, %d failed\n", passed, failed);
 		return failed ? 1 : 0;

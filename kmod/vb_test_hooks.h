@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test hooks: compiled in only by `make TEST_HOOKS=1` (VB_TEST_HOOKS, see
+ * Kbuild), the build the emulated tests load; never in the module users
+ * load (`make`, `make run`).  vb_test_hooks.c holds them:
+ *   - fault injection: the module parameter inject_fault (root,
+ *     /sys/module/vmptrst_bench/parameters/inject_fault) makes one step of
+ *     every RUN fail as the hardware or the kernel could (enum vb_fault),
+ *     so that the tests can check that each error path leaves the machine
+ *     as it was;
+ *   - HOLD (vmptrst_bench_abi.h), allowed by the module parameter
+ *     debug_hold: VMX kept on on one CPU between ioctls.
+ * Without VB_TEST_HOOKS neither parameter exists, vb_injected() is false
+ * at compile time, and HOLD is an unknown ioctl (-ENOTTY).
+ */
+#ifndef VB_TEST_HOOKS_H
+#define VB_TEST_HOOKS_H
+
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <linux/types.h>
+#include "vmptrst_bench_abi.h"
+
+enum vb_fault {
+	VB_FAULT_NONE = 0,
+	VB_FAULT_VMXON = 1,		/* VMXON reports VMfail */
+	VB_FAULT_VMCLEAR = 2,		/* VMCLEAR reports VMfail */
+	VB_FAULT_VMPTRLD = 3,		/* VMPTRLD reports VMfail */
+	VB_FAULT_GUARD = 4,		/* the guarded VMPTRST faults */
+	VB_FAULT_LATER_WINDOW = 5,	/* VMXON fails from the 2nd window on */
+	VB_FAULT_MEMTYPE_ALLOC = 6,	/* ENOMEM after the memory type was set */
+	VB_FAULT_PMU = 7,		/* no counter can be created */
+	VB_FAULT_COPY_OUT = 8,		/* the records cannot be copied out */
+	VB_FAULT_VMXOFF = 9,		/* VMXOFF (done) is reported as VMfail */
+	VB_FAULT_NO_RDTSCP = 10,	/* the CPU is taken to lack RDTSCP */
+};
+
+#ifdef VB_TEST_HOOKS
+
+extern int vb_inject_fault;
+
+static inline bool vb_injected(enum vb_fault f)
+{
+	return unlikely(READ_ONCE(vb_inject_fault) == f);
+}
+
+/* HOLD: the ioctl, and the CPU hotplug callback that ends a hold. */
+long vb_ioctl_hold(struct vb_hold __user *uarg);
+int vb_test_hooks_init(void);
+void vb_test_hooks_exit(void);
+const char *vb_test_hooks_note(void);
+
+/* HOLD's work on the held CPU (vb_vmx.c). */
+struct vb_hold_ctx {
+	u64 vmxon_pa;
+	u32 cpu;
+	int err;
+	bool stuck;
+};
+void vb_hold_on_cpu(void *arg);
+void vb_release_on_cpu(void *arg);
+void vb_emergency_on_cpu(void *arg);
+
+#else /* the module users load */
+
+static inline bool vb_injected(enum vb_fault f)
+{
+	return false;
+}
+
+static inline long vb_ioctl_hold(struct vb_hold __user *uarg)
+{
+	return -ENOTTY;
+}
+
+static inline int vb_test_hooks_init(void)
+{
+	return 0;
+}
+
+static inline void vb_test_hooks_exit(void)
+{
+}
+
+static inline const char *vb_test_hooks_note(void)
+{
+	return "";
+}
+
+#endif /* VB_TEST_HOOKS */
+#endif /* VB_TEST_HOOKS_H */
