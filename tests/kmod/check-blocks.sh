@@ -2,8 +2,9 @@
 # check-blocks.sh: the timed blocks, read back from the machine code.
 #
 # Builds the module against each Debian kernel's headers (W=1 and sparse,
-# C=1: any warning fails), disassembles
-# vb_window.o and checks every timed block, for each serialisation (lfence:
+# C=1: any warning fails; the tests' build, TEST_HOOKS=1, as well),
+# disassembles vb_window.o of the module users load and checks every timed
+# block, for each serialisation (lfence:
 # LFENCE;RDTSC;LFENCE .. LFENCE;RDTSC;LFENCE, mfence: .. MFENCE;LFENCE;RDTSC;
 # LFENCE, cpuid: CPUID;RDTSC .. RDTSCP;CPUID): each opening is closed by its
 # own sequence; the body is N copies of one instruction only, nothing else;
@@ -21,19 +22,24 @@ passed=0 failed=0
 
 for series in 6.1 6.12; do
 	kdir=$("$top/tests/emu/harness/kernels.sh" "$series" headers)
+	# W=1 and sparse (C=1): not one warning, in either build
+	for hooks in "" 1; do
+		b=$EMU_BUILD/blocks-$series${hooks:+-test-hooks}
+		what=module
+		[[ -z $hooks ]] || what="tests' build of the module (TEST_HOOKS=1)"
+		rm -rf "$b" && mkdir -p "$b"
+		cp "$top"/kmod/{Kbuild,*.c,*.h} "$b/"
+		make -s -C "$kdir" M="$b" W=1 C=1 TEST_HOOKS="$hooks" modules >"$b/build.log" 2>&1 || {
+			cat "$b/build.log"; die "$what build failed against $kdir"; }
+		if grep -E "warning:|error:" "$b/build.log"; then
+			echo "not ok - $series: $what builds warning-free with W=1 and sparse (above)"
+			failed=$((failed + 1))
+		else
+			echo "ok - $series: $what builds warning-free with W=1 and sparse"
+			passed=$((passed + 1))
+		fi
+	done
 	b=$EMU_BUILD/blocks-$series
-	rm -rf "$b" && mkdir -p "$b"
-	cp "$top"/kmod/{Kbuild,*.c,*.h} "$b/"
-	make -s -C "$kdir" M="$b" W=1 C=1 modules >"$b/build.log" 2>&1 || {
-		cat "$b/build.log"; die "module build failed against $kdir"; }
-	# W=1 and sparse (C=1): not one warning
-	if grep -E "warning:|error:" "$b/build.log"; then
-		echo "not ok - $series: module builds warning-free with W=1 and sparse (above)"
-		failed=$((failed + 1))
-	else
-		echo "ok - $series: module builds warning-free with W=1 and sparse"
-		passed=$((passed + 1))
-	fi
 	result=$(objdump -d --no-show-raw-insn "$b/vb_window.o" | awk '
 	function reg64(r) {	# %r8d -> r8, %esi -> rsi, %rdi -> rdi
 		sub(/^%/, "", r); sub(/d$/, "", r)
