@@ -66,6 +66,8 @@ module_loaded() { grep -q '^vmptrst_bench ' /proc/modules; }
 # included (the driver writes what it measured before it exits).
 load_module() {
 	if module_loaded; then
+		[[ ! -e /sys/module/vmptrst_bench/parameters/inject_fault ]] ||
+			die "the vmptrst_bench loaded is the tests' build (TEST_HOOKS=1): unload it (sudo rmmod vmptrst_bench) and run again"
 		say "vmptrst_bench is already loaded: using it, leaving it loaded"
 		return 0
 	fi
@@ -96,7 +98,8 @@ native_build() {
 	kdir=/lib/modules/$(uname -r)/build
 	native_deps
 	[[ -d $kdir ]] || die "no kernel build tree at $kdir: install linux-headers-$(uname -r)"
-	make -s -C kmod KDIR="$kdir"
+	# The module users load: never the tests' build (TEST_HOOKS=1).
+	make -s -C kmod KDIR="$kdir" TEST_HOOKS=
 	make -s -C bench vmptrst-bench
 }
 
@@ -135,6 +138,8 @@ EOF
 	tests/emu/payload.sh "$KERNEL" "$work/payload"
 	local cfg=${CONFIG:-configs/quick.ini}
 	cp "$cfg" "$work/payload/configs/$(basename "$cfg")"
+	# /payload/vmptrst_bench.ko is the module users load (payload.sh),
+	# not the tests' build next to it (test-hooks/).
 	cat >"$work/guest.sh" <<EOF
 #!/bin/sh
 insmod /payload/vmptrst_bench.ko || exit 1
