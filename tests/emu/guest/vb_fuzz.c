@@ -7,9 +7,8 @@
  * EINVAL ENXIO ENODEV EBUSY EIO EFAULT ENOMEM ENOTTY, and the right one for
  * the input), what was written back, and, for a RUN that measured, every
  * record's stored value, counted here.  A refused call must leave the
- * caller's struct and buffer untouched.  With an ABI header that has perf
- * counters (VB_MAX_EVENTS, ABI 3) the event fields and pmc_buf are fuzzed
- * too; the program builds against either.
+ * caller's struct and buffer untouched.  The perf counters' event fields
+ * and pmc_buf are fuzzed too.
  *
  *   vb_fuzz --expect-vmx yes|no [--seed N] [--calls N] [--max-samples N]
  *           [--no-hotplug] [--verbose] [--break-oracle WHAT]
@@ -534,7 +533,6 @@ static void describe_run(const struct vb_run *r, unsigned long cmd, int loc,
 		o += (size_t)snprintf(out + o, len - o, "%s%s=%#" PRIx64,
 				      i ? " " : "", run_fields[i].name,
 				      fget(r, &run_fields[i]));
-#ifdef VB_MAX_EVENTS
 	if (o < len)
 		o += (size_t)snprintf(out + o, len - o,
 				      " nevents=%#x reserved2=%#x pmc_buf=%#" PRIx64,
@@ -545,7 +543,6 @@ static void describe_run(const struct vb_run *r, unsigned long cmd, int loc,
 				      " ev%zu={%#x,%#x,%#" PRIx64 "}", i,
 				      r->events[i].type, r->events[i].reserved,
 				      (uint64_t)r->events[i].config);
-#endif
 	if (o < len)
 		snprintf(out + o, len - o, "}");
 }
@@ -639,7 +636,6 @@ static void valid_run(struct vb_run *r)
 
 		r->offset = o <= VB_MAX_OFFSET(r->page) ? o : 0;
 	}
-#ifdef VB_MAX_EVENTS
 	if (chance(25)) {	/* counters: software ones work, hardware may not */
 		uint32_t i;
 
@@ -658,7 +654,6 @@ static void valid_run(struct vb_run *r)
 			r->event_total[i] = rnd();
 		}
 	}
-#endif
 	if (chance(30)) {	/* out fields: ignored on input */
 		r->records = (uint32_t)rnd();
 		r->expected = rnd();
@@ -715,7 +710,6 @@ static const char *run_invalid(const struct vb_run *r)
 		return "unroll-with-per-sample-setup";
 	if (r->ad == VB_AD_CLEAR && r->page != VB_PAGE_4K)
 		return "ad-clear-on-large-page";
-#ifdef VB_MAX_EVENTS
 	if (r->nevents > VB_MAX_EVENTS)
 		return "nevents";
 	if (r->reserved2)
@@ -729,7 +723,6 @@ static const char *run_invalid(const struct vb_run *r)
 			/* tracepoint, breakpoint: refused by the module's code
 			 * (vb_events_ok), not named in the ABI header */
 			return "events.type";
-#endif
 	if (!r->buf)
 		return "buf-NULL";
 	if (r->buf_len < need)
@@ -815,7 +808,6 @@ static int place_buf(struct vb_run *r, int b)
 	return b;
 }
 
-#ifdef VB_MAX_EVENTS
 /* Where a RUN's counter values go (vb_run.pmc_buf); true if writable. */
 static bool place_pmc(struct vb_run *r)
 {
@@ -869,7 +861,6 @@ static void mutate_events(struct vb_run *r)
 			if (r->events[i].type == 2 || r->events[i].type == 5)
 				r->events[i].type = 1;
 }
-#endif
 
 static int pick_bufloc(void)
 {
@@ -909,11 +900,7 @@ static bool supported_skip(const struct vb_run *r, uint32_t reason,
 	}
 }
 
-#ifdef VB_SAMPLE_PMC_INVALID
 #define SAMPLE_FLAGS	(VB_SAMPLE_MISMATCH | VB_SAMPLE_PMC_INVALID)
-#else
-#define SAMPLE_FLAGS	VB_SAMPLE_MISMATCH
-#endif
 
 static const uint32_t page_kib_of[VB_PAGE_COUNT] = { 4, 2048, 1048576 };
 static const char *const page_name[VB_PAGE_COUNT] = { "4k", "2m", "1g" };
@@ -999,7 +986,6 @@ static bool rec_area_untouched(uintptr_t from, uintptr_t to)
 	       all_bytes((const void *)to, z - to, FILL);
 }
 
-#ifdef VB_MAX_EVENTS
 /*
  * A measured RUN with counters: event_err/event_kind agree, nothing beyond
  * nevents, a counter that was not created or a record marked
@@ -1053,7 +1039,6 @@ static bool check_events(const struct vb_run *in, const struct vb_run *out,
 	}
 	return true;
 }
-#endif
 
 static void do_run(void)
 {
@@ -1065,8 +1050,6 @@ static void do_run(void)
 	char desc[1024];
 	bool ok, rw = false, pmc_ok = true;
 	void *arg;
-
-	(void)pmc_ok;	/* used only with the counters of ABI 3 */
 	uint32_t salt = (uint32_t)rnd();
 
 	valid_run(&r);
@@ -1075,11 +1058,9 @@ static void do_run(void)
 	} else if (mode < 70) {		/* one field at a boundary */
 		size_t i = below(N_RUN_IN);
 
-#ifdef VB_MAX_EVENTS
 		if (chance(15))
 			mutate_events(&r);
 		else
-#endif
 		fset(&r, &run_fields[i], run_field_value(i));
 	} else if (mode < 85) {		/* several */
 		for (k = 2 + below(3); k; k--) {
@@ -1105,18 +1086,14 @@ static void do_run(void)
 		((uint8_t *)&r)[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 	}
 	b = place_buf(&r, b);
-#ifdef VB_MAX_EVENTS
 	if (mode < 85 || chance(50))
 		pmc_ok = place_pmc(&r);
-#endif
 	/* Never a long real run: keep the sample count small where it could run. */
 	if (!run_invalid(&r) && cpu_ok(r.cpu) && r.samples > max_samples &&
 	    !big_ok) {
 		r.samples = 1 + below(max_samples);
 		b = place_buf(&r, b);
-#ifdef VB_MAX_EVENTS
 		pmc_ok = place_pmc(&r);
-#endif
 	}
 	if (chance(3))	/* the kernel takes the command as 32 bits */
 		cmd |= (unsigned long)(1 + below(0xffff)) << 32;
@@ -1134,10 +1111,8 @@ static void do_run(void)
 	} else {
 		bool must, measure_ok, nomem_ok, bufbad = !buf_writable(b);
 
-#ifdef VB_MAX_EVENTS
 		if (r.nevents && !pmc_ok)
 			bufbad = true;
-#endif
 
 		supported_skip(&r, 0, &must, &measure_ok, &nomem_ok);
 		why = "VMX run";
@@ -1217,9 +1192,7 @@ static void do_run(void)
 
 		bool real = b == B_OK || b == B_MISALIGNED || b == B_LEN_MAX;
 
-#ifdef VB_MAX_EVENTS
 		real = real && (!r.nevents || pmc_ok);
-#endif
 		supported_skip(&r, 0, &must, &measure_ok, &nomem_ok);
 		if (!measure_ok) {
 			violation(desc, "RUN measured a point that must be skipped");
@@ -1230,9 +1203,7 @@ static void do_run(void)
 			return;
 		}
 		ok &= check_measured(&r, &out, desc);
-#ifdef VB_MAX_EVENTS
 		ok &= check_events(&r, &out, desc);
-#endif
 		if (!rec_area_untouched((uintptr_t)r.buf,
 					(uintptr_t)r.buf + (uintptr_t)need * REC)) {
 			violation(desc, "RUN wrote outside its %u records", need);
