@@ -660,40 +660,95 @@ static size_t distinct(const struct table *t, long c, const char ***out)
 	return n;
 }
 
-/* Every row and column of t; with several rows, the columns that are the
- * same in every row are listed above the table instead. */
-static void md_table_all(FILE *f, const struct table *t)
+/* "v [lo, hi]" to 4 significant digits, "v" without a CI, "" without v. */
+static char *md_est(const struct table *t, size_t r, const char *v,
+		    const char *lo, const char *hi)
 {
-	size_t *keep = az_malloc((t->ncol + 1) * sizeof(size_t)), nkeep = 0, r, c, k;
+	long cv = col_index(t, v), cl = col_index(t, lo), ch = col_index(t, hi);
+	double x, a, b;
+	char buf[96];
+
+	if (cv < 0 || csv_number(t->cell[r][cv], &x))
+		return az_strdup("");
+	if (cl >= 0 && ch >= 0 && !csv_number(t->cell[r][cl], &a) &&
+	    !csv_number(t->cell[r][ch], &b))
+		snprintf(buf, sizeof(buf), "%.4g [%.4g, %.4g]", x, a, b);
+	else
+		snprintf(buf, sizeof(buf), "%.4g", x);
+	return az_strdup(buf);
+}
+
+static char *md_col(const struct table *t, size_t r, const char *name)
+{
+	long c = col_index(t, name);
+
+	return c < 0 ? az_strdup("") : md_num(t->cell[r][c]);
+}
+
+/*
+ * headline.csv for a reader: the setup axes that vary, the net cost with
+ * its CI in ticks, ns and cycles, the MOV control; the resolved rows
+ * first (as the report shows them), the unresolved after.
+ */
+static void md_headline(FILE *f, const struct table *t)
+{
+	long first = col_index(t, "instruction") + 1, last = col_index(t, "points");
+	long rc = col_index(t, "reason");
+	size_t keep[64], nkeep = 0, r, k, pass;
 	int fixed = 0;
 	struct mdt m;
 
-	for (c = 0; c < t->ncol; c++) {
-		int varies = t->nrow < 2;
+	for (long c = first; last > first && c < last; c++) {
+		int varies = 0;
 
 		for (r = 1; r < t->nrow && !varies; r++)
 			varies = strcmp(t->cell[r][c], t->cell[0][c]) != 0;
-		if (varies) {
-			keep[nkeep++] = c;
-		} else {
-			fprintf(f, "%s%s%s%s", fixed ? ", " : "Same in every row: ", t->col[c], *t->cell[0][c] ? "=" : " empty", t->cell[0][c]);
+		if (varies && nkeep < 64) {
+			keep[nkeep++] = (size_t)c;
+		} else if (t->nrow) {
+			fprintf(f, "%s%s=%s", fixed ? ", " : "Every row: ", t->col[c], t->cell[0][c]);
 			fixed = 1;
 		}
 	}
 	if (fixed)
 		fputs(".\n\n", f);
-	mdt_init(&m, nkeep);
+	mdt_init(&m, nkeep + 9);
+	m.head[0] = az_strdup("instruction");
 	for (k = 0; k < nkeep; k++)
-		m.head[k] = md_cell(t->col[keep[k]]);
-	for (r = 0; r < t->nrow; r++) {
-		char **cells = az_malloc((nkeep + 1) * sizeof(char *));
+		m.head[k + 1] = md_cell(t->col[keep[k]]);
+	m.head[nkeep + 1] = az_strdup("TSC ticks/insn [95% CI]");
+	m.head[nkeep + 2] = az_strdup("ns/insn [95% CI]");
+	m.head[nkeep + 3] = az_strdup("cycles/insn [95% CI]");
+	m.head[nkeep + 4] = az_strdup("MOV, ticks");
+	m.head[nkeep + 5] = az_strdup("ratio to MOV");
+	m.head[nkeep + 6] = az_strdup("method");
+	m.head[nkeep + 7] = az_strdup("points");
+	m.head[nkeep + 8] = az_strdup("note");
+	for (pass = 0; pass < 2; pass++)
+		for (r = 0; r < t->nrow; r++) {
+			const char *why = rc >= 0 ? t->cell[r][rc] : "";
+			int unres = !strncmp(why, "unresolved", 10);
+			char **cells;
 
-		for (k = 0; k < nkeep; k++)
-			cells[k] = md_num(t->cell[r][keep[k]]);
-		mdt_row(&m, cells);
-	}
+			if (unres != (int)pass)
+				continue;
+			cells = az_malloc((nkeep + 10) * sizeof(char *));
+			cells[0] = md_col(t, r, "instruction");
+			for (k = 0; k < nkeep; k++)
+				cells[k + 1] = md_cell(t->cell[r][keep[k]]);
+			cells[nkeep + 1] = md_est(t, r, "ticks_per_insn", "ci_low", "ci_high");
+			cells[nkeep + 2] = md_est(t, r, "ns_per_insn", "ns_ci_low", "ns_ci_high");
+			cells[nkeep + 3] = md_est(t, r, "cycles_per_insn", "cycles_ci_low", "cycles_ci_high");
+			cells[nkeep + 4] = md_col(t, r, "mov_ticks_per_insn");
+			cells[nkeep + 5] = md_col(t, r, "ratio_to_mov");
+			cells[nkeep + 6] = md_col(t, r, "method");
+			cells[nkeep + 7] = md_col(t, r, "points");
+			cells[nkeep + 8] = md_cell(unres ? "unresolved: within one TSC step" : why);
+			mdt_row(&m, cells);
+		}
+	m.numeric[nkeep + 1] = m.numeric[nkeep + 2] = m.numeric[nkeep + 3] = 1;
 	mdt_write(f, &m);
-	free(keep);
+	fputs("Net cost per instruction (method `slope`: least-squares slope over unroll of the window net of the baseline; `pair-median`: median over sample pairs, one unroll); cycles from the `cycles_source` of headline.csv. Every column: headline.csv.\n\n", f);
 }
 
 static int write_md(FILE *f, const char *dir, const struct az_meta *m,
@@ -728,7 +783,7 @@ static int write_md(FILE *f, const char *dir, const struct az_meta *m,
 	mdt_write(f, &kv);
 	if (head) {
 		fputs("## Headline (from headline.csv)\n\n", f);
-		md_table_all(f, head);
+		md_headline(f, head);
 	}
 	nmet = distinct(sum, l->metric, &metrics);
 	if (l->section >= 0) {

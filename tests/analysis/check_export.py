@@ -244,6 +244,18 @@ try:
           f"{len(tsc)} rows), units in "
           "the header, the medians of summary.csv", ok,
           f"{len(tables)} tables; {[table_rows(t)[0] for t in tables][:2]}")
+    if len(tables) == 3:
+        head, body = table_rows(tables[1])
+        want = {(r["instruction"], r["points"]): r for r in hrows}
+        bad = []
+        for b in body:
+            r = want.get((b[0], b[head.index("points")])) if "points" in head else None
+            c = b[head.index("TSC ticks/insn [95% CI]")] if "TSC ticks/insn [95% CI]" in head else None
+            exp = None if r is None or r["ticks_per_insn"] == "" else "%.4g" % float(r["ticks_per_insn"])
+            if r is None or c is None or (exp or "") != (c or "").split(" [")[0]:
+                bad.append((b[0], c, exp))
+        check("md: headline cells 'ticks [low, high]' hold headline.csv's ticks_per_insn, row by row",
+              body and not bad, str(bad[:3]) + str(head))
     aligned = markdown.markdown(md, extensions=["tables"])
     check("md: number columns right-aligned", 'style="text-align: right;">n<' in aligned,
           aligned[:300])
