@@ -14,6 +14,9 @@
 
 #include "vmptrst_bench_abi.h"
 
+/* Most interleaved rounds of a run (key `rounds`). */
+#define VB_MAX_ROUNDS	10000u
+
 /* The axes first, in samples.csv's column order; then the other keys. */
 enum vb_key {
 	VB_KEY_INSTRUCTION,
@@ -33,6 +36,7 @@ enum vb_key {
 	VB_KEY_REQUIRE_EVENTS,		/* no counters: an error, not TSC only */
 	VB_KEY_CROSS_CHECK,		/* count the events from user space too */
 	VB_KEY_WAIT_VMX,		/* seconds a RUN may wait for VMX */
+	VB_KEY_ROUNDS,			/* the run's points in interleaved rounds */
 	VB_KEY_COUNT
 };
 

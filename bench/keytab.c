@@ -152,5 +152,12 @@ const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 		.arg = "SECONDS", .unit = "seconds",
 		.help = "how long each RUN may wait, in all, while another hypervisor has VMX on on its CPU (KVM while it has VMs) or kvm keeps the module from covering a crash (6.12+); 0: refuse at once; a RUN still blocked stops the run there, its rows kept (exit 1)",
 		.more = "The RUN waits before and between its windows. With `0`, `run` says why it refuses before anything is measured. A stopped run's points.csv says `stopped` for the point and `not-run` for the rest. meta.csv `wait_vmx` has the values asked for and `vmx_wait_ms` the time waited; points.csv `vmx_wait_ms` that of each point.",
+	},	[VB_KEY_ROUNDS] = {
+		.name = "rounds", .type = VB_KT_UINT,
+		.min = 1, .max = VB_MAX_ROUNDS, .def = "1", .arg = "R",
+		.unit = "per run",
+		.help = "measure the plan in R interleaved rounds, each taking its share of every point's samples, so that a change of clock or machine state during the run reaches every point alike; one value for the whole run (set it in [global])",
+		.more = "Round r runs every point of the plan in order with samples / R samples (the first samples % R rounds one more), then round r + 1 begins: points that are compared with each other (an unroll family and its slope, a setup and the MOV control, the add chain that calibrates cycles) are measured side by side in time rather than minutes apart. samples.csv's `sample` numbers go on from round to round, so a point's samples are numbered 0 .. samples - 1 as without rounds; windows.csv's `window` likewise. A point skipped in round 0 is not tried again; Ctrl-C or a stop keeps every round measured so far (the point `interrupted` or `stopped` when it missed rounds). Every group's samples must be at least R. meta.csv `rounds`.",
 	},
+
 };

@@ -143,6 +143,38 @@ static int expand(struct ctx *x, struct vb_plan *p, unsigned int line)
 	}
 }
 
+/* rounds: one value for the run, and no more than a group's samples. */
+static int rounds_check(struct vb_plan *p, struct ctx *x, unsigned int line)
+{
+	const struct vb_group_keys *gk = &p->gkeys[p->n_groups - 1];
+	unsigned int samples = x->key[VB_KEY_SAMPLES].s->val.v[0];
+	char loc[600];
+
+	vb_sweep_where(x, &x->key[VB_KEY_ROUNDS], line, loc, sizeof(loc));
+	if (p->n_groups > 1 && gk->rounds != p->rounds) {
+		snprintf(x->err, x->len, "%srounds: %u here but %u in [%s]: rounds interleaves the whole run's points, so it is one value; set it in [global]",
+			 loc, gk->rounds, p->rounds, p->group[0]);
+		return -1;
+	}
+	if (samples < gk->rounds) {
+		snprintf(x->err, x->len, "%srounds: %u rounds but samples = %u: every round takes at least one sample of each point",
+			 loc, gk->rounds, samples);
+		return -1;
+	}
+	p->rounds = gk->rounds;
+	return 0;
+}
+
+unsigned int vb_round_samples(const struct vb_point *pt, unsigned int rounds,
+			      unsigned int r, unsigned int *first)
+{
+	unsigned int q = pt->samples / rounds, extra = pt->samples % rounds;
+
+	if (first)
+		*first = r * q + (r < extra ? r : extra);
+	return q + (r < extra);
+}
+
 static int add_group(struct vb_plan *p, struct ctx *x, const char *name,
 		     const struct vb_section *group,
 		     const struct vb_section *flags,
@@ -172,6 +204,9 @@ static int add_group(struct vb_plan *p, struct ctx *x, const char *name,
 	gk->require_events = x->key[VB_KEY_REQUIRE_EVENTS].s->val.v[0];
 	gk->cross_check = x->key[VB_KEY_CROSS_CHECK].s->val.v[0];
 	gk->wait_vmx = x->key[VB_KEY_WAIT_VMX].s->val.v[0];
+	gk->rounds = x->key[VB_KEY_ROUNDS].s->val.v[0];
+	if (rounds_check(p, x, line))
+		return -1;
 	return expand(x, p, line);
 }
 
@@ -284,9 +319,12 @@ void vb_plan_print(const struct vb_plan *p, FILE *f)
 					es->ev[e].fstr);
 	}
 	/* a samples.csv row is about 60 bytes */
-	fprintf(f, "plan: %u point%s in %u group%s, %llu samples, %llu records (samples.csv about %.1f MB) from %s\n",
+	fprintf(f, "plan: %u point%s in %u group%s, %llu samples, %llu records (samples.csv about %.1f MB) from %s",
 		p->n,
 		p->n == 1 ? "" : "s", p->n_groups, p->n_groups == 1 ? "" : "s", (unsigned long long)p->samples,
 		(unsigned long long)p->records, (double)p->records * 60 / 1e6,
 		p->source);
+	if (p->rounds > 1)
+		fprintf(f, ", in %u interleaved rounds", p->rounds);
+	fputc('\n', f);
 }

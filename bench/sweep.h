@@ -33,6 +33,7 @@ struct vb_group_keys {
 	char where[640];		/* "FILE:LINE: [group] " of events */
 	unsigned int require_events, cross_check;
 	unsigned int wait_vmx;		/* seconds: vb_run.wait_vmx_ms / 1000 */
+	unsigned int rounds;		/* the plan's, the same in every group */
 };
 
 /*
@@ -64,11 +65,16 @@ struct vb_plan {
 	unsigned int max_passes;
 	uint64_t samples, records;	/* totals; records with the baseline */
 	uint32_t max_records;		/* of one point */
+	unsigned int rounds;		/* interleaved rounds, 1 or more */
 	const char *source;		/* the config's path, or "command line" */
 };
 
 /* Records a point's RUN returns: VB_RECORDS_NEEDED. */
 uint32_t vb_point_records(const struct vb_point *pt);
+/* Samples of point pt in round r of rounds: samples / rounds, the first
+   samples % rounds rounds one more; and the first one's index. */
+unsigned int vb_round_samples(const struct vb_point *pt, unsigned int rounds,
+			      unsigned int r, unsigned int *first);
 
 /*
  * c may be NULL (the flags alone make the one group).  0, or -1 with one

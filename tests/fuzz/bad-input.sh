@@ -35,7 +35,7 @@ table=$(cat <<'EOF'
 #
 # -- the config file: INI syntax (FILE:LINE: what) --
 - | 2 | plan -c bad.ini | [global]\nunrol = 8\n | bad.ini:2: unknown key 'unrol' (did you mean unroll?)
-- | 2 | plan -c bad.ini | [global]\nzzzzzzzz = 1\n | bad.ini:2: unknown key 'zzzzzzzz' (keys: instruction, cpu, offset, cache, memtype, page, tlb, ad, vmcs, serialize, unroll, samples, events, require-events, cross-check, wait-vmx)
+- | 2 | plan -c bad.ini | [global]\nzzzzzzzz = 1\n | bad.ini:2: unknown key 'zzzzzzzz' (keys: instruction, cpu, offset, cache, memtype, page, tlb, ad, vmcs, serialize, unroll, samples, events, require-events, cross-check, wait-vmx, rounds)
 - | 2 | plan -c bad.ini | [global]\nunroll = 1\nunroll = 2\n | bad.ini:3: unroll set twice in [global] (first at line 2)
 - | 2 | plan -c bad.ini | [fast]\nunroll = 1\n[slow]\n[fast]\nunroll = 2\n | bad.ini:4: [fast] appears twice (first at line 1): one section per group
 - | 2 | plan -c bad.ini | [global]\nsamples = 10\n[global]\n | bad.ini:3: [global] appears twice (first at line 1)
@@ -65,6 +65,9 @@ table=$(cat <<'EOF'
 - | 2 | plan -c bad.ini | [global]\nwait-vmx = 1h\n | bad.ini:2: wait-vmx=1h: not a number
 - | 2 | plan -c bad.ini | [global]\nwait-vmx = 3601\n | bad.ini:2: wait-vmx=3601: out of range 0..3600
 - | 2 | plan -c bad.ini | [global]\nwait-vmx = 10, 20\n | bad.ini:2: wait-vmx=10, 20: one value only: wait-vmx is not an axis
+- | 2 | plan -c bad.ini | [global]\nrounds = 0\n | bad.ini:2: rounds=0: out of range 1..10000
+- | 2 | plan -c bad.ini | [global]\nsamples = 5\nrounds = 10\n | bad.ini:3: [global] rounds: 10 rounds but samples = 5: every round takes at least one sample of each point
+- | 2 | plan -c bad.ini | [global]\nsamples = 50\n[a]\nrounds = 10\n[b]\nrounds = 2\n | bad.ini:6: [b] rounds: 2 here but 10 in [a]: rounds interleaves the whole run's points, so it is one value; set it in [global]
 #
 # -- combinations the module cannot measure ([group] at the more specific line) --
 - | 2 | plan -c bad.ini | [global]\ncache = flushed\nunroll = 8\n | bad.ini:3: [global] cache=flushed with unroll=8: a per-sample setup (cache flushed or flushopt, tlb cold, ad clear) needs unroll 1, or it would hold for the first copy only: give these points their own group with unroll = 1

@@ -201,7 +201,7 @@ static const struct bad bad[] = {
 	  "mean unroll?)" },
 	{ "[global]\nvmcs = loaded\nfoo = 2\n", "3: unknown key 'foo' (keys: "
 	  "instruction, cpu, offset, cache, memtype, page, tlb, ad, vmcs, "
-	  "serialize, unroll, samples, events, require-events, cross-check, wait-vmx)" },
+	  "serialize, unroll, samples, events, require-events, cross-check, wait-vmx, rounds)" },
 	{ "[g]\ncache = hot\ncache = flushed\n", "3: cache set twice in [g] "
 	  "(first at line 2)" },
 	{ "[g]\n[h]\n[g]\n", "3: [g] appears twice (first at line 1): one "

@@ -256,6 +256,35 @@ static void test_combination_rules(void **state)
 	free(path);
 }
 
+/* A point's rounds take all its samples, numbered on without a gap. */
+static void test_round_samples(void **state)
+{
+	static const unsigned int samples[] = { 1, 7, 10, 1000, 2001 };
+	static const unsigned int rounds[] = { 1, 2, 3, 7, 10 };
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
+		for (j = 0; j < sizeof(rounds) / sizeof(rounds[0]); j++) {
+			struct vb_point pt = { .samples = samples[i] };
+			unsigned int r, next = 0, first, n, lo = ~0u, hi = 0;
+
+			if (rounds[j] > samples[i])
+				continue;
+			for (r = 0; r < rounds[j]; r++) {
+				n = vb_round_samples(&pt, rounds[j], r, &first);
+				if (first != next)
+					fail_msg("samples %u rounds %u: round %u starts at %u, not %u",
+						 samples[i], rounds[j], r, first, next);
+				next += n;
+				lo = n < lo ? n : lo;
+				hi = n > hi ? n : hi;
+			}
+			assert_int_equal(next, samples[i]);
+			assert_true(hi - lo <= 1 && lo >= 1);
+		}
+}
+
 static void test_combination_rules_flags(void **state)
 {
 	struct harness *h = *state;
@@ -341,6 +370,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_offset_names, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_combination_rules, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_combination_rules_flags, harness_setup, harness_teardown),
+		cmocka_unit_test(test_round_samples),
 		cmocka_unit_test_setup_teardown(test_plan_command, harness_setup, harness_teardown),
 	};
 
