@@ -1216,120 +1216,160 @@ static void do_run(void)
 		passed++;
 }
 
-/* ------------------------------------------------------------ INFO */
+/* ------------------------------------------------------------ INFO, SELFTEST */
 
-static void do_info(void)
+/* What INFO and SELFTEST share: the first fields of their structs. */
+struct hdr {
+	uint32_t size, abi_version, cpu;
+};
+
+union hdr_arg {
+	struct hdr h;
+	struct vb_info info;
+	struct vb_selftest selftest;
+};
+
+/*
+ * INFO and SELFTEST, each a descriptor: its struct; how the calls are drawn
+ * (per cent, cumulative: valid, a bad size, abi_version, cpu; the rest are
+ * random bytes); whether it answers any abi_version; and what a success
+ * must have written back.
+ */
+struct hdr_call {
+	const char *name;
+	unsigned long cmd;
+	size_t size;
+	uint32_t valid, bad_size, bad_abi, bad_cpu;
+	bool any_abi;
+	const char *ok_why;
+	bool (*answer_ok)(const union hdr_arg *in, const union hdr_arg *out,
+			  const char *desc);
+};
+
+static bool info_answer_ok(const union hdr_arg *a, const union hdr_arg *b,
+			   const char *desc)
 {
-	struct vb_info in, out;
-	unsigned long cmd = VB_IOC_INFO;
-	int loc = pick_argloc(), got;
-	uint32_t mode = below(100), want;
-	uint32_t salt = (uint32_t)rnd();
-	const char *why;
-	char desc[320];
-	bool ok;
-	void *arg;
+	/* Defined flags; those that no state here can set. */
+	const uint32_t info_known = VB_INFO_VMX | VB_INFO_VMX_IN_USE |
+		VB_INFO_FEAT_LOCKED | VB_INFO_FEAT_VMX | VB_INFO_VMX_BASIC |
+		VB_INFO_KVM | VB_INFO_NO_COVER | VB_INFO_KERNEL_VMX |
+		VB_INFO_RDTSCP | VB_INFO_CPU_STUCK;
+	const uint32_t info_never = VB_INFO_VMX_IN_USE | VB_INFO_KVM |
+		VB_INFO_NO_COVER | VB_INFO_CPU_STUCK;
+	const struct vb_info *in = &a->info, *out = &b->info;
+	bool vmx = out->flags & VB_INFO_VMX;
 
-	memset(&in, 0, sizeof(in));
-	in.size = sizeof(in);
-	in.abi_version = VB_ABI_VERSION;
-	in.cpu = pick_online_cpu();
-	if (mode < 30) {
-		/* valid */
-	} else if (mode < 45) {
-		in.size = pool_size(sizeof(in));
-	} else if (mode < 60) {
-		in.abi_version = pool_abi();	/* INFO answers any version */
-	} else if (mode < 80) {
-		in.cpu = pool_cpu();
-	} else {
-		uint8_t *p = (uint8_t *)&in;
-		size_t i;
-
-		for (i = 0; i < sizeof(in); i++)
-			p[i] = (uint8_t)rnd();
-		if (chance(60))
-			in.size = sizeof(in);
-		if (chance(50))
-			in.cpu = pick_online_cpu();
-	}
-	if (chance(3))
-		cmd |= (unsigned long)(1 + below(0xffff)) << 32;
-
-	if (!arg_readable(loc))
-		want = broke("efault") ? M(EINVAL) : M(EFAULT), why = "struct unreadable";
-	else if (in.size != sizeof(in))
-		want = M(EINVAL), why = "size";
-	else if (!cpu_ok(in.cpu)) {
-		want = broke("enxio") ? M(EINVAL) : M(ENXIO);
-		why = in.cpu < nr_possible ? "cpu offline" : "cpu beyond nr";
-	} else if (loc == A_RO)
-		want = M(EFAULT), why = "read-only struct";
-	else
-		want = M(0), why = in.abi_version == VB_ABI_VERSION ? "ok" :
-			"ok, other abi_version";
-
-	snprintf(desc, sizeof(desc),
-		 "INFO cmd %#lx arg %s {size=%#x abi_version=%#x cpu=%#x}", cmd,
-		 argloc_name[loc], in.size, in.abi_version, in.cpu);
-	arg = place(loc, &in, sizeof(in), salt);
-	got = xioctl(cmd, arg);
-	if (verbose)
-		printf("# call %lu: %s -> %s\n", call_no, desc, ename(got));
-	ok = judge_errno(got, want, why, desc);
-	if (arg_readable(loc)) {
-		memcpy(&out, arg, sizeof(out));
-		if (got && memcmp(&out, &in, sizeof(in))) {
-			violation(desc, "refused INFO (%s) changed the caller's struct",
-				  ename(got));
-			ok = false;
-		}
-		if (!got) {
-			/* Defined flags; those that no state here can set. */
-			const uint32_t info_known = VB_INFO_VMX |
-				VB_INFO_VMX_IN_USE | VB_INFO_FEAT_LOCKED |
-				VB_INFO_FEAT_VMX | VB_INFO_VMX_BASIC |
-				VB_INFO_KVM | VB_INFO_NO_COVER |
-				VB_INFO_KERNEL_VMX | VB_INFO_RDTSCP |
-				VB_INFO_CPU_STUCK;
-			const uint32_t info_never = VB_INFO_VMX_IN_USE |
-				VB_INFO_KVM | VB_INFO_NO_COVER |
-				VB_INFO_CPU_STUCK;
-			bool vmx = out.flags & VB_INFO_VMX;
-
-			if (broke("info"))
-				vmx = !vmx;
-			if (out.size != sizeof(out) ||
-			    out.abi_version != VB_ABI_VERSION || out.cpu != in.cpu ||
-			    !memchr(out.module_version, 0,
-				    sizeof(out.module_version)) ||
-			    !out.module_version[0] ||
-			    out.max_samples != VB_MAX_SAMPLES || out.reserved ||
-			    (out.flags & ~info_known) || vmx != expect_vmx ||
-			    (out.flags & info_never) ||
-			    out.online_cpus != nr_online ||
-			    (out.flags & VB_INFO_VMX_BASIC &&
-			     out.vmcs_revision != (out.vmx_basic & 0x7fffffff))) {
-				violation(desc, "INFO answered size %u abi %u cpu %u flags %#x version '%.16s' max_samples %u online %u (want %u) reserved %u",
-					  out.size, out.abi_version, out.cpu,
-					  out.flags, out.module_version,
-					  out.max_samples, out.online_cpus,
-					  nr_online, out.reserved);
-				ok = false;
-			}
-		}
-	}
-	path_hit("INFO %s %s", ename(got), ok ? why : "UNEXPECTED");
-	if (ok)
-		passed++;
+	if (broke("info"))
+		vmx = !vmx;
+	if (out->size == sizeof(*out) && out->abi_version == VB_ABI_VERSION &&
+	    out->cpu == in->cpu &&
+	    memchr(out->module_version, 0, sizeof(out->module_version)) &&
+	    out->module_version[0] && out->max_samples == VB_MAX_SAMPLES &&
+	    !out->reserved && !(out->flags & ~info_known) &&
+	    vmx == expect_vmx && !(out->flags & info_never) &&
+	    out->online_cpus == nr_online &&
+	    (!(out->flags & VB_INFO_VMX_BASIC) ||
+	     out->vmcs_revision == (out->vmx_basic & 0x7fffffff)))
+		return true;
+	violation(desc, "INFO answered size %u abi %u cpu %u flags %#x version '%.16s' max_samples %u online %u (want %u) reserved %u",
+		  out->size, out->abi_version, out->cpu, out->flags,
+		  out->module_version, out->max_samples, out->online_cpus,
+		  nr_online, out->reserved);
+	return false;
 }
 
-/* ------------------------------------------------------------ SELFTEST */
-
-static void do_selftest(void)
+static bool selftest_answer_ok(const union hdr_arg *a, const union hdr_arg *b,
+			       const char *desc)
 {
-	struct vb_selftest in, out;
-	unsigned long cmd = VB_IOC_SELFTEST;
+	const struct vb_selftest *out = &b->selftest;
+
+	(void)a;
+	if (out->trap == (broke("selftest") ? 13 : X86_TRAP_UD) &&
+	    out->operand == out->poison)
+		return true;
+	violation(desc, "SELFTEST: vector %d (want 6, #UD), operand %#" PRIx64 " poison %#" PRIx64,
+		  out->trap, (uint64_t)out->operand, (uint64_t)out->poison);
+	return false;
+}
+
+static const struct hdr_call info_call = {
+	.name = "INFO", .cmd = VB_IOC_INFO, .size = sizeof(struct vb_info),
+	.valid = 30, .bad_size = 45, .bad_abi = 60, .bad_cpu = 80,
+	.any_abi = true, .ok_why = "ok", .answer_ok = info_answer_ok,
+};
+
+static const struct hdr_call selftest_call = {
+	.name = "SELFTEST", .cmd = VB_IOC_SELFTEST,
+	.size = sizeof(struct vb_selftest),
+	.valid = 40, .bad_size = 55, .bad_abi = 70, .bad_cpu = 90,
+	.any_abi = false, .ok_why = "#UD", .answer_ok = selftest_answer_ok,
+};
+
+/* The header as the call draws it: @mode is below(100). */
+static void draw_hdr(const struct hdr_call *d, uint32_t mode,
+		     union hdr_arg *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->h.size = (uint32_t)d->size;
+	in->h.abi_version = VB_ABI_VERSION;
+	in->h.cpu = pick_online_cpu();
+	if (mode < d->valid) {
+		/* valid */
+	} else if (mode < d->bad_size) {
+		in->h.size = pool_size((uint32_t)d->size);
+	} else if (mode < d->bad_abi) {
+		in->h.abi_version = pool_abi();
+	} else if (mode < d->bad_cpu) {
+		in->h.cpu = pool_cpu();
+	} else {
+		uint8_t *p = (uint8_t *)in;
+		size_t i;
+
+		for (i = 0; i < d->size; i++)
+			p[i] = (uint8_t)rnd();
+		if (chance(60)) {
+			in->h.size = (uint32_t)d->size;
+			if (!d->any_abi)
+				in->h.abi_version = VB_ABI_VERSION;
+		}
+		if (chance(50))
+			in->h.cpu = pick_online_cpu();
+	}
+}
+
+/* What the module must answer, in the order it checks (set *why). */
+static uint32_t hdr_want(const struct hdr_call *d, const struct hdr *h,
+			 int loc, const char **why)
+{
+	if (!arg_readable(loc)) {
+		*why = "struct unreadable";
+		return broke("efault") ? M(EINVAL) : M(EFAULT);
+	}
+	if (h->size != d->size) {
+		*why = "size";
+		return M(EINVAL);
+	}
+	if (!d->any_abi && h->abi_version != VB_ABI_VERSION) {
+		*why = "abi_version";
+		return M(EINVAL);
+	}
+	if (!cpu_ok(h->cpu)) {
+		*why = h->cpu < nr_possible ? "cpu offline" : "cpu beyond nr";
+		return broke("enxio") ? M(EINVAL) : M(ENXIO);
+	}
+	if (loc == A_RO) {
+		*why = "read-only struct";
+		return M(EFAULT);
+	}
+	*why = d->any_abi && h->abi_version != VB_ABI_VERSION ?
+	       "ok, other abi_version" : d->ok_why;
+	return M(0);
+}
+
+static void do_hdr_call(const struct hdr_call *d)
+{
+	union hdr_arg in, out;
+	unsigned long cmd = d->cmd;
 	int loc = pick_argloc(), got;
 	uint32_t mode = below(100), want;
 	uint32_t salt = (uint32_t)rnd();
@@ -1338,72 +1378,31 @@ static void do_selftest(void)
 	bool ok;
 	void *arg;
 
-	memset(&in, 0, sizeof(in));
-	in.size = sizeof(in);
-	in.abi_version = VB_ABI_VERSION;
-	in.cpu = pick_online_cpu();
-	if (mode < 40) {
-		/* valid */
-	} else if (mode < 55) {
-		in.size = pool_size(sizeof(in));
-	} else if (mode < 70) {
-		in.abi_version = pool_abi();
-	} else if (mode < 90) {
-		in.cpu = pool_cpu();
-	} else {
-		uint8_t *p = (uint8_t *)&in;
-		size_t i;
-
-		for (i = 0; i < sizeof(in); i++)
-			p[i] = (uint8_t)rnd();
-		if (chance(60)) {
-			in.size = sizeof(in);
-			in.abi_version = VB_ABI_VERSION;
-		}
-		if (chance(50))
-			in.cpu = pick_online_cpu();
-	}
+	draw_hdr(d, mode, &in);
 	if (chance(3))
 		cmd |= (unsigned long)(1 + below(0xffff)) << 32;
 
-	if (!arg_readable(loc))
-		want = broke("efault") ? M(EINVAL) : M(EFAULT), why = "struct unreadable";
-	else if (in.size != sizeof(in))
-		want = M(EINVAL), why = "size";
-	else if (in.abi_version != VB_ABI_VERSION)
-		want = M(EINVAL), why = "abi_version";
-	else if (!cpu_ok(in.cpu)) {
-		want = broke("enxio") ? M(EINVAL) : M(ENXIO);
-		why = in.cpu < nr_possible ? "cpu offline" : "cpu beyond nr";
-	} else if (loc == A_RO)
-		want = M(EFAULT), why = "read-only struct";
-	else
-		want = M(0), why = "#UD";
-
+	want = hdr_want(d, &in.h, loc, &why);
 	snprintf(desc, sizeof(desc),
-		 "SELFTEST cmd %#lx arg %s {size=%#x abi_version=%#x cpu=%#x}",
-		 cmd, argloc_name[loc], in.size, in.abi_version, in.cpu);
-	arg = place(loc, &in, sizeof(in), salt);
+		 "%s cmd %#lx arg %s {size=%#x abi_version=%#x cpu=%#x}",
+		 d->name, cmd, argloc_name[loc], in.h.size, in.h.abi_version,
+		 in.h.cpu);
+	arg = place(loc, &in, d->size, salt);
 	got = xioctl(cmd, arg);
 	if (verbose)
 		printf("# call %lu: %s -> %s\n", call_no, desc, ename(got));
 	ok = judge_errno(got, want, why, desc);
 	if (arg_readable(loc)) {
-		memcpy(&out, arg, sizeof(out));
-		if (got && memcmp(&out, &in, sizeof(in))) {
-			violation(desc, "refused SELFTEST (%s) changed the caller's struct",
-				  ename(got));
+		memcpy(&out, arg, d->size);
+		if (got && memcmp(&out, &in, d->size)) {
+			violation(desc, "refused %s (%s) changed the caller's struct",
+				  d->name, ename(got));
 			ok = false;
 		}
-		if (!got && (out.trap != (broke("selftest") ? 13 : X86_TRAP_UD) ||
-			     out.operand != out.poison)) {
-			violation(desc, "SELFTEST: vector %d (want 6, #UD), operand %#" PRIx64 " poison %#" PRIx64,
-				  out.trap, (uint64_t)out.operand,
-				  (uint64_t)out.poison);
+		if (!got && !d->answer_ok(&in, &out, desc))
 			ok = false;
-		}
 	}
-	path_hit("SELFTEST %s %s", ename(got), ok ? why : "UNEXPECTED");
+	path_hit("%s %s %s", d->name, ename(got), ok ? why : "UNEXPECTED");
 	if (ok)
 		passed++;
 }
@@ -1732,9 +1731,9 @@ int main(int argc, char **argv)
 		if (k < 550)
 			do_run();
 		else if (k < 700)
-			do_info();
+			do_hdr_call(&info_call);
 		else if (k < 850)
-			do_selftest();
+			do_hdr_call(&selftest_call);
 		else if (k < 945)
 			do_unknown();
 		else if (k < 960)
@@ -1746,7 +1745,7 @@ int main(int argc, char **argv)
 		else if (hotplug)
 			do_hotplug();
 		else
-			do_info();
+			do_hdr_call(&info_call);
 	}
 	if (hotplug) {		/* every CPU back */
 		uint32_t cpu;
