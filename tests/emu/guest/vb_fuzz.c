@@ -1416,8 +1416,10 @@ static bool is_real_cmd(uint32_t c)
 }
 
 /*
- * HOLD (debug only): loaded without debug_hold=1, as here, the module must
- * refuse every HOLD with EOPNOTSUPP before it looks at the argument.
+ * HOLD (tests only): the tests' build of the module (TEST_HOOKS=1) loaded
+ * without debug_hold=1, as here, must refuse every HOLD with EOPNOTSUPP
+ * before it looks at the argument.  The module users load has no HOLD at
+ * all (ENOTTY): the module test checks that one.
  */
 static void do_hold(void)
 {
