@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "diag.h"
 
 int vb_plan_from_opts(const struct vb_opts *o, struct vb_config *cfg,
 		      struct vb_plan *plan, const struct vb_env *env)

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "diag.h"
 #include "meta.h"
 #include "perfcount.h"
 #include "outdir.h"
