@@ -74,13 +74,15 @@ def main(argv):
     for name in sorted(set(known) - seen):
         print(f'check-size: note: {name} is listed but was not checked '
               f'(gone?): remove it from the list')
-    if over or bad:
-        print(f'check-size: FAILED: {over} file(s) over {limit} lines'
-              + (f', {len(bad)} listed without a reason' if bad else ''))
-        return 1
-    print(f'check-size: {len(argv)} files, none over {limit} lines'
-          + (f' but the {listed} known' if listed else ''))
-    return 0
+    failed = bool(over or bad)
+    if failed:
+        summary = (f'FAILED: {over} file(s) over {limit} lines'
+                   + (f', {len(bad)} listed without a reason' if bad else ''))
+    else:
+        summary = (f'{len(argv)} files, none over {limit} lines'
+                   + (f' but the {listed} known' if listed else ''))
+    print(f'check-size: {summary}')
+    return int(failed)
 
 
 if __name__ == '__main__':
