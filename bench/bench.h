@@ -48,8 +48,4 @@ struct vb_env {
 /* The whole command line: returns an exit code (enum vb_exit). */
 int vb_main(int argc, char **argv, const struct vb_env *env);
 
-/* One line on env->err: "vmptrst-bench: " fmt "\n". */
-void vb_err(const struct vb_env *env, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 #endif /* VB_BENCH_H */

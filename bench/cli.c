@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "diag.h"
 #include "keys.h"
 #include "platform.h"
 

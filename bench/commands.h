@@ -8,7 +8,13 @@
 #include "config.h"
 #include "sweep.h"
 
-/* cmdline: the driver's argv joined, for meta.csv. */
+/*
+ * One handler per command, as the dispatcher's table holds them; cmdline
+ * is the driver's argv joined, for meta.csv.
+ */
+typedef int vb_cmd_fn(const struct vb_opts *o, const char *cmdline,
+		      const struct vb_env *env);
+
 int vb_cmd_run(const struct vb_opts *o, const char *cmdline,
 	       const struct vb_env *env);			/* run.c */
 int vb_cmd_plan(const struct vb_opts *o, const struct vb_env *env); /* plan.c */

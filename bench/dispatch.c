@@ -1,25 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The top level: subcommand dispatch, --help, --version, vb_err. */
-#include <stdarg.h>
+/*
+ * The top level: the table of subcommands' handlers, --help, --version.
+ * Errors go out through diag.c, below everything else.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "diag.h"
 #include "meta.h"
 
-void vb_err(const struct vb_env *env, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(VB_TOOL_NAME ": ", env->err);
-	va_start(ap, fmt);
-	vfprintf(env->err, fmt, ap);
-	va_end(ap);
-	fputc('\n', env->err);
-	fflush(env->err);
+/* The commands that write no meta.csv have no use for the command line. */
+#define WITHOUT_CMDLINE(fn)						\
+static int fn##_handler(const struct vb_opts *o, const char *cmdline,	\
+			const struct vb_env *env)			\
+{									\
+	(void)cmdline;							\
+	return fn(o, env);						\
 }
+
+WITHOUT_CMDLINE(vb_cmd_plan)
+WITHOUT_CMDLINE(vb_cmd_info)
+WITHOUT_CMDLINE(vb_cmd_selftest)
+WITHOUT_CMDLINE(vb_cmd_events)
+WITHOUT_CMDLINE(vb_cmd_doctor)
+
+/*
+ * Each command's handler, by enum vb_cmd.  Its name and summary are in
+ * cli.c's table (vb_cmd_name, vb_cmd_summary, vb_cmd_lookup): the option
+ * parser's messages and each command's --help say them too, and cli.o
+ * must not depend on this file, which calls it.
+ */
+static vb_cmd_fn *const handlers[VB_CMD_COUNT] = {
+	[VB_CMD_RUN] = vb_cmd_run,
+	[VB_CMD_PLAN] = vb_cmd_plan_handler,
+	[VB_CMD_INFO] = vb_cmd_info_handler,
+	[VB_CMD_SELFTEST] = vb_cmd_selftest_handler,
+	[VB_CMD_EVENTS] = vb_cmd_events_handler,
+	[VB_CMD_DOCTOR] = vb_cmd_doctor_handler,
+	[VB_CMD_PROBE] = vb_cmd_probe,
+};
 
 static void help(FILE *f)
 {
@@ -84,20 +106,8 @@ int vb_main(int argc, char **argv, const struct vb_env *env)
 	rc = vb_cli_parse(cmd, argc - 1, argv + 1, &o, env);
 	if (rc == VB_EXIT_OK && o.help)
 		vb_cli_help(cmd, env->out);
-	else if (rc == VB_EXIT_OK && cmd == VB_CMD_RUN)
-		rc = vb_cmd_run(&o, cmdline, env);
-	else if (rc == VB_EXIT_OK && cmd == VB_CMD_PLAN)
-		rc = vb_cmd_plan(&o, env);
-	else if (rc == VB_EXIT_OK && cmd == VB_CMD_INFO)
-		rc = vb_cmd_info(&o, env);
-	else if (rc == VB_EXIT_OK && cmd == VB_CMD_EVENTS)
-		rc = vb_cmd_events(&o, env);
-	else if (rc == VB_EXIT_OK && cmd == VB_CMD_DOCTOR)
-		rc = vb_cmd_doctor(&o, env);
-	else if (rc == VB_EXIT_OK && cmd == VB_CMD_PROBE)
-		rc = vb_cmd_probe(&o, cmdline, env);
 	else if (rc == VB_EXIT_OK)
-		rc = vb_cmd_selftest(&o, env);
+		rc = handlers[cmd](&o, cmdline, env);
 	free(cmdline);
 	return rc;
 }

@@ -5,31 +5,14 @@
  * ...)`, then a summary; exit 0 when nothing FAILs.  Every source is read
  * below env->root and through env's device, CPUID, pinning and perf ops,
  * so tests drive each verdict.  The checks are doctorvmx.c and
- * doctorhost.c; this file runs them and prints.
+ * doctorhost.c, each line printed by doctorline.c; this file runs them
+ * in order and prints the summary.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
 #include "doctor.h"
-
-void vb_doctor_line(struct doctor *d, enum verdict v, const char *what,
-		    const char *fix, const char *fmt, ...)
-{
-	static const char *const names[] = { "PASS", "WARN", "FAIL" };
-	FILE *f = d->env->out;
-	va_list ap;
-
-	d->n[v]++;
-	fprintf(f, "%s  %s: ", names[v], what);
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	if (v != PASS && fix)
-		fprintf(f, " (fix: %s)", fix);
-	fputc('\n', f);
-}
 
 int vb_cmd_doctor(const struct vb_opts *o, const struct vb_env *env)
 {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * `vmptrst-bench doctor`, between its units: doctor.c runs the checks in
- * order, prints each one's line and the summary; doctorvmx.c checks the
- * CPU, the module and VMX; doctorhost.c the kernel (building and loading
- * the module) and what makes the numbers noisy.
+ * order and prints the summary; doctorvmx.c checks the CPU, the module and
+ * VMX; doctorhost.c the kernel (building and loading the module) and what
+ * makes the numbers noisy; doctorline.c prints and counts each line.
  */
 #ifndef VB_DOCTOR_H
 #define VB_DOCTOR_H

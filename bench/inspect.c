@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "diag.h"
 #include "pmu.h"
 #include "vmxowner.h"
 

@@ -21,6 +21,7 @@
 
 #include "commands.h"
 #include "csv.h"
+#include "diag.h"
 #include "meta.h"
 #include "outdir.h"
 #include "records.h"

@@ -58,24 +58,6 @@ static void effective(struct ctx *x, const struct vb_section *group,
 	}
 }
 
-/* "FILE:LINE: [group] " or "command line: [group] " */
-void vb_sweep_where(const struct ctx *x, const struct eff *e,
-		    unsigned int line, char *buf, size_t len)
-{
-	char grp[80] = "";
-
-	if (x->group)
-		snprintf(grp, sizeof(grp), "[%s] ", x->group);
-	if (e && (e->rank == R_FLAGS || e->rank == R_DEFAULT))
-		snprintf(buf, len, "command line: %s", grp);
-	else if (x->c)
-		snprintf(buf, len, "%s:%u: %s", x->c->path,
-			 e ? e->s->line : line, grp);
-	else
-		snprintf(buf, len, "command line: %s", grp);
-}
-
-
 static int grow(struct vb_plan *p, unsigned long more, struct ctx *x,
 		unsigned int line)
 {
@@ -264,67 +246,4 @@ void vb_plan_free(struct vb_plan *p)
 	p->evset = NULL;
 	p->evcol = NULL;
 	p->n = p->n_groups = p->n_evset = p->n_evcol = 0;
-}
-
-
-void vb_point_describe(const struct vb_point *pt, char *buf, size_t len)
-{
-	size_t used = 0;
-	char v[32];
-	int k;
-
-	buf[0] = '\0';
-	for (k = 0; k < VB_N_AXES && used < len; k++)
-		used += (size_t)snprintf(buf + used, len - used, "%s=%s ",
-			vb_keys[k].name,
-			vb_key_value_name(k, pt->axis[k], v, sizeof(v)));
-	if (used < len)
-		snprintf(buf + used, len - used, "samples=%u", pt->samples);
-}
-
-void vb_plan_print(const struct vb_plan *p, FILE *f)
-{
-	char line[512];
-	unsigned int i;
-
-	for (i = 0; i < p->n; i++) {
-		const struct vb_point *pt = &p->pt[i];
-
-		vb_point_describe(pt, line, sizeof(line));
-		fprintf(f, "point %u [%s]: %s records=%u", pt->index,
-			p->group[pt->group], line, vb_point_records(pt));
-		if (pt->evset != VB_NO_EVSET)
-			fprintf(f, " events=%u passes=%u",
-				p->evset[pt->evset].n, vb_point_passes(p, pt));
-		if (p->gkeys[pt->group].wait_vmx)
-			fprintf(f, " wait-vmx=%us",
-				p->gkeys[pt->group].wait_vmx);
-		fputc('\n', f);
-	}
-	for (i = 0; i < p->n_evset; i++) {
-		const struct vb_evset *es = &p->evset[i];
-		unsigned int e, k;
-
-		for (k = 0; k < es->npass; k++)
-			for (e = es->pass_start[k]; e < es->pass_start[k + 1];
-			     e++)
-				fprintf(f, "event [%s]%s%s: %s pass=%u type=%u config=0x%llx config1=0x%llx config2=0x%llx (%s)\n",
-					p->group[es->group],
-					es->core_type ? " " : "",
-					es->core_type ? es->core_type : "",
-					es->ev[e].name, k, es->ev[e].ev.type,
-					(unsigned long long)es->ev[e].ev.config,
-					(unsigned long long)es->ev[e].ev.config1,
-					(unsigned long long)es->ev[e].ev.config2,
-					es->ev[e].fstr);
-	}
-	/* a samples.csv row is about 60 bytes */
-	fprintf(f, "plan: %u point%s in %u group%s, %llu samples, %llu records (samples.csv about %.1f MB) from %s",
-		p->n,
-		p->n == 1 ? "" : "s", p->n_groups, p->n_groups == 1 ? "" : "s", (unsigned long long)p->samples,
-		(unsigned long long)p->records, (double)p->records * 60 / 1e6,
-		p->source);
-	if (p->rounds > 1)
-		fprintf(f, ", in %u interleaved rounds", p->rounds);
-	fputc('\n', f);
 }

@@ -28,7 +28,7 @@ struct ctx {
 	size_t len;
 };
 
-/* "FILE:LINE: [group] " or "command line: [group] " (sweep.c) */
+/* "FILE:LINE: [group] " or "command line: [group] " (sweeprules.c) */
 void vb_sweep_where(const struct ctx *x, const struct eff *e,
 		    unsigned int line, char *buf, size_t len);
 

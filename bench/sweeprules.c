@@ -9,6 +9,23 @@
 
 #include "sweepctx.h"
 
+/* "FILE:LINE: [group] " or "command line: [group] " */
+void vb_sweep_where(const struct ctx *x, const struct eff *e,
+		    unsigned int line, char *buf, size_t len)
+{
+	char grp[80] = "";
+
+	if (x->group)
+		snprintf(grp, sizeof(grp), "[%s] ", x->group);
+	if (e && (e->rank == R_FLAGS || e->rank == R_DEFAULT))
+		snprintf(buf, len, "command line: %s", grp);
+	else if (x->c)
+		snprintf(buf, len, "%s:%u: %s", x->c->path,
+			 e ? e->s->line : line, grp);
+	else
+		snprintf(buf, len, "command line: %s", grp);
+}
+
 /* The key to blame for a bad combination of a and b. */
 static const struct eff *blame(const struct ctx *x, enum vb_key a,
 			       enum vb_key b)

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -332,6 +333,42 @@ static void test_passes(void **state)
 	free(p);
 }
 
+/* Ctrl-C during a point's first pass: the second does not run. */
+static void sigint_hook(struct fake_dev *f, const struct vb_run *run)
+{
+	(void)run;
+	if (!f->run_calls)
+		raise(SIGINT);	/* the fake module carries on regardless */
+}
+
+static void test_interrupted_between_passes(void **state)
+{
+	struct harness *h = *state;
+	const char *dir = outdir(h);
+	char list[1024] = "";
+	struct row *p;
+	size_t np, i;
+
+	for (i = 0; i < 10; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 "%s%s", i ? ", " : "", ten[i]);
+	h->fake.run_hook = sigint_hook;
+	assert_int_equal(harness_main(h, "run", "--samples", "3", "--cpu",
+				      "1,2", "--events", list, "-o", dir, NULL),
+			 VB_EXIT_INTERRUPTED);
+	assert_int_equal(h->fake.run_calls, 1);
+	assert_string_equal(h->err_buf, "vmptrst-bench: interrupted at point 0 of 2: kept its 6 of 12 records; 1 points not run (see points.csv)\n");
+	p = read_all(dir, "points.csv", &np);
+	assert_int_equal(np, 3);
+	assert_string_equal(p[1].f[13], "interrupted");
+	assert_string_equal(p[1].f[14], "interrupted after pass 1 of 2");
+	assert_string_equal(p[1].f[15], "6");
+	assert_string_equal(p[2].f[13], "not-run");
+	free(p);
+	assert_meta(dir, "interrupted", "yes");
+	assert_meta(dir, "samples", "1");	/* 6 of 12 records: 3 of 6 pairs */
+}
+
 static void test_no_pmu(void **state)
 {
 	struct harness *h = *state;
@@ -470,7 +507,8 @@ static void test_software_only(void **state)
 
 static const struct CMUnitTest skx[] = {
 	TH(test_values), TH(test_no_events), TH(test_event_err),
-	TH(test_pmc_invalid), TH(test_passes), TH(test_no_pmu),
+	TH(test_pmc_invalid), TH(test_passes),
+	TH(test_interrupted_between_passes), TH(test_no_pmu),
 	TH(test_require_events), TH(test_cross_check),
 };
 static const struct CMUnitTest host[] = { TH(test_software_only) };

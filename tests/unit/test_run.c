@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -153,6 +155,26 @@ static struct row *read_samples(const char *dir, size_t *nrows)
 static struct row *read_points(const char *dir, size_t *nrows)
 {
 	return read_csv(dir, "points.csv", points_header, P_NCOLS, nrows);
+}
+
+/* points.csv holds n rows, each with the status and reason wanted. */
+struct want_point {
+	const char *status, *reason;
+};
+
+static void assert_points(const char *dir, const struct want_point *want,
+			  size_t n)
+{
+	struct row *r;
+	size_t rows, i;
+
+	r = read_points(dir, &rows);
+	assert_int_equal(rows, n);
+	for (i = 0; i < n; i++) {
+		assert_string_equal(r[i].f[P_STATUS], want[i].status);
+		assert_string_equal(r[i].f[P_REASON], want[i].reason);
+	}
+	free(r);
 }
 
 /* Rows of samples.csv whose point column is `point`. */
@@ -1271,6 +1293,106 @@ static void test_guest_pat(void **state)
 	free(r);
 }
 
+/* The CPU of point 1 goes offline after the start: it fails, exit 1. */
+static void pin_lost_hook(struct fake_dev *f, const struct vb_run *run)
+{
+	(void)f;
+	(void)run;
+	fake_pin_err = ENXIO;	/* from now on */
+}
+
+static void test_pin_lost(void **state)
+{
+	static const struct want_point want[] = {
+		{ "measured", "" },
+		{ "failed", "CPU 2: cannot pin to it (No such device or address)" },
+		{ "not-run", "" },
+	};
+	struct harness *h = *state;
+	const char *dir = outdir(h, "pinlost");
+	char *meta;
+
+	h->fake.run_hook = pin_lost_hook;
+	assert_int_equal(harness_main(h, "run", "--cpu", "1,2,3", "--samples",
+				      "2", "-o", dir, NULL), VB_EXIT_ERROR);
+	assert_int_equal(h->fake.run_calls, 1);
+	assert_string_equal(h->err_buf, "vmptrst-bench: CPU 2: cannot pin to it (No such device or address)\n");
+	assert_points(dir, want, sizeof(want) / sizeof(want[0]));
+	meta = slurp_in(dir, "meta.csv");
+	assert_meta(meta, "points_measured", "1");
+	assert_meta(meta, "interrupted", "no");
+	free(meta);
+	assert_int_equal(h->fake.opens, h->fake.closes);
+}
+
+/* From the second RUN on no file may grow 100 bytes past samples.csv then. */
+static void fsize_hook(struct fake_dev *f, const struct vb_run *run)
+{
+	struct rlimit rl;
+	struct stat st;
+
+	(void)run;
+	if (f->run_calls != 1)
+		return;
+	assert_int_equal(stat(f->hook_arg, &st), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	rl.rlim_cur = (rlim_t)st.st_size + 100;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+}
+
+/*
+ * A file that cannot be written: one line naming the folder, exit 1.
+ * With 200 samples a point's rows overflow stdio's buffer while they are
+ * written; with 4 they fail when the point's files are flushed.
+ */
+static void test_write_fails(void **state)
+{
+	static const char *const samples[] = { "200", "4" };
+	struct harness *h = *state;
+	struct sigaction ign, old;
+	struct rlimit saved;
+	char want[512];
+	size_t i;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	assert_int_equal(sigaction(SIGXFSZ, &ign, &old), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	h->fake.run_hook = fsize_hook;
+	for (i = 0; i < 2; i++) {
+		const char *dir = outdir(h, samples[i]);
+		char file[300];
+		int rc;
+
+		snprintf(file, sizeof(file), "%s/samples.csv", dir);
+		h->fake.hook_arg = file;
+		h->fake.run_calls = 0;
+		rc = harness_main(h, "run", "--unroll", "1,2,4", "--samples",
+				  samples[i], "-o", dir, NULL);
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+		assert_int_equal(rc, VB_EXIT_ERROR);
+		assert_int_equal(h->fake.run_calls, 2);	/* nothing after */
+		snprintf(want, sizeof(want), "vmptrst-bench: %s: write failed: File too large\n", dir);
+		assert_string_equal(h->err_buf, want);
+		assert_int_equal(h->out_len, 0);
+	}
+	assert_int_equal(sigaction(SIGXFSZ, &old, NULL), 0);
+}
+
+/* What the user backend cannot measure is refused before anything runs. */
+static void test_user_refused(void **state)
+{
+	struct harness *h = *state;
+
+	assert_int_equal(harness_main(h, "run", "--backend", "user",
+				      "--instruction", "mov,vmptrst", "-o",
+				      outdir(h, "refused"), NULL),
+			 VB_EXIT_USAGE);
+	assert_int_equal(count_lines(h->err_buf), 1);
+	assert_true(!strncmp(h->err_buf, "vmptrst-bench: --backend user: point 1: ", 40));
+	assert_null(slurp_in(outdir(h, "refused"), "meta.csv"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1299,6 +1421,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_skip_rdtscp, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_user_backend, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_guest_pat, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_pin_lost, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_write_fails, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_user_refused, harness_setup, harness_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

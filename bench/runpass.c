@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One pass of a point: its RUN (the cross-check around it), the driver's
+ * own check of the records and windows, their rows in samples.csv and
+ * windows.csv, everything counted into the runner's result; and the
+ * bookkeeping of a run that stops at a point.  See runner.h.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "records.h"
+#include "runner.h"
+
+static uint32_t page_kib(unsigned int page)
+{
+	return page == VB_PAGE_4K ? 4 : page == VB_PAGE_2M ? 2048 : 1u << 20;
+}
+
+/* A pass's events into the RUN. */
+static void fill_events(struct vb_run *run, const struct vb_evset *es,
+			unsigned int pass, uint64_t *pmc)
+{
+	unsigned int i, first = es->pass_start[pass];
+
+	run->nevents = es->pass_start[pass + 1] - first;
+	for (i = 0; i < run->nevents; i++)
+		run->events[i] = es->ev[first + i].ev;
+	run->pmc_buf = (uint64_t)(uintptr_t)pmc;
+}
+
+void vb_fill_run(struct vb_run *run, const struct vb_plan *p,
+		 const struct vb_point *pt, struct vb_sample *buf,
+		 struct vb_window_stat *win, uint32_t win_cap)
+{
+	memset(run, 0, sizeof(*run));
+	run->wait_vmx_ms = p->gkeys[pt->group].wait_vmx * 1000u;
+	run->cpu = pt->axis[VB_KEY_CPU];
+	run->instruction = pt->axis[VB_KEY_INSTRUCTION];
+	run->unroll = pt->axis[VB_KEY_UNROLL];
+	run->samples = pt->samples;
+	run->vmcs = pt->axis[VB_KEY_VMCS];
+	run->serialize = pt->axis[VB_KEY_SERIALIZE];
+	run->offset = pt->axis[VB_KEY_OFFSET];
+	run->cache = pt->axis[VB_KEY_CACHE];
+	run->memtype = pt->axis[VB_KEY_MEMTYPE];
+	run->page = pt->axis[VB_KEY_PAGE];
+	run->tlb = pt->axis[VB_KEY_TLB];
+	run->ad = pt->axis[VB_KEY_AD];
+	run->buf = (uint64_t)(uintptr_t)buf;
+	run->buf_len = vb_point_records(pt);
+	/* a window takes at least one sample: more cannot be needed */
+	run->win_buf = (uint64_t)(uintptr_t)win;
+	run->win_len = pt->samples < win_cap ? pt->samples : win_cap;
+}
+
+void vb_stop_here(struct runner *r, unsigned int i,
+		  struct vb_point_result *res, enum vb_point_status status,
+		  uint32_t records, uint32_t needed, const char *fmt, ...)
+{
+	struct vb_run_totals *t = &r->result.t;
+	va_list ap;
+
+	res->status = status;
+	va_start(ap, fmt);
+	vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
+	va_end(ap);
+	if (status == VB_PT_FAILED)
+		t->failed++;
+	else if (status == VB_PT_INTERRUPTED)
+		t->interrupted++;
+	t->stopped_at = (int)i;
+	t->stop_records = records;
+	t->stop_needed = needed;
+}
+
+/*
+ * The module stopped the RUN early (VB_RUN_VMX_TAKEN or VB_RUN_NO_COVER):
+ * its rows are written like an interrupted point's; the point's reason
+ * and, for the report, who took VMX as INFO and /sys tell now.
+ */
+static void note_stop(struct runner *r, unsigned int i,
+		      const struct vb_run *run, const struct vb_check *c,
+		      const char *of_pass, struct vb_point_result *res)
+{
+	struct vb_run_totals *t = &r->result.t;
+	struct vb_info info;
+	int taken = (run->result_flags & VB_RUN_VMX_TAKEN) != 0;
+
+	t->stop_flag = taken ? VB_RUN_VMX_TAKEN : VB_RUN_NO_COVER;
+	t->stop_cpu = run->cpu;
+	t->stop_wait = run->wait_vmx_ms / 1000;
+	t->stop_owner = vb_vmx_owner(vb_dev_info(&r->dev, run->cpu, &info) ?
+				     NULL : &info, r->env->root);
+	if (taken)
+		vb_stop_here(r, i, res, VB_PT_STOPPED, c->records, c->needed, "stopped after %" PRIu32 " of %" PRIu32 " records%s: another hypervisor turned VMX on on CPU %" PRIu32, c->records, c->needed, of_pass, run->cpu);
+	else
+		vb_stop_here(r, i, res, VB_PT_STOPPED, c->records, c->needed, "stopped after %" PRIu32 " of %" PRIu32 " records%s: kvm was loaded, the kernel's crash-time VMXOFF callback could no longer cover the RUN", c->records, c->needed, of_pass);
+}
+
+/* The RUN of one pass, the cross-check around it: 0, or -1 and r->msg. */
+static int do_run(struct runner *r, const struct vb_point *pt,
+		  const struct vb_pass_events *pe, int xc, struct vb_run *run)
+{
+	int fd[VB_MAX_EVENTS], ret;
+
+	vb_fill_run(run, r->plan, pt, r->buf, r->win, r->win_cap);
+	if (pe->es)
+		fill_events(run, pe->es, pe->pass, r->pmc);
+	if (xc)
+		vb_xc_open(&r->result, r->env, pe, run->cpu, fd);
+	ret = vb_dev_run(&r->dev, run);
+	if (ret == -EINTR) {	/* stopped before the module returned data */
+		run->records = 0;
+		run->result_flags |= VB_RUN_INTERRUPTED;
+	}
+	if (xc)
+		vb_xc_close(&r->result, r->env, pe, run,
+			    ret ? 0 : run->records, fd,
+			    !ret && !(run->result_flags & VB_RUN_SKIPPED));
+	if (!ret || ret == -EINTR)
+		return 0;
+	if (r->user && ret == -EOPNOTSUPP && vb_user_refusal(run))
+		snprintf(r->msg, sizeof(r->msg), "point %u: %s", pt->index,
+			 vb_user_refusal(run));
+	else
+		vb_dev_explain(&r->dev, VB_OP_RUN, -ret, run->cpu, r->msg,
+			       sizeof(r->msg));
+	return -1;
+}
+
+static void add_check(struct vb_run_totals *t, unsigned int point,
+		      const struct vb_run *run, const struct vb_check *c)
+{
+	t->records += c->records;
+	t->needed += c->needed;
+	t->mismatches += c->mismatches;
+	t->module_mismatches += c->module_mismatches;
+	t->bad_records += c->bad_records;
+	t->flag_disagree += c->flag_disagree;
+	t->tsc_backwards += c->tsc_backwards;
+	t->overflow |= c->overflow;
+	t->short_run |= c->short_run;
+	t->inconsistent |= c->inconsistent;
+	t->windows += run->windows;
+	if (run->max_window_tsc > t->max_window_tsc)
+		t->max_window_tsc = run->max_window_tsc;
+	if (c->mismatches && t->first_bad < 0) {
+		t->first_bad = (int)point;
+		t->bad_expected = run->expected;
+		t->bad_poison = run->poison;
+	}
+}
+
+/* The driver's own check of a measured RUN's records and windows. */
+static void check_run(struct runner *r, unsigned int i,
+		      const struct vb_run *run, struct vb_check *check)
+{
+	struct vb_run_result *res = &r->result;
+	uint32_t bad;
+
+	vb_records_check(run, run->buf_len, r->buf, check);
+	add_check(&res->t, i, run, check);
+	bad = res->noise.bad;
+	vb_noise_add(&res->noise, run, r->win, run->win_len, r->buf,
+		     check->records);
+	if (res->noise.bad != bad)
+		res->t.inconsistent = 1;	/* windows that fit no records */
+	if (check->records && run->page_kib != page_kib(run->page)) {
+		res->t.wrong_page++;	/* never on the wrong setup silently */
+		res->t.inconsistent = 1;
+	}
+}
+
+enum vb_pass_end vb_run_pass(struct runner *r, unsigned int i,
+			     unsigned int pass, struct vb_point_result *res)
+{
+	const struct vb_point *pt = &r->plan->pt[i];
+	const struct vb_group_keys *gk = &r->plan->gkeys[pt->group];
+	const struct vb_evset *es = pt->evset == VB_NO_EVSET ? NULL :
+				    &r->plan->evset[pt->evset];
+	const struct vb_pass_events pe = { es, pass, r->buf, r->pmc };
+	struct vb_row_events rowev = {
+		pass, r->plan->n_evcol,
+		es ? &es->col[es->pass_start[pass]] : NULL, r->pmc
+	};
+	const char *of_pass = es && es->npass > 1 ? " of its pass" : "";
+	struct vb_run_totals *t = &r->result.t;
+	struct vb_check check;
+	struct vb_run run;
+	uint32_t stop, intr;
+
+	if (do_run(r, pt, &pe, es && gk->cross_check, &run))
+		goto failed;
+	res->page_kib = run.page_kib;
+	res->vmx_wait_ms += run.vmx_wait_ms;
+	t->vmx_wait_ms += run.vmx_wait_ms;
+	if (run.result_flags & VB_RUN_SKIPPED) {
+		res->status = VB_PT_SKIPPED;
+		vb_skip_reason(&run, res->reason, sizeof(res->reason));
+		if (run.records) {	/* the module broke its promise */
+			t->inconsistent = 1;
+			t->bad_records += run.records;
+		}
+		return VB_PASS_SKIPPED;
+	}
+	check_run(r, i, &run, &check);
+	if (es && vb_events_account(&r->result, r->env, &pe, &run,
+				    check.records, gk->require_events) &&
+	    gk->require_events) {
+		snprintf(r->msg, sizeof(r->msg), "point %u: no usable PMU on CPU %u (%s%s) and require-events is set",
+			 pt->index, run.cpu, strerror(r->result.pmu_err),
+			 vb_pmc_hint(r->result.pmu_err));
+		goto failed;
+	}
+	stop = run.result_flags & (VB_RUN_VMX_TAKEN | VB_RUN_NO_COVER);
+	intr = !stop && (run.result_flags & VB_RUN_INTERRUPTED);
+	res->status = stop ? VB_PT_STOPPED : intr ? VB_PT_INTERRUPTED :
+		      VB_PT_MEASURED;
+	res->records += check.records;
+	res->mismatches += check.mismatches;
+	res->windows += run.windows;
+	if (run.max_window_tsc > res->max_window_tsc)
+		res->max_window_tsc = run.max_window_tsc;
+	if (vb_records_write(r->samples.f, pt->index, &run, r->buf,
+			     check.records, &rowev) ||
+	    vb_windows_write(r->windows.f, pt->index, pass, &run, r->win,
+			     run.win_len))
+		return VB_PASS_WRITE_FAILED;
+	if (stop)
+		note_stop(r, i, &run, &check, of_pass, res);
+	else if (intr)
+		vb_stop_here(r, i, res, VB_PT_INTERRUPTED, check.records, check.needed, "interrupted after %" PRIu32 " of %" PRIu32 " records%s", check.records, check.needed, of_pass);
+	return stop || intr ? VB_PASS_STOP : VB_PASS_NEXT;
+
+failed:
+	vb_stop_here(r, i, res, VB_PT_FAILED, 0, 0, "%.150s", r->msg);
+	return VB_PASS_STOP;
+}
