@@ -49,11 +49,13 @@ static void help(FILE *f)
 
 	fprintf(f, "usage: %s COMMAND [OPTIONS]\n"
 		"       %s COMMAND --help\n"
+		"       %s help keys [--markdown]   every sweep key (config and flag)\n"
 		"       %s --version\n\n"
 		"A microbenchmark for the Intel VMX instruction VMPTRST. Needs the\n"
 		"vmptrst_bench module (%s) and root.\n\n"
 		"commands:\n",
-		VB_TOOL_NAME, VB_TOOL_NAME, VB_TOOL_NAME, VB_DEVICE_PATH);
+		VB_TOOL_NAME, VB_TOOL_NAME, VB_TOOL_NAME, VB_TOOL_NAME,
+		VB_DEVICE_PATH);
 	for (i = 0; i < VB_CMD_COUNT; i++)
 		fprintf(f, "  %-10s %s\n", vb_cmd_name(i), vb_cmd_summary(i));
 	fputs("\nexit codes:\n"
@@ -68,6 +70,22 @@ static void help(FILE *f)
 	      f);
 }
 
+/* help keys [--markdown]: the key reference (configs/README.md's table). */
+static int help_keys(int argc, char **argv, const struct vb_env *env)
+{
+	int md = argc == 1 && !strcmp(argv[0], "--markdown");
+
+	if (argc > 1 || (argc == 1 && !md)) {
+		vb_err(env, "help keys: unknown option '%s' (only --markdown)", argv[0]);
+		return VB_EXIT_USAGE;
+	}
+	if (vb_keys_reference(env->out, md) || fflush(env->out)) {
+		vb_err(env, "help keys: write error");
+		return VB_EXIT_ERROR;
+	}
+	return VB_EXIT_OK;
+}
+
 int vb_main(int argc, char **argv, const struct vb_env *env)
 {
 	struct vb_opts o;
@@ -80,6 +98,8 @@ int vb_main(int argc, char **argv, const struct vb_env *env)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
+		if (argc > 2 && !strcmp(argv[2], "keys"))
+			return help_keys(argc - 3, argv + 3, env);
 		if (argc > 2 && vb_cmd_lookup(argv[2]) >= 0)
 			vb_cli_help(vb_cmd_lookup(argv[2]), env->out);
 		else

@@ -296,6 +296,16 @@ static void test_subcommand_help(void **state)
 
 	assert_int_equal(harness_main(h, "help", "selftest", NULL), VB_EXIT_OK);
 	assert_non_null(strstr(h->out_buf, "usage: vmptrst-bench selftest"));
+
+	/* help keys: the key reference, as text and as configs/README.md's table */
+	assert_int_equal(harness_main(h, "help", "keys", NULL), VB_EXIT_OK);
+	assert_non_null(strstr(h->out_buf, "rounds"));
+	assert_null(strstr(h->out_buf, "| key |"));
+	assert_int_equal(harness_main(h, "help", "keys", "--markdown", NULL), VB_EXIT_OK);
+	assert_non_null(strstr(h->out_buf, "| key | flag | values | meaning | default |"));
+	assert_int_equal(harness_main(h, "help", "keys", "--md", NULL), VB_EXIT_USAGE);
+	assert_non_null(strstr(h->err_buf, "help keys: unknown option '--md' (only --markdown)"));
+	assert_int_equal(h->fake.opens, 0);
 }
 
 int main(void)
