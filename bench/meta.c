@@ -31,7 +31,7 @@ static const char *const keys[] = {
 	"max_window_tsc", "windows_described", "windows_undescribed",
 	"windows_smi", "windows_nmi", "records_nmi", "records_smi",
 	"freq_ratio_min", "freq_ratio_max", "events", "event_passes", "pmu",
-	"pmc_invalid_records", "cross_check", "wait_vmx", "vmx_wait_ms",
+	"pmc_invalid_records", "cross_check", "wait_vmx", "vmx_wait_ms", "rounds",
 	"interrupted", "stopped", "start_time",
 	"end_time",
 	"command_line",

@@ -25,11 +25,12 @@ void vb_progress_start(struct vb_progress *p, FILE *f, int on,
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 }
 
-void vb_progress_point(struct vb_progress *p, unsigned int i)
+void vb_progress_point(struct vb_progress *p, unsigned int i,
+		       unsigned int round)
 {
 	const struct vb_plan *plan = p->plan;
 	double t = elapsed(p), pct;
-	char eta[32] = "ETA --:--";
+	char eta[32] = "ETA --:--", rnd[32] = "";
 
 	if (!p->f)
 		return;
@@ -43,16 +44,24 @@ void vb_progress_point(struct vb_progress *p, unsigned int i)
 		snprintf(eta, sizeof(eta), "ETA %lu:%02lu:%02lu", s / 3600,
 			 s / 60 % 60, s % 60);
 	}
+	if (plan->rounds > 1)
+		snprintf(rnd, sizeof(rnd), "round %u/%u ", round + 1,
+			 plan->rounds);
 	/* \r and erase to the end of the line: one line, rewritten */
-	fprintf(p->f, "\r\033[K" VB_TOOL_NAME ": point %u/%u (%.0f%%) [%s] %s",
-		i + 1, plan->n, pct, plan->group[plan->pt[i].group], eta);
+	fprintf(p->f, "\r\033[K" VB_TOOL_NAME ": %spoint %u/%u (%.0f%%) [%s] %s",
+		rnd, i + 1, plan->n, pct, plan->group[plan->pt[i].group], eta);
 	fflush(p->f);
 	p->shown = 1;
 }
 
-void vb_progress_done(struct vb_progress *p, unsigned int i)
+void vb_progress_done(struct vb_progress *p, unsigned int i,
+		      unsigned int round)
 {
-	p->done += vb_point_records(&p->plan->pt[i]);
+	const struct vb_point *pt = &p->plan->pt[i];
+	unsigned int rounds = p->plan->rounds ? p->plan->rounds : 1;
+
+	p->done += VB_RECORDS_NEEDED(pt->axis[VB_KEY_INSTRUCTION],
+				     vb_round_samples(pt, rounds, round, NULL));
 }
 
 void vb_progress_end(struct vb_progress *p)

@@ -22,10 +22,12 @@ struct vb_progress {
 
 void vb_progress_start(struct vb_progress *p, FILE *f, int on,
 		       const struct vb_plan *plan);
-/* Before point i's RUN. */
-void vb_progress_point(struct vb_progress *p, unsigned int i);
+/* Before point i's RUN in round `round` (of plan->rounds). */
+void vb_progress_point(struct vb_progress *p, unsigned int i,
+		       unsigned int round);
 /* After it: its share of the records is done. */
-void vb_progress_done(struct vb_progress *p, unsigned int i);
+void vb_progress_done(struct vb_progress *p, unsigned int i,
+		      unsigned int round);
 /* Ends the progress line. */
 void vb_progress_end(struct vb_progress *p);
 

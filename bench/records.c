@@ -137,7 +137,7 @@ static int event_fields(FILE *f, const struct vb_run *run,
 
 int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 		     const struct vb_sample *rec, uint32_t n,
-		     const struct vb_row_events *ev)
+		     uint32_t sample_base, const struct vb_row_events *ev)
 {
 	char page[24], tsc[24], prefix[256];
 	uint32_t i;
@@ -162,7 +162,7 @@ int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 			tsc[0] = '\0';	/* not measurable: never a made-up 0 */
 		if (fprintf(f, "%u,%s,%s,%u,%" PRIu32 ",%s,%s,%d,%d", point,
 			    vb_insn_name(r->instruction), prefix,
-			    ev ? ev->pass : 0, r->sample, tsc,
+			    ev ? ev->pass : 0, sample_base + r->sample, tsc,
 			    vb_record_ok(run, r) ? "ok" : "mismatch",
 			    !!(r->flags & VB_SAMPLE_NMI),
 			    !!(r->flags & VB_SAMPLE_SMI)) < 0 ||

@@ -68,11 +68,12 @@ int vb_records_header(FILE *f, const char (*evcol)[VB_EVENT_NAME_MAX],
 		      unsigned int ncols);
 /*
  * One row per record of point `point`, its axis values from the RUN's
- * fields, `page` the page size the module reports; ev NULL: pass 0 and no
- * event columns.  0 or -1.
+ * fields, `page` the page size the module reports, `sample` counted from
+ * sample_base (a point measured in rounds: the samples of its earlier
+ * RUNs); ev NULL: pass 0 and no event columns.  0 or -1.
  */
 int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 		     const struct vb_sample *rec, uint32_t n,
-		     const struct vb_row_events *ev);
+		     uint32_t sample_base, const struct vb_row_events *ev);
 
 #endif /* VB_RECORDS_H */

@@ -152,12 +152,16 @@ static int alloc_buffers(struct runner *r)
 	r->win_cap = p->max_records < VB_WIN_CAP ? p->max_records : VB_WIN_CAP;
 	r->win = calloc(r->win_cap, sizeof(*r->win));
 	r->result.point = calloc(p->n, sizeof(*r->result.point));
+	r->rounds_done = calloc(p->n, sizeof(*r->rounds_done));
+	r->win_seen = calloc((size_t)p->n * (p->max_passes ? p->max_passes : 1),
+			     sizeof(*r->win_seen));
 	if (p->n_evcol) {
 		r->pmc = calloc((size_t)p->max_records * VB_MAX_EVENTS,
 				sizeof(*r->pmc));
 		r->result.ev = calloc(p->n_evcol, sizeof(*r->result.ev));
 	}
-	if (!r->buf || !r->win || !r->result.point ||
+	if (!r->buf || !r->win || !r->result.point || !r->rounds_done ||
+	    !r->win_seen ||
 	    (p->n_evcol && (!r->pmc || !r->result.ev))) {
 		snprintf(r->msg, sizeof(r->msg), "no memory for %" PRIu32 " records",
 			 p->max_records);
@@ -234,6 +238,8 @@ out_meta:
 out_close:
 	vb_dev_close(&r->dev);
 	free(r->result.point);
+	free(r->rounds_done);
+	free(r->win_seen);
 	free(r->buf);
 	free(r->win);
 	free(r->pmc);
@@ -252,7 +258,8 @@ static int user_refuses(const struct vb_plan *p, const struct vb_env *env)
 	unsigned int i;
 
 	for (i = 0; i < p->n; i++) {
-		vb_fill_run(&run, p, &p->pt[i], NULL, NULL, 0);
+		vb_fill_run(&run, p, &p->pt[i], p->pt[i].samples, NULL, NULL,
+			    0);
 		if (vb_user_refusal(&run)) {
 			vb_err(env, "--backend user: point %u: %s",
 			       p->pt[i].index, vb_user_refusal(&run));

@@ -74,6 +74,7 @@ static void set_plan_meta(struct vb_meta *m, const struct vb_plan *p,
 	vb_meta_set(m, "samples_planned", "%" PRIu64, p->samples);
 	distinct_wait(p, buf, sizeof(buf));
 	vb_meta_set(m, "wait_vmx", "%s", buf);
+	vb_meta_set(m, "rounds", "%u", p->rounds ? p->rounds : 1);
 	for (i = 0; i < sizeof(axes) / sizeof(axes[0]); i++) {
 		distinct(p, axes[i].key, buf, sizeof(buf));
 		vb_meta_set(m, axes[i].meta, "%s", buf);

@@ -32,15 +32,16 @@ static void fill_events(struct vb_run *run, const struct vb_evset *es,
 }
 
 void vb_fill_run(struct vb_run *run, const struct vb_plan *p,
-		 const struct vb_point *pt, struct vb_sample *buf,
-		 struct vb_window_stat *win, uint32_t win_cap)
+		 const struct vb_point *pt, uint32_t samples,
+		 struct vb_sample *buf, struct vb_window_stat *win,
+		 uint32_t win_cap)
 {
 	memset(run, 0, sizeof(*run));
 	run->wait_vmx_ms = p->gkeys[pt->group].wait_vmx * 1000u;
 	run->cpu = pt->axis[VB_KEY_CPU];
 	run->instruction = pt->axis[VB_KEY_INSTRUCTION];
 	run->unroll = pt->axis[VB_KEY_UNROLL];
-	run->samples = pt->samples;
+	run->samples = samples;
 	run->vmcs = pt->axis[VB_KEY_VMCS];
 	run->serialize = pt->axis[VB_KEY_SERIALIZE];
 	run->offset = pt->axis[VB_KEY_OFFSET];
@@ -50,10 +51,10 @@ void vb_fill_run(struct vb_run *run, const struct vb_plan *p,
 	run->tlb = pt->axis[VB_KEY_TLB];
 	run->ad = pt->axis[VB_KEY_AD];
 	run->buf = (uint64_t)(uintptr_t)buf;
-	run->buf_len = vb_point_records(pt);
+	run->buf_len = VB_RECORDS_NEEDED(run->instruction, samples);
 	/* a window takes at least one sample: more cannot be needed */
 	run->win_buf = (uint64_t)(uintptr_t)win;
-	run->win_len = pt->samples < win_cap ? pt->samples : win_cap;
+	run->win_len = samples < win_cap ? samples : win_cap;
 }
 
 void vb_stop_here(struct runner *r, unsigned int i,
@@ -102,11 +103,12 @@ static void note_stop(struct runner *r, unsigned int i,
 
 /* The RUN of one pass, the cross-check around it: 0, or -1 and r->msg. */
 static int do_run(struct runner *r, const struct vb_point *pt,
-		  const struct vb_pass_events *pe, int xc, struct vb_run *run)
+		  uint32_t samples, const struct vb_pass_events *pe, int xc,
+		  struct vb_run *run)
 {
 	int fd[VB_MAX_EVENTS], ret;
 
-	vb_fill_run(run, r->plan, pt, r->buf, r->win, r->win_cap);
+	vb_fill_run(run, r->plan, pt, samples, r->buf, r->win, r->win_cap);
 	if (pe->es)
 		fill_events(run, pe->es, pe->pass, r->pmc);
 	if (xc)
@@ -186,13 +188,23 @@ enum vb_pass_end vb_run_pass(struct runner *r, unsigned int i,
 		pass, r->plan->n_evcol,
 		es ? &es->col[es->pass_start[pass]] : NULL, r->pmc
 	};
-	const char *of_pass = es && es->npass > 1 ? " of its pass" : "";
+	unsigned int first, rounds = r->plan->rounds;
+	uint32_t samples = vb_round_samples(pt, rounds, r->round, &first);
+	unsigned int npass = r->plan->max_passes ? r->plan->max_passes : 1;
+	uint32_t *seen = &r->win_seen[(size_t)i * npass + pass];
 	struct vb_run_totals *t = &r->result.t;
 	struct vb_check check;
 	struct vb_run run;
 	uint32_t stop, intr;
+	char of_pass[64] = "";
 
-	if (do_run(r, pt, &pe, es && gk->cross_check, &run))
+	if (rounds > 1)
+		snprintf(of_pass, sizeof(of_pass), " of %sround %u of %u",
+			 es && es->npass > 1 ? "its pass in " : "",
+			 r->round + 1, rounds);
+	else if (es && es->npass > 1)
+		snprintf(of_pass, sizeof(of_pass), " of its pass");
+	if (do_run(r, pt, samples, &pe, es && gk->cross_check, &run))
 		goto failed;
 	res->page_kib = run.page_kib;
 	res->vmx_wait_ms += run.vmx_wait_ms;
@@ -225,10 +237,11 @@ enum vb_pass_end vb_run_pass(struct runner *r, unsigned int i,
 	if (run.max_window_tsc > res->max_window_tsc)
 		res->max_window_tsc = run.max_window_tsc;
 	if (vb_records_write(r->samples.f, pt->index, &run, r->buf,
-			     check.records, &rowev) ||
+			     check.records, first, &rowev) ||
 	    vb_windows_write(r->windows.f, pt->index, pass, &run, r->win,
-			     run.win_len))
+			     run.win_len, *seen, first))
 		return VB_PASS_WRITE_FAILED;
+	*seen += run.windows;
 	if (stop)
 		note_stop(r, i, &run, &check, of_pass, res);
 	else if (intr)

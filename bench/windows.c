@@ -23,7 +23,8 @@ static uint32_t described(const struct vb_run *run, uint32_t win_len)
 
 int vb_windows_write(FILE *f, unsigned int point, unsigned int pass,
 		     const struct vb_run *run, const struct vb_window_stat *w,
-		     uint32_t win_len)
+		     uint32_t win_len, uint32_t window_base,
+		     uint32_t sample_base)
 {
 	/* with an instruction every sample is two records */
 	uint32_t per = VB_RECORDS_NEEDED(run->instruction, 1);
@@ -50,7 +51,8 @@ int vb_windows_write(FILE *f, unsigned int point, unsigned int pass,
 			snprintf(smi, sizeof(smi), "%" PRIu32, s->smi);
 		if (fprintf(f, "%u,%u,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%s,%s,%s,%s,%s,%" PRIu32 VB_CSV_EOL,
 			    point, pass,
-			    i, s->first_record / per, s->records / per, tsc,
+			    window_base + i, sample_base + s->first_record / per,
+			    s->records / per, tsc,
 			    aperf, mperf, ratio, smi, s->nmi) < 0)
 			return -1;
 	}

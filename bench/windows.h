@@ -38,11 +38,14 @@ struct vb_noise {
 int vb_windows_header(FILE *f);
 /*
  * The rows of one RUN's described windows (run->win_written of them, at
- * most win_len), `point` and `pass` as in samples.csv: 0 or -1.
+ * most win_len), `point` and `pass` as in samples.csv; `window` counted
+ * from window_base and `first_sample` from sample_base (a point measured
+ * in rounds: those of its earlier RUNs): 0 or -1.
  */
 int vb_windows_write(FILE *f, unsigned int point, unsigned int pass,
 		     const struct vb_run *run, const struct vb_window_stat *w,
-		     uint32_t win_len);
+		     uint32_t win_len, uint32_t window_base,
+		     uint32_t sample_base);
 /* Adds one RUN (nrec records checked, win_len entries asked for) to z. */
 void vb_noise_add(struct vb_noise *z, const struct vb_run *run,
 		  const struct vb_window_stat *w, uint32_t win_len,

@@ -10,15 +10,16 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 runs=${1:-10}
+config=${CONFIG:-configs/user.ini}
 make -s -C bench >/dev/null
 make -s -C analysis >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ni=0 nc=0
-echo "headline: $runs runs of 'vmptrst-bench run --backend user -c configs/user.ini' + 'vmptrst-analyze summary', headline.csv in core cycles (slope over unroll 16 64 256, add chain = 1 cycle)"
+echo "headline: $runs runs of 'vmptrst-bench run --backend user -c $config' + 'vmptrst-analyze summary', headline.csv in core cycles (slope over unroll 16 64 256, add chain = 1 cycle)"
 for ((k = 1; k <= runs; k++)); do
 	d=$tmp/r$k
-	bench/vmptrst-bench run --backend user -c configs/user.ini -o "$d" >/dev/null
+	bench/vmptrst-bench run --backend user -c "$config" -o "$d" >/dev/null
 	analysis/vmptrst-analyze summary "$d" >/dev/null
 	read -r imul chase < <(/usr/bin/python3 - "$d/headline.csv" <<'PY'
 import csv, sys

@@ -591,3 +591,51 @@ int run_test_groups(int argc, char **argv, const struct test_group *g,
 	}
 	return failed;
 }
+
+void csv_table_read(struct csv_table *t, const char *dir, const char *name)
+{
+	char *p, *eol;
+	size_t r = 0, c, cap;
+
+	t->text = slurp_in(dir, name);
+	if (!t->text)
+		fail_msg("%s/%s missing", dir, name);
+	cap = count_lines(t->text);
+	t->cols = 1;
+	for (p = t->text; *p != '\r'; p++)
+		t->cols += *p == ',';
+	t->cell = calloc(cap * t->cols, sizeof(*t->cell));
+	assert_non_null(t->cell);
+	for (p = t->text; *p; p = eol + 2, r++) {
+		eol = strstr(p, "\r\n");
+		assert_non_null(eol);	/* CRLF ends every row */
+		*eol = '\0';
+		for (c = 0; c < t->cols; c++) {
+			t->cell[r * t->cols + c] = p;
+			p += strcspn(p, ",");
+			if (c + 1 < t->cols) {
+				assert_int_equal(*p, ',');
+				*p++ = '\0';
+			}
+		}
+		assert_int_equal(*p, '\0');	/* no extra field */
+	}
+	t->rows = r;	/* the header included */
+}
+
+const char *csv_cell(const struct csv_table *t, size_t row, const char *col)
+{
+	size_t c;
+
+	for (c = 0; c < t->cols; c++)
+		if (!strcmp(t->cell[c], col))
+			return t->cell[row * t->cols + c];
+	fail_msg("no column %s", col);
+	return NULL;
+}
+
+void csv_table_free(struct csv_table *t)
+{
+	free(t->cell);
+	free(t->text);
+}

@@ -142,4 +142,16 @@ struct test_group {
 int run_test_groups(int argc, char **argv, const struct test_group *g,
 		    size_t n);
 
+/* Unquoted CSV as the driver writes it (CRLF, no quoted fields): rows
+   of fields, the header row 0; a cell by row and column name. */
+struct csv_table {
+	char *text;
+	char **cell;		/* rows * cols */
+	size_t rows, cols;
+};
+
+void csv_table_read(struct csv_table *t, const char *dir, const char *name);
+const char *csv_cell(const struct csv_table *t, size_t row, const char *col);
+void csv_table_free(struct csv_table *t);
+
 #endif /* VB_TEST_HARNESS_H */

@@ -170,7 +170,7 @@ static void test_meta_keys(void **state)
 		"windows_smi", "windows_nmi", "records_nmi", "records_smi",
 		"freq_ratio_min", "freq_ratio_max", "events", "event_passes",
 		"pmu",
-		"pmc_invalid_records", "cross_check", "wait_vmx", "vmx_wait_ms",
+		"pmc_invalid_records", "cross_check", "wait_vmx", "vmx_wait_ms", "rounds",
 		"interrupted", "stopped", "start_time", "end_time",
 		"command_line",
 	};

@@ -18,61 +18,6 @@
 
 #define LAB	FIXTURES "/lab"
 
-/* Unquoted CSV (these files have no quoted fields): rows of fields. */
-struct table {
-	char *text;
-	char **cell;		/* rows * cols */
-	size_t rows, cols;
-};
-
-static void table_read(struct table *t, const char *dir, const char *name)
-{
-	char *p, *eol;
-	size_t r = 0, c, cap;
-
-	t->text = slurp_in(dir, name);
-	if (!t->text)
-		fail_msg("%s/%s missing", dir, name);
-	cap = count_lines(t->text);
-	t->cols = 1;
-	for (p = t->text; *p != '\r'; p++)
-		t->cols += *p == ',';
-	t->cell = calloc(cap * t->cols, sizeof(*t->cell));
-	assert_non_null(t->cell);
-	for (p = t->text; *p; p = eol + 2, r++) {
-		eol = strstr(p, "\r\n");
-		assert_non_null(eol);	/* CRLF ends every row */
-		*eol = '\0';
-		for (c = 0; c < t->cols; c++) {
-			t->cell[r * t->cols + c] = p;
-			p += strcspn(p, ",");
-			if (c + 1 < t->cols) {
-				assert_int_equal(*p, ',');
-				*p++ = '\0';
-			}
-		}
-		assert_int_equal(*p, '\0');	/* no extra field */
-	}
-	t->rows = r;	/* the header included */
-}
-
-static const char *cell(const struct table *t, size_t row, const char *col)
-{
-	size_t c;
-
-	for (c = 0; c < t->cols; c++)
-		if (!strcmp(t->cell[c], col))
-			return t->cell[row * t->cols + c];
-	fail_msg("no column %s", col);
-	return NULL;
-}
-
-static void table_free(struct table *t)
-{
-	free(t->cell);
-	free(t->text);
-}
-
 /* meta.csv's value of key (no doubled quotes inside). */
 static void assert_meta(const char *dir, const char *key, const char *want)
 {
@@ -107,7 +52,7 @@ static void test_flags_and_windows(void **state)
 {
 	struct harness *h = *state;
 	const char *dir = outdir(h);
-	struct table s, w;
+	struct csv_table s, w;
 	size_t i;
 
 	h->fake.nmi_rec[0] = 3;
@@ -120,20 +65,20 @@ static void test_flags_and_windows(void **state)
 	assert_int_equal(h->fake.last_run.win_len, 50);
 	assert_true(h->fake.last_run.win_buf != 0);
 
-	table_read(&s, dir, "samples.csv");
+	csv_table_read(&s, dir, "samples.csv");
 	assert_int_equal(s.rows, 101);
 	assert_string_equal(s.cell[16], "flag_nmi");	/* after check */
 	assert_string_equal(s.cell[17], "flag_smi");
 	assert_string_equal(s.cell[15], "check");
 	for (i = 0; i < 100; i++) {
-		assert_string_equal(cell(&s, i + 1, "flag_nmi"),
+		assert_string_equal(csv_cell(&s, i + 1, "flag_nmi"),
 				    i == 3 || i == 70 ? "1" : "0");
-		assert_string_equal(cell(&s, i + 1, "flag_smi"),
+		assert_string_equal(csv_cell(&s, i + 1, "flag_smi"),
 				    i >= 64 ? "1" : "0");
 	}
-	table_free(&s);
+	csv_table_free(&s);
 
-	table_read(&w, dir, "windows.csv");
+	csv_table_read(&w, dir, "windows.csv");
 	assert_int_equal(w.cols, 11);
 	assert_string_equal(w.text, "point");
 	assert_int_equal(w.rows, 3);
@@ -159,7 +104,7 @@ static void test_flags_and_windows(void **state)
 						 w.cell[(r + 1) * 11 + c],
 						 want[r][c]);
 	}
-	table_free(&w);
+	csv_table_free(&w);
 
 	assert_meta(dir, "windows_described", "2");
 	assert_meta(dir, "windows_undescribed", "0");
@@ -177,7 +122,7 @@ static void test_not_readable(void **state)
 {
 	struct harness *h = *state;
 	const char *dir = outdir(h);
-	struct table w;
+	struct csv_table w;
 	size_t r;
 
 	/* no SMI count, no APERF/MPERF: empty fields, never 0; unknown */
@@ -188,19 +133,19 @@ static void test_not_readable(void **state)
 				      "--instruction", "none", "-o", dir, NULL),
 			 VB_EXIT_OK);
 	assert_int_equal(h->err_len, 0);
-	table_read(&w, dir, "windows.csv");
+	csv_table_read(&w, dir, "windows.csv");
 	assert_int_equal(w.rows, 2);
 	for (r = 1; r < w.rows; r++) {
-		assert_string_equal(cell(&w, r, "aperf"), "");
-		assert_string_equal(cell(&w, r, "mperf"), "");
-		assert_string_equal(cell(&w, r, "freq_ratio"), "");
-		assert_string_equal(cell(&w, r, "smi"), "");
-		assert_string_equal(cell(&w, r, "nmi"), "0");
+		assert_string_equal(csv_cell(&w, r, "aperf"), "");
+		assert_string_equal(csv_cell(&w, r, "mperf"), "");
+		assert_string_equal(csv_cell(&w, r, "freq_ratio"), "");
+		assert_string_equal(csv_cell(&w, r, "smi"), "");
+		assert_string_equal(csv_cell(&w, r, "nmi"), "0");
 		/* instruction none: one record per sample */
-		assert_string_equal(cell(&w, r, "samples"), "40");
-		assert_string_equal(cell(&w, r, "tsc_ticks"), "40100");
+		assert_string_equal(csv_cell(&w, r, "samples"), "40");
+		assert_string_equal(csv_cell(&w, r, "tsc_ticks"), "40100");
 	}
-	table_free(&w);
+	csv_table_free(&w);
 	assert_meta(dir, "windows_smi", "unknown");
 	assert_meta(dir, "records_smi", "unknown");
 	assert_meta(dir, "records_nmi", "0");
@@ -266,17 +211,17 @@ static void test_streamed_sweep(void **state)
 {
 	struct harness *h = *state;
 	const char *dir = outdir(h);
-	struct table w;
+	struct csv_table w;
 
 	h->fake.run_hook = check_streamed;
 	h->fake.hook_arg = (void *)dir;
 	assert_int_equal(harness_main(h, "run", "--samples", "5", "--unroll",
 				      "1,2", "-o", dir, NULL), VB_EXIT_OK);
 	assert_int_equal(h->fake.run_calls, 2);
-	table_read(&w, dir, "windows.csv");
+	csv_table_read(&w, dir, "windows.csv");
 	assert_int_equal(w.rows, 3);
-	assert_string_equal(cell(&w, 2, "point"), "1");
-	table_free(&w);
+	assert_string_equal(csv_cell(&w, 2, "point"), "1");
+	csv_table_free(&w);
 }
 
 static void test_host_context(void **state)

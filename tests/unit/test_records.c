@@ -203,7 +203,7 @@ static char *rows(const struct vb_run *run, const struct vb_sample *rec,
 
 	assert_non_null(f);
 	assert_int_equal(vb_records_header(f, NULL, 0), 0);
-	assert_int_equal(vb_records_write(f, 7, run, rec, n, NULL), 0);
+	assert_int_equal(vb_records_write(f, 7, run, rec, n, 0, NULL), 0);
 	fclose(f);
 	return buf;
 }
