@@ -31,8 +31,9 @@ struct vb_user_machine {
 };
 
 /*
- * open, ioctl (VB_IOC_INFO, VB_IOC_RUN; VB_IOC_SELFTEST and VB_IOC_HOLD
- * -EOPNOTSUPP; anything else -ENOTTY) and close.  priv: NULL for the real
+ * open, ioctl (VB_IOC_INFO, VB_IOC_RUN; VB_IOC_SELFTEST -EOPNOTSUPP;
+ * anything else, VB_IOC_HOLD too as in the module users load, -ENOTTY)
+ * and close.  priv: NULL for the real
  * machine, or a const struct vb_user_machine *.
  */
 extern const struct vb_dev_ops vb_dev_user_ops;

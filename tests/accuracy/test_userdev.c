@@ -228,6 +228,8 @@ static void test_info(void)
 	      "SELFTEST refused: EOPNOTSUPP");
 	CHECK(ops->ioctl(NULL, fd, 0x1234, &st) == -ENOTTY,
 	      "unknown ioctl: ENOTTY");
+	CHECK(ops->ioctl(NULL, fd, VB_IOC_HOLD, &st) == -ENOTTY,
+	      "HOLD: ENOTTY, as the module users load answers it");
 	CHECK(ops->ioctl(NULL, fd + 1, VB_IOC_INFO, &in) == -EBADF,
 	      "another fd: EBADF");
 	ops->close(NULL, fd);
