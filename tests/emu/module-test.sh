@@ -212,6 +212,28 @@ check_sweep() { # check_sweep DIR
 	check "quick: quick.ini asks for every value of every axis" \
 		test -z "$(sed -n 's/^uncovered=//p' <<<"$verdict")"
 }
+# The report of the quick.ini run, the run an emulated `make run` makes, as
+# a user opens it: tests/analysis/check_report.py in headless Chromium (no
+# console error, the headline's net column inside 1400x900, the emulated
+# label on the first screen), its screenshot kept next to the run.
+check_report() { # check_report RUN_DIR
+	local log=$work/report-check.log png=$work/report-1400x900.png
+	if ! command -v chromium >/dev/null; then
+		echo "skip - $name: quick: report in Chromium: chromium not installed (scripts/deps.sh test installs it)"
+		return 0
+	fi
+	if ! make -s -C "$REPO_ROOT/analysis" >/dev/null; then
+		notok "quick: vmptrst-analyze builds, for the report"
+		return 0
+	fi
+	if /usr/bin/python3 "$REPO_ROOT/tests/analysis/check_report.py" "$1" "$png" >"$log" 2>&1; then
+		ok "quick: its report in Chromium: $(grep -c '^PASS' "$log") checks passed (screenshot $png)"
+	else
+		sed 's/^/  report: /' "$log"
+		notok "quick: its report in Chromium (above)"
+	fi
+}
+
 check_probe "$out/guest/probe-ud" ud
 if [[ $emu == bochs ]]; then
 	for vmcs in loaded none; do
@@ -220,6 +242,7 @@ if [[ $emu == bochs ]]; then
 	check_sweep "$out/guest/run-quick"
 	check_events_dir "$out/guest/run-events"
 	check_noise "$out/guest/run-quick"
+	check_report "$out/guest/run-quick"
 	check_interrupted "$out/guest/run-interrupted"
 	check_probe "$out/guest/probe-gp" gp
 fi
