@@ -431,7 +431,7 @@ static void conditions(FILE *f, const struct az_run *run, size_t skipped)
 	const struct az_meta *m = &run->meta;
 	const char *smi = az_meta_get(m, "windows_smi");
 	const char *nmi = az_meta_get(m, "windows_nmi");
-	int bad;
+	int bad, note_set;
 
 	fputs("<div class=\"cond\" id=\"conditions\">\n<div>kernel ", f);
 	esc(f, az_meta_get(m, "kernel"));
@@ -441,6 +441,12 @@ static void conditions(FILE *f, const struct az_run *run, size_t skipped)
 	esc(f, az_meta_get(m, "start_time"));
 	fputs(" &middot; platform ", f);
 	esc(f, az_meta_get(m, "platform"));
+	if (strcmp(az_meta_get(m, "rounds"), "unknown") &&
+	    strcmp(az_meta_get(m, "rounds"), "1")) {
+		fputs(" &middot; in ", f);
+		esc(f, az_meta_get(m, "rounds"));
+		fputs(" interleaved rounds", f);
+	}
 	fputs("</div>\n", f);
 	bad = !warn_meta(m, "target_isolated", "yes");
 	fprintf(f, "<div class=\"%s\">target CPU ", bad ? "warn" : "ok");
@@ -471,15 +477,16 @@ static void conditions(FILE *f, const struct az_run *run, size_t skipped)
 	fputs(" &middot; mismatches: ", f);
 	esc(f, az_meta_get(m, "mismatches"));
 	fputs("</div>\n", f);
-	bad = az_meta_emulated(m) || skipped ||
-	      strcmp(az_meta_get(m, "timing_note"), "unknown");
+	note_set = strcmp(az_meta_get(m, "timing_note"), "unknown") &&
+		   strcmp(az_meta_get(m, "timing_note"), "none");
+	bad = az_meta_emulated(m) || skipped || note_set;
 	fprintf(f, "<div class=\"%s\">", bad ? "warn" : "ok");
 	if (az_meta_emulated(m))
 		fputs("EMULATED: not real timing. ", f);
 	if (skipped)
 		fprintf(f, "%zu point%s skipped (<a href=\"#skipped\">why</a>). ",
 			skipped, skipped == 1 ? "" : "s");
-	if (strcmp(az_meta_get(m, "timing_note"), "unknown")) {
+	if (note_set) {
 		/* the first clause on the line, all of it on hover */
 		const char *note = az_meta_get(m, "timing_note");
 		char first[160];
