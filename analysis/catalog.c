@@ -109,13 +109,7 @@ int az_cat_list(int argc, char **argv)
 		return rc > 0 ? -1 : AZ_EXIT_USAGE;
 	if (az_cat_open(&c, o.db, 0))
 		return AZ_EXIT_DATA;
-	st = az_cat_prepare(&c, "SELECT " RUN_COLS " FROM run r WHERE"
-		" (?1 IS NULL OR r.host = ?1) AND (?2 IS NULL OR instr(lower(r.cpu_model), lower(?2)) > 0)"
-		" AND (?3 IS NULL OR r.microcode = ?3 COLLATE NOCASE) AND (?4 IS NULL OR r.kernel = ?4)"
-		" AND (?5 IS NULL OR r.config = ?5)"
-		" AND (?6 IS NULL OR substr(r.start_time, 1, length(?6)) >= ?6)"
-		" AND (?7 IS NULL OR substr(r.start_time, 1, length(?7)) <= ?7)"
-		" ORDER BY r.start_time, r.id");
+	st = az_cat_prepare(&c, "SELECT " RUN_COLS " FROM run r WHERE (?1 IS NULL OR r.host = ?1) AND (?2 IS NULL OR instr(lower(r.cpu_model), lower(?2)) > 0) AND (?3 IS NULL OR r.microcode = ?3 COLLATE NOCASE) AND (?4 IS NULL OR r.kernel = ?4) AND (?5 IS NULL OR r.config = ?5) AND (?6 IS NULL OR substr(r.start_time, 1, length(?6)) >= ?6) AND (?7 IS NULL OR substr(r.start_time, 1, length(?7)) <= ?7) ORDER BY r.start_time, r.id");
 	if (!st) {
 		az_cat_close(&c);
 		return AZ_EXIT_DATA;

@@ -20,42 +20,29 @@
 /* Writers wait this long for one another (catalog add from several hosts). */
 #define BUSY_MS 60000
 
-static const char *const schema_v1 =
-	"CREATE TABLE run ("
-	" id INTEGER PRIMARY KEY,"
-	" samples_sha256 TEXT NOT NULL UNIQUE,"
-	" path TEXT NOT NULL,"
-	" host TEXT NOT NULL, cpu_model TEXT NOT NULL, microcode TEXT NOT NULL,"
-	" kernel TEXT NOT NULL, start_time TEXT NOT NULL, config TEXT NOT NULL,"
-	" config_sha256 TEXT NOT NULL, platform TEXT NOT NULL,"
-	" added TEXT NOT NULL);"
-	"CREATE TABLE meta (run_id INTEGER NOT NULL REFERENCES run(id),"
-	" key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key));"
-	"CREATE TABLE point (run_id INTEGER NOT NULL REFERENCES run(id),"
-	" point TEXT NOT NULL, status TEXT NOT NULL);"
-	"CREATE TABLE summary (run_id INTEGER NOT NULL REFERENCES run(id),"
-	" point TEXT NOT NULL, instruction TEXT NOT NULL, setup TEXT NOT NULL,"
-	" metric TEXT NOT NULL, n INTEGER, median REAL, net_per_insn REAL,"
-	" net_ci_low REAL, net_ci_high REAL);"
-	"CREATE TABLE headline (run_id INTEGER NOT NULL REFERENCES run(id),"
-	" instruction TEXT NOT NULL, setup TEXT NOT NULL, unroll TEXT NOT NULL,"
-	" points TEXT NOT NULL, method TEXT NOT NULL, ticks REAL, ci_low REAL,"
-	" ci_high REAL, ns REAL, ns_ci_low REAL, ns_ci_high REAL,"
-	" reason TEXT NOT NULL);"
-	"CREATE INDEX point_run ON point(run_id);"
-	"CREATE INDEX summary_run ON summary(run_id);"
-	"CREATE INDEX headline_setup ON headline(setup, run_id);";
+/* Version 1: one statement per string. */
+static const char *const schema_v1[] = {
+	"CREATE TABLE run (id INTEGER PRIMARY KEY, samples_sha256 TEXT NOT NULL UNIQUE, path TEXT NOT NULL, host TEXT NOT NULL, cpu_model TEXT NOT NULL, microcode TEXT NOT NULL, kernel TEXT NOT NULL, start_time TEXT NOT NULL, config TEXT NOT NULL, config_sha256 TEXT NOT NULL, platform TEXT NOT NULL, added TEXT NOT NULL)",
+	"CREATE TABLE meta (run_id INTEGER NOT NULL REFERENCES run(id), key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
+	"CREATE TABLE point (run_id INTEGER NOT NULL REFERENCES run(id), point TEXT NOT NULL, status TEXT NOT NULL)",
+	"CREATE TABLE summary (run_id INTEGER NOT NULL REFERENCES run(id), point TEXT NOT NULL, instruction TEXT NOT NULL, setup TEXT NOT NULL, metric TEXT NOT NULL, n INTEGER, median REAL, net_per_insn REAL, net_ci_low REAL, net_ci_high REAL)",
+	"CREATE TABLE headline (run_id INTEGER NOT NULL REFERENCES run(id), instruction TEXT NOT NULL, setup TEXT NOT NULL, unroll TEXT NOT NULL, points TEXT NOT NULL, method TEXT NOT NULL, ticks REAL, ci_low REAL, ci_high REAL, ns REAL, ns_ci_low REAL, ns_ci_high REAL, reason TEXT NOT NULL)",
+	"CREATE INDEX point_run ON point(run_id)",
+	"CREATE INDEX summary_run ON summary(run_id)",
+	"CREATE INDEX headline_setup ON headline(setup, run_id)",
+	NULL
+};
 
 /* Version 1 -> 2: whether a run's timings are real, from its meta rows. */
-static const char *const migrate_v2 =
-	"ALTER TABLE run ADD COLUMN emulated INTEGER NOT NULL DEFAULT 0;"
-	"UPDATE run SET emulated = (platform IN ('bochs', 'qemu') OR EXISTS"
-	" (SELECT 1 FROM meta WHERE meta.run_id = run.id"
-	"  AND meta.key = 'timing_note' AND meta.value LIKE 'emulated%'));";
+static const char *const migrate_v2[] = {
+	"ALTER TABLE run ADD COLUMN emulated INTEGER NOT NULL DEFAULT 0",
+	"UPDATE run SET emulated = (platform IN ('bochs', 'qemu') OR EXISTS (SELECT 1 FROM meta WHERE meta.run_id = run.id AND meta.key = 'timing_note' AND meta.value LIKE 'emulated%'))",
+	NULL
+};
 
 /* steps[v] takes version v to v + 1. */
 static const char *const *const steps[AZ_CAT_VERSION] = {
-	&schema_v1, &migrate_v2,
+	schema_v1, migrate_v2,
 };
 
 int az_cat_fail(const struct az_cat *c, const char *what)
@@ -110,6 +97,7 @@ static int query_int(const struct az_cat *c, const char *sql, int *v)
 /* Bring the schema from its version to ours, in one write transaction. */
 static int migrate(struct az_cat *c)
 {
+	const char *const *sql_step;
 	char sql[64];
 	int v, tables;
 
@@ -124,8 +112,9 @@ static int migrate(struct az_cat *c)
 		goto fail;
 	}
 	for (; v < AZ_CAT_VERSION; v++)
-		if (az_cat_exec(c, *steps[v]))
-			goto fail;
+		for (sql_step = steps[v]; *sql_step; sql_step++)
+			if (az_cat_exec(c, *sql_step))
+				goto fail;
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", AZ_CAT_VERSION);
 	if (az_cat_exec(c, sql) || az_cat_exec(c, "COMMIT"))
 		goto fail;
