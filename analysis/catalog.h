@@ -67,14 +67,16 @@ void az_table_row(struct az_table *t, const char *const *cells);
 void az_table_print(const struct az_table *t);
 void az_table_free(struct az_table *t);
 
-/* "ticks [lo, hi]" of three nullable REAL columns, "" when NULL. */
-void az_cat_ci(char *buf, size_t len, sqlite3_stmt *st, int col);
-
-/* The subcommands; each 0, 1 (bad data) or 2 (bad command line). */
-int az_cat_add(int argc, char **argv);
-int az_cat_list(int argc, char **argv);
-int az_cat_show(int argc, char **argv);
-int az_cat_history(int argc, char **argv);
-int az_cat_compare(int argc, char **argv);
+/*
+ * The subcommands, run by catalog.c once the options are parsed and checked
+ * and the catalogue is open: each returns the exit code, 0, 1 (bad data,
+ * reported) or 2 (bad command line, reported).  *_args: the checks beyond
+ * the option names, 0 or -1 reported.
+ */
+int az_cat_add(const struct az_cat *c, const struct az_cat_opts *o);
+int az_cat_history_args(const struct az_cat_opts *o);
+int az_cat_history(const struct az_cat *c, const struct az_cat_opts *o);
+int az_cat_compare_args(const struct az_cat_opts *o);
+int az_cat_compare(const struct az_cat *c, const struct az_cat_opts *o);
 
 #endif /* AZ_CATALOG_H */

@@ -121,16 +121,6 @@ static const struct table tables[] = {
 	  headline_cols, "points", "unroll", 0 },
 };
 
-static size_t find_col(const struct csv_reader *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->nfield; i++)
-		if (!strcmp(r->field[i], name))
-			return i;
-	return AZ_NO_GROUP;
-}
-
 /* "instruction=vmptrst cpu=0 ..." of the axes before t->stop. */
 static void setup_text(char *buf, size_t len, char **head, char **field,
 		       size_t stop, const struct table *t)
@@ -148,7 +138,8 @@ static int import_csv(const struct az_cat *c, sqlite3_int64 id,
 		      const char *dir, const struct table *t)
 {
 	char *path = az_path(dir, t->file), **head = NULL, setup[2048];
-	size_t ncol = 0, col[16], stop = 0, i, k;
+	size_t ncol = 0, col[16], stop = 0, i, k, nk;
+	const char *want[16];
 	struct csv_reader r;
 	sqlite3_stmt *st = NULL;
 	int rc = -1, got;
@@ -170,19 +161,21 @@ static int import_csv(const struct az_cat *c, sqlite3_int64 id,
 	head = az_malloc(ncol * sizeof(char *));
 	for (i = 0; i < ncol; i++)
 		head[i] = az_strdup(r.field[i]);
-	for (k = 0; t->cols[k]; k++) {
-		const char *name = t->cols[k] + (t->cols[k][0] == '=');
-
-		col[k] = *name ? find_col(&r, name) : 0;
+	/* col[k]: where t->cols[k] is, col[nk] t->stop ("": no column) */
+	for (nk = 0; t->cols[nk]; nk++)
+		want[nk] = t->cols[nk] + (t->cols[nk][0] == '=');
+	want[nk] = t->stop ? t->stop : "";
+	for (k = 0; k <= nk; k++) {
+		col[k] = *want[k] ? AZ_NO_GROUP : 0;
+		for (i = 0; i < ncol && col[k] == AZ_NO_GROUP; i++)
+			if (!strcmp(head[i], want[k]))
+				col[k] = i;
 		if (col[k] == AZ_NO_GROUP) {
-			az_err(path, 1, "no column \"%s\" in the header", name);
+			az_err(path, 1, "no column \"%s\" in the header", want[k]);
 			goto out;
 		}
 	}
-	if (t->stop && (stop = find_col(&r, t->stop)) == AZ_NO_GROUP) {
-		az_err(path, 1, "no column \"%s\" in the header", t->stop);
-		goto out;
-	}
+	stop = col[nk];
 	st = az_cat_prepare(c, t->insert);
 	if (!st)
 		goto out;
@@ -345,34 +338,16 @@ out_paths:
 	return rc;
 }
 
-int az_cat_add(int argc, char **argv)
+int az_cat_add(const struct az_cat *c, const struct az_cat_opts *o)
 {
-	struct az_cat_opts o;
-	struct az_cat c;
 	int i, rc, added = 0, had = 0, bad = 0;
 
-	rc = az_cat_parse(argc, argv, "", &o);
-	if (rc) {
-		free(o.arg);
-		return rc > 0 ? -1 : AZ_EXIT_USAGE;
-	}
-	if (!o.narg) {
-		az_err(NULL, 0, "catalog add: expected DB DIR... (see catalog --help)");
-		free(o.arg);
-		return AZ_EXIT_USAGE;
-	}
-	if (az_cat_open(&c, o.db, 1)) {
-		free(o.arg);
-		return AZ_EXIT_DATA;
-	}
-	for (i = 0; i < o.narg; i++) {
-		rc = add_one(&c, o.arg[i]);
+	for (i = 0; i < o->narg; i++) {
+		rc = add_one(c, o->arg[i]);
 		added += rc > 0;
 		had += rc == 0;
 		bad += rc < 0;
 	}
-	printf("catalog %s: %d added, %d already there, %d failed\n", o.db, added, had, bad);
-	az_cat_close(&c);
-	free(o.arg);
+	printf("catalog %s: %d added, %d already there, %d failed\n", o->db, added, had, bad);
 	return bad ? AZ_EXIT_DATA : AZ_EXIT_OK;
 }

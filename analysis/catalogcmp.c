@@ -160,26 +160,15 @@ out:
 	return rc != SQLITE_DONE || k.failed ? -1 : 0;
 }
 
-int az_cat_compare(int argc, char **argv)
+int az_cat_compare_args(const struct az_cat_opts *o)
 {
-	struct az_cat_opts o;
-	struct az_cat c;
-	int rc = az_cat_parse(argc, argv, "microcode microcode2 model o", &o);
+	if (o->nmicrocode == 2)
+		return 0;
+	az_err(NULL, 0, "catalog compare: expected --microcode A --microcode B (the revisions compared, B against A)");
+	return -1;
+}
 
-	if (!rc && o.narg) {
-		az_err(NULL, 0, "catalog compare: unexpected argument \"%s\"", o.arg[0]);
-		rc = -1;
-	}
-	if (!rc && o.nmicrocode != 2) {
-		az_err(NULL, 0, "catalog compare: expected --microcode A --microcode B (the revisions compared, B against A)");
-		rc = -1;
-	}
-	free(o.arg);
-	if (rc)
-		return rc > 0 ? -1 : AZ_EXIT_USAGE;
-	if (az_cat_open(&c, o.db, 0))
-		return AZ_EXIT_DATA;
-	rc = compare_all(&c, &o);
-	az_cat_close(&c);
-	return rc ? AZ_EXIT_DATA : AZ_EXIT_OK;
+int az_cat_compare(const struct az_cat *c, const struct az_cat_opts *o)
+{
+	return compare_all(c, o) ? AZ_EXIT_DATA : AZ_EXIT_OK;
 }

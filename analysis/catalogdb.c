@@ -9,6 +9,7 @@
  * A new catalogue is created as version 1 and migrated, so the migration
  * path is the one every catalogue takes.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,38 +167,28 @@ void az_cat_close(struct az_cat *c)
 	c->db = NULL;
 }
 
-void az_cat_ci(char *buf, size_t len, sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		snprintf(buf, len, "%s", "");
-	else if (sqlite3_column_type(st, col + 1) == SQLITE_NULL)
-		snprintf(buf, len, "%.4g", sqlite3_column_double(st, col));
-	else
-		snprintf(buf, len, "%.4g [%.4g, %.4g]",
-			 sqlite3_column_double(st, col),
-			 sqlite3_column_double(st, col + 1),
-			 sqlite3_column_double(st, col + 2));
-}
-
 /* The value slot of option name in o, NULL if unknown. */
 static const char **opt_slot(struct az_cat_opts *o, const char *name)
 {
-	if (!strcmp(name, "host"))
-		return &o->host;
-	if (!strcmp(name, "cpu-model") || !strcmp(name, "model"))
-		return &o->model;
-	if (!strcmp(name, "kernel"))
-		return &o->kernel;
-	if (!strcmp(name, "config"))
-		return &o->config;
-	if (!strcmp(name, "since"))
-		return &o->since;
-	if (!strcmp(name, "until"))
-		return &o->until;
-	if (!strcmp(name, "setup"))
-		return &o->setup;
-	if (!strcmp(name, "o"))
-		return &o->out;
+	static const struct {
+		const char *name;
+		size_t off;
+	} slot[] = {
+		{ "host", offsetof(struct az_cat_opts, host) },
+		{ "cpu-model", offsetof(struct az_cat_opts, model) },
+		{ "model", offsetof(struct az_cat_opts, model) },
+		{ "kernel", offsetof(struct az_cat_opts, kernel) },
+		{ "config", offsetof(struct az_cat_opts, config) },
+		{ "since", offsetof(struct az_cat_opts, since) },
+		{ "until", offsetof(struct az_cat_opts, until) },
+		{ "setup", offsetof(struct az_cat_opts, setup) },
+		{ "o", offsetof(struct az_cat_opts, out) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(slot) / sizeof(slot[0]); i++)
+		if (!strcmp(name, slot[i].name))
+			return (const char **)((char *)o + slot[i].off);
 	return NULL;
 }
 

@@ -158,6 +158,13 @@ static void table(const struct hrow *h, size_t n)
 	az_table_free(&t);
 }
 
+/* The x axis: meta.csv's start_time. */
+static const char time_axis[] =
+	"set xdata time\nset timefmt \"%Y-%m-%dT%H:%M:%SZ\"\n"
+	"set format x \"%Y-%m-%d\\n%H:%M\"\n"
+	"set offsets graph 0.05, graph 0.05, graph 0.1, graph 0.1\n"
+	"set xlabel \"run start (UTC)\"\nset key outside right top\n";
+
 /* A start_time gnuplot can place: 2024-05-17T10:00:00Z. */
 static int dated(const struct hrow *r)
 {
@@ -168,11 +175,11 @@ static int dated(const struct hrow *r)
 /* history.dat (a block per host, dated runs only) and history.gp; 1 when
    no run has a start_time, 0, or -1 reported. */
 static int plot(struct az_plotdir *pd, const struct hrow *h, size_t n,
-		const char *db)
+		const char *sub)
 {
 	size_t i, k, used, nhost = 0, off, *first = az_malloc((n + 1) * sizeof(size_t));
 	int ns = 1, emu, rc = -1;
-	char plotcmd[8192], sub[1024], insn[64] = "instruction";
+	char plotcmd[8192], insn[64] = "instruction";
 	const char *last = NULL;
 	FILE *d = NULL, *f;
 
@@ -203,14 +210,11 @@ static int plot(struct az_plotdir *pd, const struct hrow *h, size_t n,
 	}
 	if (fclose(d))
 		goto out;
-	snprintf(sub, sizeof(sub), "%s · per host, microcode changes marked · %s", h[0].setup, db);
 	f = az_plot_script(pd, "history", sub);
 	if (!f)
 		goto out;
-	fprintf(f, "set xdata time\nset timefmt \"%%Y-%%m-%%dT%%H:%%M:%%SZ\"\n"
-		"set format x \"%%Y-%%m-%%d\\n%%H:%%M\"\nset offsets graph 0.05, graph 0.05, graph 0.1, graph 0.1\n"
-		"set xlabel \"run start (UTC)\"\nset ylabel \"%s per %s (net, 95%% CI)\"\n"
-		"set key outside right top\n", ns ? "ns" : "TSC ticks", insn);
+	fputs(time_axis, f);
+	fprintf(f, "set ylabel \"%s per %s (net, 95%% CI)\"\n", ns ? "ns" : "TSC ticks", insn);
 	for (i = 0, k = 1; i < n; i++) {
 		if (!h[i].changed || !dated(&h[i]))
 			continue;
@@ -240,7 +244,7 @@ static int history(const struct az_cat *c, const struct az_cat_opts *o)
 {
 	struct hrow *h;
 	struct az_plotdir pd;
-	char title[1200], *dbcopy, *dir;
+	char title[1200], sub[1024], *dbcopy, *dir;
 	size_t n, i;
 	int rc = -1, emu = 0;
 
@@ -264,7 +268,8 @@ static int history(const struct az_cat *c, const struct az_cat_opts *o)
 	dir = o->out ? az_strdup(o->out) : az_path(dirname(dbcopy), "catalog-history");
 	snprintf(title, sizeof(title), "catalogue history%s", emu ? " · emulated runs — not real timing" : "");
 	if (!az_plotdir_open(&pd, dir, title, emu)) {
-		rc = plot(&pd, h, n, c->path);
+		snprintf(sub, sizeof(sub), "%s · per host, microcode changes marked · %s", h[0].setup, c->path);
+		rc = plot(&pd, h, n, sub);
 		if (az_plotdir_run(&pd))
 			rc = -1;
 		if (rc > 0)
@@ -280,26 +285,17 @@ out:
 	return rc;
 }
 
-int az_cat_history(int argc, char **argv)
+int az_cat_history_args(const struct az_cat_opts *o)
 {
-	struct az_cat_opts o;
-	struct az_cat c;
-	int rc = az_cat_parse(argc, argv, "setup host o", &o);
+	if (o->setup && setup_valid(o->setup))
+		return 0;
+	az_err(NULL, 0, "catalog history: expected --setup \"axis=value ...\", e.g. \"instruction=vmptrst offset=0\"");
+	return -1;
+}
 
-	if (!rc && o.narg) {
-		az_err(NULL, 0, "catalog history: unexpected argument \"%s\"", o.arg[0]);
-		rc = -1;
-	}
-	if (!rc && (!o.setup || !setup_valid(o.setup))) {
-		az_err(NULL, 0, "catalog history: expected --setup \"axis=value ...\", e.g. \"instruction=vmptrst offset=0\"");
-		rc = -1;
-	}
-	free(o.arg);
-	if (rc)
-		return rc > 0 ? -1 : AZ_EXIT_USAGE;
-	if (az_cat_open(&c, o.db, 0))
-		return AZ_EXIT_DATA;
-	rc = history(&c, &o);
-	az_cat_close(&c);
+int az_cat_history(const struct az_cat *c, const struct az_cat_opts *o)
+{
+	int rc = history(c, o);
+
 	return rc < 0 ? AZ_EXIT_DATA : rc > 0 ? AZ_EXIT_USAGE : AZ_EXIT_OK;
 }
