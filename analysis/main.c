@@ -15,6 +15,7 @@ static void usage(FILE *f)
 	      "  report DIR                     DIR/report.html (summary, plot, report)\n"
 	      "  compare DIR_A DIR_B [-o DIR]   compare.csv: B against A, per point\n"
 	      "  export DIR --format json|md    the run as JSON or Markdown, on stdout\n"
+	      "  catalog add|list|show|history|compare DB ...  the run catalogue (SQLite)\n"
 	      "\n"
 	      "DIR is a run directory (meta.csv, samples.csv).  COMMAND --help for\n"
 	      "details.  Exit: 0 ok, 1 bad data or I/O, 2 bad command line,\n"
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
 		{ "report", az_cmd_report },
 		{ "compare", az_cmd_compare },
 		{ "export", az_cmd_export },
+		{ "catalog", az_cmd_catalog },
 	};
 	size_t i;
 
@@ -46,7 +48,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(cmd) / sizeof(cmd[0]); i++)
 		if (!strcmp(argv[1], cmd[i].name))
 			return cmd[i].fn(argc - 1, argv + 1);
-	az_err(NULL, 0, "unknown command \"%s\" (summary, plot, report, compare, export)",
+	az_err(NULL, 0, "unknown command \"%s\" (summary, plot, report, compare, export, catalog)",
 	       argv[1]);
 	return AZ_EXIT_USAGE;
 }

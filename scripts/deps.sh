@@ -19,7 +19,7 @@ set -euo pipefail
 # -- the lists ---------------------------------------------------------------
 
 # Debian/Ubuntu, native run (plus linux-headers-$(uname -r), see below).
-native_deb=(make gcc libc6-dev libinih-dev nettle-dev libpfm4-dev gnuplot-nox libjson-c-dev)
+native_deb=(make gcc libc6-dev libinih-dev nettle-dev libpfm4-dev gnuplot-nox libjson-c-dev libsqlite3-dev)
 
 # Debian, the tests on top of the native list.  The last line is what the
 # Debian 6.1 and 6.12 headers trees need from the host to build a module: the
@@ -35,7 +35,7 @@ test_deb=(qemu-system-x86 bochs bochsbios vgabios isolinux syslinux-common xorri
 # RHEL/Fedora (dnf) names for the native run; untested.  On RHEL, inih-devel
 # and libpfm-devel come from CodeReady Builder (CRB) or EPEL.
 native_rpm=(make gcc "kernel-devel-$(uname -r)" elfutils-libelf-devel inih-devel
-	nettle-devel libpfm-devel gnuplot json-c-devel)
+	nettle-devel libpfm-devel gnuplot json-c-devel sqlite-devel)
 
 # -- the check ---------------------------------------------------------------
 

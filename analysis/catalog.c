@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/* catalog: dispatch to add, list, show, history, compare; list and show. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "commands.h"
+#include "diag.h"
+
+static int usage(FILE *f, int rc)
+{
+	fputs("usage: " AZ_TOOL " catalog add DB DIR...\n"
+	      "       " AZ_TOOL " catalog list DB [--host H] [--cpu-model M] [--microcode X] [--kernel K] [--config C] [--since DATE] [--until DATE]\n"
+	      "       " AZ_TOOL " catalog show DB RUN\n"
+	      "       " AZ_TOOL " catalog history DB --setup \"instruction=vmptrst offset=0 ...\" [--host H] [-o DIR]\n"
+	      "       " AZ_TOOL " catalog compare DB --microcode A --microcode B [--model M] [-o DIR]\n"
+	      "\n"
+	      "A run catalogue in one SQLite file DB: every run added stays findable\n"
+	      "by host, CPU model, microcode, kernel, config and date.\n"
+	      "\n"
+	      "  add      imports run folders (meta.csv, points.csv, summary.csv and\n"
+	      "           headline.csv, made first when missing); samples.csv stays\n"
+	      "           in the folder, known by path and SHA-256.  The same run\n"
+	      "           (same samples.csv SHA-256) twice is one row.\n"
+	      "  list     one line per run; --cpu-model matches part of the name,\n"
+	      "           the other filters whole values; DATE is a prefix of\n"
+	      "           start_time (2024, 2024-05, 2024-05-17), both ends included\n"
+	      "  show     a run (its id from list): meta.csv and headline rows\n"
+	      "  history  one setup's headline cost per run, by host and date, and\n"
+	      "           DIR/history.png and .svg (default DIR: catalog-history next\n"
+	      "           to DB) with microcode changes marked; the --setup axes\n"
+	      "           must pick one headline setup\n"
+	      "  compare  every pair of runs of one CPU model, microcode A and B,\n"
+	      "           sharing a headline setup, through `compare` (B against A)\n"
+	      "           into DIR/runA-runB (default DIR: catalog-compare next to\n"
+	      "           DB); closing counts over all pairs\n"
+	      "\n"
+	      "Exit: 0 ok, 1 bad data, I/O or catalogue, 2 bad command line.\n", f);
+	return rc;
+}
+
+/* The run table's columns: list's, and the head of show. */
+#define RUN_COLS "r.id, r.start_time, r.host, r.cpu_model, r.microcode, r.kernel, r.config, r.platform, r.emulated, coalesce(nullif((SELECT count(*) FROM point p WHERE p.run_id = r.id), 0), (SELECT count(DISTINCT point) FROM summary s WHERE s.run_id = r.id))"
+
+static const char *const list_head[] = {
+	"run", "date", "host", "CPU model", "microcode", "kernel", "config",
+	"platform", "points",
+};
+
+static void run_cells(sqlite3_stmt *st, char cells[][512])
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		snprintf(cells[i], 512, "%s", az_cat_text(st, i));
+	if (sqlite3_column_int(st, 8))
+		snprintf(cells[7], 512, "%s (emulated)", az_cat_text(st, 7));
+	snprintf(cells[8], 512, "%s", az_cat_text(st, 9));
+}
+
+static int list(const struct az_cat *c, const struct az_cat_opts *o)
+{
+	struct az_table t;
+	sqlite3_stmt *st;
+	char cells[9][512];
+	const char *cp[9];
+	int rc, i;
+
+	st = az_cat_prepare(c, "SELECT " RUN_COLS " FROM run r WHERE (?1 IS NULL OR r.host = ?1) AND (?2 IS NULL OR instr(lower(r.cpu_model), lower(?2)) > 0) AND (?3 IS NULL OR r.microcode = ?3 COLLATE NOCASE) AND (?4 IS NULL OR r.kernel = ?4) AND (?5 IS NULL OR r.config = ?5) AND (?6 IS NULL OR substr(r.start_time, 1, length(?6)) >= ?6) AND (?7 IS NULL OR substr(r.start_time, 1, length(?7)) <= ?7) ORDER BY r.start_time, r.id");
+	if (!st)
+		return AZ_EXIT_DATA;
+	sqlite3_bind_text(st, 1, o->host, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, o->model, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, o->microcode[0], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, o->kernel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, o->config, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, o->since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, o->until, -1, SQLITE_STATIC);
+	for (i = 0; i < 9; i++)
+		cp[i] = cells[i];
+	az_table_init(&t, 9, list_head);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		run_cells(st, cells);
+		az_table_row(&t, cp);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		rc = az_cat_fail(c, "cannot read the catalogue");
+	} else {
+		az_table_print(&t);
+		printf("%zu run%s\n", t.nrow - 1, t.nrow == 2 ? "" : "s");
+		rc = 0;
+	}
+	az_table_free(&t);
+	return rc ? AZ_EXIT_DATA : AZ_EXIT_OK;
+}
+
+/* A query with ?1 bound to a run id; NULL reported. */
+static sqlite3_stmt *of_run(const struct az_cat *c, const char *sql,
+			    sqlite3_int64 id)
+{
+	sqlite3_stmt *st = az_cat_prepare(c, sql);
+
+	if (st)
+		sqlite3_bind_int64(st, 1, id);
+	return st;
+}
+
+/* The text columns of a query about run id as a table under a title;
+   0, or -1 reported. */
+static int query_table(const struct az_cat *c, const char *title,
+		       const char *sql, sqlite3_int64 id,
+		       const char *const *head, size_t ncol)
+{
+	sqlite3_stmt *st = of_run(c, sql, id);
+	const char *cells[8];
+	struct az_table t;
+	size_t i;
+	int rc;
+
+	if (!st)
+		return -1;
+	printf("\n%s\n", title);
+	az_table_init(&t, ncol, head);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < ncol; i++)
+			cells[i] = az_cat_text(st, (int)i);
+		az_table_row(&t, cells);
+	}
+	sqlite3_finalize(st);
+	az_table_print(&t);
+	az_table_free(&t);
+	return rc == SQLITE_DONE ? 0 : az_cat_fail(c, "cannot read the catalogue");
+}
+
+/* "value [low, high]" of three REAL columns in SQL, "" when NULL. */
+#define CI_SQL(v, lo, hi) "CASE WHEN " v " IS NULL THEN '' WHEN " lo " IS NULL THEN printf('%.4g', " v ") ELSE printf('%.4g [%.4g, %.4g]', " v ", " lo ", " hi ") END"
+
+/* show: the run's row, meta.csv and headline rows. */
+static int show(const struct az_cat *c, sqlite3_int64 id)
+{
+	static const char *const mh[] = { "key", "value" };
+	static const char *const hh[] = {
+		"setup", "unroll", "method", "ticks/insn [95% CI]",
+		"ns/insn [95% CI]", "reason",
+	};
+	sqlite3_stmt *st = of_run(c, "SELECT path, samples_sha256, added, emulated FROM run WHERE id = ?1", id);
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		az_err(c->path, 0, "no run %lld in the catalogue (catalog list shows the ids)", (long long)id);
+		return -1;
+	}
+	printf("run %lld\nfolder %s\nsamples.csv sha256 %s\nadded %s\n%s", (long long)id, az_cat_text(st, 0), az_cat_text(st, 1), az_cat_text(st, 2), sqlite3_column_int(st, 3) ? "EMULATED: not real timing\n" : "");
+	sqlite3_finalize(st);
+	if (query_table(c, "meta.csv:", "SELECT key, value FROM meta WHERE run_id = ?1 ORDER BY rowid", id, mh, 2))
+		return -1;
+	return query_table(c, "headline.csv:", "SELECT setup, unroll, method, " CI_SQL("ticks", "ci_low", "ci_high") ", " CI_SQL("ns", "ns_ci_low", "ns_ci_high") ", reason FROM headline WHERE run_id = ?1 ORDER BY rowid", id, hh, 6);
+}
+
+static int show_args(const struct az_cat_opts *o)
+{
+	char *e;
+
+	if (strtoll(o->arg[0], &e, 10) <= 0 || *e) {
+		az_err(NULL, 0, "catalog show: RUN \"%s\": expected a run id (a number, from catalog list)", o->arg[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static int show_run(const struct az_cat *c, const struct az_cat_opts *o)
+{
+	return show(c, strtoll(o->arg[0], NULL, 10)) ? AZ_EXIT_DATA : AZ_EXIT_OK;
+}
+
+static const struct {
+	const char *name, *allowed, *synopsis;
+	int nargs;		/* positional arguments after DB; -1: one or more */
+	int create;		/* a missing DB is created */
+	int (*args)(const struct az_cat_opts *o);
+	int (*run)(const struct az_cat *c, const struct az_cat_opts *o);
+} sub[] = {
+	{ "add", "", "DB DIR...", -1, 1, NULL, az_cat_add },
+	{ "list", "host cpu-model microcode kernel config since until", "DB [--host H] ...", 0, 0, NULL, list },
+	{ "show", "", "DB RUN (a run id from catalog list)", 1, 0, show_args, show_run },
+	{ "history", "setup host o", "DB --setup \"axis=value ...\"", 0, 0, az_cat_history_args, az_cat_history },
+	{ "compare", "microcode microcode2 model o", "DB --microcode A --microcode B", 0, 0, az_cat_compare_args, az_cat_compare },
+};
+
+/* Parse, check, open, run one subcommand; its exit code. */
+static int run_sub(size_t k, int argc, char **argv)
+{
+	struct az_cat_opts o;
+	struct az_cat c;
+	int rc = az_cat_parse(argc, argv, sub[k].allowed, &o);
+
+	if (!rc && (sub[k].nargs < 0 ? !o.narg : o.narg != sub[k].nargs)) {
+		az_err(NULL, 0, "catalog %s: expected %s (see catalog --help)", sub[k].name, sub[k].synopsis);
+		rc = -1;
+	}
+	if (!rc && sub[k].args)
+		rc = sub[k].args(&o);
+	if (rc > 0)
+		rc = usage(stdout, AZ_EXIT_OK);
+	else if (rc < 0)
+		rc = AZ_EXIT_USAGE;
+	else if (az_cat_open(&c, o.db, sub[k].create))
+		rc = AZ_EXIT_DATA;
+	else {
+		rc = sub[k].run(&c, &o);
+		az_cat_close(&c);
+	}
+	free(o.arg);
+	return rc;
+}
+
+int az_cmd_catalog(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		az_err(NULL, 0, "catalog: expected add, list, show, history or compare (see catalog --help)");
+		return AZ_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return usage(stdout, AZ_EXIT_OK);
+	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
+		if (!strcmp(argv[1], sub[i].name))
+			return run_sub(i, argc - 1, argv + 1);
+	az_err(NULL, 0, "catalog: unknown subcommand \"%s\" (add, list, show, history, compare)", argv[1]);
+	return AZ_EXIT_USAGE;
+}

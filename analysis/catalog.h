@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The run catalogue: an SQLite database (libsqlite3) that keeps every run
+ * findable by host, CPU model, microcode, kernel, config and date.  It holds
+ * each run's meta.csv, points, summary.csv and headline.csv rows; the raw
+ * samples stay in the run folder, known by path and samples.csv's SHA-256
+ * (the run's identity: adding the same run twice is one row).  Schema and
+ * versions: analysis/README.md, "Catalogue".
+ */
+#ifndef AZ_CATALOG_H
+#define AZ_CATALOG_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+/* The schema version this tool writes (PRAGMA user_version). */
+#define AZ_CAT_VERSION 2
+
+struct az_cat {
+	sqlite3 *db;
+	const char *path;
+};
+
+/*
+ * Open the catalogue at path, creating it when create is set (else a
+ * missing file is an error), and bring an older schema up to
+ * AZ_CAT_VERSION; a newer one is refused.  0, or -1 reported.
+ */
+int az_cat_open(struct az_cat *c, const char *path, int create);
+void az_cat_close(struct az_cat *c);
+/* Report the database's last error ("DB: what: sqlite's message"); -1. */
+int az_cat_fail(const struct az_cat *c, const char *what);
+/* Run SQL without results; 0, or -1 reported. */
+int az_cat_exec(const struct az_cat *c, const char *sql);
+/* A prepared statement, or NULL reported. */
+sqlite3_stmt *az_cat_prepare(const struct az_cat *c, const char *sql);
+/* Column text, "" for NULL. */
+const char *az_cat_text(sqlite3_stmt *st, int col);
+
+/* The options of the catalog subcommands (NULL when not given). */
+struct az_cat_opts {
+	const char *db;
+	const char *host, *model, *kernel, *config, *since, *until;
+	const char *setup, *out;
+	const char *microcode[2];
+	int nmicrocode;
+	char **arg;		/* positional arguments after DB */
+	int narg;
+};
+
+/*
+ * Parse argv (argv[0] the subcommand) allowing the long options named in
+ * allowed ("host cpu-model microcode ..."); 0, 1 for --help, -1 reported.
+ */
+int az_cat_parse(int argc, char **argv, const char *allowed,
+		 struct az_cat_opts *o);
+
+/* A text table on stdout: columns sized to their widest cell. */
+struct az_table {
+	size_t ncol, nrow;
+	char **cell;		/* nrow x ncol, the first row the header */
+};
+
+void az_table_init(struct az_table *t, size_t ncol, const char *const *head);
+/* Append a row of ncol cells (copied). */
+void az_table_row(struct az_table *t, const char *const *cells);
+void az_table_print(const struct az_table *t);
+void az_table_free(struct az_table *t);
+
+/*
+ * The subcommands, run by catalog.c once the options are parsed and checked
+ * and the catalogue is open: each returns the exit code, 0, 1 (bad data,
+ * reported) or 2 (bad command line, reported).  *_args: the checks beyond
+ * the option names, 0 or -1 reported.
+ */
+int az_cat_add(const struct az_cat *c, const struct az_cat_opts *o);
+int az_cat_history_args(const struct az_cat_opts *o);
+int az_cat_history(const struct az_cat *c, const struct az_cat_opts *o);
+int az_cat_compare_args(const struct az_cat_opts *o);
+int az_cat_compare(const struct az_cat *c, const struct az_cat_opts *o);
+
+#endif /* AZ_CATALOG_H */

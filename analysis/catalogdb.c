@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The catalogue's database: opening, the schema and its migrations, and
+ * the small helpers every catalog subcommand shares.
+ *
+ * Versions (PRAGMA user_version):
+ *   1  run, meta, point, summary, headline
+ *   2  run.emulated (0/1): platform bochs/qemu or timing_note "emulated..."
+ * A new catalogue is created as version 1 and migrated, so the migration
+ * path is the one every catalogue takes.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "catalog.h"
+#include "diag.h"
+
+/* Writers wait this long for one another (catalog add from several hosts). */
+#define BUSY_MS 60000
+
+/* Version 1: one statement per string. */
+static const char *const schema_v1[] = {
+	"CREATE TABLE run (id INTEGER PRIMARY KEY, samples_sha256 TEXT NOT NULL UNIQUE, path TEXT NOT NULL, host TEXT NOT NULL, cpu_model TEXT NOT NULL, microcode TEXT NOT NULL, kernel TEXT NOT NULL, start_time TEXT NOT NULL, config TEXT NOT NULL, config_sha256 TEXT NOT NULL, platform TEXT NOT NULL, added TEXT NOT NULL)",
+	"CREATE TABLE meta (run_id INTEGER NOT NULL REFERENCES run(id), key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
+	"CREATE TABLE point (run_id INTEGER NOT NULL REFERENCES run(id), point TEXT NOT NULL, status TEXT NOT NULL)",
+	"CREATE TABLE summary (run_id INTEGER NOT NULL REFERENCES run(id), point TEXT NOT NULL, instruction TEXT NOT NULL, setup TEXT NOT NULL, metric TEXT NOT NULL, n INTEGER, median REAL, net_per_insn REAL, net_ci_low REAL, net_ci_high REAL)",
+	"CREATE TABLE headline (run_id INTEGER NOT NULL REFERENCES run(id), instruction TEXT NOT NULL, setup TEXT NOT NULL, unroll TEXT NOT NULL, points TEXT NOT NULL, method TEXT NOT NULL, ticks REAL, ci_low REAL, ci_high REAL, ns REAL, ns_ci_low REAL, ns_ci_high REAL, reason TEXT NOT NULL)",
+	"CREATE INDEX point_run ON point(run_id)",
+	"CREATE INDEX summary_run ON summary(run_id)",
+	"CREATE INDEX headline_setup ON headline(setup, run_id)",
+	NULL
+};
+
+/* Version 1 -> 2: whether a run's timings are real, from its meta rows. */
+static const char *const migrate_v2[] = {
+	"ALTER TABLE run ADD COLUMN emulated INTEGER NOT NULL DEFAULT 0",
+	"UPDATE run SET emulated = (platform IN ('bochs', 'qemu') OR EXISTS (SELECT 1 FROM meta WHERE meta.run_id = run.id AND meta.key = 'timing_note' AND meta.value LIKE 'emulated%'))",
+	NULL
+};
+
+/* steps[v] takes version v to v + 1. */
+static const char *const *const steps[AZ_CAT_VERSION] = {
+	schema_v1, migrate_v2,
+};
+
+int az_cat_fail(const struct az_cat *c, const char *what)
+{
+	az_err(c->path, 0, "%s: %s", what, c->db ? sqlite3_errmsg(c->db) : "cannot open");
+	return -1;
+}
+
+int az_cat_exec(const struct az_cat *c, const char *sql)
+{
+	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return az_cat_fail(c, "catalogue");
+	return 0;
+}
+
+sqlite3_stmt *az_cat_prepare(const struct az_cat *c, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		az_cat_fail(c, "cannot read the catalogue");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+const char *az_cat_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return s ? (const char *)s : "";
+}
+
+/* One integer from a query; 0, or -1 reported. */
+static int query_int(const struct az_cat *c, const char *sql, int *v)
+{
+	sqlite3_stmt *st = az_cat_prepare(c, sql);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return az_cat_fail(c, "cannot read the catalogue");
+	return 0;
+}
+
+/* Bring the schema from its version to ours, in one write transaction. */
+static int migrate(struct az_cat *c)
+{
+	const char *const *sql_step;
+	char sql[64];
+	int v, tables;
+
+	if (az_cat_exec(c, "BEGIN IMMEDIATE"))
+		return -1;
+	/* another process may have migrated while we waited */
+	if (query_int(c, "PRAGMA user_version", &v) ||
+	    query_int(c, "SELECT count(*) FROM sqlite_master", &tables))
+		goto fail;
+	if (v == 0 && tables) {
+		az_err(c->path, 0, "an SQLite database but not a vmptrst-analyze catalogue (user_version 0 with tables of its own)");
+		goto fail;
+	}
+	for (; v < AZ_CAT_VERSION; v++)
+		for (sql_step = steps[v]; *sql_step; sql_step++)
+			if (az_cat_exec(c, *sql_step))
+				goto fail;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", AZ_CAT_VERSION);
+	if (az_cat_exec(c, sql) || az_cat_exec(c, "COMMIT"))
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int az_cat_open(struct az_cat *c, const char *path, int create)
+{
+	struct stat sb;
+	int v, flags = SQLITE_OPEN_READWRITE;
+
+	c->path = path;
+	c->db = NULL;
+	if (!create && stat(path, &sb)) {
+		az_syserr(path, "no such catalogue (catalog add DB DIR creates one)");
+		return -1;
+	}
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+		az_cat_fail(c, "cannot open the catalogue");
+		goto fail;
+	}
+	sqlite3_busy_timeout(c->db, BUSY_MS);
+	sqlite3_extended_result_codes(c->db, 1);
+	if (query_int(c, "PRAGMA user_version", &v))
+		goto fail;
+	if (v > AZ_CAT_VERSION) {
+		az_err(path, 0, "catalogue schema version %d is newer than this tool's (%d): use a newer vmptrst-analyze", v, AZ_CAT_VERSION);
+		goto fail;
+	}
+	if (v < AZ_CAT_VERSION && migrate(c))
+		goto fail;
+	if (az_cat_exec(c, "PRAGMA foreign_keys = ON"))
+		goto fail;
+	return 0;
+fail:
+	az_cat_close(c);
+	return -1;
+}
+
+void az_cat_close(struct az_cat *c)
+{
+	if (c->db)
+		sqlite3_close(c->db);
+	c->db = NULL;
+}
+
+/* The value slot of option name in o, NULL if unknown. */
+static const char **opt_slot(struct az_cat_opts *o, const char *name)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} slot[] = {
+		{ "host", offsetof(struct az_cat_opts, host) },
+		{ "cpu-model", offsetof(struct az_cat_opts, model) },
+		{ "model", offsetof(struct az_cat_opts, model) },
+		{ "kernel", offsetof(struct az_cat_opts, kernel) },
+		{ "config", offsetof(struct az_cat_opts, config) },
+		{ "since", offsetof(struct az_cat_opts, since) },
+		{ "until", offsetof(struct az_cat_opts, until) },
+		{ "setup", offsetof(struct az_cat_opts, setup) },
+		{ "o", offsetof(struct az_cat_opts, out) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(slot) / sizeof(slot[0]); i++)
+		if (!strcmp(name, slot[i].name))
+			return (const char **)((char *)o + slot[i].off);
+	return NULL;
+}
+
+/* Whether word is one of the space-separated names of list. */
+static int listed(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+int az_cat_parse(int argc, char **argv, const char *allowed,
+		 struct az_cat_opts *o)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->arg = az_malloc((size_t)argc * sizeof(char *));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *name = a + (a[1] == '-' ? 2 : 1);
+		const char **slot;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return 1;
+		if (a[0] != '-' || !a[1]) {
+			if (!o->db)
+				o->db = a;
+			else
+				o->arg[o->narg++] = argv[i];
+			continue;
+		}
+		if (!listed(allowed, name) || (a[1] != '-' && strcmp(name, "o"))) {
+			az_err(NULL, 0, "catalog %s: unknown option %s (see catalog --help)", argv[0], a);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			az_err(NULL, 0, "catalog %s: %s needs a value", argv[0], a);
+			return -1;
+		}
+		if (!strcmp(name, "microcode")) {
+			if (o->nmicrocode == 2 || (o->nmicrocode && !listed(allowed, "microcode2"))) {
+				az_err(NULL, 0, "catalog %s: --microcode given too often", argv[0]);
+				return -1;
+			}
+			o->microcode[o->nmicrocode++] = argv[++i];
+			continue;
+		}
+		slot = opt_slot(o, name);
+		if (!slot || *slot) {
+			az_err(NULL, 0, "catalog %s: %s given twice", argv[0], a);
+			return -1;
+		}
+		*slot = argv[++i];
+	}
+	if (!o->db) {
+		az_err(NULL, 0, "catalog %s: expected the catalogue file DB (see catalog --help)", argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+void az_table_init(struct az_table *t, size_t ncol, const char *const *head)
+{
+	t->ncol = ncol;
+	t->nrow = 0;
+	t->cell = NULL;
+	az_table_row(t, head);
+}
+
+void az_table_row(struct az_table *t, const char *const *cells)
+{
+	size_t i;
+
+	t->cell = az_realloc(t->cell, (t->nrow + 1) * t->ncol * sizeof(char *));
+	for (i = 0; i < t->ncol; i++)
+		t->cell[t->nrow * t->ncol + i] = az_strdup(cells[i] ? cells[i] : "");
+	t->nrow++;
+}
+
+/* Display width: UTF-8 continuation bytes do not count. */
+static int width(const char *s)
+{
+	int w = 0;
+
+	for (; *s; s++)
+		w += (*s & 0xc0) != 0x80;
+	return w;
+}
+
+void az_table_print(const struct az_table *t)
+{
+	size_t r, i;
+	int *w = az_malloc(t->ncol * sizeof(int));
+
+	for (i = 0; i < t->ncol; i++) {
+		w[i] = 0;
+		for (r = 0; r < t->nrow; r++) {
+			int n = width(t->cell[r * t->ncol + i]);
+
+			w[i] = n > w[i] ? n : w[i];
+		}
+	}
+	for (r = 0; r < t->nrow; r++) {
+		for (i = 0; i < t->ncol; i++) {
+			const char *s = t->cell[r * t->ncol + i];
+
+			if (i + 1 == t->ncol)
+				printf("%s\n", s);
+			else
+				printf("%s%*s  ", s, w[i] - width(s), "");
+		}
+	}
+	free(w);
+}
+
+void az_table_free(struct az_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrow * t->ncol; i++)
+		free(t->cell[i]);
+	free(t->cell);
+	t->cell = NULL;
+	t->nrow = 0;
+}

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * catalog history DB --setup "...": one setup's headline cost in every
+ * catalogued run, per host in date order, as a table and a gnuplot plot
+ * (history.gp, .dat, .png, .svg) with each host's microcode changes marked
+ * on the time axis.
+ */
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "diag.h"
+#include "plot.h"
+
+struct hrow {
+	long long id;
+	char *date, *host, *microcode, *platform, *setup, *method;
+	int emulated, changed;	/* microcode not the host's previous run's */
+	double v[6];		/* ticks, ci_low, ci_high, ns, ns_ci_low, ns_ci_high */
+};
+
+/* Whether every "axis=value" word of want is one of setup's words. */
+static int setup_matches(const char *want, const char *setup)
+{
+	char w[512];
+	const char *p = want;
+	int n;
+
+	while (sscanf(p, " %511s%n", w, &n) == 1) {
+		size_t l = strlen(w);
+		const char *q = setup;
+		int found = 0;
+
+		while (!found && (q = strstr(q, w))) {
+			found = (q == setup || q[-1] == ' ') && (!q[l] || q[l] == ' ');
+			q += l;
+		}
+		if (!found)
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+static int setup_valid(const char *want)
+{
+	char w[512];
+	const char *p = want;
+	int n, words = 0;
+
+	while (sscanf(p, " %511s%n", w, &n) == 1) {
+		if (!strchr(w, '=') || w[0] == '=')
+			return 0;
+		p += n;
+		words++;
+	}
+	return words > 0;
+}
+
+static double col_num(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN :
+	       sqlite3_column_double(st, i);
+}
+
+/* The matching headline rows, by host and date; n set; -1 reported. */
+static int load(const struct az_cat *c, const struct az_cat_opts *o,
+		struct hrow **out, size_t *n)
+{
+	sqlite3_stmt *st = az_cat_prepare(c, "SELECT r.id, r.start_time, r.host, r.microcode, r.platform, r.emulated, h.setup, h.method, h.ticks, h.ci_low, h.ci_high, h.ns, h.ns_ci_low, h.ns_ci_high FROM headline h JOIN run r ON r.id = h.run_id WHERE (?1 IS NULL OR r.host = ?1) ORDER BY r.host, r.start_time, r.id, h.rowid");
+	struct hrow *h = NULL;
+	int rc, k;
+
+	*n = 0;
+	*out = NULL;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, o->host, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct hrow *r;
+
+		if (!setup_matches(o->setup, az_cat_text(st, 6)))
+			continue;
+		h = az_realloc(h, (*n + 1) * sizeof(*h));
+		r = &h[(*n)++];
+		r->id = sqlite3_column_int64(st, 0);
+		r->date = az_strdup(az_cat_text(st, 1));
+		r->host = az_strdup(az_cat_text(st, 2));
+		r->microcode = az_strdup(az_cat_text(st, 3));
+		r->platform = az_strdup(az_cat_text(st, 4));
+		r->emulated = sqlite3_column_int(st, 5);
+		r->setup = az_strdup(az_cat_text(st, 6));
+		r->method = az_strdup(az_cat_text(st, 7));
+		for (k = 0; k < 6; k++)
+			r->v[k] = col_num(st, 8 + k);
+		r->changed = *n > 1 && !strcmp(h[*n - 2].host, r->host) &&
+			     strcmp(h[*n - 2].microcode, r->microcode);
+	}
+	sqlite3_finalize(st);
+	*out = h;
+	if (rc != SQLITE_DONE)
+		return az_cat_fail(c, "cannot read the catalogue");
+	return 0;
+}
+
+static void free_rows(struct hrow *h, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(h[i].date);
+		free(h[i].host);
+		free(h[i].microcode);
+		free(h[i].platform);
+		free(h[i].setup);
+		free(h[i].method);
+	}
+	free(h);
+}
+
+static void ci_text(char *buf, size_t len, const double *v)
+{
+	if (isnan(v[0]))
+		snprintf(buf, len, "%s", "");
+	else if (isnan(v[1]))
+		snprintf(buf, len, "%.6g", v[0]);
+	else
+		snprintf(buf, len, "%.6g [%.6g, %.6g]", v[0], v[1], v[2]);
+}
+
+static void table(const struct hrow *h, size_t n)
+{
+	static const char *const head[] = {
+		"host", "date", "microcode", "run", "platform", "method",
+		"ticks/insn [95% CI]", "ns/insn [95% CI]",
+	};
+	struct az_table t;
+	char mc[300], id[32], pl[300], tk[128], ns[128];
+	const char *cells[8] = { NULL, NULL, mc, id, pl, NULL, tk, ns };
+	size_t i;
+
+	az_table_init(&t, 8, head);
+	for (i = 0; i < n; i++) {
+		cells[0] = h[i].host;
+		cells[1] = h[i].date;
+		snprintf(mc, sizeof(mc), "%s%s", h[i].microcode, h[i].changed ? " (changed)" : "");
+		snprintf(id, sizeof(id), "%lld", h[i].id);
+		snprintf(pl, sizeof(pl), "%s%s", h[i].platform, h[i].emulated ? " (emulated: not real timing)" : "");
+		cells[5] = h[i].method;
+		ci_text(tk, sizeof(tk), h[i].v);
+		ci_text(ns, sizeof(ns), h[i].v + 3);
+		az_table_row(&t, cells);
+	}
+	az_table_print(&t);
+	az_table_free(&t);
+}
+
+/* The x axis: meta.csv's start_time. */
+static const char time_axis[] =
+	"set xdata time\nset timefmt \"%Y-%m-%dT%H:%M:%SZ\"\n"
+	"set format x \"%Y-%m-%d\\n%H:%M\"\n"
+	"set offsets graph 0.05, graph 0.05, graph 0.1, graph 0.1\n"
+	"set xlabel \"run start (UTC)\"\nset key outside right top\n";
+
+/* A start_time gnuplot can place: 2024-05-17T10:00:00Z. */
+static int dated(const struct hrow *r)
+{
+	return strlen(r->date) == 20 && r->date[4] == '-' && r->date[10] == 'T' &&
+	       r->date[19] == 'Z';
+}
+
+/* history.dat (a block per host, dated runs only) and history.gp; 1 when
+   no run has a start_time, 0, or -1 reported. */
+static int plot(struct az_plotdir *pd, const struct hrow *h, size_t n,
+		const char *sub)
+{
+	size_t i, k, used, nhost = 0, off, *first = az_malloc((n + 1) * sizeof(size_t));
+	int ns = 1, emu, rc = -1;
+	char plotcmd[8192], insn[64] = "instruction";
+	const char *last = NULL;
+	FILE *d = NULL, *f;
+
+	for (i = 0; i < n; i++)
+		ns &= !isnan(h[i].v[3]);
+	off = ns ? 3 : 0;
+	sscanf(h[0].setup, "instruction=%63[^ ]", insn);
+	for (i = 0; i < n; i++) {
+		if (!dated(&h[i]))
+			continue;
+		if (!d && !(d = az_plot_open(pd, "history", "dat")))
+			goto out;
+		if (!nhost)
+			fputs("# one block per host: start_time, cost, 95% CI low, high, run id, microcode, emulated (0/1)\n", d);
+		if (!last || strcmp(last, h[i].host)) {
+			fprintf(d, "%s# host %s\n", nhost ? "\n\n" : "", h[i].host);
+			first[nhost++] = i;
+			last = h[i].host;
+		}
+		fprintf(d, "%s %.17g %.17g %.17g %lld \"%s\" %d\n", h[i].date,
+			h[i].v[off], isnan(h[i].v[off + 1]) ? h[i].v[off] : h[i].v[off + 1],
+			isnan(h[i].v[off + 2]) ? h[i].v[off] : h[i].v[off + 2],
+			h[i].id, h[i].microcode, h[i].emulated);
+	}
+	if (!nhost) {
+		rc = 1;
+		goto out;
+	}
+	if (fclose(d))
+		goto out;
+	f = az_plot_script(pd, "history", sub);
+	if (!f)
+		goto out;
+	fputs(time_axis, f);
+	fprintf(f, "set ylabel \"%s per %s (net, 95%% CI)\"\n", ns ? "ns" : "TSC ticks", insn);
+	for (i = 0, k = 1; i < n; i++) {
+		if (!h[i].changed || !dated(&h[i]))
+			continue;
+		fprintf(f, "set arrow %zu from first \"%s\", graph 0 to first \"%s\", graph 1 nohead dt 2 lc rgb \"#777777\"\n",
+			k, h[i].date, h[i].date);
+		fprintf(f, "set label %zu \"%s: microcode %s\" at first \"%s\", graph 0.98 rotate by 90 right offset -0.6,0 font \",8\" tc rgb \"#555555\"\n",
+			k++, h[i].host, h[i].microcode, h[i].date);
+	}
+	used = (size_t)snprintf(plotcmd, sizeof(plotcmd), "plot ");
+	for (i = 0; i < nhost && used < sizeof(plotcmd) - 400; i++) {
+		for (emu = 0, k = first[i]; k < n && !strcmp(h[k].host, h[first[i]].host); k++)
+			emu |= h[k].emulated;
+		used += (size_t)snprintf(plotcmd + used, sizeof(plotcmd) - used,
+			"%s'history.dat' index %zu using 1:2:3:4 with yerrorlines lw 2 pt 7 title '%s%s'",
+			i ? ", " : "", i, h[first[i]].host, emu ? " (emulated: not real timing)" : "");
+	}
+	d = NULL;
+	rc = az_plot_finish(pd, f, "history", plotcmd);
+out:
+	if (d)
+		fclose(d);
+	free(first);
+	return rc;
+}
+
+static int history(const struct az_cat *c, const struct az_cat_opts *o)
+{
+	struct hrow *h;
+	struct az_plotdir pd;
+	char title[1200], sub[1024], *dbcopy, *dir;
+	size_t n, i;
+	int rc = -1, emu = 0;
+
+	if (load(c, o, &h, &n))
+		goto out;
+	if (!n) {
+		az_err(c->path, 0, "no headline row of setup \"%s\"%s%s: catalog show RUN lists a run's setups", o->setup, o->host ? " on host " : "", o->host ? o->host : "");
+		goto out;
+	}
+	for (i = 1; i < n; i++)
+		if (strcmp(h[i].setup, h[0].setup)) {
+			az_err(NULL, 0, "catalog history: --setup \"%s\" matches more than one setup (\"%s\" and \"%s\"): name more axes", o->setup, h[0].setup, h[i].setup);
+			rc = 1;
+			goto out;
+		}
+	for (i = 0; i < n; i++)
+		emu |= h[i].emulated;
+	printf("setup: %s\n", h[0].setup);
+	table(h, n);
+	dbcopy = az_strdup(c->path);
+	dir = o->out ? az_strdup(o->out) : az_path(dirname(dbcopy), "catalog-history");
+	snprintf(title, sizeof(title), "catalogue history%s", emu ? " · emulated runs — not real timing" : "");
+	if (!az_plotdir_open(&pd, dir, title, emu)) {
+		snprintf(sub, sizeof(sub), "%s · per host, microcode changes marked · %s", h[0].setup, c->path);
+		rc = plot(&pd, h, n, sub);
+		if (az_plotdir_run(&pd))
+			rc = -1;
+		if (rc > 0)
+			printf("no plot: no run has a start_time in meta.csv\n");
+		else if (!rc)
+			printf("wrote %s/history.png and history.svg (script history.gp)\n", dir);
+		rc = rc > 0 ? 0 : rc;
+	}
+	free(dir);
+	free(dbcopy);
+out:
+	free_rows(h, n);
+	return rc;
+}
+
+int az_cat_history_args(const struct az_cat_opts *o)
+{
+	if (o->setup && setup_valid(o->setup))
+		return 0;
+	az_err(NULL, 0, "catalog history: expected --setup \"axis=value ...\", e.g. \"instruction=vmptrst offset=0\"");
+	return -1;
+}
+
+int az_cat_history(const struct az_cat *c, const struct az_cat_opts *o)
+{
+	int rc = history(c, o);
+
+	return rc < 0 ? AZ_EXIT_DATA : rc > 0 ? AZ_EXIT_USAGE : AZ_EXIT_OK;
+}
