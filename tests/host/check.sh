@@ -112,7 +112,7 @@ check "not root: nothing installed" lacks "$FAKE_LOG" '^apt-get'
 check "not root: the command is printed, --no-install-recommends" \
 	has "$t/out" 'apt-get update && apt-get install .*--no-install-recommends .*libinih-dev'
 
-FAKE_INSTALLED='make gcc elfutils-libelf-devel nettle-devel libpfm-devel json-c-devel gnuplot kernel-devel-0.0.0-fake-amd64'
+FAKE_INSTALLED='make gcc elfutils-libelf-devel nettle-devel libpfm-devel json-c-devel sqlite-devel gnuplot kernel-devel-0.0.0-fake-amd64'
 deps native rpm
 check "RHEL/Fedora: exit 1 on a missing package" test "$rc" -eq 1
 check "RHEL/Fedora: the dnf command names what is missing" has "$t/out" '^deps: install them as root with: dnf install inih-devel$'
