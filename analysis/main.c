@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "diag.h"
+#include "fleet.h"
 
 static void usage(FILE *f)
 {
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
 		{ "report", az_cmd_report },
 		{ "compare", az_cmd_compare },
 		{ "export", az_cmd_export },
+		{ "fleet", az_cmd_fleet },
 	};
 	size_t i;
 
