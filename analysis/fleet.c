@@ -484,27 +484,26 @@ static void print_table(const struct fleet *fl)
 
 static void fleet_free(struct fleet *fl)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < fl->nhost; i++) {
 		struct host *h = &fl->host[i];
+		char *owned[] = { h->name, h->model, h->microcode, h->kernel,
+				  h->platform, h->status, h->reason };
 
-		free(h->name);
-		free(h->model);
-		free(h->microcode);
-		free(h->kernel);
-		free(h->platform);
-		free(h->status);
-		free(h->reason);
+		for (k = 0; k < sizeof(owned) / sizeof(owned[0]); k++)
+			free(owned[k]);
 	}
 	for (i = 0; i < fl->nrow; i++) {
 		free(fl->row[i].method);
 		free(fl->row[i].reason);
 	}
-	for (i = 0; i < fl->nsetup; i++)
-		free(fl->setup[i].key);
-	for (i = 0; i < fl->naxis; i++)
-		free(fl->axis[i]);
+	for (i = 0; i < fl->nsetup || i < fl->naxis; i++) {
+		if (i < fl->nsetup)
+			free(fl->setup[i].key);
+		if (i < fl->naxis)
+			free(fl->axis[i]);
+	}
 	free(fl->axis);
 	free(fl->host);
 	free(fl->row);
@@ -526,44 +525,53 @@ static void usage(FILE *f)
 	      "DIR/fleet.csv.\n", f);
 }
 
-int az_cmd_fleet(int argc, char **argv)
+/* Load DIR, mark, print, write DIR/fleet.csv: an exit code. */
+static int fleet_report(const char *dir)
 {
-	struct fleet fl;
-	char *out;
-	FILE *f;
-	int rc = AZ_EXIT_OK;
+	struct fleet fl = { .dir = dir };
+	char *out = az_path(dir, "fleet.csv");
+	FILE *f = NULL;
+	int rc = AZ_EXIT_DATA;
 
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		usage(stdout);
-		return AZ_EXIT_OK;
-	}
-	if (argc != 2 || argv[1][0] == '-') {
-		az_err(NULL, 0, "fleet: expected one fleet folder (see fleet --help)");
-		return AZ_EXIT_USAGE;
-	}
-	memset(&fl, 0, sizeof(fl));
-	fl.dir = argv[1];
-	if (load_summary(&fl) || load_hosts(&fl)) {
-		fleet_free(&fl);
-		return AZ_EXIT_DATA;
-	}
+	if (load_summary(&fl) || load_hosts(&fl))
+		goto out;
 	mark_outliers(&fl);
 	sort_fl = &fl;
 	if (fl.nrow)
 		qsort(fl.row, fl.nrow, sizeof(*fl.row), by_setup_model_host);
 	print_table(&fl);
-	out = az_path(fl.dir, "fleet.csv");
 	f = fopen(out, "wb");
-	if (!f) {
+	if (!f)
 		az_syserr(out, "cannot create");
-		rc = AZ_EXIT_DATA;
-	} else if (write_csv(&fl, f) | fclose(f)) {
+	else if (write_csv(&fl, f) | fclose(f))
 		az_syserr(out, "write error");
-		rc = AZ_EXIT_DATA;
-	} else {
+	else
+		rc = AZ_EXIT_OK;
+	if (!rc)
 		printf("wrote %s\n", out);
-	}
+out:
 	free(out);
 	fleet_free(&fl);
 	return rc;
+}
+
+int az_cmd_fleet(int argc, char **argv)
+{
+	const char *dir = NULL;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return AZ_EXIT_OK;
+		}
+		if (argv[i][0] == '-' || dir)
+			break;
+		dir = argv[i];
+	}
+	if (i < argc || !dir) {
+		az_err(NULL, 0, "fleet: expected one fleet folder (see fleet --help)");
+		return AZ_EXIT_USAGE;
+	}
+	return fleet_report(dir);
 }

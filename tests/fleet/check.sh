@@ -14,19 +14,19 @@
 #     MODE=emulated in Bochs through the playbook, ~6 minutes); without it,
 #     a SKIP line says so.
 set -uo pipefail
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$top" || exit 1
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
+passed=0 failed=0
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-passed=0 failed=0
 
-check() { # check NAME COMMAND...: COMMAND's status is the verdict
-	local name=$1; shift
-	if "$@"; then echo "ok - $name"; passed=$((passed + 1))
-	else echo "not ok - $name"; failed=$((failed + 1)); fi
+# check NAME COMMAND...: one TAP-like line, COMMAND's status the verdict
+check() {
+	local verdict=ok
+	"${@:2}" || verdict="not ok"
+	echo "$verdict - $1"
+	if [[ $verdict == ok ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 }
 has() { grep -qe "$2" "$1"; }
-lacks() { ! grep -qe "$2" "$1"; }
 
 if ! command -v ansible-playbook >/dev/null; then
 	echo "not ok - ansible-playbook is missing: apt-get install --no-install-recommends ansible-core (scripts/deps.sh test lists it)"
