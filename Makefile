@@ -13,6 +13,10 @@
 #                   known latencies (add, imul, L1 pointer chase)
 #   make run        the main job: natively where the CPU has VT-x and modules
 #                   load, otherwise inside Bochs, labelled as emulated
+#   make fleet INVENTORY=FILE CONFIG=FILE [BACKEND=module|user|emulated]
+#                   [CPU=N] [SAMPLES=N] [STAMP=S] [FORCE=1]
+#                   one config on every host of an Ansible inventory
+#                   (fleet/): run folders fetched to results/fleet-STAMP/
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
 all: bench analysis kmod
@@ -59,6 +63,29 @@ test:
 run:
 	scripts/run.sh
 
+# fleet/site.yml through ansible-playbook (Debian's ansible-core on this
+# machine, the controller; see fleet/README.md).  Only the settings given
+# are passed (-e), so host variables in the inventory hold otherwise.
+# STAMP names results/fleet-STAMP/: the same STAMP again resumes (hosts with
+# a complete run for this commit and config are skipped; FORCE=1 reruns them).
+# RESULTS: the folder holding fleet-STAMP (default results/); CATALOG=DB adds
+# the runs to a catalogue when vmptrst-analyze has one; FORKS: hosts at a
+# time; ANSIBLE_ARGS: more options (-K asks the become password, --limit).
+FLEET_STAMP := $(shell date -u +%Y%m%d-%H%M%S)
+fleet: analysis
+	@[ -n "$(INVENTORY)" ] && [ -n "$(CONFIG)" ] || \
+		{ echo "usage: make fleet INVENTORY=FILE CONFIG=FILE [BACKEND=module|user|emulated] [CPU=N] [SAMPLES=N] [STAMP=S] [FORCE=1]"; exit 2; }
+	@command -v ansible-playbook >/dev/null || \
+		{ echo "make fleet: no ansible-playbook on this machine (the controller): apt-get install --no-install-recommends ansible-core"; exit 2; }
+	@echo "make fleet: results/fleet-$(or $(STAMP),$(FLEET_STAMP)) (resume with STAMP=$(or $(STAMP),$(FLEET_STAMP)))"
+	ANSIBLE_CONFIG=$(CURDIR)/fleet/ansible.cfg ansible-playbook -i "$(INVENTORY)" fleet/site.yml \
+		-e fleet_config="$(abspath $(CONFIG))" -e fleet_stamp="$(or $(STAMP),$(FLEET_STAMP))" \
+		$(if $(BACKEND),-e fleet_backend=$(BACKEND)) $(if $(CPU),-e fleet_cpu=$(CPU)) \
+		$(if $(SAMPLES),-e fleet_samples=$(SAMPLES)) $(if $(KERNEL),-e fleet_kernel=$(KERNEL)) \
+		$(if $(FORCE),-e fleet_force=true) $(if $(RESULTS),-e fleet_results="$(abspath $(RESULTS))") \
+		$(if $(CATALOG),-e fleet_catalog="$(abspath $(CATALOG))") $(if $(FORKS),--forks $(FORKS)) \
+		$(ANSIBLE_ARGS)
+
 clean:
 	$(MAKE) -C bench clean
 	-@[ -d "$(KDIR)" ] && $(MAKE) -C kmod KDIR=$(KDIR) clean || true
@@ -66,4 +93,4 @@ clean:
 	$(MAKE) -C analysis clean
 	rm -rf build
 
-.PHONY: all bench analysis bench-analysis bench-accuracy fuzz-long kmod deps test run clean
+.PHONY: all bench analysis bench-analysis bench-accuracy fuzz-long kmod deps test run fleet clean

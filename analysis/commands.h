@@ -9,5 +9,6 @@ int az_cmd_report(int argc, char **argv);
 int az_cmd_compare(int argc, char **argv);
 int az_cmd_export(int argc, char **argv);
 int az_cmd_catalog(int argc, char **argv);
+int az_cmd_fleet(int argc, char **argv);
 
 #endif /* AZ_COMMANDS_H */

@@ -16,6 +16,7 @@ static void usage(FILE *f)
 	      "  compare DIR_A DIR_B [-o DIR]   compare.csv: B against A, per point\n"
 	      "  export DIR --format json|md    the run as JSON or Markdown, on stdout\n"
 	      "  catalog add|list|show|history|compare DB ...  the run catalogue (SQLite)\n"
+	      "  fleet DIR                      DIR/fleet.csv: a fleet run across hosts\n"
 	      "\n"
 	      "DIR is a run directory (meta.csv, samples.csv).  COMMAND --help for\n"
 	      "details.  Exit: 0 ok, 1 bad data or I/O, 2 bad command line,\n"
@@ -34,6 +35,7 @@ int main(int argc, char **argv)
 		{ "compare", az_cmd_compare },
 		{ "export", az_cmd_export },
 		{ "catalog", az_cmd_catalog },
+		{ "fleet", az_cmd_fleet },
 	};
 	size_t i;
 
@@ -48,7 +50,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(cmd) / sizeof(cmd[0]); i++)
 		if (!strcmp(argv[1], cmd[i].name))
 			return cmd[i].fn(argc - 1, argv + 1);
-	az_err(NULL, 0, "unknown command \"%s\" (summary, plot, report, compare, export, catalog)",
+	az_err(NULL, 0, "unknown command \"%s\" (summary, plot, report, compare, export, catalog, fleet)",
 	       argv[1]);
 	return AZ_EXIT_USAGE;
 }

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# scripts/deps.sh native|test: the packages vmptrst-bench needs, in one place,
+# scripts/deps.sh native|user|test: the packages vmptrst-bench needs, in one place,
 # and their check.  Installs what is missing when run as root on Debian or
 # Ubuntu (apt-get update once, then apt-get install --no-install-recommends);
 # otherwise prints what is missing and the command that installs it.
 #
 #   native  building the module against the running kernel, the driver and
 #           the analysis: what `make run` needs on a lab server
+#   user    native without the running kernel's headers: what
+#           `vmptrst-bench run --backend user` and the analysis need (no
+#           module is built); the fleet playbook's user backend
 #   test    native, plus what `make test` needs on top: emulators, image
 #           tools, numpy/scipy, clang, and what the kernel headers trees of
 #           the tested kernels need (tests/emu/harness/kernels.sh unpacks
-#           those trees into build/: no kernel package is installed)
+#           those trees into build/: no kernel package is installed), and
+#           ansible-core: the controller of `make fleet` (fleet/) needs it,
+#           its hosts do not (tests/fleet runs the playbook)
 #
 # On a host without apt-get (RHEL, Fedora: rpm) the native list is checked
 # with rpm and what is missing is printed for dnf; only Debian is tested.
@@ -21,16 +26,19 @@ set -euo pipefail
 # Debian/Ubuntu, native run (plus linux-headers-$(uname -r), see below).
 native_deb=(make gcc libc6-dev libinih-dev nettle-dev libpfm4-dev gnuplot-nox libjson-c-dev libsqlite3-dev)
 
-# Debian, the tests on top of the native list.  The last line is what the
+# Debian, the tests on top of the native list.  The line before last is what the
 # Debian 6.1 and 6.12 headers trees need from the host to build a module: the
 # Depends of linux-headers-<ver>-amd64, linux-kbuild-* and
 # linux-compiler-gcc-12-x86 (apt-cache depends), less the kernel image.
 # kernels.sh checks them again against the archive when it unpacks a tree.
+# The last line, ansible-core (Debian's, 2.14 on bookworm), is the controller
+# of `make fleet`, which tests/fleet runs: the fleet's hosts do not need it.
 test_deb=(qemu-system-x86 bochs bochsbios vgabios isolinux syslinux-common xorriso
 	busybox-static cpio gzip xz-utils tar coreutils util-linux dpkg-dev
 	binutils sparse libcmocka-dev python3-numpy python3-scipy python3-jsonschema
 	python3-markdown chromium clang-14 libclang-rt-14-dev
-	gcc-12 libc6 libelf1 libssl3 zlib1g pahole)
+	gcc-12 libc6 libelf1 libssl3 zlib1g pahole
+	ansible-core)
 
 # RHEL/Fedora (dnf) names for the native run; untested.  On RHEL, inih-devel
 # and libpfm-devel come from CodeReady Builder (CRB) or EPEL.
@@ -41,10 +49,10 @@ native_rpm=(make gcc "kernel-devel-$(uname -r)" elfutils-libelf-devel inih-devel
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 
-usage() { echo "usage: $0 native|test" >&2; exit 2; }
+usage() { echo "usage: $0 native|user|test" >&2; exit 2; }
 [[ $# -eq 1 ]] || usage
 what=$1
-case $what in native | test) ;; *) usage ;; esac
+case $what in native | user | test) ;; *) usage ;; esac
 
 is_root() { [[ $(id -u) -eq 0 ]]; }
 
@@ -97,6 +105,7 @@ rpm_based() {
 		return 1
 	fi
 	for p in "${native_rpm[@]}"; do
+		[[ $what == user && $p == kernel-devel-* ]] && continue
 		rpm -q "$p" >/dev/null 2>&1 || missing+=("$p")
 	done
 	if [[ ${#missing[@]} -eq 0 ]]; then

@@ -8,7 +8,9 @@
 # userdev (the timing engine at ring 3, functional), inputs (the driver's
 # bad-input table, then the config and CSV fuzzers for a bounded time),
 # analysis (vmptrst-analyze against numpy/scipy reference values), blocks
-# (the timed blocks' machine code), then the module booted in QEMU (no VMX)
+# (the timed blocks' machine code), fleet (the Ansible playbook against three
+# hosts that are this machine, backend user; FLEET_EMULATED=1 adds a Bochs
+# host), then the module booted in QEMU (no VMX)
 # and Bochs (VMX) with Debian's 6.1 and 6.12 kernels, then the ioctl fuzzer in
 # both (a bounded number of calls).
 # TESTS="unit blocks ..." runs a subset.  Last, always: kernel-images, no
@@ -26,7 +28,7 @@ if [[ -z $images_before ]]; then
 	tests/host/kernel-images.sh list >"$images_before"
 fi
 
-areas=${TESTS:-"host unit userdev inputs analysis blocks module-qemu-6.1 module-qemu-6.12 module-bochs-6.12 module-bochs-6.1 fuzz-qemu-6.12 fuzz-bochs-6.12"}
+areas=${TESTS:-"host unit userdev inputs analysis blocks fleet module-qemu-6.1 module-qemu-6.12 module-bochs-6.12 module-bochs-6.1 fuzz-qemu-6.12 fuzz-bochs-6.12"}
 passed=0 failed=0 results=()
 
 run_area() {
@@ -38,6 +40,7 @@ run_area() {
 	userdev) make -C tests/accuracy check ;;
 	inputs) make -C tests/fuzz test ;;
 	blocks) tests/kmod/check-blocks.sh ;;
+	fleet) tests/fleet/check.sh ;;
 	module-*-*)
 		local rest=${1#module-}
 		tests/emu/module-test.sh "${rest%%-*}" "${rest#*-}" ;;
