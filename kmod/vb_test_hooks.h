@@ -9,9 +9,11 @@
  *     so that the tests can check that each error path leaves the machine
  *     as it was;
  *   - HOLD (vmptrst_bench_abi.h), allowed by the module parameter
- *     debug_hold: VMX kept on on one CPU between ioctls.
+ *     debug_hold: VMX kept on on one CPU between ioctls;
+ *   - GUEST_PROBE (vmptrst_bench_abi.h, vb_guest.h): VMPTRST executed by a
+ *     minimal guest of the module's, its VM exits checked.
  * Without VB_TEST_HOOKS neither parameter exists, vb_injected() is false
- * at compile time, and HOLD is an unknown ioctl (-ENOTTY).
+ * at compile time, and HOLD and GUEST_PROBE are unknown ioctls (-ENOTTY).
  */
 #ifndef VB_TEST_HOOKS_H
 #define VB_TEST_HOOKS_H
@@ -61,6 +63,9 @@ void vb_hold_on_cpu(void *arg);
 void vb_release_on_cpu(void *arg);
 void vb_emergency_on_cpu(void *arg);
 
+/* GUEST_PROBE: VMPTRST in VMX non-root operation (vb_guest.h). */
+long vb_ioctl_guest_probe(struct vb_guest_probe __user *uarg);
+
 #else /* the module users load */
 
 static inline bool vb_injected(enum vb_fault f)
@@ -69,6 +74,11 @@ static inline bool vb_injected(enum vb_fault f)
 }
 
 static inline long vb_ioctl_hold(struct vb_hold __user *uarg)
+{
+	return -ENOTTY;
+}
+
+static inline long vb_ioctl_guest_probe(struct vb_guest_probe __user *uarg)
 {
 	return -ENOTTY;
 }
