@@ -188,8 +188,8 @@ void vb_test_hooks_exit(void)
 /* For the module's load line: this is not the module users load. */
 const char *vb_test_hooks_note(void)
 {
-	return debug_hold ? " (test build: inject_fault, HOLD with debug_hold on)" :
-			    " (test build: inject_fault, HOLD)";
+	return debug_hold ? " (test build: inject_fault, HOLD with debug_hold on, GUEST_PROBE)" :
+			    " (test build: inject_fault, HOLD, GUEST_PROBE)";
 }
 
 /*

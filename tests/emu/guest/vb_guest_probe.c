@@ -5,15 +5,17 @@
  * what the reference and the guest's encoding say.
  *
  *   vb_guest_probe --expect-vmx yes|no [--cpu N]
+ *   vb_guest_probe --release
  *
- * yes (Bochs): probes of 1, 7 and 1000 VMPTRSTs all reach the guest's
+ * yes (Bochs): probes of 1, 7, 1000 and 4096 VMPTRSTs all reach the guest's
  * VMCALL with exactly that many exits of basic reason 22, each checked by
  * the module (mismatches 0) and the last one checked here again against
  * constants of this file: qualification = the displacement, instruction
  * information = [RBX + disp], no index, 64-bit addresses, DS, length = the
  * encoding's; then VMX is left (INFO: CR4.VMXE clear, SELFTEST: #UD).
  * no (QEMU): the probe is refused with the error a RUN gets, ENODEV.
- * Either way the argument checks.  Prints one line per check and, last,
+ * Either way the argument checks.  --release: the module users load, where
+ * GUEST_PROBE is an unknown ioctl (ENOTTY).  Prints one line per check and, last,
  * "vb_guest_probe: N passed, N failed"; exit status 0 only if none failed.
  */
 #define _GNU_SOURCE
@@ -202,12 +204,26 @@ static void check_no_vmx(void)
 	      strerror(err), strerror(run_err));
 }
 
+/* The module users load has no GUEST_PROBE. */
+static void check_release(void)
+{
+	struct vb_guest_probe p = probe_req(1);
+	int err = xioctl(VB_IOC_GUEST_PROBE, &p);
+
+	CHECK(err == ENOTTY, "release build: GUEST_PROBE is an unknown ioctl, ENOTTY (got %s)",
+	      strerror(err));
+}
+
 int main(int argc, char **argv)
 {
 	int expect = -1, i;
+	bool release = false;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--expect-vmx") && i + 1 < argc) {
+		if (!strcmp(argv[i], "--release")) {
+			release = true;
+			expect = 0;
+		} else if (!strcmp(argv[i], "--expect-vmx") && i + 1 < argc) {
 			i++;
 			expect = !strcmp(argv[i], "yes") ? 1 :
 				 !strcmp(argv[i], "no") ? 0 : -1;
@@ -219,18 +235,23 @@ int main(int argc, char **argv)
 		}
 	}
 	if (expect < 0) {
-		fprintf(stderr, "usage: vb_guest_probe --expect-vmx yes|no [--cpu N]\n");
+		fprintf(stderr, "usage: vb_guest_probe --expect-vmx yes|no [--cpu N] | --release\n");
 		return 2;
 	}
 	fd = open(VB_DEVICE_PATH, O_RDWR);
 	CHECK(fd >= 0, "open %s (%s)", VB_DEVICE_PATH,
 	      fd >= 0 ? "ok" : strerror(errno));
-	if (fd >= 0) {
+	if (fd >= 0 && release) {
+		check_release();
+		close(fd);
+	} else if (fd >= 0) {
 		check_arguments();
 		if (expect) {
 			check_probe(1);
 			check_probe(7);
 			check_probe(1000);
+			/* the most: likely more than one window's budget */
+			check_probe(VB_GUEST_PROBE_MAX_REPETITIONS);
 			check_vmx_left();
 		} else {
 			check_no_vmx();
