@@ -86,7 +86,7 @@ int vb_guest_enter(struct vb_guest_regs *regs, bool launched);
 void vb_guest_do_nmi(unsigned long entry);
 extern const u8 vb_guest_exit[], vb_guest_code[];
 extern const struct vb_guest_layout {
-	u32 vmptrst, vmptrst_end;	/* offsets into vb_guest_code */
+	u32 vmptrst, vmptrst_end, ud2;	/* offsets into vb_guest_code */
 } vb_guest_layout;
 
 /* The guest's VMPTRST, and the instruction after it. */
@@ -95,6 +95,8 @@ extern const struct vb_guest_layout {
 
 /* Exits one window may see before it ends whatever happens. */
 #define VB_GUEST_MAX_EXITS	(VB_WINDOW_MAX_SAMPLES + 64)
+/* ... and with VB_FAULT_GUEST_SHORT, before it ends and the next goes on */
+#define VB_GUEST_SHORT_EXITS	64
 
 /* Segment access rights (SDM Vol. 3C, 25.4.1) */
 #define VB_AR_CODE64		0xa09b	/* G, L, P, S, execute/read accessed */
@@ -367,8 +369,15 @@ static bool vb_guest_setup(struct vb_guest_ctx *g,
 			{ GUEST_PENDING_DBG_EXCEPTIONS, 0 },
 		};
 
-		return vb_vmwrite_all(w, ARRAY_SIZE(w), cpu);
+		if (!vb_vmwrite_all(w, ARRAY_SIZE(w), cpu))
+			return false;
 	}
+	/* Tests: the failures the probe must end cleanly on. */
+	if (vb_injected(VB_FAULT_GUEST_VMFAIL))
+		return vb_vmwrite(CR3_TARGET_COUNT, 512);
+	if (vb_injected(VB_FAULT_GUEST_ENTRY))
+		return vb_vmwrite(VMCS_LINK_POINTER, 0);
+	return true;
 }
 
 static u64 vb_read(u32 field)
@@ -483,6 +492,8 @@ int vb_guest_init(struct vb_guest_ctx *g)
 	if (WARN_ON_ONCE(!vb_guest_code_ok()))
 		return -EINVAL;
 	g->rip = (unsigned long)vb_guest_code;
+	if (vb_injected(VB_FAULT_GUEST_EXIT))
+		g->rip += vb_guest_layout.ud2;
 	memset(&g->regs, 0, sizeof(g->regs));
 	g->regs.rbx = (unsigned long)&g->guest_operand - VB_GUEST_PROBE_DISP;
 	g->regs.rcx = g->out->repetitions;
@@ -518,7 +529,9 @@ void vb_guest_run(struct vb_guest_ctx *g, u64 deadline)
 		reason = vb_read(VM_EXIT_REASON);
 		if (!vb_guest_exit_ok(g, reason, &stop))
 			break;
-		if (rdtsc() > deadline) {
+		if (rdtsc() > deadline ||
+		    (vb_injected(VB_FAULT_GUEST_SHORT) &&
+		     exits + 1 >= VB_GUEST_SHORT_EXITS)) {
 			stop = true;
 			break;
 		}

@@ -159,6 +159,7 @@ SYM_FUNC_START(vb_guest_code)
 	or %rdx, %rax
 	mov %rax, %r9
 	vmcall
+.Lud2:
 	ud2
 SYM_FUNC_END(vb_guest_code)
 
@@ -168,5 +169,6 @@ SYM_FUNC_END(vb_guest_code)
 SYM_DATA_START(vb_guest_layout)
 	.long .Lvmptrst - vb_guest_code
 	.long .Lvmptrst_end - vb_guest_code
+	.long .Lud2 - vb_guest_code
 SYM_DATA_END(vb_guest_layout)
 .popsection

@@ -35,6 +35,11 @@ enum vb_fault {
 	VB_FAULT_COPY_OUT = 8,		/* the records cannot be copied out */
 	VB_FAULT_VMXOFF = 9,		/* VMXOFF (done) is reported as VMfail */
 	VB_FAULT_NO_RDTSCP = 10,	/* the CPU is taken to lack RDTSCP */
+	/* GUEST_PROBE (vb_guest.c) */
+	VB_FAULT_GUEST_SHORT = 11,	/* a window ends after 64 exits: the next goes on */
+	VB_FAULT_GUEST_VMFAIL = 12,	/* CR3-target count 512: VMLAUNCH VMfailValid, error 7 */
+	VB_FAULT_GUEST_ENTRY = 13,	/* VMCS link pointer 0: entry failure, reason 33, qualification 4 */
+	VB_FAULT_GUEST_EXIT = 14,	/* the guest starts at its UD2: exit reason 0, #UD */
 };
 
 #ifdef VB_TEST_HOOKS

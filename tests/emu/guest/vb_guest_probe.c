@@ -13,6 +13,8 @@
  * constants of this file: qualification = the displacement, instruction
  * information = [RBX + disp], no index, 64-bit addresses, DS, length = the
  * encoding's; then VMX is left (INFO: CR4.VMXE clear, SELFTEST: #UD).
+ * Then the injected failures: many short windows, VMfail, an entry
+ * failure, an unexpected exit, each ending cleanly.
  * no (QEMU): the probe is refused with the error a RUN gets, ENODEV.
  * Either way the argument checks.  --release: the module users load, where
  * GUEST_PROBE is an unknown ioctl (ENOTTY).  Prints one line per check and, last,
@@ -185,6 +187,73 @@ static void check_vmx_left(void)
 	      strerror(err));
 }
 
+static int set_fault(int k)
+{
+	FILE *f = fopen("/sys/module/vmptrst_bench/parameters/inject_fault", "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fprintf(f, "%d\n", k) > 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/*
+ * Injected failures (enum vb_fault in kmod/vb_test_hooks.h): each ends the
+ * probe with its outcome and the exit that says why, or (11) splits it
+ * into many windows; after each, VMX is left and the next probe works.
+ */
+static void check_faults(void)
+{
+	static const struct {
+		int fault;
+		const char *what;
+		uint32_t outcome, end_reason, insn_error;
+		uint64_t end_qual;
+	} t[] = {
+		{ 11, "windows of 64 exits", VB_GUEST_DONE, 0, 0, 0 },
+		{ 12, "CR3-target count 512: VMfailValid, invalid control field (7)",
+		  VB_GUEST_VMFAIL, 0, 7, 0 },
+		{ 13, "VMCS link pointer 0: entry failure, reason 33, qualification 4",
+		  VB_GUEST_ENTRY_FAILED, 0x80000021, 0, 4 },
+		{ 14, "the guest starts at its UD2: exception exit, reason 0",
+		  VB_GUEST_UNEXPECTED_EXIT, 0, 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct vb_guest_probe p = probe_req(1000);
+		int err;
+
+		if (set_fault(t[i].fault)) {
+			CHECK(0, "inject_fault=%d: %s", t[i].fault, strerror(errno));
+			return;
+		}
+		err = xioctl(VB_IOC_GUEST_PROBE, &p);
+		set_fault(0);
+		printf("# fault %d: outcome %s, exits %u (vmptrst %u), windows %u, end reason %#x qualification %#llx, vm-instruction error %u\n",
+		       t[i].fault, outcome_name(p.outcome), p.exits,
+		       p.vmptrst_exits, p.windows, p.end_reason,
+		       p.end_qualification, p.vm_insn_error);
+		if (t[i].outcome == VB_GUEST_DONE)
+			CHECK(err == 0 && p.outcome == VB_GUEST_DONE &&
+			      p.vmptrst_exits == 1000 && p.mismatches == 0 &&
+			      p.windows >= 1001 / 64,
+			      "inject_fault=%d (%s): 1000 VMPTRST exits in %u windows, mismatches %u",
+			      t[i].fault, t[i].what, p.windows, p.mismatches);
+		else
+			CHECK(err == 0 && p.outcome == t[i].outcome &&
+			      p.end_reason == t[i].end_reason &&
+			      p.end_qualification == t[i].end_qual &&
+			      p.vm_insn_error == t[i].insn_error &&
+			      p.vmptrst_exits == 0,
+			      "inject_fault=%d (%s): outcome %s (%s)", t[i].fault,
+			      t[i].what, outcome_name(p.outcome), strerror(err));
+		check_vmx_left();
+		check_probe(7);
+	}
+}
+
 /* No VMX: the probe is refused as a RUN is. */
 static void check_no_vmx(void)
 {
@@ -253,6 +322,7 @@ int main(int argc, char **argv)
 			/* the most: likely more than one window's budget */
 			check_probe(VB_GUEST_PROBE_MAX_REPETITIONS);
 			check_vmx_left();
+			check_faults();
 		} else {
 			check_no_vmx();
 		}
