@@ -99,4 +99,20 @@ static inline bool vb_is_software_event(const struct perf_event *ev)
 #define vb_rdmsr_safe(msr, p)	rdmsrl_safe(msr, p)
 #endif
 
+/*
+ * The kernel's NMI entry that KVM calls after an NMI VM exit, exported
+ * (GPL) for kvm_intel as a module (arch/x86/kernel/nmi.c); see
+ * kmod/vb_guest.c.  The non-IST entry was exc_nmi_noist until 6.2 and is
+ * exc_nmi_kvm_vmx from 6.3 ("x86/entry: KVM: Use dedicated VMX NMI entry
+ * for 32-bit and 64-bit"); both checked in Debian's 6.1 and 6.12
+ * Module.symvers.  Only the tests' build of the module calls it.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+extern void asm_exc_nmi_kvm_vmx(void);
+#define VB_NMI_ENTRY		asm_exc_nmi_kvm_vmx
+#else
+extern void asm_exc_nmi_noist(void);
+#define VB_NMI_ENTRY		asm_exc_nmi_noist
+#endif
+
 #endif /* VB_COMPAT_H */

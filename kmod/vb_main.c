@@ -569,6 +569,8 @@ static long vb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vb_ioctl_selftest(uarg);
 	case VB_IOC_HOLD:	/* test builds only, else -ENOTTY */
 		return vb_ioctl_hold(uarg);
+	case VB_IOC_GUEST_PROBE:	/* test builds only, else -ENOTTY */
+		return vb_ioctl_guest_probe(uarg);
 	default:
 		return -ENOTTY;
 	}

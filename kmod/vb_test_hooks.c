@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Test hooks (vb_test_hooks.h): fault injection and the HOLD ioctl.  Built
- * only by `make TEST_HOOKS=1`, for the emulated tests.
+ * Test hooks (vb_test_hooks.h): fault injection, the HOLD ioctl and the
+ * GUEST_PROBE ioctl.  Built only by `make TEST_HOOKS=1`, for the emulated
+ * tests.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -11,9 +12,12 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sched/signal.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
 #include <asm/io.h>
+#include <asm/tsc.h>
+#include "vb_guest.h"
 #include "vb_internal.h"
 
 int vb_inject_fault;
@@ -184,6 +188,123 @@ void vb_test_hooks_exit(void)
 /* For the module's load line: this is not the module users load. */
 const char *vb_test_hooks_note(void)
 {
-	return debug_hold ? " (test build: inject_fault, HOLD with debug_hold on)" :
-			    " (test build: inject_fault, HOLD)";
+	return debug_hold ? " (test build: inject_fault, HOLD with debug_hold on, GUEST_PROBE)" :
+			    " (test build: inject_fault, HOLD, GUEST_PROBE)";
+}
+
+/*
+ * GUEST_PROBE (vmptrst_bench_abi.h, vb_guest.h): the guest run in windows
+ * until its VMCALL, each window covered by the crash-time VMXOFF as a
+ * RUN's is.  A window that ends early (its budget, an interrupt) is
+ * followed by the next; the windows are bounded.
+ */
+#define VB_GUEST_MAX_WINDOWS(reps)	((reps) + 1000u)
+
+static void vb_guest_free(struct vb_guest_ctx *g, struct page *vmxon,
+			  struct page *vmcs)
+{
+	free_page((unsigned long)g->stack);
+	if (g->vc.stuck) {	/* the CPU may still use them */
+		vb_cpu_stuck(g->vc.cpu);
+		return;
+	}
+	if (vmcs)
+		__free_page(vmcs);
+	if (vmxon)
+		__free_page(vmxon);
+}
+
+static int vb_guest_windows(struct vb_guest_ctx *g)
+{
+	u32 w, max = VB_GUEST_MAX_WINDOWS(g->out->repetitions);
+	int err = 0;
+
+	for (w = 0; !g->finished && w < max; w++) {
+		if (!vb_cover_begin())
+			return -EBUSY;
+		err = smp_call_function_single(g->vc.cpu, vb_guest_window, g, 1);
+		vb_cover_end();
+		if (!err)
+			err = g->vc.err;
+		if (err || g->vc.stuck)
+			return err ? err : -EIO;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	if (!g->finished)
+		g->out->outcome = VB_GUEST_BOUND;
+	return 0;
+}
+
+static int vb_guest_probe_locked(struct vb_guest_probe *p,
+				 struct vb_guest_ctx *g)
+{
+	struct page *vmxon = NULL, *vmcs = NULL;
+	struct vb_caps caps;
+	bool low;
+	int err;
+
+	err = vb_cpu_usable(p->cpu);
+	if (!err)
+		err = vb_caps_of(p->cpu, &caps);
+	if (!err)
+		err = vb_check_caps(&caps, p->cpu);
+	if (err)
+		return err;
+	low = VB_BASIC_32BIT_ADDR(caps.vmx_basic);
+	vmxon = vb_alloc(p->cpu, 0, low);
+	vmcs = vb_alloc(p->cpu, 0, low);
+	g->stack = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
+	if (!vmxon || !vmcs || !g->stack) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	*(u32 *)page_address(vmxon) = VB_BASIC_REVISION(caps.vmx_basic);
+	*(u32 *)page_address(vmcs) = VB_BASIC_REVISION(caps.vmx_basic);
+	g->vc.cpu = p->cpu;
+	g->vc.vmcs = VB_VMCS_LOADED;
+	g->vc.vmxon_pa = page_to_phys(vmxon);
+	g->vc.vmcs_pa = page_to_phys(vmcs);
+	g->vc.operand = &g->root_operand;
+	g->vc.expected = g->vc.vmcs_pa;
+	g->budget_tsc = tsc_khz ? (u64)tsc_khz * VB_WINDOW_US / 1000 :
+				  VB_WINDOW_TSC_FALLBACK;
+	g->out = p;
+	err = vb_guest_init(g);
+	if (!err)
+		err = vb_guest_windows(g);
+	p->windows = g->vc.windows;
+	p->max_window_tsc = g->vc.max_window_tsc;
+out_free:
+	vb_guest_free(g, vmxon, vmcs);
+	return err;
+}
+
+long vb_ioctl_guest_probe(struct vb_guest_probe __user *uarg)
+{
+	struct vb_guest_probe in, p = { 0 };
+	struct vb_guest_ctx g = { 0 };
+	int err;
+
+	if (copy_from_user(&in, uarg, sizeof(in)))
+		return -EFAULT;
+	if (in.size != sizeof(in) || in.abi_version != VB_ABI_VERSION ||
+	    in.flags || !in.repetitions ||
+	    in.repetitions > VB_GUEST_PROBE_MAX_REPETITIONS)
+		return -EINVAL;
+	if (!vb_cpu_ok(in.cpu))
+		return -ENXIO;
+	/* the "in" fields; every "out" field from zero */
+	p.size = in.size;
+	p.abi_version = in.abi_version;
+	p.cpu = in.cpu;
+	p.repetitions = in.repetitions;
+	if (!mutex_trylock(&vb_run_lock))
+		return -EBUSY;
+	err = vb_guest_probe_locked(&p, &g);
+	mutex_unlock(&vb_run_lock);
+	if (err)
+		return err;
+	return copy_to_user(uarg, &p, sizeof(p)) ? -EFAULT : 0;
 }

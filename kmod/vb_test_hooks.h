@@ -9,9 +9,11 @@
  *     so that the tests can check that each error path leaves the machine
  *     as it was;
  *   - HOLD (vmptrst_bench_abi.h), allowed by the module parameter
- *     debug_hold: VMX kept on on one CPU between ioctls.
+ *     debug_hold: VMX kept on on one CPU between ioctls;
+ *   - GUEST_PROBE (vmptrst_bench_abi.h, vb_guest.h): VMPTRST executed by a
+ *     minimal guest of the module's, its VM exits checked.
  * Without VB_TEST_HOOKS neither parameter exists, vb_injected() is false
- * at compile time, and HOLD is an unknown ioctl (-ENOTTY).
+ * at compile time, and HOLD and GUEST_PROBE are unknown ioctls (-ENOTTY).
  */
 #ifndef VB_TEST_HOOKS_H
 #define VB_TEST_HOOKS_H
@@ -33,6 +35,11 @@ enum vb_fault {
 	VB_FAULT_COPY_OUT = 8,		/* the records cannot be copied out */
 	VB_FAULT_VMXOFF = 9,		/* VMXOFF (done) is reported as VMfail */
 	VB_FAULT_NO_RDTSCP = 10,	/* the CPU is taken to lack RDTSCP */
+	/* GUEST_PROBE (vb_guest.c) */
+	VB_FAULT_GUEST_SHORT = 11,	/* a window ends after 64 exits: the next goes on */
+	VB_FAULT_GUEST_VMFAIL = 12,	/* CR3-target count 512: VMLAUNCH VMfailValid, error 7 */
+	VB_FAULT_GUEST_ENTRY = 13,	/* VMCS link pointer 0: entry failure, reason 33, qualification 4 */
+	VB_FAULT_GUEST_EXIT = 14,	/* the guest starts at its UD2: exit reason 0, #UD */
 };
 
 #ifdef VB_TEST_HOOKS
@@ -61,6 +68,9 @@ void vb_hold_on_cpu(void *arg);
 void vb_release_on_cpu(void *arg);
 void vb_emergency_on_cpu(void *arg);
 
+/* GUEST_PROBE: VMPTRST in VMX non-root operation (vb_guest.h). */
+long vb_ioctl_guest_probe(struct vb_guest_probe __user *uarg);
+
 #else /* the module users load */
 
 static inline bool vb_injected(enum vb_fault f)
@@ -69,6 +79,11 @@ static inline bool vb_injected(enum vb_fault f)
 }
 
 static inline long vb_ioctl_hold(struct vb_hold __user *uarg)
+{
+	return -ENOTTY;
+}
+
+static inline long vb_ioctl_guest_probe(struct vb_guest_probe __user *uarg)
 {
 	return -ENOTTY;
 }

@@ -22,6 +22,9 @@
 #include "vb_compat.h"
 #include "vb_internal.h"
 #include "vb_vmx_ops.h"
+#ifdef VB_TEST_HOOKS
+#include "vb_guest.h"
+#endif
 
 #define VB_CPUID1_ECX_VMX	BIT(5)
 #define VB_BASIC_MEMTYPE_WB	6
@@ -412,6 +415,32 @@ void vb_emergency_on_cpu(void *arg)
 	vb_emergency_vmxoff();
 	h->err = (vb_cr4_read_raw() | vb_cr4_read()) & X86_CR4_VMXE ||
 		 this_cpu_read(vb_vmx_state.on) ? -EIO : 0;
+}
+
+/*
+ * GUEST_PROBE: one IRQ-off window, as a RUN's (vb_window): VMX on with the
+ * window's VMCS current, the guest run until it is done or the window's
+ * budget is spent (vb_guest.c), VMCLEAR, VMX off.
+ */
+void vb_guest_window(void *arg)
+{
+	struct vb_guest_ctx *g = arg;
+	struct vb_ctx *c = &g->vc;
+	u64 begin = rdtsc_ordered();
+	enum vb_vmx_status st;
+	int err;
+
+	c->err = vb_vmx_on(c);
+	if (c->err)
+		return;
+	vb_guest_run(g, begin + g->budget_tsc);
+	st = vb_vmclear(c->vmcs_pa);
+	if (st)
+		vb_vmx_report(c->cpu, "VMCLEAR at the end", st);
+	err = vb_vmx_off(false, &c->stuck);
+	c->err = st ? -EIO : err;
+	c->windows++;
+	c->max_window_tsc = max(c->max_window_tsc, rdtsc_ordered() - begin);
 }
 
 #endif /* VB_TEST_HOOKS */

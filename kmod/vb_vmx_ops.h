@@ -127,4 +127,25 @@ static __always_inline bool vb_vmread(u64 field, u64 *val)
 	return !fail;
 }
 
+/*
+ * VMWRITE of @val to @field of the current VMCS: true on VMsucceed, false
+ * on VMfail (read-only or unsupported field, no current VMCS) or a fault.
+ */
+static __always_inline bool vb_vmwrite(u64 field, u64 val)
+{
+	u8 fail;
+
+	asm volatile("cmp %%rsp, %%rsp\n\t"
+		     "stc\n\t"
+		     "1: vmwrite %[val], %[field]\n\t"
+		     "setna %[fail]\n\t"
+		     "jmp 3f\n\t"
+		     "2: movb $1, %[fail]\n\t"
+		     "3:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [fail] "=qm"(fail)
+		     : [field] "r"(field), [val] "rm"(val) : "cc", "memory");
+	return !fail;
+}
+
 #endif /* VB_VMX_OPS_H */

@@ -393,4 +393,66 @@ struct vb_hold {
 #define VB_IOC_SELFTEST		_IOWR(VB_IOC_MAGIC, 3, struct vb_selftest)
 #define VB_IOC_HOLD		_IOW(VB_IOC_MAGIC, 4, struct vb_hold)
 
+/* ---- GUEST_PROBE (tests' build only): VMPTRST in VMX non-root ------- */
+
+/*
+ * Only in the tests' build of the module (make -C kmod TEST_HOOKS=1): the
+ * module users load answers -ENOTTY, as for any unknown ioctl.  The
+ * groundwork of mode=guest: in IRQ-off windows on `cpu` (VMXON, VMCLEAR,
+ * VMPTRLD as in a RUN's window) the module makes the current VMCS a
+ * minimal 64-bit guest that mirrors the kernel (kmod/vb_guest.c) and
+ * launches it.  The guest executes `vmptrst VB_GUEST_PROBE_DISP(%rbx)`
+ * `repetitions` times, then VMCALL.  Each VMPTRST is a VM exit (basic
+ * reason 22) whose exit qualification, VM-exit instruction information and
+ * instruction length the module checks against the encoding it used
+ * (mismatches) and reports (last_*), then resumes the guest past it.
+ *
+ * Refused as a RUN is: -ENODEV without VMX, -EBUSY when VMX is owned by
+ * someone else or another RUN/HOLD/probe is in progress, -ENXIO, -EINVAL.
+ * What happened in the guest is `outcome`, the ioctl returning 0 so that a
+ * test sees the exit that ended it; -EIO when the window's own VMX
+ * instructions (VMXON, VMCLEAR, VMPTRLD, VMXOFF) failed.
+ */
+#define VB_GUEST_PROBE_MAX_REPETITIONS	4096
+/* What the guest's code uses (a test checks the exits against these). */
+#define VB_GUEST_PROBE_DISP	0x1238	/* vmptrst 0x1238(%rbx) */
+#define VB_GUEST_PROBE_LEN	7	/* 0F C7 BB, then the disp32 */
+
+enum vb_guest_outcome {
+	VB_GUEST_DONE = 0,		/* the guest reached its VMCALL */
+	VB_GUEST_VMFAIL = 1,		/* VMLAUNCH/VMRESUME VMfail: vm_insn_error */
+	VB_GUEST_ENTRY_FAILED = 2,	/* exit reason bit 31: end_reason, end_qualification */
+	VB_GUEST_UNEXPECTED_EXIT = 3,	/* an exit the guest should not cause: end_* */
+	VB_GUEST_BOUND = 4,		/* more exits or windows than the bound */
+	VB_GUEST_SETUP_FAILED = 5,	/* a VMWRITE failed, or a control is not allowed */
+	VB_GUEST_OUTCOME_COUNT
+};
+
+struct vb_guest_probe {
+	__u32 size;		/* in: sizeof(struct vb_guest_probe) */
+	__u32 abi_version;	/* in: VB_ABI_VERSION */
+	__u32 cpu;		/* in */
+	__u32 repetitions;	/* in: 1 .. VB_GUEST_PROBE_MAX_REPETITIONS */
+	__u32 flags;		/* in: must be 0 */
+	__u32 outcome;		/* out: enum vb_guest_outcome */
+	__u32 exits;		/* out: VM exits of every reason */
+	__u32 vmptrst_exits;	/* out: VM exits with basic reason 22 */
+	__u32 nmi_exits;	/* out: NMI exits, handed to the kernel's NMI handler */
+	__u32 intr_exits;	/* out: external-interrupt exits (the window ends, the next goes on) */
+	__u32 windows;		/* out: IRQ-off windows used */
+	__u32 mismatches;	/* out: VMPTRST exits whose information was not as expected */
+	__u32 last_reason;	/* out: of the last VMPTRST exit: exit reason (32 bits) */
+	__u32 last_insn_info;	/* out: ... VM-exit instruction information */
+	__u64 last_qualification; /* out: ... exit qualification */
+	__u32 last_insn_len;	/* out: ... VM-exit instruction length */
+	__u32 end_reason;	/* out: the exit that ended the probe otherwise (bit 31: entry failure) */
+	__u64 end_qualification; /* out: its exit qualification */
+	__u32 vm_insn_error;	/* out: VM-instruction error after VMfailValid */
+	__u32 reserved;		/* out: 0 */
+	__u64 guest_tsc;	/* out: guest RDTSC after its last VMPTRST minus before its first */
+	__u64 max_window_tsc;	/* out: longest IRQ-off window, TSC ticks */
+};
+
+#define VB_IOC_GUEST_PROBE	_IOWR(VB_IOC_MAGIC, 5, struct vb_guest_probe)
+
 #endif /* VMPTRST_BENCH_ABI_H */

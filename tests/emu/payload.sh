@@ -10,6 +10,7 @@
 #   configs/*.ini      the sweep configurations
 #   vb_check           the ABI checker (tests/emu/guest/vb_check.c), static
 #   kvm_vm             a VM that exists for N seconds (guest/kvm_vm.c), static
+#   vb_guest_probe     the tests' build's GUEST_PROBE (guest/vb_guest_probe.c), static
 #   kvm/*.ko           irqbypass, kvm, kvm-intel from that kernel's package
 set -euo pipefail
 # shellcheck source=harness/common.sh
@@ -28,7 +29,7 @@ build_module() {
 	local out=$1 hooks=$2 kbuild=$EMU_BUILD/kmod-$series${2:+-test-hooks}
 	rm -rf "$kbuild"
 	mkdir -p "$kbuild"
-	cp "$REPO_ROOT"/kmod/{Kbuild,*.c,*.h} "$kbuild/"
+	cp "$REPO_ROOT"/kmod/{Kbuild,*.c,*.h,*.S} "$kbuild/"
 	log "building $out against $kdir (W=1, TEST_HOOKS=$hooks)"
 	if ! make -s -C "$kdir" M="$kbuild" W=1 TEST_HOOKS="$hooks" modules >"$kbuild/build.log" 2>&1; then
 		cat "$kbuild/build.log" >&2
@@ -51,6 +52,8 @@ ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
 	-o "$dir/vb_check" "$REPO_ROOT/tests/emu/guest/vb_check.c"
 ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static \
 	-o "$dir/kvm_vm" "$REPO_ROOT/tests/emu/guest/kvm_vm.c"
+${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
+	-o "$dir/vb_guest_probe" "$REPO_ROOT/tests/emu/guest/vb_guest_probe.c"
 # KVM from the same kernel package, for the coexistence check (6.12 turns VMX
 # on when kvm_intel loads).  Uncompressed: busybox insmod does not read .xz.
 vmlinuz=$("$HARNESS_DIR/kernels.sh" "$series" image)

@@ -28,7 +28,7 @@ for series in 6.1 6.12; do
 		what=module
 		[[ -z $hooks ]] || what="tests' build of the module (TEST_HOOKS=1)"
 		rm -rf "$b" && mkdir -p "$b"
-		cp "$top"/kmod/{Kbuild,*.c,*.h} "$b/"
+		cp "$top"/kmod/{Kbuild,*.c,*.h,*.S} "$b/"
 		make -s -C "$kdir" M="$b" W=1 C=1 TEST_HOOKS="$hooks" modules >"$b/build.log" 2>&1 || {
 			cat "$b/build.log"; die "$what build failed against $kdir"; }
 		if grep -E "warning:|error:" "$b/build.log"; then

@@ -35,6 +35,10 @@ step "insmod test-hooks/vmptrst_bench.ko" insmod $test_ko
 step "vb_check --expect-vmx $expect_vmx" ./vb_check --expect-vmx "$expect_vmx" --samples 200
 step "vmptrst-bench selftest: VMPTRST outside VMX operation is #UD" \
 	./vmptrst-bench selftest --cpu 0
+# VMX non-root operation (the tests' build's GUEST_PROBE): in Bochs every
+# guest VMPTRST is a VM exit, reason 22, its information as encoded, and VMX
+# is left after (#UD); in QEMU the probe is refused as a RUN is (ENODEV).
+step "vb_guest_probe --expect-vmx $expect_vmx" ./vb_guest_probe --expect-vmx "$expect_vmx"
 # Ring 3, outside VMX operation: the reference's #UD branch.
 step "vmptrst-bench probe (ring 3, outside VMX operation)" \
 	./vmptrst-bench probe --cpu 0 --samples 50 -o /out/probe-ud
@@ -267,6 +271,7 @@ case $load_line in
 *) ok "release build: its load line does not say test build: ${load_line#*] }" ;;
 esac
 step "vb_check --release --expect-vmx $expect_vmx" ./vb_check --release --expect-vmx "$expect_vmx"
+step "vb_guest_probe --release: GUEST_PROBE is ENOTTY" ./vb_guest_probe --release
 step "rmmod vmptrst_bench (release build)" rmmod vmptrst_bench
 insmod $test_ko
 ./vb_check --release --expect-vmx "$expect_vmx" >/out/release-on-test.log 2>&1
