@@ -114,7 +114,7 @@ unpack_headers() {
 }
 
 ensure_build_dir
-EMU_BUILD=$(cd "$EMU_BUILD" && pwd) # the rewritten Makefile needs an absolute path
+EMU_BUILD=$(cd "$EMU_BUILD" && pwd -P) # the rewritten Makefile needs an absolute path, symlinks resolved
 ver=$(resolve_version)
 
 case $what in
