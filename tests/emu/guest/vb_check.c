@@ -728,17 +728,6 @@ static void check_release(bool expect_vmx)
 		check_refused_run(ENODEV, "without VMX");
 }
 
-static int set_fault(int k)
-{
-	FILE *f = fopen("/sys/module/vmptrst_bench/parameters/inject_fault", "w");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fprintf(f, "%d\n", k) > 0;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
 /*
  * Fault injection: each step of a RUN made to fail as the hardware or the
  * kernel could; after each, the machine must be as before: out of VMX
@@ -781,7 +770,7 @@ static void check_faults(void)
 		CHECK(xioctl(VB_IOC_RUN, &r) == 0, "a RUN on memtype %zu", i);
 	}
 	pat = count_lines(VB_PAT_LIST, NULL);
-	if (set_fault(0)) {
+	if (vb_set_fault(0)) {
 		CHECK(0, "inject_fault parameter writable: %s", strerror(errno));
 		return;
 	}
@@ -800,9 +789,9 @@ static void check_faults(void)
 		r.nevents = t[i].nevents;
 		r.events[0].type = 1;		/* cpu-clock */
 		r.pmc_buf = (uintptr_t)pmc;
-		CHECK(set_fault(t[i].fault) == 0, "inject fault %d", t[i].fault);
+		CHECK(vb_set_fault(t[i].fault) == 0, "inject fault %d", t[i].fault);
 		err = xioctl(VB_IOC_RUN, &r);
-		set_fault(0);
+		vb_set_fault(0);
 		CHECK(err == t[i].want, "%s: RUN gives %s (want %s)", t[i].what,
 		      strerror(err), strerror(t[i].want));
 		if (t[i].fault == 7)
@@ -837,7 +826,7 @@ static void check_no_rdtscp(void)
 	int err;
 
 	r.serialize = VB_SER_CPUID;
-	CHECK(set_fault(10) == 0, "inject fault 10 (no RDTSCP)");
+	CHECK(vb_set_fault(10) == 0, "inject fault 10 (no RDTSCP)");
 	err = xioctl(VB_IOC_RUN, &r);
 	CHECK(err == 0 && (r.result_flags & VB_RUN_SKIPPED) &&
 	      r.skip_reason == VB_SKIP_NO_RDTSCP && r.records == 0,
@@ -845,7 +834,7 @@ static void check_no_rdtscp(void)
 	      r.skip_reason, VB_SKIP_NO_RDTSCP, r.records, strerror(err));
 	r = run_req(VB_INSN_VMPTRST, 1, 20, VB_VMCS_LOADED, 0, buf, 40);
 	err = xioctl(VB_IOC_RUN, &r);
-	set_fault(0);
+	vb_set_fault(0);
 	CHECK(err == 0 && r.records == 40 && !r.result_flags,
 	      "serialize=lfence without RDTSCP still runs (%u records, flags %#x, %s)",
 	      r.records, r.result_flags, strerror(err));
@@ -867,9 +856,9 @@ static void check_stuck(void)
 	struct vb_info in;
 	int err;
 
-	CHECK(set_fault(9) == 0, "inject fault 9 (VMXOFF fails)");
+	CHECK(vb_set_fault(9) == 0, "inject fault 9 (VMXOFF fails)");
 	err = xioctl(VB_IOC_RUN, &r);
-	set_fault(0);
+	vb_set_fault(0);
 	CHECK(err == EIO, "VMXOFF fails: RUN gives %s (want EIO)",
 	      strerror(err));
 	in = info_of(cpu, &err);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by the in-guest checkers (vb_check.c, vb_fuzz.c). */
+/* Shared by the in-guest checkers (vb_check.c, vb_fuzz.c, vb_guest_probe.c). */
 
 #ifndef VB_EXPECT_H
 #define VB_EXPECT_H
@@ -51,6 +51,19 @@ static inline uint64_t record_want(uint8_t insn, const struct vb_run *r,
 	default:
 		return r->expected;
 	}
+}
+
+/* The tests' build's fault injection (module parameter inject_fault,
+   enum vb_fault in kmod/vb_test_hooks.h) set to k: 0, or -1. */
+static inline int vb_set_fault(int k)
+{
+	FILE *f = fopen("/sys/module/vmptrst_bench/parameters/inject_fault", "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fprintf(f, "%d\n", k) > 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
 #endif /* VB_EXPECT_H */

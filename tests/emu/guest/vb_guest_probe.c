@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "vmptrst_bench_abi.h"
+#include "vb_expect.h"
 
 #define X86_TRAP_UD		6
 #define EXIT_REASON_VMPTRST	22	/* SDM Vol. 3D, Appendix C */
@@ -187,17 +188,6 @@ static void check_vmx_left(void)
 	      strerror(err));
 }
 
-static int set_fault(int k)
-{
-	FILE *f = fopen("/sys/module/vmptrst_bench/parameters/inject_fault", "w");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fprintf(f, "%d\n", k) > 0;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
 /*
  * Injected failures (enum vb_fault in kmod/vb_test_hooks.h): each ends the
  * probe with its outcome and the exit that says why, or (11) splits it
@@ -225,12 +215,12 @@ static void check_faults(void)
 		struct vb_guest_probe p = probe_req(1000);
 		int err;
 
-		if (set_fault(t[i].fault)) {
+		if (vb_set_fault(t[i].fault)) {
 			CHECK(0, "inject_fault=%d: %s", t[i].fault, strerror(errno));
 			return;
 		}
 		err = xioctl(VB_IOC_GUEST_PROBE, &p);
-		set_fault(0);
+		vb_set_fault(0);
 		printf("# fault %d: outcome %s, exits %u (vmptrst %u), windows %u, end reason %#x qualification %#llx, vm-instruction error %u\n",
 		       t[i].fault, outcome_name(p.outcome), p.exits,
 		       p.vmptrst_exits, p.windows, p.end_reason,
