@@ -11,6 +11,21 @@
 
 #define VB_PAT_LIST	"/sys/kernel/debug/x86/pat_memtype_list"
 
+/* One TAP line per check, counted in the checker's own int passed and
+   failed: "ok - what" or "not ok - FILE:LINE: what". */
+#define CHECK(cond, ...)                                                   \
+	do {                                                               \
+		if (cond) {                                                \
+			passed++;                                          \
+			printf("ok - ");                                   \
+		} else {                                                   \
+			failed++;                                          \
+			printf("not ok - %s:%d: ", __FILE__, __LINE__);    \
+		}                                                          \
+		printf(__VA_ARGS__);                                       \
+		putchar('\n');                                             \
+	} while (0)
+
 /*
  * Lines of @path containing @needle (every line if NULL); -1 if it cannot
  * be read.  The kernel's PAT list and vmallocinfo, before and after.

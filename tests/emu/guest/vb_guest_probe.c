@@ -54,20 +54,6 @@
 #define II_NO_BASE(x)		(((x) >> 27) & 1)
 
 static int passed, failed;
-
-#define CHECK(cond, ...)                                                   \
-	do {                                                               \
-		if (cond) {                                                \
-			passed++;                                          \
-			printf("ok - ");                                   \
-		} else {                                                   \
-			failed++;                                          \
-			printf("not ok - %s:%d: ", __FILE__, __LINE__);    \
-		}                                                          \
-		printf(__VA_ARGS__);                                       \
-		putchar('\n');                                             \
-	} while (0)
-
 static int fd = -1;
 static unsigned int cpu;
 
