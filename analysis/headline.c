@@ -400,7 +400,10 @@ int az_headline_write(FILE *out, const struct az_run *run)
 	size_t nf, i, j, a, cyc_m = find_metric(ds);
 	struct fam *f;
 	char *e, buf[64], why[600];
+	int add_warn;
 
+	/* the add chain's calibration is only as good as the CPU's quiet */
+	add_warn = strcmp(az_meta_get(&run->meta, "target_isolated"), "yes") != 0;
 	khz = strtod(kv, &e);
 	if (e == kv || *e || !(khz > 0))
 		khz = NAN;
@@ -480,6 +483,14 @@ int az_headline_write(FILE *out, const struct az_run *run)
 			 (h->reason || !(khz > 0)) && h->cyc_per_tick != h->cyc_per_tick ? "; " : "",
 			 h->cyc_per_tick == h->cyc_per_tick ? "" :
 			 "core clock unknown: no cycles (no APERF/MPERF, cycles event or add chain)");
+		if (add_warn && h->cyc_per_tick == h->cyc_per_tick &&
+		    !strcmp(h->cyc_src, "add chain") &&
+		    strcmp(h->g0->instruction, "add")) {
+			size_t l = strlen(why);
+
+			snprintf(why + l, sizeof(why) - l, "%scycles from the add chain on a target CPU that is not isolated: a busy SMT sibling slows the 1-cycle chain, and cycles read low",
+				 l ? "; " : "");
+		}
 		csv_put(out, why);
 		CSV_EOL(out);
 	}

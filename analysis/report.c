@@ -349,6 +349,8 @@ static void headline_row(FILE *f, const struct rows *t, size_t i,
 	if (*src) {
 		fputs("; cycles: ", f);
 		esc(f, src);
+		if (strstr(cell(t, i, "reason"), "not isolated"))
+			fputs(" <span class=\"warn\">(CPU not isolated: may read low)</span>", f);
 	}
 	if (unres)
 		fputs("; <span class=\"warn\">unresolved: within one TSC step</span>", f);

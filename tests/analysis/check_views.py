@@ -204,6 +204,15 @@ def main():
                   v["cycles_source"].startswith("add") and
                   abs(float(v["cycles_per_insn"]) - 46.6) < 0.7 and
                   abs(float(v["cycles_per_insn"]) - t / ta) < 1e-9, str(v))
+            check("views: cycles from the add chain on a CPU not known isolated: the reason says so",
+                  "not isolated" in v["reason"], v["reason"])
+            with open(os.path.join(A, "meta.csv"), "a") as f:
+                f.write("target_isolated,yes\r\n")
+            rc2, _, err2 = run("summary", A)
+            iso = [r for r in csv.DictReader(open(H)) if r["instruction"] == "vmptrst" and
+                   r["method"] == "slope"]
+            check("views: ... and on an isolated one it does not",
+                  rc2 == 0 and iso and "not isolated" not in iso[0]["reason"], err2 + str(iso[:1]))
             check("views: MOV control and ratio next to vmptrst",
                   abs(float(v["mov_ticks_per_insn"]) - 4.1) < 0.1 and
                   abs(float(v["ratio_to_mov"]) - t / float(m["ticks_per_insn"])) < 1e-9, str(v))
