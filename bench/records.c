@@ -21,14 +21,15 @@ const char *vb_insn_name(unsigned int insn)
 
 const char *vb_page_name(uint32_t kib, char *buf, size_t len)
 {
+	unsigned int page;
+
+	for (page = 0; page < VB_PAGE_COUNT; page++)
+		if (kib == vb_page_kib(page))
+			break;
 	if (kib == 0)
 		snprintf(buf, len, "unknown");
-	else if (kib == 4)
-		snprintf(buf, len, "4k");
-	else if (kib == 2048)
-		snprintf(buf, len, "2m");
-	else if (kib == 1024 * 1024)
-		snprintf(buf, len, "1g");
+	else if (page < VB_PAGE_COUNT)
+		snprintf(buf, len, "%s", vb_enum_name(VB_KEY_PAGE, page));
 	else
 		snprintf(buf, len, "%" PRIu32 "k", kib);
 	return buf;

@@ -14,11 +14,6 @@
 #include "records.h"
 #include "runner.h"
 
-static uint32_t page_kib(unsigned int page)
-{
-	return page == VB_PAGE_4K ? 4 : page == VB_PAGE_2M ? 2048 : 1u << 20;
-}
-
 /* A pass's events into the RUN. */
 static void fill_events(struct vb_run *run, const struct vb_evset *es,
 			unsigned int pass, uint64_t *pmc)
@@ -170,7 +165,7 @@ static void check_run(struct runner *r, unsigned int i,
 		     check->records);
 	if (res->noise.bad != bad)
 		res->t.inconsistent = 1;	/* windows that fit no records */
-	if (check->records && run->page_kib != page_kib(run->page)) {
+	if (check->records && run->page_kib != vb_page_kib(run->page)) {
 		res->t.wrong_page++;	/* never on the wrong setup silently */
 		res->t.inconsistent = 1;
 	}

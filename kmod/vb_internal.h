@@ -74,7 +74,6 @@ int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 offset,
 		     u32 *page_kib);
 void vb_operand_free(struct vb_operand *o);
 void vb_operand_exit(void);
-u32 vb_page_kib(const void *addr);
 
 void vb_read_caps(void *arg);
 int vb_check_caps(const struct vb_caps *caps, u32 cpu);

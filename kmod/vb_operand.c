@@ -31,13 +31,8 @@
 #include "vb_internal.h"
 
 
-static u64 vb_page_bytes(u32 page)
-{
-	return page == VB_PAGE_4K ? SZ_4K : page == VB_PAGE_2M ? SZ_2M : SZ_1G;
-}
-
 /* KiB of the page that maps @addr in the kernel's page tables, 0 if none. */
-u32 vb_page_kib(const void *addr)
+static u32 vb_mapped_kib(const void *addr)
 {
 	unsigned int level;
 
@@ -45,11 +40,11 @@ u32 vb_page_kib(const void *addr)
 		return 0;
 	switch (level) {
 	case PG_LEVEL_4K:
-		return 4;
+		return vb_page_kib(VB_PAGE_4K);
 	case PG_LEVEL_2M:
-		return 2048;
+		return vb_page_kib(VB_PAGE_2M);
 	case PG_LEVEL_1G:
-		return 1024 * 1024;
+		return vb_page_kib(VB_PAGE_1G);
 	default:
 		return 0;
 	}
@@ -181,8 +176,9 @@ int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 offset,
 
 	op = (u8 *)o->base + offset;
 	last = op + 7;
-	*page_kib = vb_page_kib(op);
-	if (*page_kib != pg / SZ_1K || vb_page_kib(last) != pg / SZ_1K)
+	*page_kib = vb_mapped_kib(op);
+	if (*page_kib != vb_page_kib(c->page) ||
+	    vb_mapped_kib(last) != vb_page_kib(c->page))
 		return VB_SKIP_PAGE_SIZE;
 
 	c->operand = op;

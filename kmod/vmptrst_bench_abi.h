@@ -140,6 +140,27 @@ enum vb_page {
 	VB_PAGE_COUNT
 };
 
+/* KiB in a page of size @page; 0 for no enum vb_page. */
+static inline __u32 vb_page_kib(enum vb_page page)
+{
+	switch (page) {
+	case VB_PAGE_4K:
+		return 4;
+	case VB_PAGE_2M:
+		return 2048;
+	case VB_PAGE_1G:
+		return 1024 * 1024;
+	default:
+		return 0;
+	}
+}
+
+/* Bytes in a page of size @page; 0 for no enum vb_page. */
+static inline __u64 vb_page_bytes(enum vb_page page)
+{
+	return (__u64)vb_page_kib(page) * 1024;
+}
+
 /* TLB state before each block (vb_run.tlb). */
 enum vb_tlb {
 	VB_TLB_WARM = 0,

@@ -58,7 +58,6 @@ static const char *const ser_name[VB_SER_COUNT] = { "lfence", "cpuid",
 static const char *const cache_name[VB_CACHE_COUNT] = { "hot", "flushed",
 							"flushopt" };
 static const char *const page_name[VB_PAGE_COUNT] = { "4k", "2m", "1g" };
-static const uint32_t page_kib[VB_PAGE_COUNT] = { 4, 2048, 1024 * 1024 };
 
 static struct vb_run point(uint32_t insn, uint32_t samples)
 {
@@ -119,7 +118,7 @@ static int records_valid(const struct vb_run *r, char *why, size_t len)
 			 r->result_flags, r->windows);
 		return 0;
 	}
-	if (r->page_kib != page_kib[r->page] || r->poison != VB_POISON ||
+	if (r->page_kib != vb_page_kib(r->page) || r->poison != VB_POISON ||
 	    (r->vmcs == VB_VMCS_NONE ? r->expected != ~0ULL :
 	     !r->expected || (r->expected & 0xfff))) {
 		snprintf(why, len, "page_kib %u poison %#" PRIx64 " expected %#"
@@ -160,7 +159,7 @@ static void expect_valid(struct vb_run r, int maybe_skip, uint32_t reason,
 	if (!ret && maybe_skip && (r.result_flags & VB_RUN_SKIPPED)) {
 		CHECK(r.skip_reason == reason && !r.records &&
 		      (reason != VB_SKIP_PAGE_SIZE ||
-		       r.page_kib != page_kib[r.page]),
+		       r.page_kib != vb_page_kib(r.page)),
 		      "%s: skipped (reason %u, page_kib %u)", what,
 		      r.skip_reason, r.page_kib);
 		return;

@@ -86,11 +86,6 @@ static int is_bad(const struct fake_dev *f, uint32_t i)
 	return 0;
 }
 
-static uint32_t kib_of(uint32_t page)
-{
-	return page == VB_PAGE_4K ? 4 : page == VB_PAGE_2M ? 2048 : 1u << 20;
-}
-
 /* The module's own range checks (it answers EINVAL, nothing done). */
 static int fake_run_invalid(const struct vb_run *run)
 {
@@ -118,10 +113,10 @@ static int fake_skip(struct fake_dev *f, struct vb_run *run)
 {
 	uint32_t reason = VB_SKIP_NONE;
 
-	run->page_kib = kib_of(run->page);
+	run->page_kib = vb_page_kib(run->page);
 	if (f->skip_pages & (1u << run->page)) {
 		reason = VB_SKIP_PAGE_SIZE;
-		run->page_kib = 4;
+		run->page_kib = vb_page_kib(VB_PAGE_4K);
 	} else if (f->skip_memtypes & (1u << run->memtype)) {
 		reason = VB_SKIP_MEMTYPE;
 	} else if (f->no_clflushopt && run->cache == VB_CACHE_FLUSHOPT) {

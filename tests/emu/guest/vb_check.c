@@ -274,8 +274,6 @@ static uint64_t first_chase(const struct vb_sample *rec, uint32_t n)
 #define MEASURED	0
 #define PAGE_MAYBE	(-1)	/* measured on that page size, or VB_SKIP_PAGE_SIZE */
 
-static const uint32_t page_kib_of[VB_PAGE_COUNT] = { 4, 2048, 1048576 };
-
 /*
  * A real RUN: every record is checked here, independently of the module's
  * count: order of the pairs, sample index, the value stored.  @want says
@@ -302,7 +300,7 @@ static uint32_t check_point(struct vb_run r, const char *what, int want)
 	if (r.result_flags & VB_RUN_SKIPPED) {
 		CHECK(want == (int)r.skip_reason ||
 		      (want == PAGE_MAYBE && r.skip_reason == VB_SKIP_PAGE_SIZE &&
-		       r.page_kib != page_kib_of[r.page]),
+		       r.page_kib != vb_page_kib(r.page)),
 		      "RUN %s: skipped, reason %u, page %u KiB (want %d)", what,
 		      r.skip_reason, r.page_kib, want);
 		CHECK(r.records == 0, "RUN %s: a skipped point returns no records",
@@ -312,9 +310,9 @@ static uint32_t check_point(struct vb_run r, const char *what, int want)
 	}
 	CHECK(want == MEASURED || want == PAGE_MAYBE,
 	      "RUN %s: measured (want skip reason %d)", what, want);
-	CHECK(r.page_kib == page_kib_of[r.page],
+	CHECK(r.page_kib == vb_page_kib(r.page),
 	      "RUN %s: the page tables map the operand with %u KiB pages (asked %u)",
-	      what, r.page_kib, page_kib_of[r.page]);
+	      what, r.page_kib, vb_page_kib(r.page));
 	CHECK(r.records == need && r.windows >= 1,
 	      "RUN %s: %u records (expect %u) in %u windows", what, r.records,
 	      need, r.windows);

@@ -902,7 +902,6 @@ static bool supported_skip(const struct vb_run *r, uint32_t reason,
 
 #define SAMPLE_FLAGS	(VB_SAMPLE_MISMATCH | VB_SAMPLE_PMC_INVALID)
 
-static const uint32_t page_kib_of[VB_PAGE_COUNT] = { 4, 2048, 1048576 };
 static const char *const page_name[VB_PAGE_COUNT] = { "4k", "2m", "1g" };
 static const char *const mem_name[VB_MEM_COUNT] = { "wb", "wc", "uc-", "wt" };
 
@@ -916,11 +915,11 @@ static bool check_measured(const struct vb_run *in, const struct vb_run *out,
 	const uint8_t *base = (const uint8_t *)(uintptr_t)in->buf;
 	bool ok = true;
 
-	if (out->page_kib != page_kib_of[in->page] || out->records != need ||
+	if (out->page_kib != vb_page_kib(in->page) || out->records != need ||
 	    out->windows < 1 || out->result_flags != 0 || out->skip_reason ||
 	    out->vmx_wait_ms) {
 		violation(desc, "measured RUN: page_kib %u (want %u), records %u (want %u), windows %u, result_flags %#x, skip_reason %u, vmx_wait_ms %u",
-			  out->page_kib, page_kib_of[in->page], out->records,
+			  out->page_kib, vb_page_kib(in->page), out->records,
 			  need, out->windows, out->result_flags,
 			  out->skip_reason, out->vmx_wait_ms);
 		ok = false;
@@ -1172,7 +1171,7 @@ static void do_run(void)
 				    &nomem_ok) ||
 		    out.records != 0 ||
 		    (out.skip_reason == VB_SKIP_PAGE_SIZE &&
-		     out.page_kib == page_kib_of[r.page]) ||
+		     out.page_kib == vb_page_kib(r.page)) ||
 		    (out.result_flags & ~(uint32_t)VB_RUN_SKIPPED)) {
 			violation(desc, "skipped RUN: reason %u, records %u, page_kib %u, result_flags %#x: not a documented skip for this point",
 				  out.skip_reason, out.records, out.page_kib,
