@@ -36,12 +36,12 @@ const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len)
 	switch (run->skip_reason) {
 	case VB_SKIP_PAGE_SIZE:
 		snprintf(buf, len, "page size %s not available (the buffer got %s pages)",
-			 vb_enum_name(VB_KEY_PAGE, run->page),
+			 vb_enum_name(VB_KEY_PAGE, run->point.page),
 			 vb_page_name(run->page_kib, page, sizeof(page)));
 		break;
 	case VB_SKIP_MEMTYPE:
 		snprintf(buf, len, "memory type %s not available to the module",
-			 vb_enum_name(VB_KEY_MEMTYPE, run->memtype));
+			 vb_enum_name(VB_KEY_MEMTYPE, run->point.memtype));
 		break;
 	case VB_SKIP_NO_CLFLUSHOPT:
 		snprintf(buf, len, "the CPU has no CLFLUSHOPT");
