@@ -81,10 +81,10 @@ int vb_points_write(FILE *f, const struct vb_point *pt,
 	if (fprintf(f, "%u", pt->index) < 0)
 		return -1;
 	for (k = 0; k < VB_N_AXES; k++)
-		if (vb_csv_field(f, vb_key_value_name(k, pt->axis[k], v,
-						      sizeof(v)), 0))
+		if (vb_csv_field(f, vb_key_value_name(k,
+				vb_point_axis(&pt->desc, k), v, sizeof(v)), 0))
 			return -1;
-	if (field_u64(f, 1, pt->samples) ||
+	if (field_u64(f, 1, pt->desc.samples) ||
 	    vb_csv_field(f, vb_point_status_names[r->status], 0) ||
 	    vb_csv_field(f, r->reason, 0) ||
 	    field_u64(f, ran || r->status == VB_PT_SKIPPED, r->records) ||

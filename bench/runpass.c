@@ -26,25 +26,16 @@ static void fill_events(struct vb_run *run, const struct vb_evset *es,
 	run->pmc_buf = (uint64_t)(uintptr_t)pmc;
 }
 
-void vb_fill_run(struct vb_run *run, const struct vb_plan *p,
-		 const struct vb_point *pt, uint32_t samples,
-		 struct vb_sample *buf, struct vb_window_stat *win,
-		 uint32_t win_cap)
+/* The RUN of point pt for `samples` of its samples (one round's). */
+static void fill_run(struct vb_run *run, const struct vb_plan *p,
+		     const struct vb_point *pt, uint32_t samples,
+		     struct vb_sample *buf, struct vb_window_stat *win,
+		     uint32_t win_cap)
 {
 	memset(run, 0, sizeof(*run));
 	run->wait_vmx_ms = p->gkeys[pt->group].wait_vmx * 1000u;
-	run->point.cpu = pt->axis[VB_KEY_CPU];
-	run->point.instruction = pt->axis[VB_KEY_INSTRUCTION];
-	run->point.unroll = pt->axis[VB_KEY_UNROLL];
-	run->point.samples = samples;
-	run->point.vmcs = pt->axis[VB_KEY_VMCS];
-	run->point.serialize = pt->axis[VB_KEY_SERIALIZE];
-	run->point.offset = pt->axis[VB_KEY_OFFSET];
-	run->point.cache = pt->axis[VB_KEY_CACHE];
-	run->point.memtype = pt->axis[VB_KEY_MEMTYPE];
-	run->point.page = pt->axis[VB_KEY_PAGE];
-	run->point.tlb = pt->axis[VB_KEY_TLB];
-	run->point.ad = pt->axis[VB_KEY_AD];
+	run->point = pt->desc;
+	run->point.samples = samples;	/* this round's share */
 	run->buf = (uint64_t)(uintptr_t)buf;
 	run->buf_len = VB_RECORDS_NEEDED(run->point.instruction, samples);
 	/* a window takes at least one sample: more cannot be needed */
@@ -103,7 +94,7 @@ static int do_run(struct runner *r, const struct vb_point *pt,
 {
 	int fd[VB_MAX_EVENTS], ret;
 
-	vb_fill_run(run, r->plan, pt, samples, r->buf, r->win, r->win_cap);
+	fill_run(run, r->plan, pt, samples, r->buf, r->win, r->win_cap);
 	if (pe->es)
 		fill_events(run, pe->es, pe->pass, r->pmc);
 	if (xc)
@@ -119,9 +110,9 @@ static int do_run(struct runner *r, const struct vb_point *pt,
 			    !ret && !(run->result_flags & VB_RUN_SKIPPED));
 	if (!ret || ret == -EINTR)
 		return 0;
-	if (r->user && ret == -EOPNOTSUPP && vb_user_refusal(run))
+	if (r->user && ret == -EOPNOTSUPP && vb_user_refusal(&run->point))
 		snprintf(r->msg, sizeof(r->msg), "point %u: %s", pt->index,
-			 vb_user_refusal(run));
+			 vb_user_refusal(&run->point));
 	else
 		vb_dev_explain(&r->dev, VB_OP_RUN, -ret, run->point.cpu, r->msg,
 			       sizeof(r->msg));

@@ -70,15 +70,15 @@ static int check_run(const struct vb_run *r)
 
 /* ---- RUN --------------------------------------------------------------- */
 
-const char *vb_user_refusal(const struct vb_run *r)
+const char *vb_user_refusal(const struct vb_point_desc *p)
 {
-	if (r->point.instruction == VB_INSN_VMPTRST)
+	if (p->instruction == VB_INSN_VMPTRST)
 		return "instruction vmptrst: the user backend runs at ring 3, where VMPTRST raises #UD outside VMX operation and #GP(0) in VMX root operation (SDM, VMPTRST, Operation): never a measurement; measure it with the module, or use mov, none, add, imul or chase";
-	if (r->point.memtype != VB_MEM_WB)
+	if (p->memtype != VB_MEM_WB)
 		return "memtype other than wb: setting a page's memory type needs ring 0 (the module)";
-	if (r->point.tlb == VB_TLB_COLD)
+	if (p->tlb == VB_TLB_COLD)
 		return "tlb cold: INVLPG needs ring 0 (the module)";
-	if (r->point.ad == VB_AD_CLEAR)
+	if (p->ad == VB_AD_CLEAR)
 		return "ad clear: clearing PTE accessed/dirty bits needs ring 0 (the module)";
 	return NULL;
 }
@@ -134,7 +134,7 @@ int vb_user_run_on(const struct vb_user_machine *m, struct vb_run *r)
 		return ret;
 	if (!vb_user_cpu_online(r->point.cpu))
 		return -ENXIO;
-	if (vb_user_refusal(r))
+	if (vb_user_refusal(&r->point))
 		return -EOPNOTSUPP;
 	reset_out(r);
 	ret = pin(r->point.cpu, &old);

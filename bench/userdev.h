@@ -56,8 +56,11 @@ int vb_user_run(struct vb_run *run);
  */
 int vb_user_run_on(const struct vb_user_machine *m, struct vb_run *run);
 
-/* Why RUN refuses @run with -EOPNOTSUPP (one line), or NULL if it does not. */
-const char *vb_user_refusal(const struct vb_run *run);
+/*
+ * Why RUN refuses a run of point @p with -EOPNOTSUPP (one line), or NULL if
+ * it does not.
+ */
+const char *vb_user_refusal(const struct vb_point_desc *p);
 
 /*
  * The message for -EOPNOTSUPP when the request is not at hand (a

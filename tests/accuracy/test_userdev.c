@@ -174,7 +174,7 @@ static void expect_valid(struct vb_run r, int maybe_skip, uint32_t reason,
 static void expect_err(struct vb_run r, int err, int refusal, const char *what)
 {
 	int ret = vb_user_run(&r);
-	const char *why = vb_user_refusal(&r);
+	const char *why = vb_user_refusal(&r.point);
 
 	CHECK(ret == err && !!why == refusal, "%s: %s (%s)", what,
 	      strerror(-ret), why ? why : "-");
@@ -316,7 +316,7 @@ static void test_refusals(void)
 
 	r = point(VB_INSN_VMPTRST, 10);
 	expect_err(r, -EOPNOTSUPP, 1, "vmptrst refused");
-	why = vb_user_refusal(&r);
+	why = vb_user_refusal(&r.point);
 	CHECK(why && strstr(why, "#UD") && strstr(why, "#GP"),
 	      "vmptrst's reason names #UD and #GP");
 	for (m = VB_MEM_WC; m < VB_MEM_COUNT; m++) {
