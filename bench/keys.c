@@ -353,11 +353,6 @@ const char *vb_key_value_name(enum vb_key k, unsigned int v, char *buf,
 	return buf;
 }
 
-static unsigned int page_bytes(unsigned int page)
-{
-	return page == VB_PAGE_4K ? 4096u : page == VB_PAGE_2M ? 2u << 20 : 0;
-}
-
 int vb_offset_resolve(unsigned int v, unsigned int page, unsigned int *bytes)
 {
 	if (page >= VB_PAGE_COUNT)
@@ -374,9 +369,8 @@ int vb_offset_resolve(unsigned int v, unsigned int page, unsigned int *bytes)
 			v = 60;
 			break;
 		case VB_OFF_PAGE_SPLIT:
-			if (!page_bytes(page))
-				return -1;	/* one 1 GiB page: no boundary */
-			v = page_bytes(page) - 4;
+			/* beyond the span of a 1g buffer, inside one page */
+			v = (unsigned int)vb_page_bytes(page) - 4;
 			break;
 		default:
 			return -1;

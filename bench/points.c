@@ -36,12 +36,12 @@ const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len)
 	switch (run->skip_reason) {
 	case VB_SKIP_PAGE_SIZE:
 		snprintf(buf, len, "page size %s not available (the buffer got %s pages)",
-			 vb_enum_name(VB_KEY_PAGE, run->page),
+			 vb_enum_name(VB_KEY_PAGE, run->point.page),
 			 vb_page_name(run->page_kib, page, sizeof(page)));
 		break;
 	case VB_SKIP_MEMTYPE:
 		snprintf(buf, len, "memory type %s not available to the module",
-			 vb_enum_name(VB_KEY_MEMTYPE, run->memtype));
+			 vb_enum_name(VB_KEY_MEMTYPE, run->point.memtype));
 		break;
 	case VB_SKIP_NO_CLFLUSHOPT:
 		snprintf(buf, len, "the CPU has no CLFLUSHOPT");
@@ -81,10 +81,10 @@ int vb_points_write(FILE *f, const struct vb_point *pt,
 	if (fprintf(f, "%u", pt->index) < 0)
 		return -1;
 	for (k = 0; k < VB_N_AXES; k++)
-		if (vb_csv_field(f, vb_key_value_name(k, pt->axis[k], v,
-						      sizeof(v)), 0))
+		if (vb_csv_field(f, vb_key_value_name(k,
+				vb_point_axis(&pt->desc, k), v, sizeof(v)), 0))
 			return -1;
-	if (field_u64(f, 1, pt->samples) ||
+	if (field_u64(f, 1, pt->desc.samples) ||
 	    vb_csv_field(f, vb_point_status_names[r->status], 0) ||
 	    vb_csv_field(f, r->reason, 0) ||
 	    field_u64(f, ran || r->status == VB_PT_SKIPPED, r->records) ||

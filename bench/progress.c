@@ -60,7 +60,7 @@ void vb_progress_done(struct vb_progress *p, unsigned int i,
 	const struct vb_point *pt = &p->plan->pt[i];
 	unsigned int rounds = p->plan->rounds ? p->plan->rounds : 1;
 
-	p->done += VB_RECORDS_NEEDED(pt->axis[VB_KEY_INSTRUCTION],
+	p->done += VB_RECORDS_NEEDED(pt->desc.instruction,
 				     vb_round_samples(pt, rounds, round, NULL));
 }
 

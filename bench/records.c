@@ -21,14 +21,15 @@ const char *vb_insn_name(unsigned int insn)
 
 const char *vb_page_name(uint32_t kib, char *buf, size_t len)
 {
+	unsigned int page;
+
+	for (page = 0; page < VB_PAGE_COUNT; page++)
+		if (kib == vb_page_kib(page))
+			break;
 	if (kib == 0)
 		snprintf(buf, len, "unknown");
-	else if (kib == 4)
-		snprintf(buf, len, "4k");
-	else if (kib == 2048)
-		snprintf(buf, len, "2m");
-	else if (kib == 1024 * 1024)
-		snprintf(buf, len, "1g");
+	else if (page < VB_PAGE_COUNT)
+		snprintf(buf, len, "%s", vb_enum_name(VB_KEY_PAGE, page));
 	else
 		snprintf(buf, len, "%" PRIu32 "k", kib);
 	return buf;
@@ -44,12 +45,12 @@ int vb_record_ok(const struct vb_run *run, const struct vb_sample *rec)
 		return rec->stored == run->poison;
 	/* the reference chains: the accumulator after the block */
 	case VB_INSN_ADD:
-		return rec->stored == 1 + (uint64_t)run->unroll;
+		return rec->stored == 1 + (uint64_t)run->point.unroll;
 	case VB_INSN_IMUL:
 		return rec->stored == 1;
 	case VB_INSN_CHASE:	/* the operand's own address */
 		return rec->stored &&
-		       (rec->stored & 0xfff) == (run->offset & 0xfff);
+		       (rec->stored & 0xfff) == (run->point.offset & 0xfff);
 	default:
 		return 0;
 	}
@@ -61,7 +62,8 @@ void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 	uint32_t i;
 
 	memset(c, 0, sizeof(*c));
-	c->needed = VB_RECORDS_NEEDED(run->instruction, run->samples);
+	c->needed = VB_RECORDS_NEEDED(run->point.instruction,
+				      run->point.samples);
 	c->records = run->records;
 	if (c->records > buf_len) {
 		c->overflow = 1;
@@ -75,8 +77,8 @@ void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 		int ok = vb_record_ok(run, r);
 
 		if ((r->instruction != VB_INSN_NONE &&
-		     r->instruction != run->instruction) ||
-		    r->sample >= run->samples)
+		     r->instruction != run->point.instruction) ||
+		    r->sample >= run->point.samples)
 			c->bad_records++;
 		if (!ok)
 			c->mismatches++;
@@ -139,19 +141,19 @@ int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 		     const struct vb_sample *rec, uint32_t n,
 		     uint32_t sample_base, const struct vb_row_events *ev)
 {
+	const struct vb_point_desc *p = &run->point;
 	char page[24], tsc[24], prefix[256];
 	uint32_t i;
 
 	/* the point's columns after `instruction`, up to `unroll` */
 	vb_page_name(run->page_kib, page, sizeof(page));
 	snprintf(prefix, sizeof(prefix), "%" PRIu32 ",%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%" PRIu32,
-		 run->cpu, run->offset,
-		 vb_enum_name(VB_KEY_CACHE, run->cache),
-		 vb_enum_name(VB_KEY_MEMTYPE, run->memtype), page,
-		 vb_enum_name(VB_KEY_TLB, run->tlb),
-		 vb_enum_name(VB_KEY_AD, run->ad),
-		 vb_enum_name(VB_KEY_VMCS, run->vmcs),
-		 vb_enum_name(VB_KEY_SERIALIZE, run->serialize), run->unroll);
+		 p->cpu, p->offset, vb_enum_name(VB_KEY_CACHE, p->cache),
+		 vb_enum_name(VB_KEY_MEMTYPE, p->memtype), page,
+		 vb_enum_name(VB_KEY_TLB, p->tlb),
+		 vb_enum_name(VB_KEY_AD, p->ad),
+		 vb_enum_name(VB_KEY_VMCS, p->vmcs),
+		 vb_enum_name(VB_KEY_SERIALIZE, p->serialize), p->unroll);
 	for (i = 0; i < n; i++) {
 		const struct vb_sample *r = &rec[i];
 

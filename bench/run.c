@@ -24,7 +24,7 @@ static unsigned int plan_cpus(const struct vb_plan *p, unsigned int *cpus)
 	unsigned int i, j, n = 0;
 
 	for (i = 0; i < p->n; i++) {
-		unsigned int c = p->pt[i].axis[VB_KEY_CPU];
+		unsigned int c = p->pt[i].desc.cpu;
 
 		for (j = 0; j < n && cpus[j] != c; j++)
 			;
@@ -40,7 +40,7 @@ static unsigned int cpu_wait(const struct vb_plan *p, unsigned int cpu)
 	unsigned int i, w = 0;
 
 	for (i = 0; i < p->n; i++)
-		if (p->pt[i].axis[VB_KEY_CPU] == cpu &&
+		if (p->pt[i].desc.cpu == cpu &&
 		    p->gkeys[p->pt[i].group].wait_vmx > w)
 			w = p->gkeys[p->pt[i].group].wait_vmx;
 	return w;
@@ -254,15 +254,14 @@ out_close:
  */
 static int user_refuses(const struct vb_plan *p, const struct vb_env *env)
 {
-	struct vb_run run;
 	unsigned int i;
 
 	for (i = 0; i < p->n; i++) {
-		vb_fill_run(&run, p, &p->pt[i], p->pt[i].samples, NULL, NULL,
-			    0);
-		if (vb_user_refusal(&run)) {
+		const char *why = vb_user_refusal(&p->pt[i].desc);
+
+		if (why) {
 			vb_err(env, "--backend user: point %u: %s",
-			       p->pt[i].index, vb_user_refusal(&run));
+			       p->pt[i].index, why);
 			return VB_EXIT_USAGE;
 		}
 	}

@@ -62,7 +62,7 @@ static void explain(struct vb_run_result *res, const struct vb_env *env,
 
 	if (no_pmu && !res->pmu_reported) {
 		vb_err(env, "no usable PMU on CPU %u: the module could not create any hardware counter: %s%s; measuring the TSC only, the event columns stay empty",
-		       run->cpu,
+		       run->point.cpu,
 		       strerror(hw_err), vb_pmc_hint(hw_err));
 		res->pmu_reported = 1;
 		for (i = 0; i < run->nevents; i++)
@@ -76,7 +76,7 @@ static void explain(struct vb_run_result *res, const struct vb_env *env,
 		if (!err || e->reported)
 			continue;
 		vb_err(env, "event %s: the module could not create its counter on CPU %u: %s%s; its column stays empty",
-		       es->ev[first + i].name, run->cpu, strerror(err),
+		       es->ev[first + i].name, run->point.cpu, strerror(err),
 		       vb_pmc_hint(err));
 		e->reported = 1;
 	}

@@ -82,7 +82,7 @@ static void pat_note(const struct runner *r, unsigned int i,
 
 	if (!vb_point_ran(res->status) ||
 	    !vb_platform_pat_unreliable(r->platform,
-					r->plan->pt[i].axis[VB_KEY_MEMTYPE]))
+					r->plan->pt[i].desc.memtype))
 		return;
 	snprintf(res->reason + used, sizeof(res->reason) - used, "%s%s",
 		 used ? "; " : "", VB_PAT_NOTE);
@@ -91,7 +91,7 @@ static void pat_note(const struct runner *r, unsigned int i,
 /* Pinned to point i's CPU (*cpu: where we are): 0, or -1: point i failed. */
 static int pin_for(struct runner *r, unsigned int i, unsigned int *cpu)
 {
-	unsigned int c = r->plan->pt[i].axis[VB_KEY_CPU];
+	unsigned int c = r->plan->pt[i].desc.cpu;
 	int ret;
 
 	if (c == *cpu)
@@ -200,7 +200,7 @@ enum vb_loop_end vb_run_points(struct runner *r)
 	const struct vb_plan *p = r->plan;
 	struct vb_point_result *res = r->result.point;
 	struct sigaction old_int, old_term;
-	unsigned int i, next = 0, cpu = p->pt[0].axis[VB_KEY_CPU];
+	unsigned int i, next = 0, cpu = p->pt[0].desc.cpu;
 	enum vb_loop_end end = VB_LOOP_DONE;
 	char *ready = calloc(p->n, 1);
 	int stop = 0, ran;

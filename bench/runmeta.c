@@ -21,15 +21,17 @@ static void distinct(const struct vb_plan *p, int k, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (i = 0; i < p->n; i++) {
+		unsigned int vi = vb_point_axis(&p->pt[i].desc, k);
+
 		for (j = 0; j < i; j++)
-			if (p->pt[j].axis[k] == p->pt[i].axis[k])
+			if (vb_point_axis(&p->pt[j].desc, k) == vi)
 				break;
 		if (j < i || used >= len)
 			continue;
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
 					 used ? " " : "",
-					 vb_key_value_name(k, p->pt[i].axis[k],
-							   v, sizeof(v)));
+					 vb_key_value_name(k, vi, v,
+							   sizeof(v)));
 	}
 }
 
@@ -173,7 +175,8 @@ static void set_result_meta(struct vb_meta *m,
 	/* the samples of the points that ran, a cut one as far as it got */
 	for (i = 0, samples = 0; i < p->n; i++)
 		if (vb_point_ran(res[i].status) && vb_point_records(&p->pt[i]))
-			samples += (uint64_t)res[i].records * p->pt[i].samples /
+			samples += (uint64_t)res[i].records *
+				   p->pt[i].desc.samples /
 				   ((uint64_t)vb_point_records(&p->pt[i]) *
 				    vb_point_passes(p, &p->pt[i]));
 	vb_meta_set(m, "samples", "%" PRIu64, samples);

@@ -76,11 +76,5 @@ void vb_stop_here(struct runner *r, unsigned int i,
 		  struct vb_point_result *res, enum vb_point_status status,
 		  uint32_t records, uint32_t needed, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
-/* The RUN of point pt for `samples` of its samples (buffers NULL,
-   win_cap 0: to ask about it only). */
-void vb_fill_run(struct vb_run *run, const struct vb_plan *p,
-		 const struct vb_point *pt, uint32_t samples,
-		 struct vb_sample *buf, struct vb_window_stat *win,
-		 uint32_t win_cap);
 
 #endif /* VB_RUNNER_H */

@@ -14,11 +14,6 @@
 #include "records.h"
 #include "runner.h"
 
-static uint32_t page_kib(unsigned int page)
-{
-	return page == VB_PAGE_4K ? 4 : page == VB_PAGE_2M ? 2048 : 1u << 20;
-}
-
 /* A pass's events into the RUN. */
 static void fill_events(struct vb_run *run, const struct vb_evset *es,
 			unsigned int pass, uint64_t *pmc)
@@ -31,27 +26,18 @@ static void fill_events(struct vb_run *run, const struct vb_evset *es,
 	run->pmc_buf = (uint64_t)(uintptr_t)pmc;
 }
 
-void vb_fill_run(struct vb_run *run, const struct vb_plan *p,
-		 const struct vb_point *pt, uint32_t samples,
-		 struct vb_sample *buf, struct vb_window_stat *win,
-		 uint32_t win_cap)
+/* The RUN of point pt for `samples` of its samples (one round's). */
+static void fill_run(struct vb_run *run, const struct vb_plan *p,
+		     const struct vb_point *pt, uint32_t samples,
+		     struct vb_sample *buf, struct vb_window_stat *win,
+		     uint32_t win_cap)
 {
 	memset(run, 0, sizeof(*run));
 	run->wait_vmx_ms = p->gkeys[pt->group].wait_vmx * 1000u;
-	run->cpu = pt->axis[VB_KEY_CPU];
-	run->instruction = pt->axis[VB_KEY_INSTRUCTION];
-	run->unroll = pt->axis[VB_KEY_UNROLL];
-	run->samples = samples;
-	run->vmcs = pt->axis[VB_KEY_VMCS];
-	run->serialize = pt->axis[VB_KEY_SERIALIZE];
-	run->offset = pt->axis[VB_KEY_OFFSET];
-	run->cache = pt->axis[VB_KEY_CACHE];
-	run->memtype = pt->axis[VB_KEY_MEMTYPE];
-	run->page = pt->axis[VB_KEY_PAGE];
-	run->tlb = pt->axis[VB_KEY_TLB];
-	run->ad = pt->axis[VB_KEY_AD];
+	run->point = pt->desc;
+	run->point.samples = samples;	/* this round's share */
 	run->buf = (uint64_t)(uintptr_t)buf;
-	run->buf_len = VB_RECORDS_NEEDED(run->instruction, samples);
+	run->buf_len = VB_RECORDS_NEEDED(run->point.instruction, samples);
 	/* a window takes at least one sample: more cannot be needed */
 	run->win_buf = (uint64_t)(uintptr_t)win;
 	run->win_len = samples < win_cap ? samples : win_cap;
@@ -91,12 +77,12 @@ static void note_stop(struct runner *r, unsigned int i,
 	int taken = (run->result_flags & VB_RUN_VMX_TAKEN) != 0;
 
 	t->stop_flag = taken ? VB_RUN_VMX_TAKEN : VB_RUN_NO_COVER;
-	t->stop_cpu = run->cpu;
+	t->stop_cpu = run->point.cpu;
 	t->stop_wait = run->wait_vmx_ms / 1000;
-	t->stop_owner = vb_vmx_owner(vb_dev_info(&r->dev, run->cpu, &info) ?
+	t->stop_owner = vb_vmx_owner(vb_dev_info(&r->dev, t->stop_cpu, &info) ?
 				     NULL : &info, r->env->root);
 	if (taken)
-		vb_stop_here(r, i, res, VB_PT_STOPPED, c->records, c->needed, "stopped after %" PRIu32 " of %" PRIu32 " records%s: another hypervisor turned VMX on on CPU %" PRIu32, c->records, c->needed, of_pass, run->cpu);
+		vb_stop_here(r, i, res, VB_PT_STOPPED, c->records, c->needed, "stopped after %" PRIu32 " of %" PRIu32 " records%s: another hypervisor turned VMX on on CPU %" PRIu32, c->records, c->needed, of_pass, run->point.cpu);
 	else
 		vb_stop_here(r, i, res, VB_PT_STOPPED, c->records, c->needed, "stopped after %" PRIu32 " of %" PRIu32 " records%s: kvm was loaded, the kernel's crash-time VMXOFF callback could no longer cover the RUN", c->records, c->needed, of_pass);
 }
@@ -108,11 +94,11 @@ static int do_run(struct runner *r, const struct vb_point *pt,
 {
 	int fd[VB_MAX_EVENTS], ret;
 
-	vb_fill_run(run, r->plan, pt, samples, r->buf, r->win, r->win_cap);
+	fill_run(run, r->plan, pt, samples, r->buf, r->win, r->win_cap);
 	if (pe->es)
 		fill_events(run, pe->es, pe->pass, r->pmc);
 	if (xc)
-		vb_xc_open(&r->result, r->env, pe, run->cpu, fd);
+		vb_xc_open(&r->result, r->env, pe, run->point.cpu, fd);
 	ret = vb_dev_run(&r->dev, run);
 	if (ret == -EINTR) {	/* stopped before the module returned data */
 		run->records = 0;
@@ -124,11 +110,11 @@ static int do_run(struct runner *r, const struct vb_point *pt,
 			    !ret && !(run->result_flags & VB_RUN_SKIPPED));
 	if (!ret || ret == -EINTR)
 		return 0;
-	if (r->user && ret == -EOPNOTSUPP && vb_user_refusal(run))
+	if (r->user && ret == -EOPNOTSUPP && vb_user_refusal(&run->point))
 		snprintf(r->msg, sizeof(r->msg), "point %u: %s", pt->index,
-			 vb_user_refusal(run));
+			 vb_user_refusal(&run->point));
 	else
-		vb_dev_explain(&r->dev, VB_OP_RUN, -ret, run->cpu, r->msg,
+		vb_dev_explain(&r->dev, VB_OP_RUN, -ret, run->point.cpu, r->msg,
 			       sizeof(r->msg));
 	return -1;
 }
@@ -170,7 +156,7 @@ static void check_run(struct runner *r, unsigned int i,
 		     check->records);
 	if (res->noise.bad != bad)
 		res->t.inconsistent = 1;	/* windows that fit no records */
-	if (check->records && run->page_kib != page_kib(run->page)) {
+	if (check->records && run->page_kib != vb_page_kib(run->point.page)) {
 		res->t.wrong_page++;	/* never on the wrong setup silently */
 		res->t.inconsistent = 1;
 	}
@@ -223,7 +209,7 @@ enum vb_pass_end vb_run_pass(struct runner *r, unsigned int i,
 				    check.records, gk->require_events) &&
 	    gk->require_events) {
 		snprintf(r->msg, sizeof(r->msg), "point %u: no usable PMU on CPU %u (%s%s) and require-events is set",
-			 pt->index, run.cpu, strerror(r->result.pmu_err),
+			 pt->index, run.point.cpu, strerror(r->result.pmu_err),
 			 vb_pmc_hint(r->result.pmu_err));
 		goto failed;
 	}

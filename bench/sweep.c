@@ -4,6 +4,7 @@
  * points and the plan's printing; the rules on combinations are
  * sweeprules.c, the events and their passes sweepevents.c.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,35 @@ static const enum vb_key nesting[VB_N_AXES] = {
 	VB_KEY_SERIALIZE, VB_KEY_UNROLL,
 };
 
+/* Where struct vb_point_desc holds each axis, and samples. */
+static const size_t field[VB_N_AXES + 1] = {
+	[VB_KEY_INSTRUCTION] = offsetof(struct vb_point_desc, instruction),
+	[VB_KEY_CPU] = offsetof(struct vb_point_desc, cpu),
+	[VB_KEY_OFFSET] = offsetof(struct vb_point_desc, offset),
+	[VB_KEY_CACHE] = offsetof(struct vb_point_desc, cache),
+	[VB_KEY_MEMTYPE] = offsetof(struct vb_point_desc, memtype),
+	[VB_KEY_PAGE] = offsetof(struct vb_point_desc, page),
+	[VB_KEY_TLB] = offsetof(struct vb_point_desc, tlb),
+	[VB_KEY_AD] = offsetof(struct vb_point_desc, ad),
+	[VB_KEY_VMCS] = offsetof(struct vb_point_desc, vmcs),
+	[VB_KEY_SERIALIZE] = offsetof(struct vb_point_desc, serialize),
+	[VB_KEY_UNROLL] = offsetof(struct vb_point_desc, unroll),
+	[VB_KEY_SAMPLES] = offsetof(struct vb_point_desc, samples),
+};
+
+unsigned int vb_point_axis(const struct vb_point_desc *d, enum vb_key k)
+{
+	return *(const __u32 *)((const char *)d + field[k]);
+}
+
+static void set_axis(struct vb_point_desc *d, enum vb_key k, unsigned int v)
+{
+	*(__u32 *)((char *)d + field[k]) = v;
+}
+
 uint32_t vb_point_records(const struct vb_point *pt)
 {
-	return VB_RECORDS_NEEDED(pt->axis[VB_KEY_INSTRUCTION], pt->samples);
+	return VB_RECORDS_NEEDED(pt->desc.instruction, pt->desc.samples);
 }
 
 static int defaults(struct vb_section *d, char *err, size_t len)
@@ -104,11 +131,12 @@ static int expand(struct ctx *x, struct vb_plan *p, unsigned int line)
 		memset(pt, 0, sizeof(*pt));
 		pt->index = p->n;
 		pt->group = p->n_groups - 1;
-		memcpy(pt->axis, v, sizeof(v));
-		pt->axis[VB_KEY_OFFSET] = offset;
-		pt->samples = x->key[VB_KEY_SAMPLES].s->val.v[0];
+		for (i = 0; i < VB_N_AXES; i++)
+			set_axis(&pt->desc, i, v[i]);
+		pt->desc.offset = offset;
+		pt->desc.samples = x->key[VB_KEY_SAMPLES].s->val.v[0];
 		pt->evset = VB_NO_EVSET;
-		p->samples += pt->samples;
+		p->samples += pt->desc.samples;
 		p->records += vb_point_records(pt);
 		if (vb_point_records(pt) > p->max_records)
 			p->max_records = vb_point_records(pt);
@@ -150,7 +178,8 @@ static int rounds_check(struct vb_plan *p, struct ctx *x, unsigned int line)
 unsigned int vb_round_samples(const struct vb_point *pt, unsigned int rounds,
 			      unsigned int r, unsigned int *first)
 {
-	unsigned int q = pt->samples / rounds, extra = pt->samples % rounds;
+	unsigned int q = pt->desc.samples / rounds;
+	unsigned int extra = pt->desc.samples % rounds;
 
 	if (first)
 		*first = r * q + (r < extra ? r : extra);

@@ -18,14 +18,24 @@
 
 #define VB_NO_EVSET	(~0u)
 
+/*
+ * A point of the plan: what it measures, as its RUNs ask for it (the ABI's
+ * struct; samples: the point's in all, over every round), and where it
+ * comes from.
+ */
 struct vb_point {
 	unsigned int index;		/* point number in the run */
 	unsigned int group;		/* into vb_plan.group */
-	unsigned int axis[VB_N_AXES];	/* enums; cpu; offset in bytes; unroll */
-	unsigned int samples;
+	struct vb_point_desc desc;	/* offset in bytes (names resolved) */
 	unsigned int evset;		/* into vb_plan.evset, or VB_NO_EVSET */
 	const char *section;		/* the config's section name: vb_plan.group */
 };
+
+/*
+ * The value of axis k (or VB_KEY_SAMPLES) in d: the key table's view of
+ * the ABI's fields, for code that goes over every axis.
+ */
+unsigned int vb_point_axis(const struct vb_point_desc *d, enum vb_key k);
 
 /* A group's keys that are not axes. */
 struct vb_group_keys {

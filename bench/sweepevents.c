@@ -122,8 +122,8 @@ int vb_plan_events(struct vb_plan *p, const char *root, char *err, size_t len)
 		pt->evset = VB_NO_EVSET;
 		if (!p->gkeys[pt->group].events[0])
 			continue;
-		if (pt->axis[VB_KEY_CPU] != cpu) {
-			cpu = pt->axis[VB_KEY_CPU];
+		if (pt->desc.cpu != cpu) {
+			cpu = pt->desc.cpu;
 			ct = vb_pmu_core_type(root, cpu);
 		}
 		for (j = 0; j < p->n_evset; j++)

@@ -9,7 +9,6 @@
 #define _GNU_SOURCE	/* sched_setaffinity, CPU_SET */
 #include <errno.h>
 #include <sched.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,51 +47,38 @@ int vb_user_info(struct vb_info *info)
 
 /* ---- RUN's range checks, as the module's ------------------------------- */
 
-static bool power_of_2(uint32_t x)
-{
-	return x && !(x & (x - 1));
-}
-
-/* The module's range checks (vb_check_run in kmod/vb_main.c): -EINVAL. */
+/*
+ * The module's range checks (vb_check_run in kmod/vb_main.c, the point's
+ * in the ABI's vb_point_invalid()): -EINVAL.
+ */
 static int check_run(const struct vb_run *r)
 {
 	if (r->size != sizeof(*r) || r->abi_version != VB_ABI_VERSION ||
-	    r->instruction >= VB_INSN_COUNT ||
-	    !power_of_2(r->unroll) || r->unroll > VB_MAX_UNROLL ||
-	    r->samples == 0 || r->samples > VB_MAX_SAMPLES ||
-	    r->vmcs >= VB_VMCS_COUNT || r->serialize >= VB_SER_COUNT ||
-	    r->cache >= VB_CACHE_COUNT || r->memtype >= VB_MEM_COUNT ||
-	    r->page >= VB_PAGE_COUNT || r->tlb >= VB_TLB_COUNT ||
-	    r->ad >= VB_AD_COUNT || r->offset > VB_MAX_OFFSET(r->page) ||
+	    vb_point_invalid(&r->point) ||
 	    r->flags || r->wait_vmx_ms > VB_MAX_WAIT_VMX_MS)
-		return -EINVAL;
-	if (r->unroll != 1 && (r->cache != VB_CACHE_HOT ||
-			       r->tlb != VB_TLB_WARM || r->ad != VB_AD_SET))
-		return -EINVAL;
-	if (r->ad == VB_AD_CLEAR && r->page != VB_PAGE_4K)
 		return -EINVAL;
 	if (r->nevents > VB_MAX_EVENTS || r->reserved2 ||
 	    (r->nevents && !r->pmc_buf))
 		return -EINVAL;
 	if (r->win_len > VB_MAX_SAMPLES || (r->win_len && !r->win_buf))
 		return -EINVAL;
-	if (!r->buf || r->buf_len < VB_RECORDS_NEEDED(r->instruction,
-							r->samples))
+	if (!r->buf || r->buf_len < VB_RECORDS_NEEDED(r->point.instruction,
+							r->point.samples))
 		return -EINVAL;
 	return 0;
 }
 
 /* ---- RUN --------------------------------------------------------------- */
 
-const char *vb_user_refusal(const struct vb_run *r)
+const char *vb_user_refusal(const struct vb_point_desc *p)
 {
-	if (r->instruction == VB_INSN_VMPTRST)
+	if (p->instruction == VB_INSN_VMPTRST)
 		return "instruction vmptrst: the user backend runs at ring 3, where VMPTRST raises #UD outside VMX operation and #GP(0) in VMX root operation (SDM, VMPTRST, Operation): never a measurement; measure it with the module, or use mov, none, add, imul or chase";
-	if (r->memtype != VB_MEM_WB)
+	if (p->memtype != VB_MEM_WB)
 		return "memtype other than wb: setting a page's memory type needs ring 0 (the module)";
-	if (r->tlb == VB_TLB_COLD)
+	if (p->tlb == VB_TLB_COLD)
 		return "tlb cold: INVLPG needs ring 0 (the module)";
-	if (r->ad == VB_AD_CLEAR)
+	if (p->ad == VB_AD_CLEAR)
 		return "ad clear: clearing PTE accessed/dirty bits needs ring 0 (the module)";
 	return NULL;
 }
@@ -146,12 +132,12 @@ int vb_user_run_on(const struct vb_user_machine *m, struct vb_run *r)
 	ret = check_run(r);
 	if (ret)
 		return ret;
-	if (!vb_user_cpu_online(r->cpu))
+	if (!vb_user_cpu_online(r->point.cpu))
 		return -ENXIO;
-	if (vb_user_refusal(r))
+	if (vb_user_refusal(&r->point))
 		return -EOPNOTSUPP;
 	reset_out(r);
-	ret = pin(r->cpu, &old);
+	ret = pin(r->point.cpu, &old);
 	if (ret)
 		return ret;
 	ret = vb_user_run_pinned(m && m->cpuid ? m : &vb_user_real_machine, r);

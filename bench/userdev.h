@@ -43,7 +43,7 @@ const struct vb_dev_ops *vb_user_dev_ops(void);
  * The two ioctls as functions.  INFO: flags 0 (the backend uses no VMX),
  * tsc_khz from CPUID.15H or measured against CLOCK_MONOTONIC_RAW, online
  * CPUs; -ENXIO for an offline CPU.  RUN: 0, or -EINVAL (a field out of
- * range, as the module checks them), -ENXIO (cannot pin to r->cpu),
+ * range, as the module checks them), -ENXIO (cannot pin to run->point.cpu),
  * -EOPNOTSUPP (see vb_user_refusal()), -ENOMEM.
  */
 int vb_user_info(struct vb_info *info);
@@ -56,8 +56,11 @@ int vb_user_run(struct vb_run *run);
  */
 int vb_user_run_on(const struct vb_user_machine *m, struct vb_run *run);
 
-/* Why RUN refuses @run with -EOPNOTSUPP (one line), or NULL if it does not. */
-const char *vb_user_refusal(const struct vb_run *run);
+/*
+ * Why RUN refuses a run of point @p with -EOPNOTSUPP (one line), or NULL if
+ * it does not.
+ */
+const char *vb_user_refusal(const struct vb_point_desc *p);
 
 /*
  * The message for -EOPNOTSUPP when the request is not at hand (a

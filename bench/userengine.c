@@ -57,7 +57,7 @@ static void vb_user_bug(const char *file, int line)
 
 /* One RUN in progress: the fields vb_engine.h uses. */
 struct vb_ctx {
-	u32 instruction, unroll, samples, serialize, cache;
+	struct vb_point_desc point;	/* the RUN's */
 	void *operand;		/* may be unaligned: offset inside the buffer */
 	void *line[2];		/* the cache lines the operand touches */
 	unsigned int nlines;
@@ -142,7 +142,7 @@ static void take_windows(struct vb_ctx *c, struct vb_run *r)
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
-	while (c->done < c->samples) {
+	while (c->done < c->point.samples) {
 		u64 t0, t1;
 		bool sig;
 
@@ -156,7 +156,7 @@ static void take_windows(struct vb_ctx *c, struct vb_run *r)
 		sig = !sigpending(&pending) && (sigismember(&pending, SIGINT) ||
 						sigismember(&pending, SIGTERM));
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (sig && c->done < c->samples) {
+		if (sig && c->done < c->point.samples) {
 			r->result_flags |= VB_RUN_INTERRUPTED;
 			break;
 		}
@@ -187,18 +187,20 @@ int vb_user_run_pinned(const struct vb_user_machine *m, struct vb_run *r)
 	u8 *op;
 	int ret;
 
-	if (r->cache == VB_CACHE_FLUSHOPT && !vb_user_have_clflushopt(m)) {
+	if (r->point.cache == VB_CACHE_FLUSHOPT &&
+	    !vb_user_have_clflushopt(m)) {
 		r->result_flags |= VB_RUN_SKIPPED;
 		r->skip_reason = VB_SKIP_NO_CLFLUSHOPT;
 		return 0;
 	}
-	if (r->serialize == VB_SER_CPUID && !vb_user_have_rdtscp(m)) {
+	if (r->point.serialize == VB_SER_CPUID && !vb_user_have_rdtscp(m)) {
 		/* the engine would execute RDTSCP and take #UD */
 		r->result_flags |= VB_RUN_SKIPPED;
 		r->skip_reason = VB_SKIP_NO_RDTSCP;
 		return 0;
 	}
-	ret = vb_user_buf_setup(&b, r->page, r->offset, &r->page_kib);
+	ret = vb_user_buf_setup(&b, r->point.page, r->point.offset,
+				&r->page_kib);
 	if (ret > 0) {
 		r->result_flags |= VB_RUN_SKIPPED;
 		r->skip_reason = (u32)ret;
@@ -207,17 +209,13 @@ int vb_user_run_pinned(const struct vb_user_machine *m, struct vb_run *r)
 	if (ret || (r->result_flags & VB_RUN_SKIPPED))
 		goto out_free;
 
-	op = b.base + r->offset;
-	c.instruction = r->instruction;
-	c.unroll = r->unroll;
-	c.samples = r->samples;
-	c.serialize = r->serialize;
-	c.cache = r->cache;
+	op = b.base + r->point.offset;
+	c.point = r->point;
 	c.operand = op;
 	c.line[0] = (void *)((unsigned long)op & ~(VB_LINE - 1));
 	c.line[1] = (void *)((unsigned long)(op + 7) & ~(VB_LINE - 1));
 	c.nlines = c.line[0] == c.line[1] ? 1 : 2;
-	c.expected = r->vmcs == VB_VMCS_LOADED ?
+	c.expected = r->point.vmcs == VB_VMCS_LOADED ?
 		     (u64)(uintptr_t)vb_user_vmcs_standin : ~0ULL;
 	c.rec = (struct vb_sample *)(uintptr_t)r->buf;
 	take_windows(&c, r);
@@ -231,7 +229,7 @@ int vb_user_run_pinned(const struct vb_user_machine *m, struct vb_run *r)
 		r->skip_reason = VB_SKIP_PAGE_SIZE;
 		goto out_free;
 	}
-	r->records = VB_RECORDS_NEEDED(r->instruction, c.done);
+	r->records = VB_RECORDS_NEEDED(r->point.instruction, c.done);
 	r->mismatches = c.mismatches;
 out_free:
 	no_events(r, r->records);

@@ -28,9 +28,11 @@
 #define MAP_HUGE_1GB	(30 << MAP_HUGE_SHIFT)
 #endif
 
-#define SZ_4K		4096UL
-#define SZ_2M		(2UL << 20)
-#define SZ_1G		(1UL << 30)
+#define SZ_4K		vb_page_bytes(VB_PAGE_4K)
+#define SZ_2M		vb_page_bytes(VB_PAGE_2M)
+#define SZ_1G		vb_page_bytes(VB_PAGE_1G)
+#define KIB_4K		vb_page_kib(VB_PAGE_4K)
+#define KIB_2M		vb_page_kib(VB_PAGE_2M)
 
 struct smaps_vma {
 	unsigned long start, end;
@@ -104,7 +106,7 @@ static bool pagemap_agrees(unsigned long addr, unsigned long kib)
 		return true;	/* no pagemap: smaps is the evidence */
 	if (!(e & PM_PRESENT))
 		return false;
-	if (!(e & PM_PFN) || kib == 4)
+	if (!(e & PM_PFN) || kib == KIB_4K)
 		return true;	/* no PFNs without privilege */
 	h = pagemap_entry(head);
 	if (!(h & PM_PRESENT) || (h & PM_PFN) % (bytes / SZ_4K))
@@ -125,12 +127,12 @@ static uint32_t page_kib_of(const void *p)
 
 	if (smaps_find(addr, &v))
 		return 0;
-	if (v.kernel_kib > 4)
+	if (v.kernel_kib > KIB_4K)
 		kib = v.kernel_kib;
 	else if (v.thp_kib && v.thp_kib * 1024 == v.end - v.start)
-		kib = 2048;
+		kib = KIB_2M;
 	else if (!v.thp_kib)
-		kib = 4;
+		kib = KIB_4K;
 	if (kib && !pagemap_agrees(addr, kib))
 		kib = 0;
 	return (uint32_t)kib;
@@ -213,9 +215,6 @@ static void buf_touch(struct vb_user_buf *b, size_t span)
 int vb_user_buf_setup(struct vb_user_buf *b, uint32_t page, uint32_t offset,
 		      uint32_t *kib)
 {
-	static const uint32_t want_kib[VB_PAGE_COUNT] = {
-		4, 2048, 1024 * 1024
-	};
 	size_t span = VB_SPAN(page);
 	int err;
 
@@ -231,20 +230,20 @@ int vb_user_buf_setup(struct vb_user_buf *b, uint32_t page, uint32_t offset,
 		return err;
 	buf_touch(b, span);
 	*kib = vb_user_span_kib(b->base + offset);
-	if (page == VB_PAGE_2M && *kib != 2048) {
+	if (page == VB_PAGE_2M && *kib != KIB_2M) {
 		/* THP refused: a reserved hugetlbfs page, if there is one */
 		struct vb_user_buf h;
 
 		if (!map_hugetlb(&h, VB_SPAN_LARGE, MAP_HUGE_2MB)) {
 			buf_touch(&h, span);
-			if (vb_user_span_kib(h.base + offset) == 2048) {
+			if (vb_user_span_kib(h.base + offset) == KIB_2M) {
 				vb_user_buf_free(b);
 				*b = h;
-				*kib = 2048;
+				*kib = KIB_2M;
 			} else {
 				vb_user_buf_free(&h);
 			}
 		}
 	}
-	return *kib == want_kib[page] ? 0 : VB_SKIP_PAGE_SIZE;
+	return *kib == vb_page_kib(page) ? 0 : VB_SKIP_PAGE_SIZE;
 }

@@ -27,7 +27,7 @@ int vb_windows_write(FILE *f, unsigned int point, unsigned int pass,
 		     uint32_t sample_base)
 {
 	/* with an instruction every sample is two records */
-	uint32_t per = VB_RECORDS_NEEDED(run->instruction, 1);
+	uint32_t per = VB_RECORDS_NEEDED(run->point.instruction, 1);
 	uint32_t i, n = described(run, win_len);
 	char tsc[24], aperf[24], mperf[24], ratio[32], smi[16];
 

@@ -8,7 +8,8 @@
  * environment hooks each defines before including this file:
  *
  *   types u8, u32, u64; __always_inline, noinline; VB_ENV_BUG() (a "cannot
- *   happen" report); struct vb_ctx, with at least the fields used below;
+ *   happen" report); struct vb_ctx, with at least the fields used below
+ *   (`point`, the RUN's struct vb_point_desc, among them);
  *   struct vb_env_rec (per-record state of the environment) and
  *   vb_env_load64(p), vb_env_store64(p, v)  unaligned 8-byte access
  *   vb_env_rdtsc()                          the TSC, for window deadlines
@@ -186,7 +187,8 @@ static __always_inline u64 vb_acc_in(const struct vb_ctx *c, u8 insn)
 
 static __always_inline u64 vb_acc_out(const struct vb_ctx *c, u8 insn)
 {
-	return insn == VB_INSN_ADD ? 1 + (u64)c->unroll : vb_acc_in(c, insn);
+	return insn == VB_INSN_ADD ? 1 + (u64)c->point.unroll :
+				     vb_acc_in(c, insn);
 }
 
 /*
@@ -199,11 +201,11 @@ static __always_inline void vb_prepare(struct vb_ctx *c, u8 insn)
 {
 	vb_env_store64(c->operand, insn == VB_INSN_CHASE ?
 		       (u64)(unsigned long)c->operand : VB_POISON);
-	if (c->cache != VB_CACHE_HOT) {
+	if (c->point.cache != VB_CACHE_HOT) {
 		unsigned int i;
 
 		for (i = 0; i < c->nlines; i++) {
-			if (c->cache == VB_CACHE_FLUSHOPT)
+			if (c->point.cache == VB_CACHE_FLUSHOPT)
 				vb_clflushopt(c->line[i]);
 			else
 				vb_clflush(c->line[i]);
@@ -224,8 +226,9 @@ static void vb_record(struct vb_ctx *c, u8 insn, u32 sample, u32 index)
 
 	vb_env_record_begin(c, &s);
 	vb_prepare(c, insn);
-	acc = vb_blocks[insn][c->serialize](c, c->operand, c->expected,
-					    vb_acc_in(c, insn), c->unroll, &rd);
+	acc = vb_blocks[insn][c->point.serialize](c, c->operand, c->expected,
+						  vb_acc_in(c, insn),
+						  c->point.unroll, &rd);
 	if (acc_insn) {
 		r->stored = acc;
 		want = vb_acc_out(c, insn);
@@ -254,16 +257,17 @@ static void vb_record(struct vb_ctx *c, u8 insn, u32 sample, u32 index)
  */
 static void vb_engine_take_samples(struct vb_ctx *c, u64 deadline)
 {
-	u32 n;
+	u32 n, insn = c->point.instruction;
 
-	for (n = 0; n < VB_WINDOW_MAX_SAMPLES && c->done < c->samples; n++) {
+	for (n = 0; n < VB_WINDOW_MAX_SAMPLES && c->done < c->point.samples;
+	     n++) {
 		u32 i = c->done;
 
-		if (c->instruction == VB_INSN_NONE) {
+		if (insn == VB_INSN_NONE) {
 			vb_record(c, VB_INSN_NONE, i, i);
 		} else {
-			u8 first = i & 1 ? c->instruction : VB_INSN_NONE;
-			u8 second = i & 1 ? VB_INSN_NONE : c->instruction;
+			u8 first = i & 1 ? insn : VB_INSN_NONE;
+			u8 second = i & 1 ? VB_INSN_NONE : insn;
 
 			vb_record(c, first, i, 2 * i);
 			vb_record(c, second, i, 2 * i + 1);

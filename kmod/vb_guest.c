@@ -259,7 +259,7 @@ static bool vb_guest_setup(struct vb_guest_ctx *g,
 	unsigned long tr_base = vb_tss_base(&h->gdt, h->tr);
 	u64 sysenter_cs, sysenter_esp, sysenter_eip;
 	u32 ctl[4];
-	u32 cpu = g->vc.cpu;
+	u32 cpu = g->vc.point.cpu;
 
 	if (!vb_controls(ctl)) {
 		pr_err_ratelimited("CPU %u: guest probe: the VMX capability MSRs do not allow the controls it needs\n",
@@ -401,7 +401,7 @@ static void vb_guest_end(struct vb_guest_ctx *g, u32 outcome, u32 reason,
 	o->end_reason = reason;
 	o->end_qualification = qual;
 	pr_err_ratelimited("CPU %u: guest probe ended (outcome %u): exit reason %#x, qualification %#llx, interruption info %#llx, guest RIP %#llx, VM-instruction error %u\n",
-			   g->vc.cpu, outcome, reason, qual,
+			   g->vc.point.cpu, outcome, reason, qual,
 			   vb_read(VM_EXIT_INTR_INFO), vb_read(GUEST_RIP),
 			   o->vm_insn_error);
 }
@@ -428,8 +428,8 @@ static bool vb_guest_vmptrst_exit(struct vb_guest_ctx *g, u32 reason)
 	    (info & VB_II_NO_BASE) || VB_II_BASE(info) != VB_II_RBX) {
 		o->mismatches++;
 		pr_err_ratelimited("CPU %u: guest probe: VMPTRST exit not as encoded: guest RIP %#llx (want %px), qualification %#llx, instruction information %#x, length %u\n",
-				   g->vc.cpu, rip, vb_guest_vmptrst, qual, info,
-				   len);
+				   g->vc.point.cpu, rip, vb_guest_vmptrst, qual,
+				   info, len);
 	}
 	if (rip != (unsigned long)vb_guest_vmptrst) {
 		vb_guest_end(g, VB_GUEST_UNEXPECTED_EXIT, reason, qual);

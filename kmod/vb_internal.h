@@ -37,9 +37,7 @@ struct vb_caps {
 
 /* One RUN in progress, shared by the ioctl and the target CPU's windows. */
 struct vb_ctx {
-	/* the validated request */
-	u32 cpu, instruction, unroll, samples, vmcs;
-	u32 serialize, cache, memtype, page, tlb, ad;
+	struct vb_point_desc point;	/* the validated request's */
 	/* set up before the first window */
 	u64 vmxon_pa, vmcs_pa;
 	void *operand;		/* may be unaligned: offset inside the buffer */
@@ -70,11 +68,9 @@ struct vb_operand {
 	unsigned int order;
 };
 
-int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 offset,
-		     u32 *page_kib);
+int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 *page_kib);
 void vb_operand_free(struct vb_operand *o);
 void vb_operand_exit(void);
-u32 vb_page_kib(const void *addr);
 
 void vb_read_caps(void *arg);
 int vb_check_caps(const struct vb_caps *caps, u32 cpu);

@@ -15,7 +15,6 @@
 #include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/gfp.h>
-#include <linux/log2.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -152,55 +151,41 @@ static bool vb_events_ok(const struct vb_event *ev, u32 n)
 	return true;
 }
 
-/* Range-check every input field; one rate-limited line names the bad one. */
+/*
+ * The fields of a valid point's RUN around it: NULL, or the name of the
+ * first one refused.
+ */
+static const char *vb_run_fields_invalid(const struct vb_run *r)
+{
+	if (r->flags)
+		return "flags";
+	if (r->wait_vmx_ms > VB_MAX_WAIT_VMX_MS)
+		return "wait_vmx_ms";
+	if (r->nevents > VB_MAX_EVENTS || r->reserved2 ||
+	    (r->nevents && !r->pmc_buf))
+		return "nevents/pmc_buf";
+	if (!vb_events_ok(r->events, r->nevents))
+		return "events";
+	if (r->win_len > VB_MAX_SAMPLES || (r->win_len && !r->win_buf))
+		return "win_len/win_buf";
+	if (!r->buf || r->buf_len < VB_RECORDS_NEEDED(r->point.instruction,
+						       r->point.samples))
+		return "buf/buf_len";
+	return NULL;
+}
+
+/*
+ * Check every input field (the point's by the ABI's vb_point_invalid());
+ * one rate-limited line names the bad one.
+ */
 static int vb_check_run(const struct vb_run *r)
 {
-	const char *bad = NULL;
+	const char *bad;
 
 	if (r->size != sizeof(*r) || r->abi_version != VB_ABI_VERSION)
 		bad = "size/abi_version";
-	else if (r->instruction >= VB_INSN_COUNT)
-		bad = "instruction";
-	else if (!is_power_of_2(r->unroll) || r->unroll > VB_MAX_UNROLL)
-		bad = "unroll";
-	else if (r->samples == 0 || r->samples > VB_MAX_SAMPLES)
-		bad = "samples";
-	else if (r->vmcs >= VB_VMCS_COUNT)
-		bad = "vmcs";
-	else if (r->serialize >= VB_SER_COUNT)
-		bad = "serialize";
-	else if (r->cache >= VB_CACHE_COUNT)
-		bad = "cache";
-	else if (r->memtype >= VB_MEM_COUNT)
-		bad = "memtype";
-	else if (r->page >= VB_PAGE_COUNT)
-		bad = "page";
-	else if (r->tlb >= VB_TLB_COUNT)
-		bad = "tlb";
-	else if (r->ad >= VB_AD_COUNT)
-		bad = "ad";
-	else if (r->offset > VB_MAX_OFFSET(r->page))
-		bad = "offset";
-	else if (r->flags)
-		bad = "flags";
-	else if (r->wait_vmx_ms > VB_MAX_WAIT_VMX_MS)
-		bad = "wait_vmx_ms";
-	else if (r->unroll != 1 && (r->cache != VB_CACHE_HOT ||
-				    r->tlb != VB_TLB_WARM ||
-				    r->ad != VB_AD_SET))
-		bad = "unroll (a per-sample setup needs unroll 1)";
-	else if (r->ad == VB_AD_CLEAR && r->page != VB_PAGE_4K)
-		bad = "ad (clear needs page 4k)";
-	else if (r->nevents > VB_MAX_EVENTS || r->reserved2 ||
-		 (r->nevents && !r->pmc_buf))
-		bad = "nevents/pmc_buf";
-	else if (!vb_events_ok(r->events, r->nevents))
-		bad = "events";
-	else if (r->win_len > VB_MAX_SAMPLES || (r->win_len && !r->win_buf))
-		bad = "win_len/win_buf";
-	else if (!r->buf ||
-		 r->buf_len < VB_RECORDS_NEEDED(r->instruction, r->samples))
-		bad = "buf/buf_len";
+	else
+		bad = vb_point_invalid(&r->point) ?: vb_run_fields_invalid(r);
 	if (!bad)
 		return 0;
 	pr_info_ratelimited("RUN: invalid %s\n", bad);
@@ -231,8 +216,8 @@ static bool vb_wait_vmx(struct vb_ctx *c, struct vb_run *r, u32 why)
 		return false;
 	}
 	if (!r->vmx_wait_ms)
-		pr_info_ratelimited("CPU %u: %s; waiting up to %u ms\n", c->cpu,
-				    why == VB_RUN_NO_COVER ?
+		pr_info_ratelimited("CPU %u: %s; waiting up to %u ms\n",
+				    c->point.cpu, why == VB_RUN_NO_COVER ?
 				    "the crash-time VMXOFF callback cannot cover the run" :
 				    "another hypervisor has VMX on",
 				    r->wait_vmx_ms);
@@ -251,12 +236,13 @@ static int vb_do_windows(struct vb_ctx *c, struct vb_run *r)
 	u32 blocked;
 	int err;
 
-	while (c->done < c->samples) {
+	while (c->done < c->point.samples) {
 		blocked = 0;
 		if (!vb_cover_begin()) {
 			blocked = VB_RUN_NO_COVER;
 		} else {
-			err = smp_call_function_single(c->cpu, vb_window, c, 1);
+			err = smp_call_function_single(c->point.cpu, vb_window,
+						       c, 1);
 			vb_cover_end();
 			if (err)
 				return err;	/* the IPI failed: CPU went offline */
@@ -269,7 +255,7 @@ static int vb_do_windows(struct vb_ctx *c, struct vb_run *r)
 		}
 		if (blocked && !vb_wait_vmx(c, r, blocked))
 			break;
-		if (c->done < c->samples && signal_pending(current)) {
+		if (c->done < c->point.samples && signal_pending(current)) {
 			r->result_flags |= VB_RUN_INTERRUPTED;
 			break;
 		}
@@ -300,7 +286,8 @@ static int vb_probe_writable(u64 uptr, size_t len)
  */
 static int vb_check_writable(struct vb_run __user *uarg, const struct vb_run *r)
 {
-	size_t nrec = VB_RECORDS_NEEDED(r->instruction, r->samples);
+	const struct vb_point_desc *p = &r->point;
+	size_t nrec = VB_RECORDS_NEEDED(p->instruction, p->samples);
 
 	if (vb_probe_writable((u64)(uintptr_t)uarg, sizeof(*r)) ||
 	    vb_probe_writable(r->buf, nrec * sizeof(struct vb_sample)) ||
@@ -314,19 +301,19 @@ static int vb_check_writable(struct vb_run __user *uarg, const struct vb_run *r)
 }
 
 /*
- * Can a RUN start on r->cpu?  0, or -errno with the reason in the kernel
- * log.  VMX on there, or no crash-time cover, is -EBUSY unless the RUN
+ * Can a RUN start on r->point.cpu?  0, or -errno with the reason in the
+ * kernel log.  VMX on there, or no crash-time cover, is -EBUSY unless the RUN
  * may wait for them (the windows do the waiting).
  */
 static int vb_run_admit(const struct vb_run *r, struct vb_caps *caps)
 {
 	bool kvm, coverable;
-	int err = vb_cpu_usable(r->cpu);
+	int err = vb_cpu_usable(r->point.cpu);
 
 	if (!err)
-		err = vb_caps_of(r->cpu, caps);
+		err = vb_caps_of(r->point.cpu, caps);
 	if (!err)
-		err = vb_check_caps(caps, r->cpu);
+		err = vb_check_caps(caps, r->point.cpu);
 	if (err == -EBUSY && r->wait_vmx_ms)
 		err = 0;
 	if (err)
@@ -334,7 +321,7 @@ static int vb_run_admit(const struct vb_run *r, struct vb_caps *caps)
 	vb_cover_state(&kvm, &coverable);
 	if (!coverable && !r->wait_vmx_ms) {
 		pr_info_ratelimited("CPU %u: RUN refused: %s is loaded, so the kernel's crash-time VMXOFF callback cannot cover the run (see kmod/vb_cover.c); unload kvm_intel and kvm for the run\n",
-				    r->cpu, VB_SLOT_OWNER);
+				    r->point.cpu, VB_SLOT_OWNER);
 		return -EBUSY;
 	}
 	return 0;
@@ -344,7 +331,7 @@ static int vb_run_admit(const struct vb_run *r, struct vb_caps *caps)
 static int vb_point_unavailable(const struct vb_run *r,
 				const struct vb_caps *caps)
 {
-	if (r->serialize == VB_SER_CPUID &&
+	if (r->point.serialize == VB_SER_CPUID &&
 	    (!caps->rdtscp || vb_injected(VB_FAULT_NO_RDTSCP)))
 		return VB_SKIP_NO_RDTSCP;
 	return 0;
@@ -352,7 +339,7 @@ static int vb_point_unavailable(const struct vb_run *r,
 
 static int vb_alloc_records(struct vb_ctx *c, const struct vb_run *r)
 {
-	u32 nrec = VB_RECORDS_NEEDED(r->instruction, r->samples);
+	u32 nrec = VB_RECORDS_NEEDED(c->point.instruction, c->point.samples);
 
 	c->rec = kvcalloc(nrec, sizeof(*c->rec), GFP_KERNEL);
 	if (r->nevents)
@@ -378,7 +365,7 @@ static int vb_copy_out(struct vb_run *r, const struct vb_ctx *c)
 {
 	int err = 0;
 
-	r->records = VB_RECORDS_NEEDED(r->instruction, c->done);
+	r->records = VB_RECORDS_NEEDED(r->point.instruction, c->done);
 	r->expected = c->expected;
 	r->poison = VB_POISON;
 	r->mismatches = c->mismatches;
@@ -406,8 +393,8 @@ static int vb_alloc_regions(struct vb_ctx *c, const struct vb_caps *caps,
 {
 	bool low = VB_BASIC_32BIT_ADDR(caps->vmx_basic);
 
-	*vmxon = vb_alloc(c->cpu, 0, low);
-	*vmcs = vb_alloc(c->cpu, 0, low);
+	*vmxon = vb_alloc(c->point.cpu, 0, low);
+	*vmcs = vb_alloc(c->point.cpu, 0, low);
 	if (!*vmxon || !*vmcs)
 		return -ENOMEM;
 	*(u32 *)page_address(*vmxon) = VB_BASIC_REVISION(caps->vmx_basic);
@@ -422,7 +409,7 @@ static void vb_free_regions(struct vb_ctx *c, struct page *vmxon,
 			    struct page *vmcs)
 {
 	if (c->stuck) {
-		vb_cpu_stuck(c->cpu);
+		vb_cpu_stuck(c->point.cpu);
 		return;
 	}
 	if (vmcs)
@@ -436,8 +423,8 @@ static int vb_measure(struct vb_run *r, struct vb_ctx *c)
 {
 	int err;
 
-	c->expected = r->vmcs == VB_VMCS_LOADED ? c->vmcs_pa : ~0ULL;
-	vb_pmu_create(&c->pmu, r->events, r->nevents, r->cpu);
+	c->expected = r->point.vmcs == VB_VMCS_LOADED ? c->vmcs_pa : ~0ULL;
+	vb_pmu_create(&c->pmu, r->events, r->nevents, r->point.cpu);
 	err = vb_do_windows(c, r);
 	vb_pmu_totals(&c->pmu, r->event_total);
 	vb_pmu_release(&c->pmu);
@@ -469,7 +456,7 @@ static int vb_run_locked(struct vb_run __user *uarg, struct vb_run *r,
 	if (!err)
 		err = vb_alloc_regions(c, &caps, &vmxon, &vmcs);
 	if (!err)
-		err = vb_operand_setup(&operand, c, r->offset, &r->page_kib);
+		err = vb_operand_setup(&operand, c, &r->page_kib);
 	if (err > 0) {		/* this point cannot be set up here */
 		r->result_flags |= VB_RUN_SKIPPED;
 		r->skip_reason = err;
@@ -494,22 +481,12 @@ static long vb_ioctl_run(struct vb_run __user *uarg)
 	err = vb_check_run(&r);
 	if (err)
 		return err;
-	if (!vb_cpu_ok(r.cpu))
+	if (!vb_cpu_ok(r.point.cpu))
 		return -ENXIO;
 	if (!mutex_trylock(&vb_run_lock))
 		return -EBUSY;
 
-	c.cpu = r.cpu;
-	c.instruction = r.instruction;
-	c.unroll = r.unroll;
-	c.samples = r.samples;
-	c.vmcs = r.vmcs;
-	c.serialize = r.serialize;
-	c.cache = r.cache;
-	c.memtype = r.memtype;
-	c.page = r.page;
-	c.tlb = r.tlb;
-	c.ad = r.ad;
+	c.point = r.point;
 	c.budget_tsc = tsc_khz ? (u64)tsc_khz * VB_WINDOW_US / 1000 :
 				 VB_WINDOW_TSC_FALLBACK;
 	r.result_flags = 0;
@@ -594,6 +571,10 @@ static int __init vb_init(void)
 {
 	int err;
 
+	/* the ABI's layout, as its header states it: no padding */
+	BUILD_BUG_ON(sizeof(struct vb_point_desc) != 12 * sizeof(__u32));
+	BUILD_BUG_ON(offsetof(struct vb_run, buf) != 64);
+	BUILD_BUG_ON(sizeof(struct vb_run) != 544);
 	err = vb_test_hooks_init();
 	if (err)
 		return err;

@@ -31,13 +31,8 @@
 #include "vb_internal.h"
 
 
-static u64 vb_page_bytes(u32 page)
-{
-	return page == VB_PAGE_4K ? SZ_4K : page == VB_PAGE_2M ? SZ_2M : SZ_1G;
-}
-
 /* KiB of the page that maps @addr in the kernel's page tables, 0 if none. */
-u32 vb_page_kib(const void *addr)
+static u32 vb_mapped_kib(const void *addr)
 {
 	unsigned int level;
 
@@ -45,24 +40,24 @@ u32 vb_page_kib(const void *addr)
 		return 0;
 	switch (level) {
 	case PG_LEVEL_4K:
-		return 4;
+		return vb_page_kib(VB_PAGE_4K);
 	case PG_LEVEL_2M:
-		return 2048;
+		return vb_page_kib(VB_PAGE_2M);
 	case PG_LEVEL_1G:
-		return 1024 * 1024;
+		return vb_page_kib(VB_PAGE_1G);
 	default:
 		return 0;
 	}
 }
 
 /* Positive VB_SKIP_* if this kernel and CPU cannot give the point's setup. */
-static int vb_operand_unavailable(const struct vb_ctx *c)
+static int vb_operand_unavailable(const struct vb_point_desc *p)
 {
-	if (c->memtype == VB_MEM_WT ||
-	    (c->memtype == VB_MEM_WC && !pat_enabled()) ||
-	    (c->memtype != VB_MEM_WB && c->page != VB_PAGE_4K))
+	if (p->memtype == VB_MEM_WT ||
+	    (p->memtype == VB_MEM_WC && !pat_enabled()) ||
+	    (p->memtype != VB_MEM_WB && p->page != VB_PAGE_4K))
 		return VB_SKIP_MEMTYPE;
-	if (c->cache == VB_CACHE_FLUSHOPT &&
+	if (p->cache == VB_CACHE_FLUSHOPT &&
 	    !boot_cpu_has(X86_FEATURE_CLFLUSHOPT))
 		return VB_SKIP_NO_CLFLUSHOPT;
 	return 0;
@@ -136,14 +131,15 @@ void vb_operand_exit(void)
 	}
 }
 
-static int vb_operand_alloc(struct vb_operand *o, const struct vb_ctx *c)
+static int vb_operand_alloc(struct vb_operand *o,
+			    const struct vb_point_desc *p)
 {
-	int node = cpu_to_node(c->cpu);
+	int node = cpu_to_node(p->cpu);
 
-	switch (c->page) {
+	switch (p->page) {
 	case VB_PAGE_4K:
-		if (c->memtype != VB_MEM_WB)
-			return vb_mt_get(o, c->memtype, node);
+		if (p->memtype != VB_MEM_WB)
+			return vb_mt_get(o, p->memtype, node);
 		o->base = vmalloc_node(VB_SPAN_4K, node);
 		break;
 	case VB_PAGE_2M:
@@ -160,29 +156,30 @@ static int vb_operand_alloc(struct vb_operand *o, const struct vb_ctx *c)
 }
 
 /*
- * Set up the operand for @c at @offset: 0 with c->operand and the lines,
+ * Set up the operand for @c's point: 0 with c->operand and the lines,
  * pages and PTEs it touches filled in; -ENOMEM; or a positive VB_SKIP_*
  * reason, with *page_kib saying what the page tables showed.  Whatever it
  * returns, vb_operand_free() undoes it.
  */
-int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 offset,
-		     u32 *page_kib)
+int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 *page_kib)
 {
-	u64 pg = vb_page_bytes(c->page);
+	const struct vb_point_desc *p = &c->point;
+	u64 pg = vb_page_bytes(p->page);
 	u8 *op, *last;
 	int ret;
 
 	memset(o, 0, sizeof(*o));
-	ret = vb_operand_unavailable(c);
+	ret = vb_operand_unavailable(p);
 	if (!ret)
-		ret = vb_operand_alloc(o, c);
+		ret = vb_operand_alloc(o, p);
 	if (ret)
 		return ret;
 
-	op = (u8 *)o->base + offset;
+	op = (u8 *)o->base + p->offset;
 	last = op + 7;
-	*page_kib = vb_page_kib(op);
-	if (*page_kib != pg / SZ_1K || vb_page_kib(last) != pg / SZ_1K)
+	*page_kib = vb_mapped_kib(op);
+	if (*page_kib != vb_page_kib(p->page) ||
+	    vb_mapped_kib(last) != vb_page_kib(p->page))
 		return VB_SKIP_PAGE_SIZE;
 
 	c->operand = op;
@@ -192,7 +189,7 @@ int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 offset,
 	c->pg[0] = PTR_ALIGN_DOWN(op, pg);
 	c->pg[1] = PTR_ALIGN_DOWN(last, pg);
 	c->npages = c->pg[0] == c->pg[1] ? 1 : 2;
-	if (c->page == VB_PAGE_4K) {
+	if (p->page == VB_PAGE_4K) {
 		unsigned int level, i;
 
 		for (i = 0; i < c->npages; i++)

@@ -205,7 +205,7 @@ static void vb_guest_free(struct vb_guest_ctx *g, struct page *vmxon,
 {
 	free_page((unsigned long)g->stack);
 	if (g->vc.stuck) {	/* the CPU may still use them */
-		vb_cpu_stuck(g->vc.cpu);
+		vb_cpu_stuck(g->vc.point.cpu);
 		return;
 	}
 	if (vmcs)
@@ -222,7 +222,8 @@ static int vb_guest_windows(struct vb_guest_ctx *g)
 	for (w = 0; !g->finished && w < max; w++) {
 		if (!vb_cover_begin())
 			return -EBUSY;
-		err = smp_call_function_single(g->vc.cpu, vb_guest_window, g, 1);
+		err = smp_call_function_single(g->vc.point.cpu,
+					       vb_guest_window, g, 1);
 		vb_cover_end();
 		if (!err)
 			err = g->vc.err;
@@ -262,8 +263,8 @@ static int vb_guest_probe_locked(struct vb_guest_probe *p,
 	}
 	*(u32 *)page_address(vmxon) = VB_BASIC_REVISION(caps.vmx_basic);
 	*(u32 *)page_address(vmcs) = VB_BASIC_REVISION(caps.vmx_basic);
-	g->vc.cpu = p->cpu;
-	g->vc.vmcs = VB_VMCS_LOADED;
+	g->vc.point.cpu = p->cpu;
+	g->vc.point.vmcs = VB_VMCS_LOADED;
 	g->vc.vmxon_pa = page_to_phys(vmxon);
 	g->vc.vmcs_pa = page_to_phys(vmcs);
 	g->vc.operand = &g->root_operand;

@@ -234,14 +234,14 @@ static int vb_vmx_on(struct vb_ctx *c)
 	vb_read_caps(&caps);
 	if (caps.vmxe)		/* taken since the RUN began: it waits or stops */
 		return -EBUSY;
-	err = vb_check_caps(&caps, c->cpu);
+	err = vb_check_caps(&caps, c->point.cpu);
 	if (err)
 		return err;
 
 	st = vb_vmxon_cr4(c->vmxon_pa, vb_injected(VB_FAULT_VMXON) ||
 			  (vb_injected(VB_FAULT_LATER_WINDOW) && c->windows));
 	if (st) {
-		vb_vmx_report(c->cpu, "VMXON", st);
+		vb_vmx_report(c->point.cpu, "VMXON", st);
 		return -EIO;
 	}
 	this_cpu_write(vb_vmx_state.vmcs, c->vmcs_pa);
@@ -249,15 +249,15 @@ static int vb_vmx_on(struct vb_ctx *c)
 	if (!st && vb_injected(VB_FAULT_VMCLEAR))
 		st = VB_VMX_FAILED;
 	if (st) {
-		vb_vmx_report(c->cpu, "VMCLEAR", st);
+		vb_vmx_report(c->point.cpu, "VMCLEAR", st);
 		goto out_vmxoff;
 	}
-	if (c->vmcs == VB_VMCS_LOADED) {
+	if (c->point.vmcs == VB_VMCS_LOADED) {
 		st = vb_vmptrld(c->vmcs_pa);
 		if (!st && vb_injected(VB_FAULT_VMPTRLD))
 			st = VB_VMX_FAILED;
 		if (st) {
-			vb_vmx_report(c->cpu, "VMPTRLD", st);
+			vb_vmx_report(c->point.cpu, "VMPTRLD", st);
 			goto out_vmclear;
 		}
 	}
@@ -268,7 +268,7 @@ static int vb_vmx_on(struct vb_ctx *c)
 	if (trap >= 0 || failed ||
 	    get_unaligned((u64 *)c->operand) != c->expected) {
 		pr_err_ratelimited("CPU %u: guarded VMPTRST: trap %d, VMfail %d, stored value %s\n",
-				   c->cpu, trap, failed,
+				   c->point.cpu, trap, failed,
 				   get_unaligned((u64 *)c->operand) ==
 				   c->expected ? "right" : "wrong");
 		goto out_vmclear;
@@ -331,7 +331,7 @@ static void vb_noise_note(struct vb_ctx *c, const struct vb_noise *a,
 void vb_window(void *arg)
 {
 	struct vb_ctx *c = arg;
-	u32 first = VB_RECORDS_NEEDED(c->instruction, c->done);
+	u32 first = VB_RECORDS_NEEDED(c->point.instruction, c->done);
 	struct vb_noise before, after;
 	enum vb_vmx_status st;
 	int err;
@@ -345,13 +345,13 @@ void vb_window(void *arg)
 
 	st = vb_vmclear(c->vmcs_pa);
 	if (st)
-		vb_vmx_report(c->cpu, "VMCLEAR at the end", st);
+		vb_vmx_report(c->point.cpu, "VMCLEAR at the end", st);
 	err = vb_vmx_off(vb_injected(VB_FAULT_VMXOFF), &c->stuck);
 	c->err = st ? -EIO : err;
 	vb_noise_read(&after);
 	c->max_window_tsc = max(c->max_window_tsc, after.tsc - before.tsc);
 	vb_noise_note(c, &before, &after, first,
-		      VB_RECORDS_NEEDED(c->instruction, c->done));
+		      VB_RECORDS_NEEDED(c->point.instruction, c->done));
 }
 
 /*
@@ -436,7 +436,7 @@ void vb_guest_window(void *arg)
 	vb_guest_run(g, begin + g->budget_tsc);
 	st = vb_vmclear(c->vmcs_pa);
 	if (st)
-		vb_vmx_report(c->cpu, "VMCLEAR at the end", st);
+		vb_vmx_report(c->point.cpu, "VMCLEAR at the end", st);
 	err = vb_vmx_off(false, &c->stuck);
 	c->err = st ? -EIO : err;
 	c->windows++;

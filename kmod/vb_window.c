@@ -54,10 +54,10 @@ static __always_inline void vb_env_prepare_paging(struct vb_ctx *c)
 {
 	unsigned int i;
 
-	if (c->ad == VB_AD_CLEAR)
+	if (c->point.ad == VB_AD_CLEAR)
 		for (i = 0; i < c->npages; i++)
 			set_pte(c->pte[i], pte_mkold(pte_mkclean(*c->pte[i])));
-	if (c->tlb == VB_TLB_COLD || c->ad == VB_AD_CLEAR)
+	if (c->point.tlb == VB_TLB_COLD || c->point.ad == VB_AD_CLEAR)
 		for (i = 0; i < c->npages; i++)
 			asm volatile("invlpg (%0)" : : "r"(c->pg[i]) : "memory");
 }

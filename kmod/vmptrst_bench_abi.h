@@ -36,8 +36,13 @@
 
 #include <linux/types.h>
 #include <linux/ioctl.h>
+#ifdef __KERNEL__
+#include <linux/stddef.h>	/* NULL, for vb_point_invalid() */
+#else
+#include <stddef.h>
+#endif
 
-#define VB_ABI_VERSION		6
+#define VB_ABI_VERSION		7
 #define VB_DEVICE_NAME		"vmptrst_bench"
 #define VB_DEVICE_PATH		"/dev/" VB_DEVICE_NAME
 
@@ -74,7 +79,10 @@ struct vb_info {
 
 /* ---- RUN: one measured point ------------------------------------------- */
 
-/* Instructions a timed window can hold (vb_run.instruction, vb_sample.instruction). */
+/*
+ * Instructions a timed window can hold (vb_point_desc.instruction,
+ * vb_sample.instruction).
+ */
 enum vb_instruction {
 	VB_INSN_NONE = 0,	/* empty bracket: the baseline */
 	VB_INSN_VMPTRST = 1,	/* VMPTRST m64 */
@@ -94,7 +102,7 @@ enum vb_instruction {
 /* What the operand holds before each block (vb_run.poison reports it). */
 #define VB_POISON		0x5642504f49534f4eULL	/* "VBPOISON" */
 
-/* Current-VMCS state during the samples (vb_run.vmcs). */
+/* Current-VMCS state during the samples (vb_point_desc.vmcs). */
 enum vb_vmcs_state {
 	VB_VMCS_LOADED = 0,	/* VMCLEAR + VMPTRLD: a VMCS is current */
 	VB_VMCS_NONE = 1,	/* VMCLEAR only: no current VMCS, VMPTRST stores ~0 */
@@ -102,8 +110,8 @@ enum vb_vmcs_state {
 };
 
 /*
- * Serialisation around the timed block (vb_run.serialize).  Opening and
- * closing sequences; the block sits between them.
+ * Serialisation around the timed block (vb_point_desc.serialize).  Opening
+ * and closing sequences; the block sits between them.
  */
 enum vb_serialize {
 	VB_SER_LFENCE = 0,	/* LFENCE;RDTSC;LFENCE  ..  LFENCE;RDTSC;LFENCE:
@@ -115,7 +123,7 @@ enum vb_serialize {
 	VB_SER_COUNT
 };
 
-/* State of the operand's cache lines before each timed block (vb_run.cache). */
+/* State of the operand's lines before each block (vb_point_desc.cache). */
 enum vb_cache {
 	VB_CACHE_HOT = 0,	/* just written (the poison store) */
 	VB_CACHE_FLUSHED = 1,	/* CLFLUSH of every line the operand touches */
@@ -123,7 +131,10 @@ enum vb_cache {
 	VB_CACHE_COUNT
 };
 
-/* Memory type of the operand's pages (vb_run.memtype), restored to WB after. */
+/*
+ * Memory type of the operand's pages (vb_point_desc.memtype), restored to
+ * WB after.
+ */
 enum vb_memtype {
 	VB_MEM_WB = 0,
 	VB_MEM_WC = 1,		/* set_memory_wc() */
@@ -132,7 +143,7 @@ enum vb_memtype {
 	VB_MEM_COUNT
 };
 
-/* Page size that must map the operand (vb_run.page). */
+/* Page size that must map the operand (vb_point_desc.page). */
 enum vb_page {
 	VB_PAGE_4K = 0,		/* vmalloc: 4 KiB PTEs */
 	VB_PAGE_2M = 1,		/* vmalloc_huge: 2 MiB PMD mappings */
@@ -140,14 +151,38 @@ enum vb_page {
 	VB_PAGE_COUNT
 };
 
-/* TLB state before each block (vb_run.tlb). */
+/* KiB in a page of size @page; 0 for no enum vb_page. */
+static inline __u32 vb_page_kib(enum vb_page page)
+{
+	switch (page) {
+	case VB_PAGE_4K:
+		return 4;
+	case VB_PAGE_2M:
+		return 2048;
+	case VB_PAGE_1G:
+		return 1024 * 1024;
+	default:
+		return 0;
+	}
+}
+
+/* Bytes in a page of size @page; 0 for no enum vb_page. */
+static inline __u64 vb_page_bytes(enum vb_page page)
+{
+	return (__u64)vb_page_kib(page) * 1024;
+}
+
+/* TLB state before each block (vb_point_desc.tlb). */
 enum vb_tlb {
 	VB_TLB_WARM = 0,
 	VB_TLB_COLD = 1,	/* INVLPG of every page the operand touches */
 	VB_TLB_COUNT
 };
 
-/* Accessed/dirty bits of the operand's PTEs before each block (vb_run.ad). */
+/*
+ * Accessed/dirty bits of the operand's PTEs before each block
+ * (vb_point_desc.ad).
+ */
 enum vb_ad {
 	VB_AD_SET = 0,		/* left as the poison store set them */
 	VB_AD_CLEAR = 1,	/* cleared, then INVLPG: the store must set them
@@ -182,6 +217,67 @@ enum vb_ad {
 #define VB_SPAN_LARGE		(4u << 20)
 #define VB_SPAN(page)		((page) == VB_PAGE_4K ? VB_SPAN_4K : VB_SPAN_LARGE)
 #define VB_MAX_OFFSET(page)	(VB_SPAN(page) - 8u)
+
+/*
+ * A point: what one RUN measures (vb_run.point), and what the driver's plan
+ * holds for each of its points (there `samples` is the point's in all, a
+ * RUN's the share of one round).  48 bytes, no padding.
+ */
+struct vb_point_desc {
+	__u32 cpu;		/* target CPU, must be online */
+	__u32 instruction;	/* enum vb_instruction */
+	__u32 unroll;		/* 1, 2, 4, ... VB_MAX_UNROLL */
+	__u32 samples;		/* 1 .. VB_MAX_SAMPLES */
+	__u32 vmcs;		/* enum vb_vmcs_state */
+	__u32 serialize;	/* enum vb_serialize */
+	__u32 offset;		/* the operand's byte offset in its buffer,
+				 * 0 .. VB_MAX_OFFSET(page) */
+	__u32 cache;		/* enum vb_cache */
+	__u32 memtype;		/* enum vb_memtype */
+	__u32 page;		/* enum vb_page */
+	__u32 tlb;		/* enum vb_tlb */
+	__u32 ad;		/* enum vb_ad */
+};
+
+/*
+ * The checks a RUN's point must pass, the module's and the user backend's
+ * alike (the module checks the rest of struct vb_run itself, and whether
+ * the CPU is online): NULL, or the first field refused, as a name for a
+ * message ("unroll", or the rule for a bad combination: "unroll (a
+ * per-sample setup needs unroll 1)").  Either refuses it with -EINVAL.
+ */
+static inline const char *vb_point_invalid(const struct vb_point_desc *p)
+{
+	if (p->instruction >= VB_INSN_COUNT)
+		return "instruction";
+	if (!p->unroll || (p->unroll & (p->unroll - 1)) ||
+	    p->unroll > VB_MAX_UNROLL)
+		return "unroll";
+	if (!p->samples || p->samples > VB_MAX_SAMPLES)
+		return "samples";
+	if (p->vmcs >= VB_VMCS_COUNT)
+		return "vmcs";
+	if (p->serialize >= VB_SER_COUNT)
+		return "serialize";
+	if (p->cache >= VB_CACHE_COUNT)
+		return "cache";
+	if (p->memtype >= VB_MEM_COUNT)
+		return "memtype";
+	if (p->page >= VB_PAGE_COUNT)
+		return "page";
+	if (p->tlb >= VB_TLB_COUNT)
+		return "tlb";
+	if (p->ad >= VB_AD_COUNT)
+		return "ad";
+	if (p->offset > VB_MAX_OFFSET(p->page))
+		return "offset";
+	if (p->unroll != 1 && (p->cache != VB_CACHE_HOT ||
+			       p->tlb != VB_TLB_WARM || p->ad != VB_AD_SET))
+		return "unroll (a per-sample setup needs unroll 1)";
+	if (p->ad == VB_AD_CLEAR && p->page != VB_PAGE_4K)
+		return "ad (clear needs page 4k)";
+	return NULL;
+}
 
 /*
  * vb_run.result_flags.  A signal never fails a RUN: the run stops at the end
@@ -250,22 +346,16 @@ enum vb_skip_reason {
 	VB_SKIP_COUNT
 };
 
+/*
+ * Offsets: size 0, point 8 (48 bytes), flags 56, wait_vmx_ms 60, buf 64:
+ * every __u64 on a multiple of 8, no padding anywhere; 544 bytes in all.
+ */
 struct vb_run {
 	__u32 size;		/* in: sizeof(struct vb_run) */
 	__u32 abi_version;	/* in: VB_ABI_VERSION */
-	__u32 cpu;		/* in: target CPU, must be online */
-	__u32 instruction;	/* in: enum vb_instruction */
-	__u32 unroll;		/* in: 1, 2, 4, ... VB_MAX_UNROLL */
-	__u32 samples;		/* in: 1 .. VB_MAX_SAMPLES */
-	__u32 vmcs;		/* in: enum vb_vmcs_state */
-	__u32 serialize;	/* in: enum vb_serialize */
-	__u32 offset;		/* in: operand byte offset, 0 .. VB_MAX_OFFSET(page) */
+	struct vb_point_desc point;	/* in: vb_point_invalid() refuses
+					 * none of it; cpu online */
 	__u32 flags;		/* in: must be 0 */
-	__u32 cache;		/* in: enum vb_cache */
-	__u32 memtype;		/* in: enum vb_memtype */
-	__u32 page;		/* in: enum vb_page */
-	__u32 tlb;		/* in: enum vb_tlb */
-	__u32 ad;		/* in: enum vb_ad */
 	__u32 wait_vmx_ms;	/* in: 0 .. VB_MAX_WAIT_VMX_MS: how long in all
 				 * the RUN may wait (before and between windows)
 				 * for VMX, and the crash-time cover, to be free

@@ -58,7 +58,6 @@ static const char *const ser_name[VB_SER_COUNT] = { "lfence", "cpuid",
 static const char *const cache_name[VB_CACHE_COUNT] = { "hot", "flushed",
 							"flushopt" };
 static const char *const page_name[VB_PAGE_COUNT] = { "4k", "2m", "1g" };
-static const uint32_t page_kib[VB_PAGE_COUNT] = { 4, 2048, 1024 * 1024 };
 
 static struct vb_run point(uint32_t insn, uint32_t samples)
 {
@@ -67,11 +66,11 @@ static struct vb_run point(uint32_t insn, uint32_t samples)
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
 	r.abi_version = VB_ABI_VERSION;
-	r.cpu = cpu;
-	r.instruction = insn;
-	r.unroll = 1;
-	r.samples = samples;
-	r.vmcs = VB_VMCS_LOADED;
+	r.point.cpu = cpu;
+	r.point.instruction = insn;
+	r.point.unroll = 1;
+	r.point.samples = samples;
+	r.point.vmcs = VB_VMCS_LOADED;
 	r.buf = (uint64_t)(uintptr_t)rec;
 	r.buf_len = REC_CAP;
 	return r;
@@ -87,7 +86,7 @@ static int record_ok(const struct vb_run *r, const struct vb_sample *s,
 	case VB_INSN_MOV:
 		return s->stored == r->expected;
 	case VB_INSN_ADD:
-		return s->stored == 1 + (uint64_t)r->unroll;
+		return s->stored == 1 + (uint64_t)r->point.unroll;
 	case VB_INSN_IMUL:
 		return s->stored == 1;
 	case VB_INSN_CHASE:
@@ -95,7 +94,7 @@ static int record_ok(const struct vb_run *r, const struct vb_sample *s,
 		if (!*chase)
 			*chase = s->stored;
 		return s->stored == *chase &&
-		       (s->stored & 0xfff) == (r->offset & 0xfff);
+		       (s->stored & 0xfff) == (r->point.offset & 0xfff);
 	default:
 		return 0;
 	}
@@ -108,19 +107,21 @@ static int record_ok(const struct vb_run *r, const struct vb_sample *s,
  */
 static int records_valid(const struct vb_run *r, char *why, size_t len)
 {
-	uint32_t need = VB_RECORDS_NEEDED(r->instruction, r->samples), i;
+	uint32_t i, need = VB_RECORDS_NEEDED(r->point.instruction,
+					     r->point.samples);
 	uint64_t chase = 0;
 	uint8_t win = 0;
 
 	if (r->records != need || r->mismatches || r->result_flags ||
-	    r->win_written || !r->windows || r->windows > r->samples) {
+	    r->win_written || !r->windows || r->windows > r->point.samples) {
 		snprintf(why, len, "records %u/%u mismatches %u flags %#x "
 			 "windows %u", r->records, need, r->mismatches,
 			 r->result_flags, r->windows);
 		return 0;
 	}
-	if (r->page_kib != page_kib[r->page] || r->poison != VB_POISON ||
-	    (r->vmcs == VB_VMCS_NONE ? r->expected != ~0ULL :
+	if (r->page_kib != vb_page_kib(r->point.page) ||
+	    r->poison != VB_POISON ||
+	    (r->point.vmcs == VB_VMCS_NONE ? r->expected != ~0ULL :
 	     !r->expected || (r->expected & 0xfff))) {
 		snprintf(why, len, "page_kib %u poison %#" PRIx64 " expected %#"
 			 PRIx64, r->page_kib, (uint64_t)r->poison,
@@ -129,10 +130,10 @@ static int records_valid(const struct vb_run *r, char *why, size_t len)
 	}
 	for (i = 0; i < need; i++) {
 		const struct vb_sample *s = &rec[i];
-		uint32_t k = r->instruction == VB_INSN_NONE ? i : i / 2;
-		uint32_t want = r->instruction == VB_INSN_NONE ||
+		uint32_t k = r->point.instruction == VB_INSN_NONE ? i : i / 2;
+		uint32_t want = r->point.instruction == VB_INSN_NONE ||
 				(i % 2 == 0) == (k % 2 == 0) ? VB_INSN_NONE :
-				r->instruction;
+				r->point.instruction;
 
 		if (s->sample != k || s->instruction != want || s->flags ||
 		    s->tsc_end < s->tsc_begin || !record_ok(r, s, &chase) ||
@@ -160,7 +161,7 @@ static void expect_valid(struct vb_run r, int maybe_skip, uint32_t reason,
 	if (!ret && maybe_skip && (r.result_flags & VB_RUN_SKIPPED)) {
 		CHECK(r.skip_reason == reason && !r.records &&
 		      (reason != VB_SKIP_PAGE_SIZE ||
-		       r.page_kib != page_kib[r.page]),
+		       r.page_kib != vb_page_kib(r.point.page)),
 		      "%s: skipped (reason %u, page_kib %u)", what,
 		      r.skip_reason, r.page_kib);
 		return;
@@ -173,7 +174,7 @@ static void expect_valid(struct vb_run r, int maybe_skip, uint32_t reason,
 static void expect_err(struct vb_run r, int err, int refusal, const char *what)
 {
 	int ret = vb_user_run(&r);
-	const char *why = vb_user_refusal(&r);
+	const char *why = vb_user_refusal(&r.point);
 
 	CHECK(ret == err && !!why == refusal, "%s: %s (%s)", what,
 	      strerror(-ret), why ? why : "-");
@@ -247,7 +248,7 @@ static void test_axes(void)
 			continue;
 		for (u = 1; u <= VB_MAX_UNROLL; u *= 2) {
 			r = point(i, 300);
-			r.unroll = u;
+			r.point.unroll = u;
 			snprintf(what, sizeof(what), "%s unroll %u",
 				 insn_name[i], u);
 			expect_valid(r, 0, 0, what);
@@ -258,7 +259,7 @@ static void test_axes(void)
 
 		for (insn = VB_INSN_MOV; insn <= VB_INSN_CHASE; insn += 3) {
 			r = point(insn, 300);
-			r.offset = offsets[i];
+			r.point.offset = offsets[i];
 			snprintf(what, sizeof(what), "%s offset %u",
 				 insn_name[insn], offsets[i]);
 			expect_valid(r, 0, 0, what);
@@ -266,8 +267,8 @@ static void test_axes(void)
 	}
 	for (i = 0; i < VB_CACHE_COUNT; i++) {
 		r = point(VB_INSN_MOV, 300);
-		r.cache = i;
-		r.offset = 60;	/* two lines to flush */
+		r.point.cache = i;
+		r.point.offset = 60;	/* two lines to flush */
 		snprintf(what, sizeof(what), "mov cache %s (line-split)",
 			 cache_name[i]);
 		if (i == VB_CACHE_FLUSHOPT && !have_clflushopt())
@@ -279,7 +280,7 @@ static void test_axes(void)
 	}
 	for (i = 0; i < VB_SER_COUNT; i++) {
 		r = point(VB_INSN_MOV, 300);
-		r.serialize = i;
+		r.point.serialize = i;
 		snprintf(what, sizeof(what), "mov serialize %s", ser_name[i]);
 		/* cpuid's bracket ends in RDTSCP: skipped where CPUID lacks it */
 		expect_valid(r, i == VB_SER_CPUID && !have_rdtscp(),
@@ -287,20 +288,20 @@ static void test_axes(void)
 	}
 	for (i = 0; i < VB_VMCS_COUNT; i++) {
 		r = point(VB_INSN_MOV, 300);
-		r.vmcs = i;
+		r.point.vmcs = i;
 		snprintf(what, sizeof(what), "mov vmcs %s",
 			 i == VB_VMCS_NONE ? "none (stores ~0)" : "loaded");
 		expect_valid(r, 0, 0, what);
 	}
 	for (i = 0; i < VB_PAGE_COUNT; i++) {
 		r = point(VB_INSN_CHASE, 300);
-		r.page = i;
+		r.point.page = i;
 		snprintf(what, sizeof(what), "chase page %s, or skipped",
 			 page_name[i]);
 		expect_valid(r, i != VB_PAGE_4K, VB_SKIP_PAGE_SIZE, what);
 		r = point(VB_INSN_MOV, 300);
-		r.page = i;
-		r.offset = i == VB_PAGE_4K ? 4092 : (2u << 20) - 4;
+		r.point.page = i;
+		r.point.offset = i == VB_PAGE_4K ? 4092 : (2u << 20) - 4;
 		snprintf(what, sizeof(what), "mov page %s page-split, or "
 			 "skipped", page_name[i]);
 		expect_valid(r, i != VB_PAGE_4K, VB_SKIP_PAGE_SIZE, what);
@@ -309,32 +310,33 @@ static void test_axes(void)
 
 static void test_refusals(void)
 {
+	const char *why;
 	struct vb_run r;
 	uint32_t m;
 
 	r = point(VB_INSN_VMPTRST, 10);
 	expect_err(r, -EOPNOTSUPP, 1, "vmptrst refused");
-	CHECK(vb_user_refusal(&r) && strstr(vb_user_refusal(&r), "#UD") &&
-	      strstr(vb_user_refusal(&r), "#GP"),
+	why = vb_user_refusal(&r.point);
+	CHECK(why && strstr(why, "#UD") && strstr(why, "#GP"),
 	      "vmptrst's reason names #UD and #GP");
 	for (m = VB_MEM_WC; m < VB_MEM_COUNT; m++) {
 		r = point(VB_INSN_MOV, 10);
-		r.memtype = m;
+		r.point.memtype = m;
 		expect_err(r, -EOPNOTSUPP, 1, "memtype not wb refused");
 	}
 	r = point(VB_INSN_MOV, 10);
-	r.tlb = VB_TLB_COLD;
+	r.point.tlb = VB_TLB_COLD;
 	expect_err(r, -EOPNOTSUPP, 1, "tlb cold refused");
 	r = point(VB_INSN_MOV, 10);
-	r.ad = VB_AD_CLEAR;
+	r.point.ad = VB_AD_CLEAR;
 	expect_err(r, -EOPNOTSUPP, 1, "ad clear refused");
 
 	r = point(VB_INSN_MOV, 10);
-	r.unroll = 3;
+	r.point.unroll = 3;
 	expect_err(r, -EINVAL, 0, "unroll 3: EINVAL");
 	r = point(VB_INSN_MOV, 10);
-	r.unroll = 2;
-	r.cache = VB_CACHE_FLUSHED;
+	r.point.unroll = 2;
+	r.point.cache = VB_CACHE_FLUSHED;
 	expect_err(r, -EINVAL, 0, "unroll 2 with a per-sample flush: EINVAL");
 	r = point(VB_INSN_MOV, 0);
 	expect_err(r, -EINVAL, 0, "samples 0: EINVAL");
@@ -342,13 +344,13 @@ static void test_refusals(void)
 	r.buf_len = 19;
 	expect_err(r, -EINVAL, 0, "buf_len short: EINVAL");
 	r = point(VB_INSN_MOV, 10);
-	r.offset = VB_SPAN_4K - 7;
+	r.point.offset = VB_SPAN_4K - 7;
 	expect_err(r, -EINVAL, 0, "offset beyond the span: EINVAL");
 	r = point(VB_INSN_MOV, 10);
 	r.abi_version = VB_ABI_VERSION - 1;
 	expect_err(r, -EINVAL, 0, "another abi_version: EINVAL");
 	r = point(VB_INSN_MOV, 10);
-	r.cpu = CPU_SETSIZE + 1;
+	r.point.cpu = CPU_SETSIZE + 1;
 	expect_err(r, -ENXIO, 0, "a CPU that does not exist: ENXIO");
 }
 
@@ -362,7 +364,7 @@ static void test_windows_and_events(void)
 
 	CPU_ZERO(&before);
 	sched_getaffinity(0, sizeof(before), &before);
-	r.unroll = 4;
+	r.point.unroll = 4;
 	r.nevents = 2;
 	r.events[0].type = 0;	/* PERF_TYPE_HARDWARE, cycles */
 	r.events[1].type = 1;	/* PERF_TYPE_SOFTWARE */
@@ -410,7 +412,7 @@ static void test_no_rdtscp(void)
 	int ret;
 
 	r = point(VB_INSN_MOV, 200);
-	r.serialize = VB_SER_CPUID;
+	r.point.serialize = VB_SER_CPUID;
 	memset(rec, 0xa5, REC_CAP * sizeof(*rec));
 	ret = ops->ioctl((void *)&no_rdtscp, fd, VB_IOC_RUN, &r);
 	CHECK(!ret && (r.result_flags & VB_RUN_SKIPPED) &&
@@ -423,7 +425,7 @@ static void test_no_rdtscp(void)
 		if (i == VB_SER_CPUID)
 			continue;
 		r = point(VB_INSN_ADD, 200);
-		r.serialize = i;
+		r.point.serialize = i;
 		ret = vb_user_run_on(&no_rdtscp, &r);
 		CHECK(!ret && !(r.result_flags & VB_RUN_SKIPPED) &&
 		      records_valid(&r, why, sizeof(why)),
@@ -432,7 +434,7 @@ static void test_no_rdtscp(void)
 	}
 	/* the real machine: measured where the CPU has RDTSCP */
 	r = point(VB_INSN_MOV, 200);
-	r.serialize = VB_SER_CPUID;
+	r.point.serialize = VB_SER_CPUID;
 	ret = vb_user_run_on(NULL, &r);
 	if (have_rdtscp())
 		CHECK(!ret && !(r.result_flags & VB_RUN_SKIPPED) &&
@@ -480,7 +482,7 @@ static void test_interrupt(void)
 	uint64_t chase = 0;
 	uint32_t i;
 
-	r.unroll = 256;
+	r.point.unroll = 256;
 	sigaction(SIGINT, &sa, &old);
 	got_sigint = 0;
 	child = fork();
@@ -492,7 +494,7 @@ static void test_interrupt(void)
 	ret = vb_user_run(&r);
 	waitpid(child, NULL, 0);
 	sigaction(SIGINT, &old, NULL);
-	need = VB_RECORDS_NEEDED(r.instruction, r.samples);
+	need = VB_RECORDS_NEEDED(r.point.instruction, r.point.samples);
 	for (i = 0; i < r.records && ok; i++)
 		ok = !rec[i].flags && record_ok(&r, &rec[i], &chase);
 	CHECK(!ret && got_sigint && (r.result_flags & VB_RUN_INTERRUPTED) &&

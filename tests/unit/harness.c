@@ -86,31 +86,14 @@ static int is_bad(const struct fake_dev *f, uint32_t i)
 	return 0;
 }
 
-static uint32_t kib_of(uint32_t page)
-{
-	return page == VB_PAGE_4K ? 4 : page == VB_PAGE_2M ? 2048 : 1u << 20;
-}
-
 /* The module's own range checks (it answers EINVAL, nothing done). */
 static int fake_run_invalid(const struct vb_run *run)
 {
-	int per_sample = run->cache != VB_CACHE_HOT ||
-			 run->tlb == VB_TLB_COLD || run->ad == VB_AD_CLEAR;
-
-	return run->instruction >= VB_INSN_COUNT || run->vmcs >= VB_VMCS_COUNT ||
-	       run->serialize >= VB_SER_COUNT || run->cache >= VB_CACHE_COUNT ||
-	       run->memtype >= VB_MEM_COUNT || run->page >= VB_PAGE_COUNT ||
-	       run->tlb >= VB_TLB_COUNT || run->ad >= VB_AD_COUNT ||
+	return vb_point_invalid(&run->point) ||
 	       run->flags || run->wait_vmx_ms > VB_MAX_WAIT_VMX_MS ||
 	       run->reserved2 ||
 	       run->nevents > VB_MAX_EVENTS || (run->nevents && !run->pmc_buf) ||
-	       run->win_len > VB_MAX_SAMPLES || (run->win_len && !run->win_buf) ||
-	       !run->samples ||
-	       run->samples > VB_MAX_SAMPLES || !run->unroll ||
-	       run->unroll > VB_MAX_UNROLL || (run->unroll & (run->unroll - 1)) ||
-	       run->offset > VB_MAX_OFFSET(run->page) ||
-	       (per_sample && run->unroll != 1) ||
-	       (run->ad == VB_AD_CLEAR && run->page != VB_PAGE_4K);
+	       run->win_len > VB_MAX_SAMPLES || (run->win_len && !run->win_buf);
 }
 
 /* Points the fake machine cannot set up: 1 (and the run filled) or 0. */
@@ -118,15 +101,15 @@ static int fake_skip(struct fake_dev *f, struct vb_run *run)
 {
 	uint32_t reason = VB_SKIP_NONE;
 
-	run->page_kib = kib_of(run->page);
-	if (f->skip_pages & (1u << run->page)) {
+	run->page_kib = vb_page_kib(run->point.page);
+	if (f->skip_pages & (1u << run->point.page)) {
 		reason = VB_SKIP_PAGE_SIZE;
-		run->page_kib = 4;
-	} else if (f->skip_memtypes & (1u << run->memtype)) {
+		run->page_kib = vb_page_kib(VB_PAGE_4K);
+	} else if (f->skip_memtypes & (1u << run->point.memtype)) {
 		reason = VB_SKIP_MEMTYPE;
-	} else if (f->no_clflushopt && run->cache == VB_CACHE_FLUSHOPT) {
+	} else if (f->no_clflushopt && run->point.cache == VB_CACHE_FLUSHOPT) {
 		reason = VB_SKIP_NO_CLFLUSHOPT;
-	} else if (f->no_rdtscp && run->serialize == VB_SER_CPUID) {
+	} else if (f->no_rdtscp && run->point.serialize == VB_SER_CPUID) {
 		reason = VB_SKIP_NO_RDTSCP;
 	}
 	if (!reason)
@@ -211,7 +194,8 @@ static void fake_noise(struct fake_dev *f, struct vb_run *run, uint32_t n)
 static int fake_run(struct fake_dev *f, struct vb_run *run)
 {
 	struct vb_sample *rec = (struct vb_sample *)(uintptr_t)run->buf;
-	uint32_t n = VB_RECORDS_NEEDED(run->instruction, run->samples), i;
+	uint32_t insn = run->point.instruction, i;
+	uint32_t n = VB_RECORDS_NEEDED(insn, run->point.samples);
 	uint32_t mism = 0;
 	int this = !f->stop_at_run || f->stop_at_run == f->run_calls + 1;
 
@@ -243,13 +227,12 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 				     VB_RUN_INTERRUPTED;
 	}
 	for (i = 0; i < n; i++) {
-		uint32_t k = run->instruction == VB_INSN_NONE ? i : i / 2;
+		uint32_t k = insn == VB_INSN_NONE ? i : i / 2;
 		int first = (k % 2 == 0);	/* even pairs: instruction first */
-		int is_insn = run->instruction != VB_INSN_NONE &&
-			      ((i % 2 == 0) == first);
+		int is_insn = insn != VB_INSN_NONE && ((i % 2 == 0) == first);
 
 		rec[i].sample = k;
-		rec[i].instruction = is_insn ? run->instruction : VB_INSN_NONE;
+		rec[i].instruction = is_insn ? insn : VB_INSN_NONE;
 		rec[i].window = (uint8_t)(i / 64);
 		rec[i].tsc_begin = 1000u * i;
 		rec[i].tsc_end = rec[i].tsc_begin + (is_insn ? 100 + k % 7 : 30);

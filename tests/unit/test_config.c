@@ -159,7 +159,8 @@ static void test_quick_covers_every_value(void **state)
 	for (k = 0; k < VB_N_AXES; k++) {
 		if (vb_keys[k].type == VB_KT_ENUM) {
 			for (v = 0; vb_keys[k].names[v]; v++) {
-				for (i = 0; i < p.n && p.pt[i].axis[k] != v; i++)
+				for (i = 0; i < p.n &&
+				     vb_point_axis(&p.pt[i].desc, k) != v; i++)
 					;
 				if (i == p.n)
 					fail_msg("quick.ini lacks %s=%s",
@@ -169,13 +170,13 @@ static void test_quick_covers_every_value(void **state)
 		}
 	}
 	for (v = 1; v <= VB_MAX_UNROLL; v *= 2) {
-		for (i = 0; i < p.n && p.pt[i].axis[VB_KEY_UNROLL] != v; i++)
+		for (i = 0; i < p.n && p.pt[i].desc.unroll != v; i++)
 			;
 		if (i == p.n)
 			fail_msg("quick.ini lacks unroll=%u", v);
 	}
 	for (i = 0; i < p.n; i++) {
-		unsigned int off = p.pt[i].axis[VB_KEY_OFFSET];
+		unsigned int off = p.pt[i].desc.offset;
 
 		named[VB_OFF_ALIGNED] |= off == 0;
 		named[VB_OFF_MISALIGNED] |= off == 1;

@@ -298,8 +298,8 @@ static void test_passes(void **state)
 	assert_int_equal(h->fake.runs[0].nevents, 8);
 	assert_int_equal(h->fake.runs[1].nevents, 2);
 	assert_int_equal(h->fake.runs[1].events[0].config, 0x01c2); /* UOPS_RETIRED.ALL */
-	assert_int_equal(h->fake.runs[1].cpu, 1);
-	assert_int_equal(h->fake.runs[2].cpu, 2);
+	assert_int_equal(h->fake.runs[1].point.cpu, 1);
+	assert_int_equal(h->fake.runs[2].point.cpu, 2);
 	assert_int_equal(h->fake.runs[2].nevents, 8);
 
 	r = read_all(dir, "samples.csv", &n);

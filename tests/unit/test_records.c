@@ -17,12 +17,12 @@ static struct vb_run make_run(uint32_t insn, uint32_t samples)
 	struct vb_run run;
 
 	memset(&run, 0, sizeof(run));
-	run.cpu = 2;
-	run.instruction = insn;
-	run.samples = samples;
-	run.unroll = 4;
-	run.offset = 8;
-	run.vmcs = VB_VMCS_LOADED;
+	run.point.cpu = 2;
+	run.point.instruction = insn;
+	run.point.samples = samples;
+	run.point.unroll = 4;
+	run.point.offset = 8;
+	run.point.vmcs = VB_VMCS_LOADED;
 	run.expected = EXPECTED;
 	run.poison = POISON;
 	run.page_kib = 4;
@@ -33,15 +33,15 @@ static struct vb_run make_run(uint32_t insn, uint32_t samples)
 /* Pairs interleaved, order alternating, all correct. */
 static void fill(const struct vb_run *run, struct vb_sample *rec)
 {
-	uint32_t i, n = run->records;
+	uint32_t i, n = run->records, ri = run->point.instruction;
 
 	for (i = 0; i < n; i++) {
-		uint32_t k = run->instruction ? i / 2 : i;
-		int insn = run->instruction && ((i % 2 == 0) == (k % 2 == 0));
+		uint32_t k = ri ? i / 2 : i;
+		int insn = ri && ((i % 2 == 0) == (k % 2 == 0));
 
 		memset(&rec[i], 0, sizeof(rec[i]));
 		rec[i].sample = k;
-		rec[i].instruction = insn ? run->instruction : VB_INSN_NONE;
+		rec[i].instruction = insn ? ri : VB_INSN_NONE;
 		rec[i].tsc_begin = 100 * i;
 		rec[i].tsc_end = 100 * i + (insn ? 40 + i : 20);
 		rec[i].stored = insn ? run->expected : run->poison;
@@ -91,7 +91,7 @@ static void test_record_ok_chains(void **state)
 	struct vb_sample r = { .instruction = VB_INSN_ADD };
 
 	(void)state;
-	run.unroll = 8;
+	run.point.unroll = 8;
 	r.stored = 9;		/* 1 + 8 adds */
 	assert_true(vb_record_ok(&run, &r));
 	r.stored = 8;
@@ -102,7 +102,7 @@ static void test_record_ok_chains(void **state)
 	r.stored = 9;
 	assert_false(vb_record_ok(&run, &r));
 	r.instruction = VB_INSN_CHASE;	/* the operand's own address */
-	run.offset = 4092;
+	run.point.offset = 4092;
 	r.stored = 0x7f0000012ffcull;
 	assert_true(vb_record_ok(&run, &r));
 	r.stored = 0x7f0000013000ull;
@@ -230,15 +230,15 @@ static void test_rows(void **state)
 
 	/* every axis from the RUN's fields; page as the module reports it */
 	run = make_run(VB_INSN_NONE, 2);
-	run.vmcs = VB_VMCS_NONE;
-	run.page = VB_PAGE_2M;
+	run.point.vmcs = VB_VMCS_NONE;
+	run.point.page = VB_PAGE_2M;
 	run.page_kib = 2048;
-	run.cache = VB_CACHE_FLUSHOPT;
-	run.memtype = VB_MEM_UC_MINUS;
-	run.tlb = VB_TLB_COLD;
-	run.ad = VB_AD_CLEAR;
-	run.serialize = VB_SER_MFENCE;
-	run.offset = 2097148;
+	run.point.cache = VB_CACHE_FLUSHOPT;
+	run.point.memtype = VB_MEM_UC_MINUS;
+	run.point.tlb = VB_TLB_COLD;
+	run.point.ad = VB_AD_CLEAR;
+	run.point.serialize = VB_SER_MFENCE;
+	run.point.offset = 2097148;
 	fill(&run, rec);
 	got = rows(&run, rec, 2);
 	assert_non_null(strstr(got, "\r\n7,none,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,0,20,ok,0,0\r\n"
@@ -254,10 +254,10 @@ static void test_rows(void **state)
 			       "mfence,4,0,1,20,ok,1,1\r\n"));
 	free(got);
 
-	run.serialize = VB_SER_CPUID;
+	run.point.serialize = VB_SER_CPUID;
 	run.page_kib = 1048576;
-	run.cache = VB_CACHE_FLUSHED;
-	run.memtype = VB_MEM_WC;
+	run.point.cache = VB_CACHE_FLUSHED;
+	run.point.memtype = VB_MEM_WC;
 	fill(&run, rec);
 	got = rows(&run, rec, 1);
 	assert_non_null(strstr(got, "\r\n7,none,2,2097148,flushed,wc,1g,cold,clear,none,cpuid,4,0,0,20,ok,0,0\r\n"));

@@ -78,8 +78,9 @@ static void test_rounds_run(void **state)
 	/* round by round, each point's RUN its share of the samples */
 	assert_int_equal(h->fake.run_calls, 6);
 	for (i = 0; i < 6; i++) {
-		assert_int_equal(h->fake.runs[i].unroll, want_unroll[i]);
-		assert_int_equal(h->fake.runs[i].samples, want_samples[i]);
+		assert_int_equal(h->fake.runs[i].point.unroll, want_unroll[i]);
+		assert_int_equal(h->fake.runs[i].point.samples,
+				 want_samples[i]);
 		assert_int_equal(h->fake.runs[i].buf_len, 2 * want_samples[i]);
 	}
 	assert_samples_numbered(dir, 2, 10);

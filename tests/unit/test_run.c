@@ -243,20 +243,20 @@ static void test_run_ok(void **state)
 	assert_int_equal(h->err_len, 0);
 	assert_int_equal(fake_pinned_cpu, 3);
 	/* what the module was asked for */
-	assert_int_equal(h->fake.last_run.cpu, 3);
-	assert_int_equal(h->fake.last_run.samples, 50);
-	assert_int_equal(h->fake.last_run.unroll, 8);
-	assert_int_equal(h->fake.last_run.offset, 4092);
-	assert_int_equal(h->fake.last_run.instruction, VB_INSN_VMPTRST);
-	assert_int_equal(h->fake.last_run.vmcs, VB_VMCS_LOADED);
-	assert_int_equal(h->fake.last_run.serialize, VB_SER_LFENCE);
+	assert_int_equal(h->fake.last_run.point.cpu, 3);
+	assert_int_equal(h->fake.last_run.point.samples, 50);
+	assert_int_equal(h->fake.last_run.point.unroll, 8);
+	assert_int_equal(h->fake.last_run.point.offset, 4092);
+	assert_int_equal(h->fake.last_run.point.instruction, VB_INSN_VMPTRST);
+	assert_int_equal(h->fake.last_run.point.vmcs, VB_VMCS_LOADED);
+	assert_int_equal(h->fake.last_run.point.serialize, VB_SER_LFENCE);
 	assert_int_equal(h->fake.last_run.flags, 0);
 	assert_int_equal(h->fake.last_run.wait_vmx_ms, 0);
-	assert_int_equal(h->fake.last_run.cache, VB_CACHE_HOT);
-	assert_int_equal(h->fake.last_run.memtype, VB_MEM_WB);
-	assert_int_equal(h->fake.last_run.page, VB_PAGE_4K);
-	assert_int_equal(h->fake.last_run.tlb, VB_TLB_WARM);
-	assert_int_equal(h->fake.last_run.ad, VB_AD_SET);
+	assert_int_equal(h->fake.last_run.point.cache, VB_CACHE_HOT);
+	assert_int_equal(h->fake.last_run.point.memtype, VB_MEM_WB);
+	assert_int_equal(h->fake.last_run.point.page, VB_PAGE_4K);
+	assert_int_equal(h->fake.last_run.point.tlb, VB_TLB_WARM);
+	assert_int_equal(h->fake.last_run.point.ad, VB_AD_SET);
 	assert_int_equal(h->fake.last_run.buf_len, 100);
 	assert_int_equal(h->fake.run_calls, 1);
 	assert_int_equal(h->fake.opens, 1);
@@ -333,10 +333,10 @@ static void test_run_none_2m(void **state)
 				      "--page", "2m", "--offset", "page-split",
 				      "--platform", "bochs", "-o", dir, NULL),
 			 VB_EXIT_OK);
-	assert_int_equal(h->fake.last_run.page, VB_PAGE_2M);
-	assert_int_equal(h->fake.last_run.offset, (2u << 20) - 4);
+	assert_int_equal(h->fake.last_run.point.page, VB_PAGE_2M);
+	assert_int_equal(h->fake.last_run.point.offset, (2u << 20) - 4);
 	assert_int_equal(h->fake.last_run.buf_len, 7);
-	assert_int_equal(h->fake.last_run.vmcs, VB_VMCS_NONE);
+	assert_int_equal(h->fake.last_run.point.vmcs, VB_VMCS_NONE);
 	r = read_samples(dir, &n);
 	assert_int_equal(n, 7);
 	for (i = 0; i < n; i++) {
@@ -495,9 +495,9 @@ static void test_refusals(void **state)
 	assert_int_equal(harness_main(h, "run", "-o", dir, NULL), VB_EXIT_ERROR);
 	assert_non_null(strstr(h->err_buf, "disabled by firmware"));
 	h->fake.info.flags |= VB_INFO_FEAT_VMX | VB_INFO_KERNEL_VMX;
-	h->fake.module_abi = 7;
+	h->fake.module_abi = 99;
 	assert_int_equal(harness_main(h, "run", "-o", dir, NULL), VB_EXIT_ERROR);
-	assert_non_null(strstr(h->err_buf, "driver ABI " ABI_STR ", module ABI 7"));
+	assert_non_null(strstr(h->err_buf, "driver ABI " ABI_STR ", module ABI 99"));
 	h->fake.module_abi = 0;
 	fake_pin_err = EINVAL;
 	assert_int_equal(harness_main(h, "run", "--cpu", "77", "-o", dir, NULL),
@@ -584,15 +584,15 @@ static void test_sweep_run(void **state)
 	assert_int_equal(h->err_len, 0);
 	/* cpu outermost within a group: 1/vmptrst 1/none 2/vmptrst 2/none */
 	assert_int_equal(h->fake.run_calls, 5);
-	assert_int_equal(h->fake.runs[0].cpu, 1);
-	assert_int_equal(h->fake.runs[0].instruction, VB_INSN_VMPTRST);
-	assert_int_equal(h->fake.runs[1].cpu, 1);
-	assert_int_equal(h->fake.runs[1].instruction, VB_INSN_NONE);
-	assert_int_equal(h->fake.runs[2].cpu, 2);
-	assert_int_equal(h->fake.runs[3].instruction, VB_INSN_NONE);
-	assert_int_equal(h->fake.runs[4].cache, VB_CACHE_FLUSHED);
-	assert_int_equal(h->fake.runs[4].offset, 60);
-	assert_int_equal(h->fake.runs[4].samples, 3);
+	assert_int_equal(h->fake.runs[0].point.cpu, 1);
+	assert_int_equal(h->fake.runs[0].point.instruction, VB_INSN_VMPTRST);
+	assert_int_equal(h->fake.runs[1].point.cpu, 1);
+	assert_int_equal(h->fake.runs[1].point.instruction, VB_INSN_NONE);
+	assert_int_equal(h->fake.runs[2].point.cpu, 2);
+	assert_int_equal(h->fake.runs[3].point.instruction, VB_INSN_NONE);
+	assert_int_equal(h->fake.runs[4].point.cache, VB_CACHE_FLUSHED);
+	assert_int_equal(h->fake.runs[4].point.offset, 60);
+	assert_int_equal(h->fake.runs[4].point.samples, 3);
 	assert_int_equal(h->fake.runs[4].buf_len, 6);
 	/* each RUN pinned to its own CPU */
 	assert_int_equal(h->fake.pinned_at_run[0], 1);

@@ -50,7 +50,7 @@ static int plan_of(struct harness *h, const char *text, struct vb_plan *p,
 	return ret;
 }
 
-#define AX(p, i, k)	((p)->pt[i].axis[VB_KEY_##k])
+#define AX(p, i, k)	vb_point_axis(&(p)->pt[i].desc, VB_KEY_##k)
 
 static void test_defaults(void **state)
 {
@@ -73,7 +73,7 @@ static void test_defaults(void **state)
 	assert_int_equal(AX(&p, 0, VMCS), VB_VMCS_LOADED);
 	assert_int_equal(AX(&p, 0, SERIALIZE), VB_SER_LFENCE);
 	assert_int_equal(AX(&p, 0, UNROLL), 1);
-	assert_int_equal(p.pt[0].samples, 10000);
+	assert_int_equal(p.pt[0].desc.samples, 10000);
 	assert_int_equal(p.samples, 10000);
 	assert_int_equal(p.records, 20000);
 	assert_int_equal(p.max_records, 20000);
@@ -135,8 +135,8 @@ static void test_inheritance_and_flags(void **state)
 	assert_int_equal(AX(&p, 0, VMCS), VB_VMCS_LOADED);
 	assert_int_equal(AX(&p, 1, VMCS), VB_VMCS_NONE);
 	assert_int_equal(AX(&p, 2, VMCS), VB_VMCS_NONE);
-	assert_int_equal(p.pt[0].samples, 7);
-	assert_int_equal(p.pt[2].samples, 9);
+	assert_int_equal(p.pt[0].desc.samples, 7);
+	assert_int_equal(p.pt[2].desc.samples, 9);
 	assert_int_equal(p.pt[2].group, 1);
 	/* each point names its section (points.csv's `section`), once the
 	   group names have stopped moving */
@@ -154,9 +154,9 @@ static void test_inheritance_and_flags(void **state)
 	assert_int_equal(AX(&p, 0, VMCS), VB_VMCS_LOADED);
 	assert_int_equal(AX(&p, 0, SERIALIZE), VB_SER_MFENCE);
 	assert_int_equal(AX(&p, 1, SERIALIZE), VB_SER_LFENCE);
-	assert_int_equal(p.pt[0].samples, 11);
+	assert_int_equal(p.pt[0].desc.samples, 11);
 	assert_int_equal(AX(&p, 2, VMCS), VB_VMCS_NONE);	/* [b] */
-	assert_int_equal(p.pt[2].samples, 9);
+	assert_int_equal(p.pt[2].desc.samples, 9);
 	vb_plan_free(&p);
 
 	/* a file of [global] alone: that is the one group */
@@ -257,6 +257,28 @@ static void test_combination_rules(void **state)
 }
 
 /* A point's rounds take all its samples, numbered on without a gap. */
+/* Each axis, and samples, is read from its own field of the ABI's point. */
+static void test_point_axis(void **state)
+{
+	static const struct vb_point_desc d = {
+		.cpu = 1, .instruction = 2, .unroll = 3, .samples = 4,
+		.vmcs = 5, .serialize = 6, .offset = 7, .cache = 8,
+		.memtype = 9, .page = 10, .tlb = 11, .ad = 12,
+	};
+	static const unsigned int want[VB_N_AXES + 1] = {
+		[VB_KEY_CPU] = 1, [VB_KEY_INSTRUCTION] = 2,
+		[VB_KEY_UNROLL] = 3, [VB_KEY_SAMPLES] = 4, [VB_KEY_VMCS] = 5,
+		[VB_KEY_SERIALIZE] = 6, [VB_KEY_OFFSET] = 7,
+		[VB_KEY_CACHE] = 8, [VB_KEY_MEMTYPE] = 9, [VB_KEY_PAGE] = 10,
+		[VB_KEY_TLB] = 11, [VB_KEY_AD] = 12,
+	};
+	int k;
+
+	(void)state;
+	for (k = 0; k <= VB_KEY_SAMPLES; k++)
+		assert_int_equal(vb_point_axis(&d, k), want[k]);
+}
+
 static void test_round_samples(void **state)
 {
 	static const unsigned int samples[] = { 1, 7, 10, 1000, 2001 };
@@ -266,7 +288,7 @@ static void test_round_samples(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
 		for (j = 0; j < sizeof(rounds) / sizeof(rounds[0]); j++) {
-			struct vb_point pt = { .samples = samples[i] };
+			struct vb_point pt = { .desc.samples = samples[i] };
 			unsigned int r, next = 0, first, n, lo = ~0u, hi = 0;
 
 			if (rounds[j] > samples[i])
@@ -370,6 +392,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_offset_names, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_combination_rules, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_combination_rules_flags, harness_setup, harness_teardown),
+		cmocka_unit_test(test_point_axis),
 		cmocka_unit_test(test_round_samples),
 		cmocka_unit_test_setup_teardown(test_plan_command, harness_setup, harness_teardown),
 	};

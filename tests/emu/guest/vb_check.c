@@ -75,9 +75,10 @@ static struct vb_run run_req(uint32_t insn, uint32_t unroll, uint32_t samples,
 			     struct vb_sample *buf, uint32_t buf_len)
 {
 	struct vb_run r = {
-		.size = sizeof(r), .abi_version = VB_ABI_VERSION, .cpu = cpu,
-		.instruction = insn, .unroll = unroll, .samples = samples,
-		.vmcs = vmcs, .serialize = VB_SER_LFENCE, .offset = offset,
+		.size = sizeof(r), .abi_version = VB_ABI_VERSION,
+		.point = { .cpu = cpu, .instruction = insn, .unroll = unroll,
+			   .samples = samples, .vmcs = vmcs,
+			   .serialize = VB_SER_LFENCE, .offset = offset },
 		.buf = (uintptr_t)buf, .buf_len = buf_len,
 	};
 	return r;
@@ -188,8 +189,10 @@ static void check_bad_runs(void)
 		{ "buf NULL", run_req(1, 1, 4, 0, 0, NULL, 8) },
 	};
 	/* Fields set on a valid 4-sample request (unroll 1, or 2 where
-	 * given): one or two u32 fields of struct vb_run, and the errno. */
+	 * given): one or two u32 fields of struct vb_run (P: of its point),
+	 * and the errno. */
 #define F(field) offsetof(struct vb_run, field)
+#define P(field) offsetof(struct vb_run, point.field)
 	static const struct {
 		const char *what;
 		uint32_t unroll;
@@ -199,27 +202,28 @@ static void check_bad_runs(void)
 		uint32_t v2;
 		int want;
 	} set[] = {
-		{ "serialize count", 1, F(serialize), VB_SER_COUNT, 0, 0, EINVAL },
-		{ "cache count", 1, F(cache), VB_CACHE_COUNT, 0, 0, EINVAL },
-		{ "memtype count", 1, F(memtype), VB_MEM_COUNT, 0, 0, EINVAL },
-		{ "page count", 1, F(page), VB_PAGE_COUNT, 0, 0, EINVAL },
-		{ "tlb count", 1, F(tlb), VB_TLB_COUNT, 0, 0, EINVAL },
-		{ "ad count", 1, F(ad), VB_AD_COUNT, 0, 0, EINVAL },
+		{ "serialize count", 1, P(serialize), VB_SER_COUNT, 0, 0, EINVAL },
+		{ "cache count", 1, P(cache), VB_CACHE_COUNT, 0, 0, EINVAL },
+		{ "memtype count", 1, P(memtype), VB_MEM_COUNT, 0, 0, EINVAL },
+		{ "page count", 1, P(page), VB_PAGE_COUNT, 0, 0, EINVAL },
+		{ "tlb count", 1, P(tlb), VB_TLB_COUNT, 0, 0, EINVAL },
+		{ "ad count", 1, P(ad), VB_AD_COUNT, 0, 0, EINVAL },
 		{ "wait_vmx_ms max+1", 1, F(wait_vmx_ms),
 		  VB_MAX_WAIT_VMX_MS + 1, 0, 0, EINVAL },
 		{ "cache flushed and unroll 2 (per-sample setup needs unroll 1)",
-		  2, F(cache), VB_CACHE_FLUSHED, 0, 0, EINVAL },
-		{ "tlb cold and unroll 2", 2, F(tlb), VB_TLB_COLD, 0, 0, EINVAL },
-		{ "ad clear on page 2m", 1, F(ad), VB_AD_CLEAR, F(page),
+		  2, P(cache), VB_CACHE_FLUSHED, 0, 0, EINVAL },
+		{ "tlb cold and unroll 2", 2, P(tlb), VB_TLB_COLD, 0, 0, EINVAL },
+		{ "ad clear on page 2m", 1, P(ad), VB_AD_CLEAR, P(page),
 		  VB_PAGE_2M, EINVAL },
-		{ "page 2m and offset beyond its span", 1, F(page), VB_PAGE_2M,
-		  F(offset), VB_MAX_OFFSET(VB_PAGE_2M) + 1, EINVAL },
+		{ "page 2m and offset beyond its span", 1, P(page), VB_PAGE_2M,
+		  P(offset), VB_MAX_OFFSET(VB_PAGE_2M) + 1, EINVAL },
 		{ "flags 1", 1, F(flags), 1, 0, 0, EINVAL },
 		{ "abi_version+1", 1, F(abi_version), VB_ABI_VERSION + 1, 0, 0,
 		  EINVAL },
 		{ "size 0", 1, F(size), 0, 0, 0, EINVAL },
-		{ "cpu 100000", 1, F(cpu), 100000, 0, 0, ENXIO },
+		{ "cpu 100000", 1, P(cpu), 100000, 0, 0, ENXIO },
 	};
+#undef P
 #undef F
 	struct vb_run r;
 	size_t i;
@@ -274,8 +278,6 @@ static uint64_t first_chase(const struct vb_sample *rec, uint32_t n)
 #define MEASURED	0
 #define PAGE_MAYBE	(-1)	/* measured on that page size, or VB_SKIP_PAGE_SIZE */
 
-static const uint32_t page_kib_of[VB_PAGE_COUNT] = { 4, 2048, 1048576 };
-
 /*
  * A real RUN: every record is checked here, independently of the module's
  * count: order of the pairs, sample index, the value stored.  @want says
@@ -284,7 +286,7 @@ static const uint32_t page_kib_of[VB_PAGE_COUNT] = { 4, 2048, 1048576 };
  */
 static uint32_t check_point(struct vb_run r, const char *what, int want)
 {
-	uint32_t insn = r.instruction, samples = r.samples;
+	uint32_t insn = r.point.instruction, samples = r.point.samples;
 	uint32_t need = insn == VB_INSN_NONE ? samples : 2 * samples;
 	struct vb_sample *buf = calloc(need, sizeof(*buf));
 	uint32_t i, bad_value = 0, bad_order = 0, bad_time = 0, flagged = 0;
@@ -302,7 +304,7 @@ static uint32_t check_point(struct vb_run r, const char *what, int want)
 	if (r.result_flags & VB_RUN_SKIPPED) {
 		CHECK(want == (int)r.skip_reason ||
 		      (want == PAGE_MAYBE && r.skip_reason == VB_SKIP_PAGE_SIZE &&
-		       r.page_kib != page_kib_of[r.page]),
+		       r.page_kib != vb_page_kib(r.point.page)),
 		      "RUN %s: skipped, reason %u, page %u KiB (want %d)", what,
 		      r.skip_reason, r.page_kib, want);
 		CHECK(r.records == 0, "RUN %s: a skipped point returns no records",
@@ -312,13 +314,13 @@ static uint32_t check_point(struct vb_run r, const char *what, int want)
 	}
 	CHECK(want == MEASURED || want == PAGE_MAYBE,
 	      "RUN %s: measured (want skip reason %d)", what, want);
-	CHECK(r.page_kib == page_kib_of[r.page],
+	CHECK(r.page_kib == vb_page_kib(r.point.page),
 	      "RUN %s: the page tables map the operand with %u KiB pages (asked %u)",
-	      what, r.page_kib, page_kib_of[r.page]);
+	      what, r.page_kib, vb_page_kib(r.point.page));
 	CHECK(r.records == need && r.windows >= 1,
 	      "RUN %s: %u records (expect %u) in %u windows", what, r.records,
 	      need, r.windows);
-	if (r.vmcs == VB_VMCS_NONE)
+	if (r.point.vmcs == VB_VMCS_NONE)
 		CHECK(r.expected == UINT64_MAX,
 		      "no current VMCS: expected pointer is all ones (%#" PRIx64 ")",
 		      (uint64_t)r.expected);
@@ -393,12 +395,12 @@ static void run_axis_point(const struct axis_point *p, uint32_t samples)
 	struct vb_run r = run_req(p->insn, 1, samples, VB_VMCS_LOADED,
 				  p->offset, NULL, 0);
 
-	r.serialize = p->serialize;
-	r.cache = p->cache;
-	r.memtype = p->memtype;
-	r.page = p->page;
-	r.tlb = p->tlb;
-	r.ad = p->ad;
+	r.point.serialize = p->serialize;
+	r.point.cache = p->cache;
+	r.point.memtype = p->memtype;
+	r.point.page = p->page;
+	r.point.tlb = p->tlb;
+	r.point.ad = p->ad;
 	check_point(r, p->what, p->want);
 }
 
@@ -752,7 +754,7 @@ static void check_faults(void)
 		struct vb_run r = run_req(VB_INSN_VMPTRST, 1, 4, VB_VMCS_LOADED,
 					  0, buf, 8);
 
-		r.memtype = (uint32_t)i;
+		r.point.memtype = (uint32_t)i;
 		CHECK(xioctl(VB_IOC_RUN, &r) == 0, "a RUN on memtype %zu", i);
 	}
 	pat = count_lines(VB_PAT_LIST, NULL);
@@ -771,7 +773,7 @@ static void check_faults(void)
 					  VB_VMCS_LOADED, 0, buf, need);
 		int err;
 
-		r.memtype = t[i].memtype;
+		r.point.memtype = t[i].memtype;
 		r.nevents = t[i].nevents;
 		r.events[0].type = 1;		/* cpu-clock */
 		r.pmc_buf = (uintptr_t)pmc;
@@ -811,7 +813,7 @@ static void check_no_rdtscp(void)
 				  buf, 40);
 	int err;
 
-	r.serialize = VB_SER_CPUID;
+	r.point.serialize = VB_SER_CPUID;
 	CHECK(vb_set_fault(10) == 0, "inject fault 10 (no RDTSCP)");
 	err = xioctl(VB_IOC_RUN, &r);
 	CHECK(err == 0 && (r.result_flags & VB_RUN_SKIPPED) &&

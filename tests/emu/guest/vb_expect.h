@@ -57,11 +57,12 @@ static inline uint64_t record_want(uint8_t insn, const struct vb_run *r,
 	case VB_INSN_NONE:
 		return r->poison;
 	case VB_INSN_ADD:
-		return 1 + (uint64_t)r->unroll;
+		return 1 + (uint64_t)r->point.unroll;
 	case VB_INSN_IMUL:
 		return 1;
 	case VB_INSN_CHASE:
-		return (chase_addr & 0xfff) == (r->offset & 0xfff) && chase_addr ?
+		return chase_addr &&
+		       (chase_addr & 0xfff) == (r->point.offset & 0xfff) ?
 		       chase_addr : ~chase_addr;
 	default:
 		return r->expected;

@@ -488,10 +488,12 @@ struct field {
 	size_t off, size;
 };
 #define RF(n) { #n, offsetof(struct vb_run, n), sizeof(((struct vb_run *)0)->n) }
+#define RP(n) { #n, offsetof(struct vb_run, point.n), \
+		sizeof(((struct vb_run *)0)->point.n) }
 static const struct field run_fields[] = {
-	RF(size), RF(abi_version), RF(cpu), RF(instruction), RF(unroll),
-	RF(samples), RF(vmcs), RF(serialize), RF(offset), RF(flags),
-	RF(cache), RF(memtype), RF(page), RF(tlb), RF(ad), RF(wait_vmx_ms),
+	RF(size), RF(abi_version), RP(cpu), RP(instruction), RP(unroll),
+	RP(samples), RP(vmcs), RP(serialize), RP(offset), RP(cache),
+	RP(memtype), RP(page), RP(tlb), RP(ad), RF(flags), RF(wait_vmx_ms),
 	RF(buf), RF(buf_len), RF(records), RF(expected), RF(poison),
 	RF(mismatches), RF(windows), RF(max_window_tsc), RF(result_flags),
 	RF(page_kib), RF(skip_reason), RF(vmx_wait_ms),
@@ -602,39 +604,40 @@ static uint32_t pick_online_cpu(void)
 /* A RUN the module must accept, cheap enough for Bochs. */
 static void valid_run(struct vb_run *r)
 {
+	struct vb_point_desc *p = &r->point;
 	const uint32_t small[] = { 1, 1, 2, 3, 4, 7, 8, 16, 31, 32, 63, 64 };
 
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
 	r->abi_version = VB_ABI_VERSION;
-	r->cpu = pick_online_cpu();
-	r->instruction = below(VB_INSN_COUNT);
-	r->unroll = 1u << below(9);
-	r->samples = PICK(small);
-	if (r->samples > max_samples)
-		r->samples = 1 + below(max_samples);
-	r->vmcs = below(VB_VMCS_COUNT);
-	r->serialize = below(VB_SER_COUNT);
+	p->cpu = pick_online_cpu();
+	p->instruction = below(VB_INSN_COUNT);
+	p->unroll = 1u << below(9);
+	p->samples = PICK(small);
+	if (p->samples > max_samples)
+		p->samples = 1 + below(max_samples);
+	p->vmcs = below(VB_VMCS_COUNT);
+	p->serialize = below(VB_SER_COUNT);
 	if (chance(40)) {	/* the sweep axes, sometimes */
-		r->cache = below(VB_CACHE_COUNT);
-		r->memtype = below(VB_MEM_COUNT);
-		r->page = below(VB_PAGE_COUNT);
-		r->tlb = below(VB_TLB_COUNT);
-		r->ad = r->page == VB_PAGE_4K ? below(VB_AD_COUNT) : VB_AD_SET;
-		if (r->cache != VB_CACHE_HOT || r->tlb != VB_TLB_WARM ||
-		    r->ad != VB_AD_SET)
-			r->unroll = 1;
+		p->cache = below(VB_CACHE_COUNT);
+		p->memtype = below(VB_MEM_COUNT);
+		p->page = below(VB_PAGE_COUNT);
+		p->tlb = below(VB_TLB_COUNT);
+		p->ad = p->page == VB_PAGE_4K ? below(VB_AD_COUNT) : VB_AD_SET;
+		if (p->cache != VB_CACHE_HOT || p->tlb != VB_TLB_WARM ||
+		    p->ad != VB_AD_SET)
+			p->unroll = 1;
 	}
 	if (chance(50))
-		r->offset = below(VB_MAX_OFFSET(r->page) + 1);
+		p->offset = below(VB_MAX_OFFSET(p->page) + 1);
 	else {
 		const uint32_t e[] = { 0, 1, 7, 60, 63, 4092, 4095, 4096,
-				       VB_MAX_OFFSET(r->page) - 1,
-				       VB_MAX_OFFSET(r->page),
+				       VB_MAX_OFFSET(p->page) - 1,
+				       VB_MAX_OFFSET(p->page),
 				       (2u << 20) - 4 };
 		uint32_t o = PICK(e);
 
-		r->offset = o <= VB_MAX_OFFSET(r->page) ? o : 0;
+		p->offset = o <= VB_MAX_OFFSET(p->page) ? o : 0;
 	}
 	if (chance(25)) {	/* counters: software ones work, hardware may not */
 		uint32_t i;
@@ -668,48 +671,62 @@ static void valid_run(struct vb_run *r)
 	}
 }
 
+/*
+ * The point's rules as the ABI's comments state them, written out here
+ * (not the header's vb_point_invalid(), which the module runs: the
+ * fuzzer's own oracle): the first field refused, NULL if none.
+ */
+static const char *point_invalid(const struct vb_point_desc *p)
+{
+	const struct {
+		const char *name;
+		uint32_t v, count;
+	} enums[] = {
+		{ "instruction", p->instruction, VB_INSN_COUNT },
+		{ "vmcs", p->vmcs, VB_VMCS_COUNT },
+		{ "serialize", p->serialize, VB_SER_COUNT },
+		{ "cache", p->cache, VB_CACHE_COUNT },
+		{ "memtype", p->memtype, VB_MEM_COUNT },
+		{ "page", p->page, VB_PAGE_COUNT },
+		{ "tlb", p->tlb, VB_TLB_COUNT },
+		{ "ad", p->ad, VB_AD_COUNT },
+	};
+	bool per_sample = p->cache != VB_CACHE_HOT || p->tlb != VB_TLB_WARM ||
+			  p->ad != VB_AD_SET;
+	size_t i;
+
+	for (i = 0; i < sizeof(enums) / sizeof(enums[0]); i++)
+		if (enums[i].v >= enums[i].count)
+			return enums[i].name;
+	if (__builtin_popcount(p->unroll) != 1 || p->unroll > VB_MAX_UNROLL)
+		return "unroll";
+	if (p->samples < 1 || p->samples > VB_MAX_SAMPLES)
+		return "samples";
+	if ((uint64_t)p->offset + 8 > VB_SPAN(p->page))	/* offset + 8 <= span */
+		return "offset";
+	if (per_sample && p->unroll != 1)
+		return "unroll-with-per-sample-setup";
+	if (p->ad == VB_AD_CLEAR && p->page != VB_PAGE_4K)
+		return "ad-clear-on-large-page";
+	return NULL;
+}
+
 /* The first field the module must refuse, in the ABI's terms; NULL if none. */
 static const char *run_invalid(const struct vb_run *r)
 {
-	uint64_t need = VB_RECORDS_NEEDED((uint64_t)r->instruction,
-					  (uint64_t)r->samples);
+	uint64_t need = VB_RECORDS_NEEDED((uint64_t)r->point.instruction,
+					  (uint64_t)r->point.samples);
 
 	if (r->size != sizeof(*r))
 		return "size";
 	if (r->abi_version != VB_ABI_VERSION)
 		return "abi_version";
-	if (r->instruction >= VB_INSN_COUNT)
-		return "instruction";
-	if (!r->unroll || (r->unroll & (r->unroll - 1)) ||
-	    r->unroll > VB_MAX_UNROLL)
-		return "unroll";
-	if (r->samples == 0 || r->samples > VB_MAX_SAMPLES)
-		return "samples";
-	if (r->vmcs >= VB_VMCS_COUNT)
-		return "vmcs";
-	if (r->serialize >= VB_SER_COUNT)
-		return "serialize";
-	if (r->cache >= VB_CACHE_COUNT)
-		return "cache";
-	if (r->memtype >= VB_MEM_COUNT)
-		return "memtype";
-	if (r->page >= VB_PAGE_COUNT)
-		return "page";
-	if (r->tlb >= VB_TLB_COUNT)
-		return "tlb";
-	if (r->ad >= VB_AD_COUNT)
-		return "ad";
-	if (r->offset > VB_MAX_OFFSET(r->page))
-		return "offset";
+	if (point_invalid(&r->point))
+		return point_invalid(&r->point);
 	if (r->flags)
 		return "flags";
 	if (r->wait_vmx_ms > VB_MAX_WAIT_VMX_MS)
 		return "wait_vmx_ms";
-	if (r->unroll != 1 && (r->cache != VB_CACHE_HOT ||
-			       r->tlb != VB_TLB_WARM || r->ad != VB_AD_SET))
-		return "unroll-with-per-sample-setup";
-	if (r->ad == VB_AD_CLEAR && r->page != VB_PAGE_4K)
-		return "ad-clear-on-large-page";
 	if (r->nevents > VB_MAX_EVENTS)
 		return "nevents";
 	if (r->reserved2)
@@ -750,8 +767,8 @@ static bool buf_writable(int b)
 /* Set buf and buf_len for @b after every other field is final. */
 static int place_buf(struct vb_run *r, int b)
 {
-	uint64_t need = VB_RECORDS_NEEDED((uint64_t)r->instruction,
-					  (uint64_t)r->samples);
+	uint64_t need = VB_RECORDS_NEEDED((uint64_t)r->point.instruction,
+					  (uint64_t)r->point.samples);
 	uint32_t cap = REC_AREA_PAGES * PAGE / REC;
 	uint32_t slack = below(3), fit;
 
@@ -811,8 +828,8 @@ static int place_buf(struct vb_run *r, int b)
 /* Where a RUN's counter values go (vb_run.pmc_buf); true if writable. */
 static bool place_pmc(struct vb_run *r)
 {
-	uint64_t need = VB_RECORDS_NEEDED((uint64_t)r->instruction,
-					  (uint64_t)r->samples);
+	uint64_t need = VB_RECORDS_NEEDED((uint64_t)r->point.instruction,
+					  (uint64_t)r->point.samples);
 	uint64_t bytes = need * (r->nevents <= VB_MAX_EVENTS ? r->nevents : 0) * 8;
 	uint32_t x = below(100);
 
@@ -878,23 +895,24 @@ static int pick_bufloc(void)
 static bool supported_skip(const struct vb_run *r, uint32_t reason,
 			   bool *must, bool *measure_ok, bool *nomem_ok)
 {
-	bool memtype_must = r->memtype == VB_MEM_WT ||
-			    (r->memtype != VB_MEM_WB && r->page != VB_PAGE_4K);
-	bool flushopt_must = !memtype_must && r->cache == VB_CACHE_FLUSHOPT &&
+	const struct vb_point_desc *p = &r->point;
+	bool memtype_must = p->memtype == VB_MEM_WT ||
+			    (p->memtype != VB_MEM_WB && p->page != VB_PAGE_4K);
+	bool flushopt_must = !memtype_must && p->cache == VB_CACHE_FLUSHOPT &&
 			     !have_clflushopt;
 
 	*must = memtype_must || flushopt_must;
 	*measure_ok = !*must;
-	*nomem_ok = r->page != VB_PAGE_4K;
+	*nomem_ok = p->page != VB_PAGE_4K;
 	switch (reason) {
 	case VB_SKIP_MEMTYPE:
 		return memtype_must ||
-		       (!flushopt_must && r->page == VB_PAGE_4K &&
-			r->memtype != VB_MEM_WB);
+		       (!flushopt_must && p->page == VB_PAGE_4K &&
+			p->memtype != VB_MEM_WB);
 	case VB_SKIP_NO_CLFLUSHOPT:
 		return flushopt_must;
 	case VB_SKIP_PAGE_SIZE:
-		return !*must && r->page != VB_PAGE_4K;
+		return !*must && p->page != VB_PAGE_4K;
 	default:
 		return false;
 	}
@@ -902,7 +920,6 @@ static bool supported_skip(const struct vb_run *r, uint32_t reason,
 
 #define SAMPLE_FLAGS	(VB_SAMPLE_MISMATCH | VB_SAMPLE_PMC_INVALID)
 
-static const uint32_t page_kib_of[VB_PAGE_COUNT] = { 4, 2048, 1048576 };
 static const char *const page_name[VB_PAGE_COUNT] = { "4k", "2m", "1g" };
 static const char *const mem_name[VB_MEM_COUNT] = { "wb", "wc", "uc-", "wt" };
 
@@ -910,27 +927,29 @@ static const char *const mem_name[VB_MEM_COUNT] = { "wb", "wc", "uc-", "wt" };
 static bool check_measured(const struct vb_run *in, const struct vb_run *out,
 			   const char *desc)
 {
-	uint32_t insn = in->instruction, need = VB_RECORDS_NEEDED(insn, in->samples);
+	const struct vb_point_desc *p = &in->point;
+	uint32_t insn = p->instruction;
+	uint32_t need = VB_RECORDS_NEEDED(insn, p->samples);
 	uint32_t i, bad_value = 0, bad_order = 0, bad_time = 0, flagged = 0;
 	uint64_t flip = broke("stored") ? 1 : 0, chase = 0;
 	const uint8_t *base = (const uint8_t *)(uintptr_t)in->buf;
 	bool ok = true;
 
-	if (out->page_kib != page_kib_of[in->page] || out->records != need ||
+	if (out->page_kib != vb_page_kib(p->page) || out->records != need ||
 	    out->windows < 1 || out->result_flags != 0 || out->skip_reason ||
 	    out->vmx_wait_ms) {
 		violation(desc, "measured RUN: page_kib %u (want %u), records %u (want %u), windows %u, result_flags %#x, skip_reason %u, vmx_wait_ms %u",
-			  out->page_kib, page_kib_of[in->page], out->records,
+			  out->page_kib, vb_page_kib(p->page), out->records,
 			  need, out->windows, out->result_flags,
 			  out->skip_reason, out->vmx_wait_ms);
 		ok = false;
 	}
-	if (in->vmcs == VB_VMCS_NONE ? out->expected != UINT64_MAX :
+	if (p->vmcs == VB_VMCS_NONE ? out->expected != UINT64_MAX :
 	    (out->expected == UINT64_MAX || !out->expected ||
 	     (out->expected & 0xfff))) {
 		violation(desc, "measured RUN: expected %#" PRIx64 " is not %s",
 			  (uint64_t)out->expected,
-			  in->vmcs == VB_VMCS_NONE ? "all ones" :
+			  p->vmcs == VB_VMCS_NONE ? "all ones" :
 			  "a page-aligned physical address");
 		ok = false;
 	}
@@ -994,7 +1013,8 @@ static bool rec_area_untouched(uintptr_t from, uintptr_t to)
 static bool check_events(const struct vb_run *in, const struct vb_run *out,
 			 const char *desc)
 {
-	uint32_t need = VB_RECORDS_NEEDED(in->instruction, in->samples);
+	uint32_t need = VB_RECORDS_NEEDED(in->point.instruction,
+					  in->point.samples);
 	uint32_t n = in->nevents, i, j, bad_meta = 0, bad_zero = 0;
 	const uint8_t *pmc = (const uint8_t *)(uintptr_t)in->pmc_buf;
 	const uint8_t *rec = (const uint8_t *)(uintptr_t)in->buf;
@@ -1043,6 +1063,7 @@ static bool check_events(const struct vb_run *in, const struct vb_run *out,
 static void do_run(void)
 {
 	struct vb_run r, out;
+	struct vb_point_desc *p = &r.point;
 	unsigned long cmd = VB_IOC_RUN;
 	int loc = pick_argloc(), b = pick_bufloc(), got;
 	uint32_t mode = below(100), want, k;
@@ -1069,17 +1090,17 @@ static void do_run(void)
 			fset(&r, &run_fields[i], run_field_value(i));
 		}
 	} else if (mode < 95) {		/* random bytes */
-		uint8_t *p = (uint8_t *)&r;
+		uint8_t *bytes = (uint8_t *)&r;
 		size_t i;
 
 		for (i = 0; i < sizeof(r); i++)
-			p[i] = (uint8_t)rnd();
+			bytes[i] = (uint8_t)rnd();
 		if (chance(70)) {
 			r.size = sizeof(r);
 			r.abi_version = VB_ABI_VERSION;
 		}
 		if (chance(50))
-			r.cpu = pick_online_cpu();
+			p->cpu = pick_online_cpu();
 	} else {			/* one bit flipped */
 		uint32_t bit = below(64 * 8);
 
@@ -1089,9 +1110,9 @@ static void do_run(void)
 	if (mode < 85 || chance(50))
 		pmc_ok = place_pmc(&r);
 	/* Never a long real run: keep the sample count small where it could run. */
-	if (!run_invalid(&r) && cpu_ok(r.cpu) && r.samples > max_samples &&
+	if (!run_invalid(&r) && cpu_ok(p->cpu) && p->samples > max_samples &&
 	    !big_ok) {
-		r.samples = 1 + below(max_samples);
+		p->samples = 1 + below(max_samples);
 		b = place_buf(&r, b);
 		pmc_ok = place_pmc(&r);
 	}
@@ -1103,9 +1124,9 @@ static void do_run(void)
 		want = M(EFAULT), why = "struct unreadable";
 	} else if (bad) {
 		want = M(EINVAL), why = bad;
-	} else if (!cpu_ok(r.cpu)) {
+	} else if (!cpu_ok(p->cpu)) {
 		want = broke("enxio") ? M(EINVAL) : M(ENXIO);
-		why = r.cpu < nr_possible ? "cpu offline" : "cpu beyond nr";
+		why = p->cpu < nr_possible ? "cpu offline" : "cpu beyond nr";
 	} else if (!expect_vmx) {
 		want = broke("enodev") ? M(EIO) : M(ENODEV), why = "no VMX";
 	} else {
@@ -1172,7 +1193,7 @@ static void do_run(void)
 				    &nomem_ok) ||
 		    out.records != 0 ||
 		    (out.skip_reason == VB_SKIP_PAGE_SIZE &&
-		     out.page_kib == page_kib_of[r.page]) ||
+		     out.page_kib == vb_page_kib(p->page)) ||
 		    (out.result_flags & ~(uint32_t)VB_RUN_SKIPPED)) {
 			violation(desc, "skipped RUN: reason %u, records %u, page_kib %u, result_flags %#x: not a documented skip for this point",
 				  out.skip_reason, out.records, out.page_kib,
@@ -1184,10 +1205,11 @@ static void do_run(void)
 			ok = false;
 		}
 		path_hit("RUN 0 skipped reason=%u page=%s mem=%s", out.skip_reason,
-			 r.page < VB_PAGE_COUNT ? page_name[r.page] : "?",
-			 r.memtype < VB_MEM_COUNT ? mem_name[r.memtype] : "?");
+			 p->page < VB_PAGE_COUNT ? page_name[p->page] : "?",
+			 p->memtype < VB_MEM_COUNT ? mem_name[p->memtype] :
+			 "?");
 	} else {
-		uint32_t need = VB_RECORDS_NEEDED(r.instruction, r.samples);
+		uint32_t need = VB_RECORDS_NEEDED(p->instruction, p->samples);
 		bool must, measure_ok, nomem_ok;
 
 		bool real = b == B_OK || b == B_MISALIGNED || b == B_LEN_MAX;
@@ -1209,8 +1231,9 @@ static void do_run(void)
 			violation(desc, "RUN wrote outside its %u records", need);
 			ok = false;
 		}
-		path_hit("RUN 0 measured insn=%u page=%s mem=%s", r.instruction,
-			 page_name[r.page], mem_name[r.memtype]);
+		path_hit("RUN 0 measured insn=%u page=%s mem=%s",
+			 p->instruction, page_name[p->page],
+			 mem_name[p->memtype]);
 	}
 	if (ok)
 		passed++;

@@ -236,9 +236,10 @@ static void check_no_vmx(void)
 	struct vb_guest_probe p = probe_req(1);
 	struct vb_sample buf[2];
 	struct vb_run r = {
-		.size = sizeof(r), .abi_version = VB_ABI_VERSION, .cpu = cpu,
-		.instruction = VB_INSN_VMPTRST, .unroll = 1, .samples = 1,
-		.vmcs = VB_VMCS_LOADED, .buf = (uintptr_t)buf, .buf_len = 2,
+		.size = sizeof(r), .abi_version = VB_ABI_VERSION,
+		.point = { .cpu = cpu, .instruction = VB_INSN_VMPTRST,
+			   .unroll = 1, .samples = 1, .vmcs = VB_VMCS_LOADED },
+		.buf = (uintptr_t)buf, .buf_len = 2,
 	};
 	int err = xioctl(VB_IOC_GUEST_PROBE, &p);
 	int run_err = xioctl(VB_IOC_RUN, &r);
