@@ -303,6 +303,35 @@ static int resolved(const struct rows *t, size_t i)
 
 static const char headline_head[] = "<table class=\"sortable headline\"><thead><tr><th>instruction</th><th>setup</th><th>net TSC ticks/insn [95% CI]</th><th>ns/insn [95% CI]</th><th>core cycles/insn [95% CI]</th><th>MOV control, ticks</th><th>ratio to MOV</th><th>estimator</th><th>points</th></tr></thead><tbody>\n";
 
+/*
+ * Does a headline reason hold more than the row already shows: a clause
+ * other than the cycles cell's own "core clock unknown" and the isolation
+ * note printed next to the cycles source?
+ */
+static int more_to_say(const char *reason)
+{
+	static const char *const shown[] = {
+		"core clock unknown", "cycles from the add chain on a target CPU that is not isolated",
+	};
+
+	while (*reason) {
+		size_t n = strcspn(reason, ";"), k, said = 0;
+
+		while (*reason == ' ') {
+			reason++;
+			n--;
+		}
+		for (k = 0; k < sizeof(shown) / sizeof(shown[0]); k++)
+			said |= !strncmp(reason, shown[k], strlen(shown[k]));
+		if (n && !said)
+			return 1;
+		reason += n;
+		if (*reason == ';')
+			reason++;
+	}
+	return 0;
+}
+
 /* One row of the headline table. */
 static void headline_row(FILE *f, const struct rows *t, size_t i,
 			 const struct az_dataset *ds, const struct az_reference *ref)
@@ -354,7 +383,7 @@ static void headline_row(FILE *f, const struct rows *t, size_t i,
 	}
 	if (unres)
 		fputs("; <span class=\"warn\">unresolved: within one TSC step</span>", f);
-	else if (*cell(t, i, "reason"))
+	else if (more_to_say(cell(t, i, "reason")))
 		fputs("; <span class=\"warn\">see note (hover)</span>", f);
 	fputs("</td><td>", f);
 	esc(f, cell(t, i, "points"));
