@@ -727,7 +727,7 @@ static void md_headline(FILE *f, const struct table *t)
 	for (pass = 0; pass < 2; pass++)
 		for (r = 0; r < t->nrow; r++) {
 			const char *why = rc >= 0 ? t->cell[r][rc] : "";
-			int unres = !strncmp(why, "unresolved", 10);
+			int unres = az_why_unresolved(why);
 			char **cells;
 
 			if (unres != (int)pass)

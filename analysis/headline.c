@@ -230,7 +230,7 @@ static void estimate(const struct az_dataset *ds, struct fam *f, double q)
 			f->reason = "fewer than 6 pairs: no 95% CI";
 		}
 		if (l && q > 0 && (f->hi - f->lo) * f->unrolls[0] <= q) {
-			snprintf(f->why, sizeof(f->why), "unresolved: the pair median's CI is within one TSC step (%g ticks per window); measure at several unrolls for the slope",
+			snprintf(f->why, sizeof(f->why), AZ_WHY_UNRESOLVED ": the pair median's CI is within one TSC step (%g ticks per window); measure at several unrolls for the slope",
 				 q);
 			f->reason = f->why;
 		}
@@ -482,13 +482,13 @@ int az_headline_write(FILE *out, const struct az_run *run)
 			 khz > 0 ? "" : "tsc_khz unknown: no ns",
 			 (h->reason || !(khz > 0)) && h->cyc_per_tick != h->cyc_per_tick ? "; " : "",
 			 h->cyc_per_tick == h->cyc_per_tick ? "" :
-			 "core clock unknown: no cycles (no APERF/MPERF, cycles event or add chain)");
+			 AZ_WHY_NO_CLOCK ": no cycles (no APERF/MPERF, cycles event or add chain)");
 		if (add_warn && h->cyc_per_tick == h->cyc_per_tick &&
 		    !strcmp(h->cyc_src, "add chain") &&
 		    strcmp(h->g0->instruction, "add")) {
 			size_t l = strlen(why);
 
-			snprintf(why + l, sizeof(why) - l, "%scycles from the add chain on a target CPU that is not isolated: a busy SMT sibling slows the 1-cycle chain, and cycles read low",
+			snprintf(why + l, sizeof(why) - l, "%s" AZ_WHY_NOT_ISOLATED ": a busy SMT sibling slows the 1-cycle chain, and cycles read low",
 				 l ? "; " : "");
 		}
 		csv_put(out, why);

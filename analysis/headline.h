@@ -12,9 +12,25 @@
 #define AZ_HEADLINE_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "dataset.h"
 #include "rundir.h"
+
+/*
+ * How the reason clauses of headline.csv that readers act on begin: the
+ * writer (headline.c) puts them there, the report and the export look for
+ * them.
+ */
+#define AZ_WHY_UNRESOLVED	"unresolved"
+#define AZ_WHY_NO_CLOCK		"core clock unknown"
+#define AZ_WHY_NOT_ISOLATED	"cycles from the add chain on a target CPU that is not isolated"
+
+/* Is a headline row's reason "unresolved" (its CI within one TSC step)? */
+static inline int az_why_unresolved(const char *reason)
+{
+	return !strncmp(reason, AZ_WHY_UNRESOLVED, sizeof(AZ_WHY_UNRESOLVED) - 1);
+}
 
 /* The most unrolls a family's fit takes (more are left out). */
 #define AZ_FIT_MAX 64

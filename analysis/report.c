@@ -298,7 +298,7 @@ static void est(FILE *f, double v, double lo, double hi, const char *cls)
 /* headline.csv row i: resolved (its CI wider than one TSC step, or a slope). */
 static int resolved(const struct rows *t, size_t i)
 {
-	return strncmp(cell(t, i, "reason"), "unresolved", 10) != 0;
+	return !az_why_unresolved(cell(t, i, "reason"));
 }
 
 static const char headline_head[] = "<table class=\"sortable headline\"><thead><tr><th>instruction</th><th>setup</th><th>net TSC ticks/insn [95% CI]</th><th>ns/insn [95% CI]</th><th>core cycles/insn [95% CI]</th><th>MOV control, ticks</th><th>ratio to MOV</th><th>estimator</th><th>points</th></tr></thead><tbody>\n";
@@ -311,7 +311,7 @@ static const char headline_head[] = "<table class=\"sortable headline\"><thead><
 static int more_to_say(const char *reason)
 {
 	static const char *const shown[] = {
-		"core clock unknown", "cycles from the add chain on a target CPU that is not isolated",
+		AZ_WHY_NO_CLOCK, AZ_WHY_NOT_ISOLATED,
 	};
 
 	while (*reason) {
@@ -378,7 +378,7 @@ static void headline_row(FILE *f, const struct rows *t, size_t i,
 	if (*src) {
 		fputs("; cycles: ", f);
 		esc(f, src);
-		if (strstr(cell(t, i, "reason"), "not isolated"))
+		if (strstr(cell(t, i, "reason"), AZ_WHY_NOT_ISOLATED))
 			fputs(" <span class=\"warn\">(CPU not isolated: may read low)</span>", f);
 	}
 	if (unres)
@@ -569,13 +569,14 @@ static void skipped_points(FILE *f, const struct rows *p)
 	fputs("</tbody></table>\n", f);
 }
 
-/* Setups measured at several points: their medians in run order. */
-static void drift(FILE *f, const struct az_run *run, const struct rows *pts)
+/* Setups measured at several points (r[n], az_repeats()): their medians
+   in run order. */
+static void drift(FILE *f, const struct az_run *run, const struct rows *pts,
+		  const struct az_repeat *r, size_t n)
 {
 	const struct az_dataset *ds = &run->ds;
 	struct az_reference ref;
-	struct az_repeat *r;
-	size_t n = az_repeats(ds, &r), i, k, j;
+	size_t i, k, j;
 	char label[300];
 
 	if (!n)
@@ -621,7 +622,6 @@ static void drift(FILE *f, const struct az_run *run, const struct rows *pts)
 	fprintf(f, "</tbody></table>\n<p class=\"expl\">The same setup measured at several points of the run, in the order measured: %s. The medians should agree within their CIs; when they do not, something changed during the run (clock, temperature, another load).</p>\n",
 		r[0].net ? "net per insn (median over sample pairs of (window &minus; baseline) / unroll), TSC ticks" : "window TSC, ticks");
 	az_reference_free(&ref);
-	az_repeats_free(r, n);
 }
 
 /* One config section of points.csv: what its plots are. */
@@ -786,6 +786,8 @@ static int report(const struct az_run *run)
 	struct stat sa, ss;
 	FILE *f, *t;
 	size_t i, skipped = 0;
+	struct az_repeat *rep;
+	size_t nrep;
 	int rc = 0;
 
 	/* plots missing, or older than the samples or the plotting tool */
@@ -812,6 +814,7 @@ static int report(const struct az_run *run)
 	free(pts_path);
 	for (i = 1; i < pts.n; i++)
 		skipped += !!strcmp(cell(&pts, i, "status"), "measured");
+	nrep = az_repeats(&run->ds, &rep);
 	az_meta_title(&run->meta, title, sizeof(title));
 	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>vmptrst-bench: ", f);
 	esc(f, title);
@@ -823,18 +826,12 @@ static int report(const struct az_run *run)
 		fputs("<p class=\"emu\">Emulated run — not real timing. These numbers show that the pipeline works, never what VMPTRST costs.</p>\n", f);
 	conditions(f, run, skipped);
 	fputs("<nav><a href=\"#headline\">Headline</a>", f);
-	{
-		struct az_repeat *rp;
-		size_t nrp = az_repeats(&run->ds, &rp);
-
-		if (nrp)
-			fputs("<a href=\"#drift\">Drift</a>", f);
-		az_repeats_free(rp, nrp);
-	}
+	if (nrep)
+		fputs("<a href=\"#drift\">Drift</a>", f);
 	fputs("<a href=\"#skipped\">Points not measured</a><a href=\"#plots\">Plots across setups</a><a href=\"#summary\">Summary per point</a><a href=\"#pointplots\">Per-point distributions</a><a href=\"#run\">Run (meta.csv)</a></nav>\n", f);
 	if (headline(f, run))
 		rc = -1;
-	drift(f, run, &pts);
+	drift(f, run, &pts, rep, nrep);
 	skipped_points(f, &pts);
 	fputs("<h2 id=\"plots\">Plots across setups</h2>\n", f);
 	if (section_plots(f, pdir, &pts, &sh))
@@ -862,6 +859,7 @@ static int report(const struct az_run *run)
 		az_syserr(out, "write error");
 		rc = -1;
 	}
+	az_repeats_free(rep, nrep);
 	rows_free(&pts);
 	shown_free(&sh);
 	if (!rc)
