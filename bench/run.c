@@ -153,7 +153,7 @@ static int alloc_buffers(struct runner *r)
 	r->win = calloc(r->win_cap, sizeof(*r->win));
 	r->result.point = calloc(p->n, sizeof(*r->result.point));
 	r->rounds_done = calloc(p->n, sizeof(*r->rounds_done));
-	r->win_seen = calloc((size_t)p->n * (p->max_passes ? p->max_passes : 1),
+	r->win_seen = calloc((size_t)p->n * vb_plan_passes(p),
 			     sizeof(*r->win_seen));
 	if (p->n_evcol) {
 		r->pmc = calloc((size_t)p->max_records * VB_MAX_EVENTS,

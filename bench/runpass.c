@@ -176,8 +176,8 @@ enum vb_pass_end vb_run_pass(struct runner *r, unsigned int i,
 	};
 	unsigned int first, rounds = r->plan->rounds;
 	uint32_t samples = vb_round_samples(pt, rounds, r->round, &first);
-	unsigned int npass = r->plan->max_passes ? r->plan->max_passes : 1;
-	uint32_t *seen = &r->win_seen[(size_t)i * npass + pass];
+	uint32_t *seen = &r->win_seen[(size_t)i * vb_plan_passes(r->plan) +
+				       pass];
 	struct vb_run_totals *t = &r->result.t;
 	struct vb_check check;
 	struct vb_run run;

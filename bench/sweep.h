@@ -102,6 +102,11 @@ void vb_plan_free(struct vb_plan *p);
 int vb_plan_events(struct vb_plan *p, const char *root, char *err, size_t len);
 /* Passes of point pt: 1 without events. */
 unsigned int vb_point_passes(const struct vb_plan *p, const struct vb_point *pt);
+/* The most passes of any point: 1 without events (max_passes is 0 then). */
+static inline unsigned int vb_plan_passes(const struct vb_plan *p)
+{
+	return p->max_passes ? p->max_passes : 1;
+}
 
 /* One line per point (every axis value), then the totals. */
 void vb_plan_print(const struct vb_plan *p, FILE *f);
