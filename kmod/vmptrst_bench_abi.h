@@ -42,7 +42,7 @@
 #include <stddef.h>
 #endif
 
-#define VB_ABI_VERSION		7
+#define VB_ABI_VERSION		8
 #define VB_DEVICE_NAME		"vmptrst_bench"
 #define VB_DEVICE_PATH		"/dev/" VB_DEVICE_NAME
 
@@ -96,7 +96,53 @@ enum vb_instruction {
 	VB_INSN_ADD = 3,	/* ADD r64, 1: 1 cycle each */
 	VB_INSN_IMUL = 4,	/* IMUL r64, r64: 3 cycles each */
 	VB_INSN_CHASE = 5,	/* MOV r64, [r64]: an L1-hit load to use each */
+	/*
+	 * The VM-exit references of mode=guest (and only there): each one a
+	 * VM exit, handled by the module and resumed past, as VMPTRST's is.
+	 */
+	VB_INSN_CPUID = 6,	/* CPUID: basic exit reason 10 */
+	VB_INSN_VMCALL = 7,	/* VMCALL: basic exit reason 18 */
 	VB_INSN_COUNT
+};
+
+/* The accumulator chains: their vb_sample.stored is the accumulator. */
+static inline int vb_insn_is_chain(__u32 insn)
+{
+	return insn == VB_INSN_ADD || insn == VB_INSN_IMUL ||
+	       insn == VB_INSN_CHASE;
+}
+
+/* What stores to the operand: VMPTRST and MOV (the others leave the poison). */
+static inline int vb_insn_stores(__u32 insn)
+{
+	return insn == VB_INSN_VMPTRST || insn == VB_INSN_MOV;
+}
+
+/* The instructions whose every copy is a VM exit in mode=guest. */
+static inline int vb_insn_exits(__u32 insn)
+{
+	return insn == VB_INSN_VMPTRST || insn == VB_INSN_CPUID ||
+	       insn == VB_INSN_VMCALL;
+}
+
+/*
+ * Where the timed block runs (vb_point_desc.mode).
+ *
+ * VB_MODE_GUEST: the module is the hypervisor of a minimal guest (one
+ * VMCS, a 64-bit mirror of the kernel, VPID, no EPT; kmod/vb_guest.c) and
+ * the guest runs the block between its own RDTSCs: each VMPTRST, CPUID or
+ * VMCALL in it is a VM exit, which the module checks against the encoding
+ * (vb_guest_exit_invalid()), emulates (VMPTRST: stores the current-VMCS
+ * pointer a VMPTRST in root would, that of the window's VMCS) and resumes
+ * past, so an unrolled block of N is N round trips.  The guest's
+ * operand form is `VB_GUEST_DISP(%rbx)`.  Counters are read by the module
+ * around the guest's entry and its last exit (the baseline's record holds
+ * the same entry and exit).
+ */
+enum vb_mode {
+	VB_MODE_ROOT = 0,	/* in VMX root operation, the module's own code */
+	VB_MODE_GUEST = 1,	/* in VMX non-root operation, in the module's guest */
+	VB_MODE_COUNT
 };
 
 /* What the operand holds before each block (vb_run.poison reports it). */
@@ -221,7 +267,7 @@ enum vb_ad {
 /*
  * A point: what one RUN measures (vb_run.point), and what the driver's plan
  * holds for each of its points (there `samples` is the point's in all, a
- * RUN's the share of one round).  48 bytes, no padding.
+ * RUN's the share of one round).  56 bytes, no padding.
  */
 struct vb_point_desc {
 	__u32 cpu;		/* target CPU, must be online */
@@ -237,6 +283,8 @@ struct vb_point_desc {
 	__u32 page;		/* enum vb_page */
 	__u32 tlb;		/* enum vb_tlb */
 	__u32 ad;		/* enum vb_ad */
+	__u32 mode;		/* enum vb_mode */
+	__u32 reserved;		/* must be 0 */
 };
 
 /*
@@ -276,6 +324,24 @@ static inline const char *vb_point_invalid(const struct vb_point_desc *p)
 		return "unroll (a per-sample setup needs unroll 1)";
 	if (p->ad == VB_AD_CLEAR && p->page != VB_PAGE_4K)
 		return "ad (clear needs page 4k)";
+	if (p->mode >= VB_MODE_COUNT)
+		return "mode";
+	if (p->reserved)
+		return "reserved";
+	if (p->mode == VB_MODE_ROOT) {
+		if (p->instruction == VB_INSN_CPUID ||
+		    p->instruction == VB_INSN_VMCALL)
+			return "instruction (cpuid and vmcall need mode guest)";
+		return NULL;
+	}
+	if (vb_insn_is_chain(p->instruction))
+		return "instruction (add, imul and chase run in mode root)";
+	if (p->serialize == VB_SER_CPUID)
+		return "serialize (cpuid is a VM exit in mode guest)";
+	if (p->vmcs != VB_VMCS_LOADED)
+		return "vmcs (mode guest runs in the loaded VMCS)";
+	if (p->tlb != VB_TLB_WARM || p->ad != VB_AD_SET)
+		return "tlb and ad (mode guest: warm and set only)";
 	return NULL;
 }
 
@@ -343,12 +409,13 @@ enum vb_skip_reason {
 	VB_SKIP_MEMTYPE = 2,	/* the kernel cannot give a module this memory type */
 	VB_SKIP_NO_CLFLUSHOPT = 3, /* the CPU has no CLFLUSHOPT */
 	VB_SKIP_NO_RDTSCP = 4,	/* serialize=cpuid, and the CPU has no RDTSCP */
+	VB_SKIP_NO_VPID = 5,	/* mode=guest, and VMX has no VPID or INVVPID */
 	VB_SKIP_COUNT
 };
 
 /*
- * Offsets: size 0, point 8 (48 bytes), flags 56, wait_vmx_ms 60, buf 64:
- * every __u64 on a multiple of 8, no padding anywhere; 544 bytes in all.
+ * Offsets: size 0, point 8 (56 bytes), flags 64, wait_vmx_ms 68, buf 72:
+ * every __u64 on a multiple of 8, no padding anywhere; 560 bytes in all.
  */
 struct vb_run {
 	__u32 size;		/* in: sizeof(struct vb_run) */
@@ -389,6 +456,8 @@ struct vb_run {
 	__u32 win_len;		/* in: entries win_buf holds */
 	__u32 win_written;	/* out: entries written (<= win_len; the
 				 * windows beyond are counted, not described) */
+	__u64 exit_buf;		/* in: with mode=guest, user pointer to
+				 * struct vb_exit_rec[buf_len], else 0 */
 };
 
 /*
@@ -423,6 +492,86 @@ struct vb_window_stat {
 };
 
 #define VB_NOT_READ		0xffffffffu
+
+/*
+ * The VM exits of one record in mode=guest (vb_run.exit_buf, parallel to
+ * the records): how many the block's instruction caused (NMI exits not
+ * counted) and what the last of them said.  A record whose exits are not
+ * what vb_guest_exit_invalid() expects, or not `unroll` of them, carries
+ * VB_SAMPLE_MISMATCH.  0s for a record without exits.
+ */
+struct vb_exit_rec {
+	__u32 exits;		/* VM exits of the instruction under test */
+	__u32 reason;		/* the last one's exit reason (32 bits) */
+	__u64 qualification;	/* its exit qualification */
+	__u32 insn_info;	/* its VM-exit instruction information */
+	__u32 insn_len;		/* its VM-exit instruction length */
+};
+
+/*
+ * What the guest's blocks are (kmod/vb_guest_asm.S; the module reads its
+ * code back and refuses to run if it disagrees): the operand is named
+ * `VB_GUEST_DISP(%rbx)`, so VMPTRST is 0F C7 BB and a disp32.
+ */
+#define VB_GUEST_DISP		0x1238
+#define VB_GUEST_VMPTRST_LEN	7
+#define VB_GUEST_CPUID_LEN	2	/* 0F A2 */
+#define VB_GUEST_VMCALL_LEN	3	/* 0F 01 C1 */
+/* Basic exit reasons (SDM Vol. 3D, Appendix C) */
+#define VB_EXIT_CPUID		10
+#define VB_EXIT_HLT		12
+#define VB_EXIT_VMCALL		18
+#define VB_EXIT_VMPTRST		22
+/*
+ * VM-exit instruction information of VMPTRST (SDM Vol. 3C, 28.2.5, the
+ * format of VMCLEAR, VMPTRLD, VMPTRST, VMXON): address size (9:7, 2 = 64
+ * bit), segment (17:15, 3 = DS), index invalid (22), base (26:23) and base
+ * invalid (27); scaling and index are undefined without an index, the
+ * rest undefined.
+ */
+#define VB_II_ADDR_SIZE(x)	(((x) >> 7) & 7)
+#define VB_II_SEG(x)		(((x) >> 15) & 7)
+#define VB_II_NO_INDEX		(1u << 22)
+#define VB_II_BASE(x)		(((x) >> 23) & 0xf)
+#define VB_II_NO_BASE		(1u << 27)
+#define VB_II_ADDR64		2
+#define VB_II_DS		3
+#define VB_II_RBX		3
+
+/*
+ * One VM exit of instruction @insn in a guest block, checked against what
+ * the reference and the block's encoding say it must be: NULL, or the
+ * first field that is wrong ("reason", "qualification", "instruction
+ * information", "length").  The module checks every exit with it, the
+ * driver every record's last exit (struct vb_exit_rec).
+ */
+static inline const char *vb_guest_exit_invalid(__u32 insn, __u32 reason,
+						__u64 qual, __u32 info,
+						__u32 len)
+{
+	switch (insn) {
+	case VB_INSN_VMPTRST:
+		if (reason != VB_EXIT_VMPTRST)
+			return "reason";
+		if (qual != VB_GUEST_DISP)
+			return "qualification";
+		if (VB_II_ADDR_SIZE(info) != VB_II_ADDR64 ||
+		    VB_II_SEG(info) != VB_II_DS || !(info & VB_II_NO_INDEX) ||
+		    (info & VB_II_NO_BASE) || VB_II_BASE(info) != VB_II_RBX)
+			return "instruction information";
+		return len == VB_GUEST_VMPTRST_LEN ? NULL : "length";
+	case VB_INSN_CPUID:
+		if (reason != VB_EXIT_CPUID)
+			return "reason";
+		return len == VB_GUEST_CPUID_LEN ? NULL : "length";
+	case VB_INSN_VMCALL:
+		if (reason != VB_EXIT_VMCALL)
+			return "reason";
+		return len == VB_GUEST_VMCALL_LEN ? NULL : "length";
+	default:
+		return "reason";	/* no exit expected at all */
+	}
+}
 
 struct vb_sample {
 	__u64 tsc_begin;	/* RDTSC before the block */
@@ -505,8 +654,8 @@ struct vb_hold {
  */
 #define VB_GUEST_PROBE_MAX_REPETITIONS	4096
 /* What the guest's code uses (a test checks the exits against these). */
-#define VB_GUEST_PROBE_DISP	0x1238	/* vmptrst 0x1238(%rbx) */
-#define VB_GUEST_PROBE_LEN	7	/* 0F C7 BB, then the disp32 */
+#define VB_GUEST_PROBE_DISP	VB_GUEST_DISP	/* vmptrst 0x1238(%rbx) */
+#define VB_GUEST_PROBE_LEN	VB_GUEST_VMPTRST_LEN
 
 enum vb_guest_outcome {
 	VB_GUEST_DONE = 0,		/* the guest reached its VMCALL */
