@@ -17,6 +17,10 @@
  *   vb_env_prepare_paging(c)                per-sample A/D clear and INVLPG
  *   vb_env_record_begin(c, s)               before a record's setup
  *   vb_env_record_end(c, r, index, rd, s)   after its block (counters, noise)
+ * and, in the module only (VB_ENV_GUEST), for mode=guest:
+ *   vb_env_guest_block(c, insn, index, &tsc_begin, &tsc_end)
+ *                                           the block run in the guest
+ *   vb_env_exits_wrong(c, index)            its VM exits not as expected
  *
  * Serialisation (enum vb_serialize), opening .. closing:
  *   lfence  LFENCE; RDTSC; LFENCE  ..  LFENCE; RDTSC; LFENCE
@@ -167,7 +171,8 @@ static const vb_block_fn vb_blocks[VB_INSN_COUNT][VB_SER_COUNT] = {
 };
 _Static_assert(VB_SER_LFENCE == 0 && VB_SER_CPUID == 1 && VB_SER_MFENCE == 2,
 	       "vb_blocks[][] is laid out in enum vb_serialize order");
-_Static_assert(VB_INSN_COUNT == 6, "a row of vb_blocks[][] per instruction");
+/* CPUID and VMCALL rows stay empty: they are mode=guest's (vb_point_invalid). */
+_Static_assert(VB_INSN_COUNT == 8, "a row of vb_blocks[][] per instruction");
 
 static __always_inline void vb_clflush(void *p)
 {
@@ -215,26 +220,72 @@ static __always_inline void vb_prepare(struct vb_ctx *c, u8 insn)
 	vb_env_prepare_paging(c);
 }
 
-/* One record: set up, time the block, check what it left behind. */
-static void vb_record(struct vb_ctx *c, u8 insn, u32 sample, u32 index)
+/*
+ * mode=guest (the module only: its environment defines VB_ENV_GUEST and
+ * vb_env_guest_block(), which runs the block in the guest and handles its
+ * exits; false ends the window, the record not taken).  The counters are
+ * read around the guest's entry and its last exit.
+ */
+#ifdef VB_ENV_GUEST
+static __always_inline bool vb_guest_record(struct vb_ctx *c, u8 insn,
+					    u32 index, struct vb_reading *rd)
+{
+	bool ok;
+
+	vb_env_pmc_read(c, rd->pmc_begin);
+	ok = vb_env_guest_block(c, insn, index, &rd->tsc_begin,
+				&rd->tsc_end);
+	vb_env_pmc_read(c, rd->pmc_end);
+	return ok;
+}
+#else	/* user space: the planner never asks it for mode=guest */
+static __always_inline bool vb_guest_record(struct vb_ctx *c, u8 insn,
+					    u32 index, struct vb_reading *rd)
+{
+	(void)c;
+	(void)insn;
+	(void)index;
+	(void)rd;
+	VB_ENV_BUG();
+	return false;
+}
+
+static __always_inline bool vb_env_exits_wrong(struct vb_ctx *c, u32 index)
+{
+	(void)c;
+	(void)index;
+	return false;
+}
+#endif
+
+/*
+ * One record: set up, time the block, check what it left behind.  False
+ * if the record could not be taken (mode=guest: the guest failed).
+ */
+static bool vb_record(struct vb_ctx *c, u8 insn, u32 sample, u32 index)
 {
 	struct vb_sample *r = &c->rec[index];
-	bool acc_insn = insn >= VB_INSN_ADD;
 	struct vb_env_rec s;
 	struct vb_reading rd;
-	u64 want, acc;
+	u64 want, acc = 0;
 
 	vb_env_record_begin(c, &s);
 	vb_prepare(c, insn);
-	acc = vb_blocks[insn][c->point.serialize](c, c->operand, c->expected,
-						  vb_acc_in(c, insn),
-						  c->point.unroll, &rd);
-	if (acc_insn) {
+	if (c->point.mode == VB_MODE_GUEST) {
+		if (!vb_guest_record(c, insn, index, &rd))
+			return false;
+	} else {
+		acc = vb_blocks[insn][c->point.serialize](c, c->operand,
+							  c->expected,
+							  vb_acc_in(c, insn),
+							  c->point.unroll, &rd);
+	}
+	if (vb_insn_is_chain(insn)) {
 		r->stored = acc;
 		want = vb_acc_out(c, insn);
 	} else {
 		r->stored = vb_env_load64(c->operand);
-		want = insn == VB_INSN_NONE ? VB_POISON : c->expected;
+		want = vb_insn_stores(insn) ? c->expected : VB_POISON;
 	}
 	r->tsc_begin = rd.tsc_begin;
 	r->tsc_end = rd.tsc_end;
@@ -242,11 +293,12 @@ static void vb_record(struct vb_ctx *c, u8 insn, u32 sample, u32 index)
 	r->instruction = insn;
 	r->window = (u8)c->windows;
 	r->flags = 0;
-	if (r->stored != want) {
+	if (r->stored != want || vb_env_exits_wrong(c, index)) {
 		r->flags |= VB_SAMPLE_MISMATCH;
 		c->mismatches++;
 	}
 	vb_env_record_end(c, r, index, &rd, &s);
+	return true;
 }
 
 /*
@@ -264,13 +316,15 @@ static void vb_engine_take_samples(struct vb_ctx *c, u64 deadline)
 		u32 i = c->done;
 
 		if (insn == VB_INSN_NONE) {
-			vb_record(c, VB_INSN_NONE, i, i);
+			if (!vb_record(c, VB_INSN_NONE, i, i))
+				break;
 		} else {
 			u8 first = i & 1 ? insn : VB_INSN_NONE;
 			u8 second = i & 1 ? VB_INSN_NONE : insn;
 
-			vb_record(c, first, i, 2 * i);
-			vb_record(c, second, i, 2 * i + 1);
+			if (!vb_record(c, first, i, 2 * i) ||
+			    !vb_record(c, second, i, 2 * i + 1))
+				break;	/* the pair is taken again, or never */
 		}
 		c->done++;
 		if (vb_env_rdtsc() >= deadline)

@@ -1,32 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The guest probe (tests' build only): inside one IRQ-off window, already
- * in VMX root operation with the window's VMCS current (vb_vmx.c), make
- * that VMCS a minimal guest and run it until it reaches its VMCALL.
+ * The module's guest: inside one IRQ-off window, already in VMX root
+ * operation with the window's VMCS current (vb_vmx.c), make that VMCS a
+ * minimal guest and run mode=guest's timed blocks in it, one VM entry per
+ * record (vb_guest_block); the tests' build's guest probe runs in it too
+ * (vb_guest_probe.c).
  *
  * The guest mirrors the kernel that launches it: 64-bit, CPL 0, the same
- * CR0/CR3/CR4, GDT, IDT, TR and flat segments, no EPT, no VPID; RFLAGS.IF
- * clear.  It runs only vb_guest_code (vb_guest_asm.S): VMPTRST N times,
- * then VMCALL.  The controls make every event the guest could meet a VM
- * exit: NMIs and external interrupts exit (pin-based), every exception
- * exits (exception bitmap all ones, #PF mask/match 0), I/O exits
+ * CR0/CR3/CR4, GDT, IDT, TR and flat segments, no EPT; RFLAGS.IF clear.
+ * It runs only the module's own code (vb_guest_asm.S).  The controls make
+ * every event the guest could meet a VM exit: NMIs exit (pin-based), every
+ * exception exits (exception bitmap all ones, #PF mask/match 0), I/O exits
  * unconditionally, MSR accesses exit (no MSR bitmaps: without them every
  * RDMSR/WRMSR exits), HLT exits, CR0/CR4 writes exit (guest/host masks all
  * ones), CR3-target count 0.  RDTSC exiting is off and TSC offsetting is
  * not used, so the guest reads the host's TSC.  So nothing but the
  * instructions under test exits, and whatever else did would be seen.
+ * External interrupts: for the timed blocks they do not exit (the
+ * pin-based control off) and the guest's IF is clear, so an interrupt
+ * waits in the local APIC until the window's end, as it does in a root
+ * window; the probe has them exit and ends its window there.
  *
- * Exits: 22 (VMPTRST) is checked and the guest resumed past the
- * instruction; 18 (VMCALL) ends the probe; an NMI exit goes to the kernel's
- * NMI handler (below) and the guest resumes; an external interrupt ends
- * the window (the interrupt stays pending in the local APIC, not
- * acknowledged: "acknowledge interrupt on exit" is off, so the kernel takes
- * it when the window's caller turns interrupts back on) and the next
- * window goes on from the guest's RIP and registers.  Anything else, an
- * entry failure (exit reason bit 31) or VMfail ends the probe with the
- * reason in the kernel log and the ABI's outcome.  Exits per window and
- * windows per probe are bounded, and the window's TSC budget is checked
- * after every exit.
+ * VPID.  Without it every VM entry and exit flushes the TLB (SDM Vol. 3C,
+ * 29.1.3: mappings of VPID 0, the host's too), which no hypervisor pays:
+ * mode=guest runs with VPID 1 (a point without VPID or INVVPID is skipped,
+ * VB_SKIP_NO_VPID).  The guest uses the kernel's own page tables, so its
+ * VPID-tagged translations must never outlive a window: each window
+ * begins and ends with INVVPID of VPID 1 (the kernel's TLB shootdowns
+ * reach VPID 0 only; with interrupts off none can arrive mid-window).
+ *
+ * An exit of a timed block: VMPTRST (22), CPUID (10), VMCALL (18) of the
+ * block's instruction are checked against what the reference and the
+ * encoding say (vmptrst_bench_abi.h: vb_guest_exit_invalid(); a mismatch
+ * marks the record), VMPTRST's store is emulated (the current-VMCS
+ * pointer a VMPTRST in root stores, to the address the exit names), and
+ * the guest resumed past the instruction (the exit's instruction length).
+ * That handler is what mode=guest measures with the exit: the round trip
+ * of a bare hypervisor, not KVM's.  HLT (12) ends the record: the guest's
+ * TSC readings are in R9:R8 and R11:R10.  Any other exit, an entry
+ * failure, a VMfail, or more exits than the block has instructions (NMI
+ * slack included) ends the RUN with -EIO and the reason in the kernel log.
  *
  * NMIs.  With "NMI exiting" on, an NMI that arrives in the guest is a VM
  * exit (reason 0, interruption type NMI) and NMIs stay blocked until the
@@ -81,23 +94,6 @@
 #include "vb_guest.h"
 #include "vb_vmx_ops.h"
 
-/* vb_guest_asm.S */
-int vb_guest_enter(struct vb_guest_regs *regs, bool launched);
-void vb_guest_do_nmi(unsigned long entry);
-extern const u8 vb_guest_exit[], vb_guest_code[];
-extern const struct vb_guest_layout {
-	u32 vmptrst, vmptrst_end, ud2;	/* offsets into vb_guest_code */
-} vb_guest_layout;
-
-/* The guest's VMPTRST, and the instruction after it. */
-#define vb_guest_vmptrst	(vb_guest_code + vb_guest_layout.vmptrst)
-#define vb_guest_vmptrst_end	(vb_guest_code + vb_guest_layout.vmptrst_end)
-
-/* Exits one window may see before it ends whatever happens. */
-#define VB_GUEST_MAX_EXITS	(VB_WINDOW_MAX_SAMPLES + 64)
-/* ... and with VB_FAULT_GUEST_SHORT, before it ends and the next goes on */
-#define VB_GUEST_SHORT_EXITS	64
-
 /* Segment access rights (SDM Vol. 3C, 25.4.1) */
 #define VB_AR_CODE64		0xa09b	/* G, L, P, S, execute/read accessed */
 #define VB_AR_DATA		0xc093	/* G, D/B, P, S, read/write accessed */
@@ -107,29 +103,15 @@ extern const struct vb_guest_layout {
 /* DR7 after reset and after every VM exit (SDM Vol. 3C, 28.5.1) */
 #define VB_DR7_RESET		0x400UL
 
-/*
- * VM-exit instruction information for VMPTRST (SDM Vol. 3C, 28.2.5, the
- * format of VMCLEAR, VMPTRLD, VMPTRST, VMXON): address size (9:7, 2 = 64
- * bit), segment (17:15, 3 = DS), index (21:18) and index invalid (22),
- * base (26:23) and base invalid (27).  Scaling (1:0) and the index are
- * undefined without an index; the rest is undefined.
- */
-#define VB_II_ADDR_SIZE(x)	(((x) >> 7) & 7)
-#define VB_II_SEG(x)		(((x) >> 15) & 7)
-#define VB_II_NO_INDEX		BIT(22)
-#define VB_II_BASE(x)		(((x) >> 23) & 0xf)
-#define VB_II_NO_BASE		BIT(27)
-#define VB_II_ADDR64		2
-#define VB_II_DS		3
-#define VB_II_RBX		3
+/* Exits a record may see beyond its instructions' (NMIs) before it fails */
+#define VB_GUEST_SLACK_EXITS	64
 
-/* The host state a VM exit changes and the window puts back. */
-struct vb_host_state {
-	struct desc_ptr gdt, idt;
-	u16 tr, ldt, ds, es, fs, gs;
-	unsigned long fs_base, gs_base, kernel_gs_base, dr7;
-	u64 debugctl;
-};
+/* vb_guest_asm.S: HOST_RIP, and [enum vb_instruction][enum vb_serialize][log2 unroll] */
+extern const u8 vb_guest_exit[];
+extern const struct vb_gblock vb_guest_blocks[VB_INSN_COUNT][VB_SER_COUNT][9];
+#ifdef VB_TEST_HOOKS
+extern const struct vb_gblock vb_guest_wrongform[VB_SER_COUNT][9];
+#endif
 
 struct vb_vmcs_write {
 	u32 field;
@@ -147,7 +129,8 @@ static bool vb_adjust_ctl(u32 msr, u32 want, u32 *ctl)
 	return (*ctl & want) == want;
 }
 
-static bool vb_controls(u32 ctl[4])
+/* pin-based, primary, exit, entry, secondary controls */
+static bool vb_controls(u32 ctl[5], u32 flags, bool vpid)
 {
 	u64 basic;
 	bool truectl;
@@ -155,14 +138,22 @@ static bool vb_controls(u32 ctl[4])
 	if (vb_rdmsr_safe(MSR_IA32_VMX_BASIC, &basic))
 		return false;
 	truectl = basic & VMX_BASIC_TRUE_CTLS;
+	ctl[4] = 0;
 	return vb_adjust_ctl(truectl ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 			     MSR_IA32_VMX_PINBASED_CTLS,
-			     PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
+			     PIN_BASED_NMI_EXITING |
+			     (flags & VB_GUEST_INTR_EXITING ?
+			      PIN_BASED_EXT_INTR_MASK : 0),
 			     &ctl[0]) &&
+	       (flags & VB_GUEST_INTR_EXITING ||
+		!(ctl[0] & PIN_BASED_EXT_INTR_MASK)) &&
 	       vb_adjust_ctl(truectl ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 			     MSR_IA32_VMX_PROCBASED_CTLS,
-			     CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING,
+			     CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
+			     (vpid ? CPU_BASED_ACTIVATE_SECONDARY_CONTROLS : 0),
 			     &ctl[1]) &&
+	       (!vpid || vb_adjust_ctl(MSR_IA32_VMX_PROCBASED_CTLS2,
+				       SECONDARY_EXEC_ENABLE_VPID, &ctl[4])) &&
 	       vb_adjust_ctl(truectl ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
 			     MSR_IA32_VMX_EXIT_CTLS,
 			     VM_EXIT_HOST_ADDR_SPACE_SIZE, &ctl[2]) &&
@@ -171,10 +162,54 @@ static bool vb_controls(u32 ctl[4])
 			     VM_ENTRY_IA32E_MODE, &ctl[3]) &&
 	       /* Controls that must stay off: RDTSC exiting, TSC offset, */
 	       !(ctl[1] & (CPU_BASED_RDTSC_EXITING |
-			   CPU_BASED_USE_TSC_OFFSETTING |
-			   CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)) &&
+			   CPU_BASED_USE_TSC_OFFSETTING)) &&
+	       (vpid || !(ctl[1] & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)) &&
 	       /* and acknowledging an interrupt on exit. */
 	       !(ctl[2] & VM_EXIT_ACK_INTR_ON_EXIT);
+}
+
+/*
+ * What mode=guest needs of this CPU's VMX: the secondary controls with
+ * "enable VPID", and INVVPID of one context or of all (SDM Vol. 3D, A.3.3
+ * and A.10); the type to use in @invvpid_type.
+ */
+bool vb_guest_caps(u8 *invvpid_type)
+{
+	u64 proc, proc2, cap;
+
+	if (vb_rdmsr_safe(MSR_IA32_VMX_PROCBASED_CTLS, &proc) ||
+	    !(proc >> 32 & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) ||
+	    vb_rdmsr_safe(MSR_IA32_VMX_PROCBASED_CTLS2, &proc2) ||
+	    !(proc2 >> 32 & SECONDARY_EXEC_ENABLE_VPID) ||
+	    vb_rdmsr_safe(MSR_IA32_VMX_EPT_VPID_CAP, &cap))
+		return false;
+	cap >>= 32;
+	if (!(cap & VMX_VPID_INVVPID_BIT))
+		return false;
+	if (cap & VMX_VPID_EXTENT_SINGLE_CONTEXT_BIT)
+		*invvpid_type = VMX_VPID_EXTENT_SINGLE_CONTEXT;
+	else if (cap & VMX_VPID_EXTENT_GLOBAL_CONTEXT_BIT)
+		*invvpid_type = VMX_VPID_EXTENT_ALL_CONTEXT;
+	else
+		return false;
+	return true;
+}
+
+/* INVVPID of @vpid's translations (or all but VPID 0's): false on VMfail. */
+static bool vb_invvpid(u8 type, u16 vpid)
+{
+	struct {
+		u64 vpid;
+		u64 gla;
+	} desc = { vpid, 0 };
+	bool fail;
+
+	asm volatile("invvpid %[desc], %[type]\n\t"
+		     "setna %[fail]"
+		     : [fail] "=qm"(fail)
+		     : [desc] "m"(desc), [type] "r"((unsigned long)type)
+		     : "cc", "memory");
+	return !fail;
 }
 
 /* CR0 or CR4 as VMX operation requires it (IA32_VMX_CR*_FIXED*). */
@@ -195,7 +230,7 @@ static unsigned long vb_tss_base(const struct desc_ptr *gdt, u16 tr)
 	       ((unsigned long)d->base3 << 32);
 }
 
-static void vb_host_save(struct vb_host_state *h)
+void vb_host_save(struct vb_host_state *h)
 {
 	native_store_gdt(&h->gdt);
 	store_idt(&h->idt);
@@ -213,7 +248,7 @@ static void vb_host_save(struct vb_host_state *h)
 }
 
 /* After the last VM exit of the window (see the comment at the top). */
-static void vb_host_restore(const struct vb_host_state *h)
+void vb_host_restore(const struct vb_host_state *h)
 {
 	native_load_gdt(&h->gdt);
 	native_load_idt(&h->idt);
@@ -243,7 +278,7 @@ static bool vb_vmwrite_all(const struct vb_vmcs_write *w, size_t n, u32 cpu)
 
 	for (i = 0; i < n; i++) {
 		if (!vb_vmwrite(w[i].field, w[i].val)) {
-			pr_err_ratelimited("CPU %u: guest probe: VMWRITE of field %#x failed\n",
+			pr_err_ratelimited("CPU %u: guest: VMWRITE of field %#x failed\n",
 					   cpu, w[i].field);
 			return false;
 		}
@@ -251,30 +286,39 @@ static bool vb_vmwrite_all(const struct vb_vmcs_write *w, size_t n, u32 cpu)
 	return true;
 }
 
-/* The guest (its registers in g->regs) and the host's return path. */
-static bool vb_guest_setup(struct vb_guest_ctx *g,
-			   const struct vb_host_state *h)
+/*
+ * The guest, to start at @rip, and the host's return path, in the current
+ * VMCS; g->host saved before.  False, with the reason in the kernel log,
+ * if the CPU does not allow it.
+ */
+bool vb_guest_setup(struct vb_guest *g, unsigned long rip, u32 flags)
 {
+	const struct vb_host_state *h = &g->host;
 	unsigned long cr0 = read_cr0(), cr3 = __read_cr3(), cr4 = __read_cr4();
 	unsigned long tr_base = vb_tss_base(&h->gdt, h->tr);
 	u64 sysenter_cs, sysenter_esp, sysenter_eip;
-	u32 ctl[4];
-	u32 cpu = g->vc.point.cpu;
+	u32 ctl[5];
 
-	if (!vb_controls(ctl)) {
-		pr_err_ratelimited("CPU %u: guest probe: the VMX capability MSRs do not allow the controls it needs\n",
-				   cpu);
+	if (!vb_controls(ctl, flags, g->vpid)) {
+		pr_err_ratelimited("CPU %u: guest: the VMX capability MSRs do not allow the controls it needs\n",
+				   g->cpu);
 		return false;
 	}
 	if (!vb_fixed(MSR_IA32_VMX_CR0_FIXED0, MSR_IA32_VMX_CR0_FIXED1, cr0) ||
 	    !vb_fixed(MSR_IA32_VMX_CR4_FIXED0, MSR_IA32_VMX_CR4_FIXED1, cr4)) {
-		pr_err_ratelimited("CPU %u: guest probe: CR0 %#lx / CR4 %#lx do not meet the VMX fixed bits\n",
-				   cpu, cr0, cr4);
+		pr_err_ratelimited("CPU %u: guest: CR0 %#lx / CR4 %#lx do not meet the VMX fixed bits\n",
+				   g->cpu, cr0, cr4);
 		return false;
 	}
 	rdmsrl(MSR_IA32_SYSENTER_CS, sysenter_cs);
 	rdmsrl(MSR_IA32_SYSENTER_ESP, sysenter_esp);
 	rdmsrl(MSR_IA32_SYSENTER_EIP, sysenter_eip);
+	if (g->vpid && (!vb_vmwrite(SECONDARY_VM_EXEC_CONTROL, ctl[4]) ||
+			!vb_vmwrite(VIRTUAL_PROCESSOR_ID, g->vpid))) {
+		pr_err_ratelimited("CPU %u: guest: VMWRITE of the VPID controls failed\n",
+				   g->cpu);
+		return false;
+	}
 	{
 		const struct vb_vmcs_write w[] = {
 			/* controls */
@@ -323,8 +367,8 @@ static bool vb_guest_setup(struct vb_guest_ctx *g,
 			{ GUEST_DR7, VB_DR7_RESET },
 			{ GUEST_IA32_DEBUGCTL, 0 },
 			{ GUEST_RFLAGS, X86_EFLAGS_FIXED },
-			{ GUEST_RSP, (unsigned long)g->stack + PAGE_SIZE },
-			{ GUEST_RIP, g->rip },
+			{ GUEST_RSP, g->stack_top },
+			{ GUEST_RIP, rip },
 			{ GUEST_CS_SELECTOR, __KERNEL_CS },
 			{ GUEST_CS_BASE, 0 },
 			{ GUEST_CS_LIMIT, 0xffffffff },
@@ -369,10 +413,10 @@ static bool vb_guest_setup(struct vb_guest_ctx *g,
 			{ GUEST_PENDING_DBG_EXCEPTIONS, 0 },
 		};
 
-		if (!vb_vmwrite_all(w, ARRAY_SIZE(w), cpu))
+		if (!vb_vmwrite_all(w, ARRAY_SIZE(w), g->cpu))
 			return false;
 	}
-	/* Tests: the failures the probe must end cleanly on. */
+	/* Tests: the failures the guest must end cleanly on. */
 	if (vb_injected(VB_FAULT_GUEST_VMFAIL))
 		return vb_vmwrite(CR3_TARGET_COUNT, 512);
 	if (vb_injected(VB_FAULT_GUEST_ENTRY))
@@ -380,7 +424,7 @@ static bool vb_guest_setup(struct vb_guest_ctx *g,
 	return true;
 }
 
-static u64 vb_read(u32 field)
+u64 vb_guest_read(u32 field)
 {
 	u64 v = 0;
 
@@ -388,160 +432,186 @@ static u64 vb_read(u32 field)
 	return v;
 }
 
-/* The probe ends: the outcome, and the exit that ended it, said once. */
-static void vb_guest_end(struct vb_guest_ctx *g, u32 outcome, u32 reason,
-			 u64 qual)
-{
-	struct vb_guest_probe *o = g->out;
-
-	g->finished = true;
-	o->outcome = outcome;
-	if (outcome == VB_GUEST_DONE)
-		return;
-	o->end_reason = reason;
-	o->end_qualification = qual;
-	pr_err_ratelimited("CPU %u: guest probe ended (outcome %u): exit reason %#x, qualification %#llx, interruption info %#llx, guest RIP %#llx, VM-instruction error %u\n",
-			   g->vc.point.cpu, outcome, reason, qual,
-			   vb_read(VM_EXIT_INTR_INFO), vb_read(GUEST_RIP),
-			   o->vm_insn_error);
-}
-
-/* A VMPTRST exit: check it against the guest's code, resume past it. */
-static bool vb_guest_vmptrst_exit(struct vb_guest_ctx *g, u32 reason)
-{
-	struct vb_guest_probe *o = g->out;
-	u64 qual = vb_read(EXIT_QUALIFICATION);
-	u32 info = vb_read(VMX_INSTRUCTION_INFO);
-	u32 len = vb_read(VM_EXIT_INSTRUCTION_LEN);
-	u64 rip = vb_read(GUEST_RIP);
-
-	o->vmptrst_exits++;
-	o->last_reason = reason;
-	o->last_qualification = qual;
-	o->last_insn_info = info;
-	o->last_insn_len = len;
-	if (rip != (unsigned long)vb_guest_vmptrst ||
-	    qual != VB_GUEST_PROBE_DISP ||
-	    len != vb_guest_vmptrst_end - vb_guest_vmptrst ||
-	    VB_II_ADDR_SIZE(info) != VB_II_ADDR64 ||
-	    VB_II_SEG(info) != VB_II_DS || !(info & VB_II_NO_INDEX) ||
-	    (info & VB_II_NO_BASE) || VB_II_BASE(info) != VB_II_RBX) {
-		o->mismatches++;
-		pr_err_ratelimited("CPU %u: guest probe: VMPTRST exit not as encoded: guest RIP %#llx (want %px), qualification %#llx, instruction information %#x, length %u\n",
-				   g->vc.point.cpu, rip, vb_guest_vmptrst, qual,
-				   info, len);
-	}
-	if (rip != (unsigned long)vb_guest_vmptrst) {
-		vb_guest_end(g, VB_GUEST_UNEXPECTED_EXIT, reason, qual);
-		return false;
-	}
-	if (!vb_vmwrite(GUEST_RIP, rip + len)) {
-		vb_guest_end(g, VB_GUEST_SETUP_FAILED, reason, qual);
-		return false;
-	}
-	return true;
-}
-
-/* An exit with the VMPTRST count done: true if the guest may resume. */
-static bool vb_guest_exit_ok(struct vb_guest_ctx *g, u32 reason, bool *stop)
+/*
+ * An NMI exit?  Then the NMI is handed to the kernel (see the comment at
+ * the top) and the guest may resume: true.
+ */
+bool vb_guest_nmi_exit(u32 reason)
 {
 	u32 intr;
 
-	switch (reason) {
-	case EXIT_REASON_VMPTRST:
-		return vb_guest_vmptrst_exit(g, reason);
-	case EXIT_REASON_VMCALL:
-		g->out->guest_tsc = g->regs.r9 - g->regs.r8;
-		vb_guest_end(g, VB_GUEST_DONE, reason, 0);
+	if (reason != EXIT_REASON_EXCEPTION_NMI)
 		return false;
-	case EXIT_REASON_EXCEPTION_NMI:
-		intr = vb_read(VM_EXIT_INTR_INFO);
-		if ((intr & (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK)) !=
-		    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR))
-			break;
-		vb_guest_do_nmi((unsigned long)VB_NMI_ENTRY);
-		g->out->nmi_exits++;
-		return true;
-	case EXIT_REASON_EXTERNAL_INTERRUPT:
-		g->out->intr_exits++;
-		*stop = true;	/* the interrupt waits for this window's end */
+	intr = vb_guest_read(VM_EXIT_INTR_INFO);
+	if ((intr & (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK)) !=
+	    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR))
 		return false;
+	vb_guest_do_nmi((unsigned long)VB_NMI_ENTRY);
+	return true;
+}
+
+/* ---- mode=guest: the timed blocks --------------------------------------- */
+
+/* The window's start, VMX on and its VMCS current: the guest set up. */
+int vb_guest_begin(struct vb_ctx *c)
+{
+	struct vb_guest *g = c->guest;
+
+	vb_host_save(&g->host);
+	g->launched = false;
+	if (!vb_invvpid(g->invvpid_type, g->vpid)) {
+		pr_err_ratelimited("CPU %u: guest: INVVPID (type %u) failed\n",
+				   g->cpu, g->invvpid_type);
+		return -EIO;
 	}
-	vb_guest_end(g, reason & VMX_EXIT_REASONS_FAILED_VMENTRY ?
-		     VB_GUEST_ENTRY_FAILED : VB_GUEST_UNEXPECTED_EXIT,
-		     reason, vb_read(EXIT_QUALIFICATION));
-	return false;
-}
-
-/*
- * The guest's VMPTRST must be the encoding the ABI promises (0F C7 /7,
- * ModRM 0xBB: [RBX + disp32], the displacement VB_GUEST_PROBE_DISP): the
- * exits are checked against it.
- */
-static bool vb_guest_code_ok(void)
-{
-	const u8 *p = vb_guest_vmptrst;
-
-	return vb_guest_vmptrst_end - p == VB_GUEST_PROBE_LEN &&
-	       p[0] == 0x0f && p[1] == 0xc7 && p[2] == 0xbb &&
-	       get_unaligned((const s32 *)(p + 3)) == VB_GUEST_PROBE_DISP;
-}
-
-int vb_guest_init(struct vb_guest_ctx *g)
-{
-	if (WARN_ON_ONCE(!vb_guest_code_ok()))
-		return -EINVAL;
-	g->rip = (unsigned long)vb_guest_code;
-	if (vb_injected(VB_FAULT_GUEST_EXIT))
-		g->rip += vb_guest_layout.ud2;
-	memset(&g->regs, 0, sizeof(g->regs));
-	g->regs.rbx = (unsigned long)&g->guest_operand - VB_GUEST_PROBE_DISP;
-	g->regs.rcx = g->out->repetitions;
-	g->finished = false;
+	/* RIP: each record's block sets its own */
+	if (!vb_guest_setup(g, (unsigned long)vb_guest_blocks[VB_INSN_NONE]
+			    [VB_SER_LFENCE][0].start, 0))
+		return -EIO;
 	return 0;
 }
 
-void vb_guest_run(struct vb_guest_ctx *g, u64 deadline)
+/* The window's end, before VMCLEAR: the host as it was, no translations left. */
+int vb_guest_finish(struct vb_ctx *c)
 {
-	struct vb_guest_probe *o = g->out;
-	struct vb_host_state h;
-	bool launched = false, stop = false;
-	u32 exits, reason = 0;
-	u64 error;
+	struct vb_guest *g = c->guest;
+
+	if (g->launched)
+		vb_host_restore(&g->host);
+	if (!vb_invvpid(g->invvpid_type, g->vpid)) {
+		pr_err_ratelimited("CPU %u: guest: INVVPID (type %u) at the end failed\n",
+				   g->cpu, g->invvpid_type);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* The record cannot be taken: the window ends, the RUN fails (-EIO). */
+static bool vb_guest_fail(struct vb_ctx *c, const char *what, u32 reason)
+{
+	pr_err_ratelimited("CPU %u: guest: %s: exit reason %#x, qualification %#llx, interruption info %#llx, guest RIP %#llx, VM-instruction error %llu\n",
+			   c->point.cpu, what, reason,
+			   vb_guest_read(EXIT_QUALIFICATION),
+			   vb_guest_read(VM_EXIT_INTR_INFO),
+			   vb_guest_read(GUEST_RIP),
+			   vb_guest_read(VM_INSTRUCTION_ERROR));
+	c->guest_err = -EIO;
+	return false;
+}
+
+static const struct vb_gblock *vb_gblock_of(const struct vb_ctx *c, u8 insn)
+{
+	u32 u = ilog2(c->point.unroll);
+
+#ifdef VB_TEST_HOOKS
+	if (insn == VB_INSN_VMPTRST && vb_injected(VB_FAULT_GUEST_FORM))
+		return &vb_guest_wrongform[c->point.serialize][u];
+#endif
+	return &vb_guest_blocks[insn][c->point.serialize][u];
+}
+
+/*
+ * An exit of the instruction under test, in the block: checked, noted in
+ * the record's vb_exit_rec, VMPTRST's store emulated, the guest moved past
+ * it.  False if it is not such an exit (the record fails).
+ */
+static bool vb_guest_insn_exit(struct vb_ctx *c, u8 insn,
+			       const struct vb_gblock *b, u32 reason,
+			       struct vb_exit_rec *x)
+{
+	struct vb_guest *g = c->guest;
+	u64 qual = vb_guest_read(EXIT_QUALIFICATION);
+	u32 info = vb_guest_read(VMX_INSTRUCTION_INFO);
+	u32 len = vb_guest_read(VM_EXIT_INSTRUCTION_LEN);
+	unsigned long rip = vb_guest_read(GUEST_RIP);
+	const char *bad;
+
+	if (!vb_insn_exits(insn) ||
+	    reason != (insn == VB_INSN_VMPTRST ? EXIT_REASON_VMPTRST :
+		       insn == VB_INSN_CPUID ? EXIT_REASON_CPUID :
+		       EXIT_REASON_VMCALL) ||
+	    rip < (unsigned long)b->start ||
+	    rip >= (unsigned long)b->start + b->hlt)
+		return vb_guest_fail(c, "an exit the block cannot cause", reason);
+	x->exits++;
+	x->reason = reason;
+	x->qualification = qual;
+	x->insn_info = info;
+	x->insn_len = len;
+	bad = vb_guest_exit_invalid(insn, reason, qual, info, len);
+	if (bad) {
+		if (!g->rec_bad)
+			pr_err_ratelimited("CPU %u: guest: %s exit not as encoded: %s (qualification %#llx, instruction information %#x, length %u)\n",
+					   c->point.cpu,
+					   insn == VB_INSN_VMPTRST ? "VMPTRST" :
+					   insn == VB_INSN_CPUID ? "CPUID" : "VMCALL",
+					   bad, qual, info, len);
+		g->rec_bad = true;
+	} else if (insn == VB_INSN_VMPTRST) {
+		/* the store, where the exit says: RBX + displacement */
+		put_unaligned(c->expected, (u64 *)(g->regs.rbx + qual));
+	}
+	if (!vb_vmwrite(GUEST_RIP, rip + len))
+		return vb_guest_fail(c, "VMWRITE of the guest's RIP", reason);
+	return true;
+}
+
+/*
+ * One record's block in the guest: entered at its start, its exits
+ * handled until its HLT.  The guest's TSC readings in @tsc_begin and
+ * @tsc_end.  False if it failed (c->guest_err set, the reason logged).
+ */
+bool vb_guest_block(struct vb_ctx *c, u8 insn, u32 index, u64 *tsc_begin,
+		    u64 *tsc_end)
+{
+	struct vb_guest *g = c->guest;
+	const struct vb_gblock *b = vb_gblock_of(c, insn);
+	struct vb_exit_rec *x = &c->exits[index];
+	unsigned long rip = (unsigned long)b->start;
+	u32 n, reason = 0;
 	int rc;
 
-	vb_host_save(&h);
-	if (!vb_guest_setup(g, &h)) {
-		vb_guest_end(g, VB_GUEST_SETUP_FAILED, 0, 0);
-		return;
-	}
-	for (exits = 0; exits < VB_GUEST_MAX_EXITS; exits++) {
-		rc = vb_guest_enter(&g->regs, launched);
-		if (rc) {
-			if (rc == 2 && vb_vmread(VM_INSTRUCTION_ERROR, &error))
-				o->vm_insn_error = error;
-			vb_host_restore(&h);
-			vb_guest_end(g, VB_GUEST_VMFAIL, 0, 0);
-			return;
+	memset(x, 0, sizeof(*x));
+	g->rec_bad = false;
+	g->regs.rbx = (unsigned long)c->operand - VB_GUEST_DISP;
+	g->regs.rdi = g->regs.rbx;
+	g->regs.rsi = c->expected;
+	if (vb_injected(VB_FAULT_GUEST_EXIT))
+		rip += b->hlt + 1;	/* its UD2 */
+	if (!vb_vmwrite(GUEST_RIP, rip))
+		return vb_guest_fail(c, "VMWRITE of the guest's RIP", 0);
+	for (n = 0; n < c->point.unroll + VB_GUEST_SLACK_EXITS; n++) {
+		rc = vb_guest_enter(&g->regs, g->launched);
+		if (rc)
+			return vb_guest_fail(c, rc == 2 ? "VM entry: VMfailValid" :
+					     "VM entry: VMfailInvalid", 0);
+		g->launched = true;
+		reason = vb_guest_read(VM_EXIT_REASON);
+		if (reason == EXIT_REASON_HLT) {
+			if (vb_guest_read(GUEST_RIP) !=
+			    (unsigned long)b->start + b->hlt)
+				return vb_guest_fail(c, "a HLT not the block's", reason);
+			*tsc_begin = (g->regs.r9 << 32) | (u32)g->regs.r8;
+			*tsc_end = (g->regs.r11 << 32) | (u32)g->regs.r10;
+			return true;
 		}
-		launched = true;
-		o->exits++;
-		reason = vb_read(VM_EXIT_REASON);
-		if (!vb_guest_exit_ok(g, reason, &stop))
-			break;
-		if (rdtsc() > deadline ||
-		    (vb_injected(VB_FAULT_GUEST_SHORT) &&
-		     exits + 1 >= VB_GUEST_SHORT_EXITS)) {
-			stop = true;
-			break;
-		}
+		if (vb_guest_nmi_exit(reason))
+			continue;
+		if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
+			return vb_guest_fail(c, "VM entry failed", reason);
+		if (!vb_guest_insn_exit(c, insn, b, reason, x))
+			return false;
 	}
-	vb_host_restore(&h);
-	if (g->finished)
-		return;
-	if (!stop) {
-		vb_guest_end(g, VB_GUEST_BOUND, reason, 0);
-		return;
-	}
-	g->rip = vb_read(GUEST_RIP);	/* the next window goes on from here */
+	return vb_guest_fail(c, "more exits than the block has instructions",
+			     reason);
+}
+
+/* The record's exits, after its block: any not as expected, or too few or many? */
+bool vb_guest_exits_wrong(const struct vb_ctx *c, u32 index)
+{
+	const struct vb_exit_rec *x = &c->exits[index];
+	u8 insn = c->rec[index].instruction;
+
+	return c->guest->rec_bad ||
+	       x->exits != (vb_insn_exits(insn) ? c->point.unroll : 0);
 }

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The guest probe's assembly (tests' build only, see vb_guest.c):
+ * The module's guest, its assembly (see vb_guest.c):
  *   vb_guest_enter    VMLAUNCH/VMRESUME with the guest's registers, and the
  *                     VM exit's landing (HOST_RIP = vb_guest_exit), in the
  *                     manner of KVM's __vmx_vcpu_run (arch/x86/kvm/vmx/vmenter.S)
  *   vb_guest_do_nmi   an NMI exit handed to the kernel's NMI entry, as KVM's
  *                     vmx_do_nmi_irqoff does it (same file)
- *   vb_guest_code     what the guest runs: VMPTRST N times, then VMCALL
+ *   vb_guest_blocks   mode=guest's timed blocks, one per instruction,
+ *                     serialisation and unroll count, and their table
+ *   vb_guest_code     the guest probe's code (tests' build only)
  */
 #include <linux/linkage.h>
 #include <linux/objtool.h>
@@ -16,9 +18,9 @@
 #include <asm/unwind_hints.h>
 
 /*
- * The guest's VMPTRST operand: VB_GUEST_PROBE_DISP(%rbx) in
- * vmptrst_bench_abi.h (not includable here); vb_guest.c reads the
- * encoding back and refuses to run if the two disagree.
+ * The guest's operand: VB_GUEST_DISP(%rbx) in vmptrst_bench_abi.h (not
+ * includable here); vb_guest.c reads the encoding back and refuses to run
+ * if the two disagree, and tests/kmod/check-blocks.sh reads every block.
  */
 #define VB_GUEST_DISP	0x1238
 
@@ -29,6 +31,10 @@
 #define VB_GR_RDX	24
 #define VB_GR_R8	32
 #define VB_GR_R9	40
+#define VB_GR_R10	48
+#define VB_GR_R11	56
+#define VB_GR_RSI	64
+#define VB_GR_RDI	72
 
 #define VB_HOST_RSP	0x6c14	/* VMCS field encoding (SDM Vol. 3D, B.4.4) */
 
@@ -37,7 +43,8 @@
 /*
  * int vb_guest_enter(struct vb_guest_regs *regs, bool launched)
  *
- * Loads the guest's RAX, RBX, RCX, RDX, R8, R9 from @regs, then VMRESUME
+ * Loads the guest's RAX, RBX, RCX, RDX, RSI, RDI, R8-R11 from @regs
+ * (vb_guest.h: struct vb_guest_regs), then VMRESUME
  * (@launched) or VMLAUNCH.  Returns 0 after a VM exit, with the guest's
  * registers stored back into @regs; 1 on VMfailInvalid, 2 on VMfailValid
  * (the VM-instruction error is in the VMCS), 3 if HOST_RSP could not be
@@ -65,6 +72,10 @@ SYM_FUNC_START(vb_guest_enter)
 	mov VB_GR_RDX(%rdi), %rdx
 	mov VB_GR_R8(%rdi), %r8
 	mov VB_GR_R9(%rdi), %r9
+	mov VB_GR_R10(%rdi), %r10
+	mov VB_GR_R11(%rdi), %r11
+	mov VB_GR_RSI(%rdi), %rsi
+	mov VB_GR_RDI(%rdi), %rdi	/* last: @regs is on the stack */
 	jnz .Lresume
 	UNWIND_HINT_SAVE
 	vmlaunch
@@ -84,6 +95,10 @@ SYM_INNER_LABEL(vb_guest_exit, SYM_L_GLOBAL)
 	mov %rdx, VB_GR_RDX(%rax)
 	mov %r8, VB_GR_R8(%rax)
 	mov %r9, VB_GR_R9(%rax)
+	mov %r10, VB_GR_R10(%rax)
+	mov %r11, VB_GR_R11(%rax)
+	mov %rsi, VB_GR_RSI(%rax)
+	mov %rdi, VB_GR_RDI(%rax)
 	pop VB_GR_RAX(%rax)
 	xor %eax, %eax
 	jmp .Lout
@@ -130,6 +145,127 @@ SYM_FUNC_START(vb_guest_do_nmi)
 SYM_FUNC_END(vb_guest_do_nmi)
 
 /*
+ * mode=guest's timed blocks.  Each is entered (a VM entry to its start)
+ * with RBX = the operand's address minus VB_GUEST_DISP, RSI = the value
+ * MOV stores, RDI = RBX; it reads the TSC into R9:R8 before and R11:R10
+ * after the unrolled instructions, in the bracket of the root blocks
+ * (kmod/vb_engine.h: LFENCE;RDTSC;LFENCE .. [MFENCE;]LFENCE;RDTSC;LFENCE),
+ * then HLT, which exits (HLT exiting): the record is done.  The host never
+ * resumes a HLT; should it, UD2 exits (every exception does).  Every
+ * VMPTRST, CPUID and VMCALL in between exits and is resumed past.
+ * serialize=cpuid has no blocks here: CPUID is itself a VM exit.
+ */
+.macro VB_GBODY_none
+.endm
+.macro VB_GBODY_vmptrst
+	vmptrst VB_GUEST_DISP(%rbx)
+.endm
+.macro VB_GBODY_mov
+	movq %rsi, VB_GUEST_DISP(%rbx)
+.endm
+.macro VB_GBODY_cpuid
+	cpuid
+.endm
+.macro VB_GBODY_vmcall
+	vmcall
+.endm
+/* Tests' build: VMPTRST in another addressing form than the exits are checked against. */
+.macro VB_GBODY_wrongform
+	vmptrst VB_GUEST_DISP(%rdi)
+.endm
+
+.macro VB_GBLOCK insn, ser, n
+SYM_FUNC_START_LOCAL(vb_gb_\insn\()_\ser\()_\n)
+	lfence
+	rdtsc
+	mov %eax, %r8d
+	mov %edx, %r9d
+	lfence
+	.rept \n
+	VB_GBODY_\insn
+	.endr
+	.ifc \ser, mfence
+	mfence
+	.endif
+	lfence
+	rdtsc
+	mov %eax, %r10d
+	mov %edx, %r11d
+	lfence
+.Lgh_\insn\()_\ser\()_\n:
+	hlt
+	ud2
+SYM_FUNC_END(vb_gb_\insn\()_\ser\()_\n)
+.endm
+
+.macro VB_GBLOCKS insn
+	.irp ser, lfence, mfence
+	.irp n, 1, 2, 4, 8, 16, 32, 64, 128, 256
+	VB_GBLOCK \insn, \ser, \n
+	.endr
+	.endr
+.endm
+
+VB_GBLOCK none, lfence, 0
+VB_GBLOCK none, mfence, 0
+VB_GBLOCKS vmptrst
+VB_GBLOCKS mov
+VB_GBLOCKS cpuid
+VB_GBLOCKS vmcall
+#ifdef VB_TEST_HOOKS
+VB_GBLOCKS wrongform
+#endif
+
+/*
+ * The table, struct vb_gblock (vb_guest.h): the block's address and its
+ * HLT's offset in it (an offset, not a relocation into the middle of code).
+ */
+.macro VB_GENTRY insn, ser, n
+	.quad vb_gb_\insn\()_\ser\()_\n
+	.long .Lgh_\insn\()_\ser\()_\n - vb_gb_\insn\()_\ser\()_\n
+	.long 0
+.endm
+/* [serialize][unroll]: lfence, cpuid (none), mfence; unroll 1 .. 256 */
+.macro VB_GROW insn
+	.irp ser, lfence, cpuid, mfence
+	.ifc \ser, cpuid
+	.fill 18, 8, 0
+	.else
+	.irp n, 1, 2, 4, 8, 16, 32, 64, 128, 256
+	.ifc \insn, none
+	VB_GENTRY none, \ser, 0
+	.else
+	VB_GENTRY \insn, \ser, \n
+	.endif
+	.endr
+	.endif
+	.endr
+.endm
+#define VB_GROW_EMPTY	.fill 54, 8, 0
+
+.pushsection .rodata
+.balign 8
+/* [enum vb_instruction][enum vb_serialize][log2 unroll] */
+SYM_DATA_START(vb_guest_blocks)
+	VB_GROW none		/* VB_INSN_NONE */
+	VB_GROW vmptrst		/* VB_INSN_VMPTRST */
+	VB_GROW mov		/* VB_INSN_MOV */
+	VB_GROW_EMPTY		/* VB_INSN_ADD: mode root only */
+	VB_GROW_EMPTY		/* VB_INSN_IMUL */
+	VB_GROW_EMPTY		/* VB_INSN_CHASE */
+	VB_GROW cpuid		/* VB_INSN_CPUID */
+	VB_GROW vmcall		/* VB_INSN_VMCALL */
+SYM_DATA_END(vb_guest_blocks)
+#ifdef VB_TEST_HOOKS
+SYM_DATA_START(vb_guest_wrongform)
+	VB_GROW wrongform
+SYM_DATA_END(vb_guest_wrongform)
+#endif
+.popsection
+
+#ifdef VB_TEST_HOOKS	/* the guest probe (vb_guest_probe.c) */
+
+/*
  * The guest.  Entered with RBX = the operand's address minus
  * VB_GUEST_DISP, RCX = the VMPTRSTs still to do; R8 = RDTSC before the
  * first, R9 = after the last.  It never returns: its VMCALL exits and the
@@ -172,3 +308,5 @@ SYM_DATA_START(vb_guest_layout)
 	.long .Lud2 - vb_guest_code
 SYM_DATA_END(vb_guest_layout)
 .popsection
+
+#endif /* VB_TEST_HOOKS */

@@ -26,6 +26,8 @@ struct vb_caps {
 	bool vmx;		/* CPUID.1:ECX.VMX */
 	bool kernel_vmx;	/* X86_FEATURE_VMX: the kernel's verdict */
 	bool rdtscp;		/* X86_FEATURE_RDTSCP */
+	bool guest;		/* VPID and INVVPID: mode=guest can run */
+	u8 invvpid_type;	/* the INVVPID type mode=guest uses */
 	bool vmxe;		/* CR4.VMXE set, in the shadow or in CR4 */
 	bool have_feat;		/* IA32_FEATURE_CONTROL could be read */
 	bool have_basic;	/* IA32_VMX_BASIC and the fixed MSRs read */
@@ -34,6 +36,8 @@ struct vb_caps {
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	unsigned long cr0, cr4;
 };
+
+struct vb_guest;
 
 /* One RUN in progress, shared by the ioctl and the target CPU's windows. */
 struct vb_ctx {
@@ -59,6 +63,10 @@ struct vb_ctx {
 	u64 max_window_tsc;
 	int err;		/* the last window's result */
 	bool stuck;		/* VMXOFF failed: the CPU is in VMX operation */
+	/* mode=guest (vb_guest.c) */
+	struct vb_guest *guest;	/* the module's guest */
+	struct vb_exit_rec *exits;	/* per record, as rec */
+	int guest_err;		/* the guest failed: the window's error */
 };
 
 /* The operand's buffer (vb_operand.c). */

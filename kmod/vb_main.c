@@ -30,6 +30,7 @@
 #include <asm/pgtable_types.h>
 #include <asm/tsc.h>
 #include "vb_compat.h"
+#include "vb_guest.h"
 #include "vb_internal.h"
 
 /* One RUN (or HOLD) at a time: a second caller gets -EBUSY, not a wait. */
@@ -171,6 +172,8 @@ static const char *vb_run_fields_invalid(const struct vb_run *r)
 	if (!r->buf || r->buf_len < VB_RECORDS_NEEDED(r->point.instruction,
 						       r->point.samples))
 		return "buf/buf_len";
+	if ((r->point.mode == VB_MODE_GUEST) != !!r->exit_buf)
+		return "exit_buf (with mode guest, and only then)";
 	return NULL;
 }
 
@@ -295,7 +298,9 @@ static int vb_check_writable(struct vb_run __user *uarg, const struct vb_run *r)
 	     vb_probe_writable(r->pmc_buf, nrec * r->nevents * sizeof(u64))) ||
 	    (r->win_len &&
 	     vb_probe_writable(r->win_buf, (size_t)r->win_len *
-			       sizeof(struct vb_window_stat))))
+			       sizeof(struct vb_window_stat))) ||
+	    (r->exit_buf &&
+	     vb_probe_writable(r->exit_buf, nrec * sizeof(struct vb_exit_rec))))
 		return -EFAULT;
 	return 0;
 }
@@ -334,6 +339,8 @@ static int vb_point_unavailable(const struct vb_run *r,
 	if (r->point.serialize == VB_SER_CPUID &&
 	    (!caps->rdtscp || vb_injected(VB_FAULT_NO_RDTSCP)))
 		return VB_SKIP_NO_RDTSCP;
+	if (r->point.mode == VB_MODE_GUEST && !caps->guest)
+		return VB_SKIP_NO_VPID;
 	return 0;
 }
 
@@ -353,8 +360,35 @@ static int vb_alloc_records(struct vb_ctx *c, const struct vb_run *r)
 	return 0;
 }
 
+/* mode=guest: the exits of each record, and the guest (vb_guest.c). */
+static int vb_alloc_guest(struct vb_ctx *c, const struct vb_caps *caps)
+{
+	u32 nrec = VB_RECORDS_NEEDED(c->point.instruction, c->point.samples);
+	struct vb_guest *g;
+
+	if (c->point.mode != VB_MODE_GUEST)
+		return 0;
+	c->exits = kvcalloc(nrec, sizeof(*c->exits), GFP_KERNEL);
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	c->guest = g;
+	if (!c->exits || !g)
+		return -ENOMEM;
+	g->stack_top = __get_free_page(GFP_KERNEL | __GFP_ZERO);
+	if (!g->stack_top)
+		return -ENOMEM;
+	g->stack_top += PAGE_SIZE;
+	g->cpu = c->point.cpu;
+	g->vpid = VB_GUEST_VPID;
+	g->invvpid_type = caps->invvpid_type;
+	return 0;
+}
+
 static void vb_free_records(struct vb_ctx *c)
 {
+	if (c->guest && c->guest->stack_top)
+		free_page(c->guest->stack_top - PAGE_SIZE);
+	kfree(c->guest);
+	kvfree(c->exits);
 	kvfree(c->win);
 	kvfree(c->pmc);
 	kvfree(c->rec);
@@ -378,6 +412,10 @@ static int vb_copy_out(struct vb_run *r, const struct vb_ctx *c)
 	if (r->nevents &&
 	    copy_to_user(u64_to_user_ptr(r->pmc_buf), c->pmc,
 			 (size_t)r->records * r->nevents * sizeof(u64)))
+		err = -EFAULT;
+	if (r->exit_buf &&
+	    copy_to_user(u64_to_user_ptr(r->exit_buf), c->exits,
+			 (size_t)r->records * sizeof(*c->exits)))
 		err = -EFAULT;
 	r->win_written = c->win_written;
 	if (c->win_written &&
@@ -453,6 +491,8 @@ static int vb_run_locked(struct vb_run __user *uarg, struct vb_run *r,
 	}
 
 	err = vb_alloc_records(c, r);
+	if (!err)
+		err = vb_alloc_guest(c, &caps);
 	if (!err)
 		err = vb_alloc_regions(c, &caps, &vmxon, &vmcs);
 	if (!err)
@@ -572,9 +612,10 @@ static int __init vb_init(void)
 	int err;
 
 	/* the ABI's layout, as its header states it: no padding */
-	BUILD_BUG_ON(sizeof(struct vb_point_desc) != 12 * sizeof(__u32));
-	BUILD_BUG_ON(offsetof(struct vb_run, buf) != 64);
-	BUILD_BUG_ON(sizeof(struct vb_run) != 544);
+	BUILD_BUG_ON(sizeof(struct vb_point_desc) != 14 * sizeof(__u32));
+	BUILD_BUG_ON(offsetof(struct vb_run, buf) != 72);
+	BUILD_BUG_ON(sizeof(struct vb_run) != 560);
+	BUILD_BUG_ON(sizeof(struct vb_exit_rec) != 24);
 	err = vb_test_hooks_init();
 	if (err)
 		return err;

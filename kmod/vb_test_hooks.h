@@ -40,6 +40,8 @@ enum vb_fault {
 	VB_FAULT_GUEST_VMFAIL = 12,	/* CR3-target count 512: VMLAUNCH VMfailValid, error 7 */
 	VB_FAULT_GUEST_ENTRY = 13,	/* VMCS link pointer 0: entry failure, reason 33, qualification 4 */
 	VB_FAULT_GUEST_EXIT = 14,	/* the guest starts at its UD2: exit reason 0, #UD */
+	/* mode=guest (vb_guest.c); 12, 13 and 14 also apply */
+	VB_FAULT_GUEST_FORM = 15,	/* VMPTRST blocks of another addressing form: exits not as checked */
 };
 
 #ifdef VB_TEST_HOOKS

@@ -21,10 +21,8 @@
 #include <asm/traps.h>
 #include "vb_compat.h"
 #include "vb_internal.h"
-#include "vb_vmx_ops.h"
-#ifdef VB_TEST_HOOKS
 #include "vb_guest.h"
-#endif
+#include "vb_vmx_ops.h"
 
 #define VB_CPUID1_ECX_VMX	BIT(5)
 #define VB_BASIC_MEMTYPE_WB	6
@@ -62,6 +60,7 @@ void vb_read_caps(void *arg)
 		!vb_rdmsr_safe(MSR_IA32_VMX_CR0_FIXED1, &caps->cr0_fixed1) &&
 		!vb_rdmsr_safe(MSR_IA32_VMX_CR4_FIXED0, &caps->cr4_fixed0) &&
 		!vb_rdmsr_safe(MSR_IA32_VMX_CR4_FIXED1, &caps->cr4_fixed1);
+	caps->guest = caps->have_basic && vb_guest_caps(&caps->invvpid_type);
 }
 
 static bool vb_fixed_ok(u64 val, u64 fixed0, u64 fixed1)
@@ -341,13 +340,19 @@ void vb_window(void *arg)
 	if (c->err)
 		return;
 	vb_pmu_window_start(&c->pmu);
-	vb_take_samples(c, before.tsc + c->budget_tsc);
+	c->guest_err = 0;
+	if (c->point.mode == VB_MODE_GUEST)
+		c->guest_err = vb_guest_begin(c);
+	if (!c->guest_err)
+		vb_take_samples(c, before.tsc + c->budget_tsc);
+	if (c->point.mode == VB_MODE_GUEST)
+		c->guest_err = vb_guest_finish(c) ?: c->guest_err;
 
 	st = vb_vmclear(c->vmcs_pa);
 	if (st)
 		vb_vmx_report(c->point.cpu, "VMCLEAR at the end", st);
 	err = vb_vmx_off(vb_injected(VB_FAULT_VMXOFF), &c->stuck);
-	c->err = st ? -EIO : err;
+	c->err = st ? -EIO : err ?: c->guest_err;
 	vb_noise_read(&after);
 	c->max_window_tsc = max(c->max_window_tsc, after.tsc - before.tsc);
 	vb_noise_note(c, &before, &after, first,

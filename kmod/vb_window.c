@@ -4,7 +4,7 @@
  * target CPU with interrupts off, inside VMX root operation (vb_vmx.c
  * brackets each window).  What the engine cannot do at ring 3 is here: the
  * counters through the kernel's perf_event (vb_pmu.h), the PTE A/D bits and
- * INVLPG, and the NMI count of each record.
+ * INVLPG, the NMI count of each record, and mode=guest's guest.
  *
  * The copies in the timed blocks are not guarded by the exception table:
  * before every window vb_vmx.c executes one guarded VMPTRST on the very
@@ -17,9 +17,24 @@
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 #include "vb_compat.h"
+#include "vb_guest.h"
 #include "vb_internal.h"
 
 #define VB_ENV_BUG()	WARN_ON_ONCE(1)
+
+/* mode=guest: the block runs in the module's guest (vb_guest.c). */
+#define VB_ENV_GUEST
+static __always_inline bool vb_env_guest_block(struct vb_ctx *c, u8 insn,
+					       u32 index, u64 *tsc_begin,
+					       u64 *tsc_end)
+{
+	return vb_guest_block(c, insn, index, tsc_begin, tsc_end);
+}
+
+static __always_inline bool vb_env_exits_wrong(struct vb_ctx *c, u32 index)
+{
+	return c->point.mode == VB_MODE_GUEST && vb_guest_exits_wrong(c, index);
+}
 
 struct vb_env_rec {
 	u32 nmi;	/* this CPU's NMI count before the record */

@@ -509,8 +509,8 @@ struct vb_exit_rec {
 };
 
 /*
- * What the guest's blocks are (kmod/vb_guest_asm.S; the module reads its
- * code back and refuses to run if it disagrees): the operand is named
+ * What the guest's blocks are (kmod/vb_guest_asm.S, read back from the
+ * object by tests/kmod/check-blocks.sh): the operand is named
  * `VB_GUEST_DISP(%rbx)`, so VMPTRST is 0F C7 BB and a disp32.
  */
 #define VB_GUEST_DISP		0x1238
