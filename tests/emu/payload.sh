@@ -11,6 +11,7 @@
 #   vb_check           the ABI checker (tests/emu/guest/vb_check.c), static
 #   kvm_vm             a VM that exists for N seconds (guest/kvm_vm.c), static
 #   vb_guest_probe     the tests' build's GUEST_PROBE (guest/vb_guest_probe.c), static
+#   vb_guest_run       mode=guest RUNs through the ioctl (guest/vb_guest_run.c), static
 #   kvm/*.ko           irqbypass, kvm, kvm-intel from that kernel's package
 set -euo pipefail
 # shellcheck source=harness/common.sh
@@ -54,6 +55,8 @@ ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static \
 	-o "$dir/kvm_vm" "$REPO_ROOT/tests/emu/guest/kvm_vm.c"
 ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
 	-o "$dir/vb_guest_probe" "$REPO_ROOT/tests/emu/guest/vb_guest_probe.c"
+${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
+	-o "$dir/vb_guest_run" "$REPO_ROOT/tests/emu/guest/vb_guest_run.c"
 # KVM from the same kernel package, for the coexistence check (6.12 turns VMX
 # on when kvm_intel loads).  Uncompressed: busybox insmod does not read .xz.
 vmlinuz=$("$HARNESS_DIR/kernels.sh" "$series" image)

@@ -39,6 +39,9 @@ step "vmptrst-bench selftest: VMPTRST outside VMX operation is #UD" \
 # guest VMPTRST is a VM exit, reason 22, its information as encoded, and VMX
 # is left after (#UD); in QEMU the probe is refused as a RUN is (ENODEV).
 step "vb_guest_probe --expect-vmx $expect_vmx" ./vb_guest_probe --expect-vmx "$expect_vmx"
+# mode=guest: the timed blocks in the module's guest, every exit checked by
+# the module and again by vb_guest_run; the injected guest failures.
+step "vb_guest_run --expect-vmx $expect_vmx" ./vb_guest_run --expect-vmx "$expect_vmx"
 # Ring 3, outside VMX operation: the reference's #UD branch.
 step "vmptrst-bench probe (ring 3, outside VMX operation)" \
 	./vmptrst-bench probe --cpu 0 --samples 50 -o /out/probe-ud
@@ -272,6 +275,10 @@ case $load_line in
 esac
 step "vb_check --release --expect-vmx $expect_vmx" ./vb_check --release --expect-vmx "$expect_vmx"
 step "vb_guest_probe --release: GUEST_PROBE is ENOTTY" ./vb_guest_probe --release
+if [ "$expect_vmx" = yes ]; then
+	step "vb_guest_run --release: mode=guest in the module users load" \
+		./vb_guest_run --release --expect-vmx yes
+fi
 step "rmmod vmptrst_bench (release build)" rmmod vmptrst_bench
 insmod $test_ko
 ./vb_check --release --expect-vmx "$expect_vmx" >/out/release-on-test.log 2>&1

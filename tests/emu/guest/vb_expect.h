@@ -45,8 +45,8 @@ static inline int count_lines(const char *path, const char *needle)
 }
 
 /*
- * What a record must hold afterwards: the poison (baseline), the expected
- * pointer (vmptrst, mov), or for the reference chains the accumulator: 1 +
+ * What a record must hold afterwards: the poison (baseline, cpuid, vmcall),
+ * the expected pointer (vmptrst, mov), or for the reference chains the accumulator: 1 +
  * unroll (add), 1 (imul), the operand's own address (chase: taken from the
  * first chase record, which must sit at the operand's offset in its page).
  */
@@ -55,6 +55,8 @@ static inline uint64_t record_want(uint8_t insn, const struct vb_run *r,
 {
 	switch (insn) {
 	case VB_INSN_NONE:
+	case VB_INSN_CPUID:	/* mode=guest: exits that store nothing */
+	case VB_INSN_VMCALL:
 		return r->poison;
 	case VB_INSN_ADD:
 		return 1 + (uint64_t)r->point.unroll;

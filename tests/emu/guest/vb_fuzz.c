@@ -233,6 +233,9 @@ static bool cpu_ok(uint32_t cpu)
  * page 10..13 RW: counter values (ABI with perf events), page 14: guard
  */
 static uint8_t *arena;
+/* mode=guest's exit records (vb_run.exit_buf): room for any RUN, not populated */
+static uint8_t *exit_area;
+#define EXIT_AREA_BYTES	((size_t)2 * VB_MAX_SAMPLES * sizeof(struct vb_exit_rec))
 #define ST_RW		(arena)
 #define ST_GUARD	(arena + 1 * PAGE)
 #define ST_RO		(arena + 2 * PAGE)
@@ -247,7 +250,9 @@ static void setup_arena(void)
 {
 	arena = mmap(NULL, ARENA_PAGES * PAGE, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (arena == MAP_FAILED) {
+	exit_area = mmap(NULL, EXIT_AREA_BYTES, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (arena == MAP_FAILED || exit_area == MAP_FAILED) {
 		perror("vb_fuzz: mmap");
 		exit(1);
 	}
@@ -493,13 +498,14 @@ struct field {
 static const struct field run_fields[] = {
 	RF(size), RF(abi_version), RP(cpu), RP(instruction), RP(unroll),
 	RP(samples), RP(vmcs), RP(serialize), RP(offset), RP(cache),
-	RP(memtype), RP(page), RP(tlb), RP(ad), RF(flags), RF(wait_vmx_ms),
+	RP(memtype), RP(page), RP(tlb), RP(ad), RP(mode), RP(reserved),
+	RF(flags), RF(wait_vmx_ms),
 	RF(buf), RF(buf_len), RF(records), RF(expected), RF(poison),
 	RF(mismatches), RF(windows), RF(max_window_tsc), RF(result_flags),
 	RF(page_kib), RF(skip_reason), RF(vmx_wait_ms),
 };
 #define N_RUN_FIELDS (sizeof(run_fields) / sizeof(run_fields[0]))
-#define N_RUN_IN 16	/* size .. wait_vmx_ms: the u32 input fields */
+#define N_RUN_IN 18	/* size .. wait_vmx_ms: the u32 input fields */
 
 static uint64_t fget(const void *s, const struct field *f)
 {
@@ -531,15 +537,15 @@ static void describe_run(const struct vb_run *r, unsigned long cmd, int loc,
 
 	o = (size_t)snprintf(out, len, "RUN cmd %#lx arg %s buf %s {", cmd,
 			     argloc_name[loc], bufnote);
-	for (i = 0; i < 18 && o < len; i++)
+	for (i = 0; i < N_RUN_IN + 2 && o < len; i++)	/* .. buf_len */
 		o += (size_t)snprintf(out + o, len - o, "%s%s=%#" PRIx64,
 				      i ? " " : "", run_fields[i].name,
 				      fget(r, &run_fields[i]));
 	if (o < len)
 		o += (size_t)snprintf(out + o, len - o,
-				      " nevents=%#x reserved2=%#x pmc_buf=%#" PRIx64,
+				      " nevents=%#x reserved2=%#x pmc_buf=%#" PRIx64 " exit_buf=%#" PRIx64,
 				      r->nevents, r->reserved2,
-				      (uint64_t)r->pmc_buf);
+				      (uint64_t)r->pmc_buf, (uint64_t)r->exit_buf);
 	for (i = 0; i < VB_MAX_EVENTS && i < r->nevents && o < len; i++)
 		o += (size_t)snprintf(out + o, len - o,
 				      " ev%zu={%#x,%#x,%#" PRIx64 "}", i,
@@ -582,6 +588,10 @@ static uint32_t run_field_value(size_t i)
 		return pool_enum(VB_TLB_COUNT);
 	if (!strcmp(n, "ad"))
 		return pool_enum(VB_AD_COUNT);
+	if (!strcmp(n, "mode"))
+		return pool_enum(VB_MODE_COUNT);
+	if (!strcmp(n, "reserved"))
+		return pool_flags();
 	if (!strcmp(n, "wait_vmx_ms")) {
 		const uint32_t v[] = { 0, 1, VB_MAX_WAIT_VMX_MS,
 				       VB_MAX_WAIT_VMX_MS + 1, 0xffffffff };
@@ -611,7 +621,7 @@ static void valid_run(struct vb_run *r)
 	r->size = sizeof(*r);
 	r->abi_version = VB_ABI_VERSION;
 	p->cpu = pick_online_cpu();
-	p->instruction = below(VB_INSN_COUNT);
+	p->instruction = below(VB_INSN_CPUID);	/* root's: none .. chase */
 	p->unroll = 1u << below(9);
 	p->samples = PICK(small);
 	if (p->samples > max_samples)
@@ -627,6 +637,19 @@ static void valid_run(struct vb_run *r)
 		if (p->cache != VB_CACHE_HOT || p->tlb != VB_TLB_WARM ||
 		    p->ad != VB_AD_SET)
 			p->unroll = 1;
+	}
+	if (chance(20)) {	/* mode=guest: no chains, no CPUID bracket */
+		const uint32_t gi[] = { VB_INSN_NONE, VB_INSN_VMPTRST,
+					VB_INSN_MOV, VB_INSN_CPUID,
+					VB_INSN_VMCALL };
+
+		p->mode = VB_MODE_GUEST;
+		p->instruction = PICK(gi);
+		p->vmcs = VB_VMCS_LOADED;
+		if (p->serialize == VB_SER_CPUID)
+			p->serialize = VB_SER_LFENCE;
+		p->tlb = VB_TLB_WARM;
+		p->ad = VB_AD_SET;
 	}
 	if (chance(50))
 		p->offset = below(VB_MAX_OFFSET(p->page) + 1);
@@ -708,6 +731,22 @@ static const char *point_invalid(const struct vb_point_desc *p)
 		return "unroll-with-per-sample-setup";
 	if (p->ad == VB_AD_CLEAR && p->page != VB_PAGE_4K)
 		return "ad-clear-on-large-page";
+	if (p->mode >= VB_MODE_COUNT)
+		return "mode";
+	if (p->reserved)
+		return "reserved";
+	if (p->mode == VB_MODE_ROOT)	/* the VM-exit references are guest's */
+		return p->instruction == VB_INSN_CPUID ||
+		       p->instruction == VB_INSN_VMCALL ? "cpuid-vmcall-in-root" : NULL;
+	if (p->instruction == VB_INSN_ADD || p->instruction == VB_INSN_IMUL ||
+	    p->instruction == VB_INSN_CHASE)
+		return "chain-in-guest";
+	if (p->serialize == VB_SER_CPUID)
+		return "cpuid-bracket-in-guest";
+	if (p->vmcs != VB_VMCS_LOADED)
+		return "vmcs-none-in-guest";
+	if (p->tlb != VB_TLB_WARM || p->ad != VB_AD_SET)
+		return "tlb-or-ad-in-guest";
 	return NULL;
 }
 
@@ -744,6 +783,8 @@ static const char *run_invalid(const struct vb_run *r)
 		return "buf-NULL";
 	if (r->buf_len < need)
 		return "buf_len";
+	if ((r->point.mode == VB_MODE_GUEST) != (r->exit_buf != 0))
+		return "exit_buf-with-mode";
 	return NULL;
 }
 
@@ -853,6 +894,26 @@ static bool place_pmc(struct vb_run *r)
 	return false;
 }
 
+/*
+ * Where a RUN's exit records go (vb_run.exit_buf, mode=guest's); false if
+ * the module cannot write there.  Now and then one where it must not be.
+ */
+static bool place_exits(struct vb_run *r)
+{
+	uint32_t x = below(100);
+
+	if (r->point.mode != VB_MODE_GUEST) {
+		r->exit_buf = x < 97 ? 0 : (uintptr_t)exit_area;
+		return true;
+	}
+	if (x < 94) {	/* 90 of 100 where it belongs, 4 missing */
+		r->exit_buf = x < 90 ? (uintptr_t)exit_area : 0;
+		return true;
+	}
+	r->exit_buf = x < 97 ? (uintptr_t)REC_RO : kernel_addrs[below(6)];
+	return false;
+}
+
 /* One events field of @r at a boundary value. */
 static void mutate_events(struct vb_run *r)
 {
@@ -913,6 +974,8 @@ static bool supported_skip(const struct vb_run *r, uint32_t reason,
 		return flushopt_must;
 	case VB_SKIP_PAGE_SIZE:
 		return !*must && p->page != VB_PAGE_4K;
+	case VB_SKIP_NO_VPID:	/* the CPU's VMX decides, not the request */
+		return !*must && p->mode == VB_MODE_GUEST;
 	default:
 		return false;
 	}
@@ -1069,7 +1132,7 @@ static void do_run(void)
 	uint32_t mode = below(100), want, k;
 	const char *why, *bad;
 	char desc[1024];
-	bool ok, rw = false, pmc_ok = true;
+	bool ok, rw = false, pmc_ok = true, exit_ok;
 	void *arg;
 	uint32_t salt = (uint32_t)rnd();
 
@@ -1109,6 +1172,7 @@ static void do_run(void)
 	b = place_buf(&r, b);
 	if (mode < 85 || chance(50))
 		pmc_ok = place_pmc(&r);
+	exit_ok = place_exits(&r);
 	/* Never a long real run: keep the sample count small where it could run. */
 	if (!run_invalid(&r) && cpu_ok(p->cpu) && p->samples > max_samples &&
 	    !big_ok) {
@@ -1132,7 +1196,7 @@ static void do_run(void)
 	} else {
 		bool must, measure_ok, nomem_ok, bufbad = !buf_writable(b);
 
-		if (r.nevents && !pmc_ok)
+		if ((r.nevents && !pmc_ok) || !exit_ok)
 			bufbad = true;
 
 		supported_skip(&r, 0, &must, &measure_ok, &nomem_ok);

@@ -1,0 +1,334 @@
+/*
+ * vb_guest_run: mode=guest RUNs straight through the ioctl, from inside an
+ * emulated machine: the timed blocks run in the module's guest, every
+ * VMPTRST, CPUID and VMCALL in them a VM exit the module checks, emulates
+ * and resumes past.
+ *
+ *   vb_guest_run --expect-vmx yes|no [--cpu N] [--release]
+ *
+ * yes (Bochs): vmptrst, cpuid, vmcall, mov and none at unroll 1, 16 and
+ * 256, offsets 0 and 4092 (the operand across a page boundary), serialize
+ * lfence and mfence, one with a software counter.  Every record is checked
+ * here again against constants of this file, not the ABI header's: its
+ * exit record holds exactly `unroll` exits (none for mov and none), the
+ * last one's basic reason (22, 10, 18), qualification (the displacement
+ * 0x1238, for VMPTRST), instruction information ([RBX + disp32], no index,
+ * 64-bit addresses, DS) and length (7, 2, 3); the operand afterwards holds
+ * the current-VMCS pointer (vmptrst: the module's emulated store; mov: the
+ * value it stores) or the poison (cpuid, vmcall, none); mismatches 0.
+ * Points the module must refuse are EINVAL.  Then the injected failures
+ * (tests' build): VMfail (12), an entry failure (13) and an unexpected
+ * exit (14) end the RUN with EIO, VMX left (CR4.VMXE clear, VMPTRST #UD)
+ * and the next RUN good; VMPTRST in another addressing form (15) is
+ * caught in every record, by the module and here.
+ * --release: the module users load runs mode=guest too (one point).
+ * no (QEMU): a mode=guest RUN is ENODEV, as any RUN.
+ * Prints one line per check and, last, "vb_guest_run: N passed, N
+ * failed"; exit status 0 only if none failed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "vmptrst_bench_abi.h"
+#include "vb_expect.h"
+
+#define X86_TRAP_UD		6
+#define SAMPLES			40
+
+/* What the guest's blocks must cause, written here again. */
+#define WANT_DISP		0x1238
+#define II_ADDR_SIZE(x)		(((x) >> 7) & 7)	/* 2: 64-bit */
+#define II_SEG(x)		(((x) >> 15) & 7)	/* 3: DS */
+#define II_NO_INDEX(x)		(((x) >> 22) & 1)
+#define II_BASE(x)		(((x) >> 23) & 0xf)	/* 3: RBX */
+#define II_NO_BASE(x)		(((x) >> 27) & 1)
+
+static const struct {
+	uint32_t insn;
+	const char *name;
+	uint32_t reason, len;	/* of its exits; 0: none */
+} insns[] = {
+	{ VB_INSN_VMPTRST, "vmptrst", 22, 7 },
+	{ VB_INSN_CPUID, "cpuid", 10, 2 },
+	{ VB_INSN_VMCALL, "vmcall", 18, 3 },
+	{ VB_INSN_MOV, "mov", 0, 0 },
+	{ VB_INSN_NONE, "none", 0, 0 },
+};
+
+static int passed, failed;
+static int fd = -1;
+static unsigned int cpu;
+static struct vb_sample rec[2 * SAMPLES];
+static struct vb_exit_rec ex[2 * SAMPLES];
+static uint64_t pmc[2 * SAMPLES];
+
+static int xioctl(unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) == 0 ? 0 : errno;
+}
+
+static struct vb_run guest_req(uint32_t insn, uint32_t unroll, uint32_t offset,
+			       uint32_t ser)
+{
+	struct vb_run r = {
+		.size = sizeof(r), .abi_version = VB_ABI_VERSION,
+		.point = { .cpu = cpu, .instruction = insn, .unroll = unroll,
+			   .samples = SAMPLES, .vmcs = VB_VMCS_LOADED,
+			   .serialize = ser, .offset = offset,
+			   .mode = VB_MODE_GUEST },
+		.buf = (uintptr_t)rec, .buf_len = 2 * SAMPLES,
+		.exit_buf = (uintptr_t)ex,
+	};
+	return r;
+}
+
+static int insn_index(uint32_t insn)
+{
+	int i;
+
+	for (i = 0; i < (int)(sizeof(insns) / sizeof(insns[0])); i++)
+		if (insns[i].insn == insn)
+			return i;
+	return 0;
+}
+
+/* The first wrong thing about record @i's exits and store, or NULL. */
+static const char *record_wrong(const struct vb_run *r, uint32_t i)
+{
+	const struct vb_sample *s = &rec[i];
+	const struct vb_exit_rec *x = &ex[i];
+	int k = insn_index(s->instruction);
+	uint32_t ii = x->insn_info;
+	bool stores = s->instruction == VB_INSN_VMPTRST ||
+		      s->instruction == VB_INSN_MOV;
+
+	if (s->flags & VB_SAMPLE_MISMATCH)
+		return "flagged mismatch by the module";
+	if (s->stored != (stores ? r->expected : r->poison))
+		return "stored value";
+	if (s->tsc_end <= s->tsc_begin)
+		return "TSC readings";
+	if (!insns[k].reason)
+		return x->exits || x->reason || x->insn_len ? "exits of a block without any" : NULL;
+	if (x->exits != r->point.unroll)
+		return "exit count";
+	if (x->reason != insns[k].reason)
+		return "exit reason";
+	if (x->insn_len != insns[k].len)
+		return "instruction length";
+	if (s->instruction != VB_INSN_VMPTRST)
+		return NULL;
+	if (x->qualification != WANT_DISP)
+		return "qualification";
+	if (II_ADDR_SIZE(ii) != 2 || II_SEG(ii) != 3 || !II_NO_INDEX(ii) ||
+	    II_NO_BASE(ii) || II_BASE(ii) != 3)
+		return "instruction information";
+	return NULL;
+}
+
+/* One mode=guest point: every record as the reference says. */
+static void check_point(uint32_t insn, uint32_t unroll, uint32_t offset,
+			uint32_t ser, bool events)
+{
+	struct vb_run r = guest_req(insn, unroll, offset, ser);
+	const char *bad = NULL, *sname = ser == VB_SER_MFENCE ? "mfence" : "lfence";
+	uint32_t i, nrec = insn == VB_INSN_NONE ? SAMPLES : 2 * SAMPLES;
+	int err;
+
+	if (events) {
+		r.nevents = 1;
+		r.events[0].type = 1;	/* PERF_TYPE_SOFTWARE */
+		r.events[0].config = 0;	/* PERF_COUNT_SW_CPU_CLOCK */
+		r.pmc_buf = (uintptr_t)pmc;
+	}
+	memset(rec, 0xa5, sizeof(rec));
+	memset(ex, 0xa5, sizeof(ex));
+	err = xioctl(VB_IOC_RUN, &r);
+	for (i = 0; !err && i < r.records && !bad; i++)
+		bad = record_wrong(&r, i);
+	CHECK(err == 0 && !(r.result_flags & VB_RUN_SKIPPED) &&
+	      r.records == nrec && r.mismatches == 0 && !bad,
+	      "mode guest %s unroll %u offset %u %s%s: %u records, mismatches %u, every exit and store as the reference says%s%s (%s, skip %u)",
+	      insns[insn_index(insn)].name, unroll, offset, sname,
+	      events ? " +cpu-clock" : "", r.records, r.mismatches,
+	      bad ? "; wrong: " : "", bad ? bad : "", strerror(err),
+	      r.skip_reason);
+	if (events)
+		CHECK(err == 0 && r.event_kind[0] == VB_EVENT_SOFTWARE &&
+		      r.event_err[0] == 0,
+		      "mode guest with a software counter: read per record (kind %u, error %d)",
+		      r.event_kind[0], r.event_err[0]);
+	if (!err && r.records)
+		printf("# %s unroll %u: record 1 exits %u, reason %u, qualification %#llx, info %#x, length %u; %llu ticks\n",
+		       insns[insn_index(insn)].name, unroll, ex[1].exits,
+		       ex[1].reason, (unsigned long long)ex[1].qualification,
+		       ex[1].insn_info, ex[1].insn_len,
+		       (unsigned long long)(rec[1].tsc_end - rec[1].tsc_begin));
+}
+
+/* Points vb_point_invalid() refuses, and exit_buf where it does not belong. */
+static void check_refused(void)
+{
+	static const struct {
+		const char *what;
+		uint32_t insn, ser, vmcs, tlb, mode;
+		bool exit_buf;
+	} t[] = {
+		{ "mode guest, add", VB_INSN_ADD, 0, 0, 0, VB_MODE_GUEST, true },
+		{ "mode guest, serialize cpuid", VB_INSN_VMPTRST, VB_SER_CPUID, 0, 0, VB_MODE_GUEST, true },
+		{ "mode guest, vmcs none", VB_INSN_VMPTRST, 0, VB_VMCS_NONE, 0, VB_MODE_GUEST, true },
+		{ "mode guest, tlb cold", VB_INSN_VMPTRST, 0, 0, VB_TLB_COLD, VB_MODE_GUEST, true },
+		{ "mode guest, no exit_buf", VB_INSN_VMPTRST, 0, 0, 0, VB_MODE_GUEST, false },
+		{ "mode root, cpuid", VB_INSN_CPUID, 0, 0, 0, VB_MODE_ROOT, false },
+		{ "mode root, vmcall", VB_INSN_VMCALL, 0, 0, 0, VB_MODE_ROOT, false },
+		{ "mode root with an exit_buf", VB_INSN_VMPTRST, 0, 0, 0, VB_MODE_ROOT, true },
+		{ "mode 2", VB_INSN_VMPTRST, 0, 0, 0, VB_MODE_COUNT, true },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct vb_run r = guest_req(t[i].insn, 1, 0, t[i].ser);
+
+		r.point.vmcs = t[i].vmcs;
+		r.point.tlb = t[i].tlb;
+		r.point.mode = t[i].mode;
+		if (!t[i].exit_buf)
+			r.exit_buf = 0;
+		CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "%s: EINVAL", t[i].what);
+	}
+	{
+		struct vb_run r = guest_req(VB_INSN_VMPTRST, 1, 0, 0);
+
+		r.point.reserved = 1;
+		CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "point.reserved 1: EINVAL");
+	}
+}
+
+/* VMX left: CR4.VMXE clear, VMPTRST #UD again. */
+static void check_vmx_left(const char *after)
+{
+	struct vb_info in = { .size = sizeof(in), .abi_version = VB_ABI_VERSION,
+			      .cpu = cpu };
+	struct vb_selftest st = { .size = sizeof(st),
+				  .abi_version = VB_ABI_VERSION, .cpu = cpu };
+	int err = xioctl(VB_IOC_INFO, &in);
+	int serr = xioctl(VB_IOC_SELFTEST, &st);
+
+	CHECK(err == 0 && !(in.flags & VB_INFO_VMX_IN_USE) && serr == 0 &&
+	      st.trap == X86_TRAP_UD && st.operand == st.poison,
+	      "after %s: CR4.VMXE clear (INFO flags %#x) and VMPTRST #UD (trap %d, %s)",
+	      after, in.flags, st.trap, strerror(serr));
+}
+
+/* The injected failures of the tests' build (kmod/vb_test_hooks.h). */
+static void check_faults(void)
+{
+	static const struct {
+		int fault;
+		const char *what;
+	} t[] = {
+		{ 12, "VMLAUNCH VMfailValid" },
+		{ 13, "a VM-entry failure" },
+		{ 14, "an unexpected exit (#UD in the guest)" },
+	};
+	struct vb_run r;
+	uint32_t i, base_bad = 0, want;
+	int err;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		r = guest_req(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE);
+		if (vb_set_fault(t[i].fault)) {
+			CHECK(0, "inject_fault=%d: %s", t[i].fault, strerror(errno));
+			return;
+		}
+		err = xioctl(VB_IOC_RUN, &r);
+		vb_set_fault(0);
+		CHECK(err == EIO, "inject_fault=%d (%s): the RUN fails with EIO (got %s)",
+		      t[i].fault, t[i].what, strerror(err));
+		check_vmx_left(t[i].what);
+		check_point(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE, false);
+	}
+	/* another addressing form: [RDI + disp32], base 7 */
+	r = guest_req(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE);
+	if (vb_set_fault(15)) {
+		CHECK(0, "inject_fault=15: %s", strerror(errno));
+		return;
+	}
+	err = xioctl(VB_IOC_RUN, &r);
+	vb_set_fault(0);
+	for (i = 0; !err && i < r.records; i++)
+		if (rec[i].instruction == VB_INSN_VMPTRST)
+			base_bad += record_wrong(&r, i) != NULL &&
+				    II_BASE(ex[i].insn_info) == 7;
+	want = r.records / 2;
+	CHECK(err == 0 && r.mismatches == want && base_bad == want,
+	      "inject_fault=15 (VMPTRST [RDI + disp32]): the module flags %u of %u VMPTRST records, this check finds base RDI in %u (%s)",
+	      r.mismatches, want, base_bad, strerror(err));
+	check_point(VB_INSN_VMPTRST, 1, 0, VB_SER_LFENCE, false);
+}
+
+int main(int argc, char **argv)
+{
+	static const uint32_t unrolls[] = { 1, 16 }, offsets[] = { 0, 4092 };
+	int expect = -1, i;
+	bool release = false;
+	size_t k, u, o;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--release")) {
+			release = true;
+		} else if (!strcmp(argv[i], "--expect-vmx") && i + 1 < argc) {
+			i++;
+			expect = !strcmp(argv[i], "yes") ? 1 :
+				 !strcmp(argv[i], "no") ? 0 : -1;
+		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
+			cpu = strtoul(argv[++i], NULL, 0);
+		} else {
+			expect = -1;
+			break;
+		}
+	}
+	if (expect < 0) {
+		fprintf(stderr, "usage: vb_guest_run --expect-vmx yes|no [--cpu N] [--release]\n");
+		return 2;
+	}
+	fd = open(VB_DEVICE_PATH, O_RDWR);
+	CHECK(fd >= 0, "open %s (%s)", VB_DEVICE_PATH,
+	      fd >= 0 ? "ok" : strerror(errno));
+	if (fd >= 0 && !expect) {
+		struct vb_run r = guest_req(VB_INSN_VMPTRST, 1, 0, 0);
+		int err = xioctl(VB_IOC_RUN, &r);
+
+		CHECK(err == ENODEV, "mode guest without VMX: ENODEV (got %s)",
+		      strerror(err));
+	} else if (fd >= 0 && release) {
+		check_point(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE, false);
+		check_vmx_left("a mode=guest RUN of the release build");
+	} else if (fd >= 0) {
+		check_refused();
+		for (k = 0; k < sizeof(insns) / sizeof(insns[0]); k++)
+			for (u = 0; u < 2; u++)
+				for (o = 0; o < 2; o++)
+					check_point(insns[k].insn, unrolls[u],
+						    offsets[o], VB_SER_LFENCE, false);
+		for (k = 0; k < 3; k++) {
+			check_point(insns[k].insn, 256, 8, VB_SER_MFENCE, false);
+			check_point(insns[k].insn, 4, 3, VB_SER_LFENCE, true);
+		}
+		check_vmx_left("the mode=guest RUNs");
+		check_faults();
+	}
+	if (fd >= 0)
+		close(fd);
+	printf("vb_guest_run: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
