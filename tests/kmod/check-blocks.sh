@@ -14,6 +14,9 @@
 # chains (add, imul, pointer chase), plus one empty block (the baseline),
 # under every serialisation.  A compiler that spilled, reordered or
 # shared a register would fail here before it fails on hardware.
+# mode=guest's blocks (vb_guest_asm.o, both builds) are checked by
+# check-guest-blocks.py: each exactly its bracket and copies, encoded as the
+# ABI header says the module checks the exits, and the table that names them.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=../emu/harness/common.sh
@@ -120,6 +123,17 @@ for series in 6.1 6.12; do
 	grep '^BAD' <<<"$result" || true
 	if [[ $bads -eq 0 ]]; then echo "ok - $series: every timed block is clean"; passed=$((passed + 1))
 	else echo "not ok - $series: $bads timed blocks are wrong (above)"; failed=$((failed + 1)); fi
+	for hooks in "" 1; do
+		g=$EMU_BUILD/blocks-$series${hooks:+-test-hooks}/vb_guest_asm.o
+		out=$(/usr/bin/python3 "$top/tests/kmod/check-guest-blocks.py" "$g" \
+			"$top/kmod/vmptrst_bench_abi.h" ${hooks:+--test-hooks} 2>&1 || true)
+		sed "s|$EMU_BUILD/||" <<<"$out"
+		passed=$((passed + $(grep -c '^ok - ' <<<"$out" || true)))
+		bad=$(grep -c '^not ok - ' <<<"$out" || true)
+		# no verdict at all is a failure too
+		if ! grep -q '^ok - \|^not ok - ' <<<"$out"; then bad=1; fi
+		failed=$((failed + bad))
+	done
 	want=" 1 2 4 8 16 32 64 128 256"
 	for ser in lfence mfence cpuid; do
 		for kind in vmptrst mov add imul chase; do
