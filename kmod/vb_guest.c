@@ -573,6 +573,7 @@ bool vb_guest_block(struct vb_ctx *c, u8 insn, u32 index, u64 *tsc_begin,
 
 	memset(x, 0, sizeof(*x));
 	g->rec_bad = false;
+	g->rec_nmi = false;
 	g->regs.rbx = (unsigned long)c->operand - VB_GUEST_DISP;
 	g->regs.rdi = g->regs.rbx;
 	g->regs.rsi = c->expected;
@@ -595,8 +596,10 @@ bool vb_guest_block(struct vb_ctx *c, u8 insn, u32 index, u64 *tsc_begin,
 			*tsc_end = (g->regs.r11 << 32) | (u32)g->regs.r10;
 			return true;
 		}
-		if (vb_guest_nmi_exit(reason))
+		if (vb_guest_nmi_exit(reason)) {
+			g->rec_nmi = true;
 			continue;
+		}
 		if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
 			return vb_guest_fail(c, "VM entry failed", reason);
 		if (!vb_guest_insn_exit(c, insn, b, reason, x))

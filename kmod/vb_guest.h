@@ -35,6 +35,7 @@ struct vb_guest {
 	u8 invvpid_type;		/* VMX_VPID_EXTENT_* the CPU has */
 	bool launched;			/* VMLAUNCH done in this window */
 	bool rec_bad;			/* an exit of this record was not as expected */
+	bool rec_nmi;			/* an NMI exit during this record */
 };
 
 /* One timed block of vb_guest_asm.S's table. */

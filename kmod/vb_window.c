@@ -96,6 +96,8 @@ static __always_inline void vb_env_record_end(struct vb_ctx *c,
 		vb_record_pmc(c, rd, index, r);
 	if (this_cpu_read(irq_stat.__nmi_count) != s->nmi)
 		r->flags |= VB_SAMPLE_NMI;
+	if (c->point.mode == VB_MODE_GUEST && c->guest->rec_nmi)
+		r->flags |= VB_SAMPLE_NMI_EXIT;
 }
 
 #include "vb_engine.h"

@@ -473,6 +473,9 @@ struct vb_run {
 #define VB_SAMPLE_PMC_INVALID	(1u << 1) /* a counter was not active: no values */
 #define VB_SAMPLE_NMI		(1u << 2) /* an NMI arrived during this record */
 #define VB_SAMPLE_SMI		(1u << 3) /* the window saw an SMI (MSR 0x34 moved) */
+#define VB_SAMPLE_NMI_EXIT	(1u << 4) /* mode=guest: an NMI arrived in the guest (an
+					   * NMI exit), handed to the kernel; VB_SAMPLE_NMI
+					   * says the kernel counted it */
 
 /*
  * One IRQ-off window (vb_run.win_buf): when it ran, what the CPU's clock

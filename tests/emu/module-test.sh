@@ -47,7 +47,11 @@ rc=0
 # KVM mid-run runs): about 5 minutes on an idle machine.
 timeout=600
 [[ $emu == bochs ]] && timeout=1200
-"$here/harness/boot.sh" --emulator "$emu" --kernel "$series" --timeout "$timeout" \
+# Bochs with 6.12 boots two CPUs: the guest script sends NMIs from the
+# second to the first while the module's guest runs there.
+cpus=1
+[[ $emu == bochs && $series == 6.12 ]] && cpus=2
+"$here/harness/boot.sh" --emulator "$emu" --kernel "$series" --timeout "$timeout" --cpus "$cpus" \
 	--payload "$work/payload" --script "$here/guest/module-test.sh" \
 	--out "$work/out" || rc=$?
 out=$work/out

@@ -42,6 +42,46 @@ step "vb_guest_probe --expect-vmx $expect_vmx" ./vb_guest_probe --expect-vmx "$e
 # mode=guest: the timed blocks in the module's guest, every exit checked by
 # the module and again by vb_guest_run; the injected guest failures.
 step "vb_guest_run --expect-vmx $expect_vmx" ./vb_guest_run --expect-vmx "$expect_vmx"
+# NMIs in the guest: CPU 1 sends CPU 0 NMIs (sysrq l: the kernel's NMI
+# backtrace, which waits for every CPU's answer) while mode=guest RUNs go on
+# there; one that arrives in the guest is an NMI exit, which the module must
+# hand to the kernel's NMI handler: each sysrq l answered by CPU 0, none
+# lost or unclaimed.  Needs a second CPU (module-bochs-6.12 boots two).
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+if [ "$expect_vmx" = yes ] && [ "$ncpu" -ge 2 ]; then
+	lvl=$(cut -f1 /proc/sys/kernel/printk)
+	echo 1 >/proc/sys/kernel/printk	# the backtraces to the log only
+	bt0=$(dmesg | grep -c 'NMI backtrace for cpu 0')
+	./vb_guest_run --nmi --expect-vmx yes --cpu 0 >/out/nmi.log 2>&1 &
+	pid=$!
+	n=0
+	while kill -0 $pid 2>/dev/null && [ $n -lt 400 ]; do
+		taskset 2 sh -c 'echo l >/proc/sysrq-trigger'
+		n=$((n + 1))
+	done
+	wait $pid
+	rc=$?
+	echo "$lvl" >/proc/sys/kernel/printk
+	cat /out/nmi.log
+	bt=$(($(dmesg | grep -c 'NMI backtrace for cpu 0') - bt0))
+	if [ $rc -eq 0 ]; then
+		ok "NMIs in the guest: vb_guest_run --nmi passed ($n sysrq l from CPU 1)"
+	else
+		notok "NMIs in the guest: vb_guest_run --nmi exit $rc ($n sysrq l from CPU 1, log above)"
+	fi
+	if [ "$bt" -eq "$n" ]; then
+		ok "NMIs in the guest: CPU 0 answered every one of the $n NMI backtrace requests"
+	else
+		notok "NMIs in the guest: CPU 0 answered $bt of $n NMI backtrace requests"
+	fi
+	if dmesg | grep -Eq 'NMI received for unknown reason|Dazed and confused'; then
+		notok "NMIs in the guest: an NMI nobody claimed (kernel log)"
+	else
+		ok "NMIs in the guest: no NMI unclaimed in the kernel log"
+	fi
+else
+	echo "# skip: NMIs in the guest: needs VMX and a second CPU (VMX: $expect_vmx, CPUs: $ncpu)"
+fi
 # Ring 3, outside VMX operation: the reference's #UD branch.
 step "vmptrst-bench probe (ring 3, outside VMX operation)" \
 	./vmptrst-bench probe --cpu 0 --samples 50 -o /out/probe-ud

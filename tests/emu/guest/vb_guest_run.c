@@ -4,7 +4,7 @@
  * VMPTRST, CPUID and VMCALL in them a VM exit the module checks, emulates
  * and resumes past.
  *
- *   vb_guest_run --expect-vmx yes|no [--cpu N] [--release]
+ *   vb_guest_run --expect-vmx yes|no [--cpu N] [--release | --nmi]
  *
  * yes (Bochs): vmptrst, cpuid, vmcall, mov and none at unroll 1, 16 and
  * 256, offsets 0 and 4092 (the operand across a page boundary), serialize
@@ -22,6 +22,11 @@
  * and the next RUN good; VMPTRST in another addressing form (15) is
  * caught in every record, by the module and here.
  * --release: the module users load runs mode=guest too (one point).
+ * --nmi: while another CPU sends this one NMIs (the guest script's
+ * sysrq-l loop), mode=guest RUNs of MOV blocks (the guest's share of the
+ * time is largest there) until records show NMI exits: each one also
+ * counted by the kernel (VB_SAMPLE_NMI: the NMI reached its handler),
+ * mismatches 0, no exits of the block's own.
  * no (QEMU): a mode=guest RUN is ENODEV, as any RUN.
  * Prints one line per check and, last, "vb_guest_run: N passed, N
  * failed"; exit status 0 only if none failed.
@@ -43,6 +48,7 @@
 
 #define X86_TRAP_UD		6
 #define SAMPLES			40
+#define NMI_SAMPLES		1000	/* a RUN of --nmi */
 
 /* What the guest's blocks must cause, written here again. */
 #define WANT_DISP		0x1238
@@ -67,8 +73,8 @@ static const struct {
 static int passed, failed;
 static int fd = -1;
 static unsigned int cpu;
-static struct vb_sample rec[2 * SAMPLES];
-static struct vb_exit_rec ex[2 * SAMPLES];
+static struct vb_sample rec[2 * NMI_SAMPLES];
+static struct vb_exit_rec ex[2 * NMI_SAMPLES];
 static uint64_t pmc[2 * SAMPLES];
 
 static int xioctl(unsigned long cmd, void *arg)
@@ -276,16 +282,45 @@ static void check_faults(void)
 	check_point(VB_INSN_VMPTRST, 1, 0, VB_SER_LFENCE, false);
 }
 
+/* --nmi (see the top): NMIs in the guest reach the kernel, nothing lost. */
+static void check_nmi(void)
+{
+	uint32_t runs, i, nmi_exit = 0, counted = 0, nmi = 0, bad = 0;
+	int err = 0;
+
+	for (runs = 0; runs < 300 && !nmi_exit && !err && !bad; runs++) {
+		struct vb_run r = guest_req(VB_INSN_MOV, 256, 0, VB_SER_LFENCE);
+
+		r.point.samples = NMI_SAMPLES;
+		r.buf_len = 2 * NMI_SAMPLES;
+		err = xioctl(VB_IOC_RUN, &r);
+		for (i = 0; !err && i < r.records; i++) {
+			nmi += !!(rec[i].flags & VB_SAMPLE_NMI);
+			bad += record_wrong(&r, i) != NULL;
+			if (rec[i].flags & VB_SAMPLE_NMI_EXIT) {
+				nmi_exit++;
+				counted += !!(rec[i].flags & VB_SAMPLE_NMI);
+			}
+		}
+		bad += !err && r.mismatches;
+	}
+	CHECK(!err && !bad && nmi_exit && counted == nmi_exit,
+	      "NMIs sent to CPU %u during %u mode=guest RUNs: %u records saw an NMI (%u of them an NMI exit in the guest, %u of those counted by the kernel's NMI handler), %u records wrong (%s)",
+	      cpu, runs, nmi, nmi_exit, counted, bad, strerror(err));
+}
+
 int main(int argc, char **argv)
 {
 	static const uint32_t unrolls[] = { 1, 16 }, offsets[] = { 0, 4092 };
 	int expect = -1, i;
-	bool release = false;
+	bool release = false, nmi = false;
 	size_t k, u, o;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--release")) {
 			release = true;
+		} else if (!strcmp(argv[i], "--nmi")) {
+			nmi = true;
 		} else if (!strcmp(argv[i], "--expect-vmx") && i + 1 < argc) {
 			i++;
 			expect = !strcmp(argv[i], "yes") ? 1 :
@@ -298,7 +333,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (expect < 0) {
-		fprintf(stderr, "usage: vb_guest_run --expect-vmx yes|no [--cpu N] [--release]\n");
+		fprintf(stderr, "usage: vb_guest_run --expect-vmx yes|no [--cpu N] [--release | --nmi]\n");
 		return 2;
 	}
 	fd = open(VB_DEVICE_PATH, O_RDWR);
@@ -310,6 +345,8 @@ int main(int argc, char **argv)
 
 		CHECK(err == ENODEV, "mode guest without VMX: ENODEV (got %s)",
 		      strerror(err));
+	} else if (fd >= 0 && nmi) {
+		check_nmi();
 	} else if (fd >= 0 && release) {
 		check_point(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE, false);
 		check_vmx_left("a mode=guest RUN of the release build");
