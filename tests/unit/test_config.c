@@ -201,7 +201,7 @@ static const struct bad bad[] = {
 	{ "; c\n\n[global]\nunrol = 2\n", "4: unknown key 'unrol' (did you "
 	  "mean unroll?)" },
 	{ "[global]\nvmcs = loaded\nfoo = 2\n", "3: unknown key 'foo' (keys: "
-	  "instruction, cpu, offset, cache, memtype, page, tlb, ad, vmcs, "
+	  "instruction, mode, cpu, offset, cache, memtype, page, tlb, ad, vmcs, "
 	  "serialize, unroll, samples, events, require-events, cross-check, wait-vmx, rounds)" },
 	{ "[g]\ncache = hot\ncache = flushed\n", "3: cache set twice in [g] "
 	  "(first at line 2)" },

@@ -361,13 +361,13 @@ static void test_plan_command(void **state)
 	assert_int_equal(h->err_len, 0);
 	assert_int_equal(count_lines(h->out_buf), 4);
 	assert_non_null(strstr(h->out_buf,
-		"point 0 [x]: instruction=none cpu=2 offset=0 cache=hot "
+		"point 0 [x]: instruction=none mode=root cpu=2 offset=0 cache=hot "
 		"memtype=wb page=4k tlb=warm ad=set vmcs=loaded serialize=lfence "
 		"unroll=1 samples=3 records=3\n"
-		"point 1 [x]: instruction=mov cpu=2 offset=0 cache=hot memtype=wb "
+		"point 1 [x]: instruction=mov mode=root cpu=2 offset=0 cache=hot memtype=wb "
 		"page=4k tlb=warm ad=set vmcs=loaded serialize=lfence unroll=1 "
 		"samples=3 records=6\n"
-		"point 2 [y]: instruction=vmptrst cpu=2 offset=2097148 cache=hot "
+		"point 2 [y]: instruction=vmptrst mode=root cpu=2 offset=2097148 cache=hot "
 		"memtype=wb page=2m tlb=warm ad=set vmcs=loaded serialize=lfence "
 		"unroll=1 samples=3 records=6\n"));
 	snprintf(want, sizeof(want), "plan: 3 points in 2 groups, 9 samples, "
