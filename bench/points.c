@@ -52,7 +52,7 @@ const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len)
 		snprintf(buf, len, "the CPU has no RDTSCP (CPUID.80000001H:EDX[27]): serialize=cpuid executes it");
 		break;
 	case VB_SKIP_NO_VPID:
-		snprintf(buf, len, "mode=guest needs VPID and INVVPID, which this CPU's VMX does not offer (IA32_VMX_PROCBASED_CTLS2, IA32_VMX_EPT_VPID_CAP)");
+		snprintf(buf, len, "mode=guest needs VPID and INVVPID: this CPU's VMX lacks one of them");
 		break;
 	default:
 		snprintf(buf, len, "skipped by the module (reason %" PRIu32 ")",

@@ -86,7 +86,7 @@ const char *vb_user_refusal(const struct vb_point_desc *p)
 const char *vb_user_skip(const struct vb_point_desc *p)
 {
 	if (p->mode == VB_MODE_GUEST)
-		return "mode=guest needs the module (VMX non-root operation, the module as the guest's hypervisor): the user backend runs at ring 3, without VMX";
+		return "mode=guest needs the module (VMX non-root operation with the module as the guest's hypervisor): the user backend runs at ring 3 without VMX";
 	return NULL;
 }
 

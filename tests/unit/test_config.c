@@ -220,6 +220,15 @@ static const struct bad bad[] = {
 	  "twice" },
 	{ "[g]\nmemtype = uc\n", "2: memtype=uc: not one of wb|wc|uc-|wt (did "
 	  "you mean uc-?)" },
+	{ "[g]\nmode = gust\n", "2: mode=gust: not one of root|guest (did you "
+	  "mean guest?)" },
+	{ "[g]\n\nmode = guest, root, guest\n", "3: mode=guest, root, guest: "
+	  "value guest listed twice" },
+	{ "[g]\nmode =\n", "2: mode=: empty value (an axis needs at least one "
+	  "value)" },
+	{ "[g]\ninstruction = vmptrst, vmcal\n", "2: instruction=vmptrst, "
+	  "vmcal: value vmcal: not one of "
+	  "none|vmptrst|mov|add|imul|chase|cpuid|vmcall (did you mean vmcall?)" },
 	{ "[g]\nsamples = 1, 2\n", "2: samples=1, 2: one value only: samples "
 	  "is not an axis" },
 	{ "[g]\nsamples = 0\n", "2: samples=0: out of range 1..262144" },
