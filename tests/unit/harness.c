@@ -302,7 +302,8 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 		bad = is_bad(f, i);
 		if (bad)
 			rec[i].stored ^= 0x1000;
-		if (run->exit_buf && !f->exits_unwritten &&
+		if (run->exit_buf && f->exits_unwritten != -1 &&
+		    f->exits_unwritten != f->run_calls &&
 		    fake_exits(f, run, &rec[i], i))
 			bad = 1;
 		if (bad) {

@@ -45,7 +45,8 @@ struct fake_dev {
 		FAKE_EXIT_REASON,	/* basic reason 12 (HLT) */
 		FAKE_EXIT_LEN,		/* length one longer */
 	} exit_fault;
-	int exits_unwritten;		/* broken: no exit record written */
+	int exits_unwritten;		/* broken: in this RUN (1-based; -1:
+					   every RUN) no exit record written */
 	uint32_t stop_after;		/* nonzero: interrupted after so many */
 	uint32_t stop_flag;		/* ...with this flag (0: VB_RUN_INTERRUPTED) */
 	uint32_t vmx_wait_ms;		/* every RUN reports it waited so long */
