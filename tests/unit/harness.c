@@ -496,6 +496,25 @@ int harness_main(struct harness *h, ...)
 	return rc;
 }
 
+const char *harness_outdir(struct harness *h, const char *name)
+{
+	static char dir[256];
+
+	snprintf(dir, sizeof(dir), "%s/%s", h->dir, name);
+	return dir;
+}
+
+void assert_meta_row(const char *dir, const char *key, const char *want)
+{
+	char *text = slurp_in(dir, "meta.csv"), row[256];
+
+	assert_non_null(text);
+	snprintf(row, sizeof(row), "\n%s,%s\r\n", key, want);
+	if (!strstr(text, row))
+		fail_msg("meta.csv: no row %s,%s", key, want);
+	free(text);
+}
+
 size_t count_lines(const char *s)
 {
 	size_t n = 0;

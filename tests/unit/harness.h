@@ -130,6 +130,10 @@ int harness_setup(void **state);
 int harness_teardown(void **state);
 /* vb_main on a NULL-terminated argument list (without the program name). */
 int harness_main(struct harness *h, ...);
+/* h->dir/name, in a static buffer: a run's output directory. */
+const char *harness_outdir(struct harness *h, const char *name);
+/* meta.csv in dir holds the row "key,want" (an unquoted value). */
+void assert_meta_row(const char *dir, const char *key, const char *want);
 /* Lines in s (each ends in '\n'). */
 size_t count_lines(const char *s);
 /* Whole file, NUL-terminated, malloc'd; NULL if unreadable. */

@@ -17,26 +17,6 @@
 
 #include "harness.h"
 
-static const char *outdir(struct harness *h, const char *name)
-{
-	static char dir[256];
-
-	snprintf(dir, sizeof(dir), "%s/%s", h->dir, name);
-	return dir;
-}
-
-/* meta.csv of dir has the row "key,want" (unquoted). */
-static void assert_meta(const char *dir, const char *key, const char *want)
-{
-	char *text = slurp_in(dir, "meta.csv"), row[256];
-
-	assert_non_null(text);
-	snprintf(row, sizeof(row), "\r\n%s,%s\r\n", key, want);
-	if (!strstr(text, row))
-		fail_msg("meta.csv has no row %s,%s", key, want);
-	free(text);
-}
-
 /* Root vmptrst, then guest vmptrst, cpuid, vmcall, mov, none at unroll 1, 4. */
 static const char guest_ini[] =
 	"[global]\nsamples = 10\n[root]\ninstruction = vmptrst\n"
@@ -56,7 +36,7 @@ static void assert_exit(const struct csv_table *t, size_t r, const char *reason,
 static void test_guest_ok(void **state)
 {
 	struct harness *h = *state;
-	const char *dir = outdir(h, "ok");
+	const char *dir = harness_outdir(h, "ok");
 	char *path = harness_file(h, "g.ini", guest_ini);
 	struct csv_table s, p;
 	size_t i, guest = 0;
@@ -107,10 +87,10 @@ static void test_guest_ok(void **state)
 			assert_exit(&p, i, "", "", "", "");
 	}
 	csv_table_free(&p);
-	assert_meta(dir, "mode", "root guest");
-	assert_meta(dir, "instruction", "vmptrst cpuid vmcall mov none");
-	assert_meta(dir, "mismatches", "0");
-	assert_meta(dir, "exit_mismatches", "0");
+	assert_meta_row(dir, "mode", "root guest");
+	assert_meta_row(dir, "instruction", "vmptrst cpuid vmcall mov none");
+	assert_meta_row(dir, "mismatches", "0");
+	assert_meta_row(dir, "exit_mismatches", "0");
 	free(path);
 }
 
@@ -158,7 +138,7 @@ static void test_guest_exit_wrong(void **state)
 		const char *dir;
 
 		snprintf(name, sizeof(name), "bad%zu", c);
-		dir = outdir(h, name);
+		dir = harness_outdir(h, name);
 		h->fake.exit_bad[0] = x->record;
 		h->fake.n_exit_bad = 1;
 		h->fake.exit_fault = x->fault;
@@ -183,8 +163,8 @@ static void test_guest_exit_wrong(void **state)
 		csv_table_read(&p, dir, "points.csv");
 		assert_string_equal(csv_cell(&p, 1, "mismatches"), "1");
 		csv_table_free(&p);
-		assert_meta(dir, "mismatches", "1");
-		assert_meta(dir, "exit_mismatches", "1");
+		assert_meta_row(dir, "mismatches", "1");
+		assert_meta_row(dir, "exit_mismatches", "1");
 	}
 }
 
@@ -203,7 +183,7 @@ static void test_guest_module_silent(void **state)
 	h->fake.count_delta = -1;	/* flag_bad 0: nothing said */
 	assert_int_equal(harness_main(h, "run", "--mode", "guest",
 				      "--samples", "10", "-o",
-				      outdir(h, "silent"), NULL),
+				      harness_outdir(h, "silent"), NULL),
 			 VB_EXIT_CHECK);
 	assert_non_null(strstr(h->err_buf, "vmptrst-bench: 1 records failed the VM-exit check (mode=guest), the first at point 0, record 3 (sample 1): qualification 0x1230"));
 	assert_non_null(strstr(h->err_buf, "inconsistent results from the module: 0 mismatches counted by the module, 1 by the driver"));
@@ -218,7 +198,7 @@ static void test_guest_module_silent(void **state)
 	assert_int_equal(harness_main(h, "run", "--mode", "guest",
 				      "--instruction", "vmcall", "--offset",
 				      "0,8", "--samples", "10", "-o",
-				      outdir(h, "unwritten"), NULL),
+				      harness_outdir(h, "unwritten"), NULL),
 			 VB_EXIT_CHECK);
 	assert_non_null(strstr(h->err_buf, "vmptrst-bench: 10 records failed the VM-exit check (mode=guest), the first at point 1, record 0 (sample 0): exits 0, expected 1 (vmcall, unroll 1)"));
 }
@@ -233,7 +213,7 @@ static void test_guest_stored(void **state)
 	h->fake.flag_bad = 1;
 	assert_int_equal(harness_main(h, "run", "--mode", "guest",
 				      "--instruction", "cpuid", "--samples",
-				      "10", "-o", outdir(h, "stored"), NULL),
+				      "10", "-o", harness_outdir(h, "stored"), NULL),
 			 VB_EXIT_CHECK);
 	assert_string_equal(h->err_buf, "vmptrst-bench: 1 of 20 records failed the check (first at point 0: stored value != 0x12345000 expected, 0x5a5a5a5a5a5a5a5a poison); all rows written, see the check column\n");
 }
@@ -242,7 +222,7 @@ static void test_guest_stored(void **state)
 static void test_guest_no_vpid(void **state)
 {
 	struct harness *h = *state;
-	const char *dir = outdir(h, "novpid");
+	const char *dir = harness_outdir(h, "novpid");
 	struct csv_table p;
 
 	h->fake.no_vpid = 1;
@@ -262,7 +242,7 @@ static void test_guest_no_vpid(void **state)
 static void test_guest_user_backend(void **state)
 {
 	struct harness *h = *state;
-	const char *dir = outdir(h, "user");
+	const char *dir = harness_outdir(h, "user");
 	struct csv_table p;
 	size_t i;
 
@@ -282,12 +262,12 @@ static void test_guest_user_backend(void **state)
 			"mode=guest needs the module (VMX non-root operation with the module as the guest's hypervisor): the user backend runs at ring 3 without VMX" : "");
 	}
 	csv_table_free(&p);
-	assert_meta(dir, "points_skipped", "2");
-	assert_meta(dir, "mode", "root guest");
+	assert_meta_row(dir, "points_skipped", "2");
+	assert_meta_row(dir, "mode", "root guest");
 	/* vmptrst in a guest is skipped too, not refused as at ring 3 */
 	assert_int_equal(harness_main(h, "run", "--backend", "user", "--mode",
 				      "guest", "--samples", "20", "-o",
-				      outdir(h, "user2"), NULL), VB_EXIT_OK);
+				      harness_outdir(h, "user2"), NULL), VB_EXIT_OK);
 	assert_int_equal(h->err_len, 0);
 	assert_int_equal(h->fake.run_calls, 0);	/* the module: never */
 }
@@ -298,7 +278,7 @@ static void test_mode_flag(void **state)
 	struct harness *h = *state;
 
 	assert_int_equal(harness_main(h, "run", "--mode", "gust", "-o",
-				      outdir(h, "flag"), NULL), VB_EXIT_USAGE);
+				      harness_outdir(h, "flag"), NULL), VB_EXIT_USAGE);
 	assert_string_equal(h->err_buf, "vmptrst-bench: run: --mode=gust: not one of root|guest (did you mean guest?)\n");
 	assert_int_equal(harness_main(h, "plan", "--mode", "guest",
 				      "--serialize", "cpuid", NULL),
