@@ -59,9 +59,10 @@ int vb_run_report(const struct vb_run_result *r, const char *outdir,
 		rc = VB_EXIT_CHECK;
 	}
 	if (t->exit_mismatches)
-		vb_err(env, "%" PRIu64 " records failed the VM-exit check (mode=guest), the first at point %d, record %" PRIu32 " (sample %" PRIu32 "): %s",
-		       t->exit_mismatches, t->first_exit, t->first_exit_record,
-		       t->first_exit_sample, t->first_exit_why);
+		vb_err(env, "%" PRIu64 " of %" PRIu64 " records failed the VM-exit check (mode=guest), the first at point %d, record %" PRIu32 " (sample %" PRIu32 "): %s",
+		       t->exit_mismatches, t->records, t->first_exit,
+		       t->first_exit_record, t->first_exit_sample,
+		       t->first_exit_why);
 	if (t->inconsistent) {
 		char extra[256] = "";
 

@@ -148,7 +148,7 @@ static void test_guest_exit_wrong(void **state)
 					      "--unroll", "4", "--samples",
 					      "10", "-o", dir, NULL),
 				 VB_EXIT_CHECK);
-		snprintf(want, sizeof(want), "vmptrst-bench: 1 of 20 records failed the check; all rows written, see the check column\nvmptrst-bench: 1 records failed the VM-exit check (mode=guest), the first at point 0, record %s\n",
+		snprintf(want, sizeof(want), "vmptrst-bench: 1 of 20 records failed the check; all rows written, see the check column\nvmptrst-bench: 1 of 20 records failed the VM-exit check (mode=guest), the first at point 0, record %s\n",
 			 x->line);
 		if (strcmp(h->err_buf, want))
 			fail_msg("case %zu: got\n%swant\n%s", c, h->err_buf,
@@ -185,7 +185,7 @@ static void test_guest_module_silent(void **state)
 				      "--samples", "10", "-o",
 				      harness_outdir(h, "silent"), NULL),
 			 VB_EXIT_CHECK);
-	assert_non_null(strstr(h->err_buf, "vmptrst-bench: 1 records failed the VM-exit check (mode=guest), the first at point 0, record 3 (sample 1): qualification 0x1230"));
+	assert_non_null(strstr(h->err_buf, "vmptrst-bench: 1 of 20 records failed the VM-exit check (mode=guest), the first at point 0, record 3 (sample 1): qualification 0x1230"));
 	assert_non_null(strstr(h->err_buf, "inconsistent results from the module: 0 mismatches counted by the module, 1 by the driver"));
 
 	/*
@@ -200,7 +200,7 @@ static void test_guest_module_silent(void **state)
 				      "0,8", "--samples", "10", "-o",
 				      harness_outdir(h, "unwritten"), NULL),
 			 VB_EXIT_CHECK);
-	assert_non_null(strstr(h->err_buf, "vmptrst-bench: 10 records failed the VM-exit check (mode=guest), the first at point 1, record 0 (sample 0): exits 0, expected 1 (vmcall, unroll 1)"));
+	assert_non_null(strstr(h->err_buf, "vmptrst-bench: 10 of 40 records failed the VM-exit check (mode=guest), the first at point 1, record 0 (sample 0): exits 0, expected 1 (vmcall, unroll 1)"));
 }
 
 /* In a guest VMPTRST and MOV store the expected value, the others not. */
