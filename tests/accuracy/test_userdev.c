@@ -334,6 +334,20 @@ static void test_refusals(void)
 	r.point.ad = VB_AD_CLEAR;
 	expect_err(r, -EOPNOTSUPP, 1, "ad clear refused");
 
+	/* mode guest: VMX non-root operation needs the module; never faked */
+	r = point(VB_INSN_MOV, 10);
+	r.point.mode = VB_MODE_GUEST;
+	memset(rec, 0xa5, 20 * sizeof(*rec));
+	why = vb_user_skip(&r.point);
+	CHECK(vb_user_run(&r) == -EOPNOTSUPP && why &&
+	      strstr(why, "needs the module") && rec[0].sample == 0xa5a5a5a5u,
+	      "mode guest: EOPNOTSUPP, nothing run, a skip's reason (%s)",
+	      why ? why : "-");
+	r = point(VB_INSN_CPUID, 10);
+	expect_err(r, -EINVAL, 0, "cpuid in mode root: EINVAL (the ABI's rule)");
+	r = point(VB_INSN_VMCALL, 10);
+	expect_err(r, -EINVAL, 0, "vmcall in mode root: EINVAL (the ABI's rule)");
+
 	r = point(VB_INSN_MOV, 10);
 	r.point.unroll = 3;
 	expect_err(r, -EINVAL, 0, "unroll 3: EINVAL");
