@@ -127,7 +127,7 @@ static int pair(sqlite3_stmt *st, const char *out, struct counts *k)
 
 static int compare_all(const struct az_cat *c, const struct az_cat_opts *o)
 {
-	sqlite3_stmt *st = az_cat_prepare(c, "SELECT a.id, a.path, a.host, a.start_time, a.microcode, b.id, b.path, b.host, b.start_time, b.microcode, a.cpu_model FROM run a JOIN run b ON b.cpu_model = a.cpu_model AND b.id != a.id WHERE a.microcode = ?1 COLLATE NOCASE AND b.microcode = ?2 COLLATE NOCASE AND (?3 IS NULL OR instr(lower(a.cpu_model), lower(?3)) > 0) AND EXISTS (SELECT 1 FROM headline ha JOIN headline hb ON hb.setup = ha.setup WHERE ha.run_id = a.id AND hb.run_id = b.id) ORDER BY a.cpu_model, a.start_time, a.id, b.start_time, b.id");
+	sqlite3_stmt *st = az_cat_prepare(c, "SELECT a.id, a.path, a.host, a.start_time, a.microcode, b.id, b.path, b.host, b.start_time, b.microcode, a.cpu_model FROM run a JOIN run b ON b.cpu_model = a.cpu_model AND b.id != a.id WHERE a.microcode = ?1 COLLATE NOCASE AND b.microcode = ?2 COLLATE NOCASE AND (?3 IS NULL OR instr(lower(a.cpu_model), lower(?3)) > 0) AND EXISTS (SELECT 1 FROM headline ha JOIN headline hb ON replace(hb.setup, ' mode=root', '') = replace(ha.setup, ' mode=root', '') WHERE ha.run_id = a.id AND hb.run_id = b.id) ORDER BY a.cpu_model, a.start_time, a.id, b.start_time, b.id");
 	struct counts k;
 	char *dbcopy, *out;
 	int rc;

@@ -45,6 +45,27 @@ static int setup_matches(const char *want, const char *setup)
 	return 1;
 }
 
+/*
+ * setup's words but "mode=root" (malloc'd): a run from before the mode axis
+ * measured in mode root and has no mode word, so the same setup of runs
+ * from before and after it is one text.
+ */
+static char *root_as_before(const char *setup)
+{
+	char *s = az_malloc(strlen(setup) + 1), w[512];
+	const char *p = setup;
+	size_t o = 0;
+	int n;
+
+	s[0] = '\0';
+	while (sscanf(p, " %511s%n", w, &n) == 1) {
+		p += n;
+		if (strcmp(w, "mode=root"))
+			o += (size_t)sprintf(s + o, "%s%s", o ? " " : "", w);
+	}
+	return s;
+}
+
 static int setup_valid(const char *want)
 {
 	char w[512];
@@ -72,18 +93,27 @@ static int load(const struct az_cat *c, const struct az_cat_opts *o,
 {
 	sqlite3_stmt *st = az_cat_prepare(c, "SELECT r.id, r.start_time, r.host, r.microcode, r.platform, r.emulated, h.setup, h.method, h.ticks, h.ci_low, h.ci_high, h.ns, h.ns_ci_low, h.ns_ci_high FROM headline h JOIN run r ON r.id = h.run_id WHERE (?1 IS NULL OR r.host = ?1) ORDER BY r.host, r.start_time, r.id, h.rowid");
 	struct hrow *h = NULL;
-	int rc, k;
+	char *want;
+	int rc, k, root;
 
 	*n = 0;
 	*out = NULL;
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, o->host, -1, SQLITE_STATIC);
+	want = root_as_before(o->setup);
+	root = setup_matches("mode=root", o->setup);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct hrow *r;
+		char *setup = root_as_before(az_cat_text(st, 6));
 
-		if (!setup_matches(o->setup, az_cat_text(st, 6)))
+		/* mode=root asked for: a setup of another mode is not it */
+		if (!setup_matches(want, setup) ||
+		    (root && (!strncmp(setup, "mode=", 5) ||
+			      strstr(setup, " mode=")))) {
+			free(setup);
 			continue;
+		}
 		h = az_realloc(h, (*n + 1) * sizeof(*h));
 		r = &h[(*n)++];
 		r->id = sqlite3_column_int64(st, 0);
@@ -92,7 +122,7 @@ static int load(const struct az_cat *c, const struct az_cat_opts *o,
 		r->microcode = az_strdup(az_cat_text(st, 3));
 		r->platform = az_strdup(az_cat_text(st, 4));
 		r->emulated = sqlite3_column_int(st, 5);
-		r->setup = az_strdup(az_cat_text(st, 6));
+		r->setup = setup;
 		r->method = az_strdup(az_cat_text(st, 7));
 		for (k = 0; k < 6; k++)
 			r->v[k] = col_num(st, 8 + k);
@@ -100,6 +130,7 @@ static int load(const struct az_cat *c, const struct az_cat_opts *o,
 			     strcmp(h[*n - 2].microcode, r->microcode);
 	}
 	sqlite3_finalize(st);
+	free(want);
 	*out = h;
 	if (rc != SQLITE_DONE)
 		return az_cat_fail(c, "cannot read the catalogue");

@@ -635,6 +635,9 @@ char *az_group_key(const struct az_dataset *ds, const struct az_group *g)
 	for (i = 0; i < ds->naxis; i++) {
 		if (i == ds->point_col || i == ds->cpu_col)
 			continue;
+		/* a run from before the mode axis measured in mode root */
+		if (!strcmp(ds->col[i], "mode") && !strcmp(g->axis[i], "root"))
+			continue;
 		if (s[0])
 			strcat(s, " ");
 		strcat(s, ds->col[i]);

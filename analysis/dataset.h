@@ -82,7 +82,8 @@ const char *az_metric_name(const struct az_dataset *ds, size_t m);
 /* Unit of a metric's values per window: "TSC ticks" or "events". */
 const char *az_metric_unit(const struct az_dataset *ds, size_t m);
 /* Axis description of a group for matching runs: "name=value ..." over
-   all axes but point and cpu.  malloc'd. */
+   all axes but point and cpu, and but mode=root (what a run from before
+   the mode axis, without the column, measured).  malloc'd. */
 char *az_group_key(const struct az_dataset *ds, const struct az_group *g);
 
 #endif /* AZ_DATASET_H */

@@ -8,11 +8,16 @@
 
 #include "csv.h"
 #include "diag.h"
+#include "clock.h"
 #include "headline.h"
 #include "setup.h"
 
-/* The instructions a headline has, in the order it lists them. */
-static const char *const insns[] = { "vmptrst", "mov", "add", "imul", "chase" };
+/*
+ * The instructions a headline has, in the order it lists them: mode root's,
+ * then (in mode guest) the VM-exit references.
+ */
+static const char *const insns[] = { "vmptrst", "mov", "add", "imul", "chase",
+				     "cpuid", "vmcall" };
 
 /* A family: the groups of one instruction and setup, any unroll. */
 struct fam {
@@ -22,9 +27,7 @@ struct fam {
 	size_t key_len;
 	const char *method;	/* "slope", "pair-median", NULL: none */
 	double ticks, lo, hi, pair_median;
-	double cyc_per_tick;	/* NaN: unknown */
-	double cpt_lo, cpt_hi;	/* its 95% CI (the add chain's), else itself */
-	const char *cyc_src;
+	struct az_clock clk;	/* cycles per tick */
 	const char *reason;
 	char why[200];
 	size_t n, nunroll;
@@ -50,158 +53,6 @@ static size_t key_of(const struct az_dataset *ds, const struct az_group *g,
 	return o;
 }
 
-static uint64_t gcd(uint64_t a, uint64_t b)
-{
-	while (b) {
-		uint64_t t = a % b;
-
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-double az_tsc_step(const struct az_dataset *ds)
-{
-	uint64_t q = 0;
-	size_t gi, k;
-
-	for (gi = 0; gi < ds->ngroup; gi++) {
-		const struct az_group *g = &ds->groups[gi];
-
-		if (!g->baseline)
-			continue;
-		for (k = 0; k < g->nval[0]; k++) {
-			double v = g->val[0][k];
-
-			if (v != floor(v) || v < 0 || v > 1e15)
-				return 0;
-			if (v > 0)
-				q = gcd(q, (uint64_t)v);
-		}
-	}
-	return (double)q;
-}
-
-/*
- * The mean of the values within max(6 TSC steps, 6 x 1.4826 MAD) of the
- * median: readings of a chain that starts at a random phase of the TSC's
- * step are dithered, so their mean resolves what one step hides; the
- * window drops interrupts, never a neighbouring step.  v sorted.  *se gets
- * the mean's standard error (NaN with fewer than 2 values kept).
- */
-static double dithered_mean(const double *v, size_t n, double q, double *se,
-			    size_t *kept)
-{
-	double m = az_quantile(v, n, 0.5), w, s = 0, ss = 0, mean;
-	double *dev = az_malloc(n * sizeof(*dev));
-	size_t i, c = 0;
-
-	for (i = 0; i < n; i++)
-		dev[i] = fabs(v[i] - m);
-	az_sort(dev, n);
-	w = fmax(6 * q, 6 * 1.4826 * az_quantile(dev, n, 0.5));
-	free(dev);
-	for (i = 0; i < n; i++)
-		if (fabs(v[i] - m) <= w) {
-			s += v[i];
-			c++;
-		}
-	mean = s / (double)c;
-	for (i = 0; i < n; i++)
-		if (fabs(v[i] - m) <= w)
-			ss += (v[i] - mean) * (v[i] - mean);
-	*se = c > 1 ? sqrt(ss / (double)(c - 1) / (double)c) : NAN;
-	*kept = c;
-	return mean;
-}
-
-/* Pooled values of the family's groups at unroll u: (x - baseline) per
-   window when every group is paired, else raw windows; sorted. */
-static double *values_at(const struct az_dataset *ds, const size_t *grp,
-			 size_t ngrp, double u, int per_insn, size_t *n)
-{
-	double *v = NULL;
-	size_t i, k, c = 0, cap = 0;
-
-	for (i = 0; i < ngrp; i++) {
-		const struct az_group *g = &ds->groups[grp[i]];
-
-		if (g->unroll != u)
-			continue;
-		cap += g->nnet[0];
-		v = az_realloc(v, (cap + 1) * sizeof(*v));
-		for (k = 0; k < g->nnet[0]; k++)
-			v[c++] = per_insn ? g->net[0][k] : g->net[0][k] * u;
-	}
-	az_sort(v, c);
-	*n = c;
-	return v;
-}
-
-int az_fit_family(const struct az_dataset *ds, const size_t *grp, size_t ngrp,
-		  double step, struct az_fit *fit, const char **why)
-{
-	double ub = 0, mb = 0, sxx = 0, sxy = 0, var = 0;
-	size_t i, j, n, kept;
-	double *v;
-
-	memset(fit, 0, sizeof(*fit));
-	fit->slope = fit->lo = fit->hi = fit->icpt = NAN;
-	*why = NULL;
-	for (i = 0; i < ngrp; i++) {
-		const struct az_group *g = &ds->groups[grp[i]];
-
-		if (!g->paired || !g->nnet[0]) {
-			*why = g->net_reason[0] ? g->net_reason[0] :
-			       "no sample pairs with the baseline";
-			return -1;
-		}
-		if (g->unroll != g->unroll) {
-			*why = "no unroll column";
-			return -1;
-		}
-		for (j = 0; j < fit->n && fit->unroll[j] != g->unroll; j++)
-			;
-		if (j == fit->n && j < AZ_FIT_MAX)
-			fit->unroll[fit->n++] = g->unroll;
-	}
-	for (i = 1; i < fit->n; i++)	/* sort the unrolls */
-		for (j = i; j > 0 && fit->unroll[j - 1] > fit->unroll[j]; j--) {
-			double t = fit->unroll[j];
-
-			fit->unroll[j] = fit->unroll[j - 1];
-			fit->unroll[j - 1] = t;
-		}
-	if (fit->n < 2)
-		return 0;
-	for (i = 0; i < fit->n; i++) {
-		v = values_at(ds, grp, ngrp, fit->unroll[i], 0, &n);
-		fit->mean[i] = dithered_mean(v, n, step, &fit->se[i], &kept);
-		fit->pairs += n;
-		free(v);
-		ub += fit->unroll[i] / (double)fit->n;
-		mb += fit->mean[i] / (double)fit->n;
-	}
-	for (i = 0; i < fit->n; i++) {
-		double du = fit->unroll[i] - ub;
-
-		sxx += du * du;
-		sxy += du * (fit->mean[i] - mb);
-		var += du * du * fit->se[i] * fit->se[i];
-	}
-	fit->slope = sxy / sxx;
-	fit->icpt = mb - fit->slope * ub;
-	var /= sxx * sxx;
-	if (var == var) {
-		fit->lo = fit->slope - AZ_Z95 * sqrt(var);
-		fit->hi = fit->slope + AZ_Z95 * sqrt(var);
-	} else {
-		*why = "an unroll with fewer than 2 pairs: no 95% CI";
-	}
-	return 0;
-}
-
 static void estimate(const struct az_dataset *ds, struct fam *f, double q)
 {
 	struct az_fit fit;
@@ -215,7 +66,7 @@ static void estimate(const struct az_dataset *ds, struct fam *f, double q)
 	f->nunroll = fit.n;
 	memcpy(f->unrolls, fit.unroll, fit.n * sizeof(fit.unroll[0]));
 	/* the per-pair median at the longest chain: the second estimator */
-	v = values_at(ds, f->grp, f->ngrp, f->unrolls[f->nunroll - 1], 1, &n);
+	v = az_fit_values(ds, f->grp, f->ngrp, f->unrolls[f->nunroll - 1], 1, &n);
 	f->pair_median = az_quantile(v, n, 0.5);
 	if (f->nunroll == 1) {
 		size_t l = az_median_ci_rank(n);
@@ -245,99 +96,18 @@ static void estimate(const struct az_dataset *ds, struct fam *f, double q)
 	f->n = fit.pairs;
 }
 
-static size_t find_metric(const struct az_dataset *ds)
+/* The add chain's slope, ticks per add with its CI ({NaN} x 3: none). */
+static void add_chain(const struct fam *f, size_t nf, double add[3])
 {
-	size_t m;
-
-	for (m = 1; m < ds->nmetric; m++)
-		if (!strcmp(az_metric_name(ds, m), "cycles") ||
-		    !strcmp(az_metric_name(ds, m), "cpu-cycles"))
-			return m;
-	return AZ_NO_GROUP;
-}
-
-/* Mean APERF/MPERF ratio of windows.csv's windows of the family's points;
-   NaN when none is known. */
-static double freq_ratio(const struct az_run *run, const struct fam *f)
-{
-	char *path = az_path(run->dir, "windows.csv");
-	struct csv_reader r;
-	size_t pc = AZ_NO_GROUP, fc = AZ_NO_GROUP, i;
-	double s = 0, v;
-	size_t c = 0;
-	FILE *t = fopen(path, "r");
-
-	if (!t) {
-		free(path);
-		return NAN;
-	}
-	fclose(t);
-	if (csv_open(&r, path)) {
-		free(path);
-		return NAN;
-	}
-	if (csv_next(&r) == 1)
-		for (i = 0; i < r.nfield; i++) {
-			if (!strcmp(r.field[i], "point"))
-				pc = i;
-			if (!strcmp(r.field[i], "freq_ratio"))
-				fc = i;
-		}
-	while (pc != AZ_NO_GROUP && fc != AZ_NO_GROUP && csv_next(&r) == 1) {
-		if (r.nfield <= fc || r.nfield <= pc ||
-		    csv_number(r.field[fc], &v) || !(v > 0))
-			continue;
-		for (i = 0; i < f->ngrp; i++)
-			if (!strcmp(run->ds.groups[f->grp[i]].axis[run->ds.point_col],
-				    r.field[pc]))
-				break;
-		if (i < f->ngrp) {
-			s += v;
-			c++;
-		}
-	}
-	csv_close(&r);
-	free(path);
-	return c ? s / (double)c : NAN;
-}
-
-static void clock_of(const struct az_run *run, struct fam *f,
-		     const struct fam *fams, size_t nf, size_t cyc_m)
-{
-	const struct az_dataset *ds = &run->ds;
-	double r, s = 0, t = 0;
 	size_t i;
 
-	f->cyc_per_tick = f->cpt_lo = f->cpt_hi = NAN;
-	f->cyc_src = "";
-	if (cyc_m != AZ_NO_GROUP) {
-		for (i = 0; i < f->ngrp; i++) {
-			const struct az_group *g = &ds->groups[f->grp[i]];
-
-			if (g->d[cyc_m].n && g->d[0].n) {
-				s += g->d[cyc_m].mean;
-				t += g->d[0].mean;
-			}
-		}
-		if (t > 0) {
-			f->cyc_per_tick = f->cpt_lo = f->cpt_hi = s / t;
-			f->cyc_src = "cycles event";
-			return;
-		}
-	}
-	r = freq_ratio(run, f);
-	if (r == r) {
-		f->cyc_per_tick = f->cpt_lo = f->cpt_hi = r;
-		f->cyc_src = "APERF/MPERF";
-		return;
-	}
+	add[0] = add[1] = add[2] = NAN;
 	for (i = 0; i < nf; i++)
-		if (!strcmp(fams[i].g0->instruction, "add") && fams[i].method &&
-		    !strcmp(fams[i].method, "slope") && fams[i].ticks > 0) {
-			f->cyc_per_tick = 1 / fams[i].ticks;
-			f->cpt_lo = fams[i].hi > 0 ? 1 / fams[i].hi : NAN;
-			f->cpt_hi = fams[i].lo > 0 ? 1 / fams[i].lo : NAN;
-			f->cyc_src = "add chain";
+		if (!strcmp(f[i].g0->instruction, "add") && f[i].method &&
+		    !strcmp(f[i].method, "slope") && f[i].ticks > 0) {
+			add[0] = f[i].ticks;
+			add[1] = f[i].lo;
+			add[2] = f[i].hi;
 			return;
 		}
 }
@@ -392,12 +162,91 @@ static void num(FILE *f, double v)
 	csv_put_num(f, v);
 }
 
+/* Family f of instruction insn at h's setup, or NULL. */
+static const struct fam *at_setup(const struct fam *f, size_t nf,
+				  const struct fam *h, const char *insn)
+{
+	size_t j;
+
+	for (j = 0; j < nf; j++)
+		if (!strcmp(f[j].g0->instruction, insn) &&
+		    f[j].key_len == h->key_len &&
+		    !memcmp(f[j].key, h->key, h->key_len))
+			return &f[j];
+	return NULL;
+}
+
+/* Does h's setup say mode=guest (a run from before the axis: root)? */
+static int guest(const struct az_dataset *ds, const struct fam *h)
+{
+	size_t a;
+
+	for (a = 0; a < ds->naxis; a++)
+		if (!strcmp(ds->col[a], "mode"))
+			return !strcmp(h->g0->axis[a], "guest");
+	return 0;
+}
+
+/*
+ * The reference a vmptrst row is set against (headline.csv's `control`):
+ * in mode root the MOV control, a plain store at the same setup; in mode
+ * guest the VMCALL round trip at the same setup, a VM exit with nothing to
+ * decode or emulate.  NULL for other rows, or when it was not measured.
+ */
+static const struct fam *control_of(const struct az_dataset *ds,
+				     const struct fam *f, size_t nf,
+				     const struct fam *h)
+{
+	if (strcmp(h->g0->instruction, "vmptrst"))
+		return NULL;
+	return at_setup(f, nf, h, guest(ds, h) ? "vmcall" : "mov");
+}
+
+/*
+ * The order of the rows: every root family as families() has them; then
+ * per guest setup of vmptrst its row, with the cpuid, vmcall and mov rows
+ * of that setup right after it; then the guest rows left.  n indices.
+ */
+static size_t *row_order(const struct az_dataset *ds, const struct fam *f,
+			 size_t nf)
+{
+	static const char *const next_to[] = { "cpuid", "vmcall", "mov" };
+	size_t *o = az_malloc((nf + 1) * sizeof(*o)), n = 0, i, k;
+	char *done = az_malloc(nf + 1);
+
+	memset(done, 0, nf + 1);
+	for (i = 0; i < nf; i++)
+		if (!guest(ds, &f[i])) {
+			o[n++] = i;
+			done[i] = 1;
+		}
+	for (i = 0; i < nf; i++) {
+		if (done[i] || strcmp(f[i].g0->instruction, "vmptrst"))
+			continue;
+		o[n++] = i;
+		done[i] = 1;
+		for (k = 0; k < sizeof(next_to) / sizeof(next_to[0]); k++) {
+			const struct fam *r = at_setup(f, nf, &f[i], next_to[k]);
+
+			if (r && !done[r - f]) {
+				o[n++] = (size_t)(r - f);
+				done[r - f] = 1;
+			}
+		}
+	}
+	for (i = 0; i < nf; i++)
+		if (!done[i])
+			o[n++] = i;
+	free(done);
+	return o;
+}
+
 int az_headline_write(FILE *out, const struct az_run *run)
 {
 	const struct az_dataset *ds = &run->ds;
-	double q = az_tsc_step(ds), khz = NAN, tpn;
+	double q = az_tsc_step(ds), khz = NAN, tpn, add[3];
 	const char *kv = az_meta_get(&run->meta, "tsc_khz");
-	size_t nf, i, j, a, cyc_m = find_metric(ds);
+	size_t nf, i, j, a, cyc_m = az_clock_metric(ds), *order;
 	struct fam *f;
 	char *e, buf[64], why[600];
 	int add_warn;
@@ -411,19 +260,21 @@ int az_headline_write(FILE *out, const struct az_run *run)
 	nf = families(ds, &f);
 	for (i = 0; i < nf; i++)
 		estimate(ds, &f[i], q);
+	add_chain(f, nf, add);
 	for (i = 0; i < nf; i++)
-		clock_of(run, &f[i], f, nf, cyc_m);
+		az_clock_of(run, f[i].grp, f[i].ngrp, cyc_m, add, &f[i].clk);
 	fputs("instruction", out);
 	for (a = 0; a < ds->naxis; a++)
 		if (az_setup_axis(ds, a)) {
 			CSV_SEP(out);
 			csv_put(out, ds->col[a]);
 		}
-	fputs(",points,method,ticks_per_insn,ci_low,ci_high,ns_per_insn,ns_ci_low,ns_ci_high,cycles_per_insn,cycles_ci_low,cycles_ci_high,cycles_source,pair_median_ticks,mov_ticks_per_insn,ratio_to_mov,pairs,reason", out);
+	fputs(",points,method,ticks_per_insn,ci_low,ci_high,ns_per_insn,ns_ci_low,ns_ci_high,cycles_per_insn,cycles_ci_low,cycles_ci_high,cycles_source,pair_median_ticks,control,control_ticks_per_insn,ratio_to_control,pairs,reason", out);
 	CSV_EOL(out);
+	order = row_order(ds, f, nf);
 	for (i = 0; i < nf; i++) {
-		const struct fam *h = &f[i];
-		const struct fam *mov = NULL;
+		const struct fam *h = &f[order[i]];
+		const struct fam *ctl = control_of(ds, f, nf, h);
 
 		csv_put(out, h->g0->instruction);
 		for (a = 0; a < ds->naxis; a++) {
@@ -456,22 +307,19 @@ int az_headline_write(FILE *out, const struct az_run *run)
 		num(out, h->ticks / tpn);
 		num(out, h->lo / tpn);
 		num(out, h->hi / tpn);
-		num(out, h->ticks * h->cyc_per_tick);
+		num(out, h->ticks * h->clk.per_tick);
 		/* the ticks' CI scaled by both ends of the clock's: conservative */
-		num(out, fmin(h->lo * h->cpt_lo, h->lo * h->cpt_hi));
-		num(out, fmax(h->hi * h->cpt_lo, h->hi * h->cpt_hi));
+		num(out, fmin(h->lo * h->clk.lo, h->lo * h->clk.hi));
+		num(out, fmax(h->hi * h->clk.lo, h->hi * h->clk.hi));
 		CSV_SEP(out);
-		if (h->cyc_per_tick == h->cyc_per_tick)
-			fputs(h->cyc_src, out);
+		if (h->clk.per_tick == h->clk.per_tick)
+			fputs(h->clk.source, out);
 		num(out, h->pair_median);
-		if (!strcmp(h->g0->instruction, "vmptrst"))
-			for (j = 0; j < nf; j++)
-				if (!strcmp(f[j].g0->instruction, "mov") &&
-				    f[j].key_len == h->key_len &&
-				    !memcmp(f[j].key, h->key, h->key_len))
-					mov = &f[j];
-		num(out, mov ? mov->ticks : NAN);
-		num(out, mov && mov->ticks > 0 ? h->ticks / mov->ticks : NAN);
+		CSV_SEP(out);
+		if (ctl)
+			fputs(ctl->g0->instruction, out);
+		num(out, ctl ? ctl->ticks : NAN);
+		num(out, ctl && ctl->ticks > 0 ? h->ticks / ctl->ticks : NAN);
 		snprintf(buf, sizeof(buf), "%zu", h->n);
 		CSV_SEP(out);
 		if (h->method)
@@ -480,11 +328,11 @@ int az_headline_write(FILE *out, const struct az_run *run)
 		snprintf(why, sizeof(why), "%s%s%s%s%s", h->reason ? h->reason : "",
 			 h->reason && !(khz > 0) ? "; " : "",
 			 khz > 0 ? "" : "tsc_khz unknown: no ns",
-			 (h->reason || !(khz > 0)) && h->cyc_per_tick != h->cyc_per_tick ? "; " : "",
-			 h->cyc_per_tick == h->cyc_per_tick ? "" :
+			 (h->reason || !(khz > 0)) && h->clk.per_tick != h->clk.per_tick ? "; " : "",
+			 h->clk.per_tick == h->clk.per_tick ? "" :
 			 AZ_WHY_NO_CLOCK ": no cycles (no APERF/MPERF, cycles event or add chain)");
-		if (add_warn && h->cyc_per_tick == h->cyc_per_tick &&
-		    !strcmp(h->cyc_src, "add chain") &&
+		if (add_warn && h->clk.per_tick == h->clk.per_tick &&
+		    !strcmp(h->clk.source, "add chain") &&
 		    strcmp(h->g0->instruction, "add")) {
 			size_t l = strlen(why);
 
@@ -498,6 +346,7 @@ int az_headline_write(FILE *out, const struct az_run *run)
 		free(f[i].grp);
 		free(f[i].key);
 	}
+	free(order);
 	free(f);
 	return ferror(out) ? -1 : 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "dataset.h"
+#include "fit.h"
 #include "rundir.h"
 
 /*
@@ -32,33 +33,6 @@ static inline int az_why_unresolved(const char *reason)
 	return !strncmp(reason, AZ_WHY_UNRESOLVED, sizeof(AZ_WHY_UNRESOLVED) - 1);
 }
 
-/* The most unrolls a family's fit takes (more are left out). */
-#define AZ_FIT_MAX 64
-
-/* A family's fit: window TSC net of the baseline against unroll. */
-struct az_fit {
-	size_t n;			/* distinct unrolls, ascending */
-	double unroll[AZ_FIT_MAX];
-	double mean[AZ_FIT_MAX];	/* net window TSC: mean of the readings
-					   within max(6 steps, 6 MADs) of the
-					   median (dithered), in ticks */
-	double se[AZ_FIT_MAX];		/* its standard error; NaN below 2 */
-	size_t pairs;			/* sample pairs in all */
-	double slope, lo, hi;		/* ticks per instruction, 95% CI */
-	double icpt;			/* ticks at unroll 0 */
-};
-
-/* The TSC's step: the GCD of the baselines' windows (0 if not integral). */
-double az_tsc_step(const struct az_dataset *ds);
-/*
- * The least-squares slope of a family's groups (one instruction and setup,
- * any unroll, all paired with their baseline) over unroll, on the dithered
- * means: headline.csv's "slope".  With one unroll, only fit->n and
- * fit->unroll are set.  0, or -1 with *why set; *why may also be set on 0
- * (no CI).
- */
-int az_fit_family(const struct az_dataset *ds, const size_t *grp, size_t ngrp,
-		  double step, struct az_fit *fit, const char **why);
 /* Write headline.csv of a loaded run to f; 0, or -1 on a write error. */
 int az_headline_write(FILE *f, const struct az_run *run);
 /* DIR/headline.csv; 0, or -1 reported. */

@@ -301,7 +301,7 @@ static int resolved(const struct rows *t, size_t i)
 	return !az_why_unresolved(cell(t, i, "reason"));
 }
 
-static const char headline_head[] = "<table class=\"sortable headline\"><thead><tr><th>instruction</th><th>setup</th><th>net TSC ticks/insn [95% CI]</th><th>ns/insn [95% CI]</th><th>core cycles/insn [95% CI]</th><th>MOV control, ticks</th><th>ratio to MOV</th><th>estimator</th><th>points</th></tr></thead><tbody>\n";
+static const char headline_head[] = "<table class=\"sortable headline\"><thead><tr><th>instruction</th><th>setup</th><th>net TSC ticks/insn [95% CI]</th><th>ns/insn [95% CI]</th><th>core cycles/insn [95% CI]</th><th>control (root: MOV; guest: VMCALL), ticks</th><th>ratio to control</th><th>estimator</th><th>points</th></tr></thead><tbody>\n";
 
 /*
  * Does a headline reason hold more than the row already shows: a clause
@@ -361,11 +361,13 @@ static void headline_row(FILE *f, const struct rows *t, size_t i,
 	est(f, cellnum(t, i, "cycles_per_insn"), cellnum(t, i, "cycles_ci_low"),
 	    cellnum(t, i, "cycles_ci_high"), unres ? "unres" : "cyc");
 	fputs("<td>", f);
-	if (cellnum(t, i, "mov_ticks_per_insn") == cellnum(t, i, "mov_ticks_per_insn"))
-		fprintf(f, "%.4g", cellnum(t, i, "mov_ticks_per_insn"));
+	if (cellnum(t, i, "control_ticks_per_insn") == cellnum(t, i, "control_ticks_per_insn")) {
+		fprintf(f, "%.4g ", cellnum(t, i, "control_ticks_per_insn"));
+		esc(f, cell(t, i, "control"));
+	}
 	fputs("</td><td>", f);
-	if (cellnum(t, i, "ratio_to_mov") == cellnum(t, i, "ratio_to_mov"))
-		fprintf(f, "%.3g", cellnum(t, i, "ratio_to_mov"));
+	if (cellnum(t, i, "ratio_to_control") == cellnum(t, i, "ratio_to_control"))
+		fprintf(f, "%.3g", cellnum(t, i, "ratio_to_control"));
 	fputs("</td><td class=\"note\" title=\"", f);
 	esc(f, cell(t, i, "reason"));
 	fputs("\">", f);

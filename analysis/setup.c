@@ -12,6 +12,7 @@ static const char *const defaults[][2] = {
 	{ "offset", "0" }, { "cache", "hot" }, { "memtype", "wb" },
 	{ "page", "4k" }, { "tlb", "warm" }, { "ad", "set" },
 	{ "vmcs", "loaded" }, { "serialize", "lfence" }, { "unroll", "1" },
+	{ "mode", "root" },
 };
 
 int az_setup_axis(const struct az_dataset *ds, size_t a)

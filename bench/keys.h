@@ -20,6 +20,7 @@
 /* The axes first, in samples.csv's column order; then the other keys. */
 enum vb_key {
 	VB_KEY_INSTRUCTION,
+	VB_KEY_MODE,			/* root | guest (VMX non-root) */
 	VB_KEY_CPU,
 	VB_KEY_OFFSET,
 	VB_KEY_CACHE,
@@ -66,6 +67,7 @@ extern const struct vb_key_def vb_keys[VB_KEY_COUNT];
 
 /* Value names, indexed by the ABI's enums, NULL-terminated. */
 extern const char *const vb_insn_names[VB_INSN_COUNT + 1];
+extern const char *const vb_mode_names[VB_MODE_COUNT + 1];
 extern const char *const vb_vmcs_names[VB_VMCS_COUNT + 1];
 extern const char *const vb_serialize_names[VB_SER_COUNT + 1];
 extern const char *const vb_cache_names[VB_CACHE_COUNT + 1];

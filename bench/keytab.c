@@ -17,6 +17,13 @@ const char *const vb_insn_names[VB_INSN_COUNT + 1] = {
 	[VB_INSN_ADD] = "add",
 	[VB_INSN_IMUL] = "imul",
 	[VB_INSN_CHASE] = "chase",
+	[VB_INSN_CPUID] = "cpuid",
+	[VB_INSN_VMCALL] = "vmcall",
+};
+
+const char *const vb_mode_names[VB_MODE_COUNT + 1] = {
+	[VB_MODE_ROOT] = "root",
+	[VB_MODE_GUEST] = "guest",
 };
 
 const char *const vb_vmcs_names[VB_VMCS_COUNT + 1] = {
@@ -81,8 +88,11 @@ const char *const vb_offset_names[VB_OFF_NAMES + 1] = {
 const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 	[VB_KEY_INSTRUCTION] = ENUM_KEY("instruction", vb_insn_names,
 		"vmptrst", "INSN",
-		"instruction under test; mov is the control store, none the baseline alone (the others interleave the baseline); add, imul and chase are known-latency references (1-cycle add chain, 3-cycle imul chain, L1 pointer chase) for measuring the harness",
-		"`mov` is a plain 64-bit MOV store of the same value to the same operand, with the same setup. The interleaved baseline's rows say `instruction=none` with the point's number. `add` and `imul` are dependent chains."),
+		"instruction under test; mov is the control store, none the baseline alone (the others interleave the baseline); add, imul and chase are known-latency references (1-cycle add chain, 3-cycle imul chain, L1 pointer chase) for measuring the harness; cpuid and vmcall are the VM-exit references of mode guest",
+		"`mov` is a plain 64-bit MOV store of the same value to the same operand, with the same setup. The interleaved baseline's rows say `instruction=none` with the point's number. `add` and `imul` are dependent chains. `cpuid` (basic exit reason 10) and `vmcall` (18) run in `mode = guest` only, where each is a VM-exit round trip like VMPTRST's (22); `add`, `imul` and `chase` run in `mode = root` only."),
+	[VB_KEY_MODE] = ENUM_KEY("mode", vb_mode_names, "root", "MODE",
+		"where the timed block runs: root, the module's own code in VMX root operation; guest, a minimal guest of the module's in VMX non-root operation, where each vmptrst, cpuid or vmcall is a VM exit that the module checks, emulates and resumes past",
+		"With `guest` an unrolled block of N is N round trips through the module's exit handler (README.md, \"`mode = guest`: VMPTRST as a VM exit\"): the cost of a bare VM exit and VMRESUME with this module as the hypervisor, not that of KVM's nested emulation. Guest points take `instruction` `vmptrst`, `cpuid`, `vmcall`, `mov` (the control: no exit) or `none`, `serialize` `lfence` or `mfence`, `vmcs = loaded`, `tlb = warm` and `ad = set`; any other combination is an error. Every record's last exit (reason, qualification, instruction information, length) and its count of exits are checked; points.csv has the last one's. `--backend user` skips guest points (ring 3 has no VMX)."),
 	[VB_KEY_CPU] = {
 		.name = "cpu", .type = VB_KT_UINT, .axis = 1,
 		.min = 0, .max = CPU_SETSIZE - 1, .def = "0", .arg = "CPUS",

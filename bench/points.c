@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "csv.h"
+#include "exits.h"
 #include "points.h"
 #include "records.h"
 
@@ -17,10 +18,11 @@ const char *const vb_point_status_names[VB_PT_COUNT + 1] = {
 };
 
 static const char *const columns[] = {
-	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
-	"tlb", "ad", "vmcs", "serialize", "unroll", "samples", "status",
+	"point", "instruction", "mode", "cpu", "offset", "cache", "memtype",
+	"page", "tlb", "ad", "vmcs", "serialize", "unroll", "samples", "status",
 	"reason", "records", "mismatches", "windows", "max_window_tsc",
-	"page_kib", "vmx_wait_ms", "section",
+	"page_kib", "vmx_wait_ms", "exit_reason", "exit_qualification",
+	"exit_insn_info", "exit_insn_len", "section",
 };
 
 int vb_point_ran(enum vb_point_status s)
@@ -48,6 +50,9 @@ const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len)
 		break;
 	case VB_SKIP_NO_RDTSCP:
 		snprintf(buf, len, "the CPU has no RDTSCP (CPUID.80000001H:EDX[27]): serialize=cpuid executes it");
+		break;
+	case VB_SKIP_NO_VPID:
+		snprintf(buf, len, "mode=guest needs VPID and INVVPID: this CPU's VMX lacks one of them");
 		break;
 	default:
 		snprintf(buf, len, "skipped by the module (reason %" PRIu32 ")",
@@ -93,6 +98,7 @@ int vb_points_write(FILE *f, const struct vb_point *pt,
 	    field_u64(f, ran, r->max_window_tsc) ||
 	    field_u64(f, r->page_kib != 0, r->page_kib) ||
 	    field_u64(f, ran || r->status == VB_PT_SKIPPED, r->vmx_wait_ms) ||
+	    vb_exit_fields(f, ran && r->has_exit ? &r->exit : NULL) ||
 	    vb_csv_field(f, pt->section ? pt->section : "", 0))
 		return -1;
 	return vb_csv_end_row(f);

@@ -2,8 +2,9 @@
 /*
  * points.csv: one row per point of the plan, written as each point ends:
  * its axis values as asked for, what became of it (measured, skipped,
- * interrupted, not-run, failed) and why, the module's counters, and the
- * config's section it comes from.  What
+ * interrupted, not-run, failed) and why, the module's counters, in
+ * mode=guest the last VM exit of its instruction, and the config's
+ * section it comes from.  What
  * was not measured is an empty field, never 0.
  */
 #ifndef VB_POINTS_H
@@ -35,6 +36,9 @@ struct vb_point_result {
 	uint32_t records, mismatches, windows, page_kib;
 	uint64_t max_window_tsc;
 	uint64_t vmx_wait_ms;		/* vb_run.vmx_wait_ms over its RUNs */
+	int has_exit;			/* mode=guest: exit holds the last
+					   VM exit of its instruction */
+	struct vb_exit_rec exit;
 };
 
 /* Measured, interrupted or stopped: it has rows in samples.csv. */

@@ -5,10 +5,11 @@
 #include <string.h>
 
 #include "csv.h"
+#include "exits.h"
 #include "records.h"
 
 static const char *const columns[] = {
-	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
+	"point", "instruction", "mode", "cpu", "offset", "cache", "memtype", "page",
 	"tlb", "ad", "vmcs", "serialize", "unroll", "pass", "sample", "tsc",
 	"check", "flag_nmi", "flag_smi",
 };
@@ -37,12 +38,11 @@ const char *vb_page_name(uint32_t kib, char *buf, size_t len)
 
 int vb_record_ok(const struct vb_run *run, const struct vb_sample *rec)
 {
-	switch (rec->instruction) {
-	case VB_INSN_VMPTRST:
-	case VB_INSN_MOV:
+	if (rec->instruction >= VB_INSN_COUNT)
+		return 0;
+	if (vb_insn_stores(rec->instruction))
 		return rec->stored == run->expected;
-	case VB_INSN_NONE:
-		return rec->stored == run->poison;
+	switch (rec->instruction) {
 	/* the reference chains: the accumulator after the block */
 	case VB_INSN_ADD:
 		return rec->stored == 1 + (uint64_t)run->point.unroll;
@@ -51,9 +51,16 @@ int vb_record_ok(const struct vb_run *run, const struct vb_sample *rec)
 	case VB_INSN_CHASE:	/* the operand's own address */
 		return rec->stored &&
 		       (rec->stored & 0xfff) == (run->point.offset & 0xfff);
-	default:
-		return 0;
+	default:	/* none, cpuid, vmcall: the operand keeps its poison */
+		return rec->stored == run->poison;
 	}
+}
+
+int vb_record_passes(const struct vb_run *run, const struct vb_sample *rec,
+		     uint32_t i)
+{
+	return vb_record_ok(run, &rec[i]) &&
+	       !vb_exit_invalid(run, &rec[i], vb_exit_of(run, i));
 }
 
 void vb_records_check(const struct vb_run *run, uint32_t buf_len,
@@ -62,6 +69,7 @@ void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 	uint32_t i;
 
 	memset(c, 0, sizeof(*c));
+	c->first_exit = UINT32_MAX;
 	c->needed = VB_RECORDS_NEEDED(run->point.instruction,
 				      run->point.samples);
 	c->records = run->records;
@@ -74,15 +82,19 @@ void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 		       !(run->result_flags & VB_RUN_PARTIAL);
 	for (i = 0; i < c->records; i++) {
 		const struct vb_sample *r = &rec[i];
-		int ok = vb_record_ok(run, r);
+		int stored = vb_record_ok(run, r);
+		int exits = !vb_exit_invalid(run, r, vb_exit_of(run, i));
 
 		if ((r->instruction != VB_INSN_NONE &&
 		     r->instruction != run->point.instruction) ||
 		    r->sample >= run->point.samples)
 			c->bad_records++;
-		if (!ok)
+		c->stored_mismatches += !stored;
+		if (!exits && !c->exit_mismatches++)
+			c->first_exit = i;
+		if (!stored || !exits)
 			c->mismatches++;
-		if (!ok != !!(r->flags & VB_SAMPLE_MISMATCH))
+		if (!(stored && exits) != !!(r->flags & VB_SAMPLE_MISMATCH))
 			c->flag_disagree++;
 		if (r->tsc_end < r->tsc_begin)
 			c->tsc_backwards++;
@@ -147,8 +159,9 @@ int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 
 	/* the point's columns after `instruction`, up to `unroll` */
 	vb_page_name(run->page_kib, page, sizeof(page));
-	snprintf(prefix, sizeof(prefix), "%" PRIu32 ",%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%" PRIu32,
-		 p->cpu, p->offset, vb_enum_name(VB_KEY_CACHE, p->cache),
+	snprintf(prefix, sizeof(prefix), "%s,%" PRIu32 ",%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%" PRIu32,
+		 vb_enum_name(VB_KEY_MODE, p->mode), p->cpu, p->offset,
+		 vb_enum_name(VB_KEY_CACHE, p->cache),
 		 vb_enum_name(VB_KEY_MEMTYPE, p->memtype), page,
 		 vb_enum_name(VB_KEY_TLB, p->tlb),
 		 vb_enum_name(VB_KEY_AD, p->ad),
@@ -165,7 +178,7 @@ int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 		if (fprintf(f, "%u,%s,%s,%u,%" PRIu32 ",%s,%s,%d,%d", point,
 			    vb_insn_name(r->instruction), prefix,
 			    ev ? ev->pass : 0, sample_base + r->sample, tsc,
-			    vb_record_ok(run, r) ? "ok" : "mismatch",
+			    vb_record_passes(run, rec, i) ? "ok" : "mismatch",
 			    !!(r->flags & VB_SAMPLE_NMI),
 			    !!(r->flags & VB_SAMPLE_SMI)) < 0 ||
 		    (ev && event_fields(f, run, r, i, ev)) ||

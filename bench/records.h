@@ -19,7 +19,11 @@
 struct vb_check {
 	uint32_t records;		/* records checked: min(run.records, buf_len) */
 	uint32_t needed;		/* VB_RECORDS_NEEDED for the run */
-	uint32_t mismatches;		/* the driver's own count */
+	uint32_t mismatches;		/* the driver's own count: a wrong
+					   stored value or wrong VM exits */
+	uint32_t stored_mismatches;	/* ... of them, a wrong stored value */
+	uint32_t exit_mismatches;	/* ... wrong VM exits (mode=guest) */
+	uint32_t first_exit;		/* the first of those, or UINT32_MAX */
 	uint32_t module_mismatches;	/* run.mismatches */
 	uint32_t flag_disagree;		/* VB_SAMPLE_MISMATCH != own verdict */
 	uint32_t bad_records;		/* unknown instruction or sample index */
@@ -33,8 +37,18 @@ const char *vb_insn_name(unsigned int insn);
 /* "4k", "2m", "1g", else "<n>k"; "unknown" for 0. */
 const char *vb_page_name(uint32_t kib, char *buf, size_t len);
 
-/* The stored value a record must hold: run.expected or run.poison. */
+/*
+ * The stored value a record must hold: run.expected (vmptrst and mov:
+ * vb_insn_stores()), the accumulator (the chains), or run.poison (none,
+ * cpuid, vmcall).
+ */
 int vb_record_ok(const struct vb_run *run, const struct vb_sample *rec);
+/*
+ * Record i of rec passes the check: its stored value and, in mode=guest,
+ * its VM exits (exits.h).  A record that does not is a mismatch.
+ */
+int vb_record_passes(const struct vb_run *run, const struct vb_sample *rec,
+		     uint32_t i);
 void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 		      const struct vb_sample *rec, struct vb_check *c);
 /*
@@ -59,7 +73,8 @@ int vb_record_pmc_valid(const struct vb_run *run, unsigned int i,
 
 /*
  * samples.csv's header row,
- * `point,<axes>,pass,sample,tsc,check,flag_nmi,flag_smi,<events>` with the
+ * `point,<axes>,pass,sample,tsc,check,flag_nmi,flag_smi,<events>` (the
+ * axes from `instruction,mode` to `unroll`) with the
  * event columns named as the user wrote them; 0 or -1.  flag_nmi/flag_smi
  * are 0/1 from VB_SAMPLE_NMI/VB_SAMPLE_SMI: an NMI arrived during the
  * record, an SMI during its window (analysis leaves flagged rows out).

@@ -147,6 +147,10 @@ static int close_outputs(struct runner *r)
 static int alloc_buffers(struct runner *r)
 {
 	const struct vb_plan *p = r->plan;
+	unsigned int i, guest = 0;
+
+	for (i = 0; i < p->n; i++)
+		guest |= p->pt[i].desc.mode == VB_MODE_GUEST;
 
 	r->buf = calloc(p->max_records, sizeof(*r->buf));
 	r->win_cap = p->max_records < VB_WIN_CAP ? p->max_records : VB_WIN_CAP;
@@ -160,8 +164,10 @@ static int alloc_buffers(struct runner *r)
 				sizeof(*r->pmc));
 		r->result.ev = calloc(p->n_evcol, sizeof(*r->result.ev));
 	}
+	if (guest)	/* vb_run.exit_buf, parallel to buf */
+		r->exits = calloc(p->max_records, sizeof(*r->exits));
 	if (!r->buf || !r->win || !r->result.point || !r->rounds_done ||
-	    !r->win_seen ||
+	    !r->win_seen || (guest && !r->exits) ||
 	    (p->n_evcol && (!r->pmc || !r->result.ev))) {
 		snprintf(r->msg, sizeof(r->msg), "no memory for %" PRIu32 " records",
 			 p->max_records);
@@ -243,6 +249,7 @@ out_close:
 	free(r->buf);
 	free(r->win);
 	free(r->pmc);
+	free(r->exits);
 	free(r->result.ev);
 	free(cpus);
 	return rc;
@@ -251,13 +258,15 @@ out_close:
 /*
  * The user backend cannot measure some points (VMPTRST at ring 3, the ring-0
  * axes): refuse the plan before anything runs, naming the first such point.
+ * Guest points it skips as the run reaches them (vb_user_skip()).
  */
 static int user_refuses(const struct vb_plan *p, const struct vb_env *env)
 {
 	unsigned int i;
 
 	for (i = 0; i < p->n; i++) {
-		const char *why = vb_user_refusal(&p->pt[i].desc);
+		const char *why = vb_user_skip(&p->pt[i].desc) ? NULL :
+				  vb_user_refusal(&p->pt[i].desc);
 
 		if (why) {
 			vb_err(env, "--backend user: point %u: %s",
@@ -301,6 +310,7 @@ int vb_cmd_run(const struct vb_opts *o, const char *cmdline,
 	}
 	r->result.plan = &plan;
 	r->result.t.first_bad = -1;
+	r->result.t.first_exit = -1;
 	r->result.t.stopped_at = -1;
 	rc = run_plan(r, &cfg, cmdline);
 	if (r->msg[0])

@@ -60,7 +60,8 @@ static void set_plan_meta(struct vb_meta *m, const struct vb_plan *p,
 {
 	static const struct { const char *meta; int key; } axes[] = {
 		{ "target_cpu", VB_KEY_CPU }, { "unroll", VB_KEY_UNROLL },
-		{ "instruction", VB_KEY_INSTRUCTION }, { "vmcs", VB_KEY_VMCS },
+		{ "instruction", VB_KEY_INSTRUCTION }, { "mode", VB_KEY_MODE },
+		{ "vmcs", VB_KEY_VMCS },
 		{ "offset", VB_KEY_OFFSET }, { "cache", VB_KEY_CACHE },
 		{ "memtype", VB_KEY_MEMTYPE }, { "serialize", VB_KEY_SERIALIZE },
 		{ "tlb", VB_KEY_TLB }, { "ad", VB_KEY_AD },
@@ -184,6 +185,7 @@ static void set_result_meta(struct vb_meta *m,
 	vb_meta_set(m, "points_skipped", "%u", t->skipped);
 	vb_meta_set(m, "records", "%" PRIu64, t->records);
 	vb_meta_set(m, "mismatches", "%" PRIu64, t->mismatches);
+	vb_meta_set(m, "exit_mismatches", "%" PRIu64, t->exit_mismatches);
 	vb_meta_set(m, "windows", "%" PRIu64, t->windows);
 	vb_meta_set(m, "max_window_tsc", "%" PRIu64, t->max_window_tsc);
 	vb_meta_set(m, "interrupted", "%s", run->interrupted ? "yes" : "no");

@@ -28,6 +28,8 @@ struct runner {
 	struct vb_dev dev;
 	struct vb_sample *buf;
 	uint64_t *pmc;			/* records x events of one RUN */
+	struct vb_exit_rec *exits;	/* one RUN's VM exits per record, for
+					   mode=guest; NULL without guest points */
 	struct vb_window_stat *win;	/* one RUN's window descriptions */
 	uint32_t win_cap;		/* entries win holds */
 	struct vb_outfile samples, points, windows;

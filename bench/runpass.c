@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "exits.h"
 #include "records.h"
 #include "runner.h"
 
@@ -27,20 +28,23 @@ static void fill_events(struct vb_run *run, const struct vb_evset *es,
 }
 
 /* The RUN of point pt for `samples` of its samples (one round's). */
-static void fill_run(struct vb_run *run, const struct vb_plan *p,
-		     const struct vb_point *pt, uint32_t samples,
-		     struct vb_sample *buf, struct vb_window_stat *win,
-		     uint32_t win_cap)
+static void fill_run(struct vb_run *run, const struct runner *r,
+		     const struct vb_point *pt, uint32_t samples)
 {
 	memset(run, 0, sizeof(*run));
-	run->wait_vmx_ms = p->gkeys[pt->group].wait_vmx * 1000u;
+	run->wait_vmx_ms = r->plan->gkeys[pt->group].wait_vmx * 1000u;
 	run->point = pt->desc;
 	run->point.samples = samples;	/* this round's share */
-	run->buf = (uint64_t)(uintptr_t)buf;
+	run->buf = (uint64_t)(uintptr_t)r->buf;
 	run->buf_len = VB_RECORDS_NEEDED(run->point.instruction, samples);
 	/* a window takes at least one sample: more cannot be needed */
-	run->win_buf = (uint64_t)(uintptr_t)win;
-	run->win_len = samples < win_cap ? samples : win_cap;
+	run->win_buf = (uint64_t)(uintptr_t)r->win;
+	run->win_len = samples < r->win_cap ? samples : r->win_cap;
+	if (run->point.mode == VB_MODE_GUEST && r->exits) {
+		/* no exit record left from an earlier RUN can pass */
+		memset(r->exits, 0, run->buf_len * sizeof(*r->exits));
+		run->exit_buf = (uint64_t)(uintptr_t)r->exits;
+	}
 }
 
 void vb_stop_here(struct runner *r, unsigned int i,
@@ -87,14 +91,18 @@ static void note_stop(struct runner *r, unsigned int i,
 		vb_stop_here(r, i, res, VB_PT_STOPPED, c->records, c->needed, "stopped after %" PRIu32 " of %" PRIu32 " records%s: kvm was loaded, the kernel's crash-time VMXOFF callback could no longer cover the RUN", c->records, c->needed, of_pass);
 }
 
-/* The RUN of one pass, the cross-check around it: 0, or -1 and r->msg. */
+/*
+ * The RUN of one pass, the cross-check around it: 0; 1 when the user
+ * backend cannot run the point but the run goes on (vb_user_skip(): r->msg
+ * says why); or -1 and r->msg.
+ */
 static int do_run(struct runner *r, const struct vb_point *pt,
 		  uint32_t samples, const struct vb_pass_events *pe, int xc,
 		  struct vb_run *run)
 {
 	int fd[VB_MAX_EVENTS], ret;
 
-	fill_run(run, r->plan, pt, samples, r->buf, r->win, r->win_cap);
+	fill_run(run, r, pt, samples);
 	if (pe->es)
 		fill_events(run, pe->es, pe->pass, r->pmc);
 	if (xc)
@@ -110,6 +118,10 @@ static int do_run(struct runner *r, const struct vb_point *pt,
 			    !ret && !(run->result_flags & VB_RUN_SKIPPED));
 	if (!ret || ret == -EINTR)
 		return 0;
+	if (r->user && ret == -EOPNOTSUPP && vb_user_skip(&run->point)) {
+		snprintf(r->msg, sizeof(r->msg), "%s", vb_user_skip(&run->point));
+		return 1;
+	}
 	if (r->user && ret == -EOPNOTSUPP && vb_user_refusal(&run->point))
 		snprintf(r->msg, sizeof(r->msg), "point %u: %s", pt->index,
 			 vb_user_refusal(&run->point));
@@ -135,22 +147,48 @@ static void add_check(struct vb_run_totals *t, unsigned int point,
 	t->windows += run->windows;
 	if (run->max_window_tsc > t->max_window_tsc)
 		t->max_window_tsc = run->max_window_tsc;
-	if (c->mismatches && t->first_bad < 0) {
+	if (c->stored_mismatches && t->first_bad < 0) {
 		t->first_bad = (int)point;
 		t->bad_expected = run->expected;
 		t->bad_poison = run->poison;
 	}
 }
 
+/* The exits of a mode=guest RUN: the first wrong one, the last one seen. */
+static void note_exits(struct runner *r, unsigned int point,
+		       const struct vb_run *run, const struct vb_check *c,
+		       uint32_t first, struct vb_point_result *res)
+{
+	struct vb_run_totals *t = &r->result.t;
+	int64_t last = vb_exit_last(run, r->buf, c->records);
+
+	if (last >= 0) {
+		res->has_exit = 1;
+		res->exit = *vb_exit_of(run, (uint32_t)last);
+	}
+	t->exit_mismatches += c->exit_mismatches;
+	if (!c->exit_mismatches || t->first_exit >= 0)
+		return;
+	t->first_exit = (int)point;
+	t->first_exit_record = c->first_exit;
+	t->first_exit_sample = first + r->buf[c->first_exit].sample;
+	vb_exit_describe(run, &r->buf[c->first_exit],
+			 vb_exit_of(run, c->first_exit), t->first_exit_why,
+			 sizeof(t->first_exit_why));
+}
+
 /* The driver's own check of a measured RUN's records and windows. */
 static void check_run(struct runner *r, unsigned int i,
-		      const struct vb_run *run, struct vb_check *check)
+		      const struct vb_run *run, struct vb_check *check,
+		      uint32_t first, struct vb_point_result *pres)
 {
 	struct vb_run_result *res = &r->result;
 	uint32_t bad;
 
 	vb_records_check(run, run->buf_len, r->buf, check);
 	add_check(&res->t, i, run, check);
+	if (run->point.mode == VB_MODE_GUEST)
+		note_exits(r, i, run, check, first, pres);
 	bad = res->noise.bad;
 	vb_noise_add(&res->noise, run, r->win, run->win_len, r->buf,
 		     check->records);
@@ -183,6 +221,7 @@ enum vb_pass_end vb_run_pass(struct runner *r, unsigned int i,
 	struct vb_run run;
 	uint32_t stop, intr;
 	char of_pass[64] = "";
+	int ret;
 
 	if (rounds > 1)
 		snprintf(of_pass, sizeof(of_pass), " of %sround %u of %u",
@@ -190,8 +229,15 @@ enum vb_pass_end vb_run_pass(struct runner *r, unsigned int i,
 			 r->round + 1, rounds);
 	else if (es && es->npass > 1)
 		snprintf(of_pass, sizeof(of_pass), " of its pass");
-	if (do_run(r, pt, samples, &pe, es && gk->cross_check, &run))
+	ret = do_run(r, pt, samples, &pe, es && gk->cross_check, &run);
+	if (ret < 0)
 		goto failed;
+	if (ret > 0) {	/* the user backend skips it: never faked */
+		res->status = VB_PT_SKIPPED;
+		snprintf(res->reason, sizeof(res->reason), "%.300s", r->msg);
+		r->msg[0] = '\0';
+		return VB_PASS_SKIPPED;
+	}
 	res->page_kib = run.page_kib;
 	res->vmx_wait_ms += run.vmx_wait_ms;
 	t->vmx_wait_ms += run.vmx_wait_ms;
@@ -204,7 +250,7 @@ enum vb_pass_end vb_run_pass(struct runner *r, unsigned int i,
 		}
 		return VB_PASS_SKIPPED;
 	}
-	check_run(r, i, &run, &check);
+	check_run(r, i, &run, &check, first, res);
 	if (es && vb_events_account(&r->result, r->env, &pe, &run,
 				    check.records, gk->require_events) &&
 	    gk->require_events) {

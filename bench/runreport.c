@@ -49,11 +49,20 @@ int vb_run_report(const struct vb_run_result *r, const char *outdir,
 		       r->noise.records_nmi, r->noise.records_smi,
 		       r->noise.smi_windows);
 	if (t->mismatches) {
-		vb_err(env, "%" PRIu64 " of %" PRIu64 " records failed the check (first at point %d: stored value != 0x%" PRIx64 " expected, 0x%" PRIx64 " poison); all rows written, see the check column",
-		       t->mismatches, t->records,
-		       t->first_bad, t->bad_expected, t->bad_poison);
+		if (t->first_bad >= 0)
+			vb_err(env, "%" PRIu64 " of %" PRIu64 " records failed the check (first at point %d: stored value != 0x%" PRIx64 " expected, 0x%" PRIx64 " poison); all rows written, see the check column",
+			       t->mismatches, t->records,
+			       t->first_bad, t->bad_expected, t->bad_poison);
+		else
+			vb_err(env, "%" PRIu64 " of %" PRIu64 " records failed the check; all rows written, see the check column",
+			       t->mismatches, t->records);
 		rc = VB_EXIT_CHECK;
 	}
+	if (t->exit_mismatches)
+		vb_err(env, "%" PRIu64 " of %" PRIu64 " records failed the VM-exit check (mode=guest), the first at point %d, record %" PRIu32 " (sample %" PRIu32 "): %s",
+		       t->exit_mismatches, t->records, t->first_exit,
+		       t->first_exit_record, t->first_exit_sample,
+		       t->first_exit_why);
 	if (t->inconsistent) {
 		char extra[256] = "";
 

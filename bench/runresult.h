@@ -26,8 +26,14 @@ struct vb_run_totals {
 	uint64_t windows, max_window_tsc;
 	uint32_t bad_records, flag_disagree, tsc_backwards, wrong_page;
 	int overflow, short_run, inconsistent;
-	int first_bad;			/* point of the first mismatch, -1 */
+	int first_bad;			/* point of the first wrong stored
+					   value, -1 */
 	uint64_t bad_expected, bad_poison;
+	uint64_t exit_mismatches;	/* records whose VM exits were wrong */
+	int first_exit;			/* point of the first, -1 */
+	uint32_t first_exit_record;	/* its record in the RUN ... */
+	uint32_t first_exit_sample;	/* ... and sample (samples.csv's) */
+	char first_exit_why[256];	/* "qualification 0x1230, expected ..." */
 	int stopped_at;			/* point interrupted, stopped or failed, -1 */
 	uint32_t stop_records, stop_needed;
 	/* a RUN the module stopped early: VB_RUN_VMX_TAKEN or _NO_COVER */

@@ -13,7 +13,7 @@
 
 /* Nesting of the product: the first varies slowest. */
 static const enum vb_key nesting[VB_N_AXES] = {
-	VB_KEY_CPU, VB_KEY_INSTRUCTION, VB_KEY_VMCS, VB_KEY_PAGE,
+	VB_KEY_CPU, VB_KEY_MODE, VB_KEY_INSTRUCTION, VB_KEY_VMCS, VB_KEY_PAGE,
 	VB_KEY_MEMTYPE, VB_KEY_OFFSET, VB_KEY_CACHE, VB_KEY_TLB, VB_KEY_AD,
 	VB_KEY_SERIALIZE, VB_KEY_UNROLL,
 };
@@ -21,6 +21,7 @@ static const enum vb_key nesting[VB_N_AXES] = {
 /* Where struct vb_point_desc holds each axis, and samples. */
 static const size_t field[VB_N_AXES + 1] = {
 	[VB_KEY_INSTRUCTION] = offsetof(struct vb_point_desc, instruction),
+	[VB_KEY_MODE] = offsetof(struct vb_point_desc, mode),
 	[VB_KEY_CPU] = offsetof(struct vb_point_desc, cpu),
 	[VB_KEY_OFFSET] = offsetof(struct vb_point_desc, offset),
 	[VB_KEY_CACHE] = offsetof(struct vb_point_desc, cache),
@@ -135,6 +136,8 @@ static int expand(struct ctx *x, struct vb_plan *p, unsigned int line)
 			set_axis(&pt->desc, i, v[i]);
 		pt->desc.offset = offset;
 		pt->desc.samples = x->key[VB_KEY_SAMPLES].s->val.v[0];
+		if (vb_sweep_check_abi(x, v, &pt->desc))
+			return -1;
 		pt->evset = VB_NO_EVSET;
 		p->samples += pt->desc.samples;
 		p->records += vb_point_records(pt);

@@ -39,5 +39,12 @@ void vb_sweep_where(const struct ctx *x, const struct eff *e,
  */
 int vb_sweep_check_point(struct ctx *x, const unsigned int *v,
 			 unsigned int *offset);
+/*
+ * Then the ABI's own rules (vb_point_invalid()) on the point as its RUNs
+ * will ask for it (d, offset resolved), those on mode among them: 0, or -1
+ * with the error in x->err naming mode and the key the rule names.
+ */
+int vb_sweep_check_abi(struct ctx *x, const unsigned int *v,
+		       const struct vb_point_desc *d);
 
 #endif /* VB_SWEEPCTX_H */

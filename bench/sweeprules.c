@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sweepctx.h"
 
@@ -87,4 +88,63 @@ int vb_sweep_check_point(struct ctx *x, const unsigned int *v,
 			page_span[v[VB_KEY_PAGE]]);
 	}
 	return 0;
+}
+
+/*
+ * The key a rule of vb_point_invalid() names ("tlb and ad (mode guest: warm
+ * and set only)": tlb or ad) that this point does not hold at its default,
+ * else the first one named; VB_N_AXES when it names none.
+ */
+static enum vb_key rule_key(const char *rule, const unsigned int *v)
+{
+	size_t len = strcspn(rule, "(");
+	enum vb_key k, first = VB_N_AXES;
+	struct vb_values def;
+	char err[128];
+
+	for (k = 0; k < VB_N_AXES; k++) {
+		const char *name = vb_keys[k].name, *at = rule;
+		size_t n = strlen(name);
+
+		/* a whole word of the names before the rule's parenthesis */
+		while ((at = strstr(at, name)) && at < rule + len &&
+		       ((at > rule && at[-1] != ' ') ||
+			(at[n] != ' ' && at[n] != '\0')))
+			at += n;
+		if (!at || at >= rule + len)
+			continue;
+		if (first == VB_N_AXES)
+			first = k;
+		if (!vb_key_parse(k, vb_keys[k].def, &def, err, sizeof(err)) &&
+		    def.n == 1 && v[k] != def.v[0])
+			return k;
+	}
+	return first;
+}
+
+int vb_sweep_check_abi(struct ctx *x, const unsigned int *v,
+		       const struct vb_point_desc *d)
+{
+	const char *rule = vb_point_invalid(d), *why;
+	enum vb_key k;
+	char loc[600], name[32];
+	int n;
+
+	if (!rule)
+		return 0;
+	/* the rule in words: "instruction (cpuid and vmcall need ...)" */
+	why = strchr(rule, '(');
+	n = why ? (int)strcspn(why + 1, ")") : (int)strlen(rule);
+	why = why ? why + 1 : rule;
+	k = rule_key(rule, v);
+	if (k != VB_N_AXES && k != VB_KEY_MODE)
+		return combo_error(x, k, VB_KEY_MODE, v,
+			"%.*s; the module refuses the combination: give these points a group of their own", n, why);
+	vb_sweep_where(x, &x->key[k == VB_N_AXES ? VB_KEY_MODE : k], 0, loc,
+		       sizeof(loc));
+	snprintf(x->err, x->len, "%s%s=%s: the module refuses the point: %s", loc,
+		 vb_keys[VB_KEY_MODE].name,
+		 vb_key_value_name(VB_KEY_MODE, v[VB_KEY_MODE], name,
+				   sizeof(name)), rule);
+	return -1;
 }

@@ -83,6 +83,13 @@ const char *vb_user_refusal(const struct vb_point_desc *p)
 	return NULL;
 }
 
+const char *vb_user_skip(const struct vb_point_desc *p)
+{
+	if (p->mode == VB_MODE_GUEST)
+		return "mode=guest needs the module (VMX non-root operation with the module as the guest's hypervisor): the user backend runs at ring 3 without VMX";
+	return NULL;
+}
+
 /* What the RUN writes, reset as the module resets it. */
 static void reset_out(struct vb_run *r)
 {
@@ -134,7 +141,7 @@ int vb_user_run_on(const struct vb_user_machine *m, struct vb_run *r)
 		return ret;
 	if (!vb_user_cpu_online(r->point.cpu))
 		return -ENXIO;
-	if (vb_user_refusal(&r->point))
+	if (vb_user_skip(&r->point) || vb_user_refusal(&r->point))
 		return -EOPNOTSUPP;
 	reset_out(r);
 	ret = pin(r->point.cpu, &old);

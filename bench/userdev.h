@@ -9,7 +9,8 @@
  * (vb_user_refusal() says why): VMPTRST itself (at CPL 3 it raises #UD
  * outside VMX operation and #GP(0) in VMX root operation, so it is never a
  * measurement; `vmptrst-bench probe` shows which), memtype other than wb,
- * tlb cold, ad clear, and SELFTEST.  Interrupts stay on: a "window" is a
+ * tlb cold, ad clear, mode guest (VMX non-root operation needs the module
+ * as its hypervisor), and SELFTEST.  Interrupts stay on: a "window" is a
  * stretch of at most ~1 ms / VB_WINDOW_MAX_SAMPLES samples between
  * which SIGINT/SIGTERM are looked at, not an IRQ-off window.
  */
@@ -63,13 +64,22 @@ int vb_user_run_on(const struct vb_user_machine *m, struct vb_run *run);
 const char *vb_user_refusal(const struct vb_point_desc *p);
 
 /*
+ * Why RUN refuses point @p with -EOPNOTSUPP for want of the module where a
+ * run skips the point rather than stop (one line), or NULL: mode=guest.
+ * Checked before vb_user_refusal(): a guest point is skipped, whatever its
+ * instruction.
+ */
+const char *vb_user_skip(const struct vb_point_desc *p);
+
+/*
  * The message for -EOPNOTSUPP when the request is not at hand (a
  * vb_dev_explain() without the vb_run), naming every refused case.
  */
 #define VB_USER_EOPNOTSUPP_MSG						\
 	"the user backend runs at ring 3 and cannot measure this point: "  \
 	"vmptrst raises #UD or #GP there (use the module), memtype other " \
-	"than wb, tlb cold and ad clear need ring 0, selftest needs the module"
+	"than wb, tlb cold and ad clear need ring 0, mode guest and selftest " \
+	"need the module"
 
 /* The TSC frequency the backend uses, kHz (cached after the first call). */
 unsigned int vb_user_tsc_khz(void);

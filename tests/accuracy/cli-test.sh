@@ -53,5 +53,12 @@ refuse "vmptrst at ring 3" "never a measurement" --instruction vmptrst
 refuse "memtype uc-" "needs ring 0" --instruction mov --memtype uc-
 refuse "tlb cold" "needs ring 0" --instruction mov --tlb cold
 refuse "ad clear" "needs ring 0" --instruction mov --ad clear
+# mode=guest needs the module: skipped with the reason, the run goes on
+"$bench" run --backend user --mode root,guest --instruction mov --samples 10 -o "$out/guest" >"$out/guest.log" 2>&1
+rc=$?
+check "run --backend user --mode root,guest exits 0 (got $rc)" test "$rc" -eq 0
+st=$(tr -d '\r' <"$out/guest/points.csv" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "status") s = i; if ($i == "mode") m = i; if ($i == "reason") r = i }; next }
+	{ printf "%s:%s:%s;", $m, $s, ($r ~ /^mode=guest needs the module/) }')
+check "the root point measured, the guest one skipped with the reason ($st)" test "$st" = "root:measured:0;guest:skipped:1;"
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -52,7 +52,7 @@ static void check_at(int ok, const char *file, int line, const char *fmt, ...)
 #define CHECK(ok, ...)	check_at(!!(ok), __FILE__, __LINE__, __VA_ARGS__)
 
 static const char *const insn_name[VB_INSN_COUNT] = {
-	"none", "vmptrst", "mov", "add", "imul", "chase" };
+	"none", "vmptrst", "mov", "add", "imul", "chase", "cpuid", "vmcall" };
 static const char *const ser_name[VB_SER_COUNT] = { "lfence", "cpuid",
 						    "mfence" };
 static const char *const cache_name[VB_CACHE_COUNT] = { "hot", "flushed",
@@ -244,7 +244,10 @@ static void test_axes(void)
 	uint32_t i, u;
 
 	for (i = VB_INSN_NONE; i < VB_INSN_COUNT; i++) {
-		if (i == VB_INSN_VMPTRST)
+		r = point(i, 300);
+		/* vmptrst is refused (test_refusals), cpuid and vmcall are
+		   mode=guest's: the ABI refuses them in mode root */
+		if (i == VB_INSN_VMPTRST || vb_point_invalid(&r.point))
 			continue;
 		for (u = 1; u <= VB_MAX_UNROLL; u *= 2) {
 			r = point(i, 300);
@@ -330,6 +333,20 @@ static void test_refusals(void)
 	r = point(VB_INSN_MOV, 10);
 	r.point.ad = VB_AD_CLEAR;
 	expect_err(r, -EOPNOTSUPP, 1, "ad clear refused");
+
+	/* mode guest: VMX non-root operation needs the module; never faked */
+	r = point(VB_INSN_MOV, 10);
+	r.point.mode = VB_MODE_GUEST;
+	memset(rec, 0xa5, 20 * sizeof(*rec));
+	why = vb_user_skip(&r.point);
+	CHECK(vb_user_run(&r) == -EOPNOTSUPP && why &&
+	      strstr(why, "needs the module") && rec[0].sample == 0xa5a5a5a5u,
+	      "mode guest: EOPNOTSUPP, nothing run, a skip's reason (%s)",
+	      why ? why : "-");
+	r = point(VB_INSN_CPUID, 10);
+	expect_err(r, -EINVAL, 0, "cpuid in mode root: EINVAL (the ABI's rule)");
+	r = point(VB_INSN_VMCALL, 10);
+	expect_err(r, -EINVAL, 0, "vmcall in mode root: EINVAL (the ABI's rule)");
 
 	r = point(VB_INSN_MOV, 10);
 	r.point.unroll = 3;

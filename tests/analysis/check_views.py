@@ -214,10 +214,12 @@ def main():
             check("views: ... and on an isolated one it does not",
                   rc2 == 0 and iso and "not isolated" not in iso[0]["reason"], err2 + str(iso[:1]))
             check("views: MOV control and ratio next to vmptrst",
-                  abs(float(v["mov_ticks_per_insn"]) - 4.1) < 0.1 and
-                  abs(float(v["ratio_to_mov"]) - t / float(m["ticks_per_insn"])) < 1e-9, str(v))
-            check("views: mov row carries no MOV control of its own",
-                  m["mov_ticks_per_insn"] == "" and m["ratio_to_mov"] == "", str(m))
+                  v["control"] == "mov" and
+                  abs(float(v["control_ticks_per_insn"]) - 4.1) < 0.1 and
+                  abs(float(v["ratio_to_control"]) - t / float(m["ticks_per_insn"])) < 1e-9, str(v))
+            check("views: mov row carries no control of its own",
+                  m["control"] == "" and m["control_ticks_per_insn"] == "" and
+                  m["ratio_to_control"] == "", str(m))
         p1 = row("vmptrst", offset="8")
         check("views: a single unroll falls back to the per-pair median",
               p1 is not None and p1["method"] == "pair-median" and

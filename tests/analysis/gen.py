@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Fixtures for the analysis tests: run directories with known distributions.
 
-gen.py DIR [--shift S] [--seed N] [--lf] [--platform P] [--microcode M]
+gen.py DIR [--shift S] [--seed N] [--lf] [--platform P] [--microcode M] [--guest]
 
 Writes DIR/meta.csv and DIR/samples.csv in the driver's format (CRLF, or LF
 with --lf) and DIR/truth.json: the exact values each point was built from.
@@ -14,6 +14,14 @@ Points (every axis but `point` differs between them, so runs match by axes):
   5  empty     every row a mismatch, offset 32
   6  baseline  instruction=none only, offset 128
 --shift S adds S TSC ticks to every instruction window (not to baselines).
+--guest adds the `mode` column after `instruction` (the points above
+mode=root) and mode=guest points at point 0's setup, which differ from
+root points in mode (or instruction) alone:
+  7  vmptrst   uniform 2000..2400, offset 0 (point 0's setup in a guest)
+  8  cpuid     normal 1500, offset 0
+  9  vmcall    normal 1200, offset 0
+  10 mov       normal 450, offset 0 (the guest's no-exit control)
+Without it, the file is a run from before the mode axis (no mode column).
 """
 import json
 import sys
@@ -41,6 +49,15 @@ def points(rng, shift):
     yield 6, "none", 128, "wb", None, np.round(rng.normal(60, 3, 1000)), []
 
 
+def guest_points(rng, shift):
+    n = 1500
+    base = lambda: np.round(rng.normal(60, 3, n))
+    yield 7, "vmptrst", 0, "wb", np.round(rng.uniform(2000, 2400, n)) + shift, base(), []
+    yield 8, "cpuid", 0, "wb", np.round(rng.normal(1500, 30, n)) + shift, base(), []
+    yield 9, "vmcall", 0, "wb", np.round(rng.normal(1200, 30, n)) + shift, base(), []
+    yield 10, "mov", 0, "wb", np.round(rng.normal(450, 10, n)) + shift, base(), []
+
+
 def main():
     args = sys.argv[1:]
     out = args[0]
@@ -49,11 +66,14 @@ def main():
     platform = args[args.index("--platform") + 1] if "--platform" in args else "bochs"
     microcode = args[args.index("--microcode") + 1] if "--microcode" in args else "0xf0"
     eol = "\n" if "--lf" in args else "\r\n"
+    guest = "--guest" in args
     rng = np.random.default_rng(seed)
     truth = {}
-    rows = [HEADER]
-    for pt, insn, off, mt, x, base, bad in points(rng, shift):
-        axes = lambda i: f"{pt},{i},2,{off},hot,{mt},4k,warm,loaded,lfence,{UNROLL}"
+    rows = [HEADER.replace("instruction,", "instruction,mode,") if guest else HEADER]
+    pts = list(points(rng, shift)) + (list(guest_points(rng, shift)) if guest else [])
+    for pt, insn, off, mt, x, base, bad in pts:
+        mode = ("guest," if pt >= 7 else "root,") if guest else ""
+        axes = lambda i: f"{pt},{i},{mode}2,{off},hot,{mt},4k,warm,loaded,lfence,{UNROLL}"
         keep_x, keep_b, net = [], [], []
         for s in range(len(base)):
             pair = [("none", base[s])] if x is None else [(insn, x[s]), ("none", base[s])]
@@ -67,7 +87,8 @@ def main():
                 net.append((x[s] - base[s]) / UNROLL)
             keep_b.append(base[s])
         truth[str(pt)] = {"instruction": insn, "x": keep_x, "base": keep_b, "net": net,
-                          "mismatches": len(bad) if x is not None else 0}
+                          "mismatches": len(bad) if x is not None else 0,
+                          "mode": "guest" if pt >= 7 else "root"}
     with open(f"{out}/samples.csv", "w", newline="") as f:
         f.write(eol.join(rows) + eol)
     meta = [("key", "value"), ("tool", "vmptrst-bench"), ("platform", platform),

@@ -35,7 +35,7 @@ table=$(cat <<'EOF'
 #
 # -- the config file: INI syntax (FILE:LINE: what) --
 - | 2 | plan -c bad.ini | [global]\nunrol = 8\n | bad.ini:2: unknown key 'unrol' (did you mean unroll?)
-- | 2 | plan -c bad.ini | [global]\nzzzzzzzz = 1\n | bad.ini:2: unknown key 'zzzzzzzz' (keys: instruction, cpu, offset, cache, memtype, page, tlb, ad, vmcs, serialize, unroll, samples, events, require-events, cross-check, wait-vmx, rounds)
+- | 2 | plan -c bad.ini | [global]\nzzzzzzzz = 1\n | bad.ini:2: unknown key 'zzzzzzzz' (keys: instruction, mode, cpu, offset, cache, memtype, page, tlb, ad, vmcs, serialize, unroll, samples, events, require-events, cross-check, wait-vmx, rounds)
 - | 2 | plan -c bad.ini | [global]\nunroll = 1\nunroll = 2\n | bad.ini:3: unroll set twice in [global] (first at line 2)
 - | 2 | plan -c bad.ini | [fast]\nunroll = 1\n[slow]\n[fast]\nunroll = 2\n | bad.ini:4: [fast] appears twice (first at line 1): one section per group
 - | 2 | plan -c bad.ini | [global]\nsamples = 10\n[global]\n | bad.ini:3: [global] appears twice (first at line 1)
@@ -60,6 +60,7 @@ table=$(cat <<'EOF'
 - | 2 | plan -c bad.ini | [global]\ncpu = 3-1\n | bad.ini:2: cpu=3-1: range 3-1 runs backwards
 - | 2 | plan -c bad.ini | [global]\ncpu = 0-4096\n | bad.ini:2: cpu=0-4096: out of range 0..1023
 - | 2 | plan -c bad.ini | [global]\noffset = 4194300\n | bad.ini:2: offset=4194300: out of range 0..4194296
+- | 2 | plan -c bad.ini | [global]\nmode = gust\n | bad.ini:2: mode=gust: not one of root|guest (did you mean guest?)
 - | 2 | plan -c bad.ini | [global]\ncross-check = maybe\n | bad.ini:2: cross-check=maybe: not one of no|yes
 - | 2 | plan -c bad.ini | [global]\nwait-vmx = -5\n | bad.ini:2: wait-vmx=-5: out of range 0..3600
 - | 2 | plan -c bad.ini | [global]\nwait-vmx = 1h\n | bad.ini:2: wait-vmx=1h: not a number
@@ -75,6 +76,8 @@ table=$(cat <<'EOF'
 - | 2 | plan -c bad.ini | [global]\nad = clear\npage = 2m\n | bad.ini:3: [global] ad=clear with page=2m: ad=clear works on 4k pages only: give it its own group with page = 4k
 - | 2 | plan -c bad.ini | [global]\noffset = 8190\n | bad.ini:2: [global] offset=8190 with page=4k: out of range 0..8184 for 4k pages (offset + 8 <= 8192)
 - | 2 | plan -c bad.ini | [huge]\npage = 1g\noffset = page-split\n | bad.ini:3: [huge] offset=page-split with page=1g: the 1g buffer lies inside one 1 GiB page, there is no boundary to split: give 1g a group without page-split
+- | 2 | plan -c bad.ini | [global]\nserialize = lfence, cpuid\n[guest]\nmode = guest\n | bad.ini:4: [guest] serialize=cpuid with mode=guest: cpuid is a VM exit in mode guest; the module refuses the combination: give these points a group of their own
+- | 2 | plan -c bad.ini | [refs]\ninstruction = cpuid, vmcall\n | bad.ini:2: [refs] instruction=cpuid with mode=root: cpuid and vmcall need mode guest; the module refuses the combination: give these points a group of their own
 - | 2 | plan -c bad.ini | [global]\ncpu = 0-1023\nunroll = 1,2,4,8,16,32,64,128,256\ninstruction = vmptrst, mov, none\nvmcs = loaded, none\nserialize = lfence, cpuid, mfence\n | bad.ini:1: [global] 165888 points make the plan larger than 100000 points: split the sweep into several runs
 #
 # -- PMU events (libpfm4's reason, the closest names) --
@@ -88,6 +91,8 @@ table=$(cat <<'EOF'
 - | 2 | plan --cpu x | - | plan: --cpu=x: not a number
 - | 2 | plan --cpu 0,0 | - | plan: --cpu=0,0: value 0 listed twice
 - | 2 | plan --cache warm | - | plan: --cache=warm: not one of hot|flushed|flushopt
+- | 2 | plan --mode nonroot | - | plan: --mode=nonroot: not one of root|guest
+- | 2 | plan --mode guest --instruction add | - | command line: instruction=add with mode=guest: add, imul and chase run in mode root; the module refuses the combination: give these points a group of their own
 - | 2 | plan --unroll | - | plan: option '--unroll' needs a value (U)
 - | 2 | plan -c | - | plan: option '--config' needs a value (FILE)
 - | 2 | plan --cross-check=yes | - | plan: option '--cross-check' takes no value

@@ -76,20 +76,26 @@ static void fake_close(void *priv, int fd)
 		f->closes++;
 }
 
-static int is_bad(const struct fake_dev *f, uint32_t i)
+static int in_list(const uint32_t *list, uint32_t n, uint32_t i)
 {
 	uint32_t k;
 
-	for (k = 0; k < f->n_bad; k++)
-		if (f->bad[k] == i)
+	for (k = 0; k < n; k++)
+		if (list[k] == i)
 			return 1;
 	return 0;
+}
+
+static int is_bad(const struct fake_dev *f, uint32_t i)
+{
+	return in_list(f->bad, f->n_bad, i);
 }
 
 /* The module's own range checks (it answers EINVAL, nothing done). */
 static int fake_run_invalid(const struct vb_run *run)
 {
 	return vb_point_invalid(&run->point) ||
+	       !run->exit_buf != (run->point.mode != VB_MODE_GUEST) ||
 	       run->flags || run->wait_vmx_ms > VB_MAX_WAIT_VMX_MS ||
 	       run->reserved2 ||
 	       run->nevents > VB_MAX_EVENTS || (run->nevents && !run->pmc_buf) ||
@@ -111,6 +117,8 @@ static int fake_skip(struct fake_dev *f, struct vb_run *run)
 		reason = VB_SKIP_NO_CLFLUSHOPT;
 	} else if (f->no_rdtscp && run->point.serialize == VB_SER_CPUID) {
 		reason = VB_SKIP_NO_RDTSCP;
+	} else if (f->no_vpid && run->point.mode == VB_MODE_GUEST) {
+		reason = VB_SKIP_NO_VPID;
 	}
 	if (!reason)
 		return 0;
@@ -190,6 +198,56 @@ static void fake_noise(struct fake_dev *f, struct vb_run *run, uint32_t n)
 	run->windows += f->extra_windows;
 }
 
+/*
+ * Record i's VM exits in a guest RUN, as the module reports them: for an
+ * exiting instruction unroll exits, the last one what the reference says
+ * for the guest's encoding (vmptrst 0x1238(%rbx)); none and mov none.
+ * Returns 1 when f made them wrong (exit_bad).
+ */
+static int fake_exits(const struct fake_dev *f, const struct vb_run *run,
+		      const struct vb_sample *rec, uint32_t i)
+{
+	struct vb_exit_rec *e = (struct vb_exit_rec *)(uintptr_t)
+				run->exit_buf + i;
+	uint32_t insn = rec->instruction;
+
+	memset(e, 0, sizeof(*e));
+	if (insn == VB_INSN_VMPTRST) {
+		e->reason = VB_EXIT_VMPTRST;
+		e->qualification = VB_GUEST_DISP;
+		e->insn_info = VB_II_ADDR64 << 7 | VB_II_DS << 15 |
+			       VB_II_NO_INDEX | VB_II_RBX << 23;
+		e->insn_len = VB_GUEST_VMPTRST_LEN;
+	} else if (insn == VB_INSN_CPUID) {
+		e->reason = VB_EXIT_CPUID;
+		e->insn_len = VB_GUEST_CPUID_LEN;
+	} else if (insn == VB_INSN_VMCALL) {
+		e->reason = VB_EXIT_VMCALL;
+		e->insn_len = VB_GUEST_VMCALL_LEN;
+	}
+	e->exits = vb_insn_exits(insn) ? run->point.unroll : 0;
+	if (!in_list(f->exit_bad, f->n_exit_bad, i))
+		return 0;
+	switch (f->exit_fault) {
+	case FAKE_EXIT_QUAL:
+		e->qualification -= 8;
+		break;
+	case FAKE_EXIT_INFO:
+		e->insn_info &= ~(0xfu << 23);	/* base RAX, not RBX */
+		break;
+	case FAKE_EXIT_COUNT:
+		e->exits = e->exits ? e->exits - 1 : 1;
+		break;
+	case FAKE_EXIT_REASON:
+		e->reason = VB_EXIT_HLT;
+		break;
+	case FAKE_EXIT_LEN:
+		e->insn_len++;
+		break;
+	}
+	return 1;
+}
+
 /* What the module promises: pairs interleaved, their order alternating. */
 static int fake_run(struct fake_dev *f, struct vb_run *run)
 {
@@ -197,7 +255,7 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 	uint32_t insn = run->point.instruction, i;
 	uint32_t n = VB_RECORDS_NEEDED(insn, run->point.samples);
 	uint32_t mism = 0;
-	int this = !f->stop_at_run || f->stop_at_run == f->run_calls + 1;
+	int this = !f->stop_at_run || f->stop_at_run == f->run_calls + 1, bad;
 
 	if (f->run_hook)
 		f->run_hook(f, run);
@@ -236,10 +294,19 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 		rec[i].window = (uint8_t)(i / 64);
 		rec[i].tsc_begin = 1000u * i;
 		rec[i].tsc_end = rec[i].tsc_begin + (is_insn ? 100 + k % 7 : 30);
-		rec[i].stored = is_insn ? run->expected : run->poison;
+		/* VMPTRST and MOV store (in a guest the module emulates
+		   VMPTRST's store), the others leave the poison */
+		rec[i].stored = is_insn && vb_insn_stores(insn) ?
+				run->expected : run->poison;
 		rec[i].flags = 0;
-		if (is_bad(f, i)) {
+		bad = is_bad(f, i);
+		if (bad)
 			rec[i].stored ^= 0x1000;
+		if (run->exit_buf && f->exits_unwritten != -1 &&
+		    f->exits_unwritten != f->run_calls &&
+		    fake_exits(f, run, &rec[i], i))
+			bad = 1;
+		if (bad) {
 			mism++;
 			if (f->flag_bad)
 				rec[i].flags = VB_SAMPLE_MISMATCH;
@@ -427,6 +494,25 @@ int harness_main(struct harness *h, ...)
 	fflush(h->out);
 	fflush(h->err);
 	return rc;
+}
+
+const char *harness_outdir(struct harness *h, const char *name)
+{
+	static char dir[256];
+
+	snprintf(dir, sizeof(dir), "%s/%s", h->dir, name);
+	return dir;
+}
+
+void assert_meta_row(const char *dir, const char *key, const char *want)
+{
+	char *text = slurp_in(dir, "meta.csv"), row[256];
+
+	assert_non_null(text);
+	snprintf(row, sizeof(row), "\n%s,%s\r\n", key, want);
+	if (!strstr(text, row))
+		fail_msg("meta.csv: no row %s,%s", key, want);
+	free(text);
 }
 
 size_t count_lines(const char *s)

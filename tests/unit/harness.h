@@ -25,10 +25,28 @@ struct fake_dev {
 	uint32_t skip_pages;		/* bits: VB_SKIP_PAGE_SIZE, page_kib 4 */
 	int no_clflushopt;		/* cache=flushopt: VB_SKIP_NO_CLFLUSHOPT */
 	int no_rdtscp;			/* serialize=cpuid: VB_SKIP_NO_RDTSCP */
+	int no_vpid;			/* mode=guest: VB_SKIP_NO_VPID */
 	uint32_t skipped_records;	/* a broken module: records when skipping */
 	uint32_t bad[8], n_bad;		/* records with a wrong stored value */
 	int flag_bad;			/* set VB_SAMPLE_MISMATCH on them */
 	int32_t count_delta;		/* the module's count is off by this */
+	/*
+	 * mode=guest: exit_buf must be set (and 0 in mode root); each record
+	 * of vmptrst, cpuid or vmcall gets unroll exits, the last one as the
+	 * reference and the guest's encoding say; none and mov none.  The
+	 * records in exit_bad[] get exit_fault wrong instead (counted and,
+	 * with flag_bad, flagged as a module does).
+	 */
+	uint32_t exit_bad[8], n_exit_bad;
+	enum fake_exit_fault {
+		FAKE_EXIT_QUAL = 1,	/* qualification 0x1230 */
+		FAKE_EXIT_INFO,		/* instruction information: base RAX */
+		FAKE_EXIT_COUNT,	/* one exit fewer (none and mov: one) */
+		FAKE_EXIT_REASON,	/* basic reason 12 (HLT) */
+		FAKE_EXIT_LEN,		/* length one longer */
+	} exit_fault;
+	int exits_unwritten;		/* broken: in this RUN (1-based; -1:
+					   every RUN) no exit record written */
 	uint32_t stop_after;		/* nonzero: interrupted after so many */
 	uint32_t stop_flag;		/* ...with this flag (0: VB_RUN_INTERRUPTED) */
 	uint32_t vmx_wait_ms;		/* every RUN reports it waited so long */
@@ -112,6 +130,10 @@ int harness_setup(void **state);
 int harness_teardown(void **state);
 /* vb_main on a NULL-terminated argument list (without the program name). */
 int harness_main(struct harness *h, ...);
+/* h->dir/name, in a static buffer: a run's output directory. */
+const char *harness_outdir(struct harness *h, const char *name);
+/* meta.csv in dir holds the row "key,want" (an unquoted value). */
+void assert_meta_row(const char *dir, const char *key, const char *want);
 /* Lines in s (each ends in '\n'). */
 size_t count_lines(const char *s);
 /* Whole file, NUL-terminated, malloc'd; NULL if unreadable. */

@@ -201,7 +201,7 @@ static const struct bad bad[] = {
 	{ "; c\n\n[global]\nunrol = 2\n", "4: unknown key 'unrol' (did you "
 	  "mean unroll?)" },
 	{ "[global]\nvmcs = loaded\nfoo = 2\n", "3: unknown key 'foo' (keys: "
-	  "instruction, cpu, offset, cache, memtype, page, tlb, ad, vmcs, "
+	  "instruction, mode, cpu, offset, cache, memtype, page, tlb, ad, vmcs, "
 	  "serialize, unroll, samples, events, require-events, cross-check, wait-vmx, rounds)" },
 	{ "[g]\ncache = hot\ncache = flushed\n", "3: cache set twice in [g] "
 	  "(first at line 2)" },
@@ -220,6 +220,15 @@ static const struct bad bad[] = {
 	  "twice" },
 	{ "[g]\nmemtype = uc\n", "2: memtype=uc: not one of wb|wc|uc-|wt (did "
 	  "you mean uc-?)" },
+	{ "[g]\nmode = gust\n", "2: mode=gust: not one of root|guest (did you "
+	  "mean guest?)" },
+	{ "[g]\n\nmode = guest, root, guest\n", "3: mode=guest, root, guest: "
+	  "value guest listed twice" },
+	{ "[g]\nmode =\n", "2: mode=: empty value (an axis needs at least one "
+	  "value)" },
+	{ "[g]\ninstruction = vmptrst, vmcal\n", "2: instruction=vmptrst, "
+	  "vmcal: value vmcal: not one of "
+	  "none|vmptrst|mov|add|imul|chase|cpuid|vmcall (did you mean vmcall?)" },
 	{ "[g]\nsamples = 1, 2\n", "2: samples=1, 2: one value only: samples "
 	  "is not an axis" },
 	{ "[g]\nsamples = 0\n", "2: samples=0: out of range 1..262144" },

@@ -19,11 +19,15 @@
 #include "harness.h"
 #include "pmu.h"
 
-#define NAXES	12	/* point .. unroll */
-#define C_PASS	12
-#define C_SAMPLE 13
-#define C_CHECK	15
-#define C_EV	18	/* the first event column */
+#define NAXES	13	/* point .. unroll */
+#define C_PASS	13
+#define C_SAMPLE 14
+#define C_CHECK	16
+#define C_EV	19	/* the first event column */
+/* points.csv */
+#define P_STATUS 14
+#define P_REASON 15
+#define P_RECORDS 16
 
 struct row {
 	char buf[1024];
@@ -131,8 +135,8 @@ static const char *outdir(struct harness *h)
 static void assert_header(const struct row *hdr, const char *const *events,
 			  int nev)
 {
-	static const char *const fixed[] = { "point", "instruction", "cpu",
-		"offset", "cache", "memtype", "page", "tlb", "ad", "vmcs",
+	static const char *const fixed[] = { "point", "instruction", "mode",
+		"cpu", "offset", "cache", "memtype", "page", "tlb", "ad", "vmcs",
 		"serialize", "unroll", "pass", "sample", "tsc", "check",
 		"flag_nmi", "flag_smi" };
 	int i;
@@ -328,8 +332,8 @@ static void test_passes(void **state)
 	assert_meta(dir, "event_passes", "2");
 	p = read_all(dir, "points.csv", &np);
 	assert_int_equal(np, 3);
-	assert_string_equal(p[1].f[13], "measured");
-	assert_string_equal(p[1].f[15], "12");	/* records of both passes */
+	assert_string_equal(p[1].f[P_STATUS], "measured");
+	assert_string_equal(p[1].f[P_RECORDS], "12");	/* records of both passes */
 	free(p);
 }
 
@@ -360,10 +364,10 @@ static void test_interrupted_between_passes(void **state)
 	assert_string_equal(h->err_buf, "vmptrst-bench: interrupted at point 0 of 2: kept its 6 of 12 records; 1 points not run (see points.csv)\n");
 	p = read_all(dir, "points.csv", &np);
 	assert_int_equal(np, 3);
-	assert_string_equal(p[1].f[13], "interrupted");
-	assert_string_equal(p[1].f[14], "interrupted after pass 1 of 2");
-	assert_string_equal(p[1].f[15], "6");
-	assert_string_equal(p[2].f[13], "not-run");
+	assert_string_equal(p[1].f[P_STATUS], "interrupted");
+	assert_string_equal(p[1].f[P_REASON], "interrupted after pass 1 of 2");
+	assert_string_equal(p[1].f[P_RECORDS], "6");
+	assert_string_equal(p[2].f[P_STATUS], "not-run");
 	free(p);
 	assert_meta(dir, "interrupted", "yes");
 	assert_meta(dir, "samples", "1");	/* 6 of 12 records: 3 of 6 pairs */

@@ -64,47 +64,48 @@ static void test_run_dir(void **state)
 	/* the columns of a run, so vmptrst-analyze reads it */
 	p = strstr(text, "\r\n");
 	assert_non_null(p);
-	assert_int_equal(strncmp(text, "point,instruction,cpu,offset,cache,"
+	assert_int_equal(strncmp(text, "point,instruction,mode,cpu,offset,cache,"
 				 "memtype,page,tlb,ad,vmcs,serialize,unroll,"
 				 "pass,sample,tsc,check,flag_nmi,flag_smi\r\n",
 				 (size_t)(p - text) + 2), 0);
 	for (p += 2; *p; p = eol + 2, rows++) {
 		/* pairs interleaved, the order swapped every pair */
 		int vm_first = k % 2 == 0, vm = (rows % 2 == 0) == vm_first;
-		const char *f[20];
+		const char *f[24];
 		char *q, *end;
 		int n = 0;
 
 		eol = strstr(p, "\r\n");
 		assert_non_null(eol);
 		*eol = '\0';
-		for (q = p; n < 20; q++) {
+		for (q = p; n < 24; q++) {
 			f[n++] = q;
 			q += strcspn(q, ",");
 			if (!*q)
 				break;
 			*q = '\0';
 		}
-		assert_int_equal(n, 18);
+		assert_int_equal(n, 19);
 		assert_string_equal(f[0], "0");
 		assert_string_equal(f[1], vm ? "vmptrst-fault" : "ud2");
-		assert_string_equal(f[2], "2");
-		assert_true(strtoul(f[3], &end, 10) < 4096 && !*end && *f[3]);
-		assert_string_equal(f[4], "hot");
-		assert_string_equal(f[5], "wb");
-		assert_string_equal(f[6], "");		/* page: not known */
-		assert_string_equal(f[7], "warm");
-		assert_string_equal(f[8], "set");
-		assert_string_equal(f[9], "");		/* no VMCS at ring 3 */
-		assert_string_equal(f[10], "lfence");
-		assert_string_equal(f[11], "1");
-		assert_string_equal(f[12], "0");
-		assert_int_equal(strtoul(f[13], NULL, 10), k);
-		strtoull(f[14], &end, 10);		/* a count, never asserted */
-		assert_true(*f[14] && !*end);
-		assert_string_equal(f[15], "ok");
-		assert_string_equal(f[16], "");		/* NMIs: not measured */
-		assert_string_equal(f[17], "");
+		assert_string_equal(f[2], "");		/* mode: ring 3, no module */
+		assert_string_equal(f[3], "2");
+		assert_true(strtoul(f[4], &end, 10) < 4096 && !*end && *f[4]);
+		assert_string_equal(f[5], "hot");
+		assert_string_equal(f[6], "wb");
+		assert_string_equal(f[7], "");		/* page: not known */
+		assert_string_equal(f[8], "warm");
+		assert_string_equal(f[9], "set");
+		assert_string_equal(f[10], "");		/* no VMCS at ring 3 */
+		assert_string_equal(f[11], "lfence");
+		assert_string_equal(f[12], "1");
+		assert_string_equal(f[13], "0");
+		assert_int_equal(strtoul(f[14], NULL, 10), k);
+		strtoull(f[15], &end, 10);		/* a count, never asserted */
+		assert_true(*f[15] && !*end);
+		assert_string_equal(f[16], "ok");
+		assert_string_equal(f[17], "");		/* NMIs: not measured */
+		assert_string_equal(f[18], "");
 		k += rows % 2;
 	}
 	assert_int_equal(rows, 50);

@@ -17,26 +17,6 @@
 
 #include "harness.h"
 
-static const char *outdir(struct harness *h, const char *name)
-{
-	static char dir[256];
-
-	snprintf(dir, sizeof(dir), "%s/%s", h->dir, name);
-	return dir;
-}
-
-/* meta.csv holds the row "key,want" (an unquoted value). */
-static void assert_meta(const char *dir, const char *key, const char *want)
-{
-	char *text = slurp_in(dir, "meta.csv"), row[256];
-
-	assert_non_null(text);
-	snprintf(row, sizeof(row), "\n%s,%s\r\n", key, want);
-	if (!strstr(text, row))
-		fail_msg("meta.csv: no row %s,%s", key, want);
-	free(text);
-}
-
 /* Every (point, instruction) of samples.csv numbers its samples 0 .. n-1,
    each once, in rising order. */
 static void assert_samples_numbered(const char *dir, unsigned int points,
@@ -66,7 +46,7 @@ static void assert_samples_numbered(const char *dir, unsigned int points,
 static void test_rounds_run(void **state)
 {
 	struct harness *h = *state;
-	const char *dir = outdir(h, "rounds");
+	const char *dir = harness_outdir(h, "rounds");
 	static const unsigned int want_unroll[] = { 1, 2, 1, 2, 1, 2 };
 	static const unsigned int want_samples[] = { 4, 4, 3, 3, 3, 3 };
 	struct csv_table w, p;
@@ -106,9 +86,9 @@ static void test_rounds_run(void **state)
 		assert_string_equal(csv_cell(&p, i + 1, "windows"), "3");
 	}
 	csv_table_free(&p);
-	assert_meta(dir, "rounds", "3");
-	assert_meta(dir, "samples", "20");
-	assert_meta(dir, "points_measured", "2");
+	assert_meta_row(dir, "rounds", "3");
+	assert_meta_row(dir, "samples", "20");
+	assert_meta_row(dir, "points_measured", "2");
 }
 
 /* Ctrl-C in round 2 at point 1: point 0 keeps its two rounds, point 1 its
@@ -116,7 +96,7 @@ static void test_rounds_run(void **state)
 static void test_rounds_interrupted(void **state)
 {
 	struct harness *h = *state;
-	const char *dir = outdir(h, "rounds-int");
+	const char *dir = harness_outdir(h, "rounds-int");
 	struct csv_table p;
 
 	h->fake.stop_at_run = 4;
@@ -135,15 +115,15 @@ static void test_rounds_interrupted(void **state)
 	assert_string_equal(csv_cell(&p, 2, "reason"), "interrupted after 2 of 6 records of round 2 of 3");
 	assert_string_equal(csv_cell(&p, 2, "records"), "10");
 	csv_table_free(&p);
-	assert_meta(dir, "interrupted", "yes");
-	assert_meta(dir, "records", "24");
+	assert_meta_row(dir, "interrupted", "yes");
+	assert_meta_row(dir, "records", "24");
 }
 
 /* A point skipped in round 0 is not tried again. */
 static void test_rounds_skipped(void **state)
 {
 	struct harness *h = *state;
-	const char *dir = outdir(h, "rounds-skip");
+	const char *dir = harness_outdir(h, "rounds-skip");
 	struct csv_table p;
 
 	assert_int_equal(harness_main(h, "run", "--memtype", "wb,wt",

@@ -94,26 +94,28 @@ static void assert_meta(const char *text, const char *key, const char *want)
 
 struct row {
 	char buf[768];
-	const char *f[24];
+	const char *f[32];
 };
 
-enum { S_POINT, S_INSN, S_CPU, S_OFFSET, S_CACHE, S_MEMTYPE, S_PAGE, S_TLB,
+enum { S_POINT, S_INSN, S_MODE, S_CPU, S_OFFSET, S_CACHE, S_MEMTYPE, S_PAGE, S_TLB,
        S_AD, S_VMCS, S_SER, S_UNROLL, S_PASS, S_SAMPLE, S_TSC, S_CHECK,
        S_NMI, S_SMI, S_NCOLS };
-enum { P_UNROLL = 11, P_SAMPLES, P_STATUS, P_REASON, P_RECORDS, P_MISM,
-       P_WINDOWS, P_MAXWIN, P_PAGEKIB, P_VMXWAIT, P_SECTION, P_NCOLS };
+enum { P_MODE = 2, P_UNROLL = 12, P_SAMPLES, P_STATUS, P_REASON, P_RECORDS,
+       P_MISM, P_WINDOWS, P_MAXWIN, P_PAGEKIB, P_VMXWAIT, P_EXIT_REASON,
+       P_EXIT_QUAL, P_EXIT_INFO, P_EXIT_LEN, P_SECTION, P_NCOLS };
 
 static const char *const samples_header[S_NCOLS] = {
-	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
+	"point", "instruction", "mode", "cpu", "offset", "cache", "memtype", "page",
 	"tlb", "ad", "vmcs", "serialize", "unroll", "pass", "sample", "tsc",
 	"check", "flag_nmi", "flag_smi",
 };
 
 static const char *const points_header[P_NCOLS] = {
-	"point", "instruction", "cpu", "offset", "cache", "memtype", "page",
-	"tlb", "ad", "vmcs", "serialize", "unroll", "samples", "status",
+	"point", "instruction", "mode", "cpu", "offset", "cache", "memtype",
+	"page", "tlb", "ad", "vmcs", "serialize", "unroll", "samples", "status",
 	"reason", "records", "mismatches", "windows", "max_window_tsc",
-	"page_kib", "vmx_wait_ms", "section",
+	"page_kib", "vmx_wait_ms", "exit_reason", "exit_qualification",
+	"exit_insn_info", "exit_insn_len", "section",
 };
 
 /* Parses dir/name: checks the header, returns the rows (malloc'd). */
@@ -128,7 +130,7 @@ static struct row *read_csv(const char *dir, const char *name,
 
 	if (!text)
 		fail_msg("%s/%s: missing", dir, name);
-	assert_int_equal(csv_record(&p, hdr.buf, sizeof(hdr.buf), hdr.f, 24),
+	assert_int_equal(csv_record(&p, hdr.buf, sizeof(hdr.buf), hdr.f, 32),
 			 ncols);
 	for (i = 0; i < ncols; i++)
 		assert_string_equal(hdr.f[i], header[i]);
@@ -136,7 +138,7 @@ static struct row *read_csv(const char *dir, const char *name,
 	rows = calloc(count_lines(text) + 1, sizeof(*rows));
 	assert_non_null(rows);
 	for (;;) {
-		k = csv_record(&p, rows[n].buf, sizeof(rows[n].buf), rows[n].f, 24);
+		k = csv_record(&p, rows[n].buf, sizeof(rows[n].buf), rows[n].f, 32);
 		if (!k)
 			break;
 		assert_int_equal(k, ncols);

@@ -231,6 +231,28 @@ static const struct bad bad[] = {
 	{ "[global]\noffset = 8185\n[g]\npage = 2m, 4k\n", "4: [g] offset=8185 "
 	  "with page=4k: out of range 0..8184 for 4k pages (offset + 8 <= "
 	  "8192)" },
+	/* mode: the ABI's rules (vb_point_invalid()), the key it names */
+	{ "[g]\nmode = root, guest\ninstruction = vmptrst, add\n", "3: [g] "
+	  "instruction=add with mode=guest: add, imul and chase run in mode "
+	  "root; the module refuses the combination: give these points a "
+	  "group of their own" },
+	{ "[g]\ninstruction = vmcall\n", "2: [g] instruction=vmcall with "
+	  "mode=root: cpuid and vmcall need mode guest; the module refuses "
+	  "the combination" },
+	/* [global]'s serialize, the group's mode: the group's line */
+	{ "[global]\nserialize = lfence, cpuid\n\n[guest]\nmode = guest\n",
+	  "5: [guest] serialize=cpuid with mode=guest: cpuid is a VM exit in "
+	  "mode guest; the module refuses the combination" },
+	{ "[g]\nmode = guest\nvmcs = none\n", "3: [g] vmcs=none with "
+	  "mode=guest: mode guest runs in the loaded VMCS; the module refuses "
+	  "the combination" },
+	{ "[g]\ntlb = cold\nmode = guest\n", "3: [g] tlb=cold with "
+	  "mode=guest: mode guest: warm and set only; the module refuses" },
+	{ "[g]\nmode = guest\n\nad = set, clear\n", "4: [g] ad=clear with "
+	  "mode=guest: mode guest: warm and set only; the module refuses" },
+	/* the per-sample rule first: its own words */
+	{ "[g]\nmode = guest\ntlb = cold\nunroll = 4\n", "4: [g] tlb=cold "
+	  "with unroll=4: a per-sample setup" },
 	{ "[g]\ncpu = 0-1023\nunroll = 1,2,4,8,16,32,64,128,256\n"
 	  "vmcs = loaded, none\nserialize = lfence, cpuid, mfence\n"
 	  "memtype = wb, wc, uc-, wt\n",
@@ -263,14 +285,14 @@ static void test_point_axis(void **state)
 	static const struct vb_point_desc d = {
 		.cpu = 1, .instruction = 2, .unroll = 3, .samples = 4,
 		.vmcs = 5, .serialize = 6, .offset = 7, .cache = 8,
-		.memtype = 9, .page = 10, .tlb = 11, .ad = 12,
+		.memtype = 9, .page = 10, .tlb = 11, .ad = 12, .mode = 13,
 	};
 	static const unsigned int want[VB_N_AXES + 1] = {
 		[VB_KEY_CPU] = 1, [VB_KEY_INSTRUCTION] = 2,
 		[VB_KEY_UNROLL] = 3, [VB_KEY_SAMPLES] = 4, [VB_KEY_VMCS] = 5,
 		[VB_KEY_SERIALIZE] = 6, [VB_KEY_OFFSET] = 7,
 		[VB_KEY_CACHE] = 8, [VB_KEY_MEMTYPE] = 9, [VB_KEY_PAGE] = 10,
-		[VB_KEY_TLB] = 11, [VB_KEY_AD] = 12,
+		[VB_KEY_TLB] = 11, [VB_KEY_AD] = 12, [VB_KEY_MODE] = 13,
 	};
 	int k;
 
@@ -338,6 +360,39 @@ static void test_combination_rules_flags(void **state)
 			    "ad=clear works on 4k pages only: give it its own "
 			    "group with page = 4k");
 	free(path);
+	/* mode: a flag against a group's instruction: the group's line */
+	path = harness_file(h, "t.ini", "");
+	assert_int_equal(plan_of(h, "[g]\ninstruction = chase\n", &p, err,
+				 sizeof(err), "--mode", "guest", NULL), -1);
+	assert_true(!strncmp(err, path, strlen(path)));
+	assert_string_equal(err + strlen(path), ":2: [g] instruction=chase "
+			    "with mode=guest: add, imul and chase run in mode "
+			    "root; the module refuses the combination: give "
+			    "these points a group of their own");
+	free(path);
+	/* ... and the flag against [global]'s: the flag */
+	assert_int_equal(plan_of(h, "[global]\ninstruction = cpuid\n", &p,
+				 err, sizeof(err), "--mode", "root", NULL), -1);
+	assert_string_equal(err, "command line: [global] instruction=cpuid with "
+			    "mode=root: cpuid and vmcall need mode guest; the "
+			    "module refuses the combination: give these points "
+			    "a group of their own");
+	/* what mode guest takes: 5 instructions x 2 brackets, mode slowest */
+	assert_int_equal(plan_of(h, NULL, &p, err, sizeof(err), "--mode",
+				 "root,guest", "--instruction",
+				 "vmptrst,mov,none", "--serialize",
+				 "lfence,mfence", NULL), 0);
+	assert_int_equal(p.n, 12);
+	assert_int_equal(AX(&p, 0, MODE), VB_MODE_ROOT);
+	assert_int_equal(AX(&p, 5, MODE), VB_MODE_ROOT);
+	assert_int_equal(AX(&p, 6, MODE), VB_MODE_GUEST);
+	assert_int_equal(AX(&p, 6, INSTRUCTION), VB_INSN_VMPTRST);
+	vb_plan_free(&p);
+	assert_int_equal(plan_of(h, NULL, &p, err, sizeof(err), "--mode",
+				 "guest", "--instruction",
+				 "vmptrst,cpuid,vmcall,mov,none", NULL), 0);
+	assert_int_equal(p.n, 5);
+	vb_plan_free(&p);
 	/* a valid product of per-sample setups */
 	assert_int_equal(plan_of(h, NULL, &p, err, sizeof(err), "--cache",
 				 "hot,flushed,flushopt", "--tlb", "warm,cold",
@@ -361,13 +416,13 @@ static void test_plan_command(void **state)
 	assert_int_equal(h->err_len, 0);
 	assert_int_equal(count_lines(h->out_buf), 4);
 	assert_non_null(strstr(h->out_buf,
-		"point 0 [x]: instruction=none cpu=2 offset=0 cache=hot "
+		"point 0 [x]: instruction=none mode=root cpu=2 offset=0 cache=hot "
 		"memtype=wb page=4k tlb=warm ad=set vmcs=loaded serialize=lfence "
 		"unroll=1 samples=3 records=3\n"
-		"point 1 [x]: instruction=mov cpu=2 offset=0 cache=hot memtype=wb "
+		"point 1 [x]: instruction=mov mode=root cpu=2 offset=0 cache=hot memtype=wb "
 		"page=4k tlb=warm ad=set vmcs=loaded serialize=lfence unroll=1 "
 		"samples=3 records=6\n"
-		"point 2 [y]: instruction=vmptrst cpu=2 offset=2097148 cache=hot "
+		"point 2 [y]: instruction=vmptrst mode=root cpu=2 offset=2097148 cache=hot "
 		"memtype=wb page=2m tlb=warm ad=set vmcs=loaded serialize=lfence "
 		"unroll=1 samples=3 records=6\n"));
 	snprintf(want, sizeof(want), "plan: 3 points in 2 groups, 9 samples, "
