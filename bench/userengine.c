@@ -127,17 +127,7 @@ static __always_inline void vb_env_record_end(struct vb_ctx *c,
 	(void)s;
 }
 
-/*
- * ABI 8 added CPUID and VMCALL, the VM-exit references of mode=guest: never
- * a block of this engine (vb_point_invalid() refuses them in mode root, and
- * the user backend skips every guest point).  kmod/vb_engine.h as of ABI 8
- * still has its table of blocks for the six root instructions and asserts
- * VB_INSN_COUNT == 6: it sees those six here.  Remove these two lines once
- * vb_engine.h sizes its table for ABI 8 itself.
- */
-#define VB_INSN_COUNT	(VB_INSN_CHASE + 1)
 #include "vb_engine.h"
-#undef VB_INSN_COUNT
 
 /*
  * Windows until the run is complete, or SIGINT/SIGTERM arrived: held back
