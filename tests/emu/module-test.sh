@@ -68,7 +68,7 @@ check_kernel_log "$out/dmesg.log"
 
 # samples.csv from the Bochs runs: header, row count, every check ok.  The
 # columns are found by name: the header's own test is its first line.
-want_header='point,instruction,cpu,offset,cache,memtype,page,tlb,ad,vmcs,serialize,unroll,pass,sample,tsc,check,flag_nmi,flag_smi'
+want_header='point,instruction,mode,cpu,offset,cache,memtype,page,tlb,ad,vmcs,serialize,unroll,pass,sample,tsc,check,flag_nmi,flag_smi'
 check_run_dir() { # check_run_dir DIR VMCS
 	local dir=$1 vmcs=$2 csv=$1/samples.csv meta=$1/meta.csv
 	check "run-$vmcs: samples.csv and meta.csv came back" test -s "$csv" -a -s "$meta" || return 0
@@ -167,8 +167,11 @@ check_sweep() { # check_sweep DIR
 	FNR == 1 {
 		if (FILENAME ~ /points/) {
 			st = idx("status"); rs = idx("reason"); pg = idx("page"); pk = idx("page_kib")
-			for (k = 1; k < 12; k++) axis[k] = $k
-			naxis = 11
+			mt = idx("memtype"); md = idx("mode"); ins = idx("instruction")
+			er = idx("exit_reason"); eq = idx("exit_qualification")
+			ei = idx("exit_insn_info"); el = idx("exit_insn_len")
+			for (k = 1; k <= idx("serialize"); k++) axis[k] = $k
+			naxis = idx("serialize")
 		} else { chk = idx("check"); spg = idx("page") }
 		next
 	}
@@ -179,10 +182,19 @@ check_sweep() { # check_sweep DIR
 			kib = $pg == "4k" ? 4 : $pg == "2m" ? 2048 : $pg == "1g" ? 1048576 : -1
 			if ($pk != kib) wrongpage = wrongpage " point " $1
 			for (k = 2; k <= naxis; k++) want[axis[k] "=" $k] = 1
+			# mode=guest: the last VM exit, as the reference and the encoding say
+			got_exit = $er " " $eq " " $ei " " $el
+			if ($md == "guest") guest++
+			if ($md == "guest" && ($ins == "vmptrst" || $ins == "cpuid" || $ins == "vmcall")) {
+				if (!(($ins == "vmptrst" && got_exit == "0x16 0x1238 0x1c18100 0x7") ||
+				      ($ins == "cpuid" && $er == "0xa" && $el == "0x2") ||
+				      ($ins == "vmcall" && $er == "0x12" && $el == "0x3")))
+					badexit = badexit " point " $1 ":" got_exit
+			} else if (got_exit != "   ") badexit = badexit " point " $1 ":" got_exit
 		} else if ($st == "skipped") {
 			skipped++
 			if ($rs == "") noreason = noreason " point " $1
-			skips = skips " " $6 "/" $7
+			skips = skips " " $mt "/" $pg
 		} else other = other " point " $1 ":" $st
 		for (k = 2; k <= naxis; k++) domain[axis[k] "=" $k] = 1
 		next
@@ -194,10 +206,10 @@ check_sweep() { # check_sweep DIR
 	}
 	END {
 		for (v in want) if (!(v in seen)) missing = missing " " v
-		n = split("instruction=vmptrst instruction=mov instruction=none instruction=add instruction=imul instruction=chase cache=hot cache=flushed cache=flushopt memtype=wb memtype=wc memtype=uc- memtype=wt page=4k page=2m page=1g tlb=warm tlb=cold ad=set ad=clear vmcs=loaded vmcs=none serialize=lfence serialize=cpuid serialize=mfence", all, " ")
+		n = split("instruction=vmptrst instruction=mov instruction=none instruction=add instruction=imul instruction=chase instruction=cpuid instruction=vmcall mode=root mode=guest cache=hot cache=flushed cache=flushopt memtype=wb memtype=wc memtype=uc- memtype=wt page=4k page=2m page=1g tlb=warm tlb=cold ad=set ad=clear vmcs=loaded vmcs=none serialize=lfence serialize=cpuid serialize=mfence", all, " ")
 		for (k = 1; k <= n; k++) if (!(all[k] in domain)) uncovered = uncovered " " all[k]
-		printf "points=%d measured=%d skipped=%d rows=%d bad=%d\n", npts, measured, skipped, rows, bad
-		printf "notrun=%s\nnoreason=%s\nwrongpage=%s\nmissing=%s\nskips=%s\nuncovered=%s\n", other, noreason, wrongpage, missing, skips, uncovered
+		printf "points=%d measured=%d skipped=%d rows=%d bad=%d guest=%d\n", npts, measured, skipped, rows, bad, guest
+		printf "notrun=%s\nnoreason=%s\nwrongpage=%s\nmissing=%s\nskips=%s\nuncovered=%s\nbadexit=%s\n", other, noreason, wrongpage, missing, skips, uncovered, badexit
 	}' "$pts" "$csv")
 	echo "$verdict" | sed 's/^/  quick: /'
 	local counts notrun noreason wrongpage missing
@@ -215,6 +227,10 @@ check_sweep() { # check_sweep DIR
 	check "quick: every axis value of a measured point appears in samples.csv" test -z "$missing"
 	check "quick: quick.ini asks for every value of every axis" \
 		test -z "$(sed -n 's/^uncovered=//p' <<<"$verdict")"
+	check "quick: mode=guest points measured ($(sed 's/.*guest=\([0-9]*\).*/\1/' <<<"$counts") of them)" \
+		test "$(sed 's/.*guest=\([0-9]*\).*/\1/' <<<"$counts")" -ge 16
+	check "quick: each measured guest point's last exit in points.csv is the reference's (vmptrst 0x16 0x1238 0x1c18100 0x7, cpuid 0xa len 0x2, vmcall 0x12 len 0x3); none on root points" \
+		test -z "$(sed -n 's/^badexit=//p' <<<"$verdict")"
 }
 # The report of the quick.ini run, the run an emulated `make run` makes, as
 # a user opens it: tests/analysis/check_report.py in headless Chromium (no

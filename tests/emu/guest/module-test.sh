@@ -92,6 +92,23 @@ if [ "$expect_vmx" = yes ]; then
 			--platform "$emu" --cpu 0 --samples 500 --unroll 4 \
 			--vmcs "$vmcs" -o "/out/run-$vmcs"
 	done
+	# The driver checks every mode=guest record's exits again: VMPTRST in
+	# another addressing form (inject_fault=15, [RDI + disp32]) fails the
+	# run (exit 3), one line naming the field, and every VMPTRST row says
+	# mismatch; the module flags them too (vb_guest_run).
+	echo 15 >/sys/module/vmptrst_bench/parameters/inject_fault
+	./vmptrst-bench run --platform "$emu" --cpu 0 --mode guest --samples 20 \
+		--unroll 4 -o /out/run-wrongform >/out/wrongform.log 2>&1
+	rc=$?
+	echo 0 >/sys/module/vmptrst_bench/parameters/inject_fault
+	cat /out/wrongform.log
+	bad=$(grep -c ',vmptrst,guest,.*,mismatch,' /out/run-wrongform/samples.csv 2>/dev/null)
+	if [ $rc -eq 3 ] && grep -q 'instruction information' /out/wrongform.log && [ "${bad:-0}" -eq 20 ]; then
+		ok "driver: VMPTRST in another addressing form: exit 3, the field named, $bad rows mismatch"
+	else
+		notok "driver: VMPTRST in another addressing form: exit $rc, $bad mismatch rows (log above)"
+	fi
+	rm -f /out/run-wrongform/samples.csv /out/run-wrongform/windows.csv
 	# Counters through the driver: a software event is counted per
 	# record; a hardware one cannot be had here (no PMU in Bochs), so the
 	# run goes on with what it has and says why; --require-events refuses.
