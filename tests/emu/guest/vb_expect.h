@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "vmptrst_bench_abi.h"
 
@@ -82,6 +83,38 @@ static inline int vb_set_fault(int k)
 		return -1;
 	ok = fprintf(f, "%d\n", k) > 0;
 	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/*
+ * The guest checkers' command line: --expect-vmx yes|no, --cpu N (into
+ * *cpu), and the flags of @flags (NULL-terminated; bit i of *seen for the
+ * i-th).  1 for yes, 0 for no, -1 when it is missing, bad or unknown.
+ */
+static inline int vb_parse_args(int argc, char **argv,
+				const char *const *flags, unsigned int *seen,
+				unsigned int *cpu)
+{
+	int expect = -1, i, k;
+
+	*seen = 0;
+	for (i = 1; i < argc; i++) {
+		for (k = 0; flags[k] && strcmp(argv[i], flags[k]); k++)
+			;
+		if (flags[k]) {
+			*seen |= 1u << k;
+		} else if (!strcmp(argv[i], "--expect-vmx") && i + 1 < argc) {
+			i++;
+			expect = !strcmp(argv[i], "yes") ? 1 :
+				 !strcmp(argv[i], "no") ? 0 : -1;
+			if (expect < 0)
+				return -1;
+		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
+			*cpu = (unsigned int)strtoul(argv[++i], NULL, 0);
+		} else {
+			return -1;
+		}
+	}
+	return expect;
 }
 
 #endif /* VB_EXPECT_H */

@@ -262,24 +262,13 @@ static void check_release(void)
 
 int main(int argc, char **argv)
 {
-	int expect = -1, i;
-	bool release = false;
+	static const char *const flags[] = { "--release", NULL };
+	unsigned int seen;
+	int expect = vb_parse_args(argc, argv, flags, &seen, &cpu);
+	bool release = seen & 1;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--release")) {
-			release = true;
-			expect = 0;
-		} else if (!strcmp(argv[i], "--expect-vmx") && i + 1 < argc) {
-			i++;
-			expect = !strcmp(argv[i], "yes") ? 1 :
-				 !strcmp(argv[i], "no") ? 0 : -1;
-		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
-			cpu = strtoul(argv[++i], NULL, 0);
-		} else {
-			expect = -1;
-			break;
-		}
-	}
+	if (release)
+		expect = 0;
 	if (expect < 0) {
 		fprintf(stderr, "usage: vb_guest_probe --expect-vmx yes|no [--cpu N] | --release\n");
 		return 2;

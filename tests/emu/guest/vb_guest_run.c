@@ -312,26 +312,12 @@ static void check_nmi(void)
 int main(int argc, char **argv)
 {
 	static const uint32_t unrolls[] = { 1, 16 }, offsets[] = { 0, 4092 };
-	int expect = -1, i;
-	bool release = false, nmi = false;
+	static const char *const flags[] = { "--release", "--nmi", NULL };
+	unsigned int seen;
+	int expect = vb_parse_args(argc, argv, flags, &seen, &cpu);
+	bool release = seen & 1, nmi = seen & 2;
 	size_t k, u, o;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--release")) {
-			release = true;
-		} else if (!strcmp(argv[i], "--nmi")) {
-			nmi = true;
-		} else if (!strcmp(argv[i], "--expect-vmx") && i + 1 < argc) {
-			i++;
-			expect = !strcmp(argv[i], "yes") ? 1 :
-				 !strcmp(argv[i], "no") ? 0 : -1;
-		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
-			cpu = strtoul(argv[++i], NULL, 0);
-		} else {
-			expect = -1;
-			break;
-		}
-	}
 	if (expect < 0) {
 		fprintf(stderr, "usage: vb_guest_run --expect-vmx yes|no [--cpu N] [--release | --nmi]\n");
 		return 2;
