@@ -288,7 +288,7 @@ static void check_nmi(void)
 	uint32_t runs, i, nmi_exit = 0, counted = 0, nmi = 0, bad = 0;
 	int err = 0;
 
-	for (runs = 0; runs < 300 && !nmi_exit && !err && !bad; runs++) {
+	for (runs = 0; runs < 2000 && !nmi_exit && !err && !bad; runs++) {
 		struct vb_run r = guest_req(VB_INSN_MOV, 256, 0, VB_SER_LFENCE);
 
 		r.point.samples = NMI_SAMPLES;
