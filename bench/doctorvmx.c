@@ -205,6 +205,17 @@ static void check_rdtscp(struct doctor *d)
 		vb_doctor_line(d, WARN, "rdtscp", "use serialize=lfence or mfence", "absent (%s): serialize=cpuid points will be skipped", src);
 }
 
+/* mode=guest needs VPID and INVVPID, which only the module can read. */
+static void check_guest(struct doctor *d)
+{
+	if (!d->have_info || !(d->info.flags & VB_INFO_VMX))
+		vb_doctor_line(d, WARN, "vmx guest", "load the module: make run does", "unknown without the module's INFO on a CPU with VMX: mode=guest needs VPID and INVVPID");
+	else if (d->info.flags & VB_INFO_GUEST)
+		vb_doctor_line(d, PASS, "vmx guest", NULL, "VPID and INVVPID present (the module's INFO): mode=guest can run");
+	else
+		vb_doctor_line(d, WARN, "vmx guest", "measure mode=root only", "no VPID or INVVPID (the module's INFO): mode=guest points will be skipped");
+}
+
 void vb_doctor_vmx(struct doctor *d)
 {
 	check_cpu(d);
@@ -212,4 +223,5 @@ void vb_doctor_vmx(struct doctor *d)
 	check_firmware(d);
 	check_kvm(d);
 	check_rdtscp(d);
+	check_guest(d);
 }

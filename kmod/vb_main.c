@@ -121,6 +121,7 @@ static long vb_ioctl_info(struct vb_info __user *uarg)
 		     (coverable ? 0 : VB_INFO_NO_COVER) |
 		     (caps.kernel_vmx ? VB_INFO_KERNEL_VMX : 0) |
 		     (caps.rdtscp ? VB_INFO_RDTSCP : 0) |
+		     (caps.guest ? VB_INFO_GUEST : 0) |
 		     (stuck ? VB_INFO_CPU_STUCK : 0);
 	info.vmx_basic = caps.vmx_basic;
 	info.feature_control = caps.feature_control;

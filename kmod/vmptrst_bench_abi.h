@@ -59,6 +59,7 @@
 #define VB_INFO_KERNEL_VMX	(1u << 7) /* the kernel's own verdict: X86_FEATURE_VMX on that CPU (firmware enabled VMX, SMX/TXT considered) */
 #define VB_INFO_RDTSCP		(1u << 8) /* the CPU has RDTSCP (serialize=cpuid needs it) */
 #define VB_INFO_CPU_STUCK	(1u << 9) /* VMXOFF failed on that CPU earlier: it is left in VMX operation, RUNs refused until reboot */
+#define VB_INFO_GUEST		(1u << 10) /* VPID and INVVPID: mode=guest can run there (else its points are skipped, VB_SKIP_NO_VPID) */
 
 struct vb_info {
 	__u32 size;		/* in: sizeof(struct vb_info) */

@@ -432,7 +432,7 @@ void harness_init(struct harness *h)
 	memset(h, 0, sizeof(*h));
 	h->fake.info.flags = VB_INFO_VMX | VB_INFO_FEAT_LOCKED |
 			     VB_INFO_FEAT_VMX | VB_INFO_VMX_BASIC |
-			     VB_INFO_KERNEL_VMX | VB_INFO_RDTSCP;
+			     VB_INFO_KERNEL_VMX | VB_INFO_RDTSCP | VB_INFO_GUEST;
 	h->fake.info.feature_control = 0x5;
 	h->fake.info.vmx_basic = 0x00da040000000004ull;
 	h->fake.info.vmcs_revision = 4;

@@ -21,7 +21,7 @@
 
 static const char *const checks[] = {
 	"target cpu", "cpu", "hypervisor", "module", "vt-x firmware",
-	"vmx owner", "rdtscp", "kernel headers", "module loading", "secure boot", "pmu",
+	"vmx owner", "rdtscp", "vmx guest", "kernel headers", "module loading", "secure boot", "pmu",
 	"nmi watchdog", "smt", "turbo", "governor", "isolation",
 };
 #define N_CHECKS	(sizeof(checks) / sizeof(checks[0]))
@@ -106,7 +106,7 @@ static void test_lab_ready(void **state)
 	for (i = 0; i < N_CHECKS; i++)
 		verdict(h, checks[i], "PASS", NULL);
 	assert_int_equal(count_lines(h->out_buf), N_CHECKS + 1);
-	assert_non_null(strstr(h->out_buf, "doctor: CPU 3: 16 passed, 0 "
+	assert_non_null(strstr(h->out_buf, "doctor: CPU 3: 17 passed, 0 "
 			       "warnings, 0 failed: ready for a native run\n"));
 	assert_int_equal(fake_pinned_cpu, 3);
 	verdict(h, "module", "PASS", "version 0.1-test, ABI " ABI_STR);
@@ -135,7 +135,7 @@ static void test_lab_housekeeping_cpu(void **state)
 	verdict(h, "isolation", "WARN", "isolcpus=0 nohz_full=0 rcu_nocbs=0");
 	verdict(h, "governor", "WARN", "powersave on CPU 0 (800000..5000000 kHz)");
 	verdict(h, "smt", "WARN", "shares its core (0,2)");
-	assert_non_null(strstr(h->out_buf, "13 passed, 3 warnings, 0 failed: a "
+	assert_non_null(strstr(h->out_buf, "14 passed, 3 warnings, 0 failed: a "
 			       "native run can proceed"));
 }
 
@@ -324,6 +324,23 @@ static void test_rdtscp(void **state)
 	verdict(h, "rdtscp", "PASS", "present (CPUID.80000001H:EDX[27])");
 }
 
+/* mode=guest needs VPID and INVVPID: INFO says, or nobody can */
+static void test_vmx_guest(void **state)
+{
+	struct harness *h = *state;
+
+	h->env.root = LAB;
+	h->fake.info.flags |= VB_INFO_GUEST;
+	assert_int_equal(doctor(h, "3"), VB_EXIT_OK);
+	verdict(h, "vmx guest", "PASS", "VPID and INVVPID present (the module's INFO): mode=guest can run");
+	h->fake.info.flags &= ~VB_INFO_GUEST;
+	assert_int_equal(doctor(h, "3"), VB_EXIT_OK);	/* a warning only */
+	verdict(h, "vmx guest", "WARN", "no VPID or INVVPID (the module's INFO): mode=guest points will be skipped (fix: measure mode=root only)");
+	h->fake.open_err = ENOENT;
+	doctor(h, "3");
+	verdict(h, "vmx guest", "WARN", "unknown without the module's INFO on a CPU with VMX: mode=guest needs VPID and INVVPID (fix: load the module: make run does)");
+}
+
 static void test_headers(void **state)
 {
 	struct harness *h = *state;
@@ -493,6 +510,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_firmware, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_kvm, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_rdtscp, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_vmx_guest, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_headers, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_loading, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_secure_boot, harness_setup, harness_teardown),
