@@ -226,6 +226,7 @@ void vb_meta_set_info(struct vb_meta *m, const struct vb_info *info)
 		{ VB_INFO_NO_COVER, "no_cover" },
 		{ VB_INFO_KERNEL_VMX, "kernel_vmx" },
 		{ VB_INFO_RDTSCP, "rdtscp" }, { VB_INFO_CPU_STUCK, "cpu_stuck" },
+		{ VB_INFO_GUEST, "guest" },
 	};
 	char buf[256] = "";
 	size_t i, used = 0;

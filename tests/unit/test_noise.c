@@ -242,7 +242,7 @@ static void test_host_context(void **state)
 	assert_meta(dir, "smt_active", "1");
 	assert_meta(dir, "nmi_watchdog", "0");
 	assert_meta(dir, "microcode", "0xf8");
-	assert_meta(dir, "vmx_flags", "vmx feat_locked feat_vmx vmx_basic kernel_vmx rdtscp");
+	assert_meta(dir, "vmx_flags", "vmx feat_locked feat_vmx vmx_basic kernel_vmx rdtscp guest");
 	assert_meta(dir, "feature_control", "0x5");
 	assert_meta(dir, "online_cpus", "8");
 	assert_meta(dir, "hypervisor", "none");
