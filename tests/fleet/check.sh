@@ -14,6 +14,9 @@
 #   - the catalogue (CATALOG=): catalog list shows the two fetched runs;
 #   - the re-run resumes: the two hosts skipped, their files untouched, the
 #     catalogue still holds each run once;
+#   - h-e alone (fleet_target), lost once its driver is built: the summary
+#     play still runs and names it; h-a alone into a corrupt catalogue:
+#     make fleet fails, naming the catalogue;
 #   - vmptrst-analyze fleet on synthetic hosts: the outlier rule marks the
 #     far host of a model of four and nothing in a model of one;
 #   - one host with backend emulated (make run MODE=emulated in Bochs
@@ -160,6 +163,14 @@ check "h-e alone, lost after its build: fleet-summary.csv written, h-e unreachab
 	has "$t/results/fleet-lost/fleet-summary.csv" '^"h-e",unreachable,,"reached, then the connection was lost during the job: .*Connection refused",'
 check "h-e alone: make fleet exits 2, its last message naming h-e" \
 	bash -c "[[ $rc -eq 2 ]] && grep -q '1 of 1 hosts have no complete run: h-e (unreachable: reached, then' '$t/run3.log'"
+
+# -- a catalogue that cannot take the runs ----------------------------------
+# h-a alone (resumed) into a file that is not an SQLite database
+head -c 8192 /dev/urandom >"$t/garbage.sqlite"
+rc=0; fleet "$t/run4.log" CATALOG="$t/garbage.sqlite" ANSIBLE_ARGS="-e fleet_target=h-a" || rc=$?
+echo "# run 4 (h-a, a corrupt catalogue): make fleet exited $rc"
+check "a corrupt catalogue: make fleet exits 2, its last message naming the catalogue and why" \
+	bash -c "[[ $rc -eq 2 ]] && grep -q 'catalog add $t/garbage.sqlite exited 1: vmptrst-analyze: $t/garbage.sqlite' '$t/run4.log'"
 
 # -- the outlier rule, on synthetic hosts -------------------------------------
 # x1..x4: one model, the add row's cost 0.5 [0.45, 0.55] on x1..x3, 5 on x4;
