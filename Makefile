@@ -71,14 +71,19 @@ run:
 # RESULTS: the folder holding fleet-STAMP (default results/); CATALOG=DB adds
 # the runs to a catalogue when vmptrst-analyze has one; FORKS: hosts at a
 # time; ANSIBLE_ARGS: more options (-K asks the become password, --limit).
+# make exports its command-line variables to the recipe, and a host with
+# ansible_connection=local runs its commands in ansible-playbook's
+# environment: make run there would read CONFIG, CPU, SAMPLES... from it,
+# so they reach the hosts as -e only.
 FLEET_STAMP := $(shell date -u +%Y%m%d-%H%M%S)
 fleet: analysis
 	@[ -n "$(INVENTORY)" ] && [ -n "$(CONFIG)" ] || \
 		{ echo "usage: make fleet INVENTORY=FILE CONFIG=FILE [BACKEND=module|user|emulated] [CPU=N] [SAMPLES=N] [STAMP=S] [FORCE=1]"; exit 2; }
 	@command -v ansible-playbook >/dev/null || \
 		{ echo "make fleet: no ansible-playbook on this machine (the controller): apt-get install --no-install-recommends ansible-core"; exit 2; }
-	@echo "make fleet: results/fleet-$(or $(STAMP),$(FLEET_STAMP)) (resume with STAMP=$(or $(STAMP),$(FLEET_STAMP)))"
-	ANSIBLE_CONFIG=$(CURDIR)/fleet/ansible.cfg ansible-playbook -i "$(INVENTORY)" fleet/site.yml \
+	@echo "make fleet: $(or $(RESULTS),results)/fleet-$(or $(STAMP),$(FLEET_STAMP)) (resume with STAMP=$(or $(STAMP),$(FLEET_STAMP)))"
+	env -u MODE -u CONFIG -u CPU -u SAMPLES -u KERNEL -u DEPS -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		ANSIBLE_CONFIG=$(CURDIR)/fleet/ansible.cfg ansible-playbook -i "$(INVENTORY)" fleet/site.yml \
 		-e fleet_config="$(abspath $(CONFIG))" -e fleet_stamp="$(or $(STAMP),$(FLEET_STAMP))" \
 		$(if $(BACKEND),-e fleet_backend=$(BACKEND)) $(if $(CPU),-e fleet_cpu=$(CPU)) \
 		$(if $(SAMPLES),-e fleet_samples=$(SAMPLES)) $(if $(KERNEL),-e fleet_kernel=$(KERNEL)) \

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * catalog history DB --setup "...": one setup's headline cost in every
- * catalogued run, per host in date order, as a table and a gnuplot plot
- * (history.gp, .dat, .png, .svg) with each host's microcode changes marked
- * on the time axis.
+ * catalogued run, per host in date order, as a table, as history.csv and as
+ * a gnuplot plot (history.gp, .dat, .png, .svg) with each host's microcode
+ * changes marked on the time axis.
  */
 #include <libgen.h>
 #include <math.h>
@@ -12,12 +12,13 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "csv.h"
 #include "diag.h"
 #include "plot.h"
 
 struct hrow {
 	long long id;
-	char *date, *host, *microcode, *platform, *setup, *method;
+	char *date, *host, *microcode, *platform, *setup, *method, *reason;
 	int emulated, changed;	/* microcode not the host's previous run's */
 	double v[6];		/* ticks, ci_low, ci_high, ns, ns_ci_low, ns_ci_high */
 };
@@ -91,7 +92,7 @@ static double col_num(sqlite3_stmt *st, int i)
 static int load(const struct az_cat *c, const struct az_cat_opts *o,
 		struct hrow **out, size_t *n)
 {
-	sqlite3_stmt *st = az_cat_prepare(c, "SELECT r.id, r.start_time, r.host, r.microcode, r.platform, r.emulated, h.setup, h.method, h.ticks, h.ci_low, h.ci_high, h.ns, h.ns_ci_low, h.ns_ci_high FROM headline h JOIN run r ON r.id = h.run_id WHERE (?1 IS NULL OR r.host = ?1) ORDER BY r.host, r.start_time, r.id, h.rowid");
+	sqlite3_stmt *st = az_cat_prepare(c, "SELECT r.id, r.start_time, r.host, r.microcode, r.platform, r.emulated, h.setup, h.method, h.ticks, h.ci_low, h.ci_high, h.ns, h.ns_ci_low, h.ns_ci_high, h.reason FROM headline h JOIN run r ON r.id = h.run_id WHERE (?1 IS NULL OR r.host = ?1) ORDER BY r.host, r.start_time, r.id, h.rowid");
 	struct hrow *h = NULL;
 	char *want;
 	int rc, k, root;
@@ -126,6 +127,7 @@ static int load(const struct az_cat *c, const struct az_cat_opts *o,
 		r->method = az_strdup(az_cat_text(st, 7));
 		for (k = 0; k < 6; k++)
 			r->v[k] = col_num(st, 8 + k);
+		r->reason = az_strdup(az_cat_text(st, 14));
 		r->changed = *n > 1 && !strcmp(h[*n - 2].host, r->host) &&
 			     strcmp(h[*n - 2].microcode, r->microcode);
 	}
@@ -148,6 +150,7 @@ static void free_rows(struct hrow *h, size_t n)
 		free(h[i].platform);
 		free(h[i].setup);
 		free(h[i].method);
+		free(h[i].reason);
 	}
 	free(h);
 }
@@ -187,6 +190,58 @@ static void table(const struct hrow *h, size_t n)
 	}
 	az_table_print(&t);
 	az_table_free(&t);
+}
+
+/* DIR/history.csv: the table's rows, a column a value (headline.csv's
+   names and units; empty when not measured, reason says why). */
+static const char hist_cols[] = "host,start_time,microcode,microcode_changed,run,platform,emulated,setup,method,ticks_per_insn,ci_low,ci_high,ns_per_insn,ns_ci_low,ns_ci_high,reason";
+
+static int write_csv(FILE *f, const struct hrow *h, size_t n)
+{
+	size_t i, k;
+
+	fputs(hist_cols, f);
+	CSV_EOL(f);
+	for (i = 0; i < n; i++) {
+		csv_put(f, h[i].host);
+		CSV_SEP(f);
+		csv_put(f, h[i].date);
+		CSV_SEP(f);
+		csv_put(f, h[i].microcode);
+		fprintf(f, ",%s,%lld,", h[i].changed ? "yes" : "no", h[i].id);
+		csv_put(f, h[i].platform);
+		fprintf(f, ",%s,", h[i].emulated ? "yes" : "no");
+		csv_put(f, h[i].setup);
+		CSV_SEP(f);
+		csv_put(f, h[i].method);
+		for (k = 0; k < 6; k++) {
+			CSV_SEP(f);
+			csv_put_num(f, h[i].v[k]);
+		}
+		CSV_SEP(f);
+		csv_put(f, h[i].reason);
+		CSV_EOL(f);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+/* 0, or -1 reported. */
+static int save_csv(const char *dir, const struct hrow *h, size_t n)
+{
+	char *out = az_path(dir, "history.csv");
+	FILE *f = fopen(out, "wb");
+	int rc = -1;
+
+	if (!f)
+		az_syserr(out, "cannot create");
+	else if (write_csv(f, h, n) | fclose(f))
+		az_syserr(out, "write error");
+	else
+		rc = 0;
+	if (!rc)
+		printf("wrote %s\n", out);
+	free(out);
+	return rc;
 }
 
 /* The x axis: meta.csv's start_time. */
@@ -300,7 +355,7 @@ static int history(const struct az_cat *c, const struct az_cat_opts *o)
 	snprintf(title, sizeof(title), "catalogue history%s", emu ? " · emulated runs — not real timing" : "");
 	if (!az_plotdir_open(&pd, dir, title, emu)) {
 		snprintf(sub, sizeof(sub), "%s · per host, microcode changes marked · %s", h[0].setup, c->path);
-		rc = plot(&pd, h, n, sub);
+		rc = save_csv(dir, h, n) ? -1 : plot(&pd, h, n, sub);
 		if (az_plotdir_run(&pd))
 			rc = -1;
 		if (rc > 0)

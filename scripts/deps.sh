@@ -13,8 +13,9 @@
 #           tools, numpy/scipy, clang, and what the kernel headers trees of
 #           the tested kernels need (tests/emu/harness/kernels.sh unpacks
 #           those trees into build/: no kernel package is installed), and
-#           ansible-core: the controller of `make fleet` (fleet/) needs it,
-#           its hosts do not (tests/fleet runs the playbook)
+#           ansible-core and openssh-client: the controller of `make fleet`
+#           (fleet/) needs them, its hosts do not (tests/fleet runs the
+#           playbook)
 #
 # On a host without apt-get (RHEL, Fedora: rpm) the native list is checked
 # with rpm and what is missing is printed for dnf; only Debian is tested.
@@ -31,14 +32,16 @@ native_deb=(make gcc libc6-dev libinih-dev nettle-dev libpfm4-dev gnuplot-nox li
 # Depends of linux-headers-<ver>-amd64, linux-kbuild-* and
 # linux-compiler-gcc-12-x86 (apt-cache depends), less the kernel image.
 # kernels.sh checks them again against the archive when it unpacks a tree.
-# The last line, ansible-core (Debian's, 2.14 on bookworm), is the controller
-# of `make fleet`, which tests/fleet runs: the fleet's hosts do not need it.
+# The last line, ansible-core (Debian's, 2.14 on bookworm) and the ssh it
+# reaches hosts with (ansible-core asks for openssh-client or paramiko only),
+# is the controller of `make fleet`, which tests/fleet runs: the fleet's
+# hosts do not need it.
 test_deb=(qemu-system-x86 bochs bochsbios vgabios isolinux syslinux-common xorriso
 	busybox-static cpio gzip xz-utils tar coreutils util-linux dpkg-dev
 	binutils sparse libcmocka-dev python3-numpy python3-scipy python3-jsonschema
 	python3-markdown chromium clang-14 libclang-rt-14-dev
 	gcc-12 libc6 libelf1 libssl3 zlib1g pahole
-	ansible-core)
+	ansible-core openssh-client)
 
 # RHEL/Fedora (dnf) names for the native run; untested.  On RHEL, inih-devel
 # and libpfm-devel come from CodeReady Builder (CRB) or EPEL.

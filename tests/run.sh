@@ -8,9 +8,10 @@
 # userdev (the timing engine at ring 3, functional), inputs (the driver's
 # bad-input table, then the config and CSV fuzzers for a bounded time),
 # analysis (vmptrst-analyze against numpy/scipy reference values), blocks
-# (the timed blocks' machine code), fleet (the Ansible playbook against three
-# hosts that are this machine, backend user; FLEET_EMULATED=1 adds a Bochs
-# host), then the module booted in QEMU (no VMX)
+# (the timed blocks' machine code), fleet (the Ansible playbook against hosts
+# that are this machine, backend user, and two unreachable ones, then one
+# with backend emulated in Bochs: FLEET_EMULATED=0 skips that one), then the
+# module booted in QEMU (no VMX)
 # and Bochs (VMX) with Debian's 6.1 and 6.12 kernels, then the ioctl fuzzer in
 # both (a bounded number of calls).
 # TESTS="unit blocks ..." runs a subset.  Last, always: kernel-images, no

@@ -4,7 +4,8 @@ hosts, microcode revisions and costs.
 
 add (twice is one row; summary.csv and headline.csv made quietly first),
 list and its filters, show, history (the table's values are the runs'
-headline values; history.png and .svg valid; microcode changes marked;
+headline values; history.csv holds the same rows, an empty field where a
+value is NULL; history.png and .svg valid; microcode changes marked;
 emulated runs labelled), compare across revisions (+25 ticks per
 instruction -> slower, identical samples -> same; a folder gone is one
 line), migration from a v1 catalogue made here with the v1 DDL, a newer
@@ -194,6 +195,7 @@ def check_history(tmp, db, dirs):
           [(r[3], r[2]) for r in rows] == [("1", "0x10"), ("2", "0x20 (changed)"), ("3", "0x10"),
                                            ("4", "0x20 (changed)"), ("5", "0x20")], rows)
     check("catalog: history labels the Bochs run emulated", "bochs (emulated: not real timing)" in out, out)
+    check_history_csv(hd, out, rows, want)
     png, svg = os.path.join(hd, "history.png"), os.path.join(hd, "history.svg")
     ok_png = os.path.exists(png) and open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n" and os.path.getsize(png) > 1000
     check("catalog: history.png is a PNG", ok_png, png)
@@ -207,6 +209,7 @@ def check_history(tmp, db, dirs):
           gp.count("set arrow") == 2 and '"2024-02-01T10:00:00Z"' in gp and "h1: microcode 0x20" in gp
           and "h2: microcode 0x20" in gp, gp[-800:])
     check("catalog: history plot carries the emulated label", "EMULATED" in gp and "emulated" in gp, gp[:600])
+    check_history_null(tmp, db)
     rc, out, err = run("catalog", "history", db, "--setup", "instruction=vmptrst offset=0", "--host", "h2", "-o", hd)
     check("catalog: history --host h2 shows only h2's runs",
           rc == 0 and sorted(r[3] for r in table(out) if re.fullmatch(r"h\d", r[0])) == ["3", "4"], out + err)
@@ -214,6 +217,62 @@ def check_history(tmp, db, dirs):
     check("catalog: history of a setup no run has exits 1, one line", rc == 1 and one_line(err), err)
     rc, out, err = run("catalog", "history", db, "--setup", "offset")
     check("catalog: history --setup without axis=value exits 2", rc == 2 and one_line(err), err)
+
+
+HIST_COLS = ["host", "start_time", "microcode", "microcode_changed", "run", "platform",
+             "emulated", "setup", "method", "ticks_per_insn", "ci_low", "ci_high",
+             "ns_per_insn", "ns_ci_low", "ns_ci_high", "reason"]
+
+
+def check_history_csv(hd, out, rows, want):
+    """history.csv against the table history printed and the runs' headline."""
+    p = os.path.join(hd, "history.csv")
+    check("catalog: history says it wrote history.csv", f"wrote {p}" in out, out[-400:])
+    if not os.path.exists(p):
+        check("catalog: history.csv written", False, p)
+        return
+    with open(p, newline="") as f:
+        head = f.readline().rstrip("\r\n").split(",")
+    check("catalog: history.csv's header", head == HIST_COLS, head)
+    if head != HIST_COLS:
+        return
+    got = rows_of(p)
+    check("catalog: history.csv has the table's rows, in its order (host, date, run)",
+          [(r["host"], r["start_time"], r["run"]) for r in got] == [(r[0], r[1], r[3]) for r in rows],
+          [(r["host"], r["run"]) for r in got])
+    check("catalog: history.csv's ticks_per_insn are the runs' headline values, full precision",
+          all(float(r["ticks_per_insn"]) == want[(r["host"], r["run"])] for r in got),
+          [(r["run"], r["ticks_per_insn"]) for r in got])
+    check("catalog: history.csv: microcode changes and the emulated run flagged yes/no",
+          [(r["run"], r["microcode"], r["microcode_changed"], r["emulated"]) for r in got] ==
+          [("1", "0x10", "no", "no"), ("2", "0x20", "yes", "no"), ("3", "0x10", "no", "no"),
+           ("4", "0x20", "yes", "no"), ("5", "0x20", "no", "yes")], got)
+    ns_ok = all(float(r["ns_ci_low"]) <= float(r["ns_per_insn"]) <= float(r["ns_ci_high"])
+                and abs(float(r["ns_per_insn"]) - float(r["ticks_per_insn"]) / 2) < 1e-9 for r in got)
+    check("catalog: history.csv's ns_per_insn are ticks at 2 GHz, inside their CI", ns_ok,
+          [(r["ticks_per_insn"], r["ns_per_insn"]) for r in got])
+
+
+def check_history_null(tmp, db):
+    """A headline value the catalogue holds as NULL: an empty field, never 0."""
+    db2 = os.path.join(tmp, "null.sqlite")
+    shutil.copy(db, db2)
+    con = sqlite3.connect(db2)
+    con.execute("UPDATE headline SET ns = NULL, ns_ci_low = NULL, ns_ci_high = NULL, reason = 'no tsc_khz' WHERE run_id = 3")
+    con.commit()
+    con.close()
+    hd = os.path.join(tmp, "hist-null")
+    rc, out, err = run("catalog", "history", db2, "--setup", "instruction=vmptrst offset=0", "-o", hd)
+    got = rows_of(os.path.join(hd, "history.csv")) if rc == 0 else []
+    r3 = [r for r in got if r["run"] == "3"]
+    check("catalog: history.csv writes a NULL ns as empty fields, with the row's reason",
+          len(r3) == 1 and tuple(r3[0].get(k) for k in ("ns_per_insn", "ns_ci_low", "ns_ci_high", "reason")) == ("", "", "", "no tsc_khz")
+          and r3[0].get("ticks_per_insn") and all(r.get("ns_per_insn") for r in got if r["run"] != "3"), (rc, err, r3))
+    blocked = os.path.join(tmp, "hist-blocked")
+    os.makedirs(os.path.join(blocked, "history.csv"))
+    rc, out, err = run("catalog", "history", db2, "--setup", "instruction=vmptrst offset=0", "-o", blocked)
+    check("catalog: history.csv that cannot be written: exit 1, one line naming it",
+          rc == 1 and one_line(err) and os.path.join(blocked, "history.csv") in err, f"{rc} {err}")
 
 
 def verdicts(d):
