@@ -29,7 +29,7 @@ if [[ -z $images_before ]]; then
 	tests/host/kernel-images.sh list >"$images_before"
 fi
 
-areas=${TESTS:-"host unit userdev inputs analysis blocks fleet module-qemu-6.1 module-qemu-6.12 module-bochs-6.12 module-bochs-6.1 fuzz-qemu-6.12 fuzz-bochs-6.12"}
+areas=${TESTS:-"host unit userdev inputs analysis blocks fleet module-qemu-6.1 module-qemu-6.12 module-bochs-6.12 nmi-bochs-6.12 module-bochs-6.1 fuzz-qemu-6.12 fuzz-bochs-6.12"}
 passed=0 failed=0 results=()
 
 run_area() {
@@ -45,6 +45,7 @@ run_area() {
 	module-*-*)
 		local rest=${1#module-}
 		tests/emu/module-test.sh "${rest%%-*}" "${rest#*-}" ;;
+	nmi-bochs-*) tests/emu/nmi-test.sh "${1#nmi-bochs-}" ;;
 	fuzz-qemu-*) tests/emu/fuzz-test.sh qemu "${1#fuzz-qemu-}" 20000 ;;
 	fuzz-bochs-*) tests/emu/fuzz-test.sh bochs "${1#fuzz-bochs-}" 2000 ;;
 	*) echo "tests/run.sh: unknown area '$1'" >&2; return 2 ;;

@@ -42,52 +42,7 @@ step "vb_guest_probe --expect-vmx $expect_vmx" ./vb_guest_probe --expect-vmx "$e
 # mode=guest: the timed blocks in the module's guest, every exit checked by
 # the module and again by vb_guest_run; the injected guest failures.
 step "vb_guest_run --expect-vmx $expect_vmx" ./vb_guest_run --expect-vmx "$expect_vmx"
-# NMIs in the guest: CPU 1 sends CPU 0 NMIs (sysrq l: the kernel's NMI
-# backtrace, which waits for every CPU's answer) while mode=guest RUNs go on
-# there; one that arrives in the guest is an NMI exit, which the module must
-# hand to the kernel's NMI handler: each sysrq l answered by CPU 0, none
-# lost or unclaimed.  Needs a second CPU (module-bochs-6.12 boots two).
-ncpu=$(grep -c '^processor' /proc/cpuinfo)
-if [ "$expect_vmx" = yes ] && [ "$ncpu" -ge 2 ]; then
-	lvl=$(cut -f1 /proc/sys/kernel/printk)
-	echo 1 >/proc/sys/kernel/printk	# the backtraces to the log only
-	cpu0_nmis() { awk '/^ *NMI:/ { print $2 }' /proc/interrupts; }
-	nmi0=$(cpu0_nmis)
-	# sysrq l prints every CPU's call trace: expected between these markers
-	echo "vmptrst-test: nmi backtraces begin" >/dev/kmsg
-	touch /tmp/nmi-go
-	taskset 2 sh -c 'n=0; while [ -e /tmp/nmi-go ] && [ $n -lt 2000 ]; do
-		echo l >/proc/sysrq-trigger; n=$((n + 1)); done; echo $n >/tmp/nmi-count' &
-	spid=$!
-	taskset 1 ./vb_guest_run --nmi --expect-vmx yes --cpu 0 >/out/nmi.log 2>&1
-	rc=$?
-	rm -f /tmp/nmi-go
-	wait $spid
-	echo "vmptrst-test: nmi backtraces end" >/dev/kmsg
-	n=$(cat /tmp/nmi-count)
-	got=$(($(cpu0_nmis) - nmi0))
-	echo "$lvl" >/proc/sys/kernel/printk
-	cat /out/nmi.log
-	if [ $rc -eq 0 ]; then
-		ok "NMIs in the guest: vb_guest_run --nmi passed ($n sysrq l from CPU 1)"
-	else
-		notok "NMIs in the guest: vb_guest_run --nmi exit $rc ($n sysrq l from CPU 1, log above)"
-	fi
-	# each sysrq l is one NMI to CPU 0, which the kernel counts when its
-	# handler runs (and sysrq l waits for it)
-	if [ "$got" -eq "$n" ]; then
-		ok "NMIs in the guest: the kernel handled all $n NMIs sent to CPU 0 (/proc/interrupts)"
-	else
-		notok "NMIs in the guest: the kernel handled $got of the $n NMIs sent to CPU 0"
-	fi
-	if dmesg | grep -Eq 'NMI received for unknown reason|Dazed and confused'; then
-		notok "NMIs in the guest: an NMI nobody claimed (kernel log)"
-	else
-		ok "NMIs in the guest: no NMI unclaimed in the kernel log"
-	fi
-else
-	echo "# skip: NMIs in the guest: needs VMX and a second CPU (VMX: $expect_vmx, CPUs: $ncpu)"
-fi
+# NMIs in the guest: tests/emu/guest/nmi-test.sh (area nmi-bochs-6.12, two CPUs).
 # Ring 3, outside VMX operation: the reference's #UD branch.
 step "vmptrst-bench probe (ring 3, outside VMX operation)" \
 	./vmptrst-bench probe --cpu 0 --samples 50 -o /out/probe-ud

@@ -584,8 +584,13 @@ static int ring3_vmptrst(void)
 {
 	struct sigaction sa = { .sa_handler = ring3_trap }, old_ill, old_segv;
 	uint64_t op = 0x5a5a5a5a5a5a5a5aULL;
+	cpu_set_t on;
 	int sig;
 
+	CPU_ZERO(&on);	/* on the CPU whose VMX state is meant */
+	CPU_SET(cpu, &on);
+	if (sched_setaffinity(0, sizeof(on), &on))
+		return -2;
 	sigaction(SIGILL, &sa, &old_ill);
 	sigaction(SIGSEGV, &sa, &old_segv);
 	sig = sigsetjmp(ring3_jmp, 1);
