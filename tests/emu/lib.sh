@@ -18,14 +18,9 @@ finish() {
 # The kernel log from the guest's "vmptrst-test: start" marker on, which the
 # guest writes before it loads the module (Bochs makes the kernel warn about
 # its emulated CPU during boot, before that): no WARN, BUG or Oops.
-# The lines of a kernel log that no test may cause, from the start marker
-# on; call traces are the NMI test's own between its markers (sysrq l
-# prints every CPU's), a WARN, BUG or Oops never is.
+# The lines of a kernel log that no test may cause (guest/kernel-log-bad.awk).
 kernel_log_bad() { # kernel_log_bad < LOG
-	awk '/vmptrst-test: start/ { on = 1 }
-	/vmptrst-test: nmi backtraces begin/ { nmi = 1 }
-	/vmptrst-test: nmi backtraces end/ { nmi = 0 }
-	on && (/WARNING:|BUG:|Oops|general protection/ || (!nmi && /Call Trace/))'
+	awk -f "$(dirname "${BASH_SOURCE[0]}")/guest/kernel-log-bad.awk"
 }
 
 check_kernel_log() { # check_kernel_log DMESG_LOG

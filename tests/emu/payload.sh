@@ -12,6 +12,7 @@
 #   kvm_vm             a VM that exists for N seconds (guest/kvm_vm.c), static
 #   vb_guest_probe     the tests' build's GUEST_PROBE (guest/vb_guest_probe.c), static
 #   vb_guest_run       mode=guest RUNs through the ioctl (guest/vb_guest_run.c), static
+#   kernel-log-bad.awk what no test may leave in the kernel log (guest/)
 #   kvm/*.ko           irqbypass, kvm, kvm-intel from that kernel's package
 set -euo pipefail
 # shellcheck source=harness/common.sh
@@ -48,6 +49,7 @@ build_module test-hooks/vmptrst_bench.ko 1
 make -s -C "$REPO_ROOT/bench" vmptrst-bench.static >&2
 cp "$REPO_ROOT/bench/vmptrst-bench.static" "$dir/vmptrst-bench"
 mkdir -p "$dir/configs"
+cp "$REPO_ROOT/tests/emu/guest/kernel-log-bad.awk" "$dir/"
 cp "$REPO_ROOT"/configs/*.ini "$dir/configs/"
 ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
 	-o "$dir/vb_check" "$REPO_ROOT/tests/emu/guest/vb_check.c"

@@ -350,11 +350,7 @@ if [ "$expect_vmx" = yes ]; then
 		notok "the kernel log says the CPU stays in VMX operation"
 	fi
 fi
-if dmesg | awk '/vmptrst-test: start/ { on = 1 }
-	/vmptrst-test: nmi backtraces begin/ { nmi = 1 }
-	/vmptrst-test: nmi backtraces end/ { nmi = 0 }
-	on && (/WARNING:|BUG:|Oops|general protection/ || (!nmi && /Call Trace/))' |
-	grep . >/out/bad-dmesg.txt; then
+if dmesg | awk -f /payload/kernel-log-bad.awk | grep . >/out/bad-dmesg.txt; then
 	cat /out/bad-dmesg.txt
 	notok "kernel log since insmod free of WARN/BUG/Oops"
 elif dmesg | grep -q "vmptrst-test: start"; then

@@ -63,11 +63,7 @@ if [ "$expect_vmx" != yes ] || [ "$ncpu" -lt 2 ]; then
 	notok "NMIs in the guest: this machine cannot run the test (VMX: $expect_vmx, CPUs: $ncpu)"
 fi
 if rmmod vmptrst_bench; then ok "rmmod vmptrst_bench"; else notok "rmmod vmptrst_bench"; fi
-if dmesg | awk '/vmptrst-test: start/ { on = 1 }
-	/vmptrst-test: nmi backtraces begin/ { nmi = 1 }
-	/vmptrst-test: nmi backtraces end/ { nmi = 0 }
-	on && (/WARNING:|BUG:|Oops|general protection/ || (!nmi && /Call Trace/))' |
-	grep . >/out/bad-dmesg.txt; then
+if dmesg | awk -f /payload/kernel-log-bad.awk | grep . >/out/bad-dmesg.txt; then
 	cat /out/bad-dmesg.txt
 	notok "kernel log since insmod free of WARN/BUG/Oops"
 else
