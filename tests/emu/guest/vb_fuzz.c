@@ -1340,7 +1340,7 @@ static bool info_answer_ok(const union hdr_arg *a, const union hdr_arg *b,
 	const uint32_t info_known = VB_INFO_VMX | VB_INFO_VMX_IN_USE |
 		VB_INFO_FEAT_LOCKED | VB_INFO_FEAT_VMX | VB_INFO_VMX_BASIC |
 		VB_INFO_KVM | VB_INFO_NO_COVER | VB_INFO_KERNEL_VMX |
-		VB_INFO_RDTSCP | VB_INFO_CPU_STUCK;
+		VB_INFO_RDTSCP | VB_INFO_CPU_STUCK | VB_INFO_GUEST;
 	const uint32_t info_never = VB_INFO_VMX_IN_USE | VB_INFO_KVM |
 		VB_INFO_NO_COVER | VB_INFO_CPU_STUCK;
 	const struct vb_info *in = &a->info, *out = &b->info;
@@ -1354,6 +1354,7 @@ static bool info_answer_ok(const union hdr_arg *a, const union hdr_arg *b,
 	    out->module_version[0] && out->max_samples == VB_MAX_SAMPLES &&
 	    !out->reserved && !(out->flags & ~info_known) &&
 	    vmx == expect_vmx && !(out->flags & info_never) &&
+	    (vmx || !(out->flags & VB_INFO_GUEST)) &&	/* VPID is VMX's */
 	    out->online_cpus == nr_online &&
 	    (!(out->flags & VB_INFO_VMX_BASIC) ||
 	     out->vmcs_revision == (out->vmx_basic & 0x7fffffff)))
