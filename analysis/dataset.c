@@ -42,6 +42,7 @@ static int header(struct az_dataset *ds, struct csv_reader *r)
 	ds->cpu_col = find_col(ds, "cpu");
 	ds->unroll_col = find_col(ds, "unroll");
 	ds->pass_col = find_col(ds, "pass");
+	ds->mode_col = find_col(ds, "mode");
 	ds->naxis = ds->sample_col;
 	if (ds->pass_col != AZ_NO_GROUP && ds->pass_col > ds->sample_col)
 		ds->pass_col = AZ_NO_GROUP;
@@ -636,7 +637,7 @@ char *az_group_key(const struct az_dataset *ds, const struct az_group *g)
 		if (i == ds->point_col || i == ds->cpu_col)
 			continue;
 		/* a run from before the mode axis measured in mode root */
-		if (!strcmp(ds->col[i], "mode") && !strcmp(g->axis[i], "root"))
+		if (i == ds->mode_col && !strcmp(g->axis[i], "root"))
 			continue;
 		if (s[0])
 			strcat(s, " ");

@@ -54,6 +54,8 @@ struct az_dataset {
 	char **col;
 	size_t sample_col, check_col, point_col, insn_col, cpu_col;
 	size_t unroll_col;	/* AZ_NO_GROUP if absent */
+	size_t mode_col;	/* AZ_NO_GROUP if absent: a run from before
+				   the mode axis, measured in mode root */
 	size_t pass_col;	/* AZ_NO_GROUP if absent: each pass of a point
 				   is measured, and paired, on its own */
 	size_t nmetric, *metric_col;

@@ -179,12 +179,8 @@ static const struct fam *at_setup(const struct fam *f, size_t nf,
 /* Does h's setup say mode=guest (a run from before the axis: root)? */
 static int guest(const struct az_dataset *ds, const struct fam *h)
 {
-	size_t a;
-
-	for (a = 0; a < ds->naxis; a++)
-		if (!strcmp(ds->col[a], "mode"))
-			return !strcmp(h->g0->axis[a], "guest");
-	return 0;
+	return ds->mode_col < ds->naxis &&
+	       !strcmp(h->g0->axis[ds->mode_col], "guest");
 }
 
 /*

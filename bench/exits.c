@@ -26,35 +26,9 @@ const char *vb_exit_invalid(const struct vb_run *run,
 {
 	if (run->point.mode != VB_MODE_GUEST)
 		return NULL;
-	if (!e || e->exits != exits_wanted(run, rec->instruction))
+	if (!e)
 		return "exits";
-	if (!e->exits)
-		return NULL;
-	return vb_guest_exit_invalid(rec->instruction, e->reason,
-				     e->qualification, e->insn_info,
-				     e->insn_len);
-}
-
-/* What an exit of insn must say (the ABI's VB_EXIT_* and VB_GUEST_*). */
-static void wanted(uint32_t insn, uint32_t *reason, uint32_t *len)
-{
-	switch (insn) {
-	case VB_INSN_VMPTRST:
-		*reason = VB_EXIT_VMPTRST;
-		*len = VB_GUEST_VMPTRST_LEN;
-		break;
-	case VB_INSN_CPUID:
-		*reason = VB_EXIT_CPUID;
-		*len = VB_GUEST_CPUID_LEN;
-		break;
-	case VB_INSN_VMCALL:
-		*reason = VB_EXIT_VMCALL;
-		*len = VB_GUEST_VMCALL_LEN;
-		break;
-	default:
-		*reason = *len = 0;
-		break;
-	}
+	return vb_exit_rec_invalid(rec->instruction, run->point.unroll, e);
 }
 
 const char *vb_exit_describe(const struct vb_run *run,
@@ -66,7 +40,7 @@ const char *vb_exit_describe(const struct vb_run *run,
 	const char *insn = vb_enum_name(VB_KEY_INSTRUCTION, rec->instruction);
 	uint32_t reason, ilen, info;
 
-	wanted(rec->instruction, &reason, &ilen);
+	vb_guest_exit_want(rec->instruction, &reason, &ilen);
 	if (!field) {
 		snprintf(buf, len, "its VM exits are as expected");
 	} else if (!e) {

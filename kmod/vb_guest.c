@@ -459,7 +459,8 @@ int vb_guest_begin(struct vb_ctx *c)
 
 	vb_host_save(&g->host);
 	g->launched = false;
-	if (!vb_invvpid(g->invvpid_type, g->vpid)) {
+	if (vb_injected(VB_FAULT_GUEST_INVVPID) ||
+	    !vb_invvpid(g->invvpid_type, g->vpid)) {
 		pr_err_ratelimited("CPU %u: guest: INVVPID (type %u) failed\n",
 				   g->cpu, g->invvpid_type);
 		return -EIO;
@@ -525,11 +526,10 @@ static bool vb_guest_insn_exit(struct vb_ctx *c, u8 insn,
 	u32 len = vb_guest_read(VM_EXIT_INSTRUCTION_LEN);
 	unsigned long rip = vb_guest_read(GUEST_RIP);
 	const char *bad;
+	u32 want_reason, want_len;
 
-	if (!vb_insn_exits(insn) ||
-	    reason != (insn == VB_INSN_VMPTRST ? EXIT_REASON_VMPTRST :
-		       insn == VB_INSN_CPUID ? EXIT_REASON_CPUID :
-		       EXIT_REASON_VMCALL) ||
+	vb_guest_exit_want(insn, &want_reason, &want_len);
+	if (!want_reason || reason != want_reason ||
 	    rip < (unsigned long)b->start ||
 	    rip >= (unsigned long)b->start + b->hlt)
 		return vb_guest_fail(c, "an exit the block cannot cause", reason);
@@ -568,7 +568,7 @@ bool vb_guest_block(struct vb_ctx *c, u8 insn, u32 index, u64 *tsc_begin,
 	const struct vb_gblock *b = vb_gblock_of(c, insn);
 	struct vb_exit_rec *x = &c->exits[index];
 	unsigned long rip = (unsigned long)b->start;
-	u32 n, reason = 0;
+	u32 n, reason = 0, bound = c->point.unroll + VB_GUEST_SLACK_EXITS;
 	int rc;
 
 	memset(x, 0, sizeof(*x));
@@ -581,7 +581,9 @@ bool vb_guest_block(struct vb_ctx *c, u8 insn, u32 index, u64 *tsc_begin,
 		rip += b->hlt + 1;	/* its UD2 */
 	if (!vb_vmwrite(GUEST_RIP, rip))
 		return vb_guest_fail(c, "VMWRITE of the guest's RIP", 0);
-	for (n = 0; n < c->point.unroll + VB_GUEST_SLACK_EXITS; n++) {
+	if (vb_injected(VB_FAULT_GUEST_BOUND))
+		bound = c->point.unroll / 2;
+	for (n = 0; n < bound; n++) {
 		rc = vb_guest_enter(&g->regs, g->launched);
 		if (rc)
 			return vb_guest_fail(c, rc == 2 ? "VM entry: VMfailValid" :
@@ -612,9 +614,7 @@ bool vb_guest_block(struct vb_ctx *c, u8 insn, u32 index, u64 *tsc_begin,
 /* The record's exits, after its block: any not as expected, or too few or many? */
 bool vb_guest_exits_wrong(const struct vb_ctx *c, u32 index)
 {
-	const struct vb_exit_rec *x = &c->exits[index];
-	u8 insn = c->rec[index].instruction;
-
 	return c->guest->rec_bad ||
-	       x->exits != (vb_insn_exits(insn) ? c->point.unroll : 0);
+	       vb_exit_rec_invalid(c->rec[index].instruction, c->point.unroll,
+				   &c->exits[index]);
 }

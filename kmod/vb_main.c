@@ -340,7 +340,8 @@ static int vb_point_unavailable(const struct vb_run *r,
 	if (r->point.serialize == VB_SER_CPUID &&
 	    (!caps->rdtscp || vb_injected(VB_FAULT_NO_RDTSCP)))
 		return VB_SKIP_NO_RDTSCP;
-	if (r->point.mode == VB_MODE_GUEST && !caps->guest)
+	if (r->point.mode == VB_MODE_GUEST &&
+	    (!caps->guest || vb_injected(VB_FAULT_NO_VPID)))
 		return VB_SKIP_NO_VPID;
 	return 0;
 }

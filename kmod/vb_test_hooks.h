@@ -42,6 +42,9 @@ enum vb_fault {
 	VB_FAULT_GUEST_EXIT = 14,	/* the guest starts at its UD2: exit reason 0, #UD */
 	/* mode=guest (vb_guest.c); 12, 13 and 14 also apply */
 	VB_FAULT_GUEST_FORM = 15,	/* VMPTRST blocks of another addressing form: exits not as checked */
+	VB_FAULT_GUEST_INVVPID = 16,	/* INVVPID at the window's start reports VMfail */
+	VB_FAULT_GUEST_BOUND = 17,	/* a record may have half its instructions' exits: the bound */
+	VB_FAULT_NO_VPID = 18,		/* the CPU is taken to lack VPID: mode=guest skipped */
 };
 
 #ifdef VB_TEST_HOOKS

@@ -543,38 +543,73 @@ struct vb_exit_rec {
 #define VB_II_RBX		3
 
 /*
+ * What every VM exit of instruction @insn in a guest block must say: its
+ * basic exit reason and the length of its encoding; 0 and 0 for an
+ * instruction that does not exit.
+ */
+static inline void vb_guest_exit_want(__u32 insn, __u32 *reason, __u32 *len)
+{
+	switch (insn) {
+	case VB_INSN_VMPTRST:
+		*reason = VB_EXIT_VMPTRST;
+		*len = VB_GUEST_VMPTRST_LEN;
+		break;
+	case VB_INSN_CPUID:
+		*reason = VB_EXIT_CPUID;
+		*len = VB_GUEST_CPUID_LEN;
+		break;
+	case VB_INSN_VMCALL:
+		*reason = VB_EXIT_VMCALL;
+		*len = VB_GUEST_VMCALL_LEN;
+		break;
+	default:
+		*reason = *len = 0;
+		break;
+	}
+}
+
+/*
  * One VM exit of instruction @insn in a guest block, checked against what
  * the reference and the block's encoding say it must be: NULL, or the
  * first field that is wrong ("reason", "qualification", "instruction
- * information", "length").  The module checks every exit with it, the
- * driver every record's last exit (struct vb_exit_rec).
+ * information", "length").  The module checks every exit with it.
  */
 static inline const char *vb_guest_exit_invalid(__u32 insn, __u32 reason,
 						__u64 qual, __u32 info,
 						__u32 len)
 {
-	switch (insn) {
-	case VB_INSN_VMPTRST:
-		if (reason != VB_EXIT_VMPTRST)
-			return "reason";
+	__u32 want_reason, want_len;
+
+	vb_guest_exit_want(insn, &want_reason, &want_len);
+	if (!want_reason || reason != want_reason)
+		return "reason";	/* or no exit expected at all */
+	if (insn == VB_INSN_VMPTRST) {
 		if (qual != VB_GUEST_DISP)
 			return "qualification";
 		if (VB_II_ADDR_SIZE(info) != VB_II_ADDR64 ||
 		    VB_II_SEG(info) != VB_II_DS || !(info & VB_II_NO_INDEX) ||
 		    (info & VB_II_NO_BASE) || VB_II_BASE(info) != VB_II_RBX)
 			return "instruction information";
-		return len == VB_GUEST_VMPTRST_LEN ? NULL : "length";
-	case VB_INSN_CPUID:
-		if (reason != VB_EXIT_CPUID)
-			return "reason";
-		return len == VB_GUEST_CPUID_LEN ? NULL : "length";
-	case VB_INSN_VMCALL:
-		if (reason != VB_EXIT_VMCALL)
-			return "reason";
-		return len == VB_GUEST_VMCALL_LEN ? NULL : "length";
-	default:
-		return "reason";	/* no exit expected at all */
 	}
+	return len == want_len ? NULL : "length";
+}
+
+/*
+ * One record's exits (struct vb_exit_rec) in a guest block of @unroll
+ * copies of @insn: NULL, or the first thing wrong: "exits" (a VMPTRST,
+ * CPUID or VMCALL record needs @unroll of them, a none or mov record
+ * none), then vb_guest_exit_invalid()'s field for the last exit.  The
+ * module checks every record with it, the driver again.
+ */
+static inline const char *vb_exit_rec_invalid(__u32 insn, __u32 unroll,
+					      const struct vb_exit_rec *e)
+{
+	if (e->exits != (vb_insn_exits(insn) ? unroll : 0))
+		return "exits";
+	if (!e->exits)
+		return NULL;
+	return vb_guest_exit_invalid(insn, e->reason, e->qualification,
+				     e->insn_info, e->insn_len);
 }
 
 struct vb_sample {

@@ -32,3 +32,35 @@ check_kernel_log() { # check_kernel_log DMESG_LOG
 		ok "kernel log since the module loaded is free of WARN/BUG/Oops"
 	fi
 }
+
+# A fresh $work with the payload for SERIES in $work/payload (payload.sh),
+# one verdict; the test ends there if it cannot be built.
+build_payload() { # build_payload SERIES
+	rm -rf "$work"
+	mkdir -p "$work"
+	if ! "$here/payload.sh" "$1" "$work/payload"; then
+		notok "payload built (module warning-free with W=1 against $1)"
+		finish
+	fi
+	ok "payload built (module warning-free with W=1 against $1)"
+}
+
+# Boot the payload with guest/SCRIPT (harness/boot.sh; more of its options
+# after SCRIPT), print the guest's own verdicts as the host saw them on the
+# console, and check that the script ran and every step passed.  Sets $out
+# and $rc; the test ends if the machine never ran the script.
+boot_guest() { # boot_guest EMU SERIES SCRIPT [BOOT_OPTION...]
+	local emu=$1 series=$2 script=$3
+	shift 3
+	rc=0
+	"$here/harness/boot.sh" --emulator "$emu" --kernel "$series" "$@" \
+		--payload "$work/payload" --script "$here/guest/$script" \
+		--out "$work/out" || rc=$?
+	out=$work/out
+	grep -E '^(not )?ok - |^# ' "$out/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/  guest: /' || true
+	if [[ $rc -eq 125 || ! -s $out/console.log ]]; then
+		notok "the emulated machine booted and ran the guest script (boot.sh exit $rc; see $out/console.log)"
+		finish
+	fi
+	check "guest script: every step passed (failed steps: $rc)" test "$rc" -eq 0
+}

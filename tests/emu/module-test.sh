@@ -17,13 +17,7 @@ work=$EMU_BUILD/$name
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-rm -rf "$work"
-mkdir -p "$work"
-if ! "$here/payload.sh" "$series" "$work/payload"; then
-	notok "payload built (module warning-free with W=1 against $series)"
-	finish
-fi
-ok "payload built (module warning-free with W=1 against $series)"
+build_payload "$series"
 
 # modinfo's parameters, read from the .modinfo section (no kmod tools needed):
 # none at all in the module users load, inject_fault and debug_hold in the
@@ -42,23 +36,12 @@ check "release build: modinfo lists no parameter, so neither inject_fault nor de
 check "tests' build: modinfo lists both test parameters (parm: '$test_parms')" \
 	test "$test_parms" = "debug_hold inject_fault"
 
-rc=0
 # Bochs runs the whole guest script (three vb_check passes, quick.ini, the
 # KVM mid-run runs): about 5 minutes on an idle machine.
 timeout=600
 [[ $emu == bochs ]] && timeout=1200
 # (NMIs in the guest need a second CPU: nmi-test.sh boots two for that alone.)
-"$here/harness/boot.sh" --emulator "$emu" --kernel "$series" --timeout "$timeout" \
-	--payload "$work/payload" --script "$here/guest/module-test.sh" \
-	--out "$work/out" || rc=$?
-out=$work/out
-# The guest's own verdicts, as the host saw them on the console.
-grep -E '^(not )?ok - |^# ' "$out/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/  guest: /' || true
-if [[ $rc -eq 125 || ! -s $out/console.log ]]; then
-	notok "the emulated machine booted and ran the guest script (boot.sh exit $rc; see $out/console.log)"
-	finish
-fi
-check "guest script: every step passed (failed steps: $rc)" test "$rc" -eq 0
+boot_guest "$emu" "$series" module-test.sh --timeout "$timeout"
 check "vb_check ran to its summary with 0 failed" \
 	grep -Eq '^vb_check: [1-9][0-9]* passed, 0 failed' <(tr -d '\r' <"$out/console.log")
 check_kernel_log "$out/dmesg.log"

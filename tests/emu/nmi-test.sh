@@ -21,24 +21,8 @@ work=$EMU_BUILD/$name
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-rm -rf "$work"
-mkdir -p "$work"
-if ! "$here/payload.sh" "$series" "$work/payload"; then
-	notok "payload built (module warning-free with W=1 against $series)"
-	finish
-fi
-ok "payload built (module warning-free with W=1 against $series)"
-rc=0
-"$here/harness/boot.sh" --emulator bochs --kernel "$series" --cpus 2 --timeout 900 \
-	--payload "$work/payload" --script "$here/guest/nmi-test.sh" \
-	--out "$work/out" || rc=$?
-out=$work/out
-grep -E '^(not )?ok - |^# ' "$out/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/  guest: /' || true
-if [[ $rc -eq 125 || ! -s $out/console.log ]]; then
-	notok "the emulated machine booted and ran the guest script (boot.sh exit $rc; see $out/console.log)"
-	finish
-fi
-check "guest script: every step passed (failed steps: $rc)" test "$rc" -eq 0
+build_payload "$series"
+boot_guest bochs "$series" nmi-test.sh --cpus 2 --timeout 900
 check "an NMI arrived in the guest and the kernel handled it" \
 	grep -Eq '^ok - NMIs sent to CPU 0 .*[(][1-9][0-9]* of them an NMI exit in the guest' <(tr -d '\r' <"$out/console.log")
 check_kernel_log "$out/dmesg.log"

@@ -18,9 +18,10 @@
  * value it stores) or the poison (cpuid, vmcall, none); mismatches 0.
  * Points the module must refuse are EINVAL.  Then the injected failures
  * (tests' build): VMfail (12), an entry failure (13) and an unexpected
- * exit (14) end the RUN with EIO, VMX left (CR4.VMXE clear, VMPTRST #UD)
- * and the next RUN good; VMPTRST in another addressing form (15) is
- * caught in every record, by the module and here.
+ * exit (14), INVVPID failing (16) and more exits than the bound (17) end
+ * the RUN with EIO, VMX left (CR4.VMXE clear, VMPTRST #UD) and the next
+ * RUN good; a CPU without VPID (18) skips the point; VMPTRST in another
+ * addressing form (15) is caught in every record, by the module and here.
  * --release: the module users load runs mode=guest too (one point).
  * --nmi: while another CPU sends this one NMIs (the guest script's
  * sysrq-l loop), mode=guest RUNs of MOV blocks (the guest's share of the
@@ -245,6 +246,8 @@ static void check_faults(void)
 		{ 12, "VMLAUNCH VMfailValid" },
 		{ 13, "a VM-entry failure" },
 		{ 14, "an unexpected exit (#UD in the guest)" },
+		{ 16, "INVVPID failing at the window's start" },
+		{ 17, "more exits than the bound (half the block's)" },
 	};
 	struct vb_run r;
 	uint32_t i, base_bad = 0, want;
@@ -263,6 +266,18 @@ static void check_faults(void)
 		check_vmx_left(t[i].what);
 		check_point(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE, false);
 	}
+	/* a CPU without VPID: the point is skipped, nothing measured */
+	r = guest_req(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE);
+	if (vb_set_fault(18)) {
+		CHECK(0, "inject_fault=18: %s", strerror(errno));
+		return;
+	}
+	err = xioctl(VB_IOC_RUN, &r);
+	vb_set_fault(0);
+	CHECK(err == 0 && (r.result_flags & VB_RUN_SKIPPED) &&
+	      r.skip_reason == VB_SKIP_NO_VPID && r.records == 0,
+	      "inject_fault=18 (no VPID): skipped, reason %u (want %u), %u records (%s)",
+	      r.skip_reason, VB_SKIP_NO_VPID, r.records, strerror(err));
 	/* another addressing form: [RDI + disp32], base 7 */
 	r = guest_req(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE);
 	if (vb_set_fault(15)) {
