@@ -42,7 +42,7 @@
 #include <stddef.h>
 #endif
 
-#define VB_ABI_VERSION		8
+#define VB_ABI_VERSION		9
 #define VB_DEVICE_NAME		"vmptrst_bench"
 #define VB_DEVICE_PATH		"/dev/" VB_DEVICE_NAME
 
@@ -411,6 +411,9 @@ enum vb_skip_reason {
 	VB_SKIP_NO_CLFLUSHOPT = 3, /* the CPU has no CLFLUSHOPT */
 	VB_SKIP_NO_RDTSCP = 4,	/* serialize=cpuid, and the CPU has no RDTSCP */
 	VB_SKIP_NO_VPID = 5,	/* mode=guest, and VMX has no VPID or INVVPID */
+	VB_SKIP_FRED = 6,	/* mode=guest, and the kernel runs with FRED: its
+				 * NMI entry and host state are not the ones the
+				 * module's guest hands NMIs to */
 	VB_SKIP_COUNT
 };
 
@@ -639,6 +642,110 @@ struct vb_selftest {
 	__u64 poison;		/* out: the operand before */
 };
 
+/* ---- CONFORM: VMPTRST on the reference page's branches, at CPL 0 ------ */
+
+/*
+ * On `cpu`, in one IRQ-off window covered as a RUN's is, the module
+ * executes VMPTRST once on each branch below that CPL 0 can reach, under
+ * an exception-table fixup (EX_TYPE_FAULT: the vector, never an Oops),
+ * and reports what the CPU did: the vector, CR2 after a #PF, RFLAGS after
+ * a completed one (all six arithmetic flags set before), and the 8 bytes
+ * of physical memory at the destination before and after, read through
+ * the kernel's direct map (so a store through a non-canonical or
+ * not-present address would show where it landed).  The module only
+ * observes; what the page says, and the verdict, are the driver's
+ * (bench/conform.c), which adds the branches user space reaches itself
+ * (CPL 3, compatibility mode, VMX non-root).
+ *
+ * The destinations are the two 4 KiB pages of a vmalloc buffer of the
+ * module's own; for the #PF branches their PTE is changed inside the
+ * window (present bit or R/W bit cleared, INVLPG) and put back exactly as
+ * it was (INVLPG) before interrupts come back on.  VMX is entered and
+ * left as in a RUN's window (VMXON, VMCLEAR, VMPTRLD ... VMCLEAR, VMXOFF).
+ *
+ * The ioctl returns 0 whenever it could look at the CPU: a branch it did
+ * not execute has VB_CONF_RAN clear and `skip` says why (no VMX, VMX owned
+ * by another hypervisor, ...).  Errors: EPERM, EINVAL, ENXIO, ENOMEM,
+ * EBUSY (a RUN, HOLD or CONFORM in progress), EIO (VMXOFF failed: the
+ * CPU is left in VMX operation, as for a RUN).
+ *
+ * #PF error codes are not observable from an exception-table fixup (the
+ * kernel passes them to the fixup but no fixup type hands them on): the
+ * rows carry the vector and CR2, and the driver says so.
+ */
+enum vb_branch {
+	VB_BR_OUTSIDE_VMX = 0,	/* not in VMX operation: #UD */
+	VB_BR_STORE = 1,	/* VMX root, a current VMCS: its address stored,
+				 * VMsucceed (CF PF AF ZF SF OF all clear) */
+	VB_BR_NO_VMCS = 2,	/* VMX root, no current VMCS (after VMCLEAR):
+				 * FFFFFFFF_FFFFFFFFH stored, VMsucceed */
+	VB_BR_LOCK = 3,		/* a LOCK prefix, VMX root: #UD */
+	VB_BR_REGISTER = 4,	/* 0F C7 /7 with ModRM mod = 11 (REX.W, RAX),
+				 * VMX root: the page says #UD; the same
+				 * encoding is RDSEED where CPUID.(EAX=7,
+				 * ECX=0):EBX[18] is set (VB_CONF_RDSEED) */
+	VB_BR_NONCANON_DS = 5,	/* VMX root, base RBX (segment DS) holding a
+				 * non-canonical address (bit 63 of a kernel
+				 * address flipped): #GP(0), nothing stored */
+	VB_BR_NONCANON_SS = 6,	/* the same through base RBP (segment SS):
+				 * #SS(0), nothing stored */
+	VB_BR_PF_NOT_PRESENT = 7, /* VMX root, the page not present: #PF
+				 * (P=0 W=1), CR2 the address, nothing stored */
+	VB_BR_PF_READ_ONLY = 8,	/* VMX root, the page read-only, CR0.WP set:
+				 * #PF (P=1 W=1), nothing stored */
+	VB_BR_PF_SPLIT = 9,	/* VMX root, the 8 bytes across two pages, the
+				 * second not present: #PF, CR2 in the second
+				 * page; whether the first page's 4 bytes were
+				 * written is recorded (the page promises no
+				 * atomicity) */
+	VB_BR_COUNT
+};
+
+/* vb_conf_row.flags */
+#define VB_CONF_RAN		(1u << 0) /* executed: the other fields are valid */
+#define VB_CONF_RDSEED		(1u << 1) /* CPUID.(EAX=7,ECX=0):EBX[18] (RDSEED) on that CPU */
+#define VB_CONF_WP		(1u << 2) /* CR0.WP was set */
+
+/* vb_conf_row.skip: why a branch was not executed */
+enum vb_conf_skip {
+	VB_CONF_SKIP_NONE = 0,
+	VB_CONF_SKIP_NO_VMX = 1,	/* the CPU has no usable VMX (the kernel log says why) */
+	VB_CONF_SKIP_VMX_OWNED = 2,	/* another hypervisor has VMX on on that CPU */
+	VB_CONF_SKIP_NO_COVER = 3,	/* the crash-time VMXOFF callback cannot cover it (KVM loaded) */
+	VB_CONF_SKIP_VMX_FAILED = 4,	/* VMXON, VMCLEAR or VMPTRLD failed (the kernel log says which) */
+	VB_CONF_SKIP_NO_WP = 5,		/* CR0.WP is clear: a read-only page does not fault at CPL 0 */
+	VB_CONF_SKIP_NO_PTE = 6,	/* the buffer's pages are not mapped by 4 KiB PTEs */
+	VB_CONF_SKIP_COUNT
+};
+
+struct vb_conf_row {
+	__u32 branch;		/* out: enum vb_branch (the row's index) */
+	__u32 flags;		/* out: VB_CONF_* */
+	__s32 vector;		/* out: the exception raised (6 #UD, 12 #SS,
+				 * 13 #GP, 14 #PF), -1 if it completed */
+	__u32 skip;		/* out: enum vb_conf_skip, without VB_CONF_RAN */
+	__u64 address;		/* out: the destination's linear address (0 for
+				 * the register form) */
+	__u64 cr2;		/* out: CR2 after a #PF, else 0 */
+	__u64 rflags;		/* out: RFLAGS after a completed execution (the
+				 * six arithmetic flags were all set before) */
+	__u64 before;		/* out: the 8 bytes at the destination before
+				 * (read through the direct map; the register
+				 * form: RAX before) */
+	__u64 after;		/* out: the same 8 bytes after (the register
+				 * form: RAX after) */
+	__u64 expected;		/* out: what a completed VMPTRST stores: the
+				 * VMCS's physical address, or all ones */
+};
+
+struct vb_conform {
+	__u32 size;		/* in: sizeof(struct vb_conform) */
+	__u32 abi_version;	/* in: VB_ABI_VERSION */
+	__u32 cpu;		/* in */
+	__u32 rows;		/* out: VB_BR_COUNT */
+	struct vb_conf_row row[VB_BR_COUNT];	/* out: row[i].branch == i */
+};
+
 /* ---- HOLD (tests only): keep VMX on on a CPU between ioctls ----------- */
 
 /*
@@ -670,6 +777,7 @@ struct vb_hold {
 #define VB_IOC_RUN		_IOWR(VB_IOC_MAGIC, 2, struct vb_run)
 #define VB_IOC_SELFTEST		_IOWR(VB_IOC_MAGIC, 3, struct vb_selftest)
 #define VB_IOC_HOLD		_IOW(VB_IOC_MAGIC, 4, struct vb_hold)
+#define VB_IOC_CONFORM		_IOWR(VB_IOC_MAGIC, 6, struct vb_conform)
 
 /* ---- GUEST_PROBE (tests' build only): VMPTRST in VMX non-root ------- */
 
@@ -726,9 +834,11 @@ struct vb_guest_probe {
 	__u32 end_reason;	/* out: the exit that ended the probe otherwise (bit 31: entry failure) */
 	__u64 end_qualification; /* out: its exit qualification */
 	__u32 vm_insn_error;	/* out: VM-instruction error after VMfailValid */
-	__u32 reserved;		/* out: 0 */
+	__u32 entry_controls;	/* out: the VM-entry controls the guest ran with (VMREAD) */
 	__u64 guest_tsc;	/* out: guest RDTSC after its last VMPTRST minus before its first */
 	__u64 max_window_tsc;	/* out: longest IRQ-off window, TSC ticks */
+	__u32 exit_controls;	/* out: the VM-exit controls the guest ran with (VMREAD) */
+	__u32 reserved;		/* out: 0 */
 };
 
 #define VB_IOC_GUEST_PROBE	_IOWR(VB_IOC_MAGIC, 5, struct vb_guest_probe)
