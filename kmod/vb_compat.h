@@ -105,7 +105,7 @@ static inline bool vb_is_software_event(const struct perf_event *ev)
  * kmod/vb_guest.c.  The non-IST entry was exc_nmi_noist until 6.2 and is
  * exc_nmi_kvm_vmx from 6.3 ("x86/entry: KVM: Use dedicated VMX NMI entry
  * for 32-bit and 64-bit"); both checked in Debian's 6.1 and 6.12
- * Module.symvers.  Only the tests' build of the module calls it.
+ * Module.symvers.  mode=guest calls it after every NMI exit (vb_guest.c).
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 extern void asm_exc_nmi_kvm_vmx(void);
@@ -113,6 +113,18 @@ extern void asm_exc_nmi_kvm_vmx(void);
 #else
 extern void asm_exc_nmi_noist(void);
 #define VB_NMI_ENTRY		asm_exc_nmi_noist
+#endif
+
+/*
+ * FRED (6.9+, `fred=on`): events enter the kernel through FRED's entry
+ * points and the host state a VM exit must restore differs (KVM loads
+ * FRED's MSRs at exit).  mode=guest's NMI hand-over and host state are
+ * written for IDT delivery only: it refuses to run there (VB_SKIP_FRED).
+ */
+#ifdef X86_FEATURE_FRED
+#define vb_fred_on()		cpu_feature_enabled(X86_FEATURE_FRED)
+#else
+#define vb_fred_on()		false
 #endif
 
 #endif /* VB_COMPAT_H */

@@ -55,7 +55,14 @@ bool vb_guest_setup(struct vb_guest *g, unsigned long rip, u32 flags);
 void vb_host_save(struct vb_host_state *h);
 void vb_host_restore(const struct vb_host_state *h);
 u64 vb_guest_read(u32 field);
-bool vb_guest_nmi_exit(u32 reason);
+/* What vb_guest_event_exit() made of an exit */
+enum vb_event_exit {
+	VB_GEV_NONE = 0,	/* not an NMI or machine check: the caller's */
+	VB_GEV_NMI,		/* an NMI, handed to the kernel: resume */
+	VB_GEV_MC,		/* a machine check, handed to the kernel: stop */
+};
+enum vb_event_exit vb_guest_event_exit(u32 reason);
+const char *vb_guest_enter_failure(int rc);
 
 /* vb_guest_asm.S */
 int vb_guest_enter(struct vb_guest_regs *regs, bool launched);
@@ -65,8 +72,8 @@ void vb_guest_do_nmi(unsigned long entry);
 bool vb_guest_caps(u8 *invvpid_type);	/* VPID and INVVPID: what it needs */
 int vb_guest_begin(struct vb_ctx *c);	/* a window's start */
 int vb_guest_finish(struct vb_ctx *c);	/* ... and end */
-bool vb_guest_block(struct vb_ctx *c, u8 insn, u32 index, u64 *tsc_begin,
-		    u64 *tsc_end);
+bool vb_guest_block(struct vb_ctx *c, u8 insn, struct vb_exit_rec *x,
+		    u64 *tsc_begin, u64 *tsc_end);
 bool vb_guest_exits_wrong(const struct vb_ctx *c, u32 index);
 
 #ifdef VB_TEST_HOOKS

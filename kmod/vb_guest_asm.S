@@ -19,8 +19,10 @@
 
 /*
  * The guest's operand: VB_GUEST_DISP(%rbx) in vmptrst_bench_abi.h (not
- * includable here); vb_guest.c reads the encoding back and refuses to run
- * if the two disagree, and tests/kmod/check-blocks.sh reads every block.
+ * includable here).  The two are kept equal by the tests, not at run
+ * time: tests/kmod/check-guest-blocks.py reads every timed block back from
+ * the object code against the ABI's encoding (the tests' build's probe
+ * code is also read back by vb_guest_probe.c before it runs).
  */
 #define VB_GUEST_DISP	0x1238
 

@@ -19,6 +19,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/kprobes.h>
 #include <asm/msr.h>
 #include <asm/vmx.h>
 #include "vb_compat.h"
@@ -91,8 +92,19 @@ static bool vb_guest_vmptrst_exit(struct vb_guest_ctx *g, u32 reason)
 }
 
 /* An exit with the VMPTRST count done: true if the guest may resume. */
-static bool vb_guest_exit_ok(struct vb_guest_ctx *g, u32 reason, bool *stop)
+static notrace bool vb_guest_exit_ok(struct vb_guest_ctx *g, u32 reason,
+				     bool *stop)
 {
+	switch (vb_guest_event_exit(reason)) {
+	case VB_GEV_NMI:
+		g->out->nmi_exits++;
+		return true;
+	case VB_GEV_MC:	/* handed to the kernel: the probe ends */
+		vb_guest_end(g, VB_GUEST_UNEXPECTED_EXIT, reason, 0);
+		return false;
+	default:
+		break;
+	}
 	switch (reason) {
 	case EXIT_REASON_VMPTRST:
 		return vb_guest_vmptrst_exit(g, reason);
@@ -100,11 +112,6 @@ static bool vb_guest_exit_ok(struct vb_guest_ctx *g, u32 reason, bool *stop)
 		g->out->guest_tsc = g->gs.regs.r9 - g->gs.regs.r8;
 		vb_guest_end(g, VB_GUEST_DONE, reason, 0);
 		return false;
-	case EXIT_REASON_EXCEPTION_NMI:
-		if (!vb_guest_nmi_exit(reason))
-			break;
-		g->out->nmi_exits++;
-		return true;
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
 		g->out->intr_exits++;
 		*stop = true;	/* the interrupt waits for this window's end */
@@ -147,7 +154,7 @@ int vb_guest_init(struct vb_guest_ctx *g)
 	return 0;
 }
 
-void vb_guest_run(struct vb_guest_ctx *g, u64 deadline)
+notrace void vb_guest_run(struct vb_guest_ctx *g, u64 deadline)
 {
 	struct vb_guest_probe *o = g->out;
 	bool launched = false, stop = false;
@@ -160,6 +167,9 @@ void vb_guest_run(struct vb_guest_ctx *g, u64 deadline)
 		vb_guest_end(g, VB_GUEST_SETUP_FAILED, 0, 0);
 		return;
 	}
+	/* the controls it runs with (tests: the debug controls are on) */
+	o->entry_controls = vb_guest_read(VM_ENTRY_CONTROLS);
+	o->exit_controls = vb_guest_read(VM_EXIT_CONTROLS);
 	for (exits = 0; exits < VB_GUEST_MAX_EXITS; exits++) {
 		rc = vb_guest_enter(&g->gs.regs, launched);
 		if (rc) {
@@ -190,3 +200,5 @@ void vb_guest_run(struct vb_guest_ctx *g, u64 deadline)
 	}
 	g->rip = vb_guest_read(GUEST_RIP);	/* the next window goes on from here */
 }
+NOKPROBE_SYMBOL(vb_guest_run);
+NOKPROBE_SYMBOL(vb_guest_exit_ok);

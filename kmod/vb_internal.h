@@ -112,4 +112,24 @@ bool vb_cover_settling(void);
 
 void vb_take_samples(struct vb_ctx *c, u64 deadline);
 
+/* The VMXON region and the VMCS of a RUN (or CONFORM), and their end. */
+int vb_alloc_regions(struct vb_ctx *c, const struct vb_caps *caps,
+		     struct page **vmxon, struct page **vmcs);
+void vb_free_regions(struct vb_ctx *c, struct page *vmxon, struct page *vmcs);
+
+/* CONFORM (vb_conform.c), its window in VMX root made by vb_vmx.c. */
+struct vb_conf_ctx {
+	struct vb_ctx vc;	/* point.cpu, point.vmcs, VMX regions, expected */
+	u8 *buf;		/* two pages of vmalloc, 4 KiB PTEs */
+	pte_t *pte[2];		/* their PTEs */
+	u8 *alias[2];		/* their direct-map addresses */
+	struct vb_conform *out;
+	u32 skip_root;		/* enum vb_conf_skip: no VMX root branch runs */
+	u32 skip_pf;		/* enum vb_conf_skip: no #PF branch runs */
+};
+long vb_ioctl_conform(struct vb_conform __user *uarg);
+void vb_conform_window(struct vb_conf_ctx *k);
+void vb_conf_root(struct vb_conf_ctx *k);
+void vb_conf_no_vmcs(struct vb_conf_ctx *k);
+
 #endif /* VB_INTERNAL_H */

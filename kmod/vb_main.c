@@ -343,6 +343,9 @@ static int vb_point_unavailable(const struct vb_run *r,
 	if (r->point.mode == VB_MODE_GUEST &&
 	    (!caps->guest || vb_injected(VB_FAULT_NO_VPID)))
 		return VB_SKIP_NO_VPID;
+	if (r->point.mode == VB_MODE_GUEST &&
+	    (vb_fred_on() || vb_injected(VB_FAULT_FRED)))
+		return VB_SKIP_FRED;
 	return 0;
 }
 
@@ -428,7 +431,7 @@ static int vb_copy_out(struct vb_run *r, const struct vb_ctx *c)
 }
 
 /* The VMXON region and the VMCS: one page each, revision id first. */
-static int vb_alloc_regions(struct vb_ctx *c, const struct vb_caps *caps,
+int vb_alloc_regions(struct vb_ctx *c, const struct vb_caps *caps,
 			    struct page **vmxon, struct page **vmcs)
 {
 	bool low = VB_BASIC_32BIT_ADDR(caps->vmx_basic);
@@ -445,8 +448,7 @@ static int vb_alloc_regions(struct vb_ctx *c, const struct vb_caps *caps,
 }
 
 /* Freed, unless VMXOFF failed: then the CPU may still use them. */
-static void vb_free_regions(struct vb_ctx *c, struct page *vmxon,
-			    struct page *vmcs)
+void vb_free_regions(struct vb_ctx *c, struct page *vmxon, struct page *vmcs)
 {
 	if (c->stuck) {
 		vb_cpu_stuck(c->point.cpu);
@@ -586,6 +588,8 @@ static long vb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vb_ioctl_run(uarg);
 	case VB_IOC_SELFTEST:
 		return vb_ioctl_selftest(uarg);
+	case VB_IOC_CONFORM:
+		return vb_ioctl_conform(uarg);
 	case VB_IOC_HOLD:	/* test builds only, else -ENOTTY */
 		return vb_ioctl_hold(uarg);
 	case VB_IOC_GUEST_PROBE:	/* test builds only, else -ENOTTY */

@@ -45,6 +45,8 @@ enum vb_fault {
 	VB_FAULT_GUEST_INVVPID = 16,	/* INVVPID at the window's start reports VMfail */
 	VB_FAULT_GUEST_BOUND = 17,	/* a record may have half its instructions' exits: the bound */
 	VB_FAULT_NO_VPID = 18,		/* the CPU is taken to lack VPID: mode=guest skipped */
+	VB_FAULT_GUEST_MC = 19,		/* every exit taken for a machine check (the handler not called) */
+	VB_FAULT_FRED = 20,		/* the kernel is taken to run with FRED: mode=guest skipped */
 };
 
 #ifdef VB_TEST_HOOKS

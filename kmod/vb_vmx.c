@@ -360,6 +360,30 @@ void vb_window(void *arg)
 }
 
 /*
+ * CONFORM's window (vb_conform.c), on the target CPU with interrupts off:
+ * VMX on as in a RUN's window (the VMCS current), the branches in VMX
+ * root, VMCLEAR, the branch with no current VMCS, VMX off.
+ */
+void vb_conform_window(struct vb_conf_ctx *k)
+{
+	struct vb_ctx *c = &k->vc;
+	enum vb_vmx_status st;
+	int err;
+
+	c->err = vb_vmx_on(c);
+	if (c->err)
+		return;
+	vb_conf_root(k);
+	st = vb_vmclear(c->vmcs_pa);
+	if (st)
+		vb_vmx_report(c->point.cpu, "VMCLEAR at the end", st);
+	else
+		vb_conf_no_vmcs(k);
+	err = vb_vmx_off(false, &c->stuck);
+	c->err = st ? -EIO : err;
+}
+
+/*
  * VMPTRST outside VMX operation: the reference says #UD.  Refused when
  * CR4.VMXE is set, since this CPU may then be in someone else's VMX
  * operation and the instruction would store their VMCS pointer.

@@ -28,7 +28,7 @@ static __always_inline bool vb_env_guest_block(struct vb_ctx *c, u8 insn,
 					       u32 index, u64 *tsc_begin,
 					       u64 *tsc_end)
 {
-	return vb_guest_block(c, insn, index, tsc_begin, tsc_end);
+	return vb_guest_block(c, insn, &c->exits[index], tsc_begin, tsc_end);
 }
 
 static __always_inline bool vb_env_exits_wrong(struct vb_ctx *c, u32 index)

@@ -12,6 +12,7 @@
 #   kvm_vm             a VM that exists for N seconds (guest/kvm_vm.c), static
 #   vb_guest_probe     the tests' build's GUEST_PROBE (guest/vb_guest_probe.c), static
 #   vb_guest_run       mode=guest RUNs through the ioctl (guest/vb_guest_run.c), static
+#   vb_conform         CONFORM's rows checked against the reference page (guest/vb_conform.c), static
 #   kernel-log-bad.awk what no test may leave in the kernel log (guest/)
 #   kvm/*.ko           irqbypass, kvm, kvm-intel from that kernel's package
 set -euo pipefail
@@ -59,6 +60,8 @@ ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
 	-o "$dir/vb_guest_probe" "$REPO_ROOT/tests/emu/guest/vb_guest_probe.c"
 ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
 	-o "$dir/vb_guest_run" "$REPO_ROOT/tests/emu/guest/vb_guest_run.c"
+${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
+	-o "$dir/vb_conform" "$REPO_ROOT/tests/emu/guest/vb_conform.c"
 # KVM from the same kernel package, for the coexistence check (6.12 turns VMX
 # on when kvm_intel loads).  Uncompressed: busybox insmod does not read .xz.
 vmlinuz=$("$HARNESS_DIR/kernels.sh" "$series" image)

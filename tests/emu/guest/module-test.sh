@@ -42,6 +42,15 @@ step "vb_guest_probe --expect-vmx $expect_vmx" ./vb_guest_probe --expect-vmx "$e
 # mode=guest: the timed blocks in the module's guest, every exit checked by
 # the module and again by vb_guest_run; the injected guest failures.
 step "vb_guest_run --expect-vmx $expect_vmx" ./vb_guest_run --expect-vmx "$expect_vmx"
+if [ "$expect_vmx" = yes ]; then
+	if dmesg | grep -q 'guest: injected machine check: do_machine_check() not called'; then
+		ok "the injected machine-check exit reached the module's hand-over to the kernel's handler (kernel log)"
+	else
+		notok "no kernel log line of the injected machine-check exit's hand-over"
+	fi
+fi
+# The reference page's CPL 0 branches (CONFORM), each row checked again here.
+step "vb_conform --expect-vmx $expect_vmx" ./vb_conform --expect-vmx "$expect_vmx"
 # NMIs in the guest: tests/emu/guest/nmi-test.sh (area nmi-bochs-6.12, two CPUs).
 # Ring 3, outside VMX operation: the reference's #UD branch.
 step "vmptrst-bench probe (ring 3, outside VMX operation)" \
@@ -153,6 +162,8 @@ if [ "$expect_vmx" = yes ]; then
 	if [ "$virt" = Y ]; then
 		step "vb_check --expect-vmx owned (kvm_intel holds VMX)" \
 			./vb_check --expect-vmx owned
+		step "vb_conform --expect-vmx owned (kvm_intel holds VMX: nothing executed)" \
+			./vb_conform --expect-vmx owned
 		./vmptrst-bench run --platform "$emu" --samples 10 -o /out/run-owned 2>/out/owned.err
 		rc=$?
 		cat /out/owned.err
@@ -297,6 +308,9 @@ if [ "$expect_vmx" = yes ]; then
 	step "vb_guest_run --release: mode=guest in the module users load" \
 		./vb_guest_run --release --expect-vmx yes
 fi
+step "vb_conform --expect-vmx $expect_vmx: CONFORM in the module users load" \
+	./vb_conform --expect-vmx "$expect_vmx"
+
 step "rmmod vmptrst_bench (release build)" rmmod vmptrst_bench
 insmod $test_ko
 ./vb_check --release --expect-vmx "$expect_vmx" >/out/release-on-test.log 2>&1

@@ -1500,7 +1500,8 @@ static void do_hdr_call(const struct hdr_call *d)
 static bool is_real_cmd(uint32_t c)
 {
 	return c == (uint32_t)VB_IOC_INFO || c == (uint32_t)VB_IOC_RUN ||
-	       c == (uint32_t)VB_IOC_SELFTEST || c == (uint32_t)VB_IOC_HOLD;
+	       c == (uint32_t)VB_IOC_SELFTEST || c == (uint32_t)VB_IOC_HOLD ||
+	       c == (uint32_t)VB_IOC_CONFORM;
 }
 
 /*

@@ -154,6 +154,10 @@ static void check_probe(uint32_t reps)
 	      p.reserved == 0,
 	      "probe %u: %u windows, no end reason, no VM-instruction error",
 	      reps, p.windows);
+	/* SDM Vol. 3C 25.7.1 / 25.8.1: bit 2 of each, as KVM requires them */
+	CHECK((p.entry_controls & 0x4) && (p.exit_controls & 0x4),
+	      "probe %u: the guest ran with \"load debug controls\" (entry controls %#x) and \"save debug controls\" (exit controls %#x)",
+	      reps, p.entry_controls, p.exit_controls);
 }
 
 /* After the probes: VMX left, CR4.VMXE clear, VMPTRST #UD again. */

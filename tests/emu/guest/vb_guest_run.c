@@ -18,9 +18,10 @@
  * value it stores) or the poison (cpuid, vmcall, none); mismatches 0.
  * Points the module must refuse are EINVAL.  Then the injected failures
  * (tests' build): VMfail (12), an entry failure (13) and an unexpected
- * exit (14), INVVPID failing (16) and more exits than the bound (17) end
- * the RUN with EIO, VMX left (CR4.VMXE clear, VMPTRST #UD) and the next
- * RUN good; a CPU without VPID (18) skips the point; VMPTRST in another
+ * exit (14), INVVPID failing (16), more exits than the bound (17) and a
+ * machine-check exit (19) end the RUN with EIO, VMX left (CR4.VMXE clear,
+ * VMPTRST #UD) and the next RUN good; a CPU without VPID (18) or a kernel
+ * with FRED (20) skips the point; VMPTRST in another
  * addressing form (15) is caught in every record, by the module and here.
  * --release: the module users load runs mode=guest too (one point).
  * --nmi: while another CPU sends this one NMIs (the guest script's
@@ -248,6 +249,7 @@ static void check_faults(void)
 		{ 14, "an unexpected exit (#UD in the guest)" },
 		{ 16, "INVVPID failing at the window's start" },
 		{ 17, "more exits than the bound (half the block's)" },
+		{ 19, "a machine-check exit (handed to the kernel's handler; a stand-in in the tests' build)" },
 	};
 	struct vb_run r;
 	uint32_t i, base_bad = 0, want;
@@ -278,6 +280,18 @@ static void check_faults(void)
 	      r.skip_reason == VB_SKIP_NO_VPID && r.records == 0,
 	      "inject_fault=18 (no VPID): skipped, reason %u (want %u), %u records (%s)",
 	      r.skip_reason, VB_SKIP_NO_VPID, r.records, strerror(err));
+	/* a kernel running with FRED: the point is skipped, nothing measured */
+	r = guest_req(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE);
+	if (vb_set_fault(20)) {
+		CHECK(0, "inject_fault=20: %s", strerror(errno));
+		return;
+	}
+	err = xioctl(VB_IOC_RUN, &r);
+	vb_set_fault(0);
+	CHECK(err == 0 && (r.result_flags & VB_RUN_SKIPPED) &&
+	      r.skip_reason == VB_SKIP_FRED && r.records == 0,
+	      "inject_fault=20 (FRED): skipped, reason %u (want %u), %u records (%s)",
+	      r.skip_reason, VB_SKIP_FRED, r.records, strerror(err));
 	/* another addressing form: [RDI + disp32], base 7 */
 	r = guest_req(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE);
 	if (vb_set_fault(15)) {
