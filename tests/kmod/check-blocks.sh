@@ -17,6 +17,8 @@
 # mode=guest's blocks (vb_guest_asm.o, both builds) are checked by
 # check-guest-blocks.py: each exactly its bracket and copies, encoded as the
 # ABI header says the module checks the exits, and the table that names them.
+# CONFORM's four executions (vb_conform_asm.o) are read back too: each the
+# form of the reference page's branch it stands for.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=../emu/harness/common.sh
@@ -134,6 +136,26 @@ for series in 6.1 6.12; do
 		if ! grep -q '^ok - \|^not ok - ' <<<"$out"; then bad=1; fi
 		failed=$((failed + bad))
 	done
+	# CONFORM's executions (vb_conform_asm.o): each function's one guarded
+	# instruction is the form its branch names, the six flags set just before.
+	c=$EMU_BUILD/blocks-$series/vb_conform_asm.o
+	conf=$(objdump -d --no-show-raw-insn "$c" | awk '
+	/^[0-9a-f]+ <vb_conf_/ { f = $2; gsub(/[<>:]/, "", f); preset = 0; next }
+	{ sub(/^ *[0-9a-f]+:\t/, ""); gsub(/ +/, " ") }
+	/^orq \$0x8d5,\(%rsp\)/ { preset = 1 }
+	/^(lock )?(vmptrst|rdseed) / { print f ": " $0 (preset ? "" : " (flags not preset)") }')
+	want_conf="vb_conf_vmptrst: vmptrst (%rdi)
+vb_conf_vmptrst_ss: vmptrst 0x0(%rbp)
+vb_conf_vmptrst_lock: lock vmptrst (%rdi)
+vb_conf_vmptrst_reg: rdseed %rax"
+	if [[ $conf == "$want_conf" ]]; then
+		echo "ok - $series: CONFORM's four forms: vmptrst (%rdi), (%rbp) (segment SS), LOCK, ModRM mod=11 (decodes as rdseed %rax), each after the six flags were set"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $series: CONFORM's forms in vb_conform_asm.o are not as vb_conform.c expects:"
+		echo "$conf"
+		failed=$((failed + 1))
+	fi
 	want=" 1 2 4 8 16 32 64 128 256"
 	for ser in lfence mfence cpuid; do
 		for kind in vmptrst mov add imul chase; do
