@@ -16,6 +16,7 @@ PNG (default tests/analysis/log/report-1400x900.png).  Chromium missing
 (Debian package `chromium`, in scripts/deps.sh's test list): SKIP with the
 reason.  Prints "PASS name" / "FAIL name: why" / "SKIP name: why".
 """
+import csv
 import json
 import os
 import re
@@ -136,7 +137,9 @@ def main(argv):
             bl = pr.get("bline")
             check("report: the behaviour line inside the first screen",
                   bl and bl[1] >= 0 and bl[3] <= H and bl[2] <= W, str(bl))
-            if "differs" in open(os.path.join(A, "conformance.csv")).read():
+            with open(os.path.join(A, "conformance.csv"), newline="") as f:
+                differs = any(r.get("verdict") == "differs" for r in csv.DictReader(f))
+            if differs:
                 check("report: the differing branches in the warning colour (#b00)",
                       pr.get("bwarn") == "rgb(187, 0, 0)", pr.get("bwarn"))
                 check("report: the differs row on a background of its own",
