@@ -186,11 +186,16 @@ static int check_header(const struct csv_reader *r, const char *path)
 {
 	int k;
 
-	for (k = 0; k < AZ_CF_NCOL; k++)
-		if ((size_t)k >= r->nfield || strcmp(r->field[k], az_conf_col[k])) {
-			az_err(path, r->line, "not the conformance.csv header: column %d is \"%s\", expected \"%s\" (branch,cpl,operation,...,verdict,reason)", k + 1, (size_t)k < r->nfield ? r->field[k] : "", az_conf_col[k]);
+	for (k = 0; k < AZ_CF_NCOL; k++) {
+		if ((size_t)k >= r->nfield) {
+			az_err(path, r->line, "not the conformance.csv header: %zu columns, column %d should be \"%s\" (branch,cpl,operation,...,verdict,reason)", r->nfield, k + 1, az_conf_col[k]);
 			return -1;
 		}
+		if (strcmp(r->field[k], az_conf_col[k])) {
+			az_err(path, r->line, "not the conformance.csv header: column %d is \"%s\", expected \"%s\" (branch,cpl,operation,...,verdict,reason)", k + 1, r->field[k], az_conf_col[k]);
+			return -1;
+		}
+	}
 	return 0;
 }
 
