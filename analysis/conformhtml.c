@@ -8,15 +8,7 @@
 #include "conformhtml.h"
 #include "html.h"
 
-const char az_conf_css[] =
-	"table.conform td,table.conform th{text-align:left;vertical-align:top}"
-	"table.conform td.cond,table.conform td.why{max-width:20em;font-size:85%}"
-	"table.conform td.obs{max-width:16em}"
-	"table.conform tr.differs td{background:#fde4e4}"
-	"table.conform tr.differs td.verdict{color:#b00;font-weight:bold}"
-	"table.conform tr.unreach td{color:#777}"
-	"table.conform td.verdict,table.conform td.br{white-space:nowrap}"
-	"table.conform td.br,table.conform td.code{font-family:monospace}";
+const char az_conf_css[] = "table.conform td,table.conform th{text-align:left;vertical-align:top}table.conform td.cond,table.conform td.why{max-width:20em;font-size:85%}table.conform td.obs{max-width:16em}table.conform tr.differs td{background:#fde4e4}table.conform tr.differs td.verdict{color:#b00;font-weight:bold}table.conform tr.unreach td{color:#777}table.conform td.verdict,table.conform td.br{white-space:nowrap}table.conform td.br,table.conform td.code{font-family:monospace}";
 
 /* az_conf_summary()'s text, the differing branches in the warning colour. */
 static void counts(FILE *f, const struct az_conf *c)
