@@ -20,21 +20,26 @@ static int usage(FILE *f, int rc)
 	      "by host, CPU model, microcode, kernel, config and date.\n"
 	      "\n"
 	      "  add      imports run folders (meta.csv, points.csv, summary.csv and\n"
-	      "           headline.csv, made first when missing); samples.csv stays\n"
+	      "           headline.csv, made first when missing; conformance.csv when\n"
+	      "           present, also for a run added before); samples.csv stays\n"
 	      "           in the folder, known by path and SHA-256.  The same run\n"
 	      "           (same samples.csv SHA-256) twice is one row.\n"
 	      "  list     one line per run; --cpu-model matches part of the name,\n"
 	      "           the other filters whole values; DATE is a prefix of\n"
 	      "           start_time (2024, 2024-05, 2024-05-17), both ends included\n"
-	      "  show     a run (its id from list): meta.csv and headline rows\n"
+	      "  show     a run (its id from list): meta.csv and headline rows, the\n"
+	      "           behaviour line (conformance.csv)\n"
 	      "  history  one setup's headline cost per run, by host and date, as\n"
 	      "           DIR/history.csv and DIR/history.png and .svg (default DIR:\n"
 	      "           catalog-history next to DB) with microcode changes marked;\n"
-	      "           the --setup axes must pick one headline setup\n"
+	      "           the --setup axes must pick one headline setup.  Then the\n"
+	      "           same runs' behaviour (conformance.csv) per CPU model in\n"
+	      "           date order, each branch that changed from the model's\n"
+	      "           previous run marked, also as DIR/conformance-history.csv\n"
 	      "  compare  every pair of runs of one CPU model, microcode A and B,\n"
 	      "           sharing a headline setup, through `compare` (B against A)\n"
 	      "           into DIR/runA-runB (default DIR: catalog-compare next to\n"
-	      "           DB); closing counts over all pairs\n"
+	      "           DB); closing counts over all pairs, behaviour changes too\n"
 	      "\n"
 	      "Exit: 0 ok, 1 bad data, I/O or catalogue, 2 bad command line.\n", f);
 	return rc;
@@ -158,7 +163,9 @@ static int show(const struct az_cat *c, sqlite3_int64 id)
 	sqlite3_finalize(st);
 	if (query_table(c, "meta.csv:", "SELECT key, value FROM meta WHERE run_id = ?1 ORDER BY rowid", id, mh, 2))
 		return -1;
-	return query_table(c, "headline.csv:", "SELECT setup, unroll, method, " CI_SQL("ticks", "ci_low", "ci_high") ", " CI_SQL("ns", "ns_ci_low", "ns_ci_high") ", reason FROM headline WHERE run_id = ?1 ORDER BY rowid", id, hh, 6);
+	if (query_table(c, "headline.csv:", "SELECT setup, unroll, method, " CI_SQL("ticks", "ci_low", "ci_high") ", " CI_SQL("ns", "ns_ci_low", "ns_ci_high") ", reason FROM headline WHERE run_id = ?1 ORDER BY rowid", id, hh, 6))
+		return -1;
+	return az_cat_conf_show(c, id);
 }
 
 static int show_args(const struct az_cat_opts *o)

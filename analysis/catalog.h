@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 /* The schema version this tool writes (PRAGMA user_version). */
-#define AZ_CAT_VERSION 2
+#define AZ_CAT_VERSION 3
 
 struct az_cat {
 	sqlite3 *db;
@@ -78,5 +78,21 @@ int az_cat_history_args(const struct az_cat_opts *o);
 int az_cat_history(const struct az_cat *c, const struct az_cat_opts *o);
 int az_cat_compare_args(const struct az_cat_opts *o);
 int az_cat_compare(const struct az_cat *c, const struct az_cat_opts *o);
+
+/* The behaviour part (catalogconf.c): conformance.csv's rows of run id. */
+struct az_conf;
+/* Store them (none when the run has no table); 0, or -1 reported. */
+int az_cat_conf_add(const struct az_cat *c, long long id, const struct az_conf *conf);
+/* Read them back (conf->present 0 when there are none); 0, or -1 reported. */
+int az_cat_conf_load(const struct az_cat *c, long long id, struct az_conf *conf);
+/* show: the run's "Behaviour: ..." line; 0, or -1 reported. */
+int az_cat_conf_show(const struct az_cat *c, long long id);
+/*
+ * history: the runs ids[n] per CPU model in date order, each run's branches
+ * against the model's previous run with a table (changes marked), on
+ * stdout and as DIR/conformance-history.csv; 0, or -1 reported.
+ */
+int az_cat_conf_history(const struct az_cat *c, const long long *ids, size_t n,
+			const char *dir);
 
 #endif /* AZ_CATALOG_H */

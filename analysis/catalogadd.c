@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "conform.h"
 #include "csv.h"
 #include "diag.h"
 #include "headline.h"
@@ -285,14 +286,33 @@ static sqlite3_int64 known(const struct az_cat *c, const char *sha,
 	return id;
 }
 
+/* A run catalogued before the catalogue kept conformance rows: add its
+   rows now when it has none and its folder has the file.  1 added, 0
+   nothing to add, -1 reported. */
+static int fill_conformance(const struct az_cat *c, sqlite3_int64 id,
+			    const struct az_conf *conf)
+{
+	struct az_conf had;
+	int have;
+
+	if (!conf->present || az_cat_conf_load(c, id, &had))
+		return conf->present ? -1 : 0;
+	have = had.present;
+	az_conf_free(&had);
+	if (have)
+		return 0;
+	return az_cat_conf_add(c, id, conf) ? -1 : 1;
+}
+
 /* One run folder; 1 added, 0 already there, -1 reported. */
 static int add_one(const struct az_cat *c, const char *dir)
 {
 	char *real, sha[65], *sp, *mp;
 	struct az_meta m;
+	struct az_conf conf;
 	sqlite3_int64 id = 0;
 	size_t i;
-	int rc = -1, moved;
+	int rc = -1, moved, filled = 0;
 
 	real = realpath(dir, NULL);
 	if (!real) {
@@ -301,14 +321,18 @@ static int add_one(const struct az_cat *c, const char *dir)
 	}
 	sp = az_path(real, "samples.csv");
 	mp = az_path(real, "meta.csv");
+	memset(&conf, 0, sizeof(conf));
 	if (sha256_file(sp, sha) || az_meta_load(&m, mp))
 		goto out_paths;
-	if (summarise(real))
+	if (az_conf_load(&conf, real) || summarise(real))
 		goto out_meta;
 	if (az_cat_exec(c, "BEGIN IMMEDIATE"))
 		goto out_meta;
 	id = known(c, sha, real, &moved);
 	if (id > 0) {
+		filled = fill_conformance(c, id, &conf);
+		if (filled < 0)
+			goto rollback;
 		rc = 0;
 		goto commit;
 	}
@@ -317,6 +341,8 @@ static int add_one(const struct az_cat *c, const char *dir)
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		if (import_csv(c, id, real, &tables[i]))
 			goto rollback;
+	if (az_cat_conf_add(c, id, &conf))
+		goto rollback;
 	rc = 1;
 commit:
 	if (az_cat_exec(c, "COMMIT"))
@@ -324,12 +350,13 @@ commit:
 	if (rc)
 		printf("added run %lld: %s (host %s, microcode %s, %s)\n", (long long)id, real, az_meta_get(&m, "host"), az_meta_get(&m, "microcode"), az_meta_get(&m, "start_time"));
 	else
-		printf("already catalogued as run %lld: %s%s\n", (long long)id, real, moved ? " (path updated: the folder moved)" : "");
+		printf("already catalogued as run %lld: %s%s%s\n", (long long)id, real, moved ? " (path updated: the folder moved)" : "", filled ? " (its conformance.csv rows added)" : "");
 	goto out_meta;
 rollback:
 	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	rc = -1;
 out_meta:
+	az_conf_free(&conf);
 	az_meta_free(&m);
 out_paths:
 	free(sp);

@@ -5,7 +5,7 @@
  * sharing at least one headline setup, compared by `compare` (the same
  * verdicts and effect sizes) on their folders; a folder that is gone is
  * one line and the pair is skipped.  Closing line: the counts over all
- * pairs.
+ * pairs, and the pairs whose behaviour (conformance.csv) changed.
  */
 #include <libgen.h>
 #include <stdio.h>
@@ -22,7 +22,35 @@
 struct counts {
 	size_t pairs, compared, gone, failed;
 	size_t faster, slower, same, none, only_a, only_b;
+	size_t beh_branches, beh_pairs, beh_absent;	/* behaviour */
 };
+
+/* Add the pair's conformance-diff.csv (compare writes it when both runs
+   have a table) to k; 0, or -1 reported. */
+static int tally_behaviour(const char *dir, struct counts *k)
+{
+	char *path = az_path(dir, "conformance-diff.csv");
+	struct csv_reader r;
+	size_t n = 0;
+	int rc;
+
+	if (access(path, F_OK)) {
+		k->beh_absent++;
+		free(path);
+		return 0;
+	}
+	if (csv_open(&r, path)) {
+		free(path);
+		return -1;
+	}
+	while ((rc = csv_next(&r)) > 0)
+		n += r.nfield > 1 && !strcmp(r.field[1], "changed");
+	csv_close(&r);
+	free(path);
+	k->beh_branches += n;
+	k->beh_pairs += n > 0;
+	return rc < 0 ? -1 : 0;
+}
 
 /* Add compare.csv's verdicts to k; 0, or -1 reported. */
 static int tally(const char *dir, struct counts *k)
@@ -113,7 +141,7 @@ static int pair(sqlite3_stmt *st, const char *out, struct counts *k)
 	av[5] = NULL;
 	fflush(stdout);
 	rc = az_cmd_compare(5, av);
-	if (rc == AZ_EXIT_OK && !tally(dir, k)) {
+	if (rc == AZ_EXIT_OK && !tally(dir, k) && !tally_behaviour(dir, k)) {
 		k->compared++;
 	} else {
 		printf("pair %zu (run %lld -> run %lld): compare failed (its message above)\n", k->pairs, ia, ib);
@@ -150,9 +178,10 @@ static int compare_all(const struct az_cat *c, const struct az_cat_opts *o)
 		az_cat_fail(c, "cannot read the catalogue");
 	else if (!k.pairs)
 		printf("no pair of runs of one CPU model%s with microcode %s and %s sharing a headline setup\n", o->model ? " matching --model" : "", o->microcode[0], o->microcode[1]);
-	printf("catalog compare %s -> %s: %zu pairs (%zu compared, %zu skipped: folder gone, %zu failed); faster %zu, slower %zu, same %zu, no verdict %zu, only-A %zu, only-B %zu\n",
+	printf("catalog compare %s -> %s: %zu pairs (%zu compared, %zu skipped: folder gone, %zu failed); faster %zu, slower %zu, same %zu, no verdict %zu, only-A %zu, only-B %zu; behaviour changed on %zu branches in %zu pairs (%zu compared pairs without both conformance tables)\n",
 	       o->microcode[0], o->microcode[1], k.pairs, k.compared, k.gone,
-	       k.failed, k.faster, k.slower, k.same, k.none, k.only_a, k.only_b);
+	       k.failed, k.faster, k.slower, k.same, k.none, k.only_a, k.only_b,
+	       k.beh_branches, k.beh_pairs, k.beh_absent);
 out:
 	sqlite3_finalize(st);
 	free(out);

@@ -6,6 +6,7 @@
  * Versions (PRAGMA user_version):
  *   1  run, meta, point, summary, headline
  *   2  run.emulated (0/1): platform bochs/qemu or timing_note "emulated..."
+ *   3  conformance: each run's conformance.csv rows (ABI 9 on)
  * A new catalogue is created as version 1 and migrated, so the migration
  * path is the one every catalogue takes.
  */
@@ -41,9 +42,17 @@ static const char *const migrate_v2[] = {
 	NULL
 };
 
+/* Version 2 -> 3: the behaviour on the reference page's branches, a row
+   per branch (seq: its place in the file); NULL where the file's field is
+   empty.  Runs added before have none: catalog add DIR again adds them. */
+static const char *const migrate_v3[] = {
+	"CREATE TABLE conformance (run_id INTEGER NOT NULL REFERENCES run(id), seq INTEGER NOT NULL, branch TEXT NOT NULL, cpl INTEGER NOT NULL, operation TEXT NOT NULL, condition TEXT NOT NULL, expected_vector TEXT NOT NULL, expected_error_code TEXT, observed_vector TEXT, observed_error_code TEXT, cr2 TEXT, memory_changed TEXT, flags_after TEXT, stored TEXT, verdict TEXT NOT NULL, reason TEXT, PRIMARY KEY (run_id, branch))",
+	NULL
+};
+
 /* steps[v] takes version v to v + 1. */
 static const char *const *const steps[AZ_CAT_VERSION] = {
-	schema_v1, migrate_v2,
+	schema_v1, migrate_v2, migrate_v3,
 };
 
 int az_cat_fail(const struct az_cat *c, const char *what)

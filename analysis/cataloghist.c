@@ -326,6 +326,21 @@ out:
 	return rc;
 }
 
+/* The same runs' behaviour (catalogconf.c); 0, or -1 reported. */
+static int behaviour(const struct az_cat *c, const struct hrow *h, size_t n,
+		     const char *dir)
+{
+	long long *ids = az_malloc((n + 1) * sizeof(*ids));
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		ids[i] = h[i].id;
+	rc = az_cat_conf_history(c, ids, n, dir);
+	free(ids);
+	return rc;
+}
+
 static int history(const struct az_cat *c, const struct az_cat_opts *o)
 {
 	struct hrow *h;
@@ -363,6 +378,8 @@ static int history(const struct az_cat *c, const struct az_cat_opts *o)
 		else if (!rc)
 			printf("wrote %s/history.png and history.svg (script history.gp)\n", dir);
 		rc = rc > 0 ? 0 : rc;
+		if (!rc)
+			rc = behaviour(c, h, n, dir);
 	}
 	free(dir);
 	free(dbcopy);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "compareconf.h"
 #include "csv.h"
 #include "diag.h"
 #include "plot.h"
@@ -24,12 +25,14 @@ struct unit {
 	int used;
 };
 
-enum { FAIL_NONE, FAIL_SLOWER, FAIL_FASTER, FAIL_ANY };
+/* --fail-on: a set of kinds (any = slower | faster) */
+enum { FAIL_SLOWER = 1, FAIL_FASTER = 2, FAIL_ANY = 3, FAIL_BEHAVIOUR = 4 };
 
 struct opts {
 	const char *a, *b, *out;
 	double threshold_pct, alpha;
 	int fail_on;
+	const char *fail_on_arg;
 };
 
 /* Verdict counts, the closing line. */
@@ -485,7 +488,7 @@ static void cdf_plot(struct az_plotdir *pd, const struct unit *ua,
 
 static int usage(FILE *f, int rc)
 {
-	fputs("usage: " AZ_TOOL " compare DIR_A DIR_B [-o DIR] [--threshold PCT] [--alpha P] [--fail-on slower|faster|any]\n"
+	fputs("usage: " AZ_TOOL " compare DIR_A DIR_B [-o DIR] [--threshold PCT] [--alpha P] [--fail-on KIND[,KIND]]\n"
 	      "\n"
 	      "Compares run B against run A (e.g. new microcode against old), point\n"
 	      "by point, matching points by their axis values (all columns before\n"
@@ -494,21 +497,56 @@ static int usage(FILE *f, int rc)
 	      "kernel, CPU, platform, governor, turbo, SMT) or are emulated, then one\n"
 	      "line per point (point numbers, setup columns, B - A in TSC ticks, ns\n"
 	      "and % of A with 95% CIs, Mann-Whitney p) and last the counts\n"
-	      "`faster N, slower N, same N, only-A N, only-B N`.\n"
-	      "Writes DIR/compare.csv, DIR/meta-diff.csv and DIR/plots/ (overlaid\n"
+	      "`faster N, slower N, same N, only-A N, only-B N`.  Before it, the\n"
+	      "behaviour: each branch of the reference page executed in both runs\n"
+	      "whose observed vector, error code, memory change, flags or verdict\n"
+	      "differs (conformance.csv, from ABI 9 on), and their counts.\n"
+	      "Writes DIR/compare.csv, DIR/meta-diff.csv, DIR/conformance-diff.csv\n"
+	      "(when both runs have conformance.csv) and DIR/plots/ (overlaid\n"
 	      "CDFs).  DIR defaults to DIR_B/compare.\n"
 	      "\n"
 	      "  --threshold PCT  smallest difference that counts, in percent of A's\n"
 	      "                   median (default 1)\n"
 	      "  --alpha P        Mann-Whitney significance level (default 0.05)\n"
 	      "  --fail-on KIND   exit 4 when a verdict is slower, faster, or either\n"
-	      "                   (any): a performance gate for CI\n"
+	      "                   (any), or when a branch's behaviour changed\n"
+	      "                   (behaviour); kinds comma-separated\n"
+	      "                   (slower,behaviour): a gate for CI\n"
 	      "\n"
 	      "verdict: slower when the 95% CI of B - A is above 0, p < alpha and\n"
 	      "B - A >= threshold; faster symmetrically; otherwise same.\n"
 	      "Exit: 0, 1 bad data or no point in common, 2 bad command line,\n"
 	      "4 --fail-on matched.\n", f);
 	return rc;
+}
+
+/* "slower,behaviour" -> FAIL_SLOWER | FAIL_BEHAVIOUR; -1 for a word
+   not a kind. */
+static int fail_kinds(const char *arg)
+{
+	static const struct {
+		const char *name;
+		int kind;
+	} kinds[] = {
+		{ "slower", FAIL_SLOWER }, { "faster", FAIL_FASTER },
+		{ "any", FAIL_ANY }, { "behaviour", FAIL_BEHAVIOUR },
+	};
+	int set = 0;
+
+	while (*arg) {
+		size_t n = strcspn(arg, ","), k;
+
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (strlen(kinds[k].name) == n && !strncmp(arg, kinds[k].name, n))
+				break;
+		if (k == sizeof(kinds) / sizeof(kinds[0]))
+			return -1;
+		set |= kinds[k].kind;
+		arg += n;
+		if (*arg == ',' && *++arg == '\0')
+			return -1;
+	}
+	return set ? set : -1;
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -535,13 +573,10 @@ static int parse(int argc, char **argv, struct opts *o)
 				continue;
 			}
 			if (!strcmp(a, "--fail-on")) {
-				const char *k = argv[++i];
-
-				o->fail_on = !strcmp(k, "slower") ? FAIL_SLOWER :
-					     !strcmp(k, "faster") ? FAIL_FASTER :
-					     !strcmp(k, "any") ? FAIL_ANY : -1;
+				o->fail_on_arg = argv[++i];
+				o->fail_on = fail_kinds(o->fail_on_arg);
 				if (o->fail_on < 0) {
-					az_err(NULL, 0, "compare: --fail-on \"%s\": expected slower, faster or any", k);
+					az_err(NULL, 0, "compare: --fail-on \"%s\": expected slower, faster, any or behaviour (comma-separated)", o->fail_on_arg);
 					return -1;
 				}
 				continue;
@@ -608,9 +643,25 @@ static void csv_head(FILE *f, const struct setup *su)
 	fputs(",metric,unit,n_a,n_b,median_a,median_b,diff,diff_pct,diff_ci_low,diff_ci_high,diff_ns,diff_ns_ci_low,diff_ns_ci_high,diff_pct_ci_low,diff_pct_ci_high,p_mannwhitney,verdict,reason,warning\r\n", f);
 }
 
+/* Did --fail-on match?  Says why on stderr (one line). */
+static int gate(const struct opts *o, const struct tally *t, int changed,
+		const char *names)
+{
+	int hit = ((o->fail_on & FAIL_SLOWER) && t->slower) ||
+		  ((o->fail_on & FAIL_FASTER) && t->faster) ||
+		  ((o->fail_on & FAIL_BEHAVIOUR) && changed > 0);
+
+	if (hit && !(o->fail_on & FAIL_BEHAVIOUR))
+		az_err(NULL, 0, "compare --fail-on %s: %zu slower, %zu faster verdicts", o->fail_on_arg, t->slower, t->faster);
+	else if (hit)
+		az_err(NULL, 0, "compare --fail-on %s: %zu slower, %zu faster verdicts; behaviour changed on %d branch%s%s%s%s", o->fail_on_arg, t->slower, t->faster, changed, changed == 1 ? "" : "es", changed > 0 ? " (" : "", names, changed > 0 ? ")" : "");
+	return hit;
+}
+
 /* 0, 1 when --fail-on matched, -1 on error (reported). */
 static int compare(const struct opts *o, const struct az_run *a,
-		   const struct az_run *b, const char *out)
+		   const struct az_run *b, const struct az_conf *ca,
+		   const struct az_conf *cb, const char *out)
 {
 	struct unit *ua, *ub;
 	struct az_plotdir pd;
@@ -619,8 +670,9 @@ static int compare(const struct opts *o, const struct az_run *a,
 	struct warn w;
 	size_t na, nb, i, j, *match;
 	char title[1400], ta[600], tb[600], *path, *pdir;
+	char changed_names[512];
 	FILE *f;
-	int rc = 0;
+	int rc = 0, changed;
 
 	ua = units_of(&a->ds, &na);
 	ub = units_of(&b->ds, &nb);
@@ -675,6 +727,11 @@ static int compare(const struct opts *o, const struct az_run *a,
 		az_syserr(path, "write error");
 		rc = -1;
 	}
+	changed = az_conf_compare(ca, cb, out, changed_names, sizeof(changed_names));
+	if (changed < 0)
+		rc = -1;
+	if ((o->fail_on & FAIL_BEHAVIOUR) && (!ca->present || !cb->present))
+		az_warn(NULL, 0, "compare --fail-on %s: run %s has no conformance table (recorded from ABI 9 on): behaviour not gated", o->fail_on_arg, !ca->present ? "A" : "B");
 	if (az_plotdir_run(&pd))
 		rc = -1;
 	if (!rc)
@@ -688,12 +745,8 @@ static int compare(const struct opts *o, const struct az_run *a,
 	       t.faster, t.slower, t.same, t.only_a, t.only_b);
 	free(path);
 	free(pdir);
-	if (!rc && ((o->fail_on == FAIL_SLOWER && t.slower) ||
-		    (o->fail_on == FAIL_FASTER && t.faster) ||
-		    (o->fail_on == FAIL_ANY && (t.slower || t.faster)))) {
-		az_err(NULL, 0, "compare --fail-on %s: %zu slower, %zu faster verdicts", o->fail_on == FAIL_SLOWER ? "slower" : o->fail_on == FAIL_FASTER ? "faster" : "any", t.slower, t.faster);
+	if (!rc && gate(o, &t, changed, changed_names))
 		rc = 1;
-	}
 out_units:
 	free(match);
 	free_units(ua, na);
@@ -703,6 +756,7 @@ out_units:
 
 int az_cmd_compare(int argc, char **argv)
 {
+	struct az_conf ca, cb;
 	struct az_run a, b;
 	struct opts o;
 	char *out;
@@ -718,10 +772,18 @@ int az_cmd_compare(int argc, char **argv)
 		az_run_free(&a);
 		return AZ_EXIT_DATA;
 	}
+	if (az_conf_load(&ca, o.a) || az_conf_load(&cb, o.b)) {
+		az_conf_free(&ca);
+		az_run_free(&a);
+		az_run_free(&b);
+		return AZ_EXIT_DATA;
+	}
 	out = o.out ? az_strdup(o.out) : az_path(o.b, "compare");
-	rc = compare(&o, &a, &b, out);
+	rc = compare(&o, &a, &b, &ca, &cb, out);
 	rc = rc < 0 ? AZ_EXIT_DATA : rc > 0 ? AZ_EXIT_GATE : AZ_EXIT_OK;
 	free(out);
+	az_conf_free(&ca);
+	az_conf_free(&cb);
 	az_run_free(&a);
 	az_run_free(&b);
 	return rc;

@@ -17,14 +17,16 @@
 #include <json-c/json.h>
 
 #include "commands.h"
+#include "conformexport.h"
 #include "csv.h"
 #include "diag.h"
 #include "headline.h"
+#include "mdtable.h"
 #include "meta.h"
 #include "rundir.h"
 #include "summary.h"
 
-#define EXPORT_VERSION 1
+#define EXPORT_VERSION 2	/* 2: "conformance" */
 
 /* A CSV file held as text: header, rows, and each row's line number. */
 struct table {
@@ -417,7 +419,7 @@ static struct json_object *rows_json(const struct table *t)
 
 static int write_json(FILE *f, const char *dir, const struct az_meta *m,
 		      const struct table *sum, const struct layout *l,
-		      const struct table *head)
+		      const struct table *head, const struct az_conf *conf)
 {
 	struct json_object *doc = json_object_new_object(), *a;
 	size_t r;
@@ -430,6 +432,7 @@ static int write_json(FILE *f, const char *dir, const struct az_meta *m,
 	put(doc, "benchmarks", a);
 	if (head)
 		put(doc, "headline", rows_json(head));
+	put(doc, "conformance", az_conf_json(conf));
 	fputs(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 					     JSON_C_TO_STRING_SPACED |
 					     JSON_C_TO_STRING_NOSLASHESCAPE), f);
@@ -440,28 +443,6 @@ static int write_json(FILE *f, const char *dir, const struct az_meta *m,
 
 /* -------------------------------------------------------------- Markdown */
 
-/* A table being built: cells as text, a column numeric when all its
- * non-empty cells are numbers (right-aligned). */
-struct mdt {
-	size_t ncol, nrow;
-	char **head;
-	char ***cell;
-	int *numeric;
-};
-
-static char *md_cell(const char *s)
-{
-	char *out = az_malloc(2 * strlen(s) + 1), *p = out;
-
-	for (; *s; s++) {
-		if (*s == '|')
-			*p++ = '\\';
-		*p++ = (*s == '\n' || *s == '\r') ? ' ' : *s;
-	}
-	*p = '\0';
-	return out;
-}
-
 /* Numbers to 6 significant digits; integers as they are. */
 static char *md_num(const char *s)
 {
@@ -469,93 +450,9 @@ static char *md_num(const char *s)
 	double v;
 
 	if (csv_number(s, &v) || json_grammar(s, 1))
-		return md_cell(s);
+		return az_md_cell(s);
 	snprintf(buf, sizeof(buf), "%.6g", v);
 	return az_strdup(buf);
-}
-
-static void mdt_init(struct mdt *t, size_t ncol)
-{
-	memset(t, 0, sizeof(*t));
-	t->ncol = ncol;
-	t->head = az_malloc(ncol * sizeof(char *));
-	t->numeric = az_malloc(ncol * sizeof(int));
-	while (ncol--)
-		t->numeric[ncol] = 1;
-}
-
-static void mdt_row(struct mdt *t, char **cells)
-{
-	size_t c;
-	double v;
-
-	for (c = 0; c < t->ncol; c++)
-		if (*cells[c] && csv_number(cells[c], &v))
-			t->numeric[c] = 0;
-	t->cell = az_realloc(t->cell, (t->nrow + 1) * sizeof(*t->cell));
-	t->cell[t->nrow++] = cells;
-}
-
-/* Characters, not bytes (UTF-8), so that the columns line up. */
-static size_t u8len(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
-/* "| cell " padded to w characters, right-aligned when numeric. */
-static void md_put(FILE *f, const char *s, size_t w, int right, int last)
-{
-	size_t pad = w - u8len(s);
-
-	fputs("| ", f);
-	if (right)
-		fprintf(f, "%*s", (int)pad, "");
-	fputs(s, f);
-	if (!right)
-		fprintf(f, "%*s", (int)pad, "");
-	fputs(last ? " |\n" : " ", f);
-}
-
-static void mdt_write(FILE *f, struct mdt *t)
-{
-	size_t *w = az_malloc(t->ncol * sizeof(size_t)), r, c;
-
-	for (c = 0; c < t->ncol; c++) {
-		w[c] = u8len(t->head[c]) > 3 ? u8len(t->head[c]) : 3;
-		for (r = 0; r < t->nrow; r++)
-			if (u8len(t->cell[r][c]) > w[c])
-				w[c] = u8len(t->cell[r][c]);
-	}
-	for (c = 0; c < t->ncol; c++)
-		md_put(f, t->head[c], w[c], t->numeric[c], c + 1 == t->ncol);
-	for (c = 0; c < t->ncol; c++) {
-		size_t i;
-
-		fputs("| ", f);
-		for (i = 0; i + 1 < w[c]; i++)
-			fputc('-', f);
-		fputc(t->numeric[c] ? ':' : '-', f);
-		fputs(c + 1 < t->ncol ? " " : " |\n", f);
-	}
-	for (r = 0; r < t->nrow; r++)
-		for (c = 0; c < t->ncol; c++)
-			md_put(f, t->cell[r][c], w[c], t->numeric[c], c + 1 == t->ncol);
-	fputc('\n', f);
-	for (r = 0; r < t->nrow; r++) {
-		for (c = 0; c < t->ncol; c++)
-			free(t->cell[r][c]);
-		free(t->cell[r]);
-	}
-	for (c = 0; c < t->ncol; c++)
-		free(t->head[c]);
-	free(t->head);
-	free(t->cell);
-	free(t->numeric);
-	free(w);
 }
 
 /* The summary's statistics shown in Markdown, with their headers. */
@@ -585,7 +482,7 @@ static void md_summary_table(FILE *f, const struct table *t, const struct layout
 	size_t r, c, k, *axes = az_malloc(l->naxis * sizeof(size_t)), nax = 0;
 	size_t first = t->nrow;
 	int fixed = 0;
-	struct mdt m;
+	struct az_mdt m;
 
 #define IN(r) ((!sec || !strcmp(t->cell[r][l->section], sec)) && !strcmp(t->cell[r][l->metric], metric))
 	for (r = 0; r < t->nrow; r++)
@@ -615,14 +512,14 @@ static void md_summary_table(FILE *f, const struct table *t, const struct layout
 	}
 	if (fixed)
 		fputs(".\n\n", f);
-	mdt_init(&m, nax + NELEM(md_stats) + 1);
+	az_mdt_init(&m, nax + NELEM(md_stats) + 1);
 	for (c = 0; c < nax; c++)
-		m.head[c] = md_cell(t->col[axes[c]]);
+		m.head[c] = az_md_cell(t->col[axes[c]]);
 	for (k = 0; k < NELEM(md_stats); k++) {
 		char buf[200];
 
 		snprintf(buf, sizeof(buf), md_stats[k].head, md_stats[k].unit == 1 ? u : nu);
-		m.head[nax + k] = md_cell(buf);
+		m.head[nax + k] = az_md_cell(buf);
 	}
 	m.head[nax + k] = az_strdup("note");
 	for (r = first; r < t->nrow; r++) {
@@ -632,15 +529,15 @@ static void md_summary_table(FILE *f, const struct table *t, const struct layout
 			continue;
 		cells = az_malloc(m.ncol * sizeof(char *));
 		for (c = 0; c < nax; c++)
-			cells[c] = md_cell(t->cell[r][axes[c]]);
+			cells[c] = az_md_cell(t->cell[r][axes[c]]);
 		for (k = 0; k < NELEM(md_stats); k++)
 			cells[nax + k] = md_num(t->cell[r][col_index(t, md_stats[k].col)]);
-		cells[nax + k] = md_cell(t->cell[r][reason]);
-		mdt_row(&m, cells);
+		cells[nax + k] = az_md_cell(t->cell[r][reason]);
+		az_mdt_row(&m, cells);
 	}
 	m.numeric[nax + k] = 0;
 #undef IN
-	mdt_write(f, &m);
+	az_mdt_write(f, &m);
 	free(axes);
 }
 
@@ -696,7 +593,7 @@ static void md_headline(FILE *f, const struct table *t)
 	long rc = col_index(t, "reason");
 	size_t keep[64], nkeep = 0, r, k, pass;
 	int fixed = 0;
-	struct mdt m;
+	struct az_mdt m;
 
 	for (long c = first; last > first && c < last; c++) {
 		int varies = 0;
@@ -712,10 +609,10 @@ static void md_headline(FILE *f, const struct table *t)
 	}
 	if (fixed)
 		fputs(".\n\n", f);
-	mdt_init(&m, nkeep + 10);
+	az_mdt_init(&m, nkeep + 10);
 	m.head[0] = az_strdup("instruction");
 	for (k = 0; k < nkeep; k++)
-		m.head[k + 1] = md_cell(t->col[keep[k]]);
+		m.head[k + 1] = az_md_cell(t->col[keep[k]]);
 	m.head[nkeep + 1] = az_strdup("TSC ticks/insn [95% CI]");
 	m.head[nkeep + 2] = az_strdup("ns/insn [95% CI]");
 	m.head[nkeep + 3] = az_strdup("cycles/insn [95% CI]");
@@ -736,7 +633,7 @@ static void md_headline(FILE *f, const struct table *t)
 			cells = az_malloc((nkeep + 11) * sizeof(char *));
 			cells[0] = md_col(t, r, "instruction");
 			for (k = 0; k < nkeep; k++)
-				cells[k + 1] = md_cell(t->cell[r][keep[k]]);
+				cells[k + 1] = az_md_cell(t->cell[r][keep[k]]);
 			cells[nkeep + 1] = md_est(t, r, "ticks_per_insn", "ci_low", "ci_high");
 			cells[nkeep + 2] = md_est(t, r, "ns_per_insn", "ns_ci_low", "ns_ci_high");
 			cells[nkeep + 3] = md_est(t, r, "cycles_per_insn", "cycles_ci_low", "cycles_ci_high");
@@ -745,17 +642,17 @@ static void md_headline(FILE *f, const struct table *t)
 			cells[nkeep + 6] = md_col(t, r, "ratio_to_control");
 			cells[nkeep + 7] = md_col(t, r, "method");
 			cells[nkeep + 8] = md_col(t, r, "points");
-			cells[nkeep + 9] = md_cell(unres ? "unresolved: within one TSC step" : why);
-			mdt_row(&m, cells);
+			cells[nkeep + 9] = az_md_cell(unres ? "unresolved: within one TSC step" : why);
+			az_mdt_row(&m, cells);
 		}
 	m.numeric[nkeep + 1] = m.numeric[nkeep + 2] = m.numeric[nkeep + 3] = 1;
-	mdt_write(f, &m);
+	az_mdt_write(f, &m);
 	fputs("Net cost per instruction (method `slope`: least-squares slope over unroll of the window net of the baseline; `pair-median`: median over sample pairs, one unroll); cycles from the `cycles_source` of headline.csv; control: what a vmptrst row is set against at the same setup, the MOV store in mode root, the VMCALL round trip in mode guest. Every column: headline.csv.\n\n", f);
 }
 
 static int write_md(FILE *f, const char *dir, const struct az_meta *m,
 		    const struct table *sum, const struct layout *l,
-		    const struct table *head)
+		    const struct table *head, const struct az_conf *conf)
 {
 	static const char *const keys[] = {
 		"host", "cpu_model_name", "microcode", "kernel", "tsc_khz",
@@ -765,28 +662,29 @@ static int write_md(FILE *f, const char *dir, const struct az_meta *m,
 	const char **metrics, **secs, *none = NULL;
 	size_t nmet, nsec, i, j;
 	char title[600];
-	struct mdt kv;
+	struct az_mdt kv;
 
 	if (az_meta_emulated(m))
 		fprintf(f, "> **Emulated run: not real timing.** %s\n\n", az_meta_get(m, "timing_note"));
 	az_meta_title(m, title, sizeof(title));
 	fprintf(f, "# VMPTRST latency: %s\n\n", title);
-	mdt_init(&kv, 2);
+	az_mdt_init(&kv, 2);
 	kv.head[0] = az_strdup("run");
-	kv.head[1] = md_cell(dir);
+	kv.head[1] = az_md_cell(dir);
 	for (i = 0; i < NELEM(keys); i++) {
 		char **cells = az_malloc(2 * sizeof(char *));
 
 		cells[0] = az_strdup(keys[i]);
-		cells[1] = md_cell(az_meta_get(m, keys[i]));
-		mdt_row(&kv, cells);
+		cells[1] = az_md_cell(az_meta_get(m, keys[i]));
+		az_mdt_row(&kv, cells);
 	}
 	kv.numeric[0] = kv.numeric[1] = 0;
-	mdt_write(f, &kv);
+	az_mdt_write(f, &kv);
 	if (head) {
 		fputs("## Headline (from headline.csv)\n\n", f);
 		md_headline(f, head);
 	}
+	az_conf_md(f, conf);
 	nmet = distinct(sum, l->metric, &metrics);
 	if (l->section >= 0) {
 		nsec = distinct(sum, l->section, &secs);
@@ -872,6 +770,7 @@ static int export(const char *dir, int md, const char *out)
 	char *head_path = az_path(dir, "headline.csv");
 	struct table sum, head;
 	struct az_meta meta;
+	struct az_conf conf;
 	struct layout l;
 	struct stat st;
 	int have_head = 0, rc = -1;
@@ -882,12 +781,15 @@ static int export(const char *dir, int md, const char *out)
 	memset(&sum, 0, sizeof(sum));
 	memset(&head, 0, sizeof(head));
 	memset(&meta, 0, sizeof(meta));
+	memset(&conf, 0, sizeof(conf));
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
 		az_err(dir, 0, "not a run directory");
 		goto out_paths;
 	}
 	if (az_meta_load(&meta, meta_path))
 		goto out_paths;
+	if (az_conf_load(&conf, dir))
+		goto out_meta;
 	if (ensure_summary(dir, sum_path) || table_load(&sum, sum_path))
 		goto out_meta;
 	if (summary_layout(&sum, &l) || summary_check(&sum, &l))
@@ -903,9 +805,9 @@ static int export(const char *dir, int md, const char *out)
 		goto out_head;
 	}
 	if (md)
-		write_md(f, dir, &meta, &sum, &l, have_head ? &head : NULL);
+		write_md(f, dir, &meta, &sum, &l, have_head ? &head : NULL, &conf);
 	else
-		write_json(f, dir, &meta, &sum, &l, have_head ? &head : NULL);
+		write_json(f, dir, &meta, &sum, &l, have_head ? &head : NULL, &conf);
 	fclose(f);
 	f = out ? fopen(out, "wb") : stdout;
 	if (!f) {
@@ -928,6 +830,7 @@ out_head:
 out_sum:
 	table_free(&sum);
 out_meta:
+	az_conf_free(&conf);
 	az_meta_free(&meta);
 out_paths:
 	free(meta_path);
@@ -942,9 +845,10 @@ static void usage(FILE *f)
 	      "\n"
 	      "Writes the run in DIR to stdout (or FILE):\n"
 	      "  json  (default) {\"context\": meta.csv, \"benchmarks\": one object per\n"
-	      "        summary.csv row, \"headline\": headline.csv rows when present};\n"
+	      "        summary.csv row, \"headline\": headline.csv rows when present,\n"
+	      "        \"conformance\": conformance.csv (null before ABI 9)};\n"
 	      "        schema: analysis/export.schema.json\n"
-	      "  md    Markdown: run table, headline, one summary table per metric\n"
+	      "  md    Markdown: run table, headline, behaviour, one summary table per metric\n"
 	      "        (and section); starts with a warning line when emulated\n"
 	      "Runs `summary` first when DIR/summary.csv is missing.\n", f);
 }

@@ -11,25 +11,15 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "conformhtml.h"
 #include "csv.h"
 #include "diag.h"
 #include "drift.h"
 #include "headline.h"
+#include "html.h"
 #include "setup.h"
 #include "plot.h"
 #include "rundir.h"
-
-static void esc(FILE *f, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-}
 
 static void num(FILE *f, double v)
 {
@@ -50,7 +40,7 @@ static void table(FILE *f, const struct az_dataset *ds)
 	fputs("<table class=\"sortable\"><thead><tr>", f);
 	for (i = 0; i < ds->naxis; i++) {
 		fputs("<th>", f);
-		esc(f, ds->col[i]);
+		az_html_esc(f, ds->col[i]);
 		fputs("</th>", f);
 	}
 	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
@@ -65,11 +55,11 @@ static void table(FILE *f, const struct az_dataset *ds)
 				fputs("<tr>", f);
 				for (i = 0; i < ds->naxis; i++) {
 					fputs("<td>", f);
-					esc(f, g->axis[i]);
+					az_html_esc(f, g->axis[i]);
 					fputs("</td>", f);
 				}
 				fputs("<td>", f);
-				esc(f, az_metric_name(ds, m));
+				az_html_esc(f, az_metric_name(ds, m));
 				fprintf(f, "</td><td>%zu</td><td>%llu</td>", d->n,
 					(unsigned long long)(g->mismatches + g->flagged));
 				num(f, d->min);
@@ -87,7 +77,7 @@ static void table(FILE *f, const struct az_dataset *ds)
 				num(f, dn->med_hi);
 				fputs("<td>", f);
 				if (!g->baseline && g->net_reason[m])
-					esc(f, g->net_reason[m]);
+					az_html_esc(f, g->net_reason[m]);
 				fputs("</td></tr>\n", f);
 			}
 	fputs("</tbody></table>\n", f);
@@ -341,15 +331,15 @@ static void headline_row(FILE *f, const struct rows *t, size_t i,
 	size_t a;
 
 	fputs("<tr><td>", f);
-	esc(f, cell(t, i, "instruction"));
+	az_html_esc(f, cell(t, i, "instruction"));
 	fputs("</td><td class=\"setup\">", f);
 	for (a = 0; a < ds->naxis; a++)
 		if (ref->val[a] && a != ds->unroll_col &&
 		    strcmp(cell(t, i, ds->col[a]), ref->val[a])) {
 			fprintf(f, "%s", o++ ? " " : "");
-			esc(f, ds->col[a]);
+			az_html_esc(f, ds->col[a]);
 			fputc('=', f);
-			esc(f, cell(t, i, ds->col[a]));
+			az_html_esc(f, cell(t, i, ds->col[a]));
 		}
 	if (!o)
 		fputs("reference", f);
@@ -363,23 +353,23 @@ static void headline_row(FILE *f, const struct rows *t, size_t i,
 	fputs("<td>", f);
 	if (cellnum(t, i, "control_ticks_per_insn") == cellnum(t, i, "control_ticks_per_insn")) {
 		fprintf(f, "%.4g ", cellnum(t, i, "control_ticks_per_insn"));
-		esc(f, cell(t, i, "control"));
+		az_html_esc(f, cell(t, i, "control"));
 	}
 	fputs("</td><td>", f);
 	if (cellnum(t, i, "ratio_to_control") == cellnum(t, i, "ratio_to_control"))
 		fprintf(f, "%.3g", cellnum(t, i, "ratio_to_control"));
 	fputs("</td><td class=\"note\" title=\"", f);
-	esc(f, cell(t, i, "reason"));
+	az_html_esc(f, cell(t, i, "reason"));
 	fputs("\">", f);
 	if (!strcmp(m, "slope"))
 		fputs("slope, unroll ", f);
 	else if (*m)
 		fputs("pair median, unroll ", f);
 	if (*m)
-		esc(f, cell(t, i, "unroll"));
+		az_html_esc(f, cell(t, i, "unroll"));
 	if (*src) {
 		fputs("; cycles: ", f);
-		esc(f, src);
+		az_html_esc(f, src);
 		if (strstr(cell(t, i, "reason"), AZ_WHY_NOT_ISOLATED))
 			fputs(" <span class=\"warn\">(CPU not isolated: may read low)</span>", f);
 	}
@@ -388,7 +378,7 @@ static void headline_row(FILE *f, const struct rows *t, size_t i,
 	else if (more_to_say(cell(t, i, "reason")))
 		fputs("; <span class=\"warn\">see note (hover)</span>", f);
 	fputs("</td><td>", f);
-	esc(f, cell(t, i, "points"));
+	az_html_esc(f, cell(t, i, "points"));
 	fputs("</td></tr>\n", f);
 }
 
@@ -443,9 +433,9 @@ static int headline(FILE *f, const struct az_run *run)
 	for (a = 0, i = 0; a < ds->naxis; a++)
 		if (ref.val[a] && a != ds->unroll_col) {
 			fprintf(f, "%s", i++ ? ", " : "");
-			esc(f, ds->col[a]);
+			az_html_esc(f, ds->col[a]);
 			fputc('=', f);
-			esc(f, ref.val[a]);
+			az_html_esc(f, ref.val[a]);
 		}
 	fputs(").</p>\n", f);
 	az_reference_free(&ref);
@@ -458,8 +448,10 @@ static int warn_meta(const struct az_meta *m, const char *key, const char *bad)
 	return !strcmp(az_meta_get(m, key), bad);
 }
 
-/* Five lines under the title: what the numbers were measured under. */
-static void conditions(FILE *f, const struct az_run *run, size_t skipped)
+/* Six lines under the title: what the numbers were measured under, and
+   the behaviour on the reference page's branches. */
+static void conditions(FILE *f, const struct az_run *run, size_t skipped,
+		       const struct az_conf *conf)
 {
 	const struct az_meta *m = &run->meta;
 	const char *smi = az_meta_get(m, "windows_smi");
@@ -467,48 +459,48 @@ static void conditions(FILE *f, const struct az_run *run, size_t skipped)
 	int bad, note_set;
 
 	fputs("<div class=\"cond\" id=\"conditions\">\n<div>kernel ", f);
-	esc(f, az_meta_get(m, "kernel"));
+	az_html_esc(f, az_meta_get(m, "kernel"));
 	fputs(" &middot; host ", f);
-	esc(f, az_meta_get(m, "host"));
+	az_html_esc(f, az_meta_get(m, "host"));
 	fputs(" &middot; measured ", f);
-	esc(f, az_meta_get(m, "start_time"));
+	az_html_esc(f, az_meta_get(m, "start_time"));
 	fputs(" &middot; platform ", f);
-	esc(f, az_meta_get(m, "platform"));
+	az_html_esc(f, az_meta_get(m, "platform"));
 	if (strcmp(az_meta_get(m, "rounds"), "unknown") &&
 	    strcmp(az_meta_get(m, "rounds"), "1")) {
 		fputs(" &middot; in ", f);
-		esc(f, az_meta_get(m, "rounds"));
+		az_html_esc(f, az_meta_get(m, "rounds"));
 		fputs(" interleaved rounds", f);
 	}
 	fputs("</div>\n", f);
 	bad = !warn_meta(m, "target_isolated", "yes");
 	fprintf(f, "<div class=\"%s\">target CPU ", bad ? "warn" : "ok");
-	esc(f, az_meta_get(m, "target_cpu"));
+	az_html_esc(f, az_meta_get(m, "target_cpu"));
 	fputs(bad ? " not isolated" : " isolated", f);
 	fputs(" (isolcpus ", f);
-	esc(f, az_meta_get(m, "isolcpus"));
+	az_html_esc(f, az_meta_get(m, "isolcpus"));
 	fputs(", nohz_full ", f);
-	esc(f, az_meta_get(m, "nohz_full"));
+	az_html_esc(f, az_meta_get(m, "nohz_full"));
 	fputs(", SMT active ", f);
-	esc(f, az_meta_get(m, "smt_active"));
+	az_html_esc(f, az_meta_get(m, "smt_active"));
 	fputs(")</div>\n", f);
 	bad = !warn_meta(m, "turbo", "off") ||
 	      !warn_meta(m, "governor", "performance");
 	fprintf(f, "<div class=\"%s\">turbo ", bad ? "warn" : "ok");
-	esc(f, az_meta_get(m, "turbo"));
+	az_html_esc(f, az_meta_get(m, "turbo"));
 	fputs(" &middot; governor ", f);
-	esc(f, az_meta_get(m, "governor"));
+	az_html_esc(f, az_meta_get(m, "governor"));
 	fputs(" &middot; TSC ", f);
-	esc(f, az_meta_get(m, "tsc_khz"));
+	az_html_esc(f, az_meta_get(m, "tsc_khz"));
 	fputs(" kHz</div>\n", f);
 	bad = (strcmp(smi, "0") && strcmp(smi, "unknown")) ||
 	      (strcmp(nmi, "0") && strcmp(nmi, "unknown"));
 	fprintf(f, "<div class=\"%s\">windows with an SMI: ", bad ? "warn" : "ok");
-	esc(f, smi);
+	az_html_esc(f, smi);
 	fputs(" &middot; with an NMI: ", f);
-	esc(f, nmi);
+	az_html_esc(f, nmi);
 	fputs(" &middot; mismatches: ", f);
-	esc(f, az_meta_get(m, "mismatches"));
+	az_html_esc(f, az_meta_get(m, "mismatches"));
 	fputs("</div>\n", f);
 	note_set = strcmp(az_meta_get(m, "timing_note"), "unknown") &&
 		   strcmp(az_meta_get(m, "timing_note"), "none");
@@ -527,14 +519,16 @@ static void conditions(FILE *f, const struct az_run *run, size_t skipped)
 
 		snprintf(first, sizeof(first), "%.*s", (int)(k < 150 ? k : 150), note);
 		fputs("<span title=\"", f);
-		esc(f, note);
+		az_html_esc(f, note);
 		fputs("\">", f);
-		esc(f, first);
+		az_html_esc(f, first);
 		fputs(note[k] ? "; &hellip;</span>" : "</span>", f);
 	}
 	else if (!bad)
 		fputs("no warnings", f);
-	fputs("</div>\n</div>\n", f);
+	fputs("</div>\n", f);
+	az_conf_html_line(f, conf);
+	fputs("</div>\n", f);
 }
 
 /* points.csv's rows that were not measured, with their reasons. */
@@ -559,13 +553,13 @@ static void skipped_points(FILE *f, const struct rows *p)
 		if (!strcmp(cell(p, i, "status"), "measured"))
 			continue;
 		fputs("<tr><td>", f);
-		esc(f, cell(p, i, "point"));
+		az_html_esc(f, cell(p, i, "point"));
 		fputs("</td><td>", f);
-		esc(f, cell(p, i, "instruction"));
+		az_html_esc(f, cell(p, i, "instruction"));
 		fputs("</td><td>", f);
-		esc(f, cell(p, i, "status"));
+		az_html_esc(f, cell(p, i, "status"));
 		fputs("</td><td style=\"text-align:left\">", f);
-		esc(f, cell(p, i, "reason"));
+		az_html_esc(f, cell(p, i, "reason"));
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table>\n", f);
@@ -587,22 +581,22 @@ static void drift(FILE *f, const struct az_run *run, const struct rows *pts,
 	fputs("<h3 id=\"drift\">Drift: setups measured more than once</h3>\n<table class=\"sortable\"><thead><tr><th>instruction</th><th>setup</th><th>points in run order (section): median [95% CI]</th><th>spread of the medians</th><th>verdict</th></tr></thead><tbody>\n", f);
 	for (i = 0; i < n; i++) {
 		fputs("<tr><td>", f);
-		esc(f, r[i].g[0]->instruction);
+		az_html_esc(f, r[i].g[0]->instruction);
 		fputs("</td><td style=\"text-align:left\">", f);
 		az_setup_label(ds, &ref, r[i].g[0], label, sizeof(label));
-		esc(f, label);
+		az_html_esc(f, label);
 		fputs("</td><td style=\"text-align:left\">", f);
 		for (k = 0; k < r[i].n; k++) {
 			const struct dist *d = az_repeat_dist(&r[i], k);
 			const char *id = r[i].g[k]->axis[ds->point_col];
 
 			fprintf(f, "%s%s", k ? "<br>" : "", "point ");
-			esc(f, id);
+			az_html_esc(f, id);
 			for (j = 1; j < pts->n && strcmp(cell(pts, j, "point"), id); j++)
 				;
 			if (j < pts->n) {
 				fputs(" (", f);
-				esc(f, cell(pts, j, "section"));
+				az_html_esc(f, cell(pts, j, "section"));
 				fputc(')', f);
 			}
 			fprintf(f, ": <b>%.4g</b>", d->median);
@@ -733,12 +727,12 @@ static int section_plots(FILE *f, const char *pdir, const struct rows *pts,
 		for (i = 1; i < pts->n; i++)
 			np += in_section(&sc, i);
 		fputs("<h3>[", f);
-		esc(f, name[k]);
+		az_html_esc(f, name[k]);
 		fprintf(f, "] <span class=\"ci\">%zu point%s", np, np == 1 ? "" : "s");
 		for (i = 1; i < pts->n; i++)
 			if (in_section(&sc, i)) {
 				fputs(i == 1 || !in_section(&sc, i - 1) ? ": " : ", ", f);
-				esc(f, cell(pts, i, "point"));
+				az_html_esc(f, cell(pts, i, "point"));
 			}
 		fputs("</span></h3>\n", f);
 		if (plots(f, pdir, want_section, &sc, sh))
@@ -763,7 +757,7 @@ static int section_point_plots(FILE *f, const char *pdir,
 		struct section sc = { pts, name[k], pdir };
 
 		fputs("<details><summary>[", f);
-		esc(f, name[k]);
+		az_html_esc(f, name[k]);
 		fputs("]: histograms and CDFs per point (window TSC with the baseline; per-pair net value)</summary>\n", f);
 		if (plots(f, pdir, want_section_point, &sc, sh))
 			rc = -1;
@@ -778,7 +772,7 @@ static int section_point_plots(FILE *f, const char *pdir,
 	return rc;
 }
 
-static int report(const struct az_run *run)
+static int report(const struct az_run *run, const struct az_conf *conf)
 {
 	char *out = az_path(run->dir, "report.html");
 	char *pdir = az_path(run->dir, "plots");
@@ -819,27 +813,30 @@ static int report(const struct az_run *run)
 	nrep = az_repeats(&run->ds, &rep);
 	az_meta_title(&run->meta, title, sizeof(title));
 	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>vmptrst-bench: ", f);
-	esc(f, title);
-	fputs("</title>\n<style>body{font-family:sans-serif;margin:1em 1.5em;max-width:1340px}h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.2em;margin:1em 0 .4em}table{border-collapse:collapse;font-size:90%;margin-bottom:1em}td,th{border:1px solid #bbb;padding:2px 6px;text-align:right}th{background:#eee;cursor:pointer}td:first-child,th:first-child{text-align:left}table.headline td.setup,table.headline td.note{text-align:left}table.headline td.note{font-size:85%;color:#444;max-width:24em}table.headline td.net{background:#eef6ff}table.headline td.unres b{color:#b00}table.headline .warn{color:#b00}.ci{color:#555;font-size:85%}.na{color:#888}.expl{font-size:85%;color:#333;max-width:1300px}.cond{border:1px solid #999;padding:.3em .6em;margin:.4em 0;font-size:90%;line-height:1.35}.cond .warn{color:#b00}.cond .ok{color:#060}.warn{color:#b00}.ok{color:#060}th[data-asc='1']::after{content:' \\25B2'}th[data-asc='0']::after{content:' \\25BC'}.emu{background:#c00;color:#fff;padding:.3em 1em;font-weight:bold}h3{font-size:1.05em;margin:1em 0 .3em}nav{font-size:90%}nav a{margin-right:1em}figure{margin:1em 0}svg{max-width:100%;height:auto}</style>\n</head><body>\n", f);
+	az_html_esc(f, title);
+	fputs("</title>\n<style>body{font-family:sans-serif;margin:1em 1.5em;max-width:1340px}h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.2em;margin:1em 0 .4em}table{border-collapse:collapse;font-size:90%;margin-bottom:1em}td,th{border:1px solid #bbb;padding:2px 6px;text-align:right}th{background:#eee;cursor:pointer}td:first-child,th:first-child{text-align:left}table.headline td.setup,table.headline td.note{text-align:left}table.headline td.note{font-size:85%;color:#444;max-width:24em}table.headline td.net{background:#eef6ff}table.headline td.unres b{color:#b00}table.headline .warn{color:#b00}.ci{color:#555;font-size:85%}.na{color:#888}.expl{font-size:85%;color:#333;max-width:1300px}.cond{border:1px solid #999;padding:.3em .6em;margin:.4em 0;font-size:90%;line-height:1.35}.cond .warn{color:#b00}.cond .ok{color:#060}.warn{color:#b00}.ok{color:#060}th[data-asc='1']::after{content:' \\25B2'}th[data-asc='0']::after{content:' \\25BC'}.emu{background:#c00;color:#fff;padding:.3em 1em;font-weight:bold}h3{font-size:1.05em;margin:1em 0 .3em}nav{font-size:90%}nav a{margin-right:1em}figure{margin:1em 0}svg{max-width:100%;height:auto}", f);
+	fputs(az_conf_css, f);
+	fputs("</style>\n</head><body>\n", f);
 	fputs("<h1>VMPTRST latency: ", f);
-	esc(f, title);
+	az_html_esc(f, title);
 	fputs("</h1>\n", f);
 	if (az_meta_emulated(&run->meta))
 		fputs("<p class=\"emu\">Emulated run — not real timing. These numbers show that the pipeline works, never what VMPTRST costs.</p>\n", f);
-	conditions(f, run, skipped);
+	conditions(f, run, skipped, conf);
 	fputs("<nav><a href=\"#headline\">Headline</a>", f);
 	if (nrep)
 		fputs("<a href=\"#drift\">Drift</a>", f);
-	fputs("<a href=\"#skipped\">Points not measured</a><a href=\"#plots\">Plots across setups</a><a href=\"#summary\">Summary per point</a><a href=\"#pointplots\">Per-point distributions</a><a href=\"#run\">Run (meta.csv)</a></nav>\n", f);
+	fputs("<a href=\"#behaviour\">Behaviour</a><a href=\"#skipped\">Points not measured</a><a href=\"#plots\">Plots across setups</a><a href=\"#summary\">Summary per point</a><a href=\"#pointplots\">Per-point distributions</a><a href=\"#run\">Run (meta.csv)</a></nav>\n", f);
 	if (headline(f, run))
 		rc = -1;
 	drift(f, run, &pts, rep, nrep);
+	az_conf_html_section(f, conf);
 	skipped_points(f, &pts);
 	fputs("<h2 id=\"plots\">Plots across setups</h2>\n", f);
 	if (section_plots(f, pdir, &pts, &sh))
 		rc = -1;
 	fputs("<h2 id=\"summary\">Summary per point</h2>\n<p class=\"expl\">Run folder: ", f);
-	esc(f, run->dir);
+	az_html_esc(f, run->dir);
 	fputs(". TSC values are TSC ticks per timed window; net per insn is the median over sample pairs of (window &minus; baseline window) / unroll, in TSC ticks per instruction, with its 95% order-statistic CI. Click a column to sort.</p>\n", f);
 	fputs("<div style=\"overflow-x:auto\">", f);
 	table(f, &run->ds);
@@ -849,9 +846,9 @@ static int report(const struct az_run *run)
 	fputs("<h2 id=\"run\">Run (meta.csv)</h2>\n<details><summary>every key of meta.csv</summary>\n<table><tbody>\n", f);
 	for (i = 0; i < run->meta.n; i++) {
 		fputs("<tr><th>", f);
-		esc(f, run->meta.key[i]);
+		az_html_esc(f, run->meta.key[i]);
 		fputs("</th><td style=\"text-align:left\">", f);
-		esc(f, run->meta.value[i]);
+		az_html_esc(f, run->meta.value[i]);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table>\n</details>\n", f);
@@ -873,6 +870,7 @@ static int report(const struct az_run *run)
 
 int az_cmd_report(int argc, char **argv)
 {
+	struct az_conf conf;
 	struct az_run run;
 	int rc;
 
@@ -882,7 +880,9 @@ int az_cmd_report(int argc, char **argv)
 		      "Writes DIR/report.html: one self-contained page (no network needed):\n"
 		      "the headline (DIR/headline.csv, made first if missing: net cost per\n"
 		      "setup in TSC ticks, ns and core cycles, the MOV control), the\n"
-		      "conditions, points not measured, the plots per config section, the\n"
+		      "conditions, the behaviour on the reference page's branches\n"
+		      "(DIR/conformance.csv, from ABI 9 on; a bad file is an error),\n"
+		      "points not measured, the plots per config section, the\n"
 		      "summary table (click a column to sort), per-point distributions and\n"
 		      "meta.csv; plots inlined as SVG.  Runs `plot` first when\n"
 		      "DIR/plots/all.gp is missing or older than samples.csv.\n", stdout);
@@ -894,7 +894,12 @@ int az_cmd_report(int argc, char **argv)
 	}
 	if (az_run_load(&run, argv[1]))
 		return AZ_EXIT_DATA;
-	rc = report(&run) ? AZ_EXIT_DATA : AZ_EXIT_OK;
+	if (az_conf_load(&conf, argv[1])) {
+		az_run_free(&run);
+		return AZ_EXIT_DATA;
+	}
+	rc = report(&run, &conf) ? AZ_EXIT_DATA : AZ_EXIT_OK;
+	az_conf_free(&conf);
 	az_run_free(&run);
 	return rc;
 }

@@ -3,15 +3,20 @@
 
 check_report.py [RUN_DIR [PNG]]: on RUN_DIR (a copy of it: summary and
 report are made there), else on check_views.py's synthetic run labelled
-emulated (platform bochs): the page loads without a console error or an
+emulated (platform bochs), with a conformance.csv whose register-operand
+branch differs (conformfix.py): the page loads without a console error or an
 uncaught exception; the headline table's net-cost column (its header and
 first row) lies inside the 1400x900 viewport without scrolling, and every
 net cell inside 1400 px; the headline comes before the per-point summary;
-an emulated run says so inside the first screen.  A screenshot is kept as
+an emulated run says so inside the first screen; the behaviour line is
+inside the first screen with the differing branch in the warning colour, and
+the behaviour table lies within 1400 px with its differs row on a background
+of its own.  A screenshot is kept as
 PNG (default tests/analysis/log/report-1400x900.png).  Chromium missing
 (Debian package `chromium`, in scripts/deps.sh's test list): SKIP with the
 reason.  Prints "PASS name" / "FAIL name: why" / "SKIP name: why".
 """
+import csv
 import json
 import os
 import re
@@ -20,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 
+import conformfix
 from check_views import make_run  # noqa: E402
 from testlib import HERE, results, check, run  # noqa: E402
 
@@ -44,6 +50,14 @@ PROBE_TAIL = """<script>
               emu: box(document.querySelector('p.emu')),
               summary: box(document.getElementById('summary')),
               headline: box(document.getElementById('headline')),
+              bline: box(document.getElementById('behaviour-line')),
+              bwarn: (function (e) { return e ? getComputedStyle(e).color : null; })(
+                document.querySelector('#behaviour-line .warn')),
+              btable: box(document.querySelector('table.conform')),
+              bdiffers: (function (r) { return r ? getComputedStyle(r.cells[0]).backgroundColor : null; })(
+                document.querySelector('table.conform tr.differs')),
+              bdoc: (function (r) { return r ? getComputedStyle(r.cells[0]).backgroundColor : null; })(
+                document.querySelector('table.conform tr.doc')),
               errors: window.__errors, vw: window.innerWidth, vh: window.innerHeight };
   var p = document.createElement('pre'); p.id = '__probe';
   p.textContent = JSON.stringify(out); document.body.appendChild(p);
@@ -83,6 +97,7 @@ def main(argv):
                     os.remove(p)
         else:
             make_run(A, platform="bochs")
+            conformfix.write(A, "differs")
         rc, out, err = run("summary", A)
         rc2, out, err2 = run("report", A)
         if not check("report: summary and report exit 0", rc == 0 and rc2 == 0, err + err2):
@@ -118,6 +133,20 @@ def main(argv):
             em = pr.get("emu")
             check("report: an emulated run says so inside the first screen",
                   em and em[1] >= 0 and em[3] <= H, str(em))
+        if os.path.exists(os.path.join(A, "conformance.csv")):
+            bl = pr.get("bline")
+            check("report: the behaviour line inside the first screen",
+                  bl and bl[1] >= 0 and bl[3] <= H and bl[2] <= W, str(bl))
+            with open(os.path.join(A, "conformance.csv"), newline="") as f:
+                differs = any(r.get("verdict") == "differs" for r in csv.DictReader(f))
+            if differs:
+                check("report: the differing branches in the warning colour (#b00)",
+                      pr.get("bwarn") == "rgb(187, 0, 0)", pr.get("bwarn"))
+                check("report: the differs row on a background of its own",
+                      pr.get("bdiffers") and pr.get("bdiffers") != pr.get("bdoc"),
+                      f'{pr.get("bdiffers")} {pr.get("bdoc")}')
+            bt = pr.get("btable")
+            check("report: the behaviour table within 1400 px across", bt and bt[2] <= W, str(bt))
         check("report: headline before the per-point summary",
               pr["headline"] and pr["summary"] and pr["headline"][1] < pr["summary"][1],
               f'{pr["headline"]} {pr["summary"]}')

@@ -2,6 +2,7 @@
 """Fixtures for the analysis tests: run directories with known distributions.
 
 gen.py DIR [--shift S] [--seed N] [--lf] [--platform P] [--microcode M] [--guest]
+       [--conformance documented|differs|unreachable] [--start-time T]
 
 Writes DIR/meta.csv and DIR/samples.csv in the driver's format (CRLF, or LF
 with --lf) and DIR/truth.json: the exact values each point was built from.
@@ -22,11 +23,16 @@ root points in mode (or instruction) alone:
   9  vmcall    normal 1200, offset 0
   10 mov       normal 450, offset 0 (the guest's no-exit control)
 Without it, the file is a run from before the mode axis (no mode column).
+--conformance KIND writes DIR/conformance.csv (conformfix.py); without it
+the run is one from before ABI 9 (no file).  --start-time T: meta.csv's
+start_time (none without it).
 """
 import json
 import sys
 
 import numpy as np
+
+import conformfix
 
 AXES = "point,instruction,cpu,offset,cache,memtype,page,tlb,vmcs,serialize,unroll"
 HEADER = AXES + ",sample,tsc,check"
@@ -97,10 +103,14 @@ def main():
             ("host", "lab1"), ("kernel", "6.12.0-test"),
             ("cpu_model_name", "Test CPU, \"quoted\" model"), ("microcode", microcode),
             ("tsc_khz", "2000000"), ("tool_commit", "abc123")]
+    if "--start-time" in args:
+        meta.append(("start_time", args[args.index("--start-time") + 1]))
     with open(f"{out}/meta.csv", "w", newline="") as f:
         for k, v in meta:
             v = '"' + v.replace('"', '""') + '"' if ("," in v or '"' in v) else v
             f.write(f"{k},{v}{eol}")
+    if "--conformance" in args:
+        conformfix.write(out, args[args.index("--conformance") + 1])
     with open(f"{out}/truth.json", "w") as f:
         json.dump(truth, f)
 
