@@ -121,8 +121,8 @@ static void vb_conf_outside(struct vb_conf_ctx *k)
 /* VMX root, the window's VMCS current: every branch but the last. */
 void vb_conf_root(struct vb_conf_ctx *k)
 {
-	pteval_t p0 = pte_val(*k->pte[0]), p1 = pte_val(*k->pte[1]);
 	struct vb_conf_row *r;
+	pteval_t p0, p1;
 	u64 rax = VB_POISON;
 
 	vb_conf_mem(k, VB_BR_STORE, vb_conf_vmptrst,
@@ -153,6 +153,8 @@ void vb_conf_root(struct vb_conf_ctx *k)
 		k->out->row[VB_BR_PF_SPLIT].skip = k->skip_pf;
 		return;
 	}
+	p0 = pte_val(*k->pte[0]);
+	p1 = pte_val(*k->pte[1]);
 	vb_conf_mem(k, VB_BR_PF_NOT_PRESENT, vb_conf_vmptrst,
 		    VB_CONF_SLOT(VB_BR_PF_NOT_PRESENT), 0, 0,
 		    p0 & ~(pteval_t)_PAGE_PRESENT);
