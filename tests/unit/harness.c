@@ -119,6 +119,8 @@ static int fake_skip(struct fake_dev *f, struct vb_run *run)
 		reason = VB_SKIP_NO_RDTSCP;
 	} else if (f->no_vpid && run->point.mode == VB_MODE_GUEST) {
 		reason = VB_SKIP_NO_VPID;
+	} else if (f->fred && run->point.mode == VB_MODE_GUEST) {
+		reason = VB_SKIP_FRED;
 	}
 	if (!reason)
 		return 0;

@@ -26,6 +26,7 @@ struct fake_dev {
 	int no_clflushopt;		/* cache=flushopt: VB_SKIP_NO_CLFLUSHOPT */
 	int no_rdtscp;			/* serialize=cpuid: VB_SKIP_NO_RDTSCP */
 	int no_vpid;			/* mode=guest: VB_SKIP_NO_VPID */
+	int fred;			/* mode=guest: VB_SKIP_FRED */
 	uint32_t skipped_records;	/* a broken module: records when skipping */
 	uint32_t bad[8], n_bad;		/* records with a wrong stored value */
 	int flag_bad;			/* set VB_SAMPLE_MISMATCH on them */
