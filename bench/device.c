@@ -89,6 +89,25 @@ int vb_dev_selftest(struct vb_dev *d, unsigned int cpu, struct vb_selftest *st)
 	return d->ops->ioctl(d->priv, d->fd, VB_IOC_SELFTEST, st);
 }
 
+int vb_dev_conform(struct vb_dev *d, unsigned int cpu, struct vb_conform *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	c->abi_version = VB_ABI_VERSION;
+	c->cpu = cpu;
+	return d->ops->ioctl(d->priv, d->fd, VB_IOC_CONFORM, c);
+}
+
+int vb_dev_hold(struct vb_dev *d, unsigned int cpu, unsigned int hold)
+{
+	struct vb_hold h = {
+		.size = sizeof(h), .abi_version = VB_ABI_VERSION,
+		.cpu = cpu, .hold = hold,
+	};
+
+	return d->ops->ioctl(d->priv, d->fd, VB_IOC_HOLD, &h);
+}
+
 void vb_dev_close(struct vb_dev *d)
 {
 	if (d->fd >= 0)
@@ -103,6 +122,8 @@ static const char *op_name(enum vb_dev_op op)
 	case VB_OP_INFO:	return "INFO";
 	case VB_OP_RUN:		return "RUN";
 	case VB_OP_SELFTEST:	return "SELFTEST";
+	case VB_OP_CONFORM:	return "CONFORM";
+	case VB_OP_HOLD:	return "HOLD";
 	}
 	return "?";
 }
