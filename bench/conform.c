@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The conformance table's branches and verdict rules: see conform.h.  A
+ * The conformance table's branches, their words (vector names, flags,
+ * memory_changed) and the verdict rules: see conform.h.  A
  * row is as-documented when what the CPU did is what the page says:
  *   - the vector (or completion, or VM exit) is the page's;
  *   - a fault left the destination as it was (any change differs; on
@@ -70,6 +71,62 @@ const char *const vb_verdict_names[VB_VERDICT_COUNT + 1] = {
 	[VB_NOT_REACHABLE] = "not-reachable-here",
 };
 
+const char *vb_vector_name(int v, char *buf, size_t len)
+{
+	switch (v) {
+	case VB_VEC_NONE:	return "none";
+	case VB_VEC_EXIT:	return "vm-exit";
+	case 6:			return "#UD";
+	case 12:		return "#SS";
+	case 13:		return "#GP";
+	case 14:		return "#PF";
+	}
+	snprintf(buf, len, "vector %d", v);
+	return buf;
+}
+
+const char *vb_cbranch_code(enum vb_cbranch b, char *buf, size_t len)
+{
+	uint32_t reason, ilen;
+
+	if (b != VB_CB_NON_ROOT)
+		return vb_cbranches[b].error_code;
+	vb_guest_exit_want(VB_INSN_VMPTRST, &reason, &ilen);
+	snprintf(buf, len, "reason %u", (unsigned int)reason);
+	return buf;
+}
+
+const char *vb_flags_set(uint64_t rflags, char *buf, size_t len)
+{
+	static const struct { uint64_t bit; const char *name; } fl[] = {
+		{ 1u << 0, "CF" }, { 1u << 2, "PF" }, { 1u << 4, "AF" },
+		{ 1u << 6, "ZF" }, { 1u << 7, "SF" }, { 1u << 11, "OF" },
+	};
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++)
+		if ((rflags & fl[i].bit) && used + 4 < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+						 used ? " " : "", fl[i].name);
+	return used ? buf : "none";
+}
+
+const char *vb_cobs_memory(enum vb_cbranch b, const struct vb_cobs *o)
+{
+	uint64_t diff = o->before ^ o->after, first_page;
+	unsigned int in_first = (unsigned int)(4096 - (o->address & 4095));
+
+	if (!o->ran || !o->mem)
+		return "";
+	if (!diff)
+		return "no";
+	if (b != VB_CB_PF_SPLIT || in_first >= 8)
+		return "yes";
+	first_page = (1ull << (8 * in_first)) - 1;	/* little-endian */
+	return diff & ~first_page ? "yes" : "partial";
+}
+
 void vb_cobs_unreachable(struct vb_cobs *o, const char *fmt, ...)
 {
 	va_list ap;
@@ -115,6 +172,8 @@ static const char *says(int v, char *buf, size_t len)
 {
 	if (v == VB_VEC_NONE)
 		return "VMsucceed";
+	if (v == VB_VEC_EXIT)
+		return "a VM exit";
 	return vb_vector_name(v, buf, len);
 }
 

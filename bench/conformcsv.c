@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The conformance table in words: conformance.csv (csv.c's RFC 4180
+ * The conformance table written out: conformance.csv (csv.c's RFC 4180
  * writer; the columns are analysis/'s contract, bench/README.md) and the
  * terminal's table.  See conform.h.
  */
@@ -15,62 +15,6 @@ static const char *const columns[] = {
 	"expected_error_code", "observed_vector", "observed_error_code",
 	"cr2", "memory_changed", "flags_after", "stored", "verdict", "reason",
 };
-
-const char *vb_vector_name(int v, char *buf, size_t len)
-{
-	switch (v) {
-	case VB_VEC_NONE:	return "none";
-	case VB_VEC_EXIT:	return "vm-exit";
-	case 6:			return "#UD";
-	case 12:		return "#SS";
-	case 13:		return "#GP";
-	case 14:		return "#PF";
-	}
-	snprintf(buf, len, "vector %d", v);
-	return buf;
-}
-
-const char *vb_cbranch_code(enum vb_cbranch b, char *buf, size_t len)
-{
-	uint32_t reason, ilen;
-
-	if (b != VB_CB_NON_ROOT)
-		return vb_cbranches[b].error_code;
-	vb_guest_exit_want(VB_INSN_VMPTRST, &reason, &ilen);
-	snprintf(buf, len, "reason %u", (unsigned int)reason);
-	return buf;
-}
-
-const char *vb_flags_set(uint64_t rflags, char *buf, size_t len)
-{
-	static const struct { uint64_t bit; const char *name; } fl[] = {
-		{ 1u << 0, "CF" }, { 1u << 2, "PF" }, { 1u << 4, "AF" },
-		{ 1u << 6, "ZF" }, { 1u << 7, "SF" }, { 1u << 11, "OF" },
-	};
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++)
-		if ((rflags & fl[i].bit) && used + 4 < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-						 used ? " " : "", fl[i].name);
-	return used ? buf : "none";
-}
-
-const char *vb_cobs_memory(enum vb_cbranch b, const struct vb_cobs *o)
-{
-	uint64_t diff = o->before ^ o->after, first_page;
-	unsigned int in_first = (unsigned int)(4096 - (o->address & 4095));
-
-	if (!o->ran || !o->mem)
-		return "";
-	if (!diff)
-		return "no";
-	if (b != VB_CB_PF_SPLIT || in_first >= 8)
-		return "yes";
-	first_page = (1ull << (8 * in_first)) - 1;	/* little-endian */
-	return diff & ~first_page ? "yes" : "partial";
-}
 
 static int field(FILE *f, const char *s)
 {
@@ -152,7 +96,7 @@ void vb_conform_print(FILE *f, const struct vb_conformance *c)
 	char want[128], got[128], code[24];
 	int b;
 
-	fprintf(f, "%-17s %-13s %-13s %-18s %s\n", "branch", "expected",
+	fprintf(f, "%-17s %-18s %-18s %-18s %s\n", "branch", "expected",
 		"observed", "verdict", "reason");
 	for (b = 0; b < VB_CB_COUNT; b++) {
 		const struct vb_cobs *o = &c->obs[b];
@@ -168,11 +112,11 @@ void vb_conform_print(FILE *f, const struct vb_conformance *c)
 		else
 			with_code(o->vector, o->error_code, got, sizeof(got));
 		if (c->reason[b][0])
-			fprintf(f, "%-17s %-13s %-13s %-18s %s\n",
+			fprintf(f, "%-17s %-18s %-18s %-18s %s\n",
 				vb_cbranches[b].name, want, got,
 				vb_verdict_names[c->verdict[b]], c->reason[b]);
 		else
-			fprintf(f, "%-17s %-13s %-13s %s\n",
+			fprintf(f, "%-17s %-18s %-18s %s\n",
 				vb_cbranches[b].name, want, got,
 				vb_verdict_names[c->verdict[b]]);
 	}
