@@ -89,7 +89,7 @@ static struct vb_option option(size_t i)
 static const struct {
 	const char *name, *summary;
 } cmds[VB_CMD_COUNT] = {
-	[VB_CMD_RUN] = { "run", "measure a sweep (-c FILE) or the one point of the flags; write meta.csv, points.csv and samples.csv" },
+	[VB_CMD_RUN] = { "run", "measure a sweep (-c FILE) or the one point of the flags; write meta.csv, points.csv, samples.csv, windows.csv and conformance.csv" },
 	[VB_CMD_PLAN] = { "plan", "print the points a run would measure and the sample and record counts (no device needed)" },
 	[VB_CMD_INFO] = { "info", "what the module and the CPU offer" },
 	[VB_CMD_SELFTEST] = { "selftest", "VMPTRST outside VMX operation must raise #UD" },
@@ -385,7 +385,7 @@ void vb_cli_help(enum vb_cmd cmd, FILE *f)
 		      "expected, observed, verdict (as-documented, differs, not-reachable-here)\n"
 		      "and reason, then \"conform: N as documented, N differ, N not reachable\n"
 		      "here\". --backend user observes the ring-3 rows without the module.\n"
-		      "conformance.csv's columns: bench/README.md. Exit 0 when the table could\n"
+		      "conformance.csv's columns: README.md, \"Conformance\". Exit 0 when the table could\n"
 		      "be made (differs is data, not an error), 1 with one line otherwise.\n",
 		      f);
 }
