@@ -254,7 +254,6 @@ static int fault_checks(enum vb_cbranch b, const struct vb_cobs *o,
 static int completion_checks(enum vb_cbranch b, const struct vb_cobs *o,
 			     char *r, size_t len)
 {
-	char flags[40];
 	int bad = 0;
 
 	if (o->mem && o->after != o->expected) {
@@ -266,6 +265,8 @@ static int completion_checks(enum vb_cbranch b, const struct vb_cobs *o,
 		bad = 1;
 	}
 	if (o->has_flags && (o->rflags & VB_RFLAGS_ARITH)) {
+		char flags[40];
+
 		add(r, len, "%s still set after VMsucceed (it clears CF PF AF ZF SF OF; all six were set before)",
 		    vb_flags_set(o->rflags, flags, sizeof(flags)));
 		bad = 1;

@@ -24,14 +24,17 @@ static int field(FILE *f, const char *s)
 /* cr2, memory_changed, flags_after, stored: empty where they do not apply. */
 static int state_fields(FILE *f, enum vb_cbranch b, const struct vb_cobs *o)
 {
-	char cr2[24] = "", flags[40] = "", set[40], stored[24] = "";
+	char cr2[24] = "", flags[40] = "", stored[24] = "";
 	int done = o->ran && o->vector == VB_VEC_NONE;
 
 	if (o->ran && o->vector == 14 && o->has_cr2)
 		snprintf(cr2, sizeof(cr2), "0x%llx", (unsigned long long)o->cr2);
-	if (done && o->has_flags)
+	if (done && o->has_flags) {
+		char set[40];
+
 		snprintf(flags, sizeof(flags), "%s",
 			 vb_flags_set(o->rflags, set, sizeof(set)));
+	}
 	if (done && o->mem)
 		snprintf(stored, sizeof(stored), "0x%016llx",
 			 (unsigned long long)o->after);

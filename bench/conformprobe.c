@@ -46,9 +46,9 @@ static const char *skip_words(uint32_t skip, char *buf, size_t len)
 static void module_row(struct vb_cobs *o, enum vb_cbranch b,
 		       const struct vb_conf_row *row)
 {
-	char buf[64];
-
 	if (!(row->flags & VB_CONF_RAN)) {
+		char buf[64];
+
 		vb_cobs_unreachable(o, "%s", skip_words(row->skip, buf,
 							sizeof(buf)));
 		return;
@@ -73,9 +73,9 @@ static void module_row(struct vb_cobs *o, enum vb_cbranch b,
 /* The CPL 0 rows: the module's CONFORM on s->cpu. */
 static void module_rows(const struct vb_conf_src *s, struct vb_conformance *c)
 {
-	static struct vb_conform cf;	/* 1 KiB: off the stack */
+	struct vb_conform cf;
 	char why[512] = "";
-	int b, m, ret = -ENODEV;
+	int b, ret = -ENODEV;
 
 	if (s->dev) {
 		ret = vb_dev_conform(s->dev, s->cpu, &cf);
@@ -84,7 +84,8 @@ static void module_rows(const struct vb_conf_src *s, struct vb_conformance *c)
 				       why, sizeof(why));
 	}
 	for (b = 0; b < VB_CB_COUNT; b++) {
-		m = vb_cbranches[b].module;
+		int m = vb_cbranches[b].module;
+
 		if (m < 0)
 			continue;
 		if (!s->dev)
@@ -271,10 +272,11 @@ static void ring3_rows(const struct vb_conf_src *s, struct vb_conformance *c)
 {
 	struct vb_cobs *out = &c->obs[VB_CB_OUTSIDE_CPL3];
 	struct vb_ring3_obs r64, r32;
-	char note[256];
 
 	vb_ring3_vmptrst(&r64);
 	if (s->info && (s->info->flags & VB_INFO_VMX_IN_USE)) {
+		char note[256];
+
 		vb_ring3_vmptrst_compat(&r32);
 		snprintf(note, sizeof(note), "VMX on on CPU %u by another hypervisor (INFO: vmx in use)", s->cpu);
 		vmx_rows(c, &r64, &r32, note);

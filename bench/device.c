@@ -132,10 +132,10 @@ static void explain_busy(struct vb_dev *d, enum vb_dev_op op, unsigned int cpu,
 			 char *buf, size_t len)
 {
 	struct vb_info info;
-	enum vb_vmx_block b;
 
 	if (vb_dev_info(d, cpu, &info) == 0) {
-		b = vb_vmx_block(&info);
+		enum vb_vmx_block b = vb_vmx_block(&info);
+
 		if ((b == VB_BLOCK_STUCK || vb_vmx_waitable(b)) &&
 		    vb_vmx_explain(&info, cpu, d->root, op, buf, len))
 			return;
