@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `vmptrst-bench run`: expand the plan, check every target CPU (pin, INFO)
- * before measuring anything, write conformance.csv (conform.h) and a first
- * meta.csv, open the output files,
+ * before measuring anything, write a first meta.csv, then conformance.csv
+ * (conform.h) and meta.csv again, open the output files,
  * let runloop.c measure point by point into the run's result, then hand
  * that result to its readers: meta.csv's results (runmeta.c) and the
  * terminal report with the exit code (runreport.c).
@@ -238,8 +238,10 @@ static int run_plan(struct runner *r, const struct vb_config *cfg,
 	meta_before(r, &meta, cfg, cmdline, cpus, ncpus, &info);
 	r->platform = vb_platform_detect(r->env->root, r->env->cpuid,
 					 r->o->platform);	/* for pat_note */
-	conformance(r, cpus[0], &info, &meta);
 	/* a first meta.csv now: a run that dies still says what it was */
+	if (vb_run_meta_write(&meta, r->o->outdir, r->msg, sizeof(r->msg)))
+		goto out_meta;
+	conformance(r, cpus[0], &info, &meta);	/* and meta.csv says so */
 	if (vb_run_meta_write(&meta, r->o->outdir, r->msg, sizeof(r->msg)) ||
 	    open_outputs(r))
 		goto out_meta;
