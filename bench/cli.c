@@ -47,21 +47,22 @@ static const struct vb_option fixed[] = {
 	  "FILE", "sweep configuration (INI); the flags below act as [global] values that override the file's [global]" },
 	{ "cpu", 256, VB_OPT_UINT, OFF(cpu), 0, CPU_SETSIZE - 1, "0", NULL,
 	  CMD(VB_CMD_INFO) | CMD(VB_CMD_SELFTEST) | CMD(VB_CMD_DOCTOR) |
-	  CMD(VB_CMD_PROBE), "N", "target CPU (logical CPU number)" },
+	  CMD(VB_CMD_PROBE) | CMD(VB_CMD_CONFORM), "N",
+	  "target CPU (logical CPU number)" },
 	{ "samples", 264, VB_OPT_UINT, OFF(samples), 1, VB_MAX_SAMPLES, "2000",
 	  NULL, CMD(VB_CMD_PROBE), "N", "sample pairs (VMPTRST, UD2) timed with -o DIR" },
 	{ "backend", 265, VB_OPT_ENUM, OFF(backend), 0, 0, "module",
-	  vb_backend_names, CMD(VB_CMD_RUN), "B",
+	  vb_backend_names, CMD(VB_CMD_RUN) | CMD(VB_CMD_CONFORM), "B",
 	  "module (/dev/vmptrst_bench: ring 0, VMX, IRQs off) or user (the same engine at ring 3 on this thread: no module, no root, no VT-x; instructions mov, none, add, imul, chase; memtype wb, tlb warm, ad set; interrupts stay on)" },
 	{ "platform", 262, VB_OPT_ENUM, OFF(platform), 0, 0, NULL,
 	  vb_platform_names, CMD(VB_CMD_RUN), "P",
 	  "label the run's platform (default: detect from DMI and CPUID)" },
 	{ "output", 'o', VB_OPT_STR, OFF(outdir), 0, 0, NULL, NULL,
-	  CMD(VB_CMD_RUN) | CMD(VB_CMD_PROBE), "DIR",
-	  "write DIR/meta.csv and DIR/samples.csv (run: also points.csv and windows.csv; DIR created)" },
+	  CMD(VB_CMD_RUN) | CMD(VB_CMD_PROBE) | CMD(VB_CMD_CONFORM), "DIR",
+	  "the output directory, created: run writes meta.csv, points.csv, samples.csv, windows.csv and conformance.csv there, probe meta.csv and samples.csv, conform conformance.csv" },
 	{ "force", 263, VB_OPT_FLAG, OFF(force), 0, 0, NULL, NULL,
-	  CMD(VB_CMD_RUN) | CMD(VB_CMD_PROBE), NULL,
-	  "overwrite an existing DIR/samples.csv" },
+	  CMD(VB_CMD_RUN) | CMD(VB_CMD_PROBE) | CMD(VB_CMD_CONFORM), NULL,
+	  "write into a DIR whose samples.csv holds measured rows (run, probe: overwrite it)" },
 	{ "help", 'h', VB_OPT_HELP, OFF(help), 0, 0, NULL, NULL, ALL_CMDS,
 	  NULL, "this help" },
 };
@@ -88,13 +89,14 @@ static struct vb_option option(size_t i)
 static const struct {
 	const char *name, *summary;
 } cmds[VB_CMD_COUNT] = {
-	[VB_CMD_RUN] = { "run", "measure a sweep (-c FILE) or the one point of the flags; write meta.csv, points.csv and samples.csv" },
+	[VB_CMD_RUN] = { "run", "measure a sweep (-c FILE) or the one point of the flags; write meta.csv, points.csv, samples.csv, windows.csv and conformance.csv" },
 	[VB_CMD_PLAN] = { "plan", "print the points a run would measure and the sample and record counts (no device needed)" },
 	[VB_CMD_INFO] = { "info", "what the module and the CPU offer" },
 	[VB_CMD_SELFTEST] = { "selftest", "VMPTRST outside VMX operation must raise #UD" },
 	[VB_CMD_EVENTS] = { "events", "list the PMU events libpfm4 knows for this CPU, one line each (name, description); PATTERN: a substring or glob, any case" },
 	[VB_CMD_DOCTOR] = { "doctor", "preflight for a native run: PASS/WARN/FAIL per check with its fix; exit 1 on any FAIL" },
 	[VB_CMD_PROBE] = { "probe", "VMPTRST at ring 3 (no module, no root): #UD, #GP or a stored value, and with -o DIR the cost of that fault against UD2" },
+	[VB_CMD_CONFORM] = { "conform", "VMPTRST on every branch of the reference page: what the page says, what this CPU did, the verdict; -o DIR writes DIR/conformance.csv" },
 };
 
 int vb_cmd_lookup(const char *name)
@@ -331,7 +333,8 @@ void vb_cli_help(enum vb_cmd cmd, FILE *f)
 		cmd == VB_CMD_RUN ? " [-c FILE] -o DIR" :
 		cmd == VB_CMD_PLAN ? " [-c FILE]" :
 		cmd == VB_CMD_EVENTS ? " [PATTERN]" :
-		cmd == VB_CMD_PROBE ? " [-o DIR]" : "", cmds[cmd].summary);
+		cmd == VB_CMD_PROBE || cmd == VB_CMD_CONFORM ? " [-o DIR]" : "",
+		cmds[cmd].summary);
 	for (i = 0; i < N_OPTIONS; i++) {
 		struct vb_option opt = option(i);
 		char lhs[64];
@@ -375,5 +378,14 @@ void vb_cli_help(enum vb_cmd cmd, FILE *f)
 		      "instruction vmptrst-fault and ud2 rows interleaved pair by pair, tsc in TSC\n"
 		      "ticks from before the instruction to after the handler's siglongjmp. Exit 0\n"
 		      "when the classification succeeded, whatever it was.\n",
+		      f);
+	if (cmd == VB_CMD_CONFORM)
+		fputs("One line per branch of the reference page (14: CPL 0 from the module's\n"
+		      "CONFORM, CPL 3 on this thread, VMX non-root from a guest RUN): branch,\n"
+		      "expected, observed, verdict (as-documented, differs, not-reachable-here)\n"
+		      "and reason, then \"conform: N as documented, N differ, N not reachable\n"
+		      "here\". --backend user observes the ring-3 rows without the module.\n"
+		      "conformance.csv's columns: README.md, \"Conformance\". Exit 0 when the table could\n"
+		      "be made (differs is data, not an error), 1 with one line otherwise.\n",
 		      f);
 }

@@ -14,7 +14,8 @@
 #include "config.h"
 
 enum vb_cmd { VB_CMD_RUN, VB_CMD_PLAN, VB_CMD_INFO, VB_CMD_SELFTEST,
-	      VB_CMD_EVENTS, VB_CMD_DOCTOR, VB_CMD_PROBE, VB_CMD_COUNT };
+	      VB_CMD_EVENTS, VB_CMD_DOCTOR, VB_CMD_PROBE, VB_CMD_CONFORM,
+	      VB_CMD_COUNT };
 
 /* Where `run` executes the engine (--backend). */
 enum vb_backend {
@@ -25,8 +26,8 @@ enum vb_backend {
 extern const char *const vb_backend_names[VB_BACKEND_COUNT + 1];
 
 struct vb_opts {
-	unsigned int backend;		/* run: enum vb_backend */
-	unsigned int cpu;		/* info, selftest, doctor, probe */
+	unsigned int backend;		/* run, conform: enum vb_backend */
+	unsigned int cpu;		/* info, selftest, doctor, probe, conform */
 	unsigned int samples;		/* probe */
 	struct vb_section flags;	/* run, plan: sweep keys given (line 0) */
 	const char *config;		/* -c FILE, or NULL */

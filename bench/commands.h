@@ -31,6 +31,8 @@ int vb_cmd_doctor(const struct vb_opts *o, const struct vb_env *env);
 /* VMPTRST at ring 3: which fault, and its cost against UD2 (probe.c). */
 int vb_cmd_probe(const struct vb_opts *o, const char *cmdline,
 		 const struct vb_env *env);
+/* VMPTRST on every branch of the reference page (conformcmd.c). */
+int vb_cmd_conform(const struct vb_opts *o, const struct vb_env *env);
 /* The PMU events libpfm4 offers here, matching o->pattern. */
 int vb_cmd_events(const struct vb_opts *o, const struct vb_env *env);
 

@@ -89,6 +89,25 @@ int vb_dev_selftest(struct vb_dev *d, unsigned int cpu, struct vb_selftest *st)
 	return d->ops->ioctl(d->priv, d->fd, VB_IOC_SELFTEST, st);
 }
 
+int vb_dev_conform(struct vb_dev *d, unsigned int cpu, struct vb_conform *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	c->abi_version = VB_ABI_VERSION;
+	c->cpu = cpu;
+	return d->ops->ioctl(d->priv, d->fd, VB_IOC_CONFORM, c);
+}
+
+int vb_dev_hold(struct vb_dev *d, unsigned int cpu, unsigned int hold)
+{
+	struct vb_hold h = {
+		.size = sizeof(h), .abi_version = VB_ABI_VERSION,
+		.cpu = cpu, .hold = hold,
+	};
+
+	return d->ops->ioctl(d->priv, d->fd, VB_IOC_HOLD, &h);
+}
+
 void vb_dev_close(struct vb_dev *d)
 {
 	if (d->fd >= 0)
@@ -103,6 +122,8 @@ static const char *op_name(enum vb_dev_op op)
 	case VB_OP_INFO:	return "INFO";
 	case VB_OP_RUN:		return "RUN";
 	case VB_OP_SELFTEST:	return "SELFTEST";
+	case VB_OP_CONFORM:	return "CONFORM";
+	case VB_OP_HOLD:	return "HOLD";
 	}
 	return "?";
 }
@@ -111,10 +132,10 @@ static void explain_busy(struct vb_dev *d, enum vb_dev_op op, unsigned int cpu,
 			 char *buf, size_t len)
 {
 	struct vb_info info;
-	enum vb_vmx_block b;
 
 	if (vb_dev_info(d, cpu, &info) == 0) {
-		b = vb_vmx_block(&info);
+		enum vb_vmx_block b = vb_vmx_block(&info);
+
 		if ((b == VB_BLOCK_STUCK || vb_vmx_waitable(b)) &&
 		    vb_vmx_explain(&info, cpu, d->root, op, buf, len))
 			return;

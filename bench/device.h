@@ -28,7 +28,8 @@ struct vb_dev {
 	unsigned int module_abi;	/* abi_version as INFO returned it */
 };
 
-enum vb_dev_op { VB_OP_OPEN, VB_OP_INFO, VB_OP_RUN, VB_OP_SELFTEST };
+enum vb_dev_op { VB_OP_OPEN, VB_OP_INFO, VB_OP_RUN, VB_OP_SELFTEST,
+		 VB_OP_CONFORM, VB_OP_HOLD };
 
 /*
  * -EPROTO: INFO answered with another abi_version than ours (driver-side).
@@ -39,6 +40,10 @@ int vb_dev_open(struct vb_dev *d, const struct vb_dev_ops *ops, void *priv,
 int vb_dev_info(struct vb_dev *d, unsigned int cpu, struct vb_info *info);
 int vb_dev_run(struct vb_dev *d, struct vb_run *run);
 int vb_dev_selftest(struct vb_dev *d, unsigned int cpu, struct vb_selftest *st);
+/* CONFORM on cpu: c zeroed and filled by the module. */
+int vb_dev_conform(struct vb_dev *d, unsigned int cpu, struct vb_conform *c);
+/* HOLD (the tests' build only): hold is VB_HOLD_ON or VB_HOLD_OFF. */
+int vb_dev_hold(struct vb_dev *d, unsigned int cpu, unsigned int hold);
 void vb_dev_close(struct vb_dev *d);
 
 /*

@@ -26,6 +26,7 @@ WITHOUT_CMDLINE(vb_cmd_info)
 WITHOUT_CMDLINE(vb_cmd_selftest)
 WITHOUT_CMDLINE(vb_cmd_events)
 WITHOUT_CMDLINE(vb_cmd_doctor)
+WITHOUT_CMDLINE(vb_cmd_conform)
 
 /*
  * Each command's handler, by enum vb_cmd.  Its name and summary are in
@@ -41,6 +42,7 @@ static vb_cmd_fn *const handlers[VB_CMD_COUNT] = {
 	[VB_CMD_EVENTS] = vb_cmd_events_handler,
 	[VB_CMD_DOCTOR] = vb_cmd_doctor_handler,
 	[VB_CMD_PROBE] = vb_cmd_probe,
+	[VB_CMD_CONFORM] = vb_cmd_conform_handler,
 };
 
 static void help(FILE *f)

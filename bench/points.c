@@ -54,6 +54,9 @@ const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len)
 	case VB_SKIP_NO_VPID:
 		snprintf(buf, len, "mode=guest needs VPID and INVVPID: this CPU's VMX lacks one of them");
 		break;
+	case VB_SKIP_FRED:
+		snprintf(buf, len, "mode=guest, and the kernel runs with FRED: its NMI entry and host state are not the ones the module's guest hands NMIs to");
+		break;
 	default:
 		snprintf(buf, len, "skipped by the module (reason %" PRIu32 ")",
 			 run->skip_reason);

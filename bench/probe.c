@@ -7,11 +7,11 @@
  * or a VM exit whose handler stores a value (impossible on bare metal).
  * Then the cost of that fault path against a UD2 fault, sample by sample
  * (rdtsc, the instruction, the handler's siglongjmp back, rdtsc), into a run
- * directory that vmptrst-analyze reads like any other.
+ * directory that vmptrst-analyze reads like any other.  The execution and
+ * its signal are ring3.c's, which the conformance table shares.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,84 +25,19 @@
 #include "meta.h"
 #include "outdir.h"
 #include "records.h"
+#include "ring3.h"
 
-#define PROBE_POISON	0x5a5a5a5a5a5a5a5aull
-
-enum probe_insn { PROBE_VMPTRST, PROBE_UD2 };
-
-static sigjmp_buf probe_jb;
-static volatile sig_atomic_t probe_sig;
-static volatile uint64_t probe_t0;
-
-/*
- * SA_NODEFER: the handler leaves by siglongjmp without a sigreturn, so the
- * signal must not stay blocked; sigsetjmp(.., 0) then saves no mask and
- * the way back costs no system call.
- */
-static void on_fault(int sig)
-{
-	probe_sig = sig;
-	siglongjmp(probe_jb, 1);
-}
-
-static inline uint64_t rdtsc_fenced(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("lfence\n\trdtsc\n\tlfence"
-			     : "=a"(lo), "=d"(hi) : : "memory");
-	return ((uint64_t)hi << 32) | lo;
-}
-
-/*
- * One execution: the signal it raised (0: none) and the TSC ticks from
- * before the instruction to after the way back.  The operand is written by
- * VMPTRST only if the instruction completes.
- */
-static __attribute__((noinline)) int probe_once(enum probe_insn insn,
-						uint64_t *operand,
-						uint64_t *ticks)
-{
-	probe_sig = 0;
-	if (sigsetjmp(probe_jb, 0) == 0) {
-		probe_t0 = rdtsc_fenced();
-		if (insn == PROBE_VMPTRST)
-			__asm__ __volatile__("vmptrst %0" : "=m"(*operand)
-					     : : "memory");
-		else
-			__asm__ __volatile__("ud2" : : : "memory");
-	}
-	*ticks = rdtsc_fenced() - probe_t0;
-	return probe_sig;
-}
+#define PROBE_POISON	VB_RING3_POISON
 
 struct probe {
 	const struct vb_opts *o;
 	const struct vb_env *env;
-	struct sigaction old_ill, old_segv;
+	struct vb_ring3_handlers old;
 	int sig;			/* what VMPTRST raised */
 	uint64_t stored;		/* the operand after it */
 	uint32_t inconsistent;		/* samples that disagreed with sig */
 	char msg[512];
 };
-
-static void catch_faults(struct probe *p)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_fault;
-	sa.sa_flags = SA_NODEFER;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGILL, &sa, &p->old_ill);
-	sigaction(SIGSEGV, &sa, &p->old_segv);
-}
-
-static void release_faults(struct probe *p)
-{
-	sigaction(SIGILL, &p->old_ill, NULL);
-	sigaction(SIGSEGV, &p->old_segv, NULL);
-}
 
 static const char *result_name(int sig)
 {
@@ -151,7 +86,7 @@ static int measure(struct probe *p, FILE *f, uint32_t samples)
 			int vm = (j == 0) == (k % 2 == 0);
 
 			operand = PROBE_POISON;
-			sig = probe_once(vm ? PROBE_VMPTRST : PROBE_UD2,
+			sig = vb_ring3_timed(vm ? VB_RING3_VMPTRST : VB_RING3_UD2,
 					 &operand, &ticks);
 			if (vm) {
 				int ok = sig == p->sig && (sig == 0 ||
@@ -230,9 +165,9 @@ static int write_run(struct probe *p, const char *cmdline)
 	if (vb_outfile_open_direct(&smp, dir, "samples.csv", p->msg,
 				   sizeof(p->msg)))
 		goto out;
-	catch_faults(p);
+	vb_ring3_catch(&p->old);
 	ret = vb_records_header(smp.f, NULL, 0) || measure(p, smp.f, samples);
-	release_faults(p);
+	vb_ring3_release(&p->old);
 	if (ret) {
 		snprintf(p->msg, sizeof(p->msg), "%.400s/samples.csv: write failed: %s",
 			 dir, strerror(errno));
@@ -277,9 +212,9 @@ int vb_cmd_probe(const struct vb_opts *o, const char *cmdline,
 		return VB_EXIT_ERROR;
 	}
 	p.stored = PROBE_POISON;
-	catch_faults(&p);
-	p.sig = probe_once(PROBE_VMPTRST, &p.stored, &ticks);
-	release_faults(&p);
+	vb_ring3_catch(&p.old);
+	p.sig = vb_ring3_timed(VB_RING3_VMPTRST, &p.stored, &ticks);
+	vb_ring3_release(&p.old);
 	{
 		struct vb_cpu_id id;
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `vmptrst-bench run`: expand the plan, check every target CPU (pin, INFO)
- * before measuring anything, write a first meta.csv, open the output files,
+ * before measuring anything, write a first meta.csv, then conformance.csv
+ * (conform.h) and meta.csv again, open the output files,
  * let runloop.c measure point by point into the run's result, then hand
  * that result to its readers: meta.csv's results (runmeta.c) and the
  * terminal report with the exit code (runreport.c).
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "conform.h"
 #include "diag.h"
 #include "points.h"
 #include "records.h"
@@ -194,6 +196,22 @@ static void meta_before(const struct runner *r, struct vb_meta *meta,
 	vb_meta_set_time(meta, "start_time", time(NULL));
 }
 
+/*
+ * conformance.csv before the sweep, from the first target CPU, where
+ * check_cpus() left the run pinned and asked INFO.
+ */
+static void conformance(struct runner *r, unsigned int cpu,
+			const struct vb_info *info, struct vb_meta *meta)
+{
+	const struct vb_conf_src s = {
+		.env = r->env, .dev = r->user ? NULL : &r->dev,
+		.nodev = "the user backend: no module", .info = info,
+		.cpu = cpu, .user = r->user,
+	};
+
+	vb_run_conformance(&s, r->o->outdir, meta);
+}
+
 static int run_plan(struct runner *r, const struct vb_config *cfg,
 		    const char *cmdline)
 {
@@ -221,6 +239,9 @@ static int run_plan(struct runner *r, const struct vb_config *cfg,
 	r->platform = vb_platform_detect(r->env->root, r->env->cpuid,
 					 r->o->platform);	/* for pat_note */
 	/* a first meta.csv now: a run that dies still says what it was */
+	if (vb_run_meta_write(&meta, r->o->outdir, r->msg, sizeof(r->msg)))
+		goto out_meta;
+	conformance(r, cpus[0], &info, &meta);	/* and meta.csv says so */
 	if (vb_run_meta_write(&meta, r->o->outdir, r->msg, sizeof(r->msg)) ||
 	    open_outputs(r))
 		goto out_meta;

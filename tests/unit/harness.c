@@ -119,6 +119,8 @@ static int fake_skip(struct fake_dev *f, struct vb_run *run)
 		reason = VB_SKIP_NO_RDTSCP;
 	} else if (f->no_vpid && run->point.mode == VB_MODE_GUEST) {
 		reason = VB_SKIP_NO_VPID;
+	} else if (f->fred && run->point.mode == VB_MODE_GUEST) {
+		reason = VB_SKIP_FRED;
 	}
 	if (!reason)
 		return 0;
@@ -199,13 +201,13 @@ static void fake_noise(struct fake_dev *f, struct vb_run *run, uint32_t n)
 }
 
 /*
- * Record i's VM exits in a guest RUN, as the module reports them: for an
+ * A record's VM exits in a guest RUN, as the module reports them: for an
  * exiting instruction unroll exits, the last one what the reference says
  * for the guest's encoding (vmptrst 0x1238(%rbx)); none and mov none.
- * Returns 1 when f made them wrong (exit_bad).
+ * fault (nonzero) makes them wrong that way.
  */
-static int fake_exits(const struct fake_dev *f, const struct vb_run *run,
-		      const struct vb_sample *rec, uint32_t i)
+static void fake_exit_fill(const struct vb_run *run, const struct vb_sample *rec,
+			   uint32_t i, enum fake_exit_fault fault)
 {
 	struct vb_exit_rec *e = (struct vb_exit_rec *)(uintptr_t)
 				run->exit_buf + i;
@@ -226,9 +228,7 @@ static int fake_exits(const struct fake_dev *f, const struct vb_run *run,
 		e->insn_len = VB_GUEST_VMCALL_LEN;
 	}
 	e->exits = vb_insn_exits(insn) ? run->point.unroll : 0;
-	if (!in_list(f->exit_bad, f->n_exit_bad, i))
-		return 0;
-	switch (f->exit_fault) {
+	switch (fault) {
 	case FAKE_EXIT_QUAL:
 		e->qualification -= 8;
 		break;
@@ -245,7 +245,67 @@ static int fake_exits(const struct fake_dev *f, const struct vb_run *run,
 		e->insn_len++;
 		break;
 	}
-	return 1;
+}
+
+/* Record i's VM exits; 1 when f made them wrong (exit_bad). */
+static int fake_exits(const struct fake_dev *f, const struct vb_run *run,
+		      const struct vb_sample *rec, uint32_t i)
+{
+	int bad = in_list(f->exit_bad, f->n_exit_bad, i);
+
+	fake_exit_fill(run, rec, i, bad ? f->exit_fault : 0);
+	return bad;
+}
+
+/* Record i of a RUN: pairs interleaved, their order alternating. */
+static void fake_record(const struct vb_run *run, struct vb_sample *rec,
+			uint32_t i)
+{
+	uint32_t insn = run->point.instruction;
+	uint32_t k = insn == VB_INSN_NONE ? i : i / 2;
+	int first = (k % 2 == 0);	/* even pairs: instruction first */
+	int is_insn = insn != VB_INSN_NONE && ((i % 2 == 0) == first);
+
+	rec->sample = k;
+	rec->instruction = is_insn ? insn : VB_INSN_NONE;
+	rec->window = (uint8_t)(i / 64);
+	rec->tsc_begin = 1000u * i;
+	rec->tsc_end = rec->tsc_begin + (is_insn ? 100 + k % 7 : 30);
+	/* VMPTRST and MOV store (in a guest the module emulates VMPTRST's
+	   store), the others leave the poison */
+	rec->stored = is_insn && vb_insn_stores(insn) ? run->expected :
+		      run->poison;
+	rec->flags = 0;
+}
+
+/* The conformance table's guest RUN (no win_buf): see harness.h. */
+static int fake_conf_run(struct fake_dev *f, struct vb_run *run)
+{
+	struct vb_sample *rec = (struct vb_sample *)(uintptr_t)run->buf;
+	uint32_t n = VB_RECORDS_NEEDED(run->point.instruction,
+				       run->point.samples), i;
+
+	f->conf_runs++;
+	f->conf_run = *run;
+	if (f->conf_run_err)
+		return -f->conf_run_err;
+	if (run->size != sizeof(*run) || run->abi_version != VB_ABI_VERSION ||
+	    run->buf_len < n || fake_run_invalid(run))
+		return -EINVAL;
+	run->expected = f->expected;
+	run->poison = f->poison;
+	if (fake_skip(f, run))
+		return 0;
+	for (i = 0; i < n; i++) {
+		fake_record(run, &rec[i], i);
+		if (run->exit_buf)
+			fake_exit_fill(run, &rec[i], i,
+				       rec[i].instruction == VB_INSN_VMPTRST ?
+				       f->conf_exit_fault : 0);
+	}
+	run->records = n;
+	run->windows = 1;
+	return 0;
 }
 
 /* What the module promises: pairs interleaved, their order alternating. */
@@ -257,6 +317,8 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 	uint32_t mism = 0;
 	int this = !f->stop_at_run || f->stop_at_run == f->run_calls + 1, bad;
 
+	if (!run->win_buf)
+		return fake_conf_run(f, run);
 	if (f->run_hook)
 		f->run_hook(f, run);
 	if (f->run_calls < 64) {
@@ -285,20 +347,7 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 				     VB_RUN_INTERRUPTED;
 	}
 	for (i = 0; i < n; i++) {
-		uint32_t k = insn == VB_INSN_NONE ? i : i / 2;
-		int first = (k % 2 == 0);	/* even pairs: instruction first */
-		int is_insn = insn != VB_INSN_NONE && ((i % 2 == 0) == first);
-
-		rec[i].sample = k;
-		rec[i].instruction = is_insn ? insn : VB_INSN_NONE;
-		rec[i].window = (uint8_t)(i / 64);
-		rec[i].tsc_begin = 1000u * i;
-		rec[i].tsc_end = rec[i].tsc_begin + (is_insn ? 100 + k % 7 : 30);
-		/* VMPTRST and MOV store (in a guest the module emulates
-		   VMPTRST's store), the others leave the poison */
-		rec[i].stored = is_insn && vb_insn_stores(insn) ?
-				run->expected : run->poison;
-		rec[i].flags = 0;
+		fake_record(run, &rec[i], i);
 		bad = is_bad(f, i);
 		if (bad)
 			rec[i].stored ^= 0x1000;
@@ -318,6 +367,88 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 	run->windows = n / 64 + 1;
 	run->max_window_tsc = 12345;
 	fake_noise(f, run, n);
+	return 0;
+}
+
+void fake_conf_good(struct fake_dev *f)
+{
+	struct vb_conf_row *r = f->conf;
+	uint32_t b;
+
+	memset(f->conf, 0, sizeof(f->conf));
+	f->conf_rows = VB_BR_COUNT;
+	for (b = 0; b < VB_BR_COUNT; b++) {
+		r[b].branch = b;
+		r[b].flags = VB_CONF_RAN | VB_CONF_WP;
+		r[b].address = FAKE_CONF_BASE;
+		r[b].before = r[b].after = VB_POISON;
+		r[b].expected = f->expected;
+		r[b].vector = 6;		/* #UD: outside, lock */
+	}
+	r[VB_BR_STORE].vector = -1;	/* VMsucceed: flags clear, bit 1 */
+	r[VB_BR_STORE].after = f->expected;
+	r[VB_BR_STORE].rflags = 0x2;
+	r[VB_BR_NO_VMCS].vector = -1;
+	r[VB_BR_NO_VMCS].expected = r[VB_BR_NO_VMCS].after = ~0ull;
+	r[VB_BR_NO_VMCS].rflags = 0x2;
+	r[VB_BR_REGISTER].address = 0;	/* RAX before and after */
+	r[VB_BR_REGISTER].before = r[VB_BR_REGISTER].after = 0x1111;
+	r[VB_BR_NONCANON_DS].vector = 13;
+	r[VB_BR_NONCANON_DS].address = FAKE_CONF_BASE ^ (1ull << 63);
+	r[VB_BR_NONCANON_SS].vector = 12;
+	r[VB_BR_NONCANON_SS].address = FAKE_CONF_BASE ^ (1ull << 63);
+	r[VB_BR_PF_NOT_PRESENT].vector = 14;
+	r[VB_BR_PF_NOT_PRESENT].cr2 = FAKE_CONF_BASE;
+	r[VB_BR_PF_READ_ONLY].vector = 14;
+	r[VB_BR_PF_READ_ONLY].cr2 = FAKE_CONF_BASE;
+	r[VB_BR_PF_SPLIT].vector = 14;
+	r[VB_BR_PF_SPLIT].address = FAKE_CONF_BASE + 0xffc;
+	r[VB_BR_PF_SPLIT].cr2 = FAKE_CONF_BASE + 0x1000;
+}
+
+void fake_conf_skip(struct fake_dev *f, enum vb_branch b, enum vb_conf_skip why)
+{
+	f->conf[b].flags &= ~VB_CONF_RAN;
+	f->conf[b].skip = why;
+}
+
+static int fake_conform(struct fake_dev *f, struct vb_conform *c)
+{
+	f->conform_calls++;
+	f->conform_cpu = c->cpu;
+	f->pinned_at_conform = fake_pinned_cpu;
+	if (f->conform_err)
+		return -f->conform_err;
+	if (c->size != sizeof(*c) || c->abi_version != VB_ABI_VERSION)
+		return -EINVAL;
+	c->rows = f->conf_rows;
+	memcpy(c->row, f->conf, sizeof(c->row));
+	return 0;
+}
+
+static int fake_hold(struct fake_dev *f, const struct vb_hold *h)
+{
+	if (f->hold_calls < 8)
+		f->hold_log[f->hold_calls] = h->hold;
+	f->hold_calls++;
+	if (f->hold_hook)
+		f->hold_hook(f, h);
+	if (f->hold_err)
+		return -f->hold_err;
+	if (h->size != sizeof(*h) || h->abi_version != VB_ABI_VERSION)
+		return -EINVAL;
+	if (h->hold == VB_HOLD_ON) {
+		if (f->held >= 0)
+			return -EBUSY;
+		f->held = (int)h->cpu;
+		f->pinned_at_hold = fake_pinned_cpu;
+		return 0;
+	}
+	if (h->hold != VB_HOLD_OFF)
+		return -EINVAL;
+	if (f->hold_off_err)
+		return -f->hold_off_err;
+	f->held = -1;
 	return 0;
 }
 
@@ -347,6 +478,10 @@ static int fake_ioctl(void *priv, int fd, unsigned long req, void *arg)
 	}
 	if (req == VB_IOC_RUN)
 		return fake_run(f, arg);
+	if (req == VB_IOC_CONFORM)
+		return fake_conform(f, arg);
+	if (req == VB_IOC_HOLD)
+		return fake_hold(f, arg);
 	if (req == VB_IOC_SELFTEST) {
 		struct vb_selftest *st = arg;
 
@@ -446,6 +581,9 @@ void harness_init(struct harness *h)
 	h->fake.expected = 0x12345000;
 	h->fake.poison = 0x5a5a5a5a5a5a5a5aull;
 	h->fake.skip_memtypes = 1u << VB_MEM_WT;	/* as the module: always */
+	fake_conf_good(&h->fake);
+	h->fake.hold_err = ENOTTY;	/* the module users load */
+	h->fake.held = -1;
 	h->fake.st.trap = 6;
 	h->fake.st.poison = h->fake.st.operand = 0xdeadbeefcafef00dull;
 	h->env.dev_ops = &fake_dev_ops;

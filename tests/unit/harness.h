@@ -26,6 +26,7 @@ struct fake_dev {
 	int no_clflushopt;		/* cache=flushopt: VB_SKIP_NO_CLFLUSHOPT */
 	int no_rdtscp;			/* serialize=cpuid: VB_SKIP_NO_RDTSCP */
 	int no_vpid;			/* mode=guest: VB_SKIP_NO_VPID */
+	int fred;			/* mode=guest: VB_SKIP_FRED */
 	uint32_t skipped_records;	/* a broken module: records when skipping */
 	uint32_t bad[8], n_bad;		/* records with a wrong stored value */
 	int flag_bad;			/* set VB_SAMPLE_MISMATCH on them */
@@ -70,18 +71,57 @@ struct fake_dev {
 	int no_aperf;			/* aperf = mperf = 0 */
 	uint32_t extra_windows;		/* counted beyond those described */
 	uint32_t win_overrun;		/* broken: win_written beyond win_len */
+	/*
+	 * CONFORM answers conf[] (conf_rows of them): harness_init fills them
+	 * as a CPU that does what the reference page says (fake_conf_good());
+	 * a test changes a row, or skips one (fake_conf_skip()); conform_err
+	 * fails the ioctl.
+	 */
+	int conform_err;
+	struct vb_conf_row conf[VB_BR_COUNT];
+	uint32_t conf_rows;
+	/*
+	 * HOLD: hold_err fails it (ENOTTY by default, as the module users load
+	 * answers; EOPNOTSUPP: the tests' build without debug_hold=1; 0: with
+	 * it), hold_off_err fails the release alone; held is the CPU held, -1
+	 * none; hold_hook runs first in each HOLD.
+	 */
+	int hold_err, hold_off_err;
+	int held;
+	void (*hold_hook)(struct fake_dev *f, const struct vb_hold *h);
+	/*
+	 * A RUN without win_buf is the conformance table's vmx-non-root probe
+	 * (bench/conformprobe.c): answered as a guest RUN (the machine's skips
+	 * included) but counted apart (conf_runs, conf_run) and spared what the
+	 * sweep's tests script (run_err, fail_at_run, stop_*, raise_sig, bad,
+	 * exit_bad, run_hook); conf_run_err fails it, conf_exit_fault makes
+	 * the exits of its VMPTRST records wrong.
+	 */
+	int conf_run_err;
+	enum fake_exit_fault conf_exit_fault;
 	/* called at the start of every RUN, before anything else */
 	void (*run_hook)(struct fake_dev *f, const struct vb_run *run);
 	void *hook_arg;
 	struct vb_selftest st;		/* SELFTEST's answer */
 	/* observations */
 	int opens, closes, info_calls, run_calls, selftest_calls;
+	int conform_calls, hold_calls, conf_runs;
+	uint32_t conform_cpu, hold_log[8];	/* HOLD's hold values in order */
+	int pinned_at_conform, pinned_at_hold;	/* fake_pinned_cpu then */
+	struct vb_run conf_run;			/* the last probe RUN */
 	struct vb_run last_run;
 	struct vb_run runs[64];		/* the first 64 RUNs as asked */
 	int pinned_at_run[64];		/* fake_pinned_cpu during each */
 };
 
 extern const struct vb_dev_ops fake_dev_ops;
+
+/* The buffer of the fake module's CONFORM: its two 4 KiB pages. */
+#define FAKE_CONF_BASE	0xffffc90000a40000ull
+/* conf[] of a CPU that does what the page says (no RDSEED, CR0.WP set). */
+void fake_conf_good(struct fake_dev *f);
+/* Branch b not executed, for that reason. */
+void fake_conf_skip(struct fake_dev *f, enum vb_branch b, enum vb_conf_skip why);
 
 /* The cross-check's perf_event_open, faked: every read gives `count`. */
 struct fake_perf {

@@ -5,7 +5,8 @@
  * qualification, instruction information, count, reason or length a
  * mismatch like a wrong stored value (check=mismatch, exit 3, one line
  * naming point, record and field), whatever the module flagged; points.csv's
- * exit columns; the stored value by vb_insn_stores(); a CPU without VPID;
+ * exit columns; the stored value by vb_insn_stores(); a CPU without VPID,
+ * a kernel with FRED;
  * the user backend's skip; the --mode flag's errors.
  */
 #include <setjmp.h>
@@ -218,12 +219,14 @@ static void test_guest_stored(void **state)
 	assert_string_equal(h->err_buf, "vmptrst-bench: 1 of 20 records failed the check (first at point 0: stored value != 0x12345000 expected, 0x5a5a5a5a5a5a5a5a poison); all rows written, see the check column\n");
 }
 
-/* The module skips guest points on a CPU without VPID: they say so. */
+/* The module skips guest points on a CPU without VPID, or under a kernel
+   with FRED: they say so. */
 static void test_guest_no_vpid(void **state)
 {
 	struct harness *h = *state;
 	const char *dir = harness_outdir(h, "novpid");
 	struct csv_table p;
+	char *text;
 
 	h->fake.no_vpid = 1;
 	assert_int_equal(harness_main(h, "run", "--mode", "root,guest",
@@ -236,6 +239,19 @@ static void test_guest_no_vpid(void **state)
 			       "mode=guest needs VPID and INVVPID"));
 	assert_exit(&p, 2, "", "", "", "");
 	csv_table_free(&p);
+
+	/* a kernel with FRED: skipped too, its own reason */
+	h->fake.no_vpid = 0;
+	h->fake.fred = 1;
+	dir = harness_outdir(h, "fred");
+	assert_int_equal(harness_main(h, "run", "--mode", "root,guest",
+				      "--samples", "10", "-o", dir, NULL),
+			 VB_EXIT_OK);
+	text = slurp_in(dir, "points.csv");	/* the reason is quoted */
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\r\n1,vmptrst,guest,"));
+	assert_non_null(strstr(text, ",skipped,\"mode=guest, and the kernel runs with FRED: its NMI entry and host state are not the ones the module's guest hands NMIs to\","));
+	free(text);
 }
 
 /* The user backend skips guest points, whatever their instruction. */
