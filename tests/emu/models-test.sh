@@ -201,7 +201,7 @@ conform_counts() { # conform_counts CSV
 # ---------------------------------------------------------------- models
 details=$work/details-$series.md
 : >"$details"
-rows=() caps=()
+rows=() caps=() flag_rows=()
 boots=0
 for model in "${models[@]}"; do
 	name="$base: $model"
@@ -328,6 +328,7 @@ for model in "${models[@]}"; do
 	done <<<"$reasons" | paste -sd';' | sed 's/;/; /g')
 	[[ -n $short ]] && skipped_cell="$skipped_cell ($short)"
 	vpid_cell="$(yn "$vpid") (doctor: ${dg:-?})"
+	flag_rows+=("| $model | $(sed -n 's/^vmx flags[[:space:]]*: *//p' "$g/cpuinfo.txt" 2>/dev/null | head -n 1) |")
 	rows+=("| $model | $kver | ${info_basic:-?} | $vpid_cell | $invvpid_types | $ept_desc | $truectl | $skipped_cell | $conform_cell | ${wall} s |")
 	{
 		echo "## $model"
@@ -388,6 +389,12 @@ summary_md=$work/summary.md
 	echo "| model | kernel | VMX_BASIC (info) | VPID | INVVPID types | EPT | true controls | quick.ini points measured / skipped (reasons) | conformance | wall time |"
 	echo "|---|---|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${rows[@]}"
+	echo
+	echo "What else each model's VMX offers, as the guest kernel names it:"
+	echo
+	echo "| model | vmx flags (/proc/cpuinfo) |"
+	echo "|---|---|"
+	printf '%s\n' "${flag_rows[@]}"
 	echo
 	echo "Total wall time: ${total} s (payload ${t_payload} s; ${#models[@]} Bochs boots, one after another: ${boots} s); checks: $passed passed, $failed failed."
 	echo

@@ -17,6 +17,7 @@ record() { echo "$1 $2" >>$status; } # record STEP EXIT
 
 echo "# guest: $(uname -r) on Bochs CPU model ${model:-unknown}; vmx in cpuinfo: $(grep -c -w vmx /proc/cpuinfo)"
 awk 'NF == 0 { exit } { print }' /proc/cpuinfo >/out/cpuinfo.txt
+sleep 1 # the line above out on the console before the kernel's next one
 
 # Everything the kernel logs from here on is the test's to answer for (Bochs
 # makes the kernel warn about its emulated CPU at boot, before this).
