@@ -15,7 +15,7 @@
 # and Bochs (VMX) with Debian's 6.1 and 6.12 kernels, then the ioctl fuzzer in
 # both (a bounded number of calls).
 # Not among the defaults: models-bochs-6.12 (models-bochs-6.1), the module
-# users load on several of Bochs's CPU models, one boot each (about 20
+# users load on several of Bochs's CPU models, one boot each (6 to 9
 # minutes; `make test-models`).
 # TESTS="unit blocks ..." runs a subset.  Last, always: kernel-images, no
 # linux-image package installed (or removed) on this host since the list
