@@ -8,6 +8,11 @@
 #                   builds, the module under QEMU (no VMX) and under Bochs
 #                   (VMX emulated); last, a check that no linux-image package
 #                   was installed
+#   make test-models   the module users load on several of Bochs's CPU
+#                   models (different VMX capabilities: with and without
+#                   VPID, older and newer than Skylake-X), one boot each,
+#                   6 to 9 minutes here; not part of make test.  Writes
+#                   build/emu/models/summary.md
 #   make bench-analysis   benchmark: analysis summary against pandas
 #   make bench-accuracy   benchmark: the timing engine at ring 3 against
 #                   known latencies (add, imul, L1 pointer chase)
@@ -60,6 +65,13 @@ test:
 	tests/deps.sh
 	KERNEL_IMAGES_BEFORE=build/kernel-images.before tests/run.sh
 
+# tests/run.sh's area models-bochs-6.12 (tests/emu/models-test.sh), then
+# the kernel-images check, as make test does.
+test-models:
+	@mkdir -p build && tests/host/kernel-images.sh list >build/kernel-images.before
+	tests/deps.sh
+	KERNEL_IMAGES_BEFORE=build/kernel-images.before TESTS=models-bochs-6.12 tests/run.sh
+
 run:
 	scripts/run.sh
 
@@ -98,4 +110,4 @@ clean:
 	$(MAKE) -C analysis clean
 	rm -rf build
 
-.PHONY: all bench analysis bench-analysis bench-accuracy fuzz-long kmod deps test run fleet clean
+.PHONY: all bench analysis bench-analysis bench-accuracy fuzz-long kmod deps test test-models run fleet clean

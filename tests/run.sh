@@ -14,6 +14,9 @@
 # module booted in QEMU (no VMX)
 # and Bochs (VMX) with Debian's 6.1 and 6.12 kernels, then the ioctl fuzzer in
 # both (a bounded number of calls).
+# Not among the defaults: models-bochs-6.12 (models-bochs-6.1), the module
+# users load on several of Bochs's CPU models, one boot each (6 to 9
+# minutes; `make test-models`).
 # TESTS="unit blocks ..." runs a subset.  Last, always: kernel-images, no
 # linux-image package installed (or removed) on this host since the list
 # taken before: `make test` takes it before installing packages and passes it
@@ -46,6 +49,7 @@ run_area() {
 		local rest=${1#module-}
 		tests/emu/module-test.sh "${rest%%-*}" "${rest#*-}" ;;
 	nmi-bochs-*) tests/emu/nmi-test.sh "${1#nmi-bochs-}" ;;
+	models-bochs-*) tests/emu/models-test.sh "${1#models-bochs-}" ;;
 	fuzz-qemu-*) tests/emu/fuzz-test.sh qemu "${1#fuzz-qemu-}" 20000 ;;
 	fuzz-bochs-*) tests/emu/fuzz-test.sh bochs "${1#fuzz-bochs-}" 2000 ;;
 	*) echo "tests/run.sh: unknown area '$1'" >&2; return 2 ;;

@@ -3,10 +3,13 @@
 # guest script, and bring its /out directory back to the host.
 #
 #   boot.sh --emulator qemu|bochs --kernel 6.1|6.12 --payload DIR --script FILE
-#           --out OUTDIR [--timeout SECONDS] [--cpus N]
+#           --out OUTDIR [--timeout SECONDS] [--cpus N] [--cpu-model NAME]
 #
 # Guest: DIR's files are in /payload, FILE is /payload/test.sh, run with cwd
-# /payload; /out is shipped back. /proc/cmdline holds vmptrst_emu=qemu|bochs.
+# /payload; /out is shipped back. /proc/cmdline holds vmptrst_emu=qemu|bochs
+# and, in Bochs, vmptrst_cpu_model=NAME.
+# --cpu-model: Bochs's "cpu: model=" (default corei7_skylake_x), one of the
+# models `bochs --help cpu` lists; QEMU always runs -cpu max.
 # Host: OUTDIR/console.log, OUTDIR/dmesg.log, OUTDIR/guest/ (the guest's /out).
 # Exit status: the guest script's exit code, or 125 on a harness failure
 # (no boot, timeout, kernel panic, corrupted transfer), or 2 on bad usage.
@@ -24,7 +27,7 @@ usage() {
 }
 
 # ---------------------------------------------------------------- arguments
-emulator='' kernel='' payload='' script='' outdir='' timeout='' cpus=1
+emulator='' kernel='' payload='' script='' outdir='' timeout='' cpus=1 cpu_model=''
 while [[ $# -gt 0 ]]; do
 	[[ $# -ge 2 ]] || usage
 	case $1 in
@@ -35,6 +38,7 @@ while [[ $# -gt 0 ]]; do
 	--out) outdir=$2 ;;
 	--timeout) timeout=$2 ;;
 	--cpus) cpus=$2 ;;
+	--cpu-model) cpu_model=$2 ;;
 	*) usage ;;
 	esac
 	shift 2
@@ -49,6 +53,24 @@ if [[ -z $timeout ]]; then
 	if [[ $emulator == bochs ]]; then timeout=600; else timeout=120; fi
 fi
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die 2 "--timeout wants a positive number of seconds"
+
+# The CPU models this Bochs has: the list `bochs --help cpu` prints after
+# "Supported CPU models:", one name a line, up to the blank line after it.
+bochs_cpu_models() {
+	bochs --help cpu 2>&1 </dev/null | tr -d '\r' |
+		awk '/^Supported CPU models:/ { on = 1; next }
+		     on && /^[a-z0-9_]+$/ { print; n++; next }
+		     on && n && NF == 0 { exit }'
+}
+if [[ $emulator == bochs ]]; then
+	cpu_model=${cpu_model:-corei7_skylake_x}
+	models=$(bochs_cpu_models | paste -sd' ')
+	[[ -n $models ]] || die 2 "cannot read the CPU models from 'bochs --help cpu' (is bochs installed? tests/deps.sh)"
+	[[ " $models " == *" $cpu_model "* ]] ||
+		die 2 "unknown Bochs CPU model '$cpu_model' (bochs --help cpu lists: $models)"
+elif [[ -n $cpu_model ]]; then
+	die 2 "--cpu-model is for Bochs only (QEMU runs -cpu max)"
+fi
 
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
@@ -156,7 +178,7 @@ chmod 755 "$root/init"
 	gzip -6 >"$run/initrd.gz"
 
 # ---------------------------------------------------------------- emulator
-cmdline="console=ttyS0,115200 panic=-1 vmptrst_emu=$emulator ${EMU_APPEND:-}"
+cmdline="console=ttyS0,115200 panic=-1 vmptrst_emu=$emulator${cpu_model:+ vmptrst_cpu_model=$cpu_model} ${EMU_APPEND:-}"
 com1=$run/com1.raw com2=$run/com2.raw
 : >"$com1"
 : >"$com2"
@@ -190,7 +212,7 @@ else
 		megs: 512
 		romimage: file=/usr/share/bochs/BIOS-bochs-latest
 		vgaromimage: file=/usr/share/vgabios/vgabios.bin
-		cpu: model=corei7_skylake_x, count=$cpus, ips=200000000, reset_on_triple_fault=0
+		cpu: model=$cpu_model, count=$cpus, ips=200000000, reset_on_triple_fault=0
 		clock: sync=none, time0=local
 		display_library: rfb, options="timeout=0"
 		ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
@@ -221,7 +243,7 @@ else
 	fi
 fi
 
-log "booting $emulator, kernel $kver, $cpus cpu, timeout ${timeout}s (console: $run/com1.raw)"
+log "booting $emulator${cpu_model:+ ($cpu_model)}, kernel $kver, $cpus cpu, timeout ${timeout}s (console: $run/com1.raw)"
 start=$SECONDS
 "${cmd[@]}" </dev/null >"$run/emulator.log" 2>&1 &
 emu_pid=$!

@@ -1,0 +1,406 @@
+#!/usr/bin/env bash
+# models-test.sh 6.1|6.12 [MODEL...]: the module users load (no TEST_HOOKS)
+# on several of Bochs's CPU models, one boot each, one after another
+# (`make test-models`; area models-bochs-6.12 of tests/run.sh).
+#
+# The models differ in what their VMX offers (IA32_VMX_* MSRs): by default
+# core2_penryn_t9600 (VMX without VPID or EPT), corei5_lynnfield_750 (VPID
+# and EPT, no unrestricted guest), corei7_haswell_4770 (EPT A/D bits, VMCS
+# shadowing, VMFUNC) and tigerlake (newer than Skylake-X: PML, SPP, TSC
+# scaling); MODEL... or EMU_MODELS="a b" asks for others (bochs --help cpu).
+# Builds the payload (payload.sh, plus the kernel's msr module and
+# guest/vb_rdmsr.c), then per model boots Bochs with guest/models-test.sh:
+# vmptrst-bench info and doctor, the VMX capability MSRs read through the
+# msr module (not the module's INFO), conform when the driver has that
+# command (a SKIP line otherwise), and quick.ini.  Checks per model: the
+# module loads; info shows VMX and its VMX_BASIC is the MSR's; doctor's
+# CPU, module, firmware and owner checks pass and its "vmx guest" verdict
+# agrees with the MSRs; quick.ini exits 0, 0 bad records, every skipped
+# point with a reason; without VPID every mode=guest point skipped with the
+# VPID reason and mode=root points measured, with VPID the guest points
+# measured; no WARN/BUG/Oops in the kernel log.  Writes
+# $EMU_BUILD/models/summary.md (the table, then each model's info, doctor,
+# MSRs, skip reasons); each model's files in $EMU_BUILD/models/SERIES/MODEL/.
+# Prints "ok - ..." / "not ok - ..." lines, the total wall time and
+# "models-bochs-<series>: N passed, N failed".  Emulated: timings mean
+# nothing.  MODELS_REUSE=1 boots nothing: it checks again what the last
+# boots left in $EMU_BUILD/models/SERIES/MODEL/ (to work on the checks, or
+# to prove one fails on a doctored copy).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=harness/common.sh
+source "$here/harness/common.sh"
+
+usage="usage: models-test.sh 6.1|6.12 [MODEL...] (names: bochs --help cpu)"
+[[ $# -ge 1 ]] || die 2 "$usage"
+series=$1
+shift
+[[ $series == 6.1 || $series == 6.12 ]] || die 2 "$usage"
+default_models="core2_penryn_t9600 corei5_lynnfield_750 corei7_haswell_4770 tigerlake"
+if [[ $# -gt 0 ]]; then
+	models=("$@")
+else
+	read -r -a models <<<"${EMU_MODELS:-$default_models}"
+fi
+[[ ${#models[@]} -gt 0 ]] || die 2 "$usage"
+base=models-bochs-$series
+name=$base
+work=$EMU_BUILD/models
+payload=$work/payload-$series
+# A model's boot with quick.ini took 75 to 142 s here (2 shared cores).
+timeout=1200
+t0=$SECONDS
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+
+# ---------------------------------------------------------------- payload
+# payload.sh's, plus the kernel's msr module (uncompressed: busybox insmod
+# reads no .xz) and the MSR reader.
+add_msr_tools() {
+	local vmlinuz kmods src
+	vmlinuz=$("$HARNESS_DIR/kernels.sh" "$series" image) || return 1
+	kmods=$(dirname "$(dirname "$vmlinuz")")/lib/modules
+	src=$(find "$kmods" -name msr.ko -o -name msr.ko.xz | head -n 1)
+	[[ -n $src ]] || { log "no msr module in $kmods"; return 1; }
+	case $src in
+	*.xz) xz -dc "$src" >"$payload/msr.ko" ;;
+	*) cp "$src" "$payload/msr.ko" ;;
+	esac
+	${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static \
+		-o "$payload/vb_rdmsr" "$here/guest/vb_rdmsr.c"
+}
+mkdir -p "$work"
+reuse=${MODELS_REUSE:-0}
+if [[ $reuse == 1 ]]; then
+	echo "# MODELS_REUSE=1: no payload, no boot; the last boots' files checked again"
+else
+	rm -rf "$payload"
+	if ! "$here/payload.sh" "$series" "$payload" || ! add_msr_tools; then
+		notok "payload built (module warning-free with W=1 against $series, msr module, vb_rdmsr)"
+		finish
+	fi
+	ok "payload built (module warning-free with W=1 against $series, msr module, vb_rdmsr)"
+fi
+kver=$("$HARNESS_DIR/kernels.sh" "$series" version)
+t_payload=$((SECONDS - t0))
+
+# ---------------------------------------------------------------- decoding
+bit() { echo $((($1 >> $2) & 1)); } # bit VALUE N
+yn() { if [[ $1 == 1 ]]; then echo yes; else echo no; fi; }
+join() { local IFS=, s; s="$*"; echo "${s//,/, }"; } # join WORD...: "a, b, c"
+# The value of MSR $1 in $msr_file, or nothing (unreadable, not read).
+msr() { awk -v m="$1" '$1 == m && $2 ~ /^0x/ { print $2 }' "$msr_file" 2>/dev/null || true; }
+# The exit status the guest recorded for step $1, or nothing.
+step_rc() { awk -v s="$1" '$1 == s { print $2 }' "$g/status" 2>/dev/null || true; }
+# The line of doctor check $1: its verdict (PASS, WARN, FAIL).
+doctor_verdict() {
+	awk -v c="$1" '$1 ~ /^(PASS|WARN|FAIL)$/ {
+		v = $1; sub(/^[A-Z]+ +/, ""); if (index($0, c ": ") == 1) { print v; exit }
+	}' "$g/doctor.txt" 2>/dev/null || true
+}
+# A skip reason in a few words, for the table.
+short_reason() {
+	sed -e 's/^mode=guest needs VPID and INVVPID.*/mode=guest: no VPID\/INVVPID/' \
+		-e 's/^the CPU has no RDTSCP.*/serialize=cpuid: no RDTSCP/' \
+		-e 's/^the CPU has no CLFLUSHOPT.*/cache=flushopt: no CLFLUSHOPT/' \
+		-e 's/^page size \([^ ]*\) not available (the buffer got \([^ ]*\) pages)/page=\1: got \2/' \
+		-e 's/^memory type \([^ ]*\) not available.*/memtype=\1: not available/'
+}
+
+# The VMX capabilities of the MSRs read in the guest: sets vpid, ept,
+# invvpid_types, guest_ok (VPID and INVVPID of a single context or all,
+# the module's rule for mode=guest), truectl, ept_desc, msr_ok.
+decode_msrs() {
+	local basic proc ctls2 cap t=()
+	basic=$(msr 0x480) proc=$(msr 0x482) ctls2=$(msr 0x48b) cap=$(msr 0x48c)
+	msr_ok=0 vpid=0 ept=0 invvpid=0 guest_ok=0 truectl='?' invvpid_types='?' ept_desc='?'
+	[[ -n $basic && -n $proc ]] || return 0
+	msr_ok=1
+	truectl=$(yn "$(bit "$basic" 55)")
+	# Secondary controls only when the primary ones allow them (bit 63);
+	# IA32_VMX_EPT_VPID_CAP only with EPT or VPID allowed.
+	if [[ $(bit "$proc" 63) == 1 && -n $ctls2 ]]; then
+		vpid=$(bit "$ctls2" 37) ept=$(bit "$ctls2" 33)
+	fi
+	if [[ ($vpid == 1 || $ept == 1) && -n $cap ]]; then
+		invvpid=$(bit "$cap" 32)
+		[[ $(bit "$cap" 40) == 1 ]] && t+=(individual-address)
+		[[ $(bit "$cap" 41) == 1 ]] && t+=(single-context)
+		[[ $(bit "$cap" 42) == 1 ]] && t+=(all-context)
+		[[ $(bit "$cap" 43) == 1 ]] && t+=(single-context-retaining-globals)
+		if [[ $vpid == 1 && $invvpid == 1 ]] &&
+			[[ $(bit "$cap" 41) == 1 || $(bit "$cap" 42) == 1 ]]; then
+			guest_ok=1
+		fi
+	fi
+	if [[ $invvpid == 1 ]]; then
+		invvpid_types=$(join "${t[@]:-none}")
+	else
+		invvpid_types="none (no INVVPID)"
+	fi
+	if [[ $ept == 1 ]]; then
+		local e=() inv=()
+		[[ $(bit "$cap" 6) == 1 ]] && e+=(4-level)
+		[[ $(bit "$cap" 7) == 1 ]] && e+=(5-level)
+		[[ $(bit "$cap" 8) == 1 ]] && e+=(UC)
+		[[ $(bit "$cap" 14) == 1 ]] && e+=(WB)
+		[[ $(bit "$cap" 16) == 1 ]] && e+=(2M)
+		[[ $(bit "$cap" 17) == 1 ]] && e+=(1G)
+		[[ $(bit "$cap" 21) == 1 ]] && e+=(A/D)
+		[[ $(bit "$cap" 25) == 1 ]] && inv+=(single)
+		[[ $(bit "$cap" 26) == 1 ]] && inv+=(all)
+		ept_desc="yes ($(join "${e[@]:-}"); INVEPT: $(join "${inv[@]:-none}"))"
+	else
+		ept_desc=no
+	fi
+}
+
+# quick.ini's points.csv: counts, then one "reason<TAB>N<TAB>text" line per
+# skip reason.
+points_summary() { # points_summary POINTS_CSV
+	awk -F, '
+	function idx(n,   i) { for (i = 1; i <= NF; i++) if ($i == n) return i; return 0 }
+	{ sub(/\r$/, "") }
+	NR == 1 { st = idx("status"); rs = idx("reason"); md = idx("mode"); next }
+	{
+		n++; c[$st]++
+		if ($md == "guest") {
+			g++
+			if ($st == "measured") gm++
+			else if ($st == "skipped" && index($rs, "mode=guest needs VPID and INVVPID") == 1) gv++
+		} else {
+			r++
+			if ($st == "measured") rm++
+			if ($st == "skipped" && $rs ~ /VPID/) rv++
+		}
+		if ($st == "skipped") { if ($rs == "") nr++; else why[$rs]++ }
+		if ($st != "measured" && $st != "skipped") other++
+	}
+	END {
+		printf "points=%d measured=%d skipped=%d other=%d noreason=%d guest=%d guest_measured=%d guest_vpid_skipped=%d root=%d root_measured=%d root_vpid_skipped=%d\n",
+			n, c["measured"], c["skipped"], other, nr, g, gm, gv, r, rm, rv
+		for (w in why) printf "reason\t%d\t%s\n", why[w], w
+	}' "$1"
+}
+field() { sed -n "1s/.*\\b$1=\([0-9]*\).*/\1/p" <<<"$2"; } # field NAME SUMMARY: its number
+
+# conformance.csv: counts of its verdict column (named verdict, result or
+# status), "N rows" when it has none.
+conform_counts() { # conform_counts CSV
+	awk -F, '
+	{ sub(/\r$/, "") }
+	NR == 1 { for (i = 1; i <= NF; i++) { h = tolower($i); if (h == "verdict" || (!v && (h == "result" || h == "status"))) v = i } next }
+	{ n++; if (v) c[$v]++ }
+	END {
+		if (!v) { printf "%d rows (no verdict column)", n; exit }
+		s = ""; for (k in c) s = s (s == "" ? "" : ", ") k " " c[k]
+		printf "%s", s
+	}' "$1"
+}
+
+# ---------------------------------------------------------------- models
+details=$work/details-$series.md
+: >"$details"
+rows=() caps=() flag_rows=()
+boots=0
+for model in "${models[@]}"; do
+	name="$base: $model"
+	mdir=$work/$series/$model
+	g=$mdir/guest msr_file=$mdir/guest/msr.txt
+	if [[ $reuse == 1 ]]; then
+		rc=$(cat "$mdir/boot.rc" 2>/dev/null || echo 125) wall=$(cat "$mdir/boot.wall" 2>/dev/null || echo 0)
+	else
+		rm -rf "$mdir"
+		mkdir -p "$mdir"
+		echo "# $model: booting Bochs (kernel $kver), guest/models-test.sh"
+		start=$SECONDS
+		rc=0
+		"$here/harness/boot.sh" --emulator bochs --kernel "$series" --cpu-model "$model" \
+			--timeout "$timeout" --payload "$payload" --script "$here/guest/models-test.sh" \
+			--out "$mdir" || rc=$?
+		wall=$((SECONDS - start))
+		echo "$rc" >"$mdir/boot.rc"
+		echo "$wall" >"$mdir/boot.wall"
+	fi
+	boots=$((boots + wall))
+	grep -aE '^(not )?ok - |^# |^SKIP ' "$mdir/console.log" 2>/dev/null | sed 's/^/  guest: /' || true
+	if [[ $rc -eq 2 ]]; then
+		notok "boot.sh accepted the model (exit 2: the reason is above)"
+		rows+=("| $model | $kver | - | - | - | - | - | not booted (boot.sh exit 2) | - | ${wall} s |")
+		continue
+	fi
+	if [[ $rc -eq 125 || ! -s $mdir/console.log ]]; then
+		notok "Bochs booted and ran the guest script (boot.sh exit $rc after ${wall} s; see $mdir/console.log)"
+		rows+=("| $model | $kver | - | - | - | - | - | boot failed (exit $rc) | - | ${wall} s |")
+		continue
+	fi
+	ok "Bochs booted the $series kernel and ran the guest script (${wall} s wall)"
+
+	check "offers vmx in /proc/cpuinfo ($(grep -m1 '^model name' "$g/cpuinfo.txt" 2>/dev/null | sed 's/.*: //'))" \
+		grep -qE '^flags.*\bvmx\b' "$g/cpuinfo.txt"
+	load=$(sed 's/^\[[^]]*\] //' "$g/load-line.txt" 2>/dev/null || true)
+	check "the release module loads (insmod exit $(step_rc insmod); ${load:-no load line})" \
+		test "$(step_rc insmod)" = 0 -a -n "$load"
+	if [[ $(step_rc insmod) != 0 ]]; then
+		check_kernel_log "$mdir/dmesg.log"
+		rows+=("| $model | $kver | - | - | - | - | - | module did not load | - | ${wall} s |")
+		continue
+	fi
+	case $load in *"test build"*) notok "the module loaded is the release build, not the tests' ($load)" ;; esac
+
+	# info: VMX, and the VMX_BASIC it reports against the MSR's.
+	info_vmx=$(awk '$1 == "vmx" && NF == 2 { print $2 }' "$g/info.txt" 2>/dev/null || true)
+	info_basic=$(awk '$1 == "vmx" && $2 == "basic" { print $3 }' "$g/info.txt" 2>/dev/null || true)
+	check "info shows VMX (vmx ${info_vmx:-?}, vmx basic ${info_basic:-?}; exit $(step_rc info))" \
+		test "$info_vmx" = yes -a "$(step_rc info)" = 0
+	decode_msrs
+	check "the VMX capability MSRs read through the msr module (vb_rdmsr exit $(step_rc msr))" test "$msr_ok" = 1
+	check "info's vmx basic is IA32_VMX_BASIC as the msr module reads it (info ${info_basic:-?}, MSR $(msr 0x480))" \
+		test -n "$info_basic" -a "$info_basic" = "$(msr 0x480)"
+	caps+=("$(awk '$1 ~ /^0x48/ || $1 == "0x490" || $1 == "0x491" { printf "%s=%s ", $1, $2 }' "$msr_file" 2>/dev/null || true)")
+
+	# doctor: what a user sees first.  Its exit is shown, not checked: the
+	# machine's own WARNs and FAILs (no PMU, no headers...) are Bochs's.
+	d_bad=
+	for c in cpu module "vt-x firmware" "vmx owner"; do
+		[[ $(doctor_verdict "$c") == PASS ]] || d_bad="$d_bad $c=$(doctor_verdict "$c")"
+	done
+	check "doctor: cpu, module, vt-x firmware and vmx owner PASS (doctor exit $(step_rc doctor): $(tail -n 1 "$g/doctor.txt" 2>/dev/null | sed 's/^doctor: //'))${d_bad:+ — not:$d_bad}" \
+		test -z "$d_bad"
+	dg=$(doctor_verdict "vmx guest")
+	want=WARN
+	[[ $guest_ok == 1 ]] && want=PASS
+	check "doctor's vmx guest says $want as the MSRs do (VPID $(yn "$vpid"), INVVPID types: $invvpid_types): got ${dg:-nothing}" \
+		test "$dg" = "$want"
+
+	# conform, when the driver has it.
+	conform_cell="n/a (driver has no conform)"
+	if [[ $(step_rc conform) == absent ]]; then
+		echo "SKIP - $name: conform: 'vmptrst-bench --help' lists no conform command in this driver (the guest checked)"
+	elif [[ -s $g/conform/conformance.csv ]]; then
+		conform_cell="$(conform_counts "$g/conform/conformance.csv") (exit $(step_rc conform))"
+		echo "# $model: conform exit $(step_rc conform): $conform_cell"
+		sed 's/\r$//; s/^/  conformance.csv: /' "$g/conform/conformance.csv"
+	else
+		conform_cell="no conformance.csv (exit $(step_rc conform))"
+		echo "# $model: conform exit $(step_rc conform), no conformance.csv; its output:"
+		sed 's/^/  conform: /' "$g/conform.log" 2>/dev/null || true
+	fi
+
+	# quick.ini
+	pts=$g/run-quick/points.csv
+	summary='' reasons=''
+	if [[ -s $pts ]]; then
+		summary=$(points_summary "$pts")
+		reasons=$(grep $'^reason\t' <<<"$summary" | sort -t$'\t' -k2,2nr || true)
+		summary=$(head -n 1 <<<"$summary")
+	fi
+	echo "  quick: ${summary:-no points.csv}"
+	sample_counts=$(awk -F, '{ sub(/\r$/, "") } NR == 1 { for (i = 1; i <= NF; i++) if ($i == "check") c = i; next }
+		{ n++; if ($c != "ok") bad++ } END { printf "%d %d", n, bad }' "$g/run-quick/samples.csv" 2>/dev/null || echo "0 0")
+	read -r records bad <<<"$sample_counts"
+	mism=$(tr -d '\r' <"$g/run-quick/meta.csv" 2>/dev/null | sed -n 's/^mismatches,//p')
+	check "quick.ini: vmptrst-bench run exits 0 (exit $(step_rc quick))" test "$(step_rc quick)" = 0
+	check "quick.ini: 0 bad records ($bad of $records rows not ok; meta.csv mismatches ${mism:-?})" \
+		test -n "$summary" -a "$records" -gt 0 -a "$bad" -eq 0 -a "${mism:-x}" = 0
+	check "quick.ini: every point measured or skipped, every skipped one with its reason (measured $(field measured "$summary"), skipped $(field skipped "$summary"), other $(field other "$summary"), without reason $(field noreason "$summary"))" \
+		test -n "$summary" -a "$(field other "$summary")" = 0 -a "$(field noreason "$summary")" = 0
+	gp=$(field guest "$summary") gm=$(field guest_measured "$summary") gv=$(field guest_vpid_skipped "$summary")
+	rp=$(field root "$summary") rm_=$(field root_measured "$summary") rv=$(field root_vpid_skipped "$summary")
+	if [[ $guest_ok == 1 ]]; then
+		check "quick.ini: VPID and INVVPID: every mode=guest point measured ($gm of $gp)" \
+			test -n "$summary" -a "${gp:-0}" -gt 0 -a "$gm" = "$gp"
+	else
+		check "quick.ini: no VPID: every mode=guest point skipped with the VPID reason ($gv of $gp)" \
+			test -n "$summary" -a "${gp:-0}" -gt 0 -a "$gv" = "$gp"
+		check "quick.ini: no VPID: mode=root points measured ($rm_ of $rp), none skipped for VPID ($rv)" \
+			test -n "$summary" -a "${rm_:-0}" -ge 30 -a "$rv" = 0
+	fi
+	while IFS=$'\t' read -r _ count text; do
+		[[ -n $text ]] && echo "  quick: skipped $count: $text"
+	done <<<"$reasons"
+	check_kernel_log "$mdir/dmesg.log"
+
+	# The table's row and the model's details.
+	skipped_cell="$(field measured "$summary") / $(field skipped "$summary")"
+	short=$(while IFS=$'\t' read -r _ count text; do
+		[[ -n $text ]] && echo "$count× $(short_reason <<<"$text")"
+	done <<<"$reasons" | paste -sd';' | sed 's/;/; /g')
+	[[ -n $short ]] && skipped_cell="$skipped_cell ($short)"
+	vpid_cell="$(yn "$vpid") (doctor: ${dg:-?})"
+	flag_rows+=("| $model | $(sed -n 's/^vmx flags[[:space:]]*: *//p' "$g/cpuinfo.txt" 2>/dev/null | head -n 1) |")
+	rows+=("| $model | $kver | ${info_basic:-?} | $vpid_cell | $invvpid_types | $ept_desc | $truectl | $skipped_cell | $conform_cell | ${wall} s |")
+	{
+		echo "## $model"
+		echo
+		echo "Booted in ${wall} s wall (emulated: meaningless as a timing). $(grep -m1 '^model name' "$g/cpuinfo.txt" 2>/dev/null || true)"
+		echo
+		echo "/proc/cpuinfo $(grep -m1 '^vmx flags' "$g/cpuinfo.txt" 2>/dev/null || echo 'vmx flags: (none)')"
+		echo
+		echo "VMX capability MSRs (read in the guest through /dev/cpu/0/msr, the kernel's msr module):"
+		echo
+		echo '```'
+		cat "$msr_file" 2>/dev/null || echo "(not read)"
+		echo '```'
+		echo
+		echo "\`vmptrst-bench info --cpu 0\` (exit $(step_rc info)):"
+		echo
+		echo '```'
+		cat "$g/info.txt" 2>/dev/null || true
+		echo '```'
+		echo
+		echo "\`vmptrst-bench doctor --cpu 0\` (exit $(step_rc doctor)):"
+		echo
+		echo '```'
+		cat "$g/doctor.txt" 2>/dev/null || true
+		echo '```'
+		echo
+		echo "quick.ini (exit $(step_rc quick)): $summary; samples.csv $records rows, $bad not ok."
+		echo
+		while IFS=$'\t' read -r _ count text; do
+			[[ -n $text ]] && echo "- skipped $count: $text"
+		done <<<"$reasons"
+		echo
+		echo "conform: $conform_cell"
+		echo
+	} >>"$details"
+	echo "  files: $mdir (console.log, dmesg.log, guest/)"
+done
+name=$base
+
+# Different models, different VMX: the capability MSRs of no two alike.
+if [[ ${#caps[@]} -gt 1 ]]; then
+	distinct=$(printf '%s\n' "${caps[@]}" | grep . | sort -u | wc -l)
+	check "the ${#caps[@]} models read offer $distinct different sets of VMX capability MSRs (0x480-0x491)" \
+		test "$distinct" -eq "${#caps[@]}"
+fi
+
+total=$((SECONDS - t0))
+summary_md=$work/summary.md
+{
+	echo "# Bochs CPU models: the module users load, kernel $kver"
+	echo
+	echo "**Emulated** (Bochs $(bochs --help 2>&1 </dev/null | sed -n 's/.*Bochs x86 Emulator \([0-9.]*\).*/\1/p' | head -n 1)): VMX and the CPU models are Bochs's; every timing is meaningless."
+	echo "Written by \`tests/emu/models-test.sh $series\` ($(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%Y-%m-%d %H:%M UTC'))."
+	echo "VPID, INVVPID types, EPT and true controls are decoded from the MSRs read in the guest"
+	echo "(IA32_VMX_BASIC bit 55, PROCBASED_CTLS2 bits 33/37, EPT_VPID_CAP); VPID's \"doctor\" is"
+	echo "\`vmptrst-bench doctor\`'s \`vmx guest\` verdict, from the module's INFO."
+	echo
+	echo "| model | kernel | VMX_BASIC (info) | VPID | INVVPID types | EPT | true controls | quick.ini points measured / skipped (reasons) | conformance | wall time |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${rows[@]}"
+	echo
+	echo "What else each model's VMX offers, as the guest kernel names it:"
+	echo
+	echo "| model | vmx flags (/proc/cpuinfo) |"
+	echo "|---|---|"
+	printf '%s\n' "${flag_rows[@]}"
+	echo
+	echo "Total wall time: ${total} s (payload ${t_payload} s; ${#models[@]} Bochs boots, one after another: ${boots} s); checks: $passed passed, $failed failed."
+	echo
+	cat "$details"
+} >"$summary_md"
+echo "# summary table: $summary_md"
+sed -n '/^| model/,/^$/p' "$summary_md" | sed 's/^/  /'
+echo "$base: total wall time ${total} s (payload ${t_payload} s; ${#models[@]} Bochs boots, one after another: ${boots} s)"
+finish
