@@ -122,6 +122,23 @@ static double t_half(const double *x, size_t n, double *mean)
 	return az_t95(n - 1) * sqrt(ss / (double)(n - 1) / (double)n);
 }
 
+/*
+ * Widen [*lo, *hi] to the order-statistic 95% interval of the median of
+ * x[n] (n >= 6): distribution-free, so a minority of rounds moved one way
+ * (the add chain slowed by a busy sibling, never sped up) cannot pull the
+ * interval off the undisturbed rounds, as it can the mean's.
+ */
+static void median_ci(double *x, size_t n, double *lo, double *hi)
+{
+	size_t l = az_median_ci_rank(n);
+
+	if (!l)
+		return;
+	az_sort(x, n);
+	*lo = fmin(*lo, x[l - 1]);
+	*hi = fmax(*hi, x[n - l]);
+}
+
 /* Per-round slopes of family grp (fitted over its own unrolls) in a[]. */
 static size_t slopes(const struct az_dataset *ds, const size_t *grp,
 		     size_t ngrp, double step, unsigned int R, double *a)
@@ -190,6 +207,7 @@ void az_cycles_of(const struct az_run *run, const size_t *grp, size_t ngrp,
 			half = fmax(half == half ? half : 0, samp);
 			c->lo = c->value - half;
 			c->hi = c->value + half;
+			median_ci(ratio, n, &c->lo, &c->hi);
 		} else if (half == half) {	/* the clock's movement alone */
 			double rel = half / m;
 

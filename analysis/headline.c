@@ -318,7 +318,9 @@ int az_headline_write(FILE *out, const struct az_run *run)
 			snprintf(why + l, sizeof(why) - l, "%s" AZ_WHY_NOT_ISOLATED ": a busy SMT sibling slows the 1-cycle chain, and cycles read low",
 				 l ? "; " : "");
 		}
-		if (az_cycles_words(&h->cyc, buf2, sizeof(buf2))) {
+		/* an unresolved row is wide from the TSC's step, not the clock */
+		if (!(h->reason && az_why_unresolved(h->reason)) &&
+		    az_cycles_words(&h->cyc, buf2, sizeof(buf2))) {
 			size_t l = strlen(why);
 
 			snprintf(why + l, sizeof(why) - l, "%s%s", l ? "; " : "",

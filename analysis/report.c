@@ -477,7 +477,8 @@ static void clock_line(FILE *f, const struct az_run *run)
 			double h = (cellnum(&t, i, "cycles_ci_high") -
 				    cellnum(&t, i, "cycles_ci_low")) / 2 / fabs(v);
 
-			if (strstr(cell(&t, i, "reason"), AZ_WHY_CLOCK_MOVED) &&
+			if (resolved(&t, i) &&
+			    strstr(cell(&t, i, "reason"), AZ_WHY_CLOCK_MOVED) &&
 			    h > wmax) {
 				wmax = h;
 				w = i;

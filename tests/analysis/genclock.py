@@ -2,9 +2,9 @@
 """genclock.py DIR [--seed S] [--slow PCT] [--slow-rounds K] [--scale F]
 [--microcode X]: a synthetic `--backend user` run like configs/user.ini on a
 host with no cycle counter: add (1 cycle), imul (3) and chase (4) at unroll
-16, 64 and 256 and a MOV store at unroll 1, in 10 interleaved rounds of 150
+16, 64 and 256 and a MOV store at unroll 1, in 10 interleaved rounds of 200
 samples per point, read through a TSC that advances in steps of 21 ticks
-(random phase) with jitter.  The core clock is 1.675 cycles per tick times
+(random phase) with 1 tick of jitter.  The core clock is 1.675 cycles per tick times
 --scale (a run whose calibration differs); --slow PCT slows the add chain
 alone by PCT % in --slow-rounds of the 10 rounds (default 3): a busy SMT
 sibling moving the calibration during the run.  Writes meta.csv and
@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-STEP, ROUNDS, PER = 21, 10, 150
+STEP, ROUNDS, PER = 21, 10, 200
 LAT = {"add": 1.0, "imul": 3.0, "chase": 4.0, "mov": 12.0}
 POINTS = [(i, insn, u) for i, (insn, u) in enumerate(
     [(a, u) for a in ("add", "imul", "chase") for u in (16, 64, 256)] + [("mov", 1)])]
@@ -33,7 +33,7 @@ def main():
 
     def read(cycles):
         """TSC readings of windows of `cycles` core cycles: stepped, jittered."""
-        ticks = cycles / cpt + rng.normal(0, 2, len(cycles))
+        ticks = cycles / cpt + rng.normal(0, 1, len(cycles))
         t0 = rng.uniform(0, STEP, len(cycles))
         return np.floor((t0 + ticks) / STEP) * STEP - np.floor(t0 / STEP) * STEP
 
