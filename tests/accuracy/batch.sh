@@ -37,8 +37,9 @@ loop)
 	setsid timeout 1800 taskset -c "$other" sh -c 'while :; do :; done' &
 	loadpid=$! ;;
 compile)
-	cp -r analysis "$tmp/an"
-	setsid timeout 1800 taskset -c "$other" sh -c "while :; do make -s -C '$tmp/an' clean >/dev/null; make -s -C '$tmp/an' >/dev/null 2>&1; done" &
+	mkdir "$tmp/an"
+	cp analysis/*.c analysis/*.h analysis/Makefile "$tmp/an/"
+	setsid timeout 1800 taskset -c "$other" sh -c "cd '$tmp/an' && while :; do rm -f ./*.o vmptrst-analyze; make -s vmptrst-analyze >/dev/null 2>&1; done" &
 	loadpid=$! ;;
 *) echo "batch.sh: LOAD=$load: use loop, compile or leave it unset" >&2; exit 2 ;;
 esac
