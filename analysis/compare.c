@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "compareconf.h"
+#include "comparecyc.h"
 #include "csv.h"
 #include "diag.h"
 #include "plot.h"
@@ -667,6 +668,7 @@ static int compare(const struct opts *o, const struct az_run *a,
 	struct az_plotdir pd;
 	struct setup su;
 	struct tally t = { 0, 0, 0, 0, 0, 0 };
+	struct az_cyc_tally ct;
 	struct warn w;
 	size_t na, nb, i, j, *match;
 	char title[1400], ta[600], tb[600], *path, *pdir;
@@ -739,6 +741,10 @@ static int compare(const struct opts *o, const struct az_run *a,
 		       path, o->threshold_pct, o->alpha);
 	if (w.csv[0])
 		printf("WARNING: %s\n", w.csv);
+	if (az_compare_cycles(a, b, out, o->threshold_pct, &ct))
+		rc = -1;
+	printf("cycles per instruction (compare-cycles.csv; each run's interval carries its calibration's movement): faster %zu, slower %zu, same %zu, no cycles %zu\n",
+	       ct.faster, ct.slower, ct.same, ct.none);
 	if (t.none)
 		printf("no verdict (too few samples): %zu\n", t.none);
 	printf("faster %zu, slower %zu, same %zu, only-A %zu, only-B %zu\n",

@@ -395,7 +395,14 @@ static void pair(struct az_group *g, const struct az_group *b,
 		 const size_t *og, const size_t *ob, size_t m)
 {
 	size_t i = 0, j = 0, n = 0;
-	double *out = az_malloc((g->n < b->n ? g->n : b->n) * sizeof(double) + 1);
+	size_t cap = (g->n < b->n ? g->n : b->n) + 1;
+	double *out = az_malloc(cap * sizeof(double));
+
+	if (m == 0) {	/* the TSC: also kept in sample order */
+		g->seq = az_malloc(cap * sizeof(double));
+		g->seq_sample = az_malloc(cap * sizeof(uint32_t));
+		g->nseq = 0;
+	}
 
 	while (i < g->n && j < b->n) {
 		size_t gi = og ? og[i] : i, bj = ob ? ob[j] : j;
@@ -410,6 +417,10 @@ static void pair(struct az_group *g, const struct az_group *b,
 
 			if (!isnan(x) && !isnan(y))
 				out[n++] = (x - y) / g->unroll;
+			if (!isnan(x) && !isnan(y) && m == 0) {
+				g->seq[g->nseq] = x - y;
+				g->seq_sample[g->nseq++] = sg;
+			}
 			i++;
 			j++;
 		}
@@ -591,6 +602,8 @@ void az_dataset_free(struct az_dataset *ds)
 		free(g->nnet);
 		free(g->dnet);
 		free(g->net_reason);
+		free(g->seq);
+		free(g->seq_sample);
 		free(g->nval);
 		free(g->missing);
 		free(g->d);

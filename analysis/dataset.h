@@ -38,6 +38,11 @@ struct az_group {
 	struct dist *dnet;
 	const char **net_reason;	/* [metric] why empty; NULL if not */
 	int paired;		/* net computed from sample pairs */
+	/* The TSC's pairs in sample order, for the rounds of a run (cycles.c):
+	   x - baseline per window, and each pair's sample index. */
+	double *seq;
+	uint32_t *seq_sample;
+	size_t nseq;
 	uint32_t last;		/* sample index of the group's last row */
 	int unordered;		/* some row's index below an earlier one */
 };

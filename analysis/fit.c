@@ -42,14 +42,12 @@ double az_tsc_step(const struct az_dataset *ds)
 }
 
 /*
- * The mean of the values within max(6 TSC steps, 6 x 1.4826 MAD) of the
- * median: readings of a chain that starts at a random phase of the TSC's
- * step are dithered, so their mean resolves what one step hides; the
- * window drops interrupts, never a neighbouring step.  v sorted.  *se gets
- * the mean's standard error (NaN with fewer than 2 values kept).
+ * Readings of a chain that starts at a random phase of the TSC's step are
+ * dithered, so their mean resolves what one step hides; the window of
+ * max(6 steps, 6 MADs) drops interrupts, never a neighbouring step.
  */
-static double dithered_mean(const double *v, size_t n, double q, double *se,
-			    size_t *kept)
+double az_dithered_mean(const double *v, size_t n, double q, double *se,
+			size_t *kept)
 {
 	double m = az_quantile(v, n, 0.5), w, s = 0, ss = 0, mean;
 	double *dev = az_malloc(n * sizeof(*dev));
@@ -98,7 +96,6 @@ double *az_fit_values(const struct az_dataset *ds, const size_t *grp,
 int az_fit_family(const struct az_dataset *ds, const size_t *grp, size_t ngrp,
 		  double step, struct az_fit *fit, const char **why)
 {
-	double ub = 0, mb = 0, sxx = 0, sxy = 0, var = 0;
 	size_t i, j, n, kept;
 	double *v;
 
@@ -133,9 +130,22 @@ int az_fit_family(const struct az_dataset *ds, const size_t *grp, size_t ngrp,
 		return 0;
 	for (i = 0; i < fit->n; i++) {
 		v = az_fit_values(ds, grp, ngrp, fit->unroll[i], 0, &n);
-		fit->mean[i] = dithered_mean(v, n, step, &fit->se[i], &kept);
+		fit->mean[i] = az_dithered_mean(v, n, step, &fit->se[i], &kept);
 		fit->pairs += n;
 		free(v);
+	}
+	az_fit_line(fit);
+	if (fit->lo != fit->lo)
+		*why = "an unroll with fewer than 2 pairs: no 95% CI";
+	return 0;
+}
+
+void az_fit_line(struct az_fit *fit)
+{
+	double ub = 0, mb = 0, sxx = 0, sxy = 0, var = 0;
+	size_t i;
+
+	for (i = 0; i < fit->n; i++) {
 		ub += fit->unroll[i] / (double)fit->n;
 		mb += fit->mean[i] / (double)fit->n;
 	}
@@ -149,11 +159,9 @@ int az_fit_family(const struct az_dataset *ds, const size_t *grp, size_t ngrp,
 	fit->slope = sxy / sxx;
 	fit->icpt = mb - fit->slope * ub;
 	var /= sxx * sxx;
+	fit->lo = fit->hi = NAN;
 	if (var == var) {
 		fit->lo = fit->slope - AZ_Z95 * sqrt(var);
 		fit->hi = fit->slope + AZ_Z95 * sqrt(var);
-	} else {
-		*why = "an unroll with fewer than 2 pairs: no 95% CI";
 	}
-	return 0;
 }

@@ -28,6 +28,16 @@ struct az_fit {
 	double icpt;			/* ticks at unroll 0 */
 };
 
+/*
+ * The mean of sorted v[n] within max(6 TSC steps q, 6 x 1.4826 MAD) of the
+ * median, *se its standard error (NaN with fewer than 2 kept), *kept how
+ * many.
+ */
+double az_dithered_mean(const double *v, size_t n, double q, double *se,
+			size_t *kept);
+/* The least-squares line of fit->mean over fit->unroll (n >= 2): slope,
+   icpt and the slope's 95% CI (NaN when a mean has no standard error). */
+void az_fit_line(struct az_fit *fit);
 /* The TSC's step: the GCD of the baselines' windows (0 if not integral). */
 double az_tsc_step(const struct az_dataset *ds);
 /*

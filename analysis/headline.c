@@ -8,7 +8,7 @@
 
 #include "csv.h"
 #include "diag.h"
-#include "clock.h"
+#include "cycles.h"
 #include "headline.h"
 #include "setup.h"
 
@@ -27,7 +27,7 @@ struct fam {
 	size_t key_len;
 	const char *method;	/* "slope", "pair-median", NULL: none */
 	double ticks, lo, hi, pair_median;
-	struct az_clock clk;	/* cycles per tick */
+	struct az_cycles cyc;	/* core cycles per instruction */
 	const char *reason;
 	char why[200];
 	size_t n, nunroll;
@@ -94,22 +94,6 @@ static void estimate(const struct az_dataset *ds, struct fam *f, double q)
 	f->lo = fit.lo;
 	f->hi = fit.hi;
 	f->n = fit.pairs;
-}
-
-/* The add chain's slope, ticks per add with its CI ({NaN} x 3: none). */
-static void add_chain(const struct fam *f, size_t nf, double add[3])
-{
-	size_t i;
-
-	add[0] = add[1] = add[2] = NAN;
-	for (i = 0; i < nf; i++)
-		if (!strcmp(f[i].g0->instruction, "add") && f[i].method &&
-		    !strcmp(f[i].method, "slope") && f[i].ticks > 0) {
-			add[0] = f[i].ticks;
-			add[1] = f[i].lo;
-			add[2] = f[i].hi;
-			return;
-		}
 }
 
 static int insn_rank(const char *in)
@@ -240,11 +224,11 @@ static size_t *row_order(const struct az_dataset *ds, const struct fam *f,
 int az_headline_write(FILE *out, const struct az_run *run)
 {
 	const struct az_dataset *ds = &run->ds;
-	double q = az_tsc_step(ds), khz = NAN, tpn, add[3];
+	double q = az_tsc_step(ds), khz = NAN, tpn;
 	const char *kv = az_meta_get(&run->meta, "tsc_khz");
-	size_t nf, i, j, a, cyc_m = az_clock_metric(ds), *order;
+	size_t nf, i, j, a, *order;
 	struct fam *f;
-	char *e, buf[64], why[600];
+	char *e, buf[64], why[1000], buf2[400];
 	int add_warn;
 
 	/* the add chain's calibration is only as good as the CPU's quiet */
@@ -256,16 +240,16 @@ int az_headline_write(FILE *out, const struct az_run *run)
 	nf = families(ds, &f);
 	for (i = 0; i < nf; i++)
 		estimate(ds, &f[i], q);
-	add_chain(f, nf, add);
 	for (i = 0; i < nf; i++)
-		az_clock_of(run, f[i].grp, f[i].ngrp, cyc_m, add, &f[i].clk);
+		az_cycles_of(run, f[i].grp, f[i].ngrp, q, f[i].ticks, f[i].lo,
+			     f[i].hi, &f[i].cyc);
 	fputs("instruction", out);
 	for (a = 0; a < ds->naxis; a++)
 		if (az_setup_axis(ds, a)) {
 			CSV_SEP(out);
 			csv_put(out, ds->col[a]);
 		}
-	fputs(",points,method,ticks_per_insn,ci_low,ci_high,ns_per_insn,ns_ci_low,ns_ci_high,cycles_per_insn,cycles_ci_low,cycles_ci_high,cycles_source,pair_median_ticks,control,control_ticks_per_insn,ratio_to_control,pairs,reason", out);
+	fputs(",points,method,ticks_per_insn,ci_low,ci_high,ns_per_insn,ns_ci_low,ns_ci_high,cycles_per_insn,cycles_ci_low,cycles_ci_high,cycles_source,clock_moved_pct,pair_median_ticks,control,control_ticks_per_insn,ratio_to_control,pairs,reason", out);
 	CSV_EOL(out);
 	order = row_order(ds, f, nf);
 	for (i = 0; i < nf; i++) {
@@ -303,13 +287,12 @@ int az_headline_write(FILE *out, const struct az_run *run)
 		num(out, h->ticks / tpn);
 		num(out, h->lo / tpn);
 		num(out, h->hi / tpn);
-		num(out, h->ticks * h->clk.per_tick);
-		/* the ticks' CI scaled by both ends of the clock's: conservative */
-		num(out, fmin(h->lo * h->clk.lo, h->lo * h->clk.hi));
-		num(out, fmax(h->hi * h->clk.lo, h->hi * h->clk.hi));
+		num(out, h->cyc.value);
+		num(out, h->cyc.lo);
+		num(out, h->cyc.hi);
 		CSV_SEP(out);
-		if (h->clk.per_tick == h->clk.per_tick)
-			fputs(h->clk.source, out);
+		fputs(h->cyc.source, out);
+		num(out, h->cyc.moved_pct);
 		num(out, h->pair_median);
 		CSV_SEP(out);
 		if (ctl)
@@ -324,16 +307,24 @@ int az_headline_write(FILE *out, const struct az_run *run)
 		snprintf(why, sizeof(why), "%s%s%s%s%s", h->reason ? h->reason : "",
 			 h->reason && !(khz > 0) ? "; " : "",
 			 khz > 0 ? "" : "tsc_khz unknown: no ns",
-			 (h->reason || !(khz > 0)) && h->clk.per_tick != h->clk.per_tick ? "; " : "",
-			 h->clk.per_tick == h->clk.per_tick ? "" :
+			 (h->reason || !(khz > 0)) && h->cyc.per_tick != h->cyc.per_tick ? "; " : "",
+			 h->cyc.per_tick == h->cyc.per_tick ? "" :
 			 AZ_WHY_NO_CLOCK ": no cycles (no APERF/MPERF, cycles event or add chain)");
-		if (add_warn && h->clk.per_tick == h->clk.per_tick &&
-		    !strcmp(h->clk.source, "add chain") &&
+		if (add_warn && h->cyc.per_tick == h->cyc.per_tick &&
+		    !strcmp(h->cyc.source, "add chain") &&
 		    strcmp(h->g0->instruction, "add")) {
 			size_t l = strlen(why);
 
 			snprintf(why + l, sizeof(why) - l, "%s" AZ_WHY_NOT_ISOLATED ": a busy SMT sibling slows the 1-cycle chain, and cycles read low",
 				 l ? "; " : "");
+		}
+		/* an unresolved row is wide from the TSC's step, not the clock */
+		if (!(h->reason && az_why_unresolved(h->reason)) &&
+		    az_cycles_words(&h->cyc, buf2, sizeof(buf2))) {
+			size_t l = strlen(why);
+
+			snprintf(why + l, sizeof(why) - l, "%s%s", l ? "; " : "",
+				 buf2);
 		}
 		csv_put(out, why);
 		CSV_EOL(out);

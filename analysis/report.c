@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "drift.h"
 #include "headline.h"
+#include "cycles.h"
 #include "html.h"
 #include "setup.h"
 #include "plot.h"
@@ -311,6 +312,8 @@ static int more_to_say(const char *reason)
 			reason++;
 			n--;
 		}
+		if (!strncmp(reason, AZ_WHY_CLOCK_MOVED, strlen(AZ_WHY_CLOCK_MOVED)))
+			break;	/* the last clause, shown in the cell */
 		for (k = 0; k < sizeof(shown) / sizeof(shown[0]); k++)
 			said |= !strncmp(reason, shown[k], strlen(shown[k]));
 		if (n && !said)
@@ -372,6 +375,11 @@ static void headline_row(FILE *f, const struct rows *t, size_t i,
 		az_html_esc(f, src);
 		if (strstr(cell(t, i, "reason"), AZ_WHY_NOT_ISOLATED))
 			fputs(" <span class=\"warn\">(CPU not isolated: may read low)</span>", f);
+		if (strstr(cell(t, i, "reason"), AZ_WHY_CLOCK_MOVED)) {
+			fputs("; <span class=\"warn\">", f);
+			az_html_esc(f, strstr(cell(t, i, "reason"), AZ_WHY_CLOCK_MOVED));
+			fputs("</span>", f);
+		}
 	}
 	if (unres)
 		fputs("; <span class=\"warn\">unresolved: within one TSC step</span>", f);
@@ -446,6 +454,46 @@ static int headline(FILE *f, const struct az_run *run)
 static int warn_meta(const struct az_meta *m, const char *key, const char *bad)
 {
 	return !strcmp(az_meta_get(m, key), bad);
+}
+
+/*
+ * When headline.csv's cycles are wider than ±1 %: a line saying how far
+ * the core clock moved and how wide the cycles column is (the widest row's
+ * words), with the fix.
+ */
+static void clock_line(FILE *f, const struct az_run *run)
+{
+	char *path = az_path(run->dir, "headline.csv");
+	struct rows t = { 0 };
+	size_t i, w = 0;
+	double wmax = 0;
+	FILE *x = fopen(path, "r");
+
+	if (x)
+		fclose(x);
+	if ((x || !az_headline_save(run)) && rows_load(&t, path) >= 0) {
+		for (i = 1; i < t.n; i++) {
+			double v = cellnum(&t, i, "cycles_per_insn");
+			double h = (cellnum(&t, i, "cycles_ci_high") -
+				    cellnum(&t, i, "cycles_ci_low")) / 2 / fabs(v);
+
+			if (resolved(&t, i) &&
+			    strstr(cell(&t, i, "reason"), AZ_WHY_CLOCK_MOVED) &&
+			    h > wmax) {
+				wmax = h;
+				w = i;
+			}
+		}
+		if (w) {
+			fputs("<div class=\"warn\">cycles: ", f);
+			az_html_esc(f, strstr(cell(&t, w, "reason"), AZ_WHY_CLOCK_MOVED));
+			fputs(" (widest: ", f);
+			az_html_esc(f, cell(&t, w, "instruction"));
+			fputs("). TSC ticks and ns carry no calibration.</div>\n", f);
+		}
+		rows_free(&t);
+	}
+	free(path);
 }
 
 /* Six lines under the title: what the numbers were measured under, and
@@ -527,6 +575,7 @@ static void conditions(FILE *f, const struct az_run *run, size_t skipped,
 	else if (!bad)
 		fputs("no warnings", f);
 	fputs("</div>\n", f);
+	clock_line(f, run);
 	az_conf_html_line(f, conf);
 	fputs("</div>\n", f);
 }

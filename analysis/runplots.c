@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cycles.h"
 #include "diag.h"
 #include "headline.h"
 #include "plot.h"
@@ -106,12 +107,15 @@ static void point_plots(struct az_plotdir *pd, const struct az_dataset *ds,
  * window's median (p25..p75 bars); the line's residuals on the right axis.
  * A family without baseline pairs gets the line through the raw medians.
  */
-static int unroll_plot(struct az_plotdir *pd, const struct az_dataset *ds,
+static int unroll_plot(struct az_plotdir *pd, const struct az_run *run,
 		       const struct az_reference *r, const size_t *fam,
 		       size_t nf)
 {
+	const struct az_dataset *ds = &run->ds;
 	const struct az_group *g0 = &ds->groups[fam[0]];
-	char name[400], sub[700], setup[300], plot[1200], ci[80] = "";
+	char name[400], sub[900], setup[300], plot[1200], ci[80] = "";
+	char cyc[200] = "";
+	struct az_cycles cy;
 	size_t i, j, *o = az_malloc(nf * sizeof(*o));
 	double rmax = 0;
 	struct az_fit fit;
@@ -128,6 +132,15 @@ static int unroll_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 			o[j - 1] = t;
 		}
 	net = !az_fit_family(ds, o, nf, az_tsc_step(ds), &fit, &why) && fit.n > 1;
+	if (net) {	/* the headline's cycles, by the headline's estimator */
+		az_cycles_of(run, o, nf, az_tsc_step(ds), fit.slope, fit.lo,
+			     fit.hi, &cy);
+		if (cy.value == cy.value)
+			snprintf(cyc, sizeof(cyc), "\n= %.4g [%.4g, %.4g] core cycles/insn (%s, \u00b1%.2g %%%s)",
+				 cy.value, cy.lo, cy.hi, cy.source, cy.half_pct,
+				 cy.half_pct > AZ_CYCLES_WIDE_PCT ?
+				 ": the core clock moved during the run" : "");
+	}
 	if (!net) {	/* the raw medians' line */
 		double ub = 0, mb = 0, sxx = 0, sxy = 0;
 
@@ -187,8 +200,8 @@ static int unroll_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 	}
 	fclose(d);
 	free(o);
-	snprintf(sub, sizeof(sub), net ? "%s %s: window TSC vs unroll; slope %.4g%s TSC ticks/insn (the headline's)" : "%s %s: median window TSC vs unroll; least-squares slope %.4g%s TSC ticks/insn",
-		 g0->instruction, strcmp(setup, "reference") ? setup : "(reference setup)", fit.slope, ci);
+	snprintf(sub, sizeof(sub), net ? "%s %s: window TSC vs unroll; slope %.4g%s TSC ticks/insn (the headline's)%s" : "%s %s: median window TSC vs unroll; least-squares slope %.4g%s TSC ticks/insn%s",
+		 g0->instruction, strcmp(setup, "reference") ? setup : "(reference setup)", fit.slope, ci, cyc);
 	f = az_plot_script(pd, name, sub);
 	if (!f)
 		return -1;
@@ -216,9 +229,10 @@ static int unroll_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 }
 
 /* Every family of two or more unrolls, each plotted once. */
-static int unroll_plots(struct az_plotdir *pd, const struct az_dataset *ds,
+static int unroll_plots(struct az_plotdir *pd, const struct az_run *run,
 			const struct az_reference *r)
 {
+	const struct az_dataset *ds = &run->ds;
 	size_t gi, gj, a, nf, *fam, *done;
 	int rc = 0;
 
@@ -250,7 +264,7 @@ static int unroll_plots(struct az_plotdir *pd, const struct az_dataset *ds,
 		for (a = 1; a < nf; a++)	/* two unrolls at least */
 			if (ds->groups[fam[a]].unroll != g->unroll)
 				break;
-		if (a < nf && unroll_plot(pd, ds, r, fam, nf))
+		if (a < nf && unroll_plot(pd, run, r, fam, nf))
 			rc = -1;
 	}
 	free(fam);
@@ -333,13 +347,44 @@ static const char *ylabel(int net)
 		     "TSC ticks per window";
 }
 
+/*
+ * Are these boxes the TSC's step rather than a distribution: every box's
+ * p05..p95 within two steps per window (the headline's "unresolved")?
+ * Then the title says so, in words a reader sees first.
+ */
+static const char *below_step(const struct az_dataset *ds,
+			      const struct box *b, size_t k, int net,
+			      char *buf, size_t len)
+{
+	double q = az_tsc_step(ds);
+	size_t i, several = 0;
+
+	*buf = 0;
+	if (!(q > 0) || !k)
+		return buf;
+	for (i = 0; i < k; i++) {
+		double u = net ? b[i].g->unroll : 1;
+
+		if (!(u > 0) || (b[i].d->p95 - b[i].d->p05) * u > 2 * q)
+			return buf;
+		several |= b[i].g->unroll != b[0].g->unroll;
+	}
+	if (several)
+		snprintf(buf, len, "Within the TSC's step (%g ticks per window): the boxes show the step; the slope over unroll (unroll-%s) resolves it. ",
+			 q, b[0].g->instruction);
+	else
+		snprintf(buf, len, "UNRESOLVED: below the TSC's step (%g ticks per window): the boxes show the step, not a distribution; measure at several unrolls for a slope. ",
+		 q);
+	return buf;
+}
+
 /* One axis, like with like: the points that differ from the reference in
  * this axis alone, and the reference nearest them. */
 static int box_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 		    const struct az_reference *r, size_t axis,
 		    const struct box *all, size_t n, int net)
 {
-	char name[200], sub[400], plot[600];
+	char name[200], sub[600], plot[600], unres[200];
 	size_t i, k = 0, *sel = az_malloc((n + 1) * sizeof(*sel));
 	struct box *b;
 	FILE *d, *f;
@@ -388,8 +433,8 @@ static int box_plot(struct az_plotdir *pd, const struct az_dataset *ds,
 			strcmp(b[i].value, r->val[axis]) ? "" : " (reference)",
 			b[i].g->axis[ds->point_col]);
 	fclose(d);
-	snprintf(sub, sizeof(sub), "%s %s across %s, every other axis at its reference: box p25..p75, line median, whiskers p05..p95",
-		 r->insn, net ? "net cost per instruction" : "window", ds->col[axis]);
+	snprintf(sub, sizeof(sub), "%s%s %s across %s, every other axis at its reference: box p25..p75, line median, whiskers p05..p95",
+		 below_step(ds, b, k, net, unres, sizeof(unres)), r->insn, net ? "net cost per instruction" : "window", ds->col[axis]);
 	f = az_plot_script(pd, name, sub);
 	if (!f) {
 		free(b);
@@ -412,7 +457,7 @@ static int box_points(struct az_plotdir *pd, const struct az_dataset *ds,
 		      const struct az_reference *r, const char *insn,
 		      struct box *b, size_t n, int net)
 {
-	char name[200], sub[400], plot[700], *label;
+	char name[200], sub[600], plot[700], *label, unres[200];
 	size_t i, j, lab = 400;
 	FILE *d, *f;
 	int rc;
@@ -444,8 +489,8 @@ static int box_points(struct az_plotdir *pd, const struct az_dataset *ds,
 	}
 	free(label);
 	fclose(d);
-	snprintf(sub, sizeof(sub), "%s, every point by setup (a repeated reference shows drift across the run): box p25..p75, line median, whiskers p05..p95",
-		 insn);
+	snprintf(sub, sizeof(sub), "%s%s, every point by setup (a repeated reference shows drift across the run): box p25..p75, line median, whiskers p05..p95",
+		 below_step(ds, b, n, net, unres, sizeof(unres)), insn);
 	f = az_plot_script(pd, name, sub);
 	if (!f)
 		return -1;
@@ -617,7 +662,7 @@ int az_plot_run(const struct az_run *run)
 		if (heatmap(&pd, ds, &ref, b, n, net))
 			rc = -1;
 	}
-	if (unroll_plots(&pd, ds, &ref))
+	if (unroll_plots(&pd, run, &ref))
 		rc = -1;
 	for (gi = 0; gi < ds->ngroup; gi++) {
 		const char *in = ds->groups[gi].instruction;

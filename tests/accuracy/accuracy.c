@@ -386,6 +386,31 @@ static void ratios(const struct rep *reps, unsigned int n, size_t num_off,
 	}
 }
 
+/*
+ * The mean of the per-repetition ratios x[n] and its 95% t interval: the
+ * engine's figure reported as the headline's cycles are (analysis/cycles.c,
+ * per-round ratios), so that the two compare on equal terms.
+ */
+static double t_interval(const double *x, unsigned int n, double *lo,
+			 double *hi)
+{
+	static const double t[] = { 0, 12.706, 4.303, 3.182, 2.776, 2.571,
+		2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
+		2.131, 2.120, 2.110, 2.101, 2.093, 2.086 };
+	double m = 0, ss = 0, h;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		m += x[i] / n;
+	for (i = 0; i < n; i++)
+		ss += (x[i] - m) * (x[i] - m);
+	h = n < 2 ? NAN : (n - 1 < sizeof(t) / sizeof(t[0]) ? t[n - 1] : 2.0) *
+		sqrt(ss / (n - 1) / n);
+	*lo = m - h;
+	*hi = m + h;
+	return m;
+}
+
 int main(int argc, char **argv)
 {
 	static struct rep reps[MAX_REPS];
@@ -478,6 +503,12 @@ int main(int argc, char **argv)
 	       "ticks\n", over, over * 1e6 / info.tsc_khz, base.n,
 	       median(&base), quantile(&base, 0.75) - quantile(&base, 0.25),
 	       quantile(&base, 0.99) - quantile(&base, 0.01));
+	for (j = REF_IMUL; j < NREF; j++) {
+		double lo, hi, m = t_interval(cyc[j], o.reps, &lo, &hi);
+
+		printf("engine_%s=%.4f [%.4f, %.4f] cycles (mean of %u repetitions' ratios to the add chain, 95%% t interval)\n",
+		       ref_name[j], m, lo, hi, o.reps);
+	}
 	printf("imul_over_add=%.4f chase_cycles=%.3f overhead_ticks=%.0f "
 	       "median_spread_pct=%.3f\n", res[REF_IMUL], res[REF_CHASE], over,
 	       sp[REF_IMUL] > sp[REF_CHASE] ? sp[REF_IMUL] : sp[REF_CHASE]);

@@ -4,9 +4,10 @@
 # package llvm) predicting the same chains from LLVM's scheduling model for
 # this CPU; then ./accuracy, whose last line is machine-readable:
 #   imul_over_add=R chase_cycles=C overhead_ticks=T median_spread_pct=P
-# Then headline.sh: the same latencies as headline.csv reports them from
-# `run --backend user -c configs/user.ini` (10 runs).
-# Arguments go to ./accuracy (--cpu N --reps N --samples N --unroll U).
+# Then batch.sh: REPEAT batches (LOAD=loop|compile: a load on another CPU)
+# of the same latencies as headline.csv reports them from `run --backend
+# user -c configs/user.ini` (RUNS runs) and as ./accuracy does, each with its
+# 95% interval; last line headline_coverage=N/M engine_coverage=N/M.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 make -s accuracy
@@ -31,7 +32,4 @@ else
 	echo "reference: none (llvm-mca not installed: apt-get install llvm); the" \
 	     "targets are the vendors' published latencies, printed below"
 fi
-# The headline a user reads (vmptrst-analyze's headline.csv of user.ini runs),
-# then the engine itself; accuracy's line stays the last.
-./headline.sh
-./accuracy "$@"
+./batch.sh

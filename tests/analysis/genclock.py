@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+"""genclock.py DIR [--seed S] [--slow PCT] [--slow-rounds K] [--scale F]
+[--microcode X]: a synthetic `--backend user` run like configs/user.ini on a
+host with no cycle counter: add (1 cycle), imul (3) and chase (4) at unroll
+16, 64 and 256 and a MOV store at unroll 1, in 10 interleaved rounds of 200
+samples per point, read through a TSC that advances in steps of 21 ticks
+(random phase) with 1 tick of jitter.  The core clock is 1.675 cycles per tick times
+--scale (a run whose calibration differs); --slow PCT slows the add chain
+alone by PCT % in --slow-rounds of the 10 rounds (default 3): a busy SMT
+sibling moving the calibration during the run.  Writes meta.csv and
+samples.csv."""
+import sys
+
+import numpy as np
+
+STEP, ROUNDS, PER = 21, 10, 200
+LAT = {"add": 1.0, "imul": 3.0, "chase": 4.0, "mov": 12.0}
+POINTS = [(i, insn, u) for i, (insn, u) in enumerate(
+    [(a, u) for a in ("add", "imul", "chase") for u in (16, 64, 256)] + [("mov", 1)])]
+
+
+def opt(args, name, default):
+    return type(default)(args[args.index(name) + 1]) if name in args else default
+
+
+def main():
+    args = sys.argv[1:]
+    out = args[0]
+    rng = np.random.default_rng(opt(args, "--seed", 1))
+    slow, nslow = opt(args, "--slow", 0.0), opt(args, "--slow-rounds", 3)
+    cpt = 1.675 * opt(args, "--scale", 1.0)     # core cycles per TSC tick
+    slowed = set(rng.choice(ROUNDS, nslow, replace=False)) if slow else set()
+
+    def read(cycles):
+        """TSC readings of windows of `cycles` core cycles: stepped, jittered."""
+        ticks = cycles / cpt + rng.normal(0, 1, len(cycles))
+        t0 = rng.uniform(0, STEP, len(cycles))
+        return np.floor((t0 + ticks) / STEP) * STEP - np.floor(t0 / STEP) * STEP
+
+    rows = {p: [] for p, _, _ in POINTS}
+    for r in range(ROUNDS):
+        for pt, insn, u in POINTS:
+            lat = LAT[insn] * (1 + slow / 100 if insn == "add" and r in slowed else 1)
+            base = read(np.full(PER, 70.0))
+            x = read(70.0 + u * lat + np.zeros(PER))
+            for k in range(PER):
+                s = r * PER + k
+                ax = f"{pt},%s,root,0,0,hot,wb,4k,warm,set,loaded,lfence,{u},0,{s}"
+                rows[pt].append(f"{ax % 'none'},{int(max(base[k], 0))},ok")
+                rows[pt].append(f"{ax % insn},{int(max(x[k], 0))},ok")
+    with open(f"{out}/samples.csv", "w") as f:
+        f.write("point,instruction,mode,cpu,offset,cache,memtype,page,tlb,ad,vmcs,"
+                "serialize,unroll,pass,sample,tsc,check\n")
+        for pt, _, _ in POINTS:
+            f.write("\n".join(rows[pt]) + "\n")
+    with open(f"{out}/meta.csv", "w") as f:
+        f.write("key,value\nplatform,native\nhost,lab1\nkernel,6.12.0-test\n"
+                "cpu_model_name,Synthetic CPU\nmicrocode,%s\ntsc_khz,1790843\n"
+                "rounds,%d\ntarget_isolated,no\n" % (opt(args, "--microcode", "0x1"), ROUNDS))
+
+
+main()
