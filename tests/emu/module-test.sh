@@ -234,8 +234,22 @@ check_report() { # check_report RUN_DIR
 	fi
 }
 
+# conformance.csv, as the driver wrote it there, against what this
+# emulator can show (tests/emu/check-conformance.py prints each row's check).
+check_conformance() { # check_conformance CSV WHAT ARG...
+	local csv=$1 what=$2 res
+	shift 2
+	res=$(python3 "$here/check-conformance.py" "$csv" --name "$what" "$@")
+	local rc=$?
+	sed 's/^/  /' <<<"$res"
+	check "$what: every branch as this emulator must show it ($(grep -c '^ok' <<<"$res") checks passed)" test $rc -eq 0
+}
+
 check_probe "$out/guest/probe-ud" ud
+check_conformance "$out/guest/conform/conformance.csv" "conform (tests' build)" --vmx "$([[ $emu == bochs ]] && echo yes || echo no)"
 if [[ $emu == bochs ]]; then
+	check_conformance "$out/guest/run-quick/conformance.csv" "quick: conformance.csv" --vmx yes
+	check_conformance "$out/guest/conform-hold/conformance.csv" "conform with HOLD (debug_hold=1): CPL 3 in VMX operation" --vmx yes --hold
 	for vmcs in loaded none; do
 		check_run_dir "$out/guest/run-$vmcs" "$vmcs"
 	done

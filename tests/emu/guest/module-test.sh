@@ -51,6 +51,8 @@ if [ "$expect_vmx" = yes ]; then
 fi
 # The reference page's CPL 0 branches (CONFORM), each row checked again here.
 step "vb_conform --expect-vmx $expect_vmx" ./vb_conform --expect-vmx "$expect_vmx"
+# The same through the driver: its table of all 14 branches (the host checks it).
+step "vmptrst-bench conform" ./vmptrst-bench conform --cpu 0 -o /out/conform
 # NMIs in the guest: tests/emu/guest/nmi-test.sh (area nmi-bochs-6.12, two CPUs).
 # Ring 3, outside VMX operation: the reference's #UD branch.
 step "vmptrst-bench probe (ring 3, outside VMX operation)" \
@@ -328,6 +330,11 @@ fi
 # must release a hold still in place (#UD again afterwards).
 if [ "$expect_vmx" = yes ]; then
 	step "insmod test-hooks/vmptrst_bench.ko debug_hold=1" insmod $test_ko debug_hold=1
+	# HOLD allowed: the driver's conform holds VMX on while it runs VMPTRST
+	# at CPL 3 (64-bit: #GP; compatibility mode: #UD), then lets go (the
+	# hold below would be refused were VMX still held).
+	step "vmptrst-bench conform with HOLD allowed" \
+		./vmptrst-bench conform --cpu 0 -o /out/conform-hold
 	step "vb_check --hold" ./vb_check --expect-vmx yes --hold
 	# vb_check left VMX held: ring 3 is now in VMX root operation, where
 	# the reference says CPL > 0 is #GP.
