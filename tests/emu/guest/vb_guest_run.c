@@ -238,6 +238,24 @@ static void check_vmx_left(const char *after)
 }
 
 /* The injected failures of the tests' build (kmod/vb_test_hooks.h). */
+/* Injected @fault makes the CPU unable to run mode=guest: skipped, nothing measured. */
+static void check_skipped(int fault, uint32_t reason, const char *what)
+{
+	struct vb_run r = guest_req(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE);
+	int err;
+
+	if (vb_set_fault(fault)) {
+		CHECK(0, "inject_fault=%d: %s", fault, strerror(errno));
+		return;
+	}
+	err = xioctl(VB_IOC_RUN, &r);
+	vb_set_fault(0);
+	CHECK(err == 0 && (r.result_flags & VB_RUN_SKIPPED) &&
+	      r.skip_reason == reason && r.records == 0,
+	      "inject_fault=%d (%s): skipped, reason %u (want %u), %u records (%s)",
+	      fault, what, r.skip_reason, reason, r.records, strerror(err));
+}
+
 static void check_faults(void)
 {
 	static const struct {
@@ -268,30 +286,8 @@ static void check_faults(void)
 		check_vmx_left(t[i].what);
 		check_point(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE, false);
 	}
-	/* a CPU without VPID: the point is skipped, nothing measured */
-	r = guest_req(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE);
-	if (vb_set_fault(18)) {
-		CHECK(0, "inject_fault=18: %s", strerror(errno));
-		return;
-	}
-	err = xioctl(VB_IOC_RUN, &r);
-	vb_set_fault(0);
-	CHECK(err == 0 && (r.result_flags & VB_RUN_SKIPPED) &&
-	      r.skip_reason == VB_SKIP_NO_VPID && r.records == 0,
-	      "inject_fault=18 (no VPID): skipped, reason %u (want %u), %u records (%s)",
-	      r.skip_reason, VB_SKIP_NO_VPID, r.records, strerror(err));
-	/* a kernel running with FRED: the point is skipped, nothing measured */
-	r = guest_req(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE);
-	if (vb_set_fault(20)) {
-		CHECK(0, "inject_fault=20: %s", strerror(errno));
-		return;
-	}
-	err = xioctl(VB_IOC_RUN, &r);
-	vb_set_fault(0);
-	CHECK(err == 0 && (r.result_flags & VB_RUN_SKIPPED) &&
-	      r.skip_reason == VB_SKIP_FRED && r.records == 0,
-	      "inject_fault=20 (FRED): skipped, reason %u (want %u), %u records (%s)",
-	      r.skip_reason, VB_SKIP_FRED, r.records, strerror(err));
+	check_skipped(18, VB_SKIP_NO_VPID, "a CPU without VPID");
+	check_skipped(20, VB_SKIP_FRED, "a kernel running with FRED");
 	/* another addressing form: [RDI + disp32], base 7 */
 	r = guest_req(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE);
 	if (vb_set_fault(15)) {
