@@ -125,8 +125,9 @@ static int one(char *buf, size_t len, const struct az_cat_ci *a,
 			az_cat_change_word(ch), isfinite(pct) ? pct : 0.0);
 }
 
-void az_cat_change_text(const struct az_cat_ci *ta, const struct az_cat_ci *tb,
-			const struct az_cat_cyc *ca, const struct az_cat_cyc *cb,
+void az_cat_change_text(long long ia, const struct az_cat_ci *ta,
+			const struct az_cat_cyc *ca, long long ib,
+			const struct az_cat_ci *tb, const struct az_cat_cyc *cb,
 			char *buf, size_t len)
 {
 	size_t u;
@@ -134,9 +135,10 @@ void az_cat_change_text(const struct az_cat_ci *ta, const struct az_cat_ci *tb,
 
 	u = (size_t)snprintf(buf, len, "cycles ");
 	if (isnan(ca->c.v) || isnan(cb->c.v))
-		u += (size_t)snprintf(buf + u, len > u ? len - u : 0, "not measured in %s",
-				      isnan(ca->c.v) && isnan(cb->c.v) ? "either run" :
-				      isnan(ca->c.v) ? "the earlier run" : "this run");
+		u += (size_t)(isnan(ca->c.v) && isnan(cb->c.v) ?
+			snprintf(buf + u, len > u ? len - u : 0, "not measured in either run") :
+			snprintf(buf + u, len > u ? len - u : 0, "not measured in run %lld",
+				 isnan(ca->c.v) ? ia : ib));
 	else
 		u += (size_t)one(buf + u, len > u ? len - u : 0, &ca->c, &cb->c, 1);
 	u += (size_t)snprintf(buf + u, len > u ? len - u : 0, ", ticks ");

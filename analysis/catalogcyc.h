@@ -61,12 +61,14 @@ const char *az_cat_change_word(enum az_cat_change ch);
 double az_cat_change_pct(const struct az_cat_ci *a, const struct az_cat_ci *b);
 
 /*
- * b against a in words: "cycles same (+0.1 %), ticks higher (+2.0 %): the
- * core clock moved, not the instruction", "cycles CHANGED: higher (+5.0
- * %), ticks ...", "cycles not measured in run A: ...".
+ * Run b (ticks tb, cycles cb) against run a in words: "cycles same (+0.1
+ * %), ticks higher (+2.0 %): the core clock moved, not the instruction",
+ * "cycles CHANGED: higher (+5.0 %), ticks ...", "cycles not measured in
+ * run 4, ticks ..." (ia, ib: the run ids).
  */
-void az_cat_change_text(const struct az_cat_ci *ta, const struct az_cat_ci *tb,
-			const struct az_cat_cyc *ca, const struct az_cat_cyc *cb,
+void az_cat_change_text(long long ia, const struct az_cat_ci *ta,
+			const struct az_cat_cyc *ca, long long ib,
+			const struct az_cat_ci *tb, const struct az_cat_cyc *cb,
 			char *buf, size_t len);
 
 /* Changes counted (the closing lines of history and compare). */

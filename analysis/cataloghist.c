@@ -135,8 +135,9 @@ static void table(const struct az_hist_row *h, size_t n)
 		az_cat_cyc_from(&h[i].cyc, fr, sizeof(fr));
 		vs[0] = '\0';
 		if (h[i].prev)
-			az_cat_change_text(&h[i].prev->tk, &h[i].tk,
-					   &h[i].prev->cyc, &h[i].cyc, vs, sizeof(vs));
+			az_cat_change_text(h[i].prev->id, &h[i].prev->tk,
+					   &h[i].prev->cyc, h[i].id, &h[i].tk,
+					   &h[i].cyc, vs, sizeof(vs));
 		az_table_row(&t, cells);
 	}
 	az_table_print(&t);

@@ -73,7 +73,8 @@ int az_cat_pair_table(const struct az_cat *c, long long ia, long long ib,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		side_read(st, 1, &a);
 		side_read(st, 1 + SIDE, &b);
-		az_cat_change_text(&a.tk, &b.tk, &a.cyc, &b.cyc, what, sizeof(what));
+		az_cat_change_text(ia, &a.tk, &a.cyc, ib, &b.tk, &b.cyc, what,
+				   sizeof(what));
 		printf("  %s: %s\n", az_cat_text(st, 0), what);
 		line("ticks/insn", &a.tk, &b.tk);
 		line("ns/insn", &a.ns, &b.ns);
