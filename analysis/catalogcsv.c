@@ -65,7 +65,6 @@ static int spec_real(const char *spec)
 static int find_cols(const struct az_cat_csv *t, char **head, size_t ncol,
 		     const char *path, size_t *col, int *lacking)
 {
-	const char *want;
 	size_t i, k, nk;
 
 	for (nk = 0; t->cols[nk]; nk++)
@@ -75,7 +74,7 @@ static int find_cols(const struct az_cat_csv *t, char **head, size_t ncol,
 		return -1;
 	}
 	for (k = 0; k <= nk; k++) {
-		want = k < nk ? spec_name(t->cols[k]) : t->stop ? t->stop : "";
+		const char *want = k < nk ? spec_name(t->cols[k]) : t->stop ? t->stop : "";
 		col[k] = *want ? AZ_NO_GROUP : 0;
 		for (i = 0; i < ncol && col[k] == AZ_NO_GROUP; i++)
 			if (!strcmp(head[i], want))

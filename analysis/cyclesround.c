@@ -61,7 +61,7 @@ void az_cycles_widen(const double *add, const double *fam, size_t n,
 {
 	double *cal = az_malloc((n + 1) * sizeof(*cal));
 	double *ratio = az_malloc((n + 1) * sizeof(*ratio));
-	double m, half, samp;
+	double m, half;
 	size_t r, k = 0;
 	int per_round = fam != NULL;
 
@@ -81,8 +81,9 @@ void az_cycles_widen(const double *add, const double *fam, size_t n,
 		v->moved_pct = 100 * half / az_t95(k - 1) * sqrt((double)k) / m;
 	}
 	if (per_round) {	/* the family's slope over the add chain's */
+		double samp = fmax(v->value - v->lo, v->hi - v->value);
+
 		half = t_half(ratio, k, &m) + fabs(m - v->value);
-		samp = fmax(v->value - v->lo, v->hi - v->value);
 		half = fmax(half == half ? half : 0, samp);
 		v->lo = v->value - half;
 		v->hi = v->value + half;
