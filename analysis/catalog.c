@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "catalogcyc.h"
 #include "commands.h"
 #include "diag.h"
 
@@ -27,19 +28,25 @@ static int usage(FILE *f, int rc)
 	      "  list     one line per run; --cpu-model matches part of the name,\n"
 	      "           the other filters whole values; DATE is a prefix of\n"
 	      "           start_time (2024, 2024-05, 2024-05-17), both ends included\n"
-	      "  show     a run (its id from list): meta.csv and headline rows, the\n"
-	      "           behaviour line (conformance.csv)\n"
-	      "  history  one setup's headline cost per run, by host and date, as\n"
-	      "           DIR/history.csv and DIR/history.png and .svg (default DIR:\n"
-	      "           catalog-history next to DB) with microcode changes marked;\n"
-	      "           the --setup axes must pick one headline setup.  Then the\n"
-	      "           same runs' behaviour (conformance.csv) per CPU model in\n"
-	      "           date order, each branch that changed from the model's\n"
-	      "           previous run marked, also as DIR/conformance-history.csv\n"
+	      "  show     a run (its id from list): meta.csv and headline rows (ticks,\n"
+	      "           ns and cycles), the behaviour line (conformance.csv)\n"
+	      "  history  one setup's headline cost per run, by host and date, in\n"
+	      "           ticks, ns and cycles with their 95% intervals, each run\n"
+	      "           against the host's previous one (a change only where the\n"
+	      "           intervals do not overlap: a clock that moved changes ticks,\n"
+	      "           not cycles), as DIR/history.csv and DIR/history.png and\n"
+	      "           .svg (default DIR: catalog-history next to DB) with\n"
+	      "           microcode changes marked; the --setup axes must pick one\n"
+	      "           headline setup.  Then the same runs' behaviour\n"
+	      "           (conformance.csv) per CPU model in date order, each branch\n"
+	      "           that changed from the model's previous run marked, also as\n"
+	      "           DIR/conformance-history.csv\n"
 	      "  compare  every pair of runs of one CPU model, microcode A and B,\n"
-	      "           sharing a headline setup, through `compare` (B against A)\n"
-	      "           into DIR/runA-runB (default DIR: catalog-compare next to\n"
-	      "           DB); closing counts over all pairs, behaviour changes too\n"
+	      "           sharing a headline setup: the catalogue's ticks, ns and\n"
+	      "           cycles A -> B (changes as in history), then `compare` (B\n"
+	      "           against A) into DIR/runA-runB (default DIR: catalog-compare\n"
+	      "           next to DB); closing counts over all pairs, behaviour and\n"
+	      "           cycles changes too\n"
 	      "\n"
 	      "Exit: 0 ok, 1 bad data, I/O or catalogue, 2 bad command line.\n", f);
 	return rc;
@@ -139,17 +146,50 @@ static int query_table(const struct az_cat *c, const char *title,
 	return rc == SQLITE_DONE ? 0 : az_cat_fail(c, "cannot read the catalogue");
 }
 
-/* "value [low, high]" of three REAL columns in SQL, "" when NULL. */
-#define CI_SQL(v, lo, hi) "CASE WHEN " v " IS NULL THEN '' WHEN " lo " IS NULL THEN printf('%.4g', " v ") ELSE printf('%.4g [%.4g, %.4g]', " v ", " lo ", " hi ") END"
+/* show's headline rows: ticks, ns and cycles with their intervals (cycles
+   not measured: why); 0, or -1 reported. */
+static int show_headline(const struct az_cat *c, sqlite3_int64 id)
+{
+	static const char *const hh[] = {
+		"setup", "unroll", "method", "ticks/insn [95% CI]",
+		"ns/insn [95% CI]", "cycles/insn [95% CI]", "cycles from",
+		"reason",
+	};
+	sqlite3_stmt *st = of_run(c, "SELECT h.setup, h.unroll, h.method, h.ticks, h.ci_low, h.ci_high, h.ns, h.ns_ci_low, h.ns_ci_high, " AZ_CAT_CYC_COLS("h", "r") " FROM headline h JOIN run r ON r.id = h.run_id WHERE h.run_id = ?1 ORDER BY h.rowid", id);
+	char tk[128], ns[128], cy[600], fr[128];
+	const char *cells[8] = { NULL, NULL, NULL, tk, ns, cy, fr, NULL };
+	struct az_cat_ci x;
+	struct az_cat_cyc y;
+	struct az_table t;
+	int rc, i;
+
+	if (!st)
+		return -1;
+	printf("\nheadline.csv:\n");
+	az_table_init(&t, 8, hh);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < 3; i++)
+			cells[i] = az_cat_text(st, i);
+		az_cat_ci_read(st, 3, &x);
+		az_cat_ci_text(&x, 4, tk, sizeof(tk));
+		az_cat_ci_read(st, 6, &x);
+		az_cat_ci_text(&x, 4, ns, sizeof(ns));
+		az_cat_cyc_read(st, 9, &y);
+		az_cat_cyc_text(&y, 4, cy, sizeof(cy));
+		az_cat_cyc_from(&y, fr, sizeof(fr));
+		cells[7] = az_cat_text(st, 14);	/* AZ_CAT_CYC_COLS' reason */
+		az_table_row(&t, cells);
+	}
+	sqlite3_finalize(st);
+	az_table_print(&t);
+	az_table_free(&t);
+	return rc == SQLITE_DONE ? 0 : az_cat_fail(c, "cannot read the catalogue");
+}
 
 /* show: the run's row, meta.csv and headline rows. */
 static int show(const struct az_cat *c, sqlite3_int64 id)
 {
 	static const char *const mh[] = { "key", "value" };
-	static const char *const hh[] = {
-		"setup", "unroll", "method", "ticks/insn [95% CI]",
-		"ns/insn [95% CI]", "reason",
-	};
 	sqlite3_stmt *st = of_run(c, "SELECT path, samples_sha256, added, emulated FROM run WHERE id = ?1", id);
 
 	if (!st)
@@ -163,7 +203,7 @@ static int show(const struct az_cat *c, sqlite3_int64 id)
 	sqlite3_finalize(st);
 	if (query_table(c, "meta.csv:", "SELECT key, value FROM meta WHERE run_id = ?1 ORDER BY rowid", id, mh, 2))
 		return -1;
-	if (query_table(c, "headline.csv:", "SELECT setup, unroll, method, " CI_SQL("ticks", "ci_low", "ci_high") ", " CI_SQL("ns", "ns_ci_low", "ns_ci_high") ", reason FROM headline WHERE run_id = ?1 ORDER BY rowid", id, hh, 6))
+	if (show_headline(c, id))
 		return -1;
 	return az_cat_conf_show(c, id);
 }

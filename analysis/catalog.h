@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 /* The schema version this tool writes (PRAGMA user_version). */
-#define AZ_CAT_VERSION 3
+#define AZ_CAT_VERSION 4
 
 struct az_cat {
 	sqlite3 *db;
@@ -68,6 +68,34 @@ void az_table_print(const struct az_table *t);
 void az_table_free(struct az_table *t);
 
 /*
+ * A CSV file of a run folder into the catalogue (catalogcsv.c): per row,
+ * sql (an INSERT, or an UPDATE) with ?1 the run id and ?2 on the fields
+ * named by cols: "name" text, "=name" a number (NULL when empty), "~name" a
+ * number and "?name" text the file may lack (NULL then), "" the row's setup
+ * text ("instruction=vmptrst cpu=0 ...": the columns before stop but skip).
+ */
+struct az_cat_csv {
+	const char *file, *sql, *const *cols;
+	const char *stop;	/* first column after the setup axes */
+	const char *skip;	/* an axis left out of the setup */
+	int optional;		/* the file may be absent */
+};
+
+/* 0 (*lacking, when not NULL: the optional columns the file lacks), or -1
+   reported. */
+int az_cat_csv_import(const struct az_cat *c, long long id, const char *dir,
+		      const struct az_cat_csv *t, int *lacking);
+
+/* --setup's words (catalogsetup.c). */
+/* Whether want is one or more "axis=value" words. */
+int az_cat_setup_valid(const char *want);
+/* Whether every "axis=value" word of want is one of setup's words. */
+int az_cat_setup_matches(const char *want, const char *setup);
+/* setup's words but "mode=root" (malloc'd): a run from before the mode axis
+   measured in mode root and has no mode word. */
+char *az_cat_root_as_before(const char *setup);
+
+/*
  * The subcommands, run by catalog.c once the options are parsed and checked
  * and the catalogue is open: each returns the exit code, 0, 1 (bad data,
  * reported) or 2 (bad command line, reported).  *_args: the checks beyond
@@ -78,6 +106,15 @@ int az_cat_history_args(const struct az_cat_opts *o);
 int az_cat_history(const struct az_cat *c, const struct az_cat_opts *o);
 int az_cat_compare_args(const struct az_cat_opts *o);
 int az_cat_compare(const struct az_cat *c, const struct az_cat_opts *o);
+
+/*
+ * compare's pair from the catalogue (catalogpair.c): per headline setup of
+ * both runs, ticks, ns and cycles, A -> B, with the change; each setup's
+ * cycles change counted in t; 0, or -1 reported.
+ */
+struct az_cat_tally;
+int az_cat_pair_table(const struct az_cat *c, long long ia, long long ib,
+		      struct az_cat_tally *t);
 
 /* The behaviour part (catalogconf.c): conformance.csv's rows of run id. */
 struct az_conf;

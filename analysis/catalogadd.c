@@ -15,7 +15,6 @@
 
 #include "catalog.h"
 #include "conform.h"
-#include "csv.h"
 #include "diag.h"
 #include "headline.h"
 #include "rundir.h"
@@ -80,137 +79,34 @@ out:
 	return rc;
 }
 
-/* Bind a CSV field: for a number column NULL when empty and a REAL when
-   numeric; else text. */
-static void bind_field(sqlite3_stmt *st, int i, const char *s, int real)
-{
-	double v;
-
-	if (real && !*s)
-		sqlite3_bind_null(st, i);
-	else if (real && !csv_number(s, &v))
-		sqlite3_bind_double(st, i, v);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
-/* One CSV file's rows into the catalogue.  cols names the fields to bind
-   (after run_id), "" for the setup text; stop is the first column after
-   the setup axes. */
-struct table {
-	const char *file, *insert, *const *cols;
-	const char *stop;	/* first column after the setup axes */
-	const char *skip;	/* an axis left out of the setup */
-	int optional;		/* the file may be absent */
-};
-
 static const char *const point_cols[] = { "point", "status", NULL };
 static const char *const summary_cols[] = {
 	"point", "instruction", "", "metric", "=n", "=median", "=net_per_insn",
 	"=net_ci_low", "=net_ci_high", NULL };
+/* The cycles columns, optional: a headline.csv written before them. */
+#define CYCLES_COLS "~cycles_per_insn", "~cycles_ci_low", "~cycles_ci_high", \
+	"?cycles_source", "~clock_moved_pct"
 static const char *const headline_cols[] = {
 	"instruction", "", "unroll", "points", "method", "=ticks_per_insn",
 	"=ci_low", "=ci_high", "=ns_per_insn", "=ns_ci_low", "=ns_ci_high",
-	"reason", NULL };
+	"reason", CYCLES_COLS, NULL };
+static const char *const cycles_cols[] = { "", CYCLES_COLS, NULL };
 
-static const struct table tables[] = {
+static const struct az_cat_csv tables[] = {
 	{ "points.csv", "INSERT INTO point VALUES (?1, ?2, ?3)", point_cols,
 	  NULL, NULL, 1 },
 	{ "summary.csv", "INSERT INTO summary VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	  summary_cols, "metric", "point", 0 },
-	{ "headline.csv", "INSERT INTO headline VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	{ "headline.csv", "INSERT INTO headline (run_id, instruction, setup, unroll, points, method, ticks, ci_low, ci_high, ns, ns_ci_low, ns_ci_high, reason, cycles, cycles_ci_low, cycles_ci_high, cycles_source, clock_moved_pct) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
 	  headline_cols, "points", "unroll", 0 },
 };
 
-/* "instruction=vmptrst cpu=0 ..." of the axes before t->stop. */
-static void setup_text(char *buf, size_t len, char **head, char **field,
-		       size_t stop, const struct table *t)
-{
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < stop && used < len; i++)
-		if (strcmp(head[i], t->skip))
-			used += (size_t)snprintf(buf + used, len - used, "%s%s=%s",
-						 used ? " " : "", head[i], field[i]);
-}
-
-static int import_csv(const struct az_cat *c, sqlite3_int64 id,
-		      const char *dir, const struct table *t)
-{
-	char *path = az_path(dir, t->file), **head = NULL, setup[2048];
-	size_t ncol = 0, col[16], stop = 0, i, k, nk;
-	const char *want[16];
-	struct csv_reader r;
-	sqlite3_stmt *st = NULL;
-	int rc = -1, got;
-
-	if (t->optional && access(path, F_OK)) {
-		free(path);
-		return 0;
-	}
-	if (csv_open(&r, path)) {
-		free(path);
-		return -1;
-	}
-	if ((got = csv_next(&r)) <= 0) {
-		if (!got)
-			az_err(path, 1, "empty file: no header");
-		goto out;
-	}
-	ncol = r.nfield;
-	head = az_malloc(ncol * sizeof(char *));
-	for (i = 0; i < ncol; i++)
-		head[i] = az_strdup(r.field[i]);
-	/* col[k]: where t->cols[k] is, col[nk] t->stop ("": no column) */
-	for (nk = 0; t->cols[nk]; nk++)
-		want[nk] = t->cols[nk] + (t->cols[nk][0] == '=');
-	want[nk] = t->stop ? t->stop : "";
-	for (k = 0; k <= nk; k++) {
-		col[k] = *want[k] ? AZ_NO_GROUP : 0;
-		for (i = 0; i < ncol && col[k] == AZ_NO_GROUP; i++)
-			if (!strcmp(head[i], want[k]))
-				col[k] = i;
-		if (col[k] == AZ_NO_GROUP) {
-			az_err(path, 1, "no column \"%s\" in the header", want[k]);
-			goto out;
-		}
-	}
-	stop = col[nk];
-	st = az_cat_prepare(c, t->insert);
-	if (!st)
-		goto out;
-	while ((got = csv_next(&r)) > 0) {
-		if (r.nfield != ncol) {
-			az_err(path, r.line, "expected %zu fields as in the header, found %zu", ncol, r.nfield);
-			goto out;
-		}
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, id);
-		for (k = 0; t->cols[k]; k++) {
-			if (!t->cols[k][0]) {
-				setup_text(setup, sizeof(setup), head, r.field, stop, t);
-				sqlite3_bind_text(st, (int)k + 2, setup, -1, SQLITE_TRANSIENT);
-			} else {
-				bind_field(st, (int)k + 2, r.field[col[k]], t->cols[k][0] == '=');
-			}
-		}
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			az_err(path, r.line, "cannot add the row to %s: %s", c->path, sqlite3_errmsg(sqlite3_db_handle(st)));
-			goto out;
-		}
-	}
-	if (!got)
-		rc = 0;
-out:
-	sqlite3_finalize(st);
-	for (i = 0; head && i < ncol; i++)
-		free(head[i]);
-	free(head);
-	csv_close(&r);
-	free(path);
-	return rc;
-}
+/* A run added before the catalogue kept cycles (version 4): its headline
+   rows' cycles, matched by setup. */
+static const struct az_cat_csv cycles_fill = {
+	"headline.csv", "UPDATE headline SET cycles = ?3, cycles_ci_low = ?4, cycles_ci_high = ?5, cycles_source = ?6, clock_moved_pct = ?7 WHERE run_id = ?1 AND setup = ?2",
+	cycles_cols, "points", "unroll", 0,
+};
 
 static const char *const run_keys[] = {
 	"host", "cpu_model_name", "microcode", "kernel", "start_time", "config",
@@ -304,6 +200,47 @@ static int fill_conformance(const struct az_cat *c, sqlite3_int64 id,
 	return az_cat_conf_add(c, id, conf) ? -1 : 1;
 }
 
+/* run.headline_cycles: whether the run's headline.csv had the cycles
+   columns; 0, or -1 reported. */
+static int set_cycles_read(const struct az_cat *c, sqlite3_int64 id, int read)
+{
+	sqlite3_stmt *st = az_cat_prepare(c, "UPDATE run SET headline_cycles = ?2 WHERE id = ?1");
+	int rc = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, read);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = az_cat_fail(c, "cannot add the run");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A run catalogued before the catalogue kept cycles (or whose headline.csv
+   was written before the cycles columns): its rows' cycles from the
+   folder's headline.csv now, when it has them.  1 added, 0 nothing to
+   add, -1 reported. */
+static int fill_cycles(const struct az_cat *c, sqlite3_int64 id,
+		       const char *dir)
+{
+	sqlite3_stmt *st = az_cat_prepare(c, "SELECT headline_cycles FROM run WHERE id = ?1");
+	int read = 0, lacking;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		read = sqlite3_column_int(st, 0);	/* NULL reads 0 */
+	sqlite3_finalize(st);
+	if (read)
+		return 0;
+	if (az_cat_csv_import(c, id, dir, &cycles_fill, &lacking) ||
+	    set_cycles_read(c, id, !lacking))
+		return -1;
+	return !lacking;
+}
+
 /* One run folder; 1 added, 0 already there, -1 reported. */
 static int add_one(const struct az_cat *c, const char *dir)
 {
@@ -312,7 +249,7 @@ static int add_one(const struct az_cat *c, const char *dir)
 	struct az_conf conf;
 	sqlite3_int64 id = 0;
 	size_t i;
-	int rc = -1, moved, filled = 0;
+	int rc = -1, moved, filled = 0, cyc = 0, lacking = 0;
 
 	real = realpath(dir, NULL);
 	if (!real) {
@@ -331,7 +268,8 @@ static int add_one(const struct az_cat *c, const char *dir)
 	id = known(c, sha, real, &moved);
 	if (id > 0) {
 		filled = fill_conformance(c, id, &conf);
-		if (filled < 0)
+		cyc = filled < 0 ? -1 : fill_cycles(c, id, real);
+		if (filled < 0 || cyc < 0)
 			goto rollback;
 		rc = 0;
 		goto commit;
@@ -339,8 +277,10 @@ static int add_one(const struct az_cat *c, const char *dir)
 	if (id < 0 || insert_run(c, real, sha, &m, &id))
 		goto rollback;
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
-		if (import_csv(c, id, real, &tables[i]))
+		if (az_cat_csv_import(c, id, real, &tables[i], &lacking))
 			goto rollback;
+	if (set_cycles_read(c, id, !lacking))
+		goto rollback;
 	if (az_cat_conf_add(c, id, &conf))
 		goto rollback;
 	rc = 1;
@@ -350,7 +290,7 @@ commit:
 	if (rc)
 		printf("added run %lld: %s (host %s, microcode %s, %s)\n", (long long)id, real, az_meta_get(&m, "host"), az_meta_get(&m, "microcode"), az_meta_get(&m, "start_time"));
 	else
-		printf("already catalogued as run %lld: %s%s%s\n", (long long)id, real, moved ? " (path updated: the folder moved)" : "", filled ? " (its conformance.csv rows added)" : "");
+		printf("already catalogued as run %lld: %s%s%s%s\n", (long long)id, real, moved ? " (path updated: the folder moved)" : "", filled ? " (its conformance.csv rows added)" : "", cyc ? " (its headline.csv cycles added)" : "");
 	goto out_meta;
 rollback:
 	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);

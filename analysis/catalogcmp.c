@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "catalogcyc.h"
 #include "commands.h"
 #include "csv.h"
 #include "diag.h"
@@ -23,6 +24,7 @@ struct counts {
 	size_t pairs, compared, gone, failed;
 	size_t faster, slower, same, none, only_a, only_b;
 	size_t beh_branches, beh_pairs, beh_absent;	/* behaviour */
+	struct az_cat_tally cyc;	/* cycles, from the catalogue */
 };
 
 /* Add the pair's conformance-diff.csv (compare writes it when both runs
@@ -111,7 +113,8 @@ static int present(long long id, const char *dir)
 	return ok;
 }
 
-static int pair(sqlite3_stmt *st, const char *out, struct counts *k)
+static int pair(const struct az_cat *c, sqlite3_stmt *st, const char *out,
+		struct counts *k)
 {
 	long long ia = sqlite3_column_int64(st, 0), ib = sqlite3_column_int64(st, 5);
 	char name[64], *dir, *pa, *pb;
@@ -125,6 +128,12 @@ static int pair(sqlite3_stmt *st, const char *out, struct counts *k)
 	       az_cat_text(st, 8), az_cat_text(st, 9));
 	pa = az_strdup(az_cat_text(st, 1));
 	pb = az_strdup(az_cat_text(st, 6));
+	if (az_cat_pair_table(c, ia, ib, &k->cyc)) {
+		k->failed++;
+		free(pa);
+		free(pb);
+		return -1;
+	}
 	if (!present(ia, pa) || !present(ib, pb)) {
 		k->gone++;
 		free(pa);
@@ -157,7 +166,7 @@ static int compare_all(const struct az_cat *c, const struct az_cat_opts *o)
 {
 	sqlite3_stmt *st = az_cat_prepare(c, "SELECT a.id, a.path, a.host, a.start_time, a.microcode, b.id, b.path, b.host, b.start_time, b.microcode, a.cpu_model FROM run a JOIN run b ON b.cpu_model = a.cpu_model AND b.id != a.id WHERE a.microcode = ?1 COLLATE NOCASE AND b.microcode = ?2 COLLATE NOCASE AND (?3 IS NULL OR instr(lower(a.cpu_model), lower(?3)) > 0) AND EXISTS (SELECT 1 FROM headline ha JOIN headline hb ON replace(hb.setup, ' mode=root', '') = replace(ha.setup, ' mode=root', '') WHERE ha.run_id = a.id AND hb.run_id = b.id) ORDER BY a.cpu_model, a.start_time, a.id, b.start_time, b.id");
 	struct counts k;
-	char *dbcopy, *out;
+	char *dbcopy, *out, cyc[128];
 	int rc;
 
 	if (!st)
@@ -173,15 +182,17 @@ static int compare_all(const struct az_cat *c, const struct az_cat_opts *o)
 		goto out;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		pair(st, out, &k);
-	if (rc != SQLITE_DONE)
+		if (pair(c, st, out, &k))
+			break;	/* reported */
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		az_cat_fail(c, "cannot read the catalogue");
 	else if (!k.pairs)
 		printf("no pair of runs of one CPU model%s with microcode %s and %s sharing a headline setup\n", o->model ? " matching --model" : "", o->microcode[0], o->microcode[1]);
-	printf("catalog compare %s -> %s: %zu pairs (%zu compared, %zu skipped: folder gone, %zu failed); faster %zu, slower %zu, same %zu, no verdict %zu, only-A %zu, only-B %zu; behaviour changed on %zu branches in %zu pairs (%zu compared pairs without both conformance tables)\n",
+	az_cat_tally_text(&k.cyc, cyc, sizeof(cyc));
+	printf("catalog compare %s -> %s: %zu pairs (%zu compared, %zu skipped: folder gone, %zu failed); faster %zu, slower %zu, same %zu, no verdict %zu, only-A %zu, only-B %zu; behaviour changed on %zu branches in %zu pairs (%zu compared pairs without both conformance tables); cycles per setup from the catalogue, every pair (intervals that do not overlap): %s\n",
 	       o->microcode[0], o->microcode[1], k.pairs, k.compared, k.gone,
 	       k.failed, k.faster, k.slower, k.same, k.none, k.only_a, k.only_b,
-	       k.beh_branches, k.beh_pairs, k.beh_absent);
+	       k.beh_branches, k.beh_pairs, k.beh_absent, cyc);
 out:
 	sqlite3_finalize(st);
 	free(out);

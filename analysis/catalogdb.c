@@ -7,6 +7,7 @@
  *   1  run, meta, point, summary, headline
  *   2  run.emulated (0/1): platform bochs/qemu or timing_note "emulated..."
  *   3  conformance: each run's conformance.csv rows (ABI 9 on)
+ *   4  headline's cycles columns; run.headline_cycles (NULL: added before)
  * A new catalogue is created as version 1 and migrated, so the migration
  * path is the one every catalogue takes.
  */
@@ -50,9 +51,23 @@ static const char *const migrate_v3[] = {
 	NULL
 };
 
+/* Version 3 -> 4: headline.csv's cycles columns (NULL where empty: not
+   measured) and, per run, whether its headline.csv had them (NULL: added
+   before version 4, 0: written before the cycles columns, 1: read).  Runs
+   added before: catalog add DIR again fills them. */
+static const char *const migrate_v4[] = {
+	"ALTER TABLE headline ADD COLUMN cycles REAL",
+	"ALTER TABLE headline ADD COLUMN cycles_ci_low REAL",
+	"ALTER TABLE headline ADD COLUMN cycles_ci_high REAL",
+	"ALTER TABLE headline ADD COLUMN cycles_source TEXT",
+	"ALTER TABLE headline ADD COLUMN clock_moved_pct REAL",
+	"ALTER TABLE run ADD COLUMN headline_cycles INTEGER",
+	NULL
+};
+
 /* steps[v] takes version v to v + 1. */
 static const char *const *const steps[AZ_CAT_VERSION] = {
-	schema_v1, migrate_v2, migrate_v3,
+	schema_v1, migrate_v2, migrate_v3, migrate_v4,
 };
 
 int az_cat_fail(const struct az_cat *c, const char *what)

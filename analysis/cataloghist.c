@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * catalog history DB --setup "...": one setup's headline cost in every
- * catalogued run, per host in date order, as a table, as history.csv and as
- * a gnuplot plot (history.gp, .dat, .png, .svg) with each host's microcode
- * changes marked on the time axis.
+ * catalogued run, per host in date order, in ticks, ns and cycles, each
+ * run against the host's previous one (a change only where the 95%
+ * intervals do not overlap: catalogcyc.h), as a table, as history.csv and
+ * as a gnuplot plot (history.gp, .dat, .png, .svg) with each host's
+ * microcode changes marked on the time axis.
  */
 #include <libgen.h>
 #include <math.h>
@@ -12,104 +14,34 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "csv.h"
+#include "cataloghist.h"
 #include "diag.h"
 #include "plot.h"
 
-struct hrow {
-	long long id;
-	char *date, *host, *microcode, *platform, *setup, *method, *reason;
-	int emulated, changed;	/* microcode not the host's previous run's */
-	double v[6];		/* ticks, ci_low, ci_high, ns, ns_ci_low, ns_ci_high */
-};
-
-/* Whether every "axis=value" word of want is one of setup's words. */
-static int setup_matches(const char *want, const char *setup)
-{
-	char w[512];
-	const char *p = want;
-	int n;
-
-	while (sscanf(p, " %511s%n", w, &n) == 1) {
-		size_t l = strlen(w);
-		const char *q = setup;
-		int found = 0;
-
-		while (!found && (q = strstr(q, w))) {
-			found = (q == setup || q[-1] == ' ') && (!q[l] || q[l] == ' ');
-			q += l;
-		}
-		if (!found)
-			return 0;
-		p += n;
-	}
-	return 1;
-}
-
-/*
- * setup's words but "mode=root" (malloc'd): a run from before the mode axis
- * measured in mode root and has no mode word, so the same setup of runs
- * from before and after it is one text.
- */
-static char *root_as_before(const char *setup)
-{
-	char *s = az_malloc(strlen(setup) + 1), w[512];
-	const char *p = setup;
-	size_t o = 0;
-	int n;
-
-	s[0] = '\0';
-	while (sscanf(p, " %511s%n", w, &n) == 1) {
-		p += n;
-		if (strcmp(w, "mode=root"))
-			o += (size_t)sprintf(s + o, "%s%s", o ? " " : "", w);
-	}
-	return s;
-}
-
-static int setup_valid(const char *want)
-{
-	char w[512];
-	const char *p = want;
-	int n, words = 0;
-
-	while (sscanf(p, " %511s%n", w, &n) == 1) {
-		if (!strchr(w, '=') || w[0] == '=')
-			return 0;
-		p += n;
-		words++;
-	}
-	return words > 0;
-}
-
-static double col_num(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN :
-	       sqlite3_column_double(st, i);
-}
 
 /* The matching headline rows, by host and date; n set; -1 reported. */
 static int load(const struct az_cat *c, const struct az_cat_opts *o,
-		struct hrow **out, size_t *n)
+		struct az_hist_row **out, size_t *n)
 {
-	sqlite3_stmt *st = az_cat_prepare(c, "SELECT r.id, r.start_time, r.host, r.microcode, r.platform, r.emulated, h.setup, h.method, h.ticks, h.ci_low, h.ci_high, h.ns, h.ns_ci_low, h.ns_ci_high, h.reason FROM headline h JOIN run r ON r.id = h.run_id WHERE (?1 IS NULL OR r.host = ?1) ORDER BY r.host, r.start_time, r.id, h.rowid");
-	struct hrow *h = NULL;
+	sqlite3_stmt *st = az_cat_prepare(c, "SELECT r.id, r.start_time, r.host, r.microcode, r.platform, r.emulated, h.setup, h.method, h.ticks, h.ci_low, h.ci_high, h.ns, h.ns_ci_low, h.ns_ci_high, h.reason, " AZ_CAT_CYC_COLS("h", "r") " FROM headline h JOIN run r ON r.id = h.run_id WHERE (?1 IS NULL OR r.host = ?1) ORDER BY r.host, r.start_time, r.id, h.rowid");
+	struct az_hist_row *h = NULL;
 	char *want;
-	int rc, k, root;
+	size_t i;
+	int rc, root;
 
 	*n = 0;
 	*out = NULL;
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, o->host, -1, SQLITE_STATIC);
-	want = root_as_before(o->setup);
-	root = setup_matches("mode=root", o->setup);
+	want = az_cat_root_as_before(o->setup);
+	root = az_cat_setup_matches("mode=root", o->setup);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct hrow *r;
-		char *setup = root_as_before(az_cat_text(st, 6));
+		struct az_hist_row *r;
+		char *setup = az_cat_root_as_before(az_cat_text(st, 6));
 
 		/* mode=root asked for: a setup of another mode is not it */
-		if (!setup_matches(want, setup) ||
+		if (!az_cat_setup_matches(want, setup) ||
 		    (root && (!strncmp(setup, "mode=", 5) ||
 			      strstr(setup, " mode=")))) {
 			free(setup);
@@ -125,21 +57,24 @@ static int load(const struct az_cat *c, const struct az_cat_opts *o,
 		r->emulated = sqlite3_column_int(st, 5);
 		r->setup = setup;
 		r->method = az_strdup(az_cat_text(st, 7));
-		for (k = 0; k < 6; k++)
-			r->v[k] = col_num(st, 8 + k);
+		az_cat_ci_read(st, 8, &r->tk);
+		az_cat_ci_read(st, 11, &r->ns);
+		az_cat_cyc_read(st, 15, &r->cyc);
 		r->reason = az_strdup(az_cat_text(st, 14));
 		r->changed = *n > 1 && !strcmp(h[*n - 2].host, r->host) &&
 			     strcmp(h[*n - 2].microcode, r->microcode);
 	}
 	sqlite3_finalize(st);
 	free(want);
+	for (i = 0; i < *n; i++)	/* after the last realloc */
+		h[i].prev = i && !strcmp(h[i - 1].host, h[i].host) ? &h[i - 1] : NULL;
 	*out = h;
 	if (rc != SQLITE_DONE)
 		return az_cat_fail(c, "cannot read the catalogue");
 	return 0;
 }
 
-static void free_rows(struct hrow *h, size_t n)
+static void free_rows(struct az_hist_row *h, size_t n)
 {
 	size_t i;
 
@@ -155,28 +90,38 @@ static void free_rows(struct hrow *h, size_t n)
 	free(h);
 }
 
-static void ci_text(char *buf, size_t len, const double *v)
+/* The closing count of the changes against each host's previous run. */
+static void changes(const struct az_hist_row *h, size_t n)
 {
-	if (isnan(v[0]))
-		snprintf(buf, len, "%s", "");
-	else if (isnan(v[1]))
-		snprintf(buf, len, "%.6g", v[0]);
-	else
-		snprintf(buf, len, "%.6g [%.6g, %.6g]", v[0], v[1], v[2]);
+	struct az_cat_tally tc = { 0, 0, 0, 0 }, tt = { 0, 0, 0, 0 };
+	char cy[128], tk[128];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!h[i].prev)
+			continue;
+		az_cat_tally_add(&tc, &h[i].prev->cyc.c, &h[i].cyc.c);
+		az_cat_tally_add(&tt, &h[i].prev->tk, &h[i].tk);
+	}
+	az_cat_tally_text(&tc, cy, sizeof(cy));
+	az_cat_tally_text(&tt, tk, sizeof(tk));
+	printf("against each host's previous run (a change only where the 95%% intervals do not overlap): cycles %s; ticks %s\n", cy, tk);
 }
 
-static void table(const struct hrow *h, size_t n)
+static void table(const struct az_hist_row *h, size_t n)
 {
 	static const char *const head[] = {
 		"host", "date", "microcode", "run", "platform", "method",
 		"ticks/insn [95% CI]", "ns/insn [95% CI]",
+		"cycles/insn [95% CI]", "cycles from", "against the host's previous run",
 	};
 	struct az_table t;
-	char mc[300], id[32], pl[300], tk[128], ns[128];
-	const char *cells[8] = { NULL, NULL, mc, id, pl, NULL, tk, ns };
+	char mc[300], id[32], pl[300], tk[128], ns[128], cy[600], fr[128];
+	char vs[600];
+	const char *cells[11] = { NULL, NULL, mc, id, pl, NULL, tk, ns, cy, fr, vs };
 	size_t i;
 
-	az_table_init(&t, 8, head);
+	az_table_init(&t, 11, head);
 	for (i = 0; i < n; i++) {
 		cells[0] = h[i].host;
 		cells[1] = h[i].date;
@@ -184,64 +129,20 @@ static void table(const struct hrow *h, size_t n)
 		snprintf(id, sizeof(id), "%lld", h[i].id);
 		snprintf(pl, sizeof(pl), "%s%s", h[i].platform, h[i].emulated ? " (emulated: not real timing)" : "");
 		cells[5] = h[i].method;
-		ci_text(tk, sizeof(tk), h[i].v);
-		ci_text(ns, sizeof(ns), h[i].v + 3);
+		az_cat_ci_text(&h[i].tk, 6, tk, sizeof(tk));
+		az_cat_ci_text(&h[i].ns, 6, ns, sizeof(ns));
+		az_cat_cyc_text(&h[i].cyc, 6, cy, sizeof(cy));
+		az_cat_cyc_from(&h[i].cyc, fr, sizeof(fr));
+		vs[0] = '\0';
+		if (h[i].prev)
+			az_cat_change_text(h[i].prev->id, &h[i].prev->tk,
+					   &h[i].prev->cyc, h[i].id, &h[i].tk,
+					   &h[i].cyc, vs, sizeof(vs));
 		az_table_row(&t, cells);
 	}
 	az_table_print(&t);
 	az_table_free(&t);
-}
-
-/* DIR/history.csv: the table's rows, a column a value (headline.csv's
-   names and units; empty when not measured, reason says why). */
-static const char hist_cols[] = "host,start_time,microcode,microcode_changed,run,platform,emulated,setup,method,ticks_per_insn,ci_low,ci_high,ns_per_insn,ns_ci_low,ns_ci_high,reason";
-
-static int write_csv(FILE *f, const struct hrow *h, size_t n)
-{
-	size_t i, k;
-
-	fputs(hist_cols, f);
-	CSV_EOL(f);
-	for (i = 0; i < n; i++) {
-		csv_put(f, h[i].host);
-		CSV_SEP(f);
-		csv_put(f, h[i].date);
-		CSV_SEP(f);
-		csv_put(f, h[i].microcode);
-		fprintf(f, ",%s,%lld,", h[i].changed ? "yes" : "no", h[i].id);
-		csv_put(f, h[i].platform);
-		fprintf(f, ",%s,", h[i].emulated ? "yes" : "no");
-		csv_put(f, h[i].setup);
-		CSV_SEP(f);
-		csv_put(f, h[i].method);
-		for (k = 0; k < 6; k++) {
-			CSV_SEP(f);
-			csv_put_num(f, h[i].v[k]);
-		}
-		CSV_SEP(f);
-		csv_put(f, h[i].reason);
-		CSV_EOL(f);
-	}
-	return ferror(f) ? -1 : 0;
-}
-
-/* 0, or -1 reported. */
-static int save_csv(const char *dir, const struct hrow *h, size_t n)
-{
-	char *out = az_path(dir, "history.csv");
-	FILE *f = fopen(out, "wb");
-	int rc = -1;
-
-	if (!f)
-		az_syserr(out, "cannot create");
-	else if (write_csv(f, h, n) | fclose(f))
-		az_syserr(out, "write error");
-	else
-		rc = 0;
-	if (!rc)
-		printf("wrote %s\n", out);
-	free(out);
-	return rc;
+	changes(h, n);
 }
 
 /* The x axis: meta.csv's start_time. */
@@ -252,7 +153,7 @@ static const char time_axis[] =
 	"set xlabel \"run start (UTC)\"\nset key outside right top\n";
 
 /* A start_time gnuplot can place: 2024-05-17T10:00:00Z. */
-static int dated(const struct hrow *r)
+static int dated(const struct az_hist_row *r)
 {
 	return strlen(r->date) == 20 && r->date[4] == '-' && r->date[10] == 'T' &&
 	       r->date[19] == 'Z';
@@ -260,18 +161,18 @@ static int dated(const struct hrow *r)
 
 /* history.dat (a block per host, dated runs only) and history.gp; 1 when
    no run has a start_time, 0, or -1 reported. */
-static int plot(struct az_plotdir *pd, const struct hrow *h, size_t n,
+static int plot(struct az_plotdir *pd, const struct az_hist_row *h, size_t n,
 		const char *sub)
 {
-	size_t i, k, used, nhost = 0, off, *first = az_malloc((n + 1) * sizeof(size_t));
+	size_t i, k, used, nhost = 0, *first = az_malloc((n + 1) * sizeof(size_t));
 	int ns = 1, emu, rc = -1;
 	char plotcmd[8192], insn[64] = "instruction";
 	const char *last = NULL;
+	const struct az_cat_ci *x;
 	FILE *d = NULL, *f;
 
 	for (i = 0; i < n; i++)
-		ns &= !isnan(h[i].v[3]);
-	off = ns ? 3 : 0;
+		ns &= !isnan(h[i].ns.v);
 	sscanf(h[0].setup, "instruction=%63[^ ]", insn);
 	for (i = 0; i < n; i++) {
 		if (!dated(&h[i]))
@@ -280,14 +181,14 @@ static int plot(struct az_plotdir *pd, const struct hrow *h, size_t n,
 			goto out;
 		if (!nhost)
 			fputs("# one block per host: start_time, cost, 95% CI low, high, run id, microcode, emulated (0/1)\n", d);
+		x = ns ? &h[i].ns : &h[i].tk;
 		if (!last || strcmp(last, h[i].host)) {
 			fprintf(d, "%s# host %s\n", nhost ? "\n\n" : "", h[i].host);
 			first[nhost++] = i;
 			last = h[i].host;
 		}
 		fprintf(d, "%s %.17g %.17g %.17g %lld \"%s\" %d\n", h[i].date,
-			h[i].v[off], isnan(h[i].v[off + 1]) ? h[i].v[off] : h[i].v[off + 1],
-			isnan(h[i].v[off + 2]) ? h[i].v[off] : h[i].v[off + 2],
+			x->v, isnan(x->lo) ? x->v : x->lo, isnan(x->hi) ? x->v : x->hi,
 			h[i].id, h[i].microcode, h[i].emulated);
 	}
 	if (!nhost) {
@@ -327,7 +228,7 @@ out:
 }
 
 /* The same runs' behaviour (catalogconf.c); 0, or -1 reported. */
-static int behaviour(const struct az_cat *c, const struct hrow *h, size_t n,
+static int behaviour(const struct az_cat *c, const struct az_hist_row *h, size_t n,
 		     const char *dir)
 {
 	long long *ids = az_malloc((n + 1) * sizeof(*ids));
@@ -343,7 +244,7 @@ static int behaviour(const struct az_cat *c, const struct hrow *h, size_t n,
 
 static int history(const struct az_cat *c, const struct az_cat_opts *o)
 {
-	struct hrow *h;
+	struct az_hist_row *h;
 	struct az_plotdir pd;
 	char title[1200], sub[1024], *dbcopy, *dir;
 	size_t n, i;
@@ -370,7 +271,7 @@ static int history(const struct az_cat *c, const struct az_cat_opts *o)
 	snprintf(title, sizeof(title), "catalogue history%s", emu ? " · emulated runs — not real timing" : "");
 	if (!az_plotdir_open(&pd, dir, title, emu)) {
 		snprintf(sub, sizeof(sub), "%s · per host, microcode changes marked · %s", h[0].setup, c->path);
-		rc = save_csv(dir, h, n) ? -1 : plot(&pd, h, n, sub);
+		rc = az_cat_history_csv(dir, h, n) ? -1 : plot(&pd, h, n, sub);
 		if (az_plotdir_run(&pd))
 			rc = -1;
 		if (rc > 0)
@@ -390,7 +291,7 @@ out:
 
 int az_cat_history_args(const struct az_cat_opts *o)
 {
-	if (o->setup && setup_valid(o->setup))
+	if (o->setup && az_cat_setup_valid(o->setup))
 		return 0;
 	az_err(NULL, 0, "catalog history: expected --setup \"axis=value ...\", e.g. \"instruction=vmptrst offset=0\"");
 	return -1;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Core cycles with the calibration's movement in the interval: cycles.h. */
+/* Core cycles with the calibration's movement in the interval: cycles.h;
+   the interval from the per-round slopes is cyclesround.c's. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,21 +11,6 @@
 #include "diag.h"
 #include "fit.h"
 #include "setup.h"
-
-double az_t95(size_t df)
-{
-	static const double t[] = {
-		NAN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
-		2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110,
-		2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-		2.052, 2.048, 2.045, 2.042,
-	};
-
-	if (df < sizeof(t) / sizeof(t[0]))
-		return t[df];
-	/* Cornish-Fisher's first term: within 0.001 from df 30 on */
-	return AZ_Z95 + (AZ_Z95 * AZ_Z95 * AZ_Z95 + AZ_Z95) / (4.0 * (double)df);
-}
 
 /* meta.csv's rounds; below 2 (or unknown), AZ_CYCLES_BLOCKS blocks. */
 static unsigned int rounds_of(const struct az_run *run)
@@ -105,40 +91,6 @@ static double round_slope(const struct az_dataset *ds, const size_t *grp,
 	return f.slope;
 }
 
-/* mean and t half-width of x[n] (n >= 3, else NaN). */
-static double t_half(const double *x, size_t n, double *mean)
-{
-	double s = 0, ss = 0;
-	size_t i;
-
-	*mean = NAN;
-	if (n < 3)
-		return NAN;
-	for (i = 0; i < n; i++)
-		s += x[i];
-	*mean = s / (double)n;
-	for (i = 0; i < n; i++)
-		ss += (x[i] - *mean) * (x[i] - *mean);
-	return az_t95(n - 1) * sqrt(ss / (double)(n - 1) / (double)n);
-}
-
-/*
- * Widen [*lo, *hi] to the order-statistic 95% interval of the median of
- * x[n] (n >= 6): distribution-free, so a minority of rounds moved one way
- * (the add chain slowed by a busy sibling, never sped up) cannot pull the
- * interval off the undisturbed rounds, as it can the mean's.
- */
-static void median_ci(double *x, size_t n, double *lo, double *hi)
-{
-	size_t l = az_median_ci_rank(n);
-
-	if (!l)
-		return;
-	az_sort(x, n);
-	*lo = fmin(*lo, x[l - 1]);
-	*hi = fmax(*hi, x[n - l]);
-}
-
 /* Per-round slopes of family grp (fitted over its own unrolls) in a[]. */
 static size_t slopes(const struct az_dataset *ds, const size_t *grp,
 		     size_t ngrp, double step, unsigned int R, double *a)
@@ -159,12 +111,11 @@ void az_cycles_of(const struct az_run *run, const size_t *grp, size_t ngrp,
 		  struct az_cycles *c)
 {
 	const struct az_dataset *ds = &run->ds;
-	size_t *ag = az_malloc((ds->ngroup + 1) * sizeof(*ag)), nag, r, n = 0;
+	size_t *ag = az_malloc((ds->ngroup + 1) * sizeof(*ag)), nag;
 	unsigned int R = rounds_of(run);
 	double add[3] = { NAN, NAN, NAN }, *a = az_malloc(R * sizeof(*a));
-	double *x = az_malloc(R * sizeof(*x)), *ratio = az_malloc(R * sizeof(*x));
-	double *cal = az_malloc(R * sizeof(*cal));
-	double m, half, samp;
+	double *x = az_malloc(R * sizeof(*x));
+	struct az_cyc_interval v;
 	struct az_fit fit;
 	struct az_clock clk;
 	const char *why;
@@ -187,40 +138,20 @@ void az_cycles_of(const struct az_run *run, const size_t *grp, size_t ngrp,
 	if (!strcmp(c->source, "add chain") && slopes(ds, ag, nag, step, R, a)) {
 		size_t nx = slopes(ds, grp, ngrp, step, R, x);
 
-		for (r = 0; r < R; r++) {	/* the calibration per round */
-			if (!(a[r] > 0))
-				continue;
-			cal[n] = 1 / a[r];
-			ratio[n++] = nx && x[r] == x[r] ? x[r] / a[r] : NAN;
-		}
-		half = t_half(cal, n, &m);
-		if (half == half) {
-			c->rounds = (unsigned int)n;
-			c->moved_pct = 100 * half / az_t95(n - 1) * sqrt((double)n) / m;
-		}
-		for (r = 0; nx && r < n; r++)
-			if (ratio[r] != ratio[r])
-				nx = 0;
-		if (nx) {	/* the family's slope over the add chain's */
-			half = t_half(ratio, n, &m) + fabs(m - c->value);
-			samp = fmax(c->value - c->lo, c->hi - c->value);
-			half = fmax(half == half ? half : 0, samp);
-			c->lo = c->value - half;
-			c->hi = c->value + half;
-			median_ci(ratio, n, &c->lo, &c->hi);
-		} else if (half == half) {	/* the clock's movement alone */
-			double rel = half / m;
-
-			c->lo = fmin(c->lo, tlo * clk.per_tick * (1 - rel));
-			c->hi = fmax(c->hi, thi * clk.per_tick * (1 + rel));
-		}
+		v.value = c->value;
+		v.lo = c->lo;
+		v.hi = c->hi;
+		az_cycles_widen(a, nx ? x : NULL, R, tlo * clk.per_tick,
+				thi * clk.per_tick, &v);
+		c->lo = v.lo;
+		c->hi = v.hi;
+		c->rounds = v.rounds;
+		c->moved_pct = v.moved_pct;
 	}
 	c->half_pct = 100 * (c->hi - c->lo) / 2 / fabs(c->value);
 	free(ag);
 	free(a);
 	free(x);
-	free(ratio);
-	free(cal);
 }
 
 int az_cycles_words(const struct az_cycles *c, char *buf, size_t len)

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "cyclesround.h"
 #include "rundir.h"
 
 /* How a reason clause about a wide cycles interval begins. */
@@ -55,8 +56,5 @@ void az_cycles_of(const struct az_run *run, const size_t *grp, size_t ngrp,
  * is ±Y % ...", with the fix) in buf, and 1; else 0 and buf "".
  */
 int az_cycles_words(const struct az_cycles *c, char *buf, size_t len);
-
-/* The two-sided 95% quantile of Student's t with df degrees of freedom. */
-double az_t95(size_t df);
 
 #endif /* AZ_CYCLES_H */

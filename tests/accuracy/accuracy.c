@@ -24,7 +24,9 @@
  * alike); the run-to-run spread of the per-repetition results is
  * (max - min) / median.
  *
- * Last line, machine-readable:
+ * Then per chain the line engine_NAME=C [LO, HI]: core cycles with the
+ * 95% interval of the headline's estimator (analysis/cyclesround.c), the
+ * repetitions as its rounds.  Last line, machine-readable:
  *   imul_over_add=R chase_cycles=C overhead_ticks=T median_spread_pct=P
  * (slope estimates; overhead the empty bracket's median, TSC ticks).
  *
@@ -42,6 +44,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cyclesround.h"
 #include "userdev.h"
 
 #define ROUNDS		8	/* interleaved rounds per repetition */
@@ -387,28 +390,34 @@ static void ratios(const struct rep *reps, unsigned int n, size_t num_off,
 }
 
 /*
- * The mean of the per-repetition ratios x[n] and its 95% t interval: the
- * engine's figure reported as the headline's cycles are (analysis/cycles.c,
- * per-round ratios), so that the two compare on equal terms.
+ * Chain j in core cycles with its 95% interval, by the headline's own
+ * estimator (analysis/cyclesround.c, linked here: one estimator, no copy),
+ * the repetitions as its rounds: the value is the ratio of the mean chain
+ * slope to the mean add slope (the pooled estimate, as the headline's slope
+ * of pooled means); the interval the widest of the t interval of the
+ * per-repetition ratios plus the distance of their mean, and their median's
+ * order-statistic interval.  The engine keeps no per-repetition standard
+ * errors, so there is no sampling interval to start from: each
+ * repetition's ratio carries its sampling error into the spread instead.
  */
-static double t_interval(const double *x, unsigned int n, double *lo,
-			 double *hi)
+static void engine_cycles(const struct rep *reps, unsigned int n, enum ref j,
+			  struct az_cyc_interval *v)
 {
-	static const double t[] = { 0, 12.706, 4.303, 3.182, 2.776, 2.571,
-		2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
-		2.131, 2.120, 2.110, 2.101, 2.093, 2.086 };
-	double m = 0, ss = 0, h;
+	double add[MAX_REPS], fam[MAX_REPS], sa = 0, sf = 0;
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		m += x[i] / n;
-	for (i = 0; i < n; i++)
-		ss += (x[i] - m) * (x[i] - m);
-	h = n < 2 ? NAN : (n - 1 < sizeof(t) / sizeof(t[0]) ? t[n - 1] : 2.0) *
-		sqrt(ss / (n - 1) / n);
-	*lo = m - h;
-	*hi = m + h;
-	return m;
+	for (i = 0; i < n; i++) {
+		add[i] = reps[i].slope[REF_ADD];
+		fam[i] = reps[i].slope[j];
+		sa += add[i];
+		sf += fam[i];
+	}
+	v->value = sf / sa;
+	v->lo = v->value;
+	v->hi = v->value;
+	az_cycles_widen(add, fam, n, v->value, v->value, v);
+	if (v->rounds < 3)	/* no spread to widen by: no interval */
+		v->lo = v->hi = NAN;
 }
 
 int main(int argc, char **argv)
@@ -504,10 +513,12 @@ int main(int argc, char **argv)
 	       median(&base), quantile(&base, 0.75) - quantile(&base, 0.25),
 	       quantile(&base, 0.99) - quantile(&base, 0.01));
 	for (j = REF_IMUL; j < NREF; j++) {
-		double lo, hi, m = t_interval(cyc[j], o.reps, &lo, &hi);
+		struct az_cyc_interval v;
 
-		printf("engine_%s=%.4f [%.4f, %.4f] cycles (mean of %u repetitions' ratios to the add chain, 95%% t interval)\n",
-		       ref_name[j], m, lo, hi, o.reps);
+		engine_cycles(reps, o.reps, j, &v);
+		printf("engine_%s=%.4f [%.4f, %.4f] cycles (the headline's estimator, analysis/cyclesround.c, over %u repetitions as rounds: 95%% interval ±%.2f%%; the add chain's calibration moved %.2f%% across them)\n",
+		       ref_name[j], v.value, v.lo, v.hi, o.reps,
+		       100 * (v.hi - v.lo) / 2 / v.value, v.moved_pct);
 	}
 	printf("imul_over_add=%.4f chase_cycles=%.3f overhead_ticks=%.0f "
 	       "median_spread_pct=%.3f\n", res[REF_IMUL], res[REF_CHASE], over,

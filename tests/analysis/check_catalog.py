@@ -142,7 +142,7 @@ def check_add_list_show(tmp, db, dirs):
     con.close()
     check("catalog: five runs, one row each (keyed by samples.csv's SHA-256)", n_run == 5, n_run)
     check("catalog: run 1's headline rows imported once", n_head == len(rows_of(os.path.join(dirs["r1"], "headline.csv"))), n_head)
-    check("catalog: a new catalogue is schema version 3", ver == 3, ver)
+    check("catalog: a new catalogue is schema version 4", ver == 4, ver)
 
     rc, out, err = run("catalog", "list", db)
     t = table(out)
@@ -221,7 +221,9 @@ def check_history(tmp, db, dirs):
 
 HIST_COLS = ["host", "start_time", "microcode", "microcode_changed", "run", "platform",
              "emulated", "setup", "method", "ticks_per_insn", "ci_low", "ci_high",
-             "ns_per_insn", "ns_ci_low", "ns_ci_high", "reason"]
+             "ns_per_insn", "ns_ci_low", "ns_ci_high", "cycles_per_insn", "cycles_ci_low",
+             "cycles_ci_high", "cycles_source", "clock_moved_pct", "cycles_reason", "previous_run",
+             "ticks_change", "ticks_change_pct", "cycles_change", "cycles_change_pct", "reason"]
 
 
 def check_history_csv(hd, out, rows, want):
@@ -321,8 +323,8 @@ def check_schema(tmp, dirs):
     emu = dict(con.execute("SELECT host, emulated FROM run").fetchall())
     conf = con.execute("SELECT count(*) FROM conformance").fetchone()[0]
     con.close()
-    check("catalog: migration v1 -> v3 sets user_version 3, with an empty conformance table",
-          ver == 3 and conf == 0, (ver, conf))
+    check("catalog: migration v1 -> v4 sets user_version 4, with an empty conformance table",
+          ver == 4 and conf == 0, (ver, conf))
     check("catalog: migration fills run.emulated from platform and timing_note",
           emu == {"old1": 0, "old2": 1, "old3": 1}, emu)
     check("catalog: the migrated catalogue labels the emulated runs in list",
@@ -330,14 +332,14 @@ def check_schema(tmp, dirs):
     rc, out, err = run("catalog", "add", v1, dirs["r1"])
     check("catalog: a migrated catalogue takes a new run", rc == 0 and "1 added" in out, out + err)
 
-    new = os.path.join(tmp, "v4.sqlite")
+    new = os.path.join(tmp, "v5.sqlite")
     con = sqlite3.connect(new)
     con.execute("CREATE TABLE run (id INTEGER)")
-    con.execute("PRAGMA user_version = 4")
+    con.execute("PRAGMA user_version = 5")
     con.commit()
     con.close()
     rc, out, err = run("catalog", "list", new)
-    check("catalog: a newer catalogue (version 4) is refused: exit 1, one line naming it",
+    check("catalog: a newer catalogue (version 5) is refused: exit 1, one line naming it",
           rc == 1 and one_line(err) and new in err and "newer" in err, err)
     rc, out, err = run("catalog", "add", new, dirs["r1"])
     check("catalog: add into a newer catalogue is refused too", rc == 1 and "newer" in err, err)

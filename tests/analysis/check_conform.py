@@ -333,14 +333,14 @@ def check_catalog(tmp, R, bad):
     v2_catalogue(db)
     order = ("old", "doc", "dif")
     rc, out, err = run("catalog", "add", db, *(R[n][0] for n in order))
-    check("catalog: a v2 catalogue takes the three runs (migrated to v3)", rc == 0 and "3 added" in out, out + err)
+    check("catalog: a v2 catalogue takes the three runs (migrated to v4)", rc == 0 and "3 added" in out, out + err)
     con = sqlite3.connect(db)
     ver = con.execute("PRAGMA user_version").fetchone()[0]
     per = dict(con.execute("SELECT r.id, (SELECT count(*) FROM conformance c WHERE c.run_id = r.id) FROM run r").fetchall())
     ro = con.execute("SELECT observed_vector, observed_error_code, cpl, verdict FROM conformance WHERE run_id = 2 AND branch = 'register-operand'").fetchone()
     con.close()
-    check("catalog: version 3; 14 rows for each run with the file, none for the one without",
-          ver == 3 and per == {1: 0, 2: 14, 3: 14}, (ver, per))
+    check("catalog: version 4; 14 rows for each run with the file, none for the one without",
+          ver == 4 and per == {1: 0, 2: 14, 3: 14}, (ver, per))
     check("catalog: an empty field is NULL, cpl an integer", ro == ("#UD", None, 0, "as-documented"), ro)
 
     rc, out, err = run("catalog", "show", db, "3")

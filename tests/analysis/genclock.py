@@ -1,22 +1,29 @@
 #!/usr/bin/python3
 """genclock.py DIR [--seed S] [--slow PCT] [--slow-rounds K] [--scale F]
-[--microcode X]: a synthetic `--backend user` run like configs/user.ini on a
+[--microcode X] [--start TIME] [--lat INSN=CYCLES] [--no-add]: a synthetic `--backend user` run like configs/user.ini on a
 host with no cycle counter: add (1 cycle), imul (3) and chase (4) at unroll
 16, 64 and 256 and a MOV store at unroll 1, in 10 interleaved rounds of 200
 samples per point, read through a TSC that advances in steps of 21 ticks
 (random phase) with 1 tick of jitter.  The core clock is 1.675 cycles per tick times
 --scale (a run whose calibration differs); --slow PCT slows the add chain
 alone by PCT % in --slow-rounds of the 10 rounds (default 3): a busy SMT
-sibling moving the calibration during the run.  Writes meta.csv and
-samples.csv."""
+sibling moving the calibration during the run.  --lat imul=3.15 sets an
+instruction's latency (a real change); --no-add leaves the add chain out (no
+calibration: no cycles); --start sets meta.csv's start_time.  Writes
+meta.csv and samples.csv."""
 import sys
 
 import numpy as np
 
 STEP, ROUNDS, PER = 21, 10, 200
 LAT = {"add": 1.0, "imul": 3.0, "chase": 4.0, "mov": 12.0}
-POINTS = [(i, insn, u) for i, (insn, u) in enumerate(
-    [(a, u) for a in ("add", "imul", "chase") for u in (16, 64, 256)] + [("mov", 1)])]
+
+
+def points(args):
+    """(point, instruction, unroll): the add chain unless --no-add."""
+    chains = ("imul", "chase") if "--no-add" in args else ("add", "imul", "chase")
+    return [(i, insn, u) for i, (insn, u) in enumerate(
+        [(a, u) for a in chains for u in (16, 64, 256)] + [("mov", 1)])]
 
 
 def opt(args, name, default):
@@ -30,6 +37,12 @@ def main():
     slow, nslow = opt(args, "--slow", 0.0), opt(args, "--slow-rounds", 3)
     cpt = 1.675 * opt(args, "--scale", 1.0)     # core cycles per TSC tick
     slowed = set(rng.choice(ROUNDS, nslow, replace=False)) if slow else set()
+    lat = dict(LAT)
+    for k, a in enumerate(args):
+        if a == "--lat":
+            insn, v = args[k + 1].split("=")
+            lat[insn] = float(v)
+    pts = points(args)
 
     def read(cycles):
         """TSC readings of windows of `cycles` core cycles: stepped, jittered."""
@@ -37,12 +50,12 @@ def main():
         t0 = rng.uniform(0, STEP, len(cycles))
         return np.floor((t0 + ticks) / STEP) * STEP - np.floor(t0 / STEP) * STEP
 
-    rows = {p: [] for p, _, _ in POINTS}
+    rows = {p: [] for p, _, _ in pts}
     for r in range(ROUNDS):
-        for pt, insn, u in POINTS:
-            lat = LAT[insn] * (1 + slow / 100 if insn == "add" and r in slowed else 1)
+        for pt, insn, u in pts:
+            cyc = lat[insn] * (1 + slow / 100 if insn == "add" and r in slowed else 1)
             base = read(np.full(PER, 70.0))
-            x = read(70.0 + u * lat + np.zeros(PER))
+            x = read(70.0 + u * cyc + np.zeros(PER))
             for k in range(PER):
                 s = r * PER + k
                 ax = f"{pt},%s,root,0,0,hot,wb,4k,warm,set,loaded,lfence,{u},0,{s}"
@@ -51,12 +64,14 @@ def main():
     with open(f"{out}/samples.csv", "w") as f:
         f.write("point,instruction,mode,cpu,offset,cache,memtype,page,tlb,ad,vmcs,"
                 "serialize,unroll,pass,sample,tsc,check\n")
-        for pt, _, _ in POINTS:
+        for pt, _, _ in pts:
             f.write("\n".join(rows[pt]) + "\n")
     with open(f"{out}/meta.csv", "w") as f:
         f.write("key,value\nplatform,native\nhost,lab1\nkernel,6.12.0-test\n"
                 "cpu_model_name,Synthetic CPU\nmicrocode,%s\ntsc_khz,1790843\n"
                 "rounds,%d\ntarget_isolated,no\n" % (opt(args, "--microcode", "0x1"), ROUNDS))
+        if "--start" in args:
+            f.write("start_time,%s\n" % opt(args, "--start", ""))
 
 
 main()
