@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""check-size: no bench/ source file over 400 lines.
+"""check-size: no bench/ or analysis/ source file over 400 lines.
 
 A file past 400 lines is doing more than one job (style.md: one file per
 responsibility, named for it).  Usage:
