@@ -79,30 +79,30 @@ static struct vb_conf_row *vb_conf_row(struct vb_conf_ctx *k, u32 br)
 
 /*
  * One execution of @fn at buffer offset @off, or through @addr if it is
- * not 0 (the non-canonical twin); PTE @pg of the buffer given @pte_val
- * for the execution when @pte_val is not 0.
+ * not 0 (the non-canonical twin); PTE @pg of the buffer given the value @pte
+ * for the execution when @pte is not 0.
  */
 static void vb_conf_mem(struct vb_conf_ctx *k, u32 br,
 			int (*fn)(void *dst, u64 *rflags), unsigned long off,
-			unsigned long addr, unsigned int pg, pteval_t pte_val)
+			unsigned long addr, unsigned int pg, pteval_t pte)
 {
 	struct vb_conf_row *r = vb_conf_row(k, br);
 	void *dst = addr ? (void *)addr : k->buf + off;
-	pte_t saved = pte_val ? *k->pte[pg] : __pte(0);
+	pte_t saved = pte ? *k->pte[pg] : __pte(0);
 
 	vb_conf_poke(k, off);
 	r->before = vb_conf_peek(k, off);
 	r->address = (unsigned long)dst;
 	r->expected = k->vc.expected;
-	if (pte_val) {
-		set_pte(k->pte[pg], __pte(pte_val));
+	if (pte) {
+		set_pte(k->pte[pg], __pte(pte));
 		vb_invlpg(k->buf + pg * PAGE_SIZE);
 	}
 	native_write_cr2(0);
 	r->vector = fn(dst, &r->rflags);
 	if (r->vector == X86_TRAP_PF)
 		r->cr2 = native_read_cr2();
-	if (pte_val) {
+	if (pte) {
 		set_pte(k->pte[pg], saved);
 		vb_invlpg(k->buf + pg * PAGE_SIZE);
 	}
