@@ -35,7 +35,10 @@
 #                   purge the packages on this machine (root)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-all: bench analysis kmod man
+# The man pages after the programs: gen-man links bench/'s objects and runs
+# vmptrst-analyze --help.
+all: bench analysis kmod
+	$(MAKE) man
 
 bench:
 	$(MAKE) -C bench
@@ -66,7 +69,13 @@ kmod:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C kmod KDIR=$(KDIR); \
 	else echo "kmod: skipped: no kernel build tree at $(KDIR) (install linux-headers-$$(uname -r), or pass KDIR=)"; fi
 
-man: bench analysis
+# The two programs alone (no static driver, no module): what install and
+# the Debian package need.
+programs:
+	$(MAKE) -C bench vmptrst-bench
+	$(MAKE) -C analysis vmptrst-analyze
+
+man: programs
 	$(MAKE) -C man
 
 deps:
@@ -150,7 +159,7 @@ MAN_PATHS    := -e 's|@CONFIGS@|$(pkgdatadir)/configs|g' -e 's|@DOCDIR@|$(docdir
 
 install: install-programs install-data install-man install-dkms
 
-install-programs: bench analysis
+install-programs: programs
 	$(INSTALL) -d $(DESTDIR)$(bindir)
 	$(INSTALL_PROGRAM) bench/vmptrst-bench analysis/vmptrst-analyze $(DESTDIR)$(bindir)/
 
@@ -202,5 +211,5 @@ clean:
 	$(MAKE) -C analysis clean
 	rm -rf build
 
-.PHONY: all bench analysis bench-analysis bench-accuracy fuzz-long kmod man deps test test-models run fleet \
+.PHONY: all bench analysis programs bench-analysis bench-accuracy fuzz-long kmod man deps test test-models run fleet \
 	install install-programs install-data install-man install-dkms uninstall deb test-packages clean
