@@ -201,7 +201,10 @@ uninstall:
 deb:
 	scripts/deb.sh
 
+# tests/host/packages.sh after tests/deps.sh (it installs what the test
+# needs, never a kernel); not part of make test's default areas.
 test-packages:
+	tests/deps.sh
 	tests/host/packages.sh
 
 clean:

@@ -7,12 +7,14 @@
 #      untracked and built files not) are copied to
 #      build/deb/vmptrst-bench-VERSION/ (VERSION from bench/bench.h, which
 #      debian/changelog and kmod/vb_internal.h must agree with);
-#   2. dpkg-buildpackage -us -uc -b there, as whoever runs this: the
-#      packages say Rules-Requires-Root: no (no fakeroot, no root), and
+#   2. dpkg-buildpackage -us -uc -b there, never as root: the packages say
+#      Rules-Requires-Root: no (no fakeroot either), and run as root this
+#      script builds as the user nobody (runuser), build/deb/ handed to it;
 #      git is fenced off (GIT_CEILING_DIRECTORIES) so the copy builds as a
 #      tree without .git would, the commit passed in VB_GIT_COMMIT;
-#   3. lintian on the .changes (both .deb files), its output in
-#      build/deb/lintian.txt and on stdout; a warning or error fails.
+#   3. lintian on the .changes (both .deb files), as that user too, its
+#      output in build/deb/lintian.txt and on stdout; a warning or error
+#      fails.
 # The .deb files are left in build/deb/.  Exit 0 when all three steps
 # passed; 1 otherwise, naming the step.
 set -euo pipefail
@@ -50,10 +52,17 @@ else
 	commit=unknown
 	tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$src"
 fi
-say "building $version (commit $commit) in $src"
+# Root builds as nobody: what the packages need of root is nothing.
+builder=()
+if [[ $(id -u) -eq 0 ]]; then
+	command -v runuser >/dev/null || die "running as root, and no runuser to build as another user"
+	chown -R nobody:nogroup "$out"
+	builder=(runuser -u nobody --)
+fi
+say "building $version (commit $commit) in $src${builder:+ as nobody}"
 
-if ! (cd "$src" && GIT_CEILING_DIRECTORIES=$out VB_GIT_COMMIT=$commit \
-	dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1; then
+if ! (cd "$src" && "${builder[@]}" env HOME="$out" GIT_CEILING_DIRECTORIES="$out" \
+	VB_GIT_COMMIT="$commit" dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1; then
 	tail -n 40 "$out/build.log" >&2
 	die "dpkg-buildpackage failed (the whole log: $out/build.log)"
 fi
@@ -63,8 +72,8 @@ say "built: $(cd "$out" && ls ./*.deb | sed 's|^\./||' | paste -sd' ')"
 # --pedantic and --display-info show every tag; warnings and errors fail.
 # What is overridden, and why, is in debian/*.lintian-overrides.
 status=0
-lintian --pedantic --display-info --show-overrides --fail-on error,warning "$changes" \
-	>"$out/lintian.txt" 2>&1 || status=$?
+"${builder[@]}" env HOME="$out" lintian --pedantic --display-info --show-overrides \
+	--fail-on error,warning "$changes" >"$out/lintian.txt" 2>&1 || status=$?
 if [[ -s $out/lintian.txt ]]; then
 	say "lintian:"
 	sed 's/^/    /' "$out/lintian.txt"
