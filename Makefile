@@ -19,9 +19,11 @@
 #   make run        the main job: natively where the CPU has VT-x and modules
 #                   load, otherwise inside Bochs, labelled as emulated
 #   make fleet INVENTORY=FILE CONFIG=FILE [BACKEND=module|user|emulated]
-#                   [CPU=N] [SAMPLES=N] [STAMP=S] [FORCE=1]
+#                   [CPU=N] [SAMPLES=N] [STAMP=S] [FORCE=1] [PACKAGES=DIR]
 #                   one config on every host of an Ansible inventory
-#                   (fleet/): run folders fetched to results/fleet-STAMP/
+#                   (fleet/): run folders fetched to results/fleet-STAMP/;
+#                   PACKAGES: the hosts install the Debian packages in DIR
+#                   (make deb: build/deb) instead of building the tree
 #   make man        the man pages into build/man/ (man/README.md)
 #   make install [PREFIX=/usr/local] [DESTDIR=]   the programs, configs, man
 #                   pages, fleet playbook, and the module's source for DKMS
@@ -113,7 +115,7 @@ run:
 FLEET_STAMP := $(shell date -u +%Y%m%d-%H%M%S)
 fleet: analysis
 	@[ -n "$(INVENTORY)" ] && [ -n "$(CONFIG)" ] || \
-		{ echo "usage: make fleet INVENTORY=FILE CONFIG=FILE [BACKEND=module|user|emulated] [CPU=N] [SAMPLES=N] [STAMP=S] [FORCE=1]"; exit 2; }
+		{ echo "usage: make fleet INVENTORY=FILE CONFIG=FILE [BACKEND=module|user|emulated] [CPU=N] [SAMPLES=N] [STAMP=S] [FORCE=1] [PACKAGES=DIR]"; exit 2; }
 	@command -v ansible-playbook >/dev/null || \
 		{ echo "make fleet: no ansible-playbook on this machine (the controller): apt-get install --no-install-recommends ansible-core"; exit 2; }
 	@echo "make fleet: $(or $(RESULTS),results)/fleet-$(or $(STAMP),$(FLEET_STAMP)) (resume with STAMP=$(or $(STAMP),$(FLEET_STAMP)))"
@@ -124,6 +126,7 @@ fleet: analysis
 		$(if $(SAMPLES),-e fleet_samples=$(SAMPLES)) $(if $(KERNEL),-e fleet_kernel=$(KERNEL)) \
 		$(if $(FORCE),-e fleet_force=true) $(if $(RESULTS),-e fleet_results="$(abspath $(RESULTS))") \
 		$(if $(CATALOG),-e fleet_catalog="$(abspath $(CATALOG))") $(if $(FORKS),--forks $(FORKS)) \
+		$(if $(PACKAGES),-e fleet_install=package -e fleet_debs="$(abspath $(PACKAGES))") \
 		$(ANSIBLE_ARGS)
 
 # -- installing ---------------------------------------------------------------
