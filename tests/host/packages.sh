@@ -9,6 +9,9 @@
 #     (the DKMS postinst skips it and says so); man -w finds the three
 #     pages, which name the installed paths; the installed vmptrst-bench
 #     plans /usr/share/vmptrst-bench/configs/quick.ini;
+#   - the installed fleet playbook installs the packages on two inventory
+#     names that are this machine (backend user), each with its own work
+#     folder and run;
 #   - dkms build of the module for Debian's 6.1 and 6.12 kernels, against the
 #     headers trees tests/emu/harness/kernels.sh unpacks (--kernelsourcedir),
 #     each .ko's vermagic that kernel's; dkms install of the 6.12 one into
@@ -177,6 +180,60 @@ is_version() { [[ $out == "vmptrst-bench $version (commit "* && $out != *"commit
 check "vmptrst-bench --version: $version and the commit it was built from" is_version
 analyze_help() { /usr/bin/vmptrst-analyze --help >/dev/null; }
 check "vmptrst-analyze --help: exit 0" analyze_help
+
+# -- the installed fleet playbook, from the packages ----------------------------
+# /usr/share/vmptrst-bench/fleet/site.yml has no source tree beside it: it
+# installs the packages (fleet_install=package by default there) from
+# build/deb on each host.  Two inventory names that are this machine
+# (ansible_connection=local), backend user: each must get its own work
+# folder (/var/tmp/vmptrst-bench-fleet/NAME) and its own complete run.
+fleet_names=(pkg-test-a pkg-test-b)
+fleet_made=()
+for n in "${fleet_names[@]}"; do
+	[[ -e /var/tmp/vmptrst-bench-fleet/$n ]] || fleet_made+=("/var/tmp/vmptrst-bench-fleet/$n")
+done
+if command -v ansible-playbook >/dev/null; then
+	cat >"$log/fleet.ini" <<INV
+[lab]
+pkg-test-a fleet_cpu=0
+pkg-test-b fleet_cpu=$(($(getconf _NPROCESSORS_ONLN) - 1))
+
+[lab:vars]
+ansible_connection=local
+ansible_python_interpreter=/usr/bin/python3
+ansible_become_method=su
+fleet_backend=user
+fleet_deps=false
+INV
+	echo "# ansible-playbook /usr/share/vmptrst-bench/fleet/site.yml (two local names, backend user, from build/deb)"
+	ANSIBLE_CONFIG=/usr/share/vmptrst-bench/fleet/ansible.cfg ansible-playbook -i "$log/fleet.ini" \
+		/usr/share/vmptrst-bench/fleet/site.yml -e fleet_config="$top/tests/fleet/fleet.ini" \
+		-e fleet_stamp=pkgtest -e fleet_debs="$top/build/deb" -e fleet_results="$log/results" \
+		>"$log/fleet.out" 2>&1
+	rc=$?
+	[[ $rc -eq 0 ]] || grep -E 'FAILED|fatal|msg' "$log/fleet.out" | tail -n 20 | sed 's/^/#   /'
+	check "the installed fleet playbook, from the packages: both hosts complete (exit 0)" test "$rc" -eq 0
+	fleet_ran() {
+		local n
+		for n in "${fleet_names[@]}"; do
+			[[ -f $log/results/fleet-pkgtest/$n/samples.csv && -f $log/results/fleet-pkgtest/$n/fleet-done.csv ]] || return 1
+			grep -q "^commit,deb-$version-" "$log/results/fleet-pkgtest/$n/fleet-done.csv" || return 1
+		done
+	}
+	check "fleet: each name's run fetched, of the packages (fleet-done.csv commit deb-$version-...)" fleet_ran
+	own_workdirs() {
+		local n
+		for n in "${fleet_names[@]}"; do
+			[[ -d /var/tmp/vmptrst-bench-fleet/$n/runs/pkgtest ]] || return 1
+		done
+	}
+	check "fleet: each inventory name had its own work folder (/var/tmp/vmptrst-bench-fleet/NAME)" own_workdirs
+else
+	echo "not ok - the installed fleet playbook: no ansible-playbook here (scripts/deps.sh test lists ansible-core)"
+	failed=$((failed + 1))
+fi
+for d in "${fleet_made[@]}"; do rm -rf "$d"; done
+rmdir /var/tmp/vmptrst-bench-fleet 2>/dev/null
 
 # -- DKMS against Debian's kernels ----------------------------------------------
 for series in 6.1 6.12; do
