@@ -68,10 +68,19 @@ static void wrapped(FILE *out, const char *s, size_t len)
 	fputc('\n', out);
 }
 
+/* Each '\n'-ended line of text, wrapped. */
+static void lines(FILE *to, const char *text)
+{
+	const char *line, *nl;
+
+	for (line = text; (nl = strchr(line, '\n')); line = nl + 1)
+		wrapped(to, line, (size_t)(nl - line));
+}
+
 /* One paragraph, its spaces single, no line break: a line a sentence. */
 static void paragraph(FILE *to, const char *s, const char *end)
 {
-	char *text = NULL, *line, *nl;
+	char *text = NULL;
 	size_t size = 0;
 	FILE *out = open_memstream(&text, &size);
 	const char *p, *last;
@@ -110,11 +119,21 @@ static void paragraph(FILE *to, const char *s, const char *end)
 	if (!bol)
 		fputc('\n', out);
 	if (fclose(out) == 0)
-		for (line = text; *line; line = nl + 1) {
-			nl = strchr(line, '\n');
-			wrapped(to, line, (size_t)(nl - line));
-		}
+		lines(to, text);
 	free(text);
+}
+
+/* The paragraph collected in buf[0..n), trailing space dropped; .Pp before all but the first. */
+static void end_paragraph(FILE *out, char *buf, size_t n, int *paragraphs)
+{
+	while (n && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	if (!n)
+		return;
+	if ((*paragraphs)++)
+		fputs(".Pp\n", out);
+	paragraph(out, buf, buf + n);
 }
 
 void vb_mdoc_text(FILE *out, const char *s)
@@ -126,28 +145,18 @@ void vb_mdoc_text(FILE *out, const char *s)
 
 	if (!buf)
 		return;
-	for (p = s;; p++) {
-		int blank = *p == '\n' && p[1] == '\n';
-
-		if (*p && !blank) {	/* a line break or spaces: one space */
-			if (*p != ' ' && *p != '\n')
-				buf[n++] = *p;
-			else if (n && buf[n - 1] != ' ')
+	for (p = s; *p; p++) {
+		if (*p == '\n' && p[1] == '\n') {	/* a blank line */
+			end_paragraph(out, buf, n, &paragraphs);
+			n = 0;
+		} else if (*p == ' ' || *p == '\n') {	/* one space */
+			if (n && buf[n - 1] != ' ')
 				buf[n++] = ' ';
-			continue;
+		} else {
+			buf[n++] = *p;
 		}
-		while (n && buf[n - 1] == ' ')
-			n--;
-		buf[n] = '\0';
-		if (n) {
-			if (paragraphs++)
-				fputs(".Pp\n", out);
-			paragraph(out, buf, buf + n);
-		}
-		n = 0;
-		if (!*p)
-			break;
 	}
+	end_paragraph(out, buf, n, &paragraphs);
 	free(buf);
 }
 
