@@ -19,12 +19,28 @@
 #   make run        the main job: natively where the CPU has VT-x and modules
 #                   load, otherwise inside Bochs, labelled as emulated
 #   make fleet INVENTORY=FILE CONFIG=FILE [BACKEND=module|user|emulated]
-#                   [CPU=N] [SAMPLES=N] [STAMP=S] [FORCE=1]
+#                   [CPU=N] [SAMPLES=N] [STAMP=S] [FORCE=1] [PACKAGES=DIR]
 #                   one config on every host of an Ansible inventory
-#                   (fleet/): run folders fetched to results/fleet-STAMP/
+#                   (fleet/): run folders fetched to results/fleet-STAMP/;
+#                   PACKAGES: the hosts install the Debian packages in DIR
+#                   (make deb: build/deb) instead of building the tree
+#   make man        the man pages into build/man/ (man/README.md)
+#   make install [PREFIX=/usr/local] [DESTDIR=]   the programs, configs, man
+#                   pages, fleet playbook, and the module's source for DKMS
+#                   in /usr/src/vmptrst-bench-VERSION; make uninstall
+#                   removes them (same PREFIX and DESTDIR)
+#   make deb        the Debian packages vmptrst-bench and vmptrst-bench-dkms
+#                   (debian/), built in a clean copy of the tree into
+#                   build/deb/, lintian run on them
+#   make test-packages   tests/host/packages.sh: make deb, then install,
+#                   use, DKMS-build (Debian's 6.1 and 6.12 headers) and
+#                   purge the packages on this machine (root)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
+# The man pages after the programs: gen-man links bench/'s objects and runs
+# vmptrst-analyze --help.
 all: bench analysis kmod
+	$(MAKE) man
 
 bench:
 	$(MAKE) -C bench
@@ -54,6 +70,15 @@ fuzz-long:
 kmod:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C kmod KDIR=$(KDIR); \
 	else echo "kmod: skipped: no kernel build tree at $(KDIR) (install linux-headers-$$(uname -r), or pass KDIR=)"; fi
+
+# The two programs alone (no static driver, no module): what install and
+# the Debian package need.
+programs:
+	$(MAKE) -C bench vmptrst-bench
+	$(MAKE) -C analysis vmptrst-analyze
+
+man: programs
+	$(MAKE) -C man
 
 deps:
 	tests/deps.sh
@@ -90,7 +115,7 @@ run:
 FLEET_STAMP := $(shell date -u +%Y%m%d-%H%M%S)
 fleet: analysis
 	@[ -n "$(INVENTORY)" ] && [ -n "$(CONFIG)" ] || \
-		{ echo "usage: make fleet INVENTORY=FILE CONFIG=FILE [BACKEND=module|user|emulated] [CPU=N] [SAMPLES=N] [STAMP=S] [FORCE=1]"; exit 2; }
+		{ echo "usage: make fleet INVENTORY=FILE CONFIG=FILE [BACKEND=module|user|emulated] [CPU=N] [SAMPLES=N] [STAMP=S] [FORCE=1] [PACKAGES=DIR]"; exit 2; }
 	@command -v ansible-playbook >/dev/null || \
 		{ echo "make fleet: no ansible-playbook on this machine (the controller): apt-get install --no-install-recommends ansible-core"; exit 2; }
 	@echo "make fleet: $(or $(RESULTS),results)/fleet-$(or $(STAMP),$(FLEET_STAMP)) (resume with STAMP=$(or $(STAMP),$(FLEET_STAMP)))"
@@ -101,7 +126,89 @@ fleet: analysis
 		$(if $(SAMPLES),-e fleet_samples=$(SAMPLES)) $(if $(KERNEL),-e fleet_kernel=$(KERNEL)) \
 		$(if $(FORCE),-e fleet_force=true) $(if $(RESULTS),-e fleet_results="$(abspath $(RESULTS))") \
 		$(if $(CATALOG),-e fleet_catalog="$(abspath $(CATALOG))") $(if $(FORKS),--forks $(FORKS)) \
+		$(if $(PACKAGES),-e fleet_install=package -e fleet_debs="$(abspath $(PACKAGES))") \
 		$(ANSIBLE_ARGS)
+
+# -- installing ---------------------------------------------------------------
+# GNU's directory variables (PREFIX is prefix), each overridable; DESTDIR
+# is prepended to every path written.  The module's source goes where DKMS
+# looks for it, /usr/src/NAME-VERSION, whatever the prefix (dkmsdir): then
+# `dkms install vmptrst-bench/VERSION` builds and installs it for the
+# running kernel, and DKMS rebuilds it on each kernel upgrade.
+VERSION     := $(shell sed -n 's/^\#define VB_TOOL_VERSION[[:space:]]*"\(.*\)"/\1/p' bench/bench.h)
+PREFIX      ?= /usr/local
+prefix      ?= $(PREFIX)
+exec_prefix ?= $(prefix)
+bindir      ?= $(exec_prefix)/bin
+datarootdir ?= $(prefix)/share
+datadir     ?= $(datarootdir)
+mandir      ?= $(datarootdir)/man
+docdir      ?= $(datarootdir)/doc/vmptrst-bench
+pkgdatadir  ?= $(datadir)/vmptrst-bench
+dkmsdir     ?= /usr/src/vmptrst-bench-$(VERSION)
+INSTALL      ?= install
+INSTALL_PROGRAM ?= $(INSTALL)
+INSTALL_DATA ?= $(INSTALL) -m 644
+
+# What gets installed, from the tree (no build output but the programs and
+# the man pages).
+CONFIG_FILES := $(wildcard configs/*.ini)
+FLEET_FILES  := $(shell find fleet -type f ! -name '*.retry' | LC_ALL=C sort)
+KMOD_FILES   := $(sort $(wildcard kmod/*.c kmod/*.h kmod/*.S)) kmod/Kbuild kmod/Makefile
+MAN_PAGES    := vmptrst-bench.1 vmptrst-analyze.1 vmptrst-bench.ini.5
+# The man pages name the installed paths.
+MAN_PATHS    := -e 's|@CONFIGS@|$(pkgdatadir)/configs|g' -e 's|@DOCDIR@|$(docdir)|g' \
+		-e 's|@SHARE@|$(pkgdatadir)|g'
+
+install: install-programs install-data install-man install-dkms
+
+install-programs: programs
+	$(INSTALL) -d $(DESTDIR)$(bindir)
+	$(INSTALL_PROGRAM) bench/vmptrst-bench analysis/vmptrst-analyze $(DESTDIR)$(bindir)/
+
+install-data:
+	$(INSTALL) -d $(DESTDIR)$(pkgdatadir)/configs $(DESTDIR)$(docdir)
+	$(INSTALL_DATA) $(CONFIG_FILES) $(DESTDIR)$(pkgdatadir)/configs/
+	$(INSTALL_DATA) analysis/export.schema.json $(DESTDIR)$(pkgdatadir)/
+	for f in $(FLEET_FILES); do \
+		$(INSTALL) -d $(DESTDIR)$(pkgdatadir)/$$(dirname $$f) && \
+		$(INSTALL_DATA) $$f $(DESTDIR)$(pkgdatadir)/$$f || exit 1; done
+	$(INSTALL_DATA) README.md $(DESTDIR)$(docdir)/
+
+install-man: man
+	$(INSTALL) -d $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5
+	for p in $(MAN_PAGES); do d=$(DESTDIR)$(mandir)/man$${p##*.}/$$p; \
+		sed $(MAN_PATHS) build/man/$$p >$$d && chmod 644 $$d || exit 1; done
+
+install-dkms:
+	$(INSTALL) -d $(DESTDIR)$(dkmsdir)
+	$(INSTALL_DATA) $(KMOD_FILES) $(DESTDIR)$(dkmsdir)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' kmod/dkms.conf >$(DESTDIR)$(dkmsdir)/dkms.conf
+	chmod 644 $(DESTDIR)$(dkmsdir)/dkms.conf
+	@echo "install: the module's source is in $(DESTDIR)$(dkmsdir); build it for the running kernel with: dkms install vmptrst-bench/$(VERSION)"
+
+# Removes what install wrote (and the folders it made, when empty).  A
+# module DKMS built from the source stays DKMS's: dkms remove
+# vmptrst-bench/VERSION --all first.
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/vmptrst-bench $(DESTDIR)$(bindir)/vmptrst-analyze
+	rm -f $(addprefix $(DESTDIR)$(mandir)/man1/,$(filter %.1,$(MAN_PAGES)))
+	rm -f $(addprefix $(DESTDIR)$(mandir)/man5/,$(filter %.5,$(MAN_PAGES)))
+	rm -rf $(DESTDIR)$(pkgdatadir) $(DESTDIR)$(docdir) $(DESTDIR)$(dkmsdir)
+
+# -- packages -------------------------------------------------------------------
+# scripts/deb.sh: the tree's tracked files (uncommitted edits included) copied
+# to build/deb/vmptrst-bench-VERSION/, dpkg-buildpackage -us -uc -b there
+# (Rules-Requires-Root: no, no fakeroot), the .deb files in build/deb/,
+# lintian on them (its output in build/deb/lintian.txt).
+deb:
+	scripts/deb.sh
+
+# tests/host/packages.sh after tests/deps.sh (it installs what the test
+# needs, never a kernel); not part of make test's default areas.
+test-packages:
+	tests/deps.sh
+	tests/host/packages.sh
 
 clean:
 	$(MAKE) -C bench clean
@@ -110,4 +217,5 @@ clean:
 	$(MAKE) -C analysis clean
 	rm -rf build
 
-.PHONY: all bench analysis bench-analysis bench-accuracy fuzz-long kmod deps test test-models run fleet clean
+.PHONY: all bench analysis programs bench-analysis bench-accuracy fuzz-long kmod man deps test test-models run fleet \
+	install install-programs install-data install-man install-dkms uninstall deb test-packages clean

@@ -86,17 +86,28 @@ static struct vb_option option(size_t i)
 	};
 }
 
+/* Each command's name, summary and operands after [OPTIONS]. */
 static const struct {
-	const char *name, *summary;
+	const char *name, *summary, *usage;
 } cmds[VB_CMD_COUNT] = {
-	[VB_CMD_RUN] = { "run", "measure a sweep (-c FILE) or the one point of the flags; write meta.csv, points.csv, samples.csv, windows.csv and conformance.csv" },
-	[VB_CMD_PLAN] = { "plan", "print the points a run would measure and the sample and record counts (no device needed)" },
-	[VB_CMD_INFO] = { "info", "what the module and the CPU offer" },
-	[VB_CMD_SELFTEST] = { "selftest", "VMPTRST outside VMX operation must raise #UD" },
-	[VB_CMD_EVENTS] = { "events", "list the PMU events libpfm4 knows for this CPU, one line each (name, description); PATTERN: a substring or glob, any case" },
-	[VB_CMD_DOCTOR] = { "doctor", "preflight for a native run: PASS/WARN/FAIL per check with its fix; exit 1 on any FAIL" },
-	[VB_CMD_PROBE] = { "probe", "VMPTRST at ring 3 (no module, no root): #UD, #GP or a stored value, and with -o DIR the cost of that fault against UD2" },
-	[VB_CMD_CONFORM] = { "conform", "VMPTRST on every branch of the reference page: what the page says, what this CPU did, the verdict; -o DIR writes DIR/conformance.csv" },
+	[VB_CMD_RUN] = { "run", "measure a sweep (-c FILE) or the one point of the flags; write meta.csv, points.csv, samples.csv, windows.csv and conformance.csv", "[-c FILE] -o DIR" },
+	[VB_CMD_PLAN] = { "plan", "print the points a run would measure and the sample and record counts (no device needed)", "[-c FILE]" },
+	[VB_CMD_INFO] = { "info", "what the module and the CPU offer", "" },
+	[VB_CMD_SELFTEST] = { "selftest", "VMPTRST outside VMX operation must raise #UD", "" },
+	[VB_CMD_EVENTS] = { "events", "list the PMU events libpfm4 knows for this CPU, one line each (name, description); PATTERN: a substring or glob, any case", "[PATTERN]" },
+	[VB_CMD_DOCTOR] = { "doctor", "preflight for a native run: PASS/WARN/FAIL per check with its fix; exit 1 on any FAIL", "" },
+	[VB_CMD_PROBE] = { "probe", "VMPTRST at ring 3 (no module, no root): #UD, #GP or a stored value, and with -o DIR the cost of that fault against UD2", "[-o DIR]" },
+	[VB_CMD_CONFORM] = { "conform", "VMPTRST on every branch of the reference page: what the page says, what this CPU did, the verdict; -o DIR writes DIR/conformance.csv", "[-o DIR]" },
+};
+
+/* The exit codes, as --help and the man page list them. */
+const struct vb_exit_doc vb_exit_docs[] = {
+	{ VB_EXIT_OK, "success" },
+	{ VB_EXIT_ERROR, "error: device, system or output (one line on stderr);\nalso a run the module stopped because another hypervisor took VMX\n(or kvm took the crash-time VMXOFF callback): its rows kept" },
+	{ VB_EXIT_USAGE, "bad command line or config file (FILE:LINE: what)" },
+	{ VB_EXIT_CHECK, "check failed: records whose stored value was wrong, or module and\ndriver disagree (all rows still written); selftest saw no #UD" },
+	{ VB_EXIT_INTERRUPTED, "interrupted by SIGINT/SIGTERM; what was measured is written" },
+	{ -1, NULL },
 };
 
 int vb_cmd_lookup(const char *name)
@@ -117,6 +128,56 @@ const char *vb_cmd_name(enum vb_cmd cmd)
 const char *vb_cmd_summary(enum vb_cmd cmd)
 {
 	return cmds[cmd].summary;
+}
+
+const char *vb_cmd_usage(enum vb_cmd cmd)
+{
+	return cmds[cmd].usage;
+}
+
+/* The values line of --help: "hot|flushed|flushopt, default hot". */
+static void doc_values(const struct vb_option *opt, char *buf, size_t len)
+{
+	enum vb_key_type kt = opt->type == VB_OPT_KEY ?
+			      vb_keys[opt->off].type : VB_KT_UINT;
+	char list[128];
+	int w;
+
+	buf[0] = '\0';
+	if (opt->type == VB_OPT_ENUM ||
+	    (opt->type == VB_OPT_KEY && kt == VB_KT_ENUM)) {
+		vb_join_names(opt->names, list, sizeof(list));
+		w = snprintf(buf, len, "%s", list);
+	} else if (opt->type == VB_OPT_KEY && kt == VB_KT_OFFSET) {
+		vb_join_names(opt->names, list, sizeof(list));
+		w = snprintf(buf, len, "%lu..%lu|%s", opt->min, opt->max, list);
+	} else if (opt->type == VB_OPT_UINT || (opt->type == VB_OPT_KEY &&
+		   kt != VB_KT_EVENTS && kt != VB_KT_BOOL)) {
+		w = snprintf(buf, len, "%lu..%lu", opt->min, opt->max);
+	} else {
+		return;
+	}
+	if (opt->def && w >= 0 && (size_t)w < len)
+		snprintf(buf + w, len - (size_t)w, ", default %s", opt->def);
+}
+
+int vb_cli_doc(enum vb_cmd cmd, size_t *i, struct vb_cli_doc *doc)
+{
+	for (; *i < N_OPTIONS; (*i)++) {
+		struct vb_option opt = option(*i);
+
+		if (!(opt.cmds & CMD(cmd)))
+			continue;
+		doc->name = opt.name;
+		doc->shortopt = opt.key < 256 ? (char)opt.key : '\0';
+		doc->arg = opt.arg;
+		doc->help = opt.help;
+		doc->sweep_key = opt.type == VB_OPT_KEY;
+		doc_values(&opt, doc->values, sizeof(doc->values));
+		(*i)++;
+		return 0;
+	}
+	return -1;
 }
 
 static int set_option(const struct vb_option *opt, const char *val,
@@ -297,95 +358,4 @@ int vb_cli_parse(enum vb_cmd cmd, int argc, char **argv, struct vb_opts *o,
 		return VB_EXIT_USAGE;
 	}
 	return VB_EXIT_OK;
-}
-
-static void help_values(const struct vb_option *opt, FILE *f)
-{
-	char list[128];
-
-	if (opt->type == VB_OPT_ENUM ||
-	    (opt->type == VB_OPT_KEY &&
-	     vb_keys[opt->off].type == VB_KT_ENUM)) {
-		vb_join_names(opt->names, list, sizeof(list));
-		fprintf(f, "%27s%s", "", list);
-	} else if (opt->type == VB_OPT_KEY &&
-		   vb_keys[opt->off].type == VB_KT_OFFSET) {
-		vb_join_names(opt->names, list, sizeof(list));
-		fprintf(f, "%27s%lu..%lu|%s", "", opt->min, opt->max, list);
-	} else if (opt->type == VB_OPT_UINT || (opt->type == VB_OPT_KEY &&
-		   vb_keys[opt->off].type != VB_KT_EVENTS &&
-		   vb_keys[opt->off].type != VB_KT_BOOL)) {
-		fprintf(f, "%27s%lu..%lu", "", opt->min, opt->max);
-	} else {
-		return;
-	}
-	if (opt->def)
-		fprintf(f, ", default %s", opt->def);
-	fputc('\n', f);
-}
-
-void vb_cli_help(enum vb_cmd cmd, FILE *f)
-{
-	size_t i;
-
-	fprintf(f, "usage: %s %s [OPTIONS]%s\n\n%s.\n\noptions:\n",
-		VB_TOOL_NAME, cmds[cmd].name,
-		cmd == VB_CMD_RUN ? " [-c FILE] -o DIR" :
-		cmd == VB_CMD_PLAN ? " [-c FILE]" :
-		cmd == VB_CMD_EVENTS ? " [PATTERN]" :
-		cmd == VB_CMD_PROBE || cmd == VB_CMD_CONFORM ? " [-o DIR]" : "",
-		cmds[cmd].summary);
-	for (i = 0; i < N_OPTIONS; i++) {
-		struct vb_option opt = option(i);
-		char lhs[64];
-
-		if (!(opt.cmds & CMD(cmd)))
-			continue;
-		if (opt.key < 256)
-			snprintf(lhs, sizeof(lhs), "-%c, --%s%s%s", opt.key,
-				 opt.name, opt.arg ? " " : "",
-				 opt.arg ? opt.arg : "");
-		else
-			snprintf(lhs, sizeof(lhs), "    --%s%s%s", opt.name,
-				 opt.arg ? " " : "", opt.arg ? opt.arg : "");
-		fprintf(f, "  %-24s %s\n", lhs, opt.help);
-		help_values(&opt, f);
-	}
-	if (cmd == VB_CMD_RUN || cmd == VB_CMD_PLAN)
-		fputs("\n"
-		      "A sweep key's value may be a comma list: an axis. The points are the\n"
-		      "cartesian product of the axes (see configs/README.md).\n",
-		      f);
-	if (cmd == VB_CMD_RUN)
-		fputs("samples.csv has one row per record; its tsc column is TSC ticks\n"
-		      "(tsc_end - tsc_begin) per timed window of U instructions; each event's column\n"
-		      "counts that window's bracket (empty: not counted in this row's pass, or no\n"
-		      "valid count). Its header: point,<axes>,pass,sample,tsc,check,\n"
-		      "flag_nmi,flag_smi,<events>; flag_nmi/flag_smi are 1 when an NMI hit the record or\n"
-		      "an SMI its window (vmptrst-analyze leaves such rows out). windows.csv has\n"
-		      "one row per IRQ-off window: point,pass,window,first_sample,samples,\n"
-		      "tsc_ticks,aperf,mperf,freq_ratio,smi,nmi (empty: not readable).\n",
-		      f);
-	if (cmd == VB_CMD_DOCTOR)
-		fputs("One line per check: PASS|WARN|FAIL  what: detail (fix: ...), then a summary.\n"
-		      "Exit 0 when a native run can proceed (no FAIL), 1 otherwise.\n",
-		      f);
-	if (cmd == VB_CMD_PROBE)
-		fputs("Prints which branch of VMPTRST's Operation the CPU took at CPL 3: ud (#UD,\n"
-		      "SIGILL: not in VMX operation, or a hypervisor refusing nested VMX), gp (#GP,\n"
-		      "SIGSEGV: the CPU is in VMX root operation) or stored (impossible on bare\n"
-		      "metal). With -o DIR: meta.csv (probe_result, probe_meaning) and samples.csv,\n"
-		      "instruction vmptrst-fault and ud2 rows interleaved pair by pair, tsc in TSC\n"
-		      "ticks from before the instruction to after the handler's siglongjmp. Exit 0\n"
-		      "when the classification succeeded, whatever it was.\n",
-		      f);
-	if (cmd == VB_CMD_CONFORM)
-		fputs("One line per branch of the reference page (14: CPL 0 from the module's\n"
-		      "CONFORM, CPL 3 on this thread, VMX non-root from a guest RUN): branch,\n"
-		      "expected, observed, verdict (as-documented, differs, not-reachable-here)\n"
-		      "and reason, then \"conform: N as documented, N differ, N not reachable\n"
-		      "here\". --backend user observes the ring-3 rows without the module.\n"
-		      "conformance.csv's columns: README.md, \"Conformance\". Exit 0 when the table could\n"
-		      "be made (differs is data, not an error), 1 with one line otherwise.\n",
-		      f);
 }

@@ -60,16 +60,7 @@ static void help(FILE *f)
 		VB_DEVICE_PATH);
 	for (i = 0; i < VB_CMD_COUNT; i++)
 		fprintf(f, "  %-10s %s\n", vb_cmd_name(i), vb_cmd_summary(i));
-	fputs("\nexit codes:\n"
-	      "  0    success\n"
-	      "  1    error: device, system or output (one line on stderr);\n"
-	      "       also a run the module stopped because another hypervisor took VMX\n"
-	      "       (or kvm took the crash-time VMXOFF callback): its rows kept\n"
-	      "  2    bad command line or config file (FILE:LINE: what)\n"
-	      "  3    check failed: records whose stored value was wrong, or module and\n"
-	      "       driver disagree (all rows still written); selftest saw no #UD\n"
-	      "  130  interrupted by SIGINT/SIGTERM; what was measured is written\n",
-	      f);
+	vb_cli_exit_help(f);
 }
 
 /* help keys [--markdown]: the key reference (configs/README.md's table). */
@@ -81,7 +72,8 @@ static int help_keys(int argc, char **argv, const struct vb_env *env)
 		vb_err(env, "help keys: unknown option '%s' (only --markdown)", argv[0]);
 		return VB_EXIT_USAGE;
 	}
-	if (vb_keys_reference(env->out, md) || fflush(env->out)) {
+	if (vb_keys_reference(env->out, md ? VB_REF_MARKDOWN : VB_REF_TEXT) ||
+	    fflush(env->out)) {
 		vb_err(env, "help keys: write error");
 		return VB_EXIT_ERROR;
 	}

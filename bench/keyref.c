@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The key reference, written from vb_keys[] alone: configs/README.md's table
- * of keys (markdown) or the same for a terminal.  See keys.h.
+ * of keys (markdown), the same for a terminal, or the KEYS section of the
+ * man page vmptrst-bench.ini(5) (mdoc).  See keys.h.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "keys.h"
+#include "mdoc.h"
 
 #define WIDTH	79	/* a terminal line, plain text */
 #define INDENT	4	/* a key's lines under its name */
@@ -130,7 +132,24 @@ static int axes_sentence(char *buf, size_t len)
 static const char md_intro[] = "Each key is also a flag of `run` and `plan` (`--cpu 3` for `cpu = 3`); a `no`/`yes` key is a flag without a value, which means `yes`.";
 static const char plain_intro[] = "Sweep keys: `key = value` in a config file (the format: configs/README.md), and flags of `run` and `plan` (`--cpu 3` for `cpu = 3`); a `no`/`yes` key is a flag without a value, which means `yes`.";
 
-static int write_key(FILE *out, const struct vb_key_def *d, int markdown)
+/* A key in the man page: its name, flag, values, default, then meaning. */
+static void mdoc_key(FILE *out, const struct vb_key_def *d, const char *flag,
+		     const char *values, const char *meaning, const char *def)
+{
+	char line[1024];
+
+	fputs(".It Cm ", out);
+	vb_mdoc_arg(out, d->name);
+	fputc('\n', out);
+	snprintf(line, sizeof(line), "Flag: %s. Values: %s. Default: %s.%s",
+		 flag, values, def, d->axis ? " An axis." : "");
+	vb_mdoc_text(out, line);
+	fputs(".Pp\n", out);
+	vb_mdoc_text(out, meaning);
+}
+
+static int write_key(FILE *out, const struct vb_key_def *d,
+		     enum vb_ref_format fmt)
 {
 	char values[512], flag[64], meaning[2048], name[64], def[64];
 
@@ -140,7 +159,11 @@ static int write_key(FILE *out, const struct vb_key_def *d, int markdown)
 		return -1;	/* a text longer than its buffer: fix the sizes */
 	snprintf(name, sizeof(name), "`%s`", d->name);
 	snprintf(def, sizeof(def), "`%s`", d->def ? d->def : "none");
-	if (markdown) {
+	if (fmt == VB_REF_MDOC) {
+		mdoc_key(out, d, flag, values, meaning, def);
+		return 0;
+	}
+	if (fmt == VB_REF_MARKDOWN) {
 		md_cell(out, name);
 		md_cell(out, flag);
 		md_cell(out, values);
@@ -162,24 +185,31 @@ static int write_key(FILE *out, const struct vb_key_def *d, int markdown)
 	return 0;
 }
 
-int vb_keys_reference(FILE *out, int markdown)
+int vb_keys_reference(FILE *out, enum vb_ref_format fmt)
 {
 	char axes[512];
 	int k;
 
 	if (axes_sentence(axes, sizeof(axes)))
 		return -1;
-	if (markdown) {
+	if (fmt == VB_REF_MARKDOWN) {
 		fprintf(out, "%s\n\n%s\n\n", md_intro, axes);
 		fputs("| key | flag | values | meaning | default |\n", out);
 		fputs("| --- | --- | --- | --- | --- |\n", out);
+	} else if (fmt == VB_REF_MDOC) {
+		vb_mdoc_text(out, md_intro);
+		fputs(".Pp\n", out);
+		vb_mdoc_text(out, axes);
+		fputs(".Bl -tag -width Ds\n", out);
 	} else {
 		plain_wrap(out, plain_intro, 0, 0);
 		fputc('\n', out);
 		plain_wrap(out, axes, 0, 0);
 	}
 	for (k = 0; k < VB_KEY_COUNT; k++)
-		if (write_key(out, &vb_keys[k], markdown))
+		if (write_key(out, &vb_keys[k], fmt))
 			return -1;
+	if (fmt == VB_REF_MDOC)
+		fputs(".El\n", out);
 	return ferror(out) ? -1 : 0;
 }

@@ -150,12 +150,14 @@ const char *vb_enum_name(enum vb_key k, unsigned int v);
 int vb_offset_resolve(unsigned int v, unsigned int page, unsigned int *bytes);
 
 /*
- * The key reference, from vb_keys[] alone: with markdown, configs/README.md's
- * table of keys (| key | flag | values | meaning | default |) after two
- * sentences on flags and axes; else the same as text for a terminal, wrapped
- * to 79 columns.  0, or -1 when out could not be written (or a table text
- * outgrew its buffer).
+ * The key reference, from vb_keys[] alone: VB_REF_MARKDOWN,
+ * configs/README.md's table of keys (| key | flag | values | meaning |
+ * default |) after two sentences on flags and axes; VB_REF_TEXT, the same
+ * for a terminal, wrapped to 79 columns; VB_REF_MDOC, the same as the list
+ * (.Bl -tag) of the man page vmptrst-bench.ini(5).  0, or -1 when out could
+ * not be written (or a table text outgrew its buffer).
  */
-int vb_keys_reference(FILE *out, int markdown);
+enum vb_ref_format { VB_REF_TEXT, VB_REF_MARKDOWN, VB_REF_MDOC };
+int vb_keys_reference(FILE *out, enum vb_ref_format fmt);
 
 #endif /* VB_KEYS_H */

@@ -32,16 +32,19 @@ native_deb=(make gcc libc6-dev libinih-dev nettle-dev libpfm4-dev gnuplot-nox li
 # Depends of linux-headers-<ver>-amd64, linux-kbuild-* and
 # linux-compiler-gcc-12-x86 (apt-cache depends), less the kernel image.
 # kernels.sh checks them again against the archive when it unpacks a tree.
-# The last line, ansible-core (Debian's, 2.14 on bookworm) and the ssh it
+# The line before last, ansible-core (Debian's, 2.14 on bookworm) and the ssh it
 # reaches hosts with (ansible-core asks for openssh-client or paramiko only),
 # is the controller of `make fleet`, which tests/fleet runs: the fleet's
-# hosts do not need it.
+# hosts do not need it.  The last line is `make deb` and
+# tests/host/packages.sh: debhelper and dh-dkms build the packages, lintian
+# and mandoc check them, dkms and man-db use them.
 test_deb=(qemu-system-x86 bochs bochsbios vgabios isolinux syslinux-common xorriso
 	busybox-static cpio gzip xz-utils tar coreutils util-linux dpkg-dev
 	binutils sparse libcmocka-dev python3-numpy python3-scipy python3-jsonschema
 	python3-markdown chromium clang-14 libclang-rt-14-dev
 	gcc-12 libc6 libelf1 libssl3 zlib1g pahole
-	ansible-core openssh-client)
+	ansible-core openssh-client
+	debhelper dh-dkms dkms lintian mandoc man-db)
 
 # RHEL/Fedora (dnf) names for the native run; untested.  On RHEL, inih-devel
 # and libpfm-devel come from CodeReady Builder (CRB) or EPEL.

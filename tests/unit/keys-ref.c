@@ -17,7 +17,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: keys-ref [--markdown]\n");
 		return 2;
 	}
-	if (vb_keys_reference(stdout, markdown) || fflush(stdout)) {
+	if (vb_keys_reference(stdout, markdown ? VB_REF_MARKDOWN : VB_REF_TEXT) ||
+	    fflush(stdout)) {
 		fprintf(stderr, "keys-ref: could not write the key reference\n");
 		return 1;
 	}
