@@ -95,6 +95,7 @@ tmp=$(mktemp -d)
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
 	local pid
+	set +m
 	for pid in $(jobs -p); do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null; done
 	rm -rf "$tmp" "$EMU_PAYLOAD_CACHE"
 }
@@ -178,14 +179,18 @@ if [[ $slots -eq 1 ]]; then
 	printed=${#order[@]}
 else
 	note "${#order[@]} areas, $slots at a time; logs in build/test-logs/"
+	# Job control: each area a process group of its own (stopped whole on
+	# the way out), and SIGINT not ignored in it as it would be in a
+	# background job without (the unit tests check the driver leaves its
+	# signal handlers as it found them).
+	set -m
 	next=0 running=0
 	while [[ $next -lt ${#start_order[@]} || $running -gt 0 ]]; do
 		while [[ $running -lt $slots && $next -lt ${#start_order[@]} ]]; do
 			area=${start_order[$next]}
 			next=$((next + 1))
 			secs[$area]=$SECONDS
-			# A process group of its own: stopped whole on the way out.
-			setsid "$top/tests/run.sh" --area "$area" </dev/null >"$logs/$area.log" 2>&1 &
+			"$top/tests/run.sh" --area "$area" </dev/null >"$logs/$area.log" 2>&1 &
 			pid_area[$!]=$area
 			running=$((running + 1))
 			note "started $area"
@@ -203,6 +208,7 @@ else
 		unset "pid_area[$done_pid]"
 		flush
 	done
+	set +m
 fi
 
 echo "=== kernel-images"
