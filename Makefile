@@ -1,13 +1,22 @@
 # vmptrst-bench: top-level targets.  See README.md.
 #
+# Each target but `make` and `make clean` first asks scripts/deps.sh for its
+# own list of packages: as root on Debian it installs what is missing
+# (--no-install-recommends, never a kernel), otherwise it names what is
+# missing and the one command that installs it.
+#
 #   make            build the driver, and the module if a kernel build tree
 #                   exists (KDIR, default the running kernel's)
+#   make check      the test areas that boot no emulator (host, unit,
+#                   userdev, inputs, analysis, blocks), a few minutes;
+#                   then the kernel-images check
 #   make test       every test that runs without VT-x (installs what it needs
 #                   when run as root, never a kernel: the tested kernels'
 #                   headers are unpacked into build/): unit tests, module
 #                   builds, the module under QEMU (no VMX) and under Bochs
-#                   (VMX emulated); last, a check that no linux-image package
-#                   was installed
+#                   (VMX emulated), two areas at a time (JOBS=N), each
+#                   area's output in build/test-logs/AREA.log; last, a check
+#                   that no linux-image package was installed
 #   make test-models   the module users load on several of Bochs's CPU
 #                   models (different VMX capabilities: with and without
 #                   VPID, older and newer than Skylake-X), one boot each,
@@ -51,18 +60,21 @@ analysis:
 # A benchmark, not a test: vmptrst-analyze summary against pandas on 10 M
 # samples; prints the ratio (needs python3-pandas).
 bench-analysis:
+	scripts/deps.sh bench-analysis
 	$(MAKE) -C analysis bench
 
 # A benchmark, not a test: the timing engine at ring 3 (the user backend)
 # against known latencies: add chain (calibration), imul chain, L1 pointer
 # chase; harness overhead, baseline spread, run-to-run stability.
 bench-accuracy:
+	scripts/deps.sh bench-accuracy
 	$(MAKE) -C tests/accuracy bench
 
 # The fuzzers for longer: the config and CSV fuzzers FUZZ_LONG_TIME seconds
 # each (default 600), then the module's ioctls, 1000000 calls in QEMU (no
 # VMX) and 10000 in Bochs (VMX, real RUNs), seed FUZZ_SEED (default 1).
 fuzz-long:
+	scripts/deps.sh test
 	$(MAKE) -C tests/fuzz long
 	tests/emu/fuzz-test.sh qemu 6.12 1000000
 	tests/emu/fuzz-test.sh bochs 6.12 10000
@@ -80,21 +92,27 @@ programs:
 man: programs
 	$(MAKE) -C man
 
+# The packages of a list of scripts/deps.sh (default test: all of them).
 deps:
-	tests/deps.sh
+	scripts/deps.sh $(or $(LIST),test)
 
 # The kernel images present before anything is installed: tests/run.sh
 # checks at its end that none appeared.
+check:
+	@mkdir -p build && tests/host/kernel-images.sh list >build/kernel-images.before
+	scripts/deps.sh check
+	KERNEL_IMAGES_BEFORE=build/kernel-images.before TESTS=check tests/run.sh
+
 test:
 	@mkdir -p build && tests/host/kernel-images.sh list >build/kernel-images.before
-	tests/deps.sh
+	scripts/deps.sh test
 	KERNEL_IMAGES_BEFORE=build/kernel-images.before tests/run.sh
 
 # tests/run.sh's area models-bochs-6.12 (tests/emu/models-test.sh), then
 # the kernel-images check, as make test does.
 test-models:
 	@mkdir -p build && tests/host/kernel-images.sh list >build/kernel-images.before
-	tests/deps.sh
+	scripts/deps.sh test
 	KERNEL_IMAGES_BEFORE=build/kernel-images.before TESTS=models-bochs-6.12 tests/run.sh
 
 run:
@@ -113,11 +131,12 @@ run:
 # environment: make run there would read CONFIG, CPU, SAMPLES... from it,
 # so they reach the hosts as -e only.
 FLEET_STAMP := $(shell date -u +%Y%m%d-%H%M%S)
-fleet: analysis
+fleet:
 	@[ -n "$(INVENTORY)" ] && [ -n "$(CONFIG)" ] || \
 		{ echo "usage: make fleet INVENTORY=FILE CONFIG=FILE [BACKEND=module|user|emulated] [CPU=N] [SAMPLES=N] [STAMP=S] [FORCE=1] [PACKAGES=DIR]"; exit 2; }
-	@command -v ansible-playbook >/dev/null || \
-		{ echo "make fleet: no ansible-playbook on this machine (the controller): apt-get install --no-install-recommends ansible-core"; exit 2; }
+	@scripts/deps.sh fleet || \
+		{ echo "make fleet: the controller (this machine) lacks packages: as root, scripts/deps.sh fleet"; exit 2; }
+	@$(MAKE) -s -C analysis
 	@echo "make fleet: $(or $(RESULTS),results)/fleet-$(or $(STAMP),$(FLEET_STAMP)) (resume with STAMP=$(or $(STAMP),$(FLEET_STAMP)))"
 	env -u MODE -u CONFIG -u CPU -u SAMPLES -u KERNEL -u DEPS -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 		ANSIBLE_CONFIG=$(CURDIR)/fleet/ansible.cfg ansible-playbook -i "$(INVENTORY)" fleet/site.yml \
@@ -217,5 +236,5 @@ clean:
 	$(MAKE) -C analysis clean
 	rm -rf build
 
-.PHONY: all bench analysis programs bench-analysis bench-accuracy fuzz-long kmod man deps test test-models run fleet \
+.PHONY: all bench analysis programs bench-analysis bench-accuracy fuzz-long kmod man deps check test test-models run fleet \
 	install install-programs install-data install-man install-dkms uninstall deb test-packages clean

@@ -7,8 +7,10 @@
 # running kernel, loads it, prints `vmptrst-bench doctor` and stops on a FAIL,
 # runs the driver on one pinned CPU, unloads it.  Otherwise the same module
 # and driver run inside Bochs (emulated VT-x) and the results are labelled as
-# emulated: their timings mean nothing.  Either way the run lands in
-# results/<stamp>-<platform>/.
+# emulated: their timings mean nothing; that path installs the packages of
+# an emulated run only (scripts/deps.sh emulated: Bochs, the boot ISO's and
+# the initramfs's tools, the kernels' build needs; none of the tests' own).
+# Either way the run lands in results/<stamp>-<platform>/.
 #
 # Either way the run ends with vmptrst-analyze summary, plot and report.
 #
@@ -19,7 +21,7 @@
 #   CPU=N                       target CPU (native; default the last online)
 #   SAMPLES=N                   overrides the config's samples per point
 #   KERNEL=6.12|6.1             kernel booted in the emulated machine
-#   DEPS=skip                   native: do not check or install packages
+#   DEPS=skip                   do not check or install packages
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
@@ -52,11 +54,11 @@ analyse() {
 	say "report: $1/report.html"
 }
 
-# The packages of a native run (scripts/deps.sh prints what is missing and
-# how to install it where it cannot install it itself).
-native_deps() {
+# The packages of a native or an emulated run, $1 (scripts/deps.sh prints
+# what is missing and how to install it where it cannot install it itself).
+run_deps() {
 	[[ ${DEPS:-} == skip ]] && return 0
-	scripts/deps.sh native || die "packages missing for a native run (above); DEPS=skip if you installed them yourself"
+	scripts/deps.sh "$1" || die "packages missing for a $1 run (above); DEPS=skip if you installed them yourself"
 }
 
 module_loaded() { grep -q '^vmptrst_bench ' /proc/modules; }
@@ -96,7 +98,7 @@ doctor_gate() {
 native_build() {
 	local kdir
 	kdir=/lib/modules/$(uname -r)/build
-	native_deps
+	run_deps native
 	[[ -d $kdir ]] || die "no kernel build tree at $kdir: install linux-headers-$(uname -r)"
 	# The module users load: never the tests' build (TEST_HOOKS=1).
 	make -s -C kmod KDIR="$kdir" TEST_HOOKS=
@@ -133,7 +135,7 @@ run_emulated() {
  and say nothing about any CPU.  They prove the pipeline only.
 ================================================================
 EOF
-	tests/deps.sh
+	run_deps emulated
 	rm -rf "$work" && mkdir -p "$work"
 	tests/emu/payload.sh "$KERNEL" "$work/payload"
 	local cfg=${CONFIG:-configs/quick.ini}

@@ -1,44 +1,68 @@
 #!/usr/bin/env bash
-# tests/run.sh: every test area in turn; `make test` calls it after deps.
-# Each area is one program with its own output; this prints a line per area
-# and, last, "tests: N passed, N failed".  Exit status 0 only if all passed.
+# tests/run.sh: every test area; `make test` calls it after deps, `make
+# check` with TESTS=check.  Each area is one program with its own output,
+# kept in build/test-logs/AREA.log and printed whole after "=== AREA", in
+# the order of the list below, as soon as it and the areas before it are
+# done.  Then a line per area ("PASS area (N s)" or FAIL), the suite's wall
+# time, and last "tests: N passed, N failed".  Exit status 0 only if all
+# passed.
 #
-# Areas: host (what make run and make test install, and the native run's
-# doctor gate and module unload, all with fakes), unit (the driver, cmocka),
-# userdev (the timing engine at ring 3, functional), inputs (the driver's
-# bad-input table, then the config and CSV fuzzers for a bounded time),
-# analysis (vmptrst-analyze against numpy/scipy reference values), blocks
-# (the timed blocks' machine code), fleet (the Ansible playbook against hosts
-# that are this machine, backend user, and two unreachable ones, then one
-# with backend emulated in Bochs: FLEET_EMULATED=0 skips that one), then the
-# module booted in QEMU (no VMX)
-# and Bochs (VMX) with Debian's 6.1 and 6.12 kernels, then the ioctl fuzzer in
-# both (a bounded number of calls).
+# Areas that boot no emulator (TESTS=check, `make check`): host (what make
+# run and make test install, and the native run's doctor gate and module
+# unload, all with fakes), unit (the driver, cmocka), userdev (the timing
+# engine at ring 3, functional), inputs (the driver's bad-input table, then
+# the config and CSV fuzzers for a bounded time), analysis (vmptrst-analyze
+# against numpy/scipy reference values), blocks (the timed blocks' machine
+# code).  Then those that do: fleet (the Ansible playbook against hosts that
+# are this machine, backend user, and two unreachable ones, then one with
+# backend emulated in Bochs: FLEET_EMULATED=0 skips that one), the module
+# booted in QEMU (no VMX) and Bochs (VMX) with Debian's 6.1 and 6.12
+# kernels, then the ioctl fuzzer in both (a bounded number of calls).
 # Not among the defaults: models-bochs-6.12 (models-bochs-6.1), the module
 # users load on several of Bochs's CPU models, one boot each (6 to 9
 # minutes; `make test-models`).
-# TESTS="unit blocks ..." runs a subset.  Last, always: kernel-images, no
-# linux-image package installed (or removed) on this host since the list
-# taken before: `make test` takes it before installing packages and passes it
-# in KERNEL_IMAGES_BEFORE; without it, this script takes it when it starts.
+#
+# JOBS=N areas at a time (default 2: each emulator is one thread, and this
+# machine has two cores; JOBS=1 runs one after another and streams each
+# area's output as it comes).  The longest areas start first, so that the
+# last to finish are short ones; the order printed is the list's.  Before
+# they start, bench/ and analysis/ are built once (build/test-logs/build.log):
+# the areas build them in place, and two makes in one folder at once would
+# race.  Areas of the same kernel series share one payload build
+# (tests/emu/payload.sh, EMU_PAYLOAD_CACHE, for this run only); the payload
+# builds and the unpacked kernels are each taken one at a time (flock).
+#
+# TESTS="unit blocks ..." runs a subset ("check" stands for the areas that
+# boot no emulator).  Last, always and alone: kernel-images, no linux-image
+# package installed (or removed) on this host since the list taken before:
+# `make test` takes it before installing packages and passes it in
+# KERNEL_IMAGES_BEFORE; without it, this script takes it when it starts.
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
+suite_start=$SECONDS
 
-images_before=${KERNEL_IMAGES_BEFORE:-}
-if [[ -z $images_before ]]; then
-	images_before=$(mktemp)
-	trap 'rm -f "$images_before"' EXIT
-	tests/host/kernel-images.sh list >"$images_before"
-fi
+check_areas="host unit userdev inputs analysis blocks"
+boot_areas="fleet module-qemu-6.1 module-qemu-6.12 module-bochs-6.12 nmi-bochs-6.12 module-bochs-6.1 fuzz-qemu-6.12 fuzz-bochs-6.12"
 
-areas=${TESTS:-"host unit userdev inputs analysis blocks fleet module-qemu-6.1 module-qemu-6.12 module-bochs-6.12 nmi-bochs-6.12 module-bochs-6.1 fuzz-qemu-6.12 fuzz-bochs-6.12"}
-passed=0 failed=0 results=()
+# About how long each area takes alone on an idle machine here (seconds):
+# the start order, longest first, so that the last areas to finish are
+# short ones.  The two longest are of different kernel series: each builds
+# its own payload at once, and the areas after them find theirs built.  An
+# area not listed starts after these, in the list's order.
+declare -A usual=(
+	[models-bochs-6.1]=600 [models-bochs-6.12]=450
+	[module-bochs-6.12]=420 [module-bochs-6.1]=400 [nmi-bochs-6.12]=360
+	[fleet]=330 [blocks]=110 [module-qemu-6.1]=100 [inputs]=90
+	[fuzz-bochs-6.12]=85 [module-qemu-6.12]=80 [analysis]=70
+	[fuzz-qemu-6.12]=60 [unit]=40 [userdev]=25 [host]=15
+)
 
+# One area (run_area), for the areas run at once: tests/run.sh --area AREA.
 run_area() {
 	case $1 in
 	host) tests/host/check.sh ;;
-	kernel-images) tests/host/kernel-images.sh check "$images_before" ;;
+	kernel-images) tests/host/kernel-images.sh check "${images_before:?}" ;;
 	unit) make -C tests/unit check ;;
 	analysis) make -C analysis check ;;
 	userdev) make -C tests/accuracy check ;;
@@ -56,19 +80,148 @@ run_area() {
 	esac
 }
 
+if [[ ${1:-} == --area && $# -eq 2 ]]; then
+	run_area "$2"
+	exit
+fi
+
+slots=${JOBS:-2}
+[[ $slots =~ ^[1-9][0-9]*$ ]] || { echo "tests/run.sh: JOBS wants a positive integer, not '$slots'" >&2; exit 2; }
+logs=$top/build/test-logs
+emu_build=${EMU_BUILD:-$top/build/emu}
+export EMU_PAYLOAD_CACHE=$emu_build/payload-cache
+
+tmp=$(mktemp -d)
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup() {
+	local pid
+	set +m
+	for pid in $(jobs -p); do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null; done
+	rm -rf "$tmp" "$EMU_PAYLOAD_CACHE"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+images_before=${KERNEL_IMAGES_BEFORE:-}
+if [[ -z $images_before ]]; then
+	images_before=$tmp/kernel-images.before
+	tests/host/kernel-images.sh list >"$images_before"
+fi
+
+# The areas asked for, in the order printed; kernel-images apart (last).
 order=()
-for area in $areas; do [[ $area == kernel-images ]] || order+=("$area"); done
-for area in "${order[@]}" kernel-images; do
-	echo "=== $area"
-	start=$SECONDS
-	if run_area "$area"; then
-		passed=$((passed + 1)); verdict=PASS
-	else
-		failed=$((failed + 1)); verdict=FAIL
+for area in ${TESTS:-check $boot_areas}; do
+	if [[ $area == check ]]; then
+		read -r -a more <<<"$check_areas"
+		order+=("${more[@]}")
+	elif [[ $area != kernel-images ]]; then
+		order+=("$area")
 	fi
-	results+=("$verdict $area ($((SECONDS - start)) s)")
 done
+
+# The start order: the usual times, longest first; then the rest.
+mapfile -t start_order < <(
+	i=0
+	for area in "${order[@]}"; do
+		printf '%s %s %s\n' "${usual[$area]:-0}" "$i" "$area"
+		i=$((i + 1))
+	done | sort -k1,1nr -k2,2n | cut -d' ' -f3)
+
+rm -rf "$logs" "$EMU_PAYLOAD_CACHE"
+mkdir -p "$logs"
+declare -A verdict secs pid_area
+passed=0 failed=0
+
+note() { [[ -t 2 ]] && printf 'tests/run.sh: [%4d s] %s\n' "$((SECONDS - suite_start))" "$*" >&2; return 0; }
+
+# bench/ and analysis/, once before areas run at once (they build there).
+if [[ $slots -gt 1 && ${#order[@]} -gt 1 ]]; then
+	note "building bench/ and analysis/ (build/test-logs/build.log)"
+	if ! { make -j"$slots" -C bench all && make -j"$slots" -C analysis all objs; } >"$logs/build.log" 2>&1; then
+		echo "tests/run.sh: bench/ or analysis/ does not build (build/test-logs/build.log): one area at a time"
+		slots=1
+	fi
+fi
+
+# Record area $1's verdict: its status $2 and its time.
+finished() {
+	local area=$1 rc=$2
+	secs[$area]=$((SECONDS - ${secs[$area]}))
+	if [[ $rc -eq 0 ]]; then
+		verdict[$area]=PASS passed=$((passed + 1))
+	else
+		verdict[$area]=FAIL failed=$((failed + 1))
+	fi
+	note "${verdict[$area]} $area (${secs[$area]} s)"
+}
+
+# Print, in the list's order, the logs of the finished areas no unfinished
+# area precedes.
+printed=0
+flush() {
+	local area
+	while [[ $printed -lt ${#order[@]} ]]; do
+		area=${order[$printed]}
+		[[ -n ${verdict[$area]:-} ]] || return 0
+		echo "=== $area"
+		cat "$logs/$area.log"
+		printed=$((printed + 1))
+	done
+}
+
+if [[ $slots -eq 1 ]]; then
+	for area in "${order[@]}"; do
+		echo "=== $area"
+		secs[$area]=$SECONDS
+		run_area "$area" 2>&1 | tee "$logs/$area.log"
+		finished "$area" "${PIPESTATUS[0]}"
+	done
+	printed=${#order[@]}
+else
+	note "${#order[@]} areas, $slots at a time; logs in build/test-logs/"
+	# Job control: each area a process group of its own (stopped whole on
+	# the way out), and SIGINT not ignored in it as it would be in a
+	# background job without (the unit tests check the driver leaves its
+	# signal handlers as it found them).
+	set -m
+	next=0 running=0
+	while [[ $next -lt ${#start_order[@]} || $running -gt 0 ]]; do
+		while [[ $running -lt $slots && $next -lt ${#start_order[@]} ]]; do
+			area=${start_order[$next]}
+			next=$((next + 1))
+			secs[$area]=$SECONDS
+			"$top/tests/run.sh" --area "$area" </dev/null >"$logs/$area.log" 2>&1 &
+			pid_area[$!]=$area
+			running=$((running + 1))
+			note "started $area"
+		done
+		done_pid=
+		wait -n -p done_pid
+		rc=$?
+		if [[ -z $done_pid ]]; then
+			echo "tests/run.sh: lost track of the areas running" >&2
+			exit 1
+		fi
+		[[ -n ${pid_area[$done_pid]:-} ]] || continue
+		running=$((running - 1))
+		finished "${pid_area[$done_pid]}" "$rc"
+		unset "pid_area[$done_pid]"
+		flush
+	done
+	set +m
+fi
+
+echo "=== kernel-images"
+secs[kernel-images]=$SECONDS
+run_area kernel-images 2>&1 | tee "$logs/kernel-images.log"
+finished kernel-images "${PIPESTATUS[0]}"
+
 echo "=== summary"
-printf '%s\n' "${results[@]}"
+for area in "${order[@]}" kernel-images; do
+	echo "${verdict[$area]} $area (${secs[$area]} s)"
+done
+wall=$((SECONDS - suite_start))
+printf 'wall time: %d s (%d min %02d s), %d areas, %d at a time\n' \
+	"$wall" "$((wall / 60))" "$((wall % 60))" "$((${#order[@]} + 1))" "$slots"
 echo "tests: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -15,21 +15,42 @@
 #   vb_conform         CONFORM's rows checked against the reference page (guest/vb_conform.c), static
 #   kernel-log-bad.awk what no test may leave in the kernel log (guest/)
 #   kvm/*.ko           irqbypass, kvm, kvm-intel from that kernel's package
+#
+# One build of a series at a time ($EMU_BUILD/payload-SERIES.lock, flock):
+# the module is built in $EMU_BUILD/kmod-SERIES[-test-hooks], and areas of
+# tests/run.sh run at once.  EMU_PAYLOAD_CACHE=DIR (tests/run.sh sets it for
+# one run of the suite): a payload built there once per series and content
+# (the sources it is built from, this script, the kernel version, the
+# compiler) is copied, not built again; its module was built warning-free,
+# or it would not be there.
 set -euo pipefail
 # shellcheck source=harness/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/harness/common.sh"
 
 [[ $# -eq 2 ]] || die 2 "usage: payload.sh 6.1|6.12 DIR"
 series=$1 dir=$2
-kdir=$("$HARNESS_DIR/kernels.sh" "$series" headers)
+[[ $series == 6.1 || $series == 6.12 ]] || die 2 "usage: payload.sh 6.1|6.12 DIR"
 ensure_build_dir
 mkdir -p "$dir"
+exec 8>"$EMU_BUILD/payload-$series.lock"
+flock 8
+kdir=$("$HARNESS_DIR/kernels.sh" "$series" headers)
+
+# What the payload is built from: its hash names the cached copy.
+payload_key() {
+	{
+		echo "$kdir"
+		${CC:-cc} --version | head -n 1
+		cd "$REPO_ROOT" && sha256sum tests/emu/payload.sh kmod/Kbuild kmod/*.[chS] \
+			bench/Makefile bench/*.[ch] tests/emu/guest/* configs/*.ini
+	} | sha256sum | cut -c1-16
+}
 
 # Kbuild writes its objects next to the sources: build a copy per kernel
-# and per build.  build_module OUT HOOKS: HOOKS is TEST_HOOKS's value, "" for
-# the module users load (set here, whatever the environment says).
+# and per build.  build_module DIR OUT HOOKS: HOOKS is TEST_HOOKS's value, ""
+# for the module users load (set here, whatever the environment says).
 build_module() {
-	local out=$1 hooks=$2 kbuild=$EMU_BUILD/kmod-$series${2:+-test-hooks}
+	local dir=$1 out=$2 hooks=$3 kbuild=$EMU_BUILD/kmod-$series${3:+-test-hooks}
 	rm -rf "$kbuild"
 	mkdir -p "$kbuild"
 	cp "$REPO_ROOT"/kmod/{Kbuild,*.c,*.h,*.S} "$kbuild/"
@@ -44,35 +65,51 @@ build_module() {
 	mkdir -p "$(dirname "$dir/$out")"
 	cp "$kbuild/vmptrst_bench.ko" "$dir/$out"
 }
-build_module vmptrst_bench.ko ""
-build_module test-hooks/vmptrst_bench.ko 1
 
-make -s -C "$REPO_ROOT/bench" vmptrst-bench.static >&2
-cp "$REPO_ROOT/bench/vmptrst-bench.static" "$dir/vmptrst-bench"
-mkdir -p "$dir/configs"
-cp "$REPO_ROOT/tests/emu/guest/kernel-log-bad.awk" "$dir/"
-cp "$REPO_ROOT"/configs/*.ini "$dir/configs/"
-${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
-	-o "$dir/vb_check" "$REPO_ROOT/tests/emu/guest/vb_check.c"
-${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static \
-	-o "$dir/kvm_vm" "$REPO_ROOT/tests/emu/guest/kvm_vm.c"
-${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
-	-o "$dir/vb_guest_probe" "$REPO_ROOT/tests/emu/guest/vb_guest_probe.c"
-${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
-	-o "$dir/vb_guest_run" "$REPO_ROOT/tests/emu/guest/vb_guest_run.c"
-${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
-	-o "$dir/vb_conform" "$REPO_ROOT/tests/emu/guest/vb_conform.c"
-# KVM from the same kernel package, for the coexistence check (6.12 turns VMX
-# on when kvm_intel loads).  Uncompressed: busybox insmod does not read .xz.
-vmlinuz=$("$HARNESS_DIR/kernels.sh" "$series" image)
-kmods=$(dirname "$(dirname "$vmlinuz")")/lib/modules
-mkdir -p "$dir/kvm"
-for m in irqbypass kvm kvm-intel; do
-	src=$(find "$kmods" -name "$m.ko" -o -name "$m.ko.xz" | head -n1)
-	[[ -n $src ]] || die "no $m module in $kmods"
-	case $src in
-	*.xz) xz -dc "$src" >"$dir/kvm/$m.ko" ;;
-	*) cp "$src" "$dir/kvm/$m.ko" ;;
-	esac
-done
+# build_all DIR: the whole payload into DIR.
+build_all() {
+	local dir=$1 tool vmlinuz kmods m src
+	build_module "$dir" vmptrst_bench.ko ""
+	build_module "$dir" test-hooks/vmptrst_bench.ko 1
+
+	make -s -C "$REPO_ROOT/bench" vmptrst-bench.static >&2
+	cp "$REPO_ROOT/bench/vmptrst-bench.static" "$dir/vmptrst-bench"
+	mkdir -p "$dir/configs"
+	cp "$REPO_ROOT/tests/emu/guest/kernel-log-bad.awk" "$dir/"
+	cp "$REPO_ROOT"/configs/*.ini "$dir/configs/"
+	for tool in vb_check kvm_vm vb_guest_probe vb_guest_run vb_conform; do
+		${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
+			-o "$dir/$tool" "$REPO_ROOT/tests/emu/guest/$tool.c"
+	done
+	# KVM from the same kernel package, for the coexistence check (6.12
+	# turns VMX on when kvm_intel loads).  Uncompressed: busybox insmod
+	# does not read .xz.
+	vmlinuz=$("$HARNESS_DIR/kernels.sh" "$series" image)
+	kmods=$(dirname "$(dirname "$vmlinuz")")/lib/modules
+	mkdir -p "$dir/kvm"
+	for m in irqbypass kvm kvm-intel; do
+		src=$(find "$kmods" -name "$m.ko" -o -name "$m.ko.xz" | head -n1)
+		[[ -n $src ]] || die "no $m module in $kmods"
+		case $src in
+		*.xz) xz -dc "$src" >"$dir/kvm/$m.ko" ;;
+		*) cp "$src" "$dir/kvm/$m.ko" ;;
+		esac
+	done
+}
+
+if [[ -z ${EMU_PAYLOAD_CACHE:-} ]]; then
+	build_all "$dir"
+else
+	cached=$EMU_PAYLOAD_CACHE/$series-$(payload_key)
+	if [[ -d $cached ]]; then
+		log "payload for $series: the one built earlier in this run ($cached)"
+	else
+		# Built into a folder of its own, renamed once complete.
+		rm -rf "$cached.tmp"
+		mkdir -p "$cached.tmp"
+		build_all "$cached.tmp"
+		mv "$cached.tmp" "$cached"
+	fi
+	cp -a "$cached/." "$dir/"
+fi
 log "payload for $series ready in $dir"

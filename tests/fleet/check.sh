@@ -219,7 +219,9 @@ ansible_connection=local
 ansible_python_interpreter=/usr/bin/python3
 INV
 	rc=0 start=$SECONDS
-	make -s fleet INVENTORY="$t/emu.ini" CONFIG=tests/fleet/emulated.ini BACKEND=emulated \
+	# Its own payload build (in fleet_emu_build), not tests/run.sh's
+	# payload of this run (EMU_PAYLOAD_CACHE): the check below sees it.
+	env -u EMU_PAYLOAD_CACHE make -s fleet INVENTORY="$t/emu.ini" CONFIG=tests/fleet/emulated.ini BACKEND=emulated \
 		SAMPLES=10 STAMP=emu RESULTS="$t/results" >"$t/emu.log" 2>&1 || rc=$?
 	e=$t/results/fleet-emu
 	echo "# emulated: make fleet exited $rc after $((SECONDS - start)) s"

@@ -101,6 +101,41 @@ for p in make libinih-dev gnuplot-nox qemu-system-x86 bochs xorriso python3-scip
 done
 check "test installs no linux-headers or linux-image package" lacks "$FAKE_LOG" "^apt-get install .* linux-\(headers\|image\)"
 
+# make run where the CPU has no VT-x: the emulated run's packages, and none
+# of those only the tests use.
+deps emulated
+check "emulated (make run in Bochs), fresh Debian host: installs" test "$rc" -eq 0
+check "emulated: --no-install-recommends" every_install_no_recommends
+for p in make libpfm4-dev gnuplot-nox bochs bochsbios vgabios isolinux syslinux-common xorriso busybox-static cpio gcc-12 libelf1 pahole; do
+	check "emulated installs $p" has "$FAKE_LOG" "^apt-get install .* $p\( \|$\)"
+done
+for p in qemu-system-x86 chromium ansible-core openssh-client libcmocka-dev sparse python3-numpy python3-scipy python3-jsonschema clang-14 python3-pandas; do
+	check "emulated does not install $p" lacks "$FAKE_LOG" "^apt-get install .* $p\( \|$\)"
+done
+check "emulated installs no linux-headers or linux-image package" lacks "$FAKE_LOG" "^apt-get install .* linux-\(headers\|image\)"
+n_emulated=$(sed -n 's/^deps: emulated: installing \([0-9]*\) packages:.*/\1/p' "$t/out")
+deps test
+n_test=$(sed -n 's/^deps: test: installing \([0-9]*\) packages:.*/\1/p' "$t/out")
+echo "# a fresh host asks apt-get for ${n_emulated:-?} packages for make run (emulated), ${n_test:-?} for make test (before their dependencies)"
+check "emulated asks for fewer packages than test (${n_emulated:-?} < ${n_test:-?})" test "${n_emulated:-99}" -lt "${n_test:-0}"
+
+# make check: the areas that boot no emulator.
+deps check
+check "check (make check), fresh Debian host: installs" test "$rc" -eq 0
+for p in libcmocka-dev sparse python3-scipy chromium clang-14 libclang-rt-14-dev gcc-12 binutils; do
+	check "check installs $p" has "$FAKE_LOG" "^apt-get install .* $p\( \|$\)"
+done
+for p in bochs qemu-system-x86 xorriso busybox-static ansible-core; do
+	check "check does not install $p" lacks "$FAKE_LOG" "^apt-get install .* $p\( \|$\)"
+done
+deps bench-analysis
+check "bench-analysis (make bench-analysis) installs python3-pandas" has "$FAKE_LOG" "^apt-get install .* python3-pandas\( \|$\)"
+deps fleet
+check "fleet (make fleet's controller) installs ansible-core and openssh-client" \
+	bash -c "grep -q '^apt-get install .* ansible-core' '$FAKE_LOG' && grep -q '^apt-get install .* openssh-client' '$FAKE_LOG'"
+deps nonsense
+check "an unknown list: usage, exit 2" test "$rc" -eq 2
+
 FAKE_INSTALLED='*'
 deps test
 check "everything present: exit 0" test "$rc" -eq 0
@@ -118,9 +153,172 @@ check "RHEL/Fedora: exit 1 on a missing package" test "$rc" -eq 1
 check "RHEL/Fedora: the dnf command names what is missing" has "$t/out" '^deps: install them as root with: dnf install inih-devel$'
 FAKE_INSTALLED='*' deps native rpm
 check "RHEL/Fedora: all there, exit 0" test "$rc" -eq 0
+FAKE_INSTALLED='' deps emulated rpm
+check "RHEL/Fedora: the emulated list is Debian's only: exit 1, said so" \
+	bash -c "[[ $rc -eq 1 ]] && grep -q 'Debian or Ubuntu only' '$t/out'"
 deps native ""
 check "neither apt-get nor rpm: exit 1" test "$rc" -eq 1
 check "neither apt-get nor rpm: both lists printed" has "$t/out" 'Fedora: .*inih-devel'
+
+# -- the lists against what each path runs ----------------------------------
+# scripts/deps.sh --why: for each package, a file it ships and the strings
+# that find its use.  Each list's packages must each be used by the code of
+# the path that asks for that list (comment lines aside), and make run's
+# path must use none of the packages only the tests have: a package added to
+# the wrong list, or a use added without its package, fails here.
+list_of() { bash "$top/scripts/deps.sh" --list "$1" | grep -v '^linux-headers-'; }
+why=$t/why
+bash "$top/scripts/deps.sh" --why >"$why"
+declare -A file_of uses_of
+while read -r p rest; do
+	file_of[$p]=${rest%%|*}
+	uses_of[$p]=${rest#*|}
+done <"$why"
+
+# The files of each path: what it builds, runs and sources.
+cd "$top" || exit 1
+path_files() { # path_files LIST
+	local native=(scripts/run.sh bench/Makefile bench/*.[ch] analysis/Makefile analysis/*.[ch]
+		kmod/Makefile kmod/Kbuild kmod/*.[chS])
+	local user=(bench/Makefile bench/*.[ch] analysis/Makefile analysis/*.[ch])
+	local emulated=("${native[@]}" tests/emu/payload.sh tests/emu/harness/*.sh tests/emu/guest/*.c)
+	local check=("${native[@]}" tests/run.sh tests/host/*.sh tests/unit/Makefile tests/unit/*.[ch]
+		tests/unit/*.py tests/unit/*.sh tests/accuracy/Makefile tests/accuracy/*.[ch]
+		tests/accuracy/*.sh tests/fuzz/Makefile tests/fuzz/*.[ch] tests/fuzz/*.sh
+		tests/analysis/Makefile tests/analysis/*.[ch] tests/analysis/*.py tests/analysis/*.sh
+		tests/kmod/* tests/emu/harness/kernels.sh tests/emu/harness/common.sh)
+	case $1 in
+	native) printf '%s\n' "${native[@]}" ;;
+	user) printf '%s\n' "${user[@]}" ;;
+	emulated) printf '%s\n' "${emulated[@]}" ;;
+	run-only) printf '%s\n' "${emulated[@]}" | grep -vx tests/emu/harness/boot.sh ;;
+	check) printf '%s\n' "${check[@]}" ;;
+	test) printf '%s\n' "${check[@]}" "${emulated[@]}" tests/emu/*.sh tests/emu/*.py \
+		tests/fleet/*.sh Makefile fleet/site.yml fleet/roles/*/*/* \
+		scripts/deb.sh debian/rules man/Makefile ;;
+	fleet) printf '%s\n' Makefile fleet/site.yml fleet/inventory.example.ini fleet/roles/*/*/* \
+		analysis/Makefile analysis/*.[ch] ;;
+	bench-analysis) printf '%s\n' analysis/Makefile analysis/*.[ch] tests/analysis/Makefile \
+		tests/analysis/bench.sh tests/analysis/gen-samples.c ;;
+	bench-accuracy) printf '%s\n' "${user[@]}" tests/accuracy/Makefile tests/accuracy/*.[ch] tests/accuracy/*.sh ;;
+	esac
+}
+
+# code LIST: the code of the path of LIST in $t/code.LIST, comment lines
+# left out (C: // and * lines; the rest: # lines, so #include and #define
+# count in C only); prints that file's name.
+code() {
+	local out=$t/code.$1 files=()
+	if [[ ! -f $out ]]; then
+		mapfile -t files < <(path_files "$1")
+		awk '/^[[:space:]]*(\/\/|\/\*|\*)/ && FILENAME ~ /\.[chS]$/ { next }
+		     /^[[:space:]]*#/ && FILENAME !~ /\.[chS]$/ { next }
+		     { print }' "${files[@]}" >"$out"
+	fi
+	echo "$out"
+}
+# used PKG LIST: one of PKG's uses is in the code of LIST's path
+used() {
+	local pats=() u file
+	IFS='|' read -r -a pats <<<"${uses_of[$1]:-}"
+	[[ ${#pats[@]} -gt 0 ]] || return 1
+	file=$(code "$2")
+	for u in "${pats[@]}"; do
+		grep -qF -e "$u" "$file" && return 0
+	done
+	return 1
+}
+words() { tr ' ' '\n' | grep . | sort -u; }
+
+# What Debian's headers trees need (kernels.sh host-depends: apt-cache, or
+# the unpacked tree's record; nothing downloaded).
+for series in 6.1 6.12; do
+	tests/emu/harness/kernels.sh "$series" host-depends >"$t/kernels-$series" 2>&1 &
+done
+kernels_need=
+if wait "%1" && wait "%2"; then
+	kernels_need=$(cat "$t/kernels-6.1" "$t/kernels-6.12" | sort -u | paste -sd' ')
+else
+	echo "# kernels.sh SERIES host-depends: $(cat "$t/kernels-6.1" "$t/kernels-6.12" | paste -sd' ')"
+fi
+
+for list in native user emulated check test fleet bench-analysis bench-accuracy; do
+	mapfile -t pkgs < <(list_of "$list")
+	nowhy='' unused='' kern=''
+	for p in "${pkgs[@]}"; do
+		if [[ -z ${file_of[$p]:-} ]]; then
+			nowhy+=" $p"
+		elif [[ ${uses_of[$p]} == kernels ]]; then
+			kern+=" $p"
+		elif ! used "$p" "$list"; then
+			unused+=" $p"
+		fi
+	done
+	check "$list: every package has a line in scripts/deps.sh --why (missing:${nowhy:- none})" test -z "$nowhy"
+	check "$list: each of its ${#pkgs[@]} packages is used by the code of its path ($(path_files "$list" | wc -l) files; unused:${unused:- none})" test -z "$unused"
+	[[ -n $kern ]] || continue
+	if [[ -z $kernels_need ]]; then
+		echo "skip - $list: its kernels' packages against the headers trees' Depends: kernels.sh cannot resolve them here (above)"
+		continue
+	fi
+	extra=$(comm -23 <(words <<<"$kern") <(words <<<"$kernels_need") | paste -sd' ')
+	lack=$(comm -13 <(words <<<"$kern") <(words <<<"$kernels_need") | paste -sd' ')
+	check "$list: its kernels' packages are what the 6.1 and 6.12 headers trees depend on ($kernels_need; not needed: ${extra:-none}; lacking: ${lack:-none})" \
+		test -z "$extra$lack"
+done
+
+# make run (emulated) against the tests' own packages: none of them may be
+# used by its path.  QEMU is in boot.sh, which make run reaches with
+# --emulator bochs only.
+mapfile -t run_pkgs < <(list_of emulated)
+mapfile -t check_pkgs < <(list_of check)
+mapfile -t test_pkgs < <(list_of test)
+mapfile -t essential < <(dpkg-query -W -f='${Package} ${Essential}\n' "${test_pkgs[@]}" 2>/dev/null | sed -n 's/ yes$//p')
+check "make run's emulated path boots Bochs only (boot.sh --emulator bochs)" \
+	bash -c "grep -q 'harness/boot.sh --emulator bochs' scripts/run.sh && ! grep -q 'emulator qemu' scripts/run.sh"
+leaks=''
+for p in "${test_pkgs[@]}"; do
+	[[ " ${run_pkgs[*]} " == *" $p "* ]] && continue
+	if [[ $p == qemu-system-x86 ]]; then used "$p" run-only; else used "$p" emulated; fi && leaks+=" $p"
+done
+check "make run (emulated) uses none of the packages only the tests have (used:${leaks:- none})" test -z "$leaks"
+# make check against the emulators' and the fleet's packages (Essential
+# ones aside: every Debian host has them).
+leaks=''
+for p in "${test_pkgs[@]}"; do
+	[[ " ${check_pkgs[*]} " == *" $p "* ]] && continue
+	[[ " ${essential[*]} " == *" $p "* ]] && continue
+	used "$p" check && leaks+=" $p"
+done
+check "make check uses none of the emulators' or the fleet's packages (used:${leaks:- none})" test -z "$leaks"
+# Each --why file is what its package ships, where it is installed
+# (dpkg-query -S: the packages that ship each file).
+mapfile -t installed < <(dpkg-query -W -f='${Package} ${Status}\n' "${!file_of[@]}" 2>/dev/null | sed -n 's/ install ok installed$//p')
+files=()
+for p in "${installed[@]}"; do files+=("${file_of[$p]}"); done
+owners=$(dpkg-query -S "${files[@]}" 2>/dev/null)
+wrong=''
+for p in "${installed[@]}"; do
+	grep -qE "(^|, )$p(:amd64)?(, [^:]*)?: ${file_of[$p]}\$" <<<"$owners" || wrong+=" $p:${file_of[$p]}"
+done
+check "the files --why names are shipped by their packages (${#installed[@]} installed here; wrong:${wrong:- none})" test -z "$wrong"
+
+# Every command the README's synopsis names asks scripts/deps.sh for its
+# list (make run: scripts/run.sh, below); plain make only builds.
+cmds=$(sed -n '/^## Synopsis/,/^## /s/^    make \([a-z-][a-z-]*\).*/\1/p' README.md | sort -u | paste -sd' ')
+nodeps=''
+for c in $cmds; do
+	[[ $c == run ]] && continue
+	# make -n: the recipes printed, not run (a sub-make's own dry run
+	# may fail further on: its first lines are what counts here)
+	grep -q 'deps\.sh' <<<"$(make -n -C "$top" "$c" 2>/dev/null)" || nodeps+=" $c"
+done
+check "the README's make commands ($cmds) each set up their packages (without:${nodeps:- none})" \
+	test -n "$cmds" -a -z "$nodeps"
+check "the fleet's emulated hosts install the emulated list, not the tests'" \
+	grep -q "'emulated': 'emulated'" fleet/roles/vmptrst_fleet/tasks/prepare.yml
+
+cd - >/dev/null || exit 1
 
 # -- kernel-images.sh -------------------------------------------------------
 ki=$top/tests/host/kernel-images.sh
@@ -141,6 +339,48 @@ printf '%s\n' 'ii  linux-image-a 1' 'iU  linux-image-b 2' 'rc  linux-image-c 3' 
 EOF
 check "kernel images: the list keeps installed and unpacked, drops removed" \
 	test "$(PATH=$fake "$ki" list | paste -sd,)" = "linux-image-a 1,linux-image-b 2"
+
+# -- make run's own calls for packages -------------------------------------
+# scripts/run.sh itself, in a tree of fakes: the emulated path asks for the
+# emulated list before it builds anything, the native path for native;
+# DEPS=skip asks for none.
+ft=$t/tree
+mkdir -p "$ft/scripts" "$ft/tests/emu/harness" "$ft/configs" "$ft/analysis" "$ft/bin"
+cp "$top/scripts/run.sh" "$ft/scripts/"
+cp "$top/configs/quick.ini" "$ft/configs/"
+fake_tool() { # fake_tool PATH LINE...: an executable bash script
+	printf '#!/bin/bash\n' >"$1"
+	printf '%s\n' "${@:2}" >>"$1"
+	chmod +x "$1"
+}
+# shellcheck disable=SC2016 # expanded by the fakes
+{
+	fake_tool "$ft/scripts/deps.sh" "echo \"deps \$*\" >>$t/runlog"
+	fake_tool "$ft/tests/deps.sh" "echo \"tests/deps.sh \$*\" >>$t/runlog"
+	fake_tool "$ft/tests/emu/payload.sh" "echo \"payload \$*\" >>$t/runlog" 'mkdir -p "$2/configs"'
+	fake_tool "$ft/tests/emu/harness/boot.sh" "echo \"boot \$1 \$2\" >>$t/runlog" \
+		'while [[ $# -gt 0 ]]; do [[ $1 == --out ]] && out=$2; shift; done' \
+		'mkdir -p "$out/guest/run" && echo point,sample >"$out/guest/run/samples.csv"' \
+		'echo console >"$out/console.log"'
+	fake_tool "$ft/analysis/vmptrst-analyze" "echo \"analyze \$1\" >>$t/runlog"
+	fake_tool "$ft/bin/make" "echo \"make \$*\" >>$t/runlog"
+}
+run_fake() { # run_fake ENV...: the fake tree's scripts/run.sh; its calls in $t/runlog
+	: >"$t/runlog"
+	env PATH="$ft/bin:$PATH" "$@" bash "$ft/scripts/run.sh" >"$t/out" 2>&1
+	rc=$?
+}
+run_fake MODE=emulated
+check "make run, emulated: runs through (fakes)" test "$rc" -eq 0
+check "make run, emulated: asks for the emulated list, then builds the payload and boots Bochs" \
+	test "$(cut -d' ' -f1-3 "$t/runlog" | head -n 3 | paste -sd,)" = "deps emulated,payload 6.12 $ft/build/emu/run/payload,boot --emulator bochs"
+check "make run, emulated: never the tests' list" lacks "$t/runlog" '^deps test\|^tests/deps.sh'
+run_fake MODE=emulated DEPS=skip
+check "make run, emulated, DEPS=skip: no package list asked for" lacks "$t/runlog" '^deps\|^tests/deps.sh'
+# shellcheck disable=SC2016 # expanded by the inner shell
+PATH="$ft/bin:$PATH" bash -c 'source "$1"; die() { echo "die $*" >>"$2"; exit 1; }; : >"$2"; native_build' \
+	_ "$ft/scripts/run.sh" "$t/runlog" >"$t/out" 2>&1
+check "make run, native: asks for the native list first" test "$(head -n 1 "$t/runlog")" = "deps native"
 
 # -- scripts/run.sh, native path, with a fake driver and fake insmod/rmmod --
 # native DOCTOR_RC LOADED: run_native in a subshell; $t/log gets the

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # kernels.sh SERIES WHAT
-#   SERIES: 6.1 | 6.12        WHAT: version | headers | image
+#   SERIES: 6.1 | 6.12        WHAT: version | headers | image | host-depends
 # Resolves the concrete Debian kernel version of a series and provides its
-# kbuild tree (headers) or its bzImage (image), see README.md.
+# kbuild tree (headers) or its bzImage (image), see README.md; host-depends
+# prints what its headers tree needs installed on the host (from the
+# unpacked tree, else from apt-cache: nothing is downloaded).
+# One series at a time: areas of tests/run.sh that run at once share the
+# unpacked kernels ($EMU_BUILD/kernels/.lock-SERIES, flock).
 set -euo pipefail
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() { echo "usage: $0 6.1|6.12 version|headers|image" >&2; exit 2; }
+usage() { echo "usage: $0 6.1|6.12 version|headers|image|host-depends" >&2; exit 2; }
 [[ $# -eq 2 ]] || usage
 series=$1 what=$2
 
@@ -88,12 +92,11 @@ host_depends() {
 	done | sort -u
 }
 
-# Unpack the headers of version $1 (the -amd64 tree, the -common tree it includes,
-# the linux-kbuild package its scripts and tools link to) into one root.
-unpack_headers() {
-	local ver=$1 root dir pkgs deps p
-	root=$(headers_root "$ver")
-	dir=$(dirname "$root")
+# The packages of the headers of version $1, one a line: the -amd64 tree,
+# the -common tree it includes, the linux-kbuild package its scripts and
+# tools link to.
+header_packages() {
+	local ver=$1 pkgs deps p
 	pkgs=("linux-headers-$ver")
 	mapfile -t deps < <(depends_of "linux-headers-$ver" | cut -c3-)
 	[[ ${#deps[@]} -gt 0 ]] || die "apt-cache knows no linux-headers-$ver (run apt-get update?)"
@@ -101,6 +104,16 @@ unpack_headers() {
 		case $p in linux-headers-*-common | linux-kbuild-*) pkgs+=("$p") ;; esac
 	done
 	[[ ${#pkgs[@]} -eq 3 ]] || die "linux-headers-$ver: expected a -common and a linux-kbuild dependency, found: ${deps[*]}"
+	printf '%s\n' "${pkgs[@]}"
+}
+
+# Unpack the headers of version $1 into one root.
+unpack_headers() {
+	local ver=$1 root dir pkgs p
+	root=$(headers_root "$ver")
+	dir=$(dirname "$root")
+	mapfile -t pkgs < <(header_packages "$ver")
+	[[ ${#pkgs[@]} -eq 3 ]] || exit 1
 	log "downloading ${pkgs[*]} into $dir"
 	rm -rf "$dir/hdeb" "$root.tmp"
 	mkdir -p "$dir/hdeb" "$root.tmp"
@@ -115,6 +128,9 @@ unpack_headers() {
 
 ensure_build_dir
 EMU_BUILD=$(cd "$EMU_BUILD" && pwd -P) # the rewritten Makefile needs an absolute path, symlinks resolved
+mkdir -p "$EMU_BUILD/kernels"
+exec 9>"$EMU_BUILD/kernels/.lock-$series"
+flock 9
 ver=$(resolve_version)
 
 case $what in
@@ -163,6 +179,16 @@ image)
 		mv "$dir/root.tmp" "$dir/root"
 	fi
 	echo "$vmlinuz"
+	;;
+host-depends)
+	root=$(headers_root "$ver")
+	if [[ -f $root/host-depends ]]; then
+		cat "$root/host-depends"
+	else
+		mapfile -t pkgs < <(header_packages "$ver")
+		[[ ${#pkgs[@]} -eq 3 ]] || exit 1
+		host_depends "${pkgs[@]}"
+	fi
 	;;
 *) usage ;;
 esac
