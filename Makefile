@@ -179,7 +179,12 @@ MAN_PAGES    := vmptrst-bench.1 vmptrst-analyze.1 vmptrst-bench.ini.5
 MAN_PATHS    := -e 's|@CONFIGS@|$(pkgdatadir)/configs|g' -e 's|@DOCDIR@|$(docdir)|g' \
 		-e 's|@SHARE@|$(pkgdatadir)|g'
 
-install: install-programs install-data install-man install-dkms
+# make install sets up what the build needs first (scripts/deps.sh packages:
+# as root it installs them, otherwise it names them); the Debian package's
+# build calls the install-* parts alone, its Build-Depends in place.
+install:
+	scripts/deps.sh packages
+	$(MAKE) install-programs install-data install-man install-dkms
 
 install-programs: programs
 	$(INSTALL) -d $(DESTDIR)$(bindir)
@@ -221,12 +226,13 @@ uninstall:
 # (Rules-Requires-Root: no, no fakeroot), the .deb files in build/deb/,
 # lintian on them (its output in build/deb/lintian.txt).
 deb:
+	scripts/deps.sh packages
 	scripts/deb.sh
 
-# tests/host/packages.sh after tests/deps.sh (it installs what the test
-# needs, never a kernel); not part of make test's default areas.
+# tests/host/packages.sh after scripts/deps.sh packages (it installs what the
+# test needs, never a kernel); area packages of make test too.
 test-packages:
-	tests/deps.sh
+	scripts/deps.sh packages
 	tests/host/packages.sh
 
 clean:

@@ -26,6 +26,11 @@
 #   bench-analysis  `make bench-analysis`: the analysis and pandas
 #   bench-accuracy  `make bench-accuracy`: the user backend, the analysis,
 #                   python3, taskset
+#   packages        `make deb`, `make install` and `make test-packages`: the
+#                   build, the kernels' headers trees (DKMS builds the module
+#                   against them), debhelper, dh-dkms, dkms, lintian, mandoc,
+#                   man-db, kmod, and the fleet controller (the installed playbook
+#                   runs in the test)
 #
 #   scripts/deps.sh --list LIST   prints LIST's packages, installs nothing
 #   scripts/deps.sh --why         prints, for every package of every list, a
@@ -146,7 +151,7 @@ native_rpm=(make gcc "kernel-devel-$(uname -r)" elfutils-libelf-devel inih-devel
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 
-lists="native user emulated check test fleet bench-analysis bench-accuracy"
+lists="native user emulated check test fleet bench-analysis bench-accuracy packages"
 usage() { echo "usage: $0 [--list] ${lists// /|} | --why" >&2; exit 2; }
 print_only=0
 case ${1:-} in
@@ -184,6 +189,7 @@ wanted_deb() {
 	fleet) all=("${analysis_deb[@]}" "${fleet_deb[@]}") ;;
 	bench-analysis) all=("${analysis_deb[@]}" "${bench_analysis_deb[@]}") ;;
 	bench-accuracy) all=("${driver_deb[@]}" "${analysis_deb[@]}" "${bench_accuracy_deb[@]}") ;;
+	packages) all=("${driver_deb[@]}" "${analysis_deb[@]}" "${kernels_deb[@]}" "${packages_deb[@]}" ansible-core) ;;
 	esac
 	printf '%s\n' "${all[@]}" | awk '!seen[$0]++'
 }

@@ -182,7 +182,7 @@ path_files() { # path_files LIST
 		kmod/Makefile kmod/Kbuild kmod/*.[chS])
 	local user=(bench/Makefile bench/*.[ch] analysis/Makefile analysis/*.[ch])
 	local emulated=("${native[@]}" tests/emu/payload.sh tests/emu/harness/*.sh tests/emu/guest/*.c)
-	local check=("${native[@]}" tests/run.sh tests/host/*.sh tests/unit/Makefile tests/unit/*.[ch]
+	local check=("${native[@]}" tests/run.sh tests/host/check.sh tests/host/kernel-images.sh tests/unit/Makefile tests/unit/*.[ch]
 		tests/unit/*.py tests/unit/*.sh tests/accuracy/Makefile tests/accuracy/*.[ch]
 		tests/accuracy/*.sh tests/fuzz/Makefile tests/fuzz/*.[ch] tests/fuzz/*.sh
 		tests/analysis/Makefile tests/analysis/*.[ch] tests/analysis/*.py tests/analysis/*.sh
@@ -195,7 +195,9 @@ path_files() { # path_files LIST
 	check) printf '%s\n' "${check[@]}" ;;
 	test) printf '%s\n' "${check[@]}" "${emulated[@]}" tests/emu/*.sh tests/emu/*.py \
 		tests/fleet/*.sh Makefile fleet/site.yml fleet/roles/*/*/* \
-		scripts/deb.sh debian/rules man/Makefile ;;
+		scripts/deb.sh debian/rules man/Makefile tests/host/packages.sh ;;
+	packages) printf '%s\n' "${native[@]}" Makefile scripts/deb.sh debian/rules man/Makefile \
+		man/*.c tests/host/packages.sh tests/emu/harness/kernels.sh ;;
 	fleet) printf '%s\n' Makefile fleet/site.yml fleet/inventory.example.ini fleet/roles/*/*/* \
 		analysis/Makefile analysis/*.[ch] ;;
 	bench-analysis) printf '%s\n' analysis/Makefile analysis/*.[ch] tests/analysis/Makefile \
@@ -242,7 +244,7 @@ else
 	echo "# kernels.sh SERIES host-depends: $(cat "$t/kernels-6.1" "$t/kernels-6.12" | paste -sd' ')"
 fi
 
-for list in native user emulated check test fleet bench-analysis bench-accuracy; do
+for list in native user emulated check test fleet bench-analysis bench-accuracy packages; do
 	mapfile -t pkgs < <(list_of "$list")
 	nowhy='' unused='' kern=''
 	for p in "${pkgs[@]}"; do
