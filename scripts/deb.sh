@@ -39,9 +39,18 @@ dversion=$(dpkg-parsechangelog -l debian/changelog -S Version)
 [[ ${dversion%%-*} == "$version" ]] ||
 	die "debian/changelog's version is $dversion, bench/bench.h's $version: add a changelog entry (dch -v $version)"
 
-src=$out/vmptrst-bench-$version
+# Root builds as nobody, in a folder of its own under /tmp (the tree may
+# sit below folders nobody cannot enter, as a mktemp -d checkout does); the
+# results are copied back into build/deb/, owners kept.
+work=$out
+if [[ $(id -u) -eq 0 ]]; then
+	work=$(mktemp -d /tmp/vmptrst-bench-deb.XXXXXX)
+	chmod 755 "$work"
+	trap 'rm -rf "$work"' EXIT
+fi
+src=$work/vmptrst-bench-$version
 rm -rf "$out"
-mkdir -p "$src"
+mkdir -p "$out" "$src"
 printf '*\n' >"$out/.gitignore"
 if git rev-parse --git-dir >/dev/null 2>&1; then
 	commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
@@ -56,23 +65,27 @@ fi
 builder=()
 if [[ $(id -u) -eq 0 ]]; then
 	command -v runuser >/dev/null || die "running as root, and no runuser to build as another user"
-	chown -R nobody:nogroup "$out"
+	chown -R nobody:nogroup "$work"
 	builder=(runuser -u nobody --)
 fi
 say "building $version (commit $commit) in $src${builder:+ as nobody}"
 
-if ! (cd "$src" && "${builder[@]}" env HOME="$out" GIT_CEILING_DIRECTORIES="$out" \
+if ! (cd "$src" && "${builder[@]}" env HOME="$work" GIT_CEILING_DIRECTORIES="$work" \
 	VB_GIT_COMMIT="$commit" dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1; then
 	tail -n 40 "$out/build.log" >&2
 	die "dpkg-buildpackage failed (the whole log: $out/build.log)"
 fi
-changes=$(ls "$out"/vmptrst-bench_"$version"*_*.changes)
+if [[ $work != "$out" ]]; then
+	cp -p "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$out"/
+	cp -rp "$src" "$out"/
+fi
+changes=$(ls "$work"/vmptrst-bench_"$version"*_*.changes)
 say "built: $(cd "$out" && ls ./*.deb | sed 's|^\./||' | paste -sd' ')"
 
 # --pedantic and --display-info show every tag; warnings and errors fail.
 # What is overridden, and why, is in debian/*.lintian-overrides.
 status=0
-"${builder[@]}" env HOME="$out" lintian --pedantic --display-info --show-overrides \
+"${builder[@]}" env HOME="$work" lintian --pedantic --display-info --show-overrides \
 	--fail-on error,warning "$changes" >"$out/lintian.txt" 2>&1 || status=$?
 if [[ -s $out/lintian.txt ]]; then
 	say "lintian:"
