@@ -85,8 +85,8 @@ say "built: $(cd "$out" && ls ./*.deb | sed 's|^\./||' | paste -sd' ')"
 # --pedantic and --display-info show every tag; warnings and errors fail.
 # What is overridden, and why, is in debian/*.lintian-overrides.
 status=0
-"${builder[@]}" env HOME="$work" lintian --pedantic --display-info --show-overrides \
-	--fail-on error,warning "$changes" >"$out/lintian.txt" 2>&1 || status=$?
+(cd "$work" && "${builder[@]}" env HOME="$work" lintian --pedantic --display-info \
+	--show-overrides --fail-on error,warning "$changes") >"$out/lintian.txt" 2>&1 || status=$?
 if [[ -s $out/lintian.txt ]]; then
 	say "lintian:"
 	sed 's/^/    /' "$out/lintian.txt"
