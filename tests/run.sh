@@ -4,7 +4,8 @@
 # kept in build/test-logs/AREA.log and printed whole after "=== AREA", in
 # the order of the list below, as soon as it and the areas before it are
 # done.  Then a line per area ("PASS area (N s)" or FAIL), the suite's wall
-# time, and last "tests: N passed, N failed".  Exit status 0 only if all
+# time, and last "tests: N passed, N failed"; under a failed area's line
+# its first "not ok" lines.  Exit status 0 only if all
 # passed.
 #
 # Areas that boot no emulator (TESTS=check, `make check`): host (what make
@@ -224,8 +225,15 @@ run_area kernel-images 2>&1 | tee "$logs/kernel-images.log"
 finished kernel-images "${PIPESTATUS[0]}"
 
 echo "=== summary"
+# A failed area's first "not ok" lines under its own (or, with none, the
+# last lines of its log): so that the end of the output, all a CI page may
+# show, says why.
 for area in "${order[@]}" kernel-images; do
 	echo "${verdict[$area]} $area (${secs[$area]} s)"
+	if [[ ${verdict[$area]} == FAIL ]]; then
+		why=$(grep -m 5 '^not ok' "$logs/$area.log" || tail -n 3 "$logs/$area.log")
+		sed 's/^/    /' <<<"$why"
+	fi
 done
 wall=$((SECONDS - suite_start))
 printf 'wall time: %d s (%d min %02d s), %d areas, %d at a time\n' \
