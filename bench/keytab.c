@@ -19,6 +19,13 @@ const char *const vb_insn_names[VB_INSN_COUNT + 1] = {
 	[VB_INSN_CHASE] = "chase",
 	[VB_INSN_CPUID] = "cpuid",
 	[VB_INSN_VMCALL] = "vmcall",
+	[VB_INSN_VMPTRLD] = "vmptrld",
+	[VB_INSN_VMCLEAR] = "vmclear",
+	[VB_INSN_VMREAD] = "vmread",
+	[VB_INSN_VMWRITE] = "vmwrite",
+	[VB_INSN_INVVPID] = "invvpid",
+	[VB_INSN_INVEPT] = "invept",
+	[VB_INSN_VMXON] = "vmxon-vmxoff",
 };
 
 const char *const vb_mode_names[VB_MODE_COUNT + 1] = {

@@ -74,6 +74,8 @@ const char *vb_user_refusal(const struct vb_point_desc *p)
 {
 	if (p->instruction == VB_INSN_VMPTRST)
 		return "instruction vmptrst: the user backend runs at ring 3, where VMPTRST raises #UD outside VMX operation and #GP(0) in VMX root operation (SDM, VMPTRST, Operation): never a measurement; measure it with the module, or use mov, none, add, imul or chase";
+	if (vb_insn_is_family(p->instruction))
+		return "instruction of the VMX family (vmptrld, vmclear, vmread, vmwrite, invvpid, invept, vmxon-vmxoff): VMX instructions need VMX root operation at ring 0 (the module); at ring 3 each raises #UD or #GP(0)";
 	if (p->memtype != VB_MEM_WB)
 		return "memtype other than wb: setting a page's memory type needs ring 0 (the module)";
 	if (p->tlb == VB_TLB_COLD)

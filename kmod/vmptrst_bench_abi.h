@@ -42,7 +42,7 @@
 #include <stddef.h>
 #endif
 
-#define VB_ABI_VERSION		9
+#define VB_ABI_VERSION		10
 #define VB_DEVICE_NAME		"vmptrst_bench"
 #define VB_DEVICE_PATH		"/dev/" VB_DEVICE_NAME
 
@@ -103,8 +103,35 @@ enum vb_instruction {
 	 */
 	VB_INSN_CPUID = 6,	/* CPUID: basic exit reason 10 */
 	VB_INSN_VMCALL = 7,	/* VMCALL: basic exit reason 18 */
+	/*
+	 * VMPTRST's family, in mode=root with the window's VMCS current (see
+	 * "The family" below: the operand each reads, its variants, and what
+	 * each record's check reads back into vb_sample.stored).
+	 */
+	VB_INSN_VMPTRLD = 8,	/* VMPTRLD m64, target same | other */
+	VB_INSN_VMCLEAR = 9,	/* VMCLEAR m64, target current | other */
+	VB_INSN_VMREAD = 10,	/* VMREAD r64, r64, field */
+	VB_INSN_VMWRITE = 11,	/* VMWRITE r64, r64, field */
+	VB_INSN_INVVPID = 12,	/* INVVPID r64, m128, type */
+	VB_INSN_INVEPT = 13,	/* INVEPT r64, m128, type */
+	VB_INSN_VMXON = 14,	/* VMXOFF then VMXON m64: the pair ("vmxon-vmxoff") */
 	VB_INSN_COUNT
 };
+
+/* VMPTRST's family (VB_INSN_VMPTRLD .. VB_INSN_VMXON). */
+static inline int vb_insn_is_family(__u32 insn)
+{
+	return insn >= VB_INSN_VMPTRLD && insn <= VB_INSN_VMXON;
+}
+
+/*
+ * The VMX instructions of a root block: each record's RFLAGS after its
+ * block is checked (VMsucceed: CF and ZF clear; else VB_SAMPLE_VMFAIL).
+ */
+static inline int vb_insn_is_vmx(__u32 insn)
+{
+	return insn == VB_INSN_VMPTRST || vb_insn_is_family(insn);
+}
 
 /* The accumulator chains: their vb_sample.stored is the accumulator. */
 static inline int vb_insn_is_chain(__u32 insn)
@@ -124,6 +151,146 @@ static inline int vb_insn_exits(__u32 insn)
 {
 	return insn == VB_INSN_VMPTRST || insn == VB_INSN_CPUID ||
 	       insn == VB_INSN_VMCALL;
+}
+
+/*
+ * The family (mode=root, vmcs=loaded; the module only).  Each copy in a
+ * block of `unroll` is the one instruction; what varies is named by the
+ * point's target, field or type (vb_point_desc), 0 where it does not apply.
+ * Before each record the module writes the instruction's memory operand to
+ * the swept operand buffer (offset, cache, page ... apply to it as to
+ * VMPTRST's destination); after the block, outside the bracket, it reads
+ * back what the record must show (vb_sample.stored, against vb_run.expected)
+ * and puts the window's VMCS back as the current one where the block
+ * changed it:
+ *
+ *   vmptrld same     operand: the window's VMCS; stored: VMPTRST after
+ *                    (the window's VMCS)
+ *   vmptrld other    copies alternate between a second VMCS of the module's
+ *                    and the window's (the first loads the second, each load
+ *                    makes the other one not current); stored: VMPTRST
+ *                    after (the second VMCS after an odd number of copies)
+ *   vmclear current  operand: the window's VMCS (current): all ones after;
+ *                    unroll 1 (a second copy would clear a VMCS no longer
+ *                    current); reloaded after the record
+ *   vmclear other    operand: the second VMCS (not current); stored: VMPTRST
+ *                    after (the window's VMCS, still current)
+ *   vmread field     register form; stored: the value read (the module
+ *                    wrote it before the window; vm-instruction-error: 12,
+ *                    left there by a VMWRITE to an unsupported component)
+ *   vmwrite field    register form, the complement of what the field held;
+ *                    stored: VMREAD of the field after
+ *   invvpid type     operand: the descriptor (VPID 1, the operand's own
+ *                    linear address); stored: 0 (nothing to read back: the
+ *                    RFLAGS check is the check)
+ *   invept type      operand: the descriptor (an EPTP of the module's own
+ *                    EPT: one empty PML4 page, 4-level, WB where offered);
+ *                    stored: 0
+ *   vmxon-vmxoff     VMXOFF, then VMXON on the window's VMXON region, per
+ *                    copy; unroll 16 at most; stored: VMPTRST after (all
+ *                    ones: VMXON leaves no VMCS current); reloaded after
+ * A type the CPU does not offer (IA32_VMX_EPT_VPID_CAP) skips the point
+ * (VB_SKIP_NO_INVVPID_TYPE, VB_SKIP_NO_INVEPT_TYPE).
+ */
+enum vb_target {
+	VB_TARGET_NA = 0,	/* not vmptrld or vmclear */
+	VB_TARGET_SAME = 1,	/* vmptrld: the current VMCS again */
+	VB_TARGET_OTHER = 2,	/* vmptrld, vmclear: a second VMCS */
+	VB_TARGET_CURRENT = 3,	/* vmclear: the current VMCS */
+	VB_TARGET_COUNT
+};
+
+/* VMREAD/VMWRITE fields: one of each class (SDM Vol. 3D, Appendix B). */
+enum vb_field {
+	VB_FIELD_NA = 0,		/* not vmread or vmwrite */
+	VB_FIELD_GUEST_CS_SEL = 1,	/* 16-bit guest state, 0x0802 */
+	VB_FIELD_EXCEPTION_BITMAP = 2,	/* 32-bit control, 0x4004 */
+	VB_FIELD_GUEST_DEBUGCTL = 3,	/* 64-bit guest state, 0x2802 */
+	VB_FIELD_GUEST_RIP = 4,		/* natural-width guest state, 0x681e */
+	VB_FIELD_VM_INSN_ERROR = 5,	/* 32-bit read-only, 0x4400: vmread only */
+	VB_FIELD_COUNT
+};
+
+/* The VMCS encoding of @field, 0 for none. */
+static inline __u32 vb_field_encoding(__u32 field)
+{
+	static const __u32 enc[VB_FIELD_COUNT] = {
+		[VB_FIELD_GUEST_CS_SEL] = 0x0802,
+		[VB_FIELD_EXCEPTION_BITMAP] = 0x4004,
+		[VB_FIELD_GUEST_DEBUGCTL] = 0x2802,
+		[VB_FIELD_GUEST_RIP] = 0x681e,
+		[VB_FIELD_VM_INSN_ERROR] = 0x4400,
+	};
+
+	return field < VB_FIELD_COUNT ? enc[field] : 0;
+}
+
+/* Bits of @field's value (16, 32 or 64: natural width is 64 here). */
+static inline __u32 vb_field_bits(__u32 field)
+{
+	__u32 e = vb_field_encoding(field);
+
+	return (e >> 13) == 0 ? 16 : (e >> 13) == 2 ? 32 : 64;
+}
+
+/* The VM-instruction error a VMWRITE to an unsupported component leaves. */
+#define VB_VMERR_UNSUPPORTED_FIELD	12
+
+/* INVVPID and INVEPT types (the instruction's register operand: `type`-1 for invvpid). */
+enum vb_inv_type {
+	VB_TYPE_NA = 0,		/* not invvpid or invept */
+	VB_TYPE_ADDRESS = 1,	/* invvpid individual-address (0) */
+	VB_TYPE_SINGLE = 2,	/* invvpid, invept single-context (1) */
+	VB_TYPE_ALL = 3,	/* invvpid all-context (2) */
+	VB_TYPE_SINGLE_GLOBAL = 4, /* invvpid single-context-retaining-globals (3) */
+	VB_TYPE_GLOBAL = 5,	/* invept global (all-context, 2) */
+	VB_TYPE_COUNT
+};
+
+/* The INVVPID/INVEPT register operand for @type. */
+static inline __u64 vb_inv_type_operand(__u32 type)
+{
+	return type == VB_TYPE_GLOBAL ? 2 : (__u64)type - 1;
+}
+
+/* Bytes of the memory operand @insn reads or writes (the descriptors: 16). */
+static inline __u32 vb_operand_bytes(__u32 insn)
+{
+	return insn == VB_INSN_INVVPID || insn == VB_INSN_INVEPT ? 16 : 8;
+}
+
+/* unroll at most, for vmxon-vmxoff: each copy leaves and enters VMX. */
+#define VB_MAX_UNROLL_VMXON	16
+
+/*
+ * The family's variant rules (vb_point_invalid()): NULL, or the field
+ * refused, as a name for a message.
+ */
+static inline const char *vb_variant_invalid(__u32 insn, __u32 target,
+					     __u32 field, __u32 type)
+{
+	int t = insn == VB_INSN_VMPTRLD || insn == VB_INSN_VMCLEAR;
+	int f = insn == VB_INSN_VMREAD || insn == VB_INSN_VMWRITE;
+	int y = insn == VB_INSN_INVVPID || insn == VB_INSN_INVEPT;
+
+	if (target >= VB_TARGET_COUNT || !t != !target)
+		return "target (vmptrld and vmclear only, and they need one)";
+	if (field >= VB_FIELD_COUNT || !f != !field)
+		return "field (vmread and vmwrite only, and they need one)";
+	if (type >= VB_TYPE_COUNT || !y != !type)
+		return "type (invvpid and invept only, and they need one)";
+	if (insn == VB_INSN_VMPTRLD && target == VB_TARGET_CURRENT)
+		return "target (vmptrld: same or other)";
+	if (insn == VB_INSN_VMCLEAR && target == VB_TARGET_SAME)
+		return "target (vmclear: current or other)";
+	if (insn == VB_INSN_VMWRITE && field == VB_FIELD_VM_INSN_ERROR)
+		return "field (vm-instruction-error is read-only: vmread only)";
+	if (insn == VB_INSN_INVVPID && type == VB_TYPE_GLOBAL)
+		return "type (invvpid: address, single, all or single-global)";
+	if (insn == VB_INSN_INVEPT && type != VB_TYPE_SINGLE &&
+	    type != VB_TYPE_GLOBAL)
+		return "type (invept: single or global)";
+	return NULL;
 }
 
 /*
@@ -278,14 +445,18 @@ struct vb_point_desc {
 	__u32 vmcs;		/* enum vb_vmcs_state */
 	__u32 serialize;	/* enum vb_serialize */
 	__u32 offset;		/* the operand's byte offset in its buffer,
-				 * 0 .. VB_MAX_OFFSET(page) */
+				 * 0 .. VB_SPAN(page) - the operand's bytes
+				 * (vb_operand_bytes(): 8, or 16) */
 	__u32 cache;		/* enum vb_cache */
 	__u32 memtype;		/* enum vb_memtype */
 	__u32 page;		/* enum vb_page */
 	__u32 tlb;		/* enum vb_tlb */
 	__u32 ad;		/* enum vb_ad */
 	__u32 mode;		/* enum vb_mode */
-	__u32 reserved;		/* must be 0 */
+	__u8 target;		/* enum vb_target: vmptrld, vmclear; else 0 */
+	__u8 field;		/* enum vb_field: vmread, vmwrite; else 0 */
+	__u8 type;		/* enum vb_inv_type: invvpid, invept; else 0 */
+	__u8 reserved;		/* must be 0 */
 };
 
 /*
@@ -318,7 +489,7 @@ static inline const char *vb_point_invalid(const struct vb_point_desc *p)
 		return "tlb";
 	if (p->ad >= VB_AD_COUNT)
 		return "ad";
-	if (p->offset > VB_MAX_OFFSET(p->page))
+	if (p->offset > VB_SPAN(p->page) - vb_operand_bytes(p->instruction))
 		return "offset";
 	if (p->unroll != 1 && (p->cache != VB_CACHE_HOT ||
 			       p->tlb != VB_TLB_WARM || p->ad != VB_AD_SET))
@@ -329,12 +500,30 @@ static inline const char *vb_point_invalid(const struct vb_point_desc *p)
 		return "mode";
 	if (p->reserved)
 		return "reserved";
+	{
+		const char *v = vb_variant_invalid(p->instruction, p->target,
+						   p->field, p->type);
+		if (v)
+			return v;
+	}
 	if (p->mode == VB_MODE_ROOT) {
 		if (p->instruction == VB_INSN_CPUID ||
 		    p->instruction == VB_INSN_VMCALL)
 			return "instruction (cpuid and vmcall need mode guest)";
+		if (!vb_insn_is_family(p->instruction))
+			return NULL;
+		if (p->vmcs != VB_VMCS_LOADED)
+			return "vmcs (the family runs with the window's VMCS loaded)";
+		if (p->instruction == VB_INSN_VMCLEAR &&
+		    p->target == VB_TARGET_CURRENT && p->unroll != 1)
+			return "unroll (vmclear current needs unroll 1)";
+		if (p->instruction == VB_INSN_VMXON &&
+		    p->unroll > VB_MAX_UNROLL_VMXON)
+			return "unroll (vmxon-vmxoff: 16 at most)";
 		return NULL;
 	}
+	if (vb_insn_is_family(p->instruction))
+		return "instruction (the VMX family runs in mode root)";
 	if (vb_insn_is_chain(p->instruction))
 		return "instruction (add, imul and chase run in mode root)";
 	if (p->serialize == VB_SER_CPUID)
@@ -414,6 +603,11 @@ enum vb_skip_reason {
 	VB_SKIP_FRED = 6,	/* mode=guest, and the kernel runs with FRED: its
 				 * NMI entry and host state are not the ones the
 				 * module's guest hands NMIs to */
+	VB_SKIP_NO_INVVPID_TYPE = 7, /* IA32_VMX_EPT_VPID_CAP offers no INVVPID
+				      * of this type (or no VPID at all) */
+	VB_SKIP_NO_INVEPT_TYPE = 8, /* IA32_VMX_EPT_VPID_CAP offers no INVEPT
+				     * of this type (or no EPT, or no 4-level
+				     * WB/UC EPTP) */
 	VB_SKIP_COUNT
 };
 
@@ -477,6 +671,8 @@ struct vb_run {
 #define VB_SAMPLE_PMC_INVALID	(1u << 1) /* a counter was not active: no values */
 #define VB_SAMPLE_NMI		(1u << 2) /* an NMI arrived during this record */
 #define VB_SAMPLE_SMI		(1u << 3) /* the window saw an SMI (MSR 0x34 moved) */
+#define VB_SAMPLE_VMFAIL	(1u << 5) /* a VMX instruction's block ended in VMfail
+					   * (CF or ZF set); also VB_SAMPLE_MISMATCH */
 #define VB_SAMPLE_NMI_EXIT	(1u << 4) /* mode=guest: an NMI arrived in the guest (an
 					   * NMI exit), handed to the kernel; VB_SAMPLE_NMI
 					   * says the kernel counted it */
