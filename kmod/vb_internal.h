@@ -39,6 +39,17 @@ struct vb_caps {
 
 struct vb_guest;
 
+/* VMPTRST's family (vb_family.c): a RUN's operands and its second VMCS. */
+struct vb_family {
+	struct page *vmcs2, *ept;	/* the second VMCS; INVEPT's empty PML4 */
+	u64 vmcs2_pa;
+	u64 cur_pa;		/* the window's VMCS address: vmptrld other's
+				 * second operand points here */
+	u64 src[2];		/* the memory operand each record starts with */
+	u64 val, acc;		/* the register operands (vb_engine.h's) */
+	u32 enc;		/* vmread, vmwrite: the field's encoding */
+};
+
 /* One RUN in progress, shared by the ioctl and the target CPU's windows. */
 struct vb_ctx {
 	struct vb_point_desc point;	/* the validated request's */
@@ -66,7 +77,9 @@ struct vb_ctx {
 	/* mode=guest (vb_guest.c) */
 	struct vb_guest *guest;	/* the module's guest */
 	struct vb_exit_rec *exits;	/* per record, as rec */
-	int guest_err;		/* the guest failed: the window's error */
+	int guest_err;		/* the guest, or the family's set-up before the
+				 * records, failed: the window's error */
+	struct vb_family fam;	/* the family's (vb_family.c) */
 };
 
 /* The operand's buffer (vb_operand.c). */
@@ -116,6 +129,14 @@ void vb_take_samples(struct vb_ctx *c, u64 deadline);
 int vb_alloc_regions(struct vb_ctx *c, const struct vb_caps *caps,
 		     struct page **vmxon, struct page **vmcs);
 void vb_free_regions(struct vb_ctx *c, struct page *vmxon, struct page *vmcs);
+
+/* VMPTRST's family (vb_family.c). */
+int vb_family_setup(struct vb_ctx *c, const struct vb_caps *caps);
+void vb_family_free(struct vb_ctx *c);
+void vb_family_prepare(struct vb_ctx *c);
+u64 vb_family_result(struct vb_ctx *c, u64 acc);
+int vb_family_begin(struct vb_ctx *c);
+void vb_family_end(struct vb_ctx *c);
 
 /* CONFORM (vb_conform.c), its window in VMX root made by vb_vmx.c. */
 struct vb_conf_ctx {

@@ -465,7 +465,9 @@ static int vb_measure(struct vb_run *r, struct vb_ctx *c)
 {
 	int err;
 
-	c->expected = r->point.vmcs == VB_VMCS_LOADED ? c->vmcs_pa : ~0ULL;
+	if (!vb_insn_is_family(r->point.instruction))	/* else vb_family_setup()'s */
+		c->expected = r->point.vmcs == VB_VMCS_LOADED ? c->vmcs_pa :
+								~0ULL;
 	vb_pmu_create(&c->pmu, r->events, r->nevents, r->point.cpu);
 	err = vb_do_windows(c, r);
 	vb_pmu_totals(&c->pmu, r->event_total);
@@ -501,6 +503,8 @@ static int vb_run_locked(struct vb_run __user *uarg, struct vb_run *r,
 		err = vb_alloc_regions(c, &caps, &vmxon, &vmcs);
 	if (!err)
 		err = vb_operand_setup(&operand, c, &r->page_kib);
+	if (!err)
+		err = vb_family_setup(c, &caps);
 	if (err > 0) {		/* this point cannot be set up here */
 		r->result_flags |= VB_RUN_SKIPPED;
 		r->skip_reason = err;
@@ -509,6 +513,7 @@ static int vb_run_locked(struct vb_run __user *uarg, struct vb_run *r,
 		err = vb_measure(r, c);
 	}
 	vb_operand_free(&operand);
+	vb_family_free(c);
 	vb_free_regions(c, vmxon, vmcs);
 	vb_free_records(c);
 	return err;

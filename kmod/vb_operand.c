@@ -176,7 +176,7 @@ int vb_operand_setup(struct vb_operand *o, struct vb_ctx *c, u32 *page_kib)
 		return ret;
 
 	op = (u8 *)o->base + p->offset;
-	last = op + 7;
+	last = op + vb_operand_bytes(p->instruction) - 1;
 	*page_kib = vb_mapped_kib(op);
 	if (*page_kib != vb_page_kib(p->page) ||
 	    vb_mapped_kib(last) != vb_page_kib(p->page))

@@ -47,6 +47,7 @@ enum vb_fault {
 	VB_FAULT_NO_VPID = 18,		/* the CPU is taken to lack VPID: mode=guest skipped */
 	VB_FAULT_GUEST_MC = 19,		/* every exit taken for a machine check (the handler not called) */
 	VB_FAULT_FRED = 20,		/* the kernel is taken to run with FRED: mode=guest skipped */
+	VB_FAULT_FAMILY_WRONG = 21,	/* the family's records made wrong by the CPU (vb_family.c) */
 };
 
 #ifdef VB_TEST_HOOKS

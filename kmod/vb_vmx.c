@@ -343,10 +343,14 @@ void vb_window(void *arg)
 	c->guest_err = 0;
 	if (c->point.mode == VB_MODE_GUEST)
 		c->guest_err = vb_guest_begin(c);
+	else if (vb_insn_is_family(c->point.instruction))
+		c->guest_err = vb_family_begin(c);
 	if (!c->guest_err)
 		vb_take_samples(c, before.tsc + c->budget_tsc);
 	if (c->point.mode == VB_MODE_GUEST)
 		c->guest_err = vb_guest_finish(c) ?: c->guest_err;
+	else if (vb_insn_is_family(c->point.instruction))
+		vb_family_end(c);
 
 	st = vb_vmclear(c->vmcs_pa);
 	if (st)

@@ -36,6 +36,29 @@ static __always_inline bool vb_env_exits_wrong(struct vb_ctx *c, u32 index)
 	return c->point.mode == VB_MODE_GUEST && vb_guest_exits_wrong(c, index);
 }
 
+/* VMPTRST's family (vb_family.c). */
+#define VB_ENV_FAMILY
+static __always_inline void vb_env_family_prepare(struct vb_ctx *c, u8 insn)
+{
+	(void)insn;
+	vb_family_prepare(c);
+}
+
+static __always_inline void vb_env_family_args(struct vb_ctx *c, u8 insn,
+					       u64 *val, u64 *acc)
+{
+	(void)insn;
+	*val = c->fam.val;
+	*acc = c->fam.acc;
+}
+
+static __always_inline u64 vb_env_family_result(struct vb_ctx *c, u8 insn,
+						u64 acc)
+{
+	(void)insn;
+	return vb_family_result(c, acc);
+}
+
 struct vb_env_rec {
 	u32 nmi;	/* this CPU's NMI count before the record */
 };

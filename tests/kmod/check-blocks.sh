@@ -7,11 +7,16 @@
 # block, for each serialisation (lfence:
 # LFENCE;RDTSC;LFENCE .. LFENCE;RDTSC;LFENCE, mfence: .. MFENCE;LFENCE;RDTSC;
 # LFENCE, cpuid: CPUID;RDTSC .. RDTSCP;CPUID): each opening is closed by its
-# own sequence; the body is N copies of one instruction only, nothing else;
-# no register the copies use (address, value, accumulator) is one of RAX-RDX
-# (RDTSC(P) and CPUID write them) or holds the opening TSC; and the unroll
-# counts found are exactly 1, 2, 4 ... 256 for vmptrst, mov and the reference
-# chains (add, imul, pointer chase), plus one empty block (the baseline),
+# own sequence; CF and ZF are set right before the opening (cmp %rsp,%rsp;
+# stc) and read right after the closing (setna), which changes neither (the
+# cpuid closing zeroes EAX with MOV); the body is N copies of one
+# instruction only, nothing else, or N alternating pairs (vmxoff; vmxon, and
+# vmptrld other's two operands); no register the copies use (address,
+# value, accumulator) is one of RAX-RDX (RDTSC(P) and CPUID write them) or
+# holds the opening TSC; and the unroll counts found are exactly 1, 2, 4
+# ... 256 for vmptrst, mov, the reference chains (add, imul, pointer chase)
+# and the family (vmptrld, vmptrld other from 2, vmclear, vmread, vmwrite,
+# invvpid, invept, vmxon-vmxoff), plus one empty block (the baseline),
 # under every serialisation.  A compiler that spilled, reordered or
 # shared a register would fail here before it fails on hardware.
 # mode=guest's blocks (vb_guest_asm.o, both builds) are checked by
@@ -72,13 +77,20 @@ for series in 6.1 6.12; do
 				open = "C"; j = i + 5
 			} else
 				continue
-			body = ""; cnt = 0; bad = ""
+			bad = ""
+			# CF and ZF set before the opening (the VMfail check after)
+			if (ins[i-2] != "cmp %rsp,%rsp" || ins[i-1] != "stc")
+				bad = "CF and ZF not set before the opening: " ins[i-2] "; " ins[i-1]
+			# the copies: one instruction, or a pair alternating
+			cnt = 0; delete b
 			for (; j < n && ins[j] != "lfence" && ins[j] != "mfence" &&
-			       ins[j] != "rdtscp"; j++) {
-				if (body == "") body = ins[j]
-				else if (ins[j] != body) bad = "mixed body: " ins[j]
-				cnt++
-			}
+			       ins[j] != "rdtscp"; j++)
+				b[++cnt] = ins[j]
+			body = cnt ? b[1] : ""; alt = ""
+			if (cnt > 1 && b[2] != b[1]) alt = b[2]
+			for (k = 1; k <= cnt; k++)
+				if (b[k] != (k % 2 || alt == "" ? body : alt))
+					bad = "mixed body: " b[k]
 			# The closings, each belonging to one opening.
 			if (open == "L" && ins[j] == "lfence" && ins[j+1] == "rdtsc" &&
 			    ins[j+2] ~ /^mov %eax,/ && ins[j+3] ~ /^mov %edx,/ && ins[j+4] == "lfence")
@@ -88,23 +100,42 @@ for series in 6.1 6.12; do
 				 ins[j+4] ~ /^mov %edx,/ && ins[j+5] == "lfence")
 				{ ser = "mfence"; len = 6 }
 			else if (open == "C" && ins[j] == "rdtscp" && ins[j+1] ~ /^mov %eax,/ &&
-				 ins[j+2] ~ /^mov %edx,/ && ins[j+3] == "xor %eax,%eax" &&
+				 ins[j+2] ~ /^mov %edx,/ && ins[j+3] == "mov $0x0,%eax" &&
 				 ins[j+4] == "cpuid")
 				{ ser = "cpuid"; len = 5 }
 			else {
 				ser = "?"; len = 1
 				bad = "opening " open " not closed by its own sequence: " ins[j]
 			}
+			# VMfail: CF or ZF read right after the closing (setna, shown as setbe)
+			if (ins[j+len] !~ /^set(na|be) %[0-9a-z]+$/)
+				bad = "no setna after the closing: " ins[j+len]
+			M = "(0x0)?\\(%r[0-9a-z]+\\)"; R = "%r[0-9a-z]+"
 			if (body == "") kind = "none"
-			else if (body ~ /^vmptrst (0x0)?\(%r[0-9a-z]+\)$/) kind = "vmptrst"
-			else if (body ~ /^mov (0x0)?\(%r[0-9a-z]+\),%r[0-9a-z]+$/) kind = "chase"
-			else if (body ~ /^mov %r[0-9a-z]+,(0x0)?\(%r[0-9a-z]+\)$/) kind = "mov"
+			else if (alt != "") {
+				# vmxoff; vmxon (op) ...; or vmptrld (op); vmptrld (other) ...
+				if (body == "vmxoff" && alt ~ ("^vmxon " M "$") && cnt % 2 == 0)
+					{ kind = "vmxon-vmxoff"; cnt = cnt / 2 }
+				else if (body ~ ("^vmptrld " M "$") && alt ~ ("^vmptrld " M "$"))
+					kind = "vmptrld-other"
+				else
+					kind = "other"
+			}
+			else if (body ~ ("^vmptrst " M "$")) kind = "vmptrst"
+			else if (body ~ ("^mov " M "," R "$")) kind = "chase"
+			else if (body ~ ("^mov " R "," M "$")) kind = "mov"
 			else if (body ~ /^add \$0x1,%r[0-9a-z]+$/) kind = "add"
-			else if (body ~ /^imul %r[0-9a-z]+,%r[0-9a-z]+$/) kind = "imul"
+			else if (body ~ ("^imul " R "," R "$")) kind = "imul"
+			else if (body ~ ("^vmptrld " M "$")) kind = "vmptrld"
+			else if (body ~ ("^vmclear " M "$")) kind = "vmclear"
+			else if (body ~ ("^vmread " R "," R "$")) kind = "vmread"
+			else if (body ~ ("^vmwrite " R "," R "$")) kind = "vmwrite"
+			else if (body ~ ("^invvpid " M "," R "$")) kind = "invvpid"
+			else if (body ~ ("^invept " M "," R "$")) kind = "invept"
 			else kind = "other"
-			if (kind == "other") bad = "unexpected instruction: " body
+			if (kind == "other") bad = "unexpected instruction: " body (alt != "" ? "; " alt : "")
 			# every register the copies use: none of RAX-RDX, nor the opening TSC
-			rest = body; nr = 0
+			rest = body " " alt; nr = 0
 			while (match(rest, /%r[0-9a-z]+/)) {
 				r = substr(rest, RSTART + 1, RLENGTH - 1)
 				rest = substr(rest, RSTART + RLENGTH)
@@ -158,7 +189,10 @@ vb_conf_vmptrst_reg: rdseed %rax"
 	fi
 	want=" 1 2 4 8 16 32 64 128 256"
 	for ser in lfence mfence cpuid; do
-		for kind in vmptrst mov add imul chase; do
+		for kind in vmptrst mov add imul chase vmptrld vmptrld-other vmclear vmread vmwrite invvpid invept vmxon-vmxoff; do
+			# vmptrld other's block of 1 is one vmptrld: it counts among vmptrld's
+			want=" 1 2 4 8 16 32 64 128 256"
+			[[ $kind == vmptrld-other ]] && want=" 2 4 8 16 32 64 128 256"
 			got=$(grep "^SEEN $ser $kind " <<<"$result" | sed "s/^SEEN $ser $kind//" | tr ' ' '\n' | sed '/^$/d' | sort -n -u | tr '\n' ' ' | sed 's/ $//; s/^/ /')
 			if [[ $got == "$want" ]]; then echo "ok - $series: $ser/$kind blocks unrolled$want"; passed=$((passed + 1))
 			else echo "not ok - $series: $ser/$kind blocks unrolled '$got', want '$want'"; failed=$((failed + 1)); fi
