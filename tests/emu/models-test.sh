@@ -12,10 +12,12 @@
 # guest/vb_rdmsr.c), then per model boots Bochs with guest/models-test.sh:
 # vmptrst-bench info and doctor, the VMX capability MSRs read through the
 # msr module (not the module's INFO), conform when the driver has that
-# command (a SKIP line otherwise), and quick.ini.  Checks per model: the
-# module loads; info shows VMX and its VMX_BASIC is the MSR's; doctor's
-# CPU, module, firmware and owner checks pass and its "vmx guest" verdict
-# agrees with the MSRs; quick.ini exits 0, 0 bad records, every skipped
+# command (a SKIP line otherwise), vb_family_run, and quick.ini.  Checks
+# per model: the module loads; info shows VMX and its VMX_BASIC is the
+# MSR's; doctor's CPU, module, firmware and owner checks pass and its "vmx
+# guest" verdict agrees with the MSRs; the family's variants run clean and
+# the INVVPID/INVEPT types skipped are exactly those the MSRs lack;
+# quick.ini exits 0, 0 bad records, every skipped
 # point with a reason; without VPID every mode=guest point skipped with the
 # VPID reason and mode=root points measured, with VPID the guest points
 # measured; no WARN/BUG/Oops in the kernel log.  Writes
@@ -281,6 +283,28 @@ for model in "${models[@]}"; do
 		notok "$model: conform wrote no conformance.csv (exit $(step_rc conform)); its output:"
 		sed 's/^/  conform: /' "$g/conform.log" 2>/dev/null || true
 	fi
+
+	# the family: every variant ran clean, and the INVVPID/INVEPT types it
+	# skipped are exactly those IA32_VMX_EPT_VPID_CAP (read apart) lacks.
+	fam_lack=() cap=$(msr 0x48c)
+	for tv in "address 40" "single 41" "all 42" "single-global 43"; do
+		set -- $tv
+		[[ $vpid == 1 && $invvpid == 1 && $(bit "$cap" "$2") == 1 ]] || fam_lack+=("invvpid type=$1")
+	done
+	for tv in "single 25" "global 26"; do
+		set -- $tv
+		[[ $ept == 1 && $(bit "$cap" 20) == 1 && $(bit "$cap" 6) == 1 &&
+			( $(bit "$cap" 14) == 1 || $(bit "$cap" 8) == 1 ) &&
+			$(bit "$cap" "$2") == 1 ]] || fam_lack+=("invept type=$1")
+	done
+	fam_want=$(printf '%s\n' "${fam_lack[@]}" | sed '/^$/d' | sort -u | paste -sd, -)
+	fam_got=$(sed -n 's/^ok - \(.*\) unroll [0-9]*: skipped, the CPU lacks the type.*/\1/p' \
+		"$g/family.log" 2>/dev/null | sort -u | paste -sd, -)
+	check "$model: the family's variants clean in the release module ($(tail -n 1 "$g/family.log" 2>/dev/null); exit $(step_rc family))" \
+		test "$(step_rc family)" = 0
+	check "$model: the family skipped exactly the types the MSRs lack (skipped: ${fam_got:-none}; lacking: ${fam_want:-none})" \
+		test "$fam_got" = "$fam_want"
+	grep '^not ok' "$g/family.log" 2>/dev/null | sed 's/^/  family: /' || true
 
 	# quick.ini
 	pts=$g/run-quick/points.csv

@@ -13,6 +13,7 @@
 #   vb_guest_probe     the tests' build's GUEST_PROBE (guest/vb_guest_probe.c), static
 #   vb_guest_run       mode=guest RUNs through the ioctl (guest/vb_guest_run.c), static
 #   vb_conform         CONFORM's rows checked against the reference page (guest/vb_conform.c), static
+#   vb_family_run      the family in mode=root through the ioctl (guest/vb_family_run.c), static
 #   kernel-log-bad.awk what no test may leave in the kernel log (guest/)
 #   kvm/*.ko           irqbypass, kvm, kvm-intel from that kernel's package
 #
@@ -77,7 +78,7 @@ build_all() {
 	mkdir -p "$dir/configs"
 	cp "$REPO_ROOT/tests/emu/guest/kernel-log-bad.awk" "$dir/"
 	cp "$REPO_ROOT"/configs/*.ini "$dir/configs/"
-	for tool in vb_check kvm_vm vb_guest_probe vb_guest_run vb_conform; do
+	for tool in vb_check kvm_vm vb_guest_probe vb_guest_run vb_conform vb_family_run; do
 		${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
 			-o "$dir/$tool" "$REPO_ROOT/tests/emu/guest/$tool.c"
 	done

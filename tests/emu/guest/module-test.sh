@@ -51,6 +51,9 @@ if [ "$expect_vmx" = yes ]; then
 fi
 # The reference page's CPL 0 branches (CONFORM), each row checked again here.
 step "vb_conform --expect-vmx $expect_vmx" ./vb_conform --expect-vmx "$expect_vmx"
+# VMPTRST's family in mode=root: every instruction and variant, each record
+# checked again here; refusals; inject_fault=21 caught in every record.
+step "vb_family_run --expect-vmx $expect_vmx" ./vb_family_run --expect-vmx "$expect_vmx"
 # The same through the driver: its table of all 14 branches (the host checks it).
 step "vmptrst-bench conform" ./vmptrst-bench conform --cpu 0 -o /out/conform
 # NMIs in the guest: tests/emu/guest/nmi-test.sh (area nmi-bochs-6.12, two CPUs).
