@@ -72,6 +72,51 @@ static inline uint64_t record_want(uint8_t insn, const struct vb_run *r,
 	}
 }
 
+/* vb_family.c's value for vmread and vmwrite, written again. */
+#define VB_FAMILY_PATTERN_HERE	0x5a5aa5a55a5aa5a5ULL
+
+/* The width of a VMCS field of the family's, written again (SDM App. B). */
+static inline uint64_t vb_field_mask_here(uint8_t field)
+{
+	switch (field) {
+	case VB_FIELD_GUEST_CS_SEL:
+		return 0xffff;
+	case VB_FIELD_EXCEPTION_BITMAP:
+	case VB_FIELD_VM_INSN_ERROR:
+		return 0xffffffff;
+	default:
+		return ~0ULL;
+	}
+}
+
+/*
+ * What a family instruction's records must hold, as far as user space can
+ * know it: an exact value, or (*vmcs) a VMCS address (page-aligned, not
+ * all ones) that vb_run.expected names.
+ */
+static inline uint64_t vb_family_want(const struct vb_point_desc *p, int *vmcs)
+{
+	*vmcs = 0;
+	switch (p->instruction) {
+	case VB_INSN_VMREAD:
+		return p->field == VB_FIELD_VM_INSN_ERROR ? 12 :
+		       VB_FAMILY_PATTERN_HERE & vb_field_mask_here(p->field);
+	case VB_INSN_VMWRITE:
+		return VB_FAMILY_PATTERN_HERE & vb_field_mask_here(p->field);
+	case VB_INSN_INVVPID:
+	case VB_INSN_INVEPT:
+		return 0;
+	case VB_INSN_VMXON:
+		return ~0ULL;
+	case VB_INSN_VMCLEAR:
+		if (p->target == VB_TARGET_CURRENT)
+			return ~0ULL;
+		break;
+	}
+	*vmcs = 1;
+	return 0;
+}
+
 /* The tests' build's fault injection (module parameter inject_fault,
    enum vb_fault in kmod/vb_test_hooks.h) set to k: 0, or -1. */
 static inline int vb_set_fault(int k)

@@ -9,7 +9,7 @@
  * four, invvpid of four types, invept of two, vmxon-vmxoff) at unroll 1 and
  * a larger one, serialize lfence, some mfence and cpuid, offsets inside a
  * line and across a page boundary.  Every record is checked here again
- * against constants of this file, not the ABI header's: the instruction's
+ * against constants of vb_expect.h, not the ABI header's: the instruction's
  * records hold what the family's contract says (the pattern 0x5a5aa5a5...
  * masked to the field's width, VM-instruction error 12, 0 for the
  * invalidations, all ones after vmclear current and vmxon-vmxoff, a
@@ -42,7 +42,6 @@
 #include "vb_expect.h"
 
 #define SAMPLES		32
-#define PATTERN		0x5a5aa5a55a5aa5a5ULL	/* vb_family.c's, written again */
 #define FAULT_WRONG	21
 
 static int passed, failed;
@@ -102,48 +101,6 @@ static struct vb_run req(const struct variant *v, uint32_t unroll,
 	return r;
 }
 
-/* The field's width, from its encoding (bits 14:13), written again. */
-static uint64_t field_mask(uint8_t field)
-{
-	switch (field) {
-	case VB_FIELD_GUEST_CS_SEL:
-		return 0xffff;
-	case VB_FIELD_EXCEPTION_BITMAP:
-	case VB_FIELD_VM_INSN_ERROR:
-		return 0xffffffff;
-	default:
-		return ~0ULL;
-	}
-}
-
-/*
- * What the instruction's records must hold, as far as user space can know
- * it: an exact value, or (*vmcs) a VMCS address (page-aligned, not all ones)
- * that r->expected names.
- */
-static uint64_t want_of(const struct variant *v, bool *vmcs)
-{
-	*vmcs = false;
-	switch (v->insn) {
-	case VB_INSN_VMREAD:
-		return v->field == VB_FIELD_VM_INSN_ERROR ? 12 :
-		       PATTERN & field_mask(v->field);
-	case VB_INSN_VMWRITE:
-		return PATTERN & field_mask(v->field);
-	case VB_INSN_INVVPID:
-	case VB_INSN_INVEPT:
-		return 0;
-	case VB_INSN_VMXON:
-		return ~0ULL;
-	case VB_INSN_VMCLEAR:
-		if (v->target == VB_TARGET_CURRENT)
-			return ~0ULL;
-		break;
-	}
-	*vmcs = true;
-	return 0;
-}
-
 static bool skipped_as_lacking(const struct variant *v, const struct vb_run *r)
 {
 	uint32_t want = v->insn == VB_INSN_INVVPID ? VB_SKIP_NO_INVVPID_TYPE :
@@ -157,8 +114,8 @@ static bool skipped_as_lacking(const struct variant *v, const struct vb_run *r)
 static void count_wrong(const struct variant *v, const struct vb_run *r,
 			uint32_t *bad_insn, uint32_t *bad_base, uint32_t *vmfail)
 {
-	bool vmcs;
-	uint64_t want = want_of(v, &vmcs);
+	int vmcs;
+	uint64_t want = vb_family_want(&r->point, &vmcs);
 	uint32_t i;
 
 	if (vmcs)

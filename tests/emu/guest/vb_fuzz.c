@@ -6,8 +6,9 @@
  * against what the ABI header documents: the errno (always one of EPERM
  * EINVAL ENXIO ENODEV EBUSY EIO EFAULT ENOMEM ENOTTY, and the right one for
  * the input), what was written back, and, for a RUN that measured, every
- * record's stored value, counted here.  A refused call must leave the
- * caller's struct and buffer untouched.  The perf counters' event fields
+ * record's stored value, counted here (VMPTRST's family too: its target,
+ * field and type fuzzed, its rules and its values written out here).  A
+ * refused call must leave the caller's struct and buffer untouched.  The perf counters' event fields
  * and pmc_buf are fuzzed too.
  *
  *   vb_fuzz --expect-vmx yes|no [--seed N] [--calls N] [--max-samples N]
@@ -498,20 +499,22 @@ struct field {
 static const struct field run_fields[] = {
 	RF(size), RF(abi_version), RP(cpu), RP(instruction), RP(unroll),
 	RP(samples), RP(vmcs), RP(serialize), RP(offset), RP(cache),
-	RP(memtype), RP(page), RP(tlb), RP(ad), RP(mode), RP(reserved),
-	RF(flags), RF(wait_vmx_ms),
+	RP(memtype), RP(page), RP(tlb), RP(ad), RP(mode), RP(target),
+	RP(field), RP(type), RP(reserved), RF(flags), RF(wait_vmx_ms),
 	RF(buf), RF(buf_len), RF(records), RF(expected), RF(poison),
 	RF(mismatches), RF(windows), RF(max_window_tsc), RF(result_flags),
 	RF(page_kib), RF(skip_reason), RF(vmx_wait_ms),
 };
 #define N_RUN_FIELDS (sizeof(run_fields) / sizeof(run_fields[0]))
-#define N_RUN_IN 18	/* size .. wait_vmx_ms: the u32 input fields */
+#define N_RUN_IN 21	/* size .. wait_vmx_ms: the input fields */
 
 static uint64_t fget(const void *s, const struct field *f)
 {
 	uint32_t v32;
 	uint64_t v64;
 
+	if (f->size == 1)
+		return *((const uint8_t *)s + f->off);
 	if (f->size == 4) {
 		memcpy(&v32, (const uint8_t *)s + f->off, 4);
 		return v32;
@@ -524,7 +527,9 @@ static void fset(void *s, const struct field *f, uint64_t v)
 {
 	uint32_t v32 = (uint32_t)v;
 
-	if (f->size == 4)
+	if (f->size == 1)
+		*((uint8_t *)s + f->off) = (uint8_t)v;
+	else if (f->size == 4)
 		memcpy((uint8_t *)s + f->off, &v32, 4);
 	else
 		memcpy((uint8_t *)s + f->off, &v, 8);
@@ -590,6 +595,12 @@ static uint32_t run_field_value(size_t i)
 		return pool_enum(VB_AD_COUNT);
 	if (!strcmp(n, "mode"))
 		return pool_enum(VB_MODE_COUNT);
+	if (!strcmp(n, "target"))
+		return pool_enum(VB_TARGET_COUNT);
+	if (!strcmp(n, "field"))
+		return pool_enum(VB_FIELD_COUNT);
+	if (!strcmp(n, "type"))
+		return pool_enum(VB_TYPE_COUNT);
 	if (!strcmp(n, "reserved"))
 		return pool_flags();
 	if (!strcmp(n, "wait_vmx_ms")) {
@@ -651,6 +662,36 @@ static void valid_run(struct vb_run *r)
 		p->tlb = VB_TLB_WARM;
 		p->ad = VB_AD_SET;
 	}
+	if (chance(15)) {	/* the family, in mode root: one of its variants */
+		static const uint8_t fam[][4] = {	/* insn, target, field, type */
+			{ VB_INSN_VMPTRLD, VB_TARGET_SAME, 0, 0 },
+			{ VB_INSN_VMPTRLD, VB_TARGET_OTHER, 0, 0 },
+			{ VB_INSN_VMCLEAR, VB_TARGET_CURRENT, 0, 0 },
+			{ VB_INSN_VMCLEAR, VB_TARGET_OTHER, 0, 0 },
+			{ VB_INSN_VMREAD, 0, VB_FIELD_GUEST_CS_SEL, 0 },
+			{ VB_INSN_VMREAD, 0, VB_FIELD_GUEST_RIP, 0 },
+			{ VB_INSN_VMREAD, 0, VB_FIELD_VM_INSN_ERROR, 0 },
+			{ VB_INSN_VMWRITE, 0, VB_FIELD_EXCEPTION_BITMAP, 0 },
+			{ VB_INSN_VMWRITE, 0, VB_FIELD_GUEST_DEBUGCTL, 0 },
+			{ VB_INSN_INVVPID, 0, 0, VB_TYPE_ADDRESS },
+			{ VB_INSN_INVVPID, 0, 0, VB_TYPE_ALL },
+			{ VB_INSN_INVEPT, 0, 0, VB_TYPE_SINGLE },
+			{ VB_INSN_INVEPT, 0, 0, VB_TYPE_GLOBAL },
+			{ VB_INSN_VMXON, 0, 0, 0 },
+		};
+		const uint8_t *f = fam[below(sizeof(fam) / sizeof(fam[0]))];
+
+		p->mode = VB_MODE_ROOT;
+		p->vmcs = VB_VMCS_LOADED;
+		p->instruction = f[0];
+		p->target = f[1];
+		p->field = f[2];
+		p->type = f[3];
+		if (f[1] == VB_TARGET_CURRENT)
+			p->unroll = 1;
+		if (f[0] == VB_INSN_VMXON && p->unroll > 16)
+			p->unroll = 16;
+	}
 	if (chance(50))
 		p->offset = below(VB_MAX_OFFSET(p->page) + 1);
 	else {
@@ -662,6 +703,8 @@ static void valid_run(struct vb_run *r)
 
 		p->offset = o <= VB_MAX_OFFSET(p->page) ? o : 0;
 	}
+	if (p->offset + vb_operand_bytes(p->instruction) > VB_SPAN(p->page))
+		p->offset = 0;	/* a 16-byte descriptor */
 	if (chance(25)) {	/* counters: software ones work, hardware may not */
 		uint32_t i;
 
@@ -716,6 +759,11 @@ static const char *point_invalid(const struct vb_point_desc *p)
 	};
 	bool per_sample = p->cache != VB_CACHE_HOT || p->tlb != VB_TLB_WARM ||
 			  p->ad != VB_AD_SET;
+	uint32_t in = p->instruction;
+	bool fam_t = in == VB_INSN_VMPTRLD || in == VB_INSN_VMCLEAR;
+	bool fam_f = in == VB_INSN_VMREAD || in == VB_INSN_VMWRITE;
+	bool fam_inv = in == VB_INSN_INVVPID || in == VB_INSN_INVEPT;
+	bool family = fam_t || fam_f || fam_inv || in == VB_INSN_VMXON;
 	size_t i;
 
 	for (i = 0; i < sizeof(enums) / sizeof(enums[0]); i++)
@@ -725,7 +773,8 @@ static const char *point_invalid(const struct vb_point_desc *p)
 		return "unroll";
 	if (p->samples < 1 || p->samples > VB_MAX_SAMPLES)
 		return "samples";
-	if ((uint64_t)p->offset + 8 > VB_SPAN(p->page))	/* offset + 8 <= span */
+	/* offset + 8 <= span; the invalidations' descriptors: + 16 */
+	if ((uint64_t)p->offset + (fam_inv ? 16 : 8) > VB_SPAN(p->page))
 		return "offset";
 	if (per_sample && p->unroll != 1)
 		return "unroll-with-per-sample-setup";
@@ -735,9 +784,34 @@ static const char *point_invalid(const struct vb_point_desc *p)
 		return "mode";
 	if (p->reserved)
 		return "reserved";
+	/* the family's variants: each its own instructions', one of its values */
+	if (p->target >= VB_TARGET_COUNT || fam_t != (p->target != 0) ||
+	    (in == VB_INSN_VMPTRLD && p->target == VB_TARGET_CURRENT) ||
+	    (in == VB_INSN_VMCLEAR && p->target == VB_TARGET_SAME))
+		return "target";
+	if (p->field >= VB_FIELD_COUNT || fam_f != (p->field != 0) ||
+	    (in == VB_INSN_VMWRITE && p->field == VB_FIELD_VM_INSN_ERROR))
+		return "field";
+	if (p->type >= VB_TYPE_COUNT || fam_inv != (p->type != 0) ||
+	    (in == VB_INSN_INVVPID && p->type == VB_TYPE_GLOBAL) ||
+	    (in == VB_INSN_INVEPT && p->type != VB_TYPE_SINGLE &&
+	     p->type != VB_TYPE_GLOBAL))
+		return "type";
+	if (p->mode == VB_MODE_ROOT && family) {
+		if (p->vmcs != VB_VMCS_LOADED)
+			return "family-without-vmcs";
+		if (in == VB_INSN_VMCLEAR && p->target == VB_TARGET_CURRENT &&
+		    p->unroll != 1)
+			return "vmclear-current-unrolled";
+		if (in == VB_INSN_VMXON && p->unroll > 16)
+			return "vmxon-vmxoff-over-16";
+		return NULL;
+	}
 	if (p->mode == VB_MODE_ROOT)	/* the VM-exit references are guest's */
 		return p->instruction == VB_INSN_CPUID ||
 		       p->instruction == VB_INSN_VMCALL ? "cpuid-vmcall-in-root" : NULL;
+	if (family)
+		return "family-in-guest";
 	if (p->instruction == VB_INSN_ADD || p->instruction == VB_INSN_IMUL ||
 	    p->instruction == VB_INSN_CHASE)
 		return "chain-in-guest";
@@ -976,6 +1050,10 @@ static bool supported_skip(const struct vb_run *r, uint32_t reason,
 		return !*must && p->page != VB_PAGE_4K;
 	case VB_SKIP_NO_VPID:	/* the CPU's VMX decides, not the request */
 		return !*must && p->mode == VB_MODE_GUEST;
+	case VB_SKIP_NO_INVVPID_TYPE:	/* as does IA32_VMX_EPT_VPID_CAP */
+		return !*must && p->instruction == VB_INSN_INVVPID;
+	case VB_SKIP_NO_INVEPT_TYPE:
+		return !*must && p->instruction == VB_INSN_INVEPT;
 	default:
 		return false;
 	}
@@ -1007,11 +1085,17 @@ static bool check_measured(const struct vb_run *in, const struct vb_run *out,
 			  out->skip_reason, out->vmx_wait_ms);
 		ok = false;
 	}
-	if (p->vmcs == VB_VMCS_NONE ? out->expected != UINT64_MAX :
+	int fam_vmcs = 1;
+	uint64_t fam_want = vb_insn_is_family(insn) ?
+			    vb_family_want(p, &fam_vmcs) : 0;
+
+	if (!fam_vmcs ? out->expected != fam_want :
+	    p->vmcs == VB_VMCS_NONE ? out->expected != UINT64_MAX :
 	    (out->expected == UINT64_MAX || !out->expected ||
 	     (out->expected & 0xfff))) {
 		violation(desc, "measured RUN: expected %#" PRIx64 " is not %s",
 			  (uint64_t)out->expected,
+			  !fam_vmcs ? "the family's value" :
 			  p->vmcs == VB_VMCS_NONE ? "all ones" :
 			  "a page-aligned physical address");
 		ok = false;
