@@ -225,6 +225,8 @@ void vb_emergency_vmxoff(void)
  */
 static int vb_vmx_on(struct vb_ctx *c)
 {
+	/* what VMPTRST stores here (c->expected is the family's own value) */
+	u64 want = c->point.vmcs == VB_VMCS_LOADED ? c->vmcs_pa : ~0ULL;
 	struct vb_caps caps;
 	enum vb_vmx_status st;
 	bool failed;
@@ -264,12 +266,11 @@ static int vb_vmx_on(struct vb_ctx *c)
 	trap = vb_vmptrst_safe(c->operand, &failed);
 	if (vb_injected(VB_FAULT_GUARD))
 		trap = X86_TRAP_GP;
-	if (trap >= 0 || failed ||
-	    get_unaligned((u64 *)c->operand) != c->expected) {
+	if (trap >= 0 || failed || get_unaligned((u64 *)c->operand) != want) {
 		pr_err_ratelimited("CPU %u: guarded VMPTRST: trap %d, VMfail %d, stored value %s\n",
 				   c->point.cpu, trap, failed,
-				   get_unaligned((u64 *)c->operand) ==
-				   c->expected ? "right" : "wrong");
+				   get_unaligned((u64 *)c->operand) == want ?
+				   "right" : "wrong");
 		goto out_vmclear;
 	}
 	return 0;
