@@ -300,9 +300,9 @@ for model in "${models[@]}"; do
 	fam_want=$(printf '%s\n' "${fam_lack[@]}" | sed '/^$/d' | sort -u | paste -sd, -)
 	fam_got=$(sed -n 's/^ok - \(.*\) unroll [0-9]*: skipped, the CPU lacks the type.*/\1/p' \
 		"$g/family.log" 2>/dev/null | sort -u | paste -sd, -)
-	check "$model: the family's variants clean in the release module ($(tail -n 1 "$g/family.log" 2>/dev/null); exit $(step_rc family))" \
+	check "the family's variants clean in the release module ($(tail -n 1 "$g/family.log" 2>/dev/null); exit $(step_rc family))" \
 		test "$(step_rc family)" = 0
-	check "$model: the family skipped exactly the types the MSRs lack (skipped: ${fam_got:-none}; lacking: ${fam_want:-none})" \
+	check "the family skipped exactly the types the MSRs lack (skipped: ${fam_got:-none}; lacking: ${fam_want:-none})" \
 		test "$fam_got" = "$fam_want"
 	grep '^not ok' "$g/family.log" 2>/dev/null | sed 's/^/  family: /' || true
 
