@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* catalog: dispatch to add, list, show, history, compare; list and show. */
+/* catalog: dispatch to add, list, show, history, compare, merge;
+   list and show. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@ static int usage(FILE *f, int rc)
 	      "       " AZ_TOOL " catalog show DB RUN\n"
 	      "       " AZ_TOOL " catalog history DB --setup \"instruction=vmptrst offset=0 ...\" [--host H] [-o DIR]\n"
 	      "       " AZ_TOOL " catalog compare DB --microcode A --microcode B [--model M] [-o DIR]\n"
+	      "       " AZ_TOOL " catalog merge DB OTHER.db...\n"
 	      "\n"
 	      "A run catalogue in one SQLite file DB: every run added stays findable\n"
 	      "by host, CPU model, microcode, kernel, config and date.\n"
@@ -47,8 +49,17 @@ static int usage(FILE *f, int rc)
 	      "           against A) into DIR/runA-runB (default DIR: catalog-compare\n"
 	      "           next to DB); closing counts over all pairs, behaviour and\n"
 	      "           cycles changes too\n"
+	      "  merge    other labs' catalogues into DB (created if missing) in one\n"
+	      "           transaction: a run DB lacks is added with a new id and all\n"
+	      "           its rows; the same run (samples.csv SHA-256) is kept once,\n"
+	      "           and where its rows differ it is a conflict, named with both\n"
+	      "           runs' folders, DB's rows kept (exit 4); an older OTHER is\n"
+	      "           read through the schema migration in memory, a newer one\n"
+	      "           refused.  A line per OTHER: N runs added, N already\n"
+	      "           present, N conflicts\n"
 	      "\n"
-	      "Exit: 0 ok, 1 bad data, I/O or catalogue, 2 bad command line.\n", f);
+	      "Exit: 0 ok, 1 bad data, I/O or catalogue (nothing merged), 2 bad\n"
+	      "command line, 4 merge found conflicts (the rest merged).\n", f);
 	return rc;
 }
 
@@ -236,6 +247,7 @@ static const struct {
 	{ "show", "", "DB RUN (a run id from catalog list)", 1, 0, show_args, show_run },
 	{ "history", "setup host o", "DB --setup \"axis=value ...\"", 0, 0, az_cat_history_args, az_cat_history },
 	{ "compare", "microcode microcode2 model o", "DB --microcode A --microcode B", 0, 0, az_cat_compare_args, az_cat_compare },
+	{ "merge", "", "DB OTHER.db...", -1, 1, NULL, az_cat_merge },
 };
 
 /* Parse, check, open, run one subcommand; its exit code. */
@@ -270,7 +282,7 @@ int az_cmd_catalog(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2) {
-		az_err(NULL, 0, "catalog: expected add, list, show, history or compare (see catalog --help)");
+		az_err(NULL, 0, "catalog: expected add, list, show, history, compare or merge (see catalog --help)");
 		return AZ_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
@@ -278,6 +290,6 @@ int az_cmd_catalog(int argc, char **argv)
 	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
 		if (!strcmp(argv[1], sub[i].name))
 			return run_sub(i, argc - 1, argv + 1);
-	az_err(NULL, 0, "catalog: unknown subcommand \"%s\" (add, list, show, history, compare)", argv[1]);
+	az_err(NULL, 0, "catalog: unknown subcommand \"%s\" (add, list, show, history, compare, merge)", argv[1]);
 	return AZ_EXIT_USAGE;
 }

@@ -27,6 +27,13 @@ struct az_cat {
  * AZ_CAT_VERSION; a newer one is refused.  0, or -1 reported.
  */
 int az_cat_open(struct az_cat *c, const char *path, int create);
+/*
+ * Open another catalogue at path to read (catalog merge): as it is when its
+ * schema is ours, else a copy in memory brought up to AZ_CAT_VERSION (the
+ * file is not changed); *from its version.  A newer one is refused.  0,
+ * or -1 reported.
+ */
+int az_cat_open_copy(struct az_cat *c, const char *path, int *from);
 void az_cat_close(struct az_cat *c);
 /* Report the database's last error ("DB: what: sqlite's message"); -1. */
 int az_cat_fail(const struct az_cat *c, const char *what);
@@ -54,6 +61,8 @@ struct az_cat_opts {
  */
 int az_cat_parse(int argc, char **argv, const char *allowed,
 		 struct az_cat_opts *o);
+/* Whether word is one of the space-separated names of list. */
+int az_cat_listed(const char *list, const char *word);
 
 /* A text table on stdout: columns sized to their widest cell. */
 struct az_table {
@@ -106,6 +115,7 @@ int az_cat_history_args(const struct az_cat_opts *o);
 int az_cat_history(const struct az_cat *c, const struct az_cat_opts *o);
 int az_cat_compare_args(const struct az_cat_opts *o);
 int az_cat_compare(const struct az_cat *c, const struct az_cat_opts *o);
+int az_cat_merge(const struct az_cat *c, const struct az_cat_opts *o);
 
 /*
  * compare's pair from the catalogue (catalogpair.c): per headline setup of
