@@ -49,6 +49,7 @@ struct az_cat_opts {
 	const char *db;
 	const char *host, *model, *kernel, *config, *since, *until;
 	const char *setup, *out;
+	const char *format, *metric;	/* catalog table */
 	const char *microcode[2];
 	int nmicrocode;
 	char **arg;		/* positional arguments after DB */
@@ -103,6 +104,9 @@ int az_cat_setup_matches(const char *want, const char *setup);
 /* setup's words but "mode=root" (malloc'd): a run from before the mode axis
    measured in mode root and has no mode word. */
 char *az_cat_root_as_before(const char *setup);
+/* The same without "cpu=N" too: the setup a column of the cost table (catalog
+   table) stands for, whichever CPU each host measured on (malloc'd). */
+char *az_cat_setup_key(const char *setup);
 
 /*
  * The subcommands, run by catalog.c once the options are parsed and checked
@@ -116,6 +120,8 @@ int az_cat_history(const struct az_cat *c, const struct az_cat_opts *o);
 int az_cat_compare_args(const struct az_cat_opts *o);
 int az_cat_compare(const struct az_cat *c, const struct az_cat_opts *o);
 int az_cat_merge(const struct az_cat *c, const struct az_cat_opts *o);
+int az_cat_table_args(const struct az_cat_opts *o);
+int az_cat_table(const struct az_cat *c, const struct az_cat_opts *o);
 
 /*
  * compare's pair from the catalogue (catalogpair.c): per headline setup of

@@ -26,6 +26,8 @@ static const char **opt_slot(struct az_cat_opts *o, const char *name)
 		{ "until", offsetof(struct az_cat_opts, until) },
 		{ "setup", offsetof(struct az_cat_opts, setup) },
 		{ "o", offsetof(struct az_cat_opts, out) },
+		{ "format", offsetof(struct az_cat_opts, format) },
+		{ "metric", offsetof(struct az_cat_opts, metric) },
 	};
 	size_t i;
 
