@@ -174,6 +174,9 @@ INSTALL_DATA ?= $(INSTALL) -m 644
 CONFIG_FILES := $(wildcard configs/*.ini)
 FLEET_FILES  := $(shell find fleet -type f ! -name '*.retry' | LC_ALL=C sort)
 KMOD_FILES   := $(sort $(wildcard kmod/*.c kmod/*.h kmod/*.S)) kmod/Kbuild kmod/Makefile
+# The README and the folders' READMEs it points to for reference, in the
+# same layout, so that its links hold in $(docdir) too.
+DOC_FILES    := README.md bench/README.md analysis/README.md kmod/README.md configs/README.md
 MAN_PAGES    := vmptrst-bench.1 vmptrst-analyze.1 vmptrst-bench.ini.5
 # The man pages name the installed paths.
 MAN_PATHS    := -e 's|@CONFIGS@|$(pkgdatadir)/configs|g' -e 's|@DOCDIR@|$(docdir)|g' \
@@ -197,7 +200,9 @@ install-data:
 	for f in $(FLEET_FILES); do \
 		$(INSTALL) -d $(DESTDIR)$(pkgdatadir)/$$(dirname $$f) && \
 		$(INSTALL_DATA) $$f $(DESTDIR)$(pkgdatadir)/$$f || exit 1; done
-	$(INSTALL_DATA) README.md $(DESTDIR)$(docdir)/
+	for f in $(DOC_FILES); do \
+		$(INSTALL) -d $(DESTDIR)$(docdir)/$$(dirname $$f) && \
+		$(INSTALL_DATA) $$f $(DESTDIR)$(docdir)/$$f || exit 1; done
 
 install-man: man
 	$(INSTALL) -d $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* catalog: dispatch to add, list, show, history, compare; list and show. */
+/* catalog: dispatch to add, list, show, history, compare, table, merge;
+   list and show. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@ static int usage(FILE *f, int rc)
 	      "       " AZ_TOOL " catalog show DB RUN\n"
 	      "       " AZ_TOOL " catalog history DB --setup \"instruction=vmptrst offset=0 ...\" [--host H] [-o DIR]\n"
 	      "       " AZ_TOOL " catalog compare DB --microcode A --microcode B [--model M] [-o DIR]\n"
+	      "       " AZ_TOOL " catalog table DB [--format md|csv|html] [--metric cycles|ticks|ns] [-o FILE]\n"
+	      "       " AZ_TOOL " catalog merge DB OTHER.db...\n"
 	      "\n"
 	      "A run catalogue in one SQLite file DB: every run added stays findable\n"
 	      "by host, CPU model, microcode, kernel, config and date.\n"
@@ -47,8 +50,27 @@ static int usage(FILE *f, int rc)
 	      "           against A) into DIR/runA-runB (default DIR: catalog-compare\n"
 	      "           next to DB); closing counts over all pairs, behaviour and\n"
 	      "           cycles changes too\n"
+	      "  table    the VMX cost table: a row per CPU model, microcode, kernel\n"
+	      "           and platform (emulated rows say so), a column per headline\n"
+	      "           instruction and setup (vmptrst first), each cell the net\n"
+	      "           cost per instruction with its 95% interval in core cycles\n"
+	      "           (the default; TSC ticks, said so, when no run has cycles),\n"
+	      "           ticks or ns: the newest run of the row with a value (by\n"
+	      "           start_time), named in a note when the row has several; a\n"
+	      "           dash when none has one, the note says why.  Markdown (the\n"
+	      "           default), CSV (a row per cell) or an HTML page, on stdout\n"
+	      "           or FILE\n"
+	      "  merge    other labs' catalogues into DB (created if missing) in one\n"
+	      "           transaction: a run DB lacks is added with a new id and all\n"
+	      "           its rows; the same run (samples.csv SHA-256) is kept once,\n"
+	      "           and where its rows differ it is a conflict, named with both\n"
+	      "           runs' folders, DB's rows kept (exit 4); an older OTHER is\n"
+	      "           read through the schema migration in memory, a newer one\n"
+	      "           refused.  A line per OTHER: N runs added, N already\n"
+	      "           present, N conflicts\n"
 	      "\n"
-	      "Exit: 0 ok, 1 bad data, I/O or catalogue, 2 bad command line.\n", f);
+	      "Exit: 0 ok, 1 bad data, I/O or catalogue (merge: nothing merged),\n"
+	      "2 bad command line, 4 merge found conflicts (the rest merged).\n", f);
 	return rc;
 }
 
@@ -236,6 +258,8 @@ static const struct {
 	{ "show", "", "DB RUN (a run id from catalog list)", 1, 0, show_args, show_run },
 	{ "history", "setup host o", "DB --setup \"axis=value ...\"", 0, 0, az_cat_history_args, az_cat_history },
 	{ "compare", "microcode microcode2 model o", "DB --microcode A --microcode B", 0, 0, az_cat_compare_args, az_cat_compare },
+	{ "table", "format metric o", "DB [--format md|csv|html] [--metric cycles|ticks|ns] [-o FILE]", 0, 0, az_cat_table_args, az_cat_table },
+	{ "merge", "", "DB OTHER.db...", -1, 1, NULL, az_cat_merge },
 };
 
 /* Parse, check, open, run one subcommand; its exit code. */
@@ -270,7 +294,7 @@ int az_cmd_catalog(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2) {
-		az_err(NULL, 0, "catalog: expected add, list, show, history or compare (see catalog --help)");
+		az_err(NULL, 0, "catalog: expected add, list, show, history, compare, table or merge (see catalog --help)");
 		return AZ_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
@@ -278,6 +302,6 @@ int az_cmd_catalog(int argc, char **argv)
 	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
 		if (!strcmp(argv[1], sub[i].name))
 			return run_sub(i, argc - 1, argv + 1);
-	az_err(NULL, 0, "catalog: unknown subcommand \"%s\" (add, list, show, history, compare)", argv[1]);
+	az_err(NULL, 0, "catalog: unknown subcommand \"%s\" (add, list, show, history, compare, table, merge)", argv[1]);
 	return AZ_EXIT_USAGE;
 }

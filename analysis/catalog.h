@@ -27,6 +27,13 @@ struct az_cat {
  * AZ_CAT_VERSION; a newer one is refused.  0, or -1 reported.
  */
 int az_cat_open(struct az_cat *c, const char *path, int create);
+/*
+ * Open another catalogue at path to read (catalog merge): as it is when its
+ * schema is ours, else a copy in memory brought up to AZ_CAT_VERSION (the
+ * file is not changed); *from its version.  A newer one is refused.  0,
+ * or -1 reported.
+ */
+int az_cat_open_copy(struct az_cat *c, const char *path, int *from);
 void az_cat_close(struct az_cat *c);
 /* Report the database's last error ("DB: what: sqlite's message"); -1. */
 int az_cat_fail(const struct az_cat *c, const char *what);
@@ -42,6 +49,7 @@ struct az_cat_opts {
 	const char *db;
 	const char *host, *model, *kernel, *config, *since, *until;
 	const char *setup, *out;
+	const char *format, *metric;	/* catalog table */
 	const char *microcode[2];
 	int nmicrocode;
 	char **arg;		/* positional arguments after DB */
@@ -54,6 +62,8 @@ struct az_cat_opts {
  */
 int az_cat_parse(int argc, char **argv, const char *allowed,
 		 struct az_cat_opts *o);
+/* Whether word is one of the space-separated names of list. */
+int az_cat_listed(const char *list, const char *word);
 
 /* A text table on stdout: columns sized to their widest cell. */
 struct az_table {
@@ -94,6 +104,9 @@ int az_cat_setup_matches(const char *want, const char *setup);
 /* setup's words but "mode=root" (malloc'd): a run from before the mode axis
    measured in mode root and has no mode word. */
 char *az_cat_root_as_before(const char *setup);
+/* The same without "cpu=N" too: the setup a column of the cost table (catalog
+   table) stands for, whichever CPU each host measured on (malloc'd). */
+char *az_cat_setup_key(const char *setup);
 
 /*
  * The subcommands, run by catalog.c once the options are parsed and checked
@@ -106,6 +119,9 @@ int az_cat_history_args(const struct az_cat_opts *o);
 int az_cat_history(const struct az_cat *c, const struct az_cat_opts *o);
 int az_cat_compare_args(const struct az_cat_opts *o);
 int az_cat_compare(const struct az_cat *c, const struct az_cat_opts *o);
+int az_cat_merge(const struct az_cat *c, const struct az_cat_opts *o);
+int az_cat_table_args(const struct az_cat_opts *o);
+int az_cat_table(const struct az_cat *c, const struct az_cat_opts *o);
 
 /*
  * compare's pair from the catalogue (catalogpair.c): per headline setup of

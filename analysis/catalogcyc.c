@@ -6,6 +6,7 @@
 
 #include "catalog.h"
 #include "catalogcyc.h"
+#include "csv.h"
 #include "headline.h"
 
 /* Why a run has no cycles in the catalogue, by run.headline_cycles. */
@@ -53,6 +54,16 @@ void az_cat_cyc_read(sqlite3_stmt *st, int col, struct az_cat_cyc *y)
 		snprintf(y->why, sizeof(y->why), "%s", WHY_OLD_HEADLINE);
 	else
 		why_not(az_cat_text(st, col + 5), y->why, sizeof(y->why));
+}
+
+void az_cat_ci_csv(FILE *f, const struct az_cat_ci *x)
+{
+	CSV_SEP(f);
+	csv_put_num(f, x->v);
+	CSV_SEP(f);
+	csv_put_num(f, x->lo);
+	CSV_SEP(f);
+	csv_put_num(f, x->hi);
 }
 
 void az_cat_ci_text(const struct az_cat_ci *x, int digits, char *buf,

@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* A value with its 95% interval (NaN: NULL in the catalogue). */
 struct az_cat_ci {
@@ -35,6 +36,8 @@ void az_cat_ci_read(sqlite3_stmt *st, int col, struct az_cat_ci *x);
 /* AZ_CAT_CYC_COLS from col on. */
 void az_cat_cyc_read(sqlite3_stmt *st, int col, struct az_cat_cyc *y);
 
+/* CSV: ",v,lo,hi", a field empty where NaN (not measured). */
+void az_cat_ci_csv(FILE *f, const struct az_cat_ci *x);
 /* "v [lo, hi]", "v" without an interval, "" without a value; digits
    significant digits. */
 void az_cat_ci_text(const struct az_cat_ci *x, int digits, char *buf,

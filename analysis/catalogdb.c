@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The catalogue's database: opening, the schema and its migrations, and
- * the small helpers every catalog subcommand shares.
+ * The catalogue's database: opening (another lab's catalogue too, brought
+ * up to this tool's schema in memory), the schema and its migrations, the
+ * small helpers every catalog subcommand shares, and text tables.
  *
  * Versions (PRAGMA user_version):
  *   1  run, meta, point, summary, headline
@@ -149,31 +150,47 @@ fail:
 	return -1;
 }
 
-int az_cat_open(struct az_cat *c, const char *path, int create)
+/* *v the schema version; a newer one than ours refused.  0, or -1 reported. */
+static int version(const struct az_cat *c, int *v)
+{
+	if (query_int(c, "PRAGMA user_version", v))
+		return -1;
+	if (*v > AZ_CAT_VERSION) {
+		az_err(c->path, 0, "catalogue schema version %d is newer than this tool's (%d): use a newer vmptrst-analyze", *v, AZ_CAT_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+/* sqlite3_open_v2 of path as c, waiting for writers; 0, or -1 reported. */
+static int open_db(struct az_cat *c, const char *path, int flags)
 {
 	struct stat sb;
-	int v, flags = SQLITE_OPEN_READWRITE;
 
 	c->path = path;
 	c->db = NULL;
-	if (!create && stat(path, &sb)) {
-		az_syserr(path, "no such catalogue (catalog add DB DIR creates one)");
+	if (!(flags & SQLITE_OPEN_CREATE) && stat(path, &sb)) {
+		az_syserr(path, flags & SQLITE_OPEN_READONLY ? "no such catalogue" : "no such catalogue (catalog add DB DIR creates one)");
 		return -1;
 	}
-	if (create)
-		flags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
 		az_cat_fail(c, "cannot open the catalogue");
-		goto fail;
+		az_cat_close(c);
+		return -1;
 	}
 	sqlite3_busy_timeout(c->db, BUSY_MS);
 	sqlite3_extended_result_codes(c->db, 1);
-	if (query_int(c, "PRAGMA user_version", &v))
+	return 0;
+}
+
+int az_cat_open(struct az_cat *c, const char *path, int create)
+{
+	int v;
+
+	if (open_db(c, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)))
+		return -1;
+	if (version(c, &v))
 		goto fail;
-	if (v > AZ_CAT_VERSION) {
-		az_err(path, 0, "catalogue schema version %d is newer than this tool's (%d): use a newer vmptrst-analyze", v, AZ_CAT_VERSION);
-		goto fail;
-	}
 	if (v < AZ_CAT_VERSION && migrate(c))
 		goto fail;
 	if (az_cat_exec(c, "PRAGMA foreign_keys = ON"))
@@ -184,98 +201,43 @@ fail:
 	return -1;
 }
 
+int az_cat_open_copy(struct az_cat *c, const char *path, int *from)
+{
+	struct az_cat f;
+	sqlite3_backup *b;
+	int rc;
+
+	c->db = NULL;
+	if (open_db(&f, path, SQLITE_OPEN_READONLY))
+		return -1;
+	if (version(&f, from))
+		goto fail;
+	if (*from == AZ_CAT_VERSION) {
+		*c = f;
+		return 0;
+	}
+	if (open_db(c, ":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+		goto fail;
+	c->path = path;
+	b = sqlite3_backup_init(c->db, "main", f.db, "main");
+	rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+	if (sqlite3_backup_finish(b) != SQLITE_OK || rc != SQLITE_DONE) {
+		az_cat_fail(&f, "cannot read the catalogue");
+		goto fail;
+	}
+	az_cat_close(&f);
+	return migrate(c) ? (az_cat_close(c), -1) : 0;
+fail:
+	az_cat_close(c);
+	az_cat_close(&f);
+	return -1;
+}
+
 void az_cat_close(struct az_cat *c)
 {
 	if (c->db)
 		sqlite3_close(c->db);
 	c->db = NULL;
-}
-
-/* The value slot of option name in o, NULL if unknown. */
-static const char **opt_slot(struct az_cat_opts *o, const char *name)
-{
-	static const struct {
-		const char *name;
-		size_t off;
-	} slot[] = {
-		{ "host", offsetof(struct az_cat_opts, host) },
-		{ "cpu-model", offsetof(struct az_cat_opts, model) },
-		{ "model", offsetof(struct az_cat_opts, model) },
-		{ "kernel", offsetof(struct az_cat_opts, kernel) },
-		{ "config", offsetof(struct az_cat_opts, config) },
-		{ "since", offsetof(struct az_cat_opts, since) },
-		{ "until", offsetof(struct az_cat_opts, until) },
-		{ "setup", offsetof(struct az_cat_opts, setup) },
-		{ "o", offsetof(struct az_cat_opts, out) },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(slot) / sizeof(slot[0]); i++)
-		if (!strcmp(name, slot[i].name))
-			return (const char **)((char *)o + slot[i].off);
-	return NULL;
-}
-
-/* Whether word is one of the space-separated names of list. */
-static int listed(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p;
-
-	for (p = list; (p = strstr(p, word)); p += n)
-		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' '))
-			return 1;
-	return 0;
-}
-
-int az_cat_parse(int argc, char **argv, const char *allowed,
-		 struct az_cat_opts *o)
-{
-	int i;
-
-	memset(o, 0, sizeof(*o));
-	o->arg = az_malloc((size_t)argc * sizeof(char *));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *name = a + (a[1] == '-' ? 2 : 1);
-		const char **slot;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
-			return 1;
-		if (a[0] != '-' || !a[1]) {
-			if (!o->db)
-				o->db = a;
-			else
-				o->arg[o->narg++] = argv[i];
-			continue;
-		}
-		if (!listed(allowed, name) || (a[1] != '-' && strcmp(name, "o"))) {
-			az_err(NULL, 0, "catalog %s: unknown option %s (see catalog --help)", argv[0], a);
-			return -1;
-		}
-		if (i + 1 >= argc) {
-			az_err(NULL, 0, "catalog %s: %s needs a value", argv[0], a);
-			return -1;
-		}
-		if (!strcmp(name, "microcode")) {
-			if (o->nmicrocode == 2 || (o->nmicrocode && !listed(allowed, "microcode2"))) {
-				az_err(NULL, 0, "catalog %s: --microcode given too often", argv[0]);
-				return -1;
-			}
-			o->microcode[o->nmicrocode++] = argv[++i];
-			continue;
-		}
-		slot = opt_slot(o, name);
-		if (!slot || *slot) {
-			az_err(NULL, 0, "catalog %s: %s given twice", argv[0], a);
-			return -1;
-		}
-		*slot = argv[++i];
-	}
-	if (!o->db) {
-		az_err(NULL, 0, "catalog %s: expected the catalogue file DB (see catalog --help)", argv[0]);
-		return -1;
-	}
-	return 0;
 }
 
 void az_table_init(struct az_table *t, size_t ncol, const char *const *head)

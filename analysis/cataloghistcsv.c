@@ -17,16 +17,6 @@
    why); the change columns against the host's previous run. */
 static const char hist_cols[] = "host,start_time,microcode,microcode_changed,run,platform,emulated,setup,method,ticks_per_insn,ci_low,ci_high,ns_per_insn,ns_ci_low,ns_ci_high,cycles_per_insn,cycles_ci_low,cycles_ci_high,cycles_source,clock_moved_pct,cycles_reason,previous_run,ticks_change,ticks_change_pct,cycles_change,cycles_change_pct,reason";
 
-static void put_ci(FILE *f, const struct az_cat_ci *x)
-{
-	CSV_SEP(f);
-	csv_put_num(f, x->v);
-	CSV_SEP(f);
-	csv_put_num(f, x->lo);
-	CSV_SEP(f);
-	csv_put_num(f, x->hi);
-}
-
 /* previous_run and the changes of ticks and cycles against it. */
 static void put_changes(FILE *f, const struct az_hist_row *r)
 {
@@ -69,9 +59,9 @@ static int write_csv(FILE *f, const struct az_hist_row *h, size_t n)
 		csv_put(f, h[i].setup);
 		CSV_SEP(f);
 		csv_put(f, h[i].method);
-		put_ci(f, &h[i].tk);
-		put_ci(f, &h[i].ns);
-		put_ci(f, &h[i].cyc.c);
+		az_cat_ci_csv(f, &h[i].tk);
+		az_cat_ci_csv(f, &h[i].ns);
+		az_cat_ci_csv(f, &h[i].cyc.c);
 		CSV_SEP(f);
 		if (!isnan(h[i].cyc.c.v))
 			csv_put(f, h[i].cyc.source);

@@ -34,12 +34,8 @@ int az_cat_setup_matches(const char *want, const char *setup)
 	return 1;
 }
 
-/*
- * setup's words but "mode=root" (malloc'd): a run from before the mode axis
- * measured in mode root and has no mode word, so the same setup of runs
- * from before and after it is one text.
- */
-char *az_cat_root_as_before(const char *setup)
+/* setup's words but "mode=root" and, when cpu is set, "cpu=N" (malloc'd). */
+static char *without(const char *setup, int cpu)
 {
 	char *s = az_malloc(strlen(setup) + 1), w[512];
 	const char *p = setup;
@@ -49,10 +45,25 @@ char *az_cat_root_as_before(const char *setup)
 	s[0] = '\0';
 	while (sscanf(p, " %511s%n", w, &n) == 1) {
 		p += n;
-		if (strcmp(w, "mode=root"))
+		if (strcmp(w, "mode=root") && (!cpu || strncmp(w, "cpu=", 4)))
 			o += (size_t)sprintf(s + o, "%s%s", o ? " " : "", w);
 	}
 	return s;
+}
+
+/*
+ * setup's words but "mode=root" (malloc'd): a run from before the mode axis
+ * measured in mode root and has no mode word, so the same setup of runs
+ * from before and after it is one text.
+ */
+char *az_cat_root_as_before(const char *setup)
+{
+	return without(setup, 0);
+}
+
+char *az_cat_setup_key(const char *setup)
+{
+	return without(setup, 1);
 }
 
 int az_cat_setup_valid(const char *want)

@@ -15,7 +15,7 @@ static void usage(FILE *f)
 	      "  report DIR                     DIR/report.html (summary, plot, report)\n"
 	      "  compare DIR_A DIR_B [-o DIR]   compare.csv: B against A, per point\n"
 	      "  export DIR --format json|md    the run as JSON or Markdown, on stdout\n"
-	      "  catalog add|list|show|history|compare DB ...  the run catalogue (SQLite)\n"
+	      "  catalog add|list|show|history|compare|table|merge DB ...  the run catalogue (SQLite)\n"
 	      "  fleet DIR                      DIR/fleet.csv: a fleet run across hosts\n"
 	      "\n"
 	      "DIR is a run directory (meta.csv, samples.csv).  COMMAND --help for\n"

@@ -45,8 +45,9 @@ static const char *const notes[VB_CMD_COUNT] = {
 	"expected, observed, verdict (as-documented, differs, not-reachable-here)\n"
 	"and reason, then \"conform: N as documented, N differ, N not reachable\n"
 	"here\". --backend user observes the ring-3 rows without the module.\n"
-	"conformance.csv's columns: README.md, \"Conformance\". Exit 0 when the table could\n"
-	"be made (differs is data, not an error), 1 with one line otherwise.\n",
+	"conformance.csv's columns and verdicts: bench/README.md, \"conformance.csv\".\n"
+	"Exit 0 when the table could be made (differs is data, not an error), 1 with\n"
+	"one line otherwise.\n",
 };
 
 static int sweeps(enum vb_cmd cmd)

@@ -99,7 +99,7 @@ const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 		"`mov` is a plain 64-bit MOV store of the same value to the same operand, with the same setup. The interleaved baseline's rows say `instruction=none` with the point's number. `add` and `imul` are dependent chains. `cpuid` (basic exit reason 10) and `vmcall` (18) run in `mode = guest` only, where each is a VM-exit round trip like VMPTRST's (22); `add`, `imul` and `chase` run in `mode = root` only."),
 	[VB_KEY_MODE] = ENUM_KEY("mode", vb_mode_names, "root", "MODE",
 		"where the timed block runs: root, the module's own code in VMX root operation; guest, a minimal guest of the module's in VMX non-root operation, where each vmptrst, cpuid or vmcall is a VM exit that the module checks, emulates and resumes past",
-		"With `guest` an unrolled block of N is N round trips through the module's exit handler (README.md, \"`mode = guest`: VMPTRST as a VM exit\"): the cost of a bare VM exit and VMRESUME with this module as the hypervisor, not that of KVM's nested emulation. Guest points take `instruction` `vmptrst`, `cpuid`, `vmcall`, `mov` (the control: no exit) or `none`, `serialize` `lfence` or `mfence`, `vmcs = loaded`, `tlb = warm` and `ad = set`; any other combination is an error. Every record's last exit (reason, qualification, instruction information, length) and its count of exits are checked; points.csv has the last one's. `--backend user` skips guest points (ring 3 has no VMX)."),
+		"With `guest` an unrolled block of N is N round trips through the module's exit handler (kmod/README.md, \"mode=guest: VMPTRST as a VM exit\"): the cost of a bare VM exit and VMRESUME with this module as the hypervisor, not that of KVM's nested emulation. Guest points take `instruction` `vmptrst`, `cpuid`, `vmcall`, `mov` (the control: no exit) or `none`, `serialize` `lfence` or `mfence`, `vmcs = loaded`, `tlb = warm` and `ad = set`; any other combination is an error. Every record's last exit (reason, qualification, instruction information, length) and its count of exits are checked; points.csv has the last one's. `--backend user` skips guest points (ring 3 has no VMX)."),
 	[VB_KEY_CPU] = {
 		.name = "cpu", .type = VB_KT_UINT, .axis = 1,
 		.min = 0, .max = CPU_SETSIZE - 1, .def = "0", .arg = "CPUS",
@@ -133,7 +133,7 @@ const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 		NULL),
 	[VB_KEY_SERIALIZE] = ENUM_KEY("serialize", vb_serialize_names, "lfence", "SEQ",
 		"serialisation around the timed block",
-		"Each bracket is in the top README.md, \"How a sample is taken\". `cpuid` closes with RDTSCP: skipped on a CPU without it."),
+		"Each bracket is in kmod/README.md, \"How a sample is taken\". `cpuid` closes with RDTSCP: skipped on a CPU without it."),
 	[VB_KEY_UNROLL] = {
 		.name = "unroll", .type = VB_KT_POW2, .axis = 1,
 		.min = 1, .max = VB_MAX_UNROLL, .def = "1", .arg = "U",
