@@ -59,11 +59,11 @@ const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len)
 		snprintf(buf, len, "mode=guest, and the kernel runs with FRED: its NMI entry and host state are not the ones the module's guest hands NMIs to");
 		break;
 	case VB_SKIP_NO_INVVPID_TYPE:
-		snprintf(buf, len, "invvpid type=%s: this CPU's VMX does not offer it (IA32_VMX_EPT_VPID_CAP: no VPID, no INVVPID, or not this type)",
+		snprintf(buf, len, "invvpid type=%s: this CPU's VMX does not offer it (IA32_VMX_EPT_VPID_CAP lacks one of: VPID; INVVPID; this type)",
 			 vb_enum_name(VB_KEY_TYPE, run->point.type));
 		break;
 	case VB_SKIP_NO_INVEPT_TYPE:
-		snprintf(buf, len, "invept type=%s: this CPU's VMX does not offer it (IA32_VMX_EPT_VPID_CAP: no EPT, no INVEPT, not this type, or no 4-level WB or UC EPTP)",
+		snprintf(buf, len, "invept type=%s: this CPU's VMX does not offer it (IA32_VMX_EPT_VPID_CAP lacks one of: EPT; INVEPT; this type; a 4-level WB or UC EPTP)",
 			 vb_enum_name(VB_KEY_TYPE, run->point.type));
 		break;
 	default:
