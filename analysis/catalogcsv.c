@@ -31,7 +31,11 @@ static void bind_field(sqlite3_stmt *st, int i, const char *s, int real)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
-/* "instruction=vmptrst cpu=0 ..." of the axes before stop. */
+/*
+ * "instruction=vmptrst cpu=0 ..." of the axes before stop; an empty one
+ * (a target, field or type the instruction does not take) left out, as a
+ * run from before those axes has it.
+ */
 static void setup_text(char *buf, size_t len, char **head, char **field,
 		       size_t stop, const struct az_cat_csv *t)
 {
@@ -39,7 +43,7 @@ static void setup_text(char *buf, size_t len, char **head, char **field,
 
 	buf[0] = '\0';
 	for (i = 0; i < stop && used < len; i++)
-		if (strcmp(head[i], t->skip))
+		if (strcmp(head[i], t->skip) && *field[i])
 			used += (size_t)snprintf(buf + used, len - used, "%s%s=%s",
 						 used ? " " : "", head[i], field[i]);
 }

@@ -63,8 +63,8 @@ static size_t rows_of(const struct az_run *run, struct cyc_row **out)
 			continue;
 		rows = az_realloc(rows, (n + 1) * sizeof(*rows));
 		rows[n].key = str_cat(NULL, "instruction=", r.field[c[4]], "");
-		for (i = 1; i < pts; i++)
-			if (strcmp(head[i], "cpu"))
+		for (i = 1; i < pts; i++)	/* empty: no variant */
+			if (strcmp(head[i], "cpu") && *r.field[i])
 				rows[n].key = str_cat(rows[n].key, head[i], "=", r.field[i]);
 		if (csv_number(r.field[c[0]], &rows[n].v))
 			rows[n].v = NAN;

@@ -269,6 +269,9 @@ char *az_group_key(const struct az_dataset *ds, const struct az_group *g)
 		/* a run from before the mode axis measured in mode root */
 		if (i == ds->mode_col && !strcmp(g->axis[i], "root"))
 			continue;
+		/* an empty axis (no variant) is what a run without it had */
+		if (!*g->axis[i])
+			continue;
 		if (s[0])
 			strcat(s, " ");
 		strcat(s, ds->col[i]);

@@ -90,7 +90,9 @@ const char *az_metric_name(const struct az_dataset *ds, size_t m);
 const char *az_metric_unit(const struct az_dataset *ds, size_t m);
 /* Axis description of a group for matching runs: "name=value ..." over
    all axes but point and cpu, and but mode=root (what a run from before
-   the mode axis, without the column, measured).  malloc'd. */
+   the mode axis, without the column, measured) and an empty value (a
+   target, field or type an instruction does not take: what a run from
+   before those axes had).  malloc'd. */
 char *az_group_key(const struct az_dataset *ds, const struct az_group *g);
 
 #endif /* AZ_DATASET_H */

@@ -15,6 +15,7 @@
 #include "csv.h"
 #include "diag.h"
 #include "export.h"
+#include "setup.h"
 
 #define EXPORT_VERSION 2	/* 2: "conformance" */
 
@@ -121,7 +122,7 @@ static struct json_object *context_json(const char *dir, const struct az_meta *m
 	return c;
 }
 
-/* "p3/vmptrst/offset:0/.../unroll:16/tsc" */
+/* "p3/vmptrst/offset:0/.../unroll:16/tsc", "p9/vmread/field:guest-rip/..." */
 static char *bench_name(const struct az_csvtext *t, const struct az_layout *l, size_t r)
 {
 	char *buf = NULL;
@@ -134,7 +135,8 @@ static char *bench_name(const struct az_csvtext *t, const struct az_layout *l, s
 	}
 	fprintf(f, "p%s/%s", t->cell[r][l->point], t->cell[r][l->instruction]);
 	for (c = 0; c < l->naxis; c++)
-		if ((long)c != l->point && (long)c != l->instruction)
+		if ((long)c != l->point && (long)c != l->instruction &&
+		    (*t->cell[r][c] || !az_variant_col(t->col[c])))
 			fprintf(f, "/%s:%s", t->col[c], t->cell[r][c]);
 	fprintf(f, "/%s", t->cell[r][l->metric]);
 	fclose(f);

@@ -13,6 +13,7 @@
 #include "export.h"
 #include "headline.h"
 #include "mdtable.h"
+#include "setup.h"
 
 /* Numbers to 6 significant digits; integers as they are. */
 static char *md_num(const char *s)
@@ -154,6 +155,23 @@ static char *md_col(const struct az_csvtext *t, size_t r, const char *name)
 	return c < 0 ? az_strdup("") : md_num(t->cell[r][c]);
 }
 
+/* "vmread field=guest-rip": row r's instruction with its variant. */
+static char *md_insn(const struct az_csvtext *t, size_t r)
+{
+	const char *val[3];
+	char label[128];
+	long c;
+	size_t k;
+
+	for (k = 0; k < 3; k++) {
+		c = az_csvtext_col(t, az_variant_cols[k]);
+		val[k] = c < 0 ? NULL : t->cell[r][c];
+	}
+	c = az_csvtext_col(t, "instruction");
+	az_insn_label(c < 0 ? "" : t->cell[r][c], val, label, sizeof(label));
+	return az_md_cell(label);
+}
+
 /*
  * headline.csv for a reader: the setup axes that vary, the net cost with
  * its CI in ticks, ns and cycles, the MOV control; the resolved rows
@@ -170,6 +188,8 @@ static void md_headline(FILE *f, const struct az_csvtext *t)
 	for (long c = first; last > first && c < last; c++) {
 		int varies = 0;
 
+		if (az_variant_col(t->col[c]))
+			continue;	/* in the instruction's cell */
 		for (r = 1; r < t->nrow && !varies; r++)
 			varies = strcmp(t->cell[r][c], t->cell[0][c]) != 0;
 		if (varies && nkeep < 64) {
@@ -203,7 +223,7 @@ static void md_headline(FILE *f, const struct az_csvtext *t)
 			if (unres != (int)pass)
 				continue;
 			cells = az_malloc((nkeep + 11) * sizeof(char *));
-			cells[0] = md_col(t, r, "instruction");
+			cells[0] = md_insn(t, r);
 			for (k = 0; k < nkeep; k++)
 				cells[k + 1] = az_md_cell(t->cell[r][keep[k]]);
 			cells[nkeep + 1] = md_est(t, r, "ticks_per_insn", "ci_low", "ci_high");
@@ -219,7 +239,7 @@ static void md_headline(FILE *f, const struct az_csvtext *t)
 		}
 	m.numeric[nkeep + 1] = m.numeric[nkeep + 2] = m.numeric[nkeep + 3] = 1;
 	az_mdt_write(f, &m);
-	fputs("Net cost per instruction (method `slope`: least-squares slope over unroll of the window net of the baseline; `pair-median`: median over sample pairs, one unroll); cycles from the `cycles_source` of headline.csv; control: what a vmptrst row is set against at the same setup, the MOV store in mode root, the VMCALL round trip in mode guest. Every column: headline.csv.\n\n", f);
+	fputs("Net cost per instruction (method `slope`: least-squares slope over unroll of the window net of the baseline; `pair-median`: median over sample pairs, one unroll); cycles from the `cycles_source` of headline.csv; control: what a vmptrst row is set against at the same setup, the MOV store in mode root, the VMCALL round trip in mode guest; VMPTRST's family, named with its target, field or type, is net of the baseline only. Every column: headline.csv.\n\n", f);
 }
 
 int az_export_md(FILE *f, const char *dir, const struct az_meta *m,

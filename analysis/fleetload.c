@@ -146,8 +146,8 @@ static int load_headline(struct az_fleet *fl, size_t hi, const char *path)
 		/* the header's axes, as "name=value"; r.field is the row now */
 		o = (size_t)snprintf(key, sizeof(key), "%s", field(&r, 0)) + 1;
 		for (a = 1; a < cp && a < fl->naxis && o < sizeof(key); a++) {
-			if (!strcmp(fl->axis[a], "cpu"))
-				continue;
+			if (!strcmp(fl->axis[a], "cpu") || !*field(&r, a))
+				continue;	/* empty: no variant */
 			o += (size_t)snprintf(key + o, sizeof(key) - o, "%s=%s",
 					      fl->axis[a], field(&r, a)) + 1;
 		}

@@ -13,10 +13,13 @@
 #include "setup.h"
 
 /*
- * The instructions a headline has, in the order it lists them: mode root's,
+ * The instructions a headline has, in the order it lists them: mode root's
+ * (vmptrst and its control, VMPTRST's family, the known-latency chains),
  * then (in mode guest) the VM-exit references.
  */
-static const char *const insns[] = { "vmptrst", "mov", "add", "imul", "chase",
+static const char *const insns[] = { "vmptrst", "mov", "vmptrld", "vmclear",
+				     "vmread", "vmwrite", "invvpid", "invept",
+				     "vmxon-vmxoff", "add", "imul", "chase",
 				     "cpuid", "vmcall" };
 
 /* A family: the groups of one instruction and setup, any unroll. */
@@ -310,6 +313,12 @@ int az_headline_write(FILE *out, const struct az_run *run)
 			 (h->reason || !(khz > 0)) && h->cyc.per_tick != h->cyc.per_tick ? "; " : "",
 			 h->cyc.per_tick == h->cyc.per_tick ? "" :
 			 AZ_WHY_NO_CLOCK ": no cycles (no APERF/MPERF, cycles event or add chain)");
+		if (az_insn_family(h->g0->instruction)) {
+			size_t l = strlen(why);
+
+			snprintf(why + l, sizeof(why) - l, "%s" AZ_WHY_BASELINE_ONLY,
+				 l ? "; " : "");
+		}
 		if (add_warn && h->cyc.per_tick == h->cyc.per_tick &&
 		    !strcmp(h->cyc.source, "add chain") &&
 		    strcmp(h->g0->instruction, "add")) {

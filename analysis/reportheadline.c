@@ -46,7 +46,7 @@ static const char headline_head[] = "<table class=\"sortable headline\"><thead><
 static int more_to_say(const char *reason)
 {
 	static const char *const shown[] = {
-		AZ_WHY_NO_CLOCK, AZ_WHY_NOT_ISOLATED,
+		AZ_WHY_NO_CLOCK, AZ_WHY_NOT_ISOLATED, AZ_WHY_BASELINE_ONLY,
 	};
 
 	while (*reason) {
@@ -74,14 +74,21 @@ static void headline_row(FILE *f, const struct az_rows *t, size_t i,
 			 const struct az_dataset *ds, const struct az_reference *ref)
 {
 	const char *m = az_cell(t, i, "method"), *src = az_cell(t, i, "cycles_source");
+	const char *var[3];
 	int o = 0, unres = !resolved(t, i);
+	char label[128];
 	size_t a;
 
+	/* the instruction with its variant: "vmread field=guest-rip" */
+	for (a = 0; a < 3; a++)
+		var[a] = az_cell(t, i, az_variant_cols[a]);
+	az_insn_label(az_cell(t, i, "instruction"), var, label, sizeof(label));
 	fputs("<tr><td>", f);
-	az_html_esc(f, az_cell(t, i, "instruction"));
+	az_html_esc(f, label);
 	fputs("</td><td class=\"setup\">", f);
 	for (a = 0; a < ds->naxis; a++)
 		if (ref->val[a] && a != ds->unroll_col &&
+		    !az_variant_col(ds->col[a]) &&
 		    strcmp(az_cell(t, i, ds->col[a]), ref->val[a])) {
 			fprintf(f, "%s", o++ ? " " : "");
 			az_html_esc(f, ds->col[a]);
@@ -101,6 +108,8 @@ static void headline_row(FILE *f, const struct az_rows *t, size_t i,
 	if (az_cellnum(t, i, "control_ticks_per_insn") == az_cellnum(t, i, "control_ticks_per_insn")) {
 		fprintf(f, "%.4g ", az_cellnum(t, i, "control_ticks_per_insn"));
 		az_html_esc(f, az_cell(t, i, "control"));
+	} else if (strstr(az_cell(t, i, "reason"), AZ_WHY_BASELINE_ONLY)) {
+		fputs("<span class=\"na\">net of the baseline only</span>", f);
 	}
 	fputs("</td><td>", f);
 	if (az_cellnum(t, i, "ratio_to_control") == az_cellnum(t, i, "ratio_to_control"))
@@ -181,9 +190,10 @@ int az_report_headline(FILE *f, const struct az_run *run)
 	}
 	if (t.n < 2)
 		fputs("<p>No setup in headline.csv.</p>\n", f);
-	fputs("<p class=\"expl\">Net cost per instruction from <code>headline.csv</code>. <b>slope</b>: least-squares slope of the window's TSC (net of the interleaved baseline) over unroll, on per-unroll means of the readings within 6 TSC steps of their median; the bracket's fixed cost cancels and a coarse TSC is resolved by dithering. <b>pair median</b>: median over sample pairs of (window &minus; baseline) / unroll, when a setup was measured at one unroll only. ns from <code>tsc_khz</code>; core cycles from a <code>cycles</code> event, APERF/MPERF, or the add chain measured in the same run (1 cycle per add). Setup: the axes that differ from the sweep's reference (", f);
+	fputs("<p class=\"expl\">Net cost per instruction from <code>headline.csv</code>. <b>slope</b>: least-squares slope of the window's TSC (net of the interleaved baseline) over unroll, on per-unroll means of the readings within 6 TSC steps of their median; the bracket's fixed cost cancels and a coarse TSC is resolved by dithering. <b>pair median</b>: median over sample pairs of (window &minus; baseline) / unroll, when a setup was measured at one unroll only. ns from <code>tsc_khz</code>; core cycles from a <code>cycles</code> event, APERF/MPERF, or the add chain measured in the same run (1 cycle per add). VMPTRST's family is named with its target, field or type (<code>vmread field=guest-rip</code>) and is net of the baseline only: the MOV control pairs with vmptrst. Setup: the axes that differ from the sweep's reference (", f);
 	for (a = 0, i = 0; a < ds->naxis; a++)
-		if (ref.val[a] && a != ds->unroll_col) {
+		if (ref.val[a] && a != ds->unroll_col &&
+		    !az_variant_col(ds->col[a])) {
 			fprintf(f, "%s", i++ ? ", " : "");
 			az_html_esc(f, ds->col[a]);
 			fputc('=', f);

@@ -12,8 +12,57 @@ static const char *const defaults[][2] = {
 	{ "offset", "0" }, { "cache", "hot" }, { "memtype", "wb" },
 	{ "page", "4k" }, { "tlb", "warm" }, { "ad", "set" },
 	{ "vmcs", "loaded" }, { "serialize", "lfence" }, { "unroll", "1" },
-	{ "mode", "root" },
+	{ "mode", "root" }, { "target", "" }, { "field", "" }, { "type", "" },
 };
+
+const char *const az_variant_cols[3] = { "target", "field", "type" };
+
+int az_variant_col(const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < 3; k++)
+		if (!strcmp(name, az_variant_cols[k]))
+			return 1;
+	return 0;
+}
+
+int az_insn_family(const char *insn)
+{
+	static const char *const family[] = { "vmptrld", "vmclear", "vmread",
+		"vmwrite", "invvpid", "invept", "vmxon-vmxoff" };
+	size_t i;
+
+	for (i = 0; i < sizeof(family) / sizeof(family[0]); i++)
+		if (!strcmp(insn, family[i]))
+			return 1;
+	return 0;
+}
+
+void az_insn_label(const char *insn, const char *const val[3], char *buf,
+		   size_t len)
+{
+	size_t k, o;
+
+	o = (size_t)snprintf(buf, len, "%s", insn);
+	for (k = 0; k < 3 && o < len; k++)
+		if (val[k] && *val[k])
+			o += (size_t)snprintf(buf + o, len - o, " %s=%s",
+					      az_variant_cols[k], val[k]);
+}
+
+void az_group_insn_label(const struct az_dataset *ds,
+			 const struct az_group *g, char *buf, size_t len)
+{
+	const char *val[3] = { NULL, NULL, NULL };
+	size_t a, k;
+
+	for (a = 0; a < ds->naxis; a++)
+		for (k = 0; k < 3; k++)
+			if (!strcmp(ds->col[a], az_variant_cols[k]))
+				val[k] = g->axis[a];
+	az_insn_label(g->instruction, val, buf, len);
+}
 
 int az_setup_axis(const struct az_dataset *ds, size_t a)
 {

@@ -45,4 +45,25 @@ void az_setup_label_but(const struct az_dataset *ds,
 int az_setup_value_cmp(const struct az_dataset *ds, size_t a, const char *x,
 		       const char *y);
 
+/*
+ * VMPTRST's family: vmptrld and vmclear take a target, vmread and vmwrite
+ * a field, invvpid and invept a type (samples.csv's columns after
+ * instruction, empty where an instruction takes none).  A headline row is
+ * named by its instruction and variant, "vmread field=guest-rip".
+ */
+extern const char *const az_variant_cols[3];	/* target, field, type */
+/* Is a column of that name a variant? */
+int az_variant_col(const char *name);
+/* Is insn one of the family (vmptrld ... vmxon-vmxoff)? */
+int az_insn_family(const char *insn);
+/*
+ * "vmread field=guest-rip": insn and the variants that are set, val[k]
+ * the value of az_variant_cols[k] (NULL or "": none).
+ */
+void az_insn_label(const char *insn, const char *const val[3], char *buf,
+		   size_t len);
+/* The same for group g of ds (a run without the columns: insn alone). */
+void az_group_insn_label(const struct az_dataset *ds,
+			 const struct az_group *g, char *buf, size_t len);
+
 #endif /* AZ_SETUP_H */

@@ -157,7 +157,10 @@ static void doc_values(const struct vb_option *opt, char *buf, size_t len)
 	} else {
 		return;
 	}
-	if (opt->def && w >= 0 && (size_t)w < len)
+	if (opt->type == VB_OPT_KEY && !opt->def && vb_keys[opt->off].def_doc)
+		snprintf(buf + w, len - (size_t)w, ", default %s",
+			 vb_keys[opt->off].def_doc);
+	else if (opt->def && w >= 0 && (size_t)w < len)
 		snprintf(buf + w, len - (size_t)w, ", default %s", opt->def);
 }
 

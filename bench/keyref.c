@@ -27,9 +27,10 @@ static int key_values(const struct vb_key_def *d, char *buf, size_t len)
 	case VB_KT_BOOL:
 		buf[0] = '\0';
 		for (n = d->names; *n && used < len; n++)
-			used += (size_t)snprintf(buf + used, len - used,
-						 "%s`%s`", used ? ", " : "",
-						 *n);
+			if (**n)	/* "": not applicable */
+				used += (size_t)snprintf(buf + used,
+							 len - used, "%s`%s`",
+							 used ? ", " : "", *n);
 		return used < len ? 0 : -1;
 	case VB_KT_UINT:
 		w = snprintf(buf, len, "`%lu..%lu`%s%s%s", d->min, d->max, sp,
@@ -151,14 +152,17 @@ static void mdoc_key(FILE *out, const struct vb_key_def *d, const char *flag,
 static int write_key(FILE *out, const struct vb_key_def *d,
 		     enum vb_ref_format fmt)
 {
-	char values[512], flag[64], meaning[2048], name[64], def[64];
+	char values[512], flag[64], meaning[4096], name[64], def[64];
 
 	if (key_values(d, values, sizeof(values)) ||
 	    key_flag(d, flag, sizeof(flag)) ||
 	    key_meaning(d, meaning, sizeof(meaning)))
 		return -1;	/* a text longer than its buffer: fix the sizes */
 	snprintf(name, sizeof(name), "`%s`", d->name);
-	snprintf(def, sizeof(def), "`%s`", d->def ? d->def : "none");
+	if (d->def || !d->def_doc)
+		snprintf(def, sizeof(def), "`%s`", d->def ? d->def : "none");
+	else
+		snprintf(def, sizeof(def), "%s", d->def_doc);
 	if (fmt == VB_REF_MDOC) {
 		mdoc_key(out, d, flag, values, meaning, def);
 		return 0;

@@ -20,6 +20,9 @@
 /* The axes first, in samples.csv's column order; then the other keys. */
 enum vb_key {
 	VB_KEY_INSTRUCTION,
+	VB_KEY_TARGET,			/* the family's variants: vmptrld, vmclear */
+	VB_KEY_FIELD,			/* ... vmread, vmwrite */
+	VB_KEY_TYPE,			/* ... invvpid, invept */
 	VB_KEY_MODE,			/* root | guest (VMX non-root) */
 	VB_KEY_CPU,
 	VB_KEY_OFFSET,
@@ -57,6 +60,8 @@ struct vb_key_def {
 	unsigned long min, max;
 	const char *const *names;	/* VB_KT_ENUM: NULL-terminated */
 	const char *def;	/* parsed like user input; NULL: none */
+	const char *def_doc;	/* with def NULL: what the default is, in
+				   words, for --help and the reference */
 	const char *arg;	/* --help's placeholder */
 	const char *unit;	/* of a number, for the reference, or NULL */
 	const char *help;	/* --help's line */
@@ -75,6 +80,50 @@ extern const char *const vb_memtype_names[VB_MEM_COUNT + 1];
 extern const char *const vb_pagesize_names[VB_PAGE_COUNT + 1];
 extern const char *const vb_tlb_names[VB_TLB_COUNT + 1];
 extern const char *const vb_ad_names[VB_AD_COUNT + 1];
+/*
+ * The family's variants (target, field, type): the name of 0, not
+ * applicable, is "" (an empty field in the CSV files), never a value a
+ * user can give.
+ */
+extern const char *const vb_target_names[VB_TARGET_COUNT + 1];
+extern const char *const vb_field_names[VB_FIELD_COUNT + 1];
+extern const char *const vb_type_names[VB_TYPE_COUNT + 1];
+
+/* target, field or type: the keys whose values depend on the instruction. */
+static inline int vb_key_is_variant(int k)
+{
+	return k == VB_KEY_TARGET || k == VB_KEY_FIELD || k == VB_KEY_TYPE;
+}
+
+/* The variant key instruction insn takes (at most one), or -1. */
+static inline int vb_variant_key(unsigned int insn)
+{
+	switch (insn) {
+	case VB_INSN_VMPTRLD:
+	case VB_INSN_VMCLEAR:
+		return VB_KEY_TARGET;
+	case VB_INSN_VMREAD:
+	case VB_INSN_VMWRITE:
+		return VB_KEY_FIELD;
+	case VB_INSN_INVVPID:
+	case VB_INSN_INVEPT:
+		return VB_KEY_TYPE;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Does instruction insn take value v (not 0) of variant key k?  The ABI's
+ * rules, vb_variant_invalid().
+ */
+static inline int vb_variant_takes(int k, unsigned int insn, unsigned int v)
+{
+	return v && vb_variant_key(insn) == k &&
+	       !vb_variant_invalid(insn, k == VB_KEY_TARGET ? v : 0,
+				   k == VB_KEY_FIELD ? v : 0,
+				   k == VB_KEY_TYPE ? v : 0);
+}
 
 /*
  * Offset names, stored as VB_OFFSET_NAMED | enum vb_offset_name until the

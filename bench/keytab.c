@@ -73,6 +73,32 @@ const char *const vb_ad_names[VB_AD_COUNT + 1] = {
 	[VB_AD_CLEAR] = "clear",
 };
 
+/* "" is not applicable: an empty field, never a value to give (keys.h) */
+const char *const vb_target_names[VB_TARGET_COUNT + 1] = {
+	[VB_TARGET_NA] = "",
+	[VB_TARGET_SAME] = "same",
+	[VB_TARGET_OTHER] = "other",
+	[VB_TARGET_CURRENT] = "current",
+};
+
+const char *const vb_field_names[VB_FIELD_COUNT + 1] = {
+	[VB_FIELD_NA] = "",
+	[VB_FIELD_GUEST_CS_SEL] = "guest-cs-sel",
+	[VB_FIELD_EXCEPTION_BITMAP] = "exception-bitmap",
+	[VB_FIELD_GUEST_DEBUGCTL] = "guest-debugctl",
+	[VB_FIELD_GUEST_RIP] = "guest-rip",
+	[VB_FIELD_VM_INSN_ERROR] = "vm-instruction-error",
+};
+
+const char *const vb_type_names[VB_TYPE_COUNT + 1] = {
+	[VB_TYPE_NA] = "",
+	[VB_TYPE_ADDRESS] = "address",
+	[VB_TYPE_SINGLE] = "single",
+	[VB_TYPE_ALL] = "all",
+	[VB_TYPE_SINGLE_GLOBAL] = "single-global",
+	[VB_TYPE_GLOBAL] = "global",
+};
+
 const char *const vb_bool_names[3] = { "no", "yes", NULL };
 
 const char *const vb_offset_names[VB_OFF_NAMES + 1] = {
@@ -86,6 +112,11 @@ const char *const vb_offset_names[VB_OFF_NAMES + 1] = {
 #define ENUM_KEY(n, names_, def_, arg_, help_, more_) { .name = n, \
 	.type = VB_KT_ENUM, .axis = 1, .names = names_, .def = def_, \
 	.arg = arg_, .help = help_, .more = more_ }
+/* A variant of the family: by default every value the instruction takes. */
+#define VARIANT_KEY(n, names_, arg_, help_, more_) { .name = n, \
+	.type = VB_KT_ENUM, .axis = 1, .names = names_, \
+	.def_doc = "every value the instruction takes", .arg = arg_, \
+	.help = help_, .more = more_ }
 
 /*
  * .help is the one line of --help (no markdown); .more, when set, follows
@@ -95,8 +126,17 @@ const char *const vb_offset_names[VB_OFF_NAMES + 1] = {
 const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 	[VB_KEY_INSTRUCTION] = ENUM_KEY("instruction", vb_insn_names,
 		"vmptrst", "INSN",
-		"instruction under test; mov is the control store, none the baseline alone (the others interleave the baseline); add, imul and chase are known-latency references (1-cycle add chain, 3-cycle imul chain, L1 pointer chase) for measuring the harness; cpuid and vmcall are the VM-exit references of mode guest",
-		"`mov` is a plain 64-bit MOV store of the same value to the same operand, with the same setup. The interleaved baseline's rows say `instruction=none` with the point's number. `add` and `imul` are dependent chains. `cpuid` (basic exit reason 10) and `vmcall` (18) run in `mode = guest` only, where each is a VM-exit round trip like VMPTRST's (22); `add`, `imul` and `chase` run in `mode = root` only."),
+		"instruction under test; mov is the control store, none the baseline alone (the others interleave the baseline); add, imul and chase are known-latency references (1-cycle add chain, 3-cycle imul chain, L1 pointer chase) for measuring the harness; cpuid and vmcall are the VM-exit references of mode guest; vmptrld, vmclear, vmread, vmwrite, invvpid, invept and vmxon-vmxoff are VMPTRST's family (mode root, vmcs loaded), their variants in target, field and type",
+		"`mov` is a plain 64-bit MOV store of the same value to the same operand, with the same setup. The interleaved baseline's rows say `instruction=none` with the point's number. `add` and `imul` are dependent chains. `cpuid` (basic exit reason 10) and `vmcall` (18) run in `mode = guest` only, where each is a VM-exit round trip like VMPTRST's (22); `add`, `imul` and `chase` run in `mode = root` only. The family runs in `mode = root` with `vmcs = loaded` only, the module alone (`--backend user` refuses it): `vmptrld` and `vmclear` take a `target`, `vmread` and `vmwrite` a `field`, `invvpid` and `invept` a `type`; `vmxon-vmxoff` is VMXOFF then VMXON per copy, `unroll` 16 at most. Every record is checked as VMPTRST's store is: what the block left (the current VMCS, the field's value; nothing for `invvpid` and `invept`) against what the module expects, and RFLAGS after the block: a VMfail (CF or ZF set) is a mismatch, counted in meta.csv `vmfails`. The memory operand (the VMCS address, the 16-byte INVVPID/INVEPT descriptor, the VMXON region's address) sits at `offset` in the swept buffer, so `offset`, `cache`, `page` and the rest apply to it as to VMPTRST's destination. The MOV control pairs with `vmptrst` only: the family's costs are net of the baseline."),
+	[VB_KEY_TARGET] = VARIANT_KEY("target", vb_target_names, "VMCS",
+		"the VMCS a vmptrld or vmclear names: same (vmptrld: the current one again), other (a second VMCS of the module's), current (vmclear: the current one; unroll 1); only vmptrld and vmclear take it, each the listed values it takes",
+		"`vmptrld` takes `same` and `other`, `vmclear` `current` and `other`. `vmptrld other` alternates between the second VMCS and the window's, the first copy loading the second (its record reads back the second after an odd number of copies, the window's after an even one); `vmclear current` leaves no current VMCS (all ones read back) and needs `unroll = 1`, since a second copy would clear a VMCS no longer current. The module makes the window's VMCS current again after each record. A group's other instructions have no target (an empty field in samples.csv and points.csv); a value that none of the group's instructions takes, or a `vmptrld` or `vmclear` left with none of its values, is an error naming the line (a `[global]` or command-line target is not an error in a group that sets its own `instruction` list without these: it applies where it applies)."),
+	[VB_KEY_FIELD] = VARIANT_KEY("field", vb_field_names, "FIELD",
+		"the VMCS field vmread reads or vmwrite writes (register forms), one of each width: guest-cs-sel (16-bit), exception-bitmap (32-bit control), guest-debugctl (64-bit), guest-rip (natural width), vm-instruction-error (32-bit read-only: vmread only); only vmread and vmwrite take it",
+		"Encodings 0x0802, 0x4004, 0x2802, 0x681e and 0x4400 (SDM Vol. 3D, Appendix B). `vmread` reads back the value the module wrote before the window (`vm-instruction-error`: 12, left by a VMWRITE to an unsupported field); `vmwrite` writes the complement of what the field held, read back with VMREAD after the block. Other instructions have no field; the rules of `target` on values and defaults hold here too."),
+	[VB_KEY_TYPE] = VARIANT_KEY("type", vb_type_names, "TYPE",
+		"the INVVPID or INVEPT type: address (individual address), single (single context), all (all contexts), single-global (single context retaining globals) for invvpid; single and global for invept; only they take it; a type this CPU does not offer is skipped",
+		"The memory operand is the 16-byte descriptor (INVVPID: VPID 1 and the operand's own address; INVEPT: an EPTP of the module's own empty EPT), so `offset` + 16 must fit the page size's buffer. Nothing is read back: RFLAGS after the block is the check. IA32_VMX_EPT_VPID_CAP decides what the CPU offers; a type it lacks is `skipped` in points.csv with the reason. Other instructions have no type; the rules of `target` on values and defaults hold here too."),
 	[VB_KEY_MODE] = ENUM_KEY("mode", vb_mode_names, "root", "MODE",
 		"where the timed block runs: root, the module's own code in VMX root operation; guest, a minimal guest of the module's in VMX non-root operation, where each vmptrst, cpuid or vmcall is a VM exit that the module checks, emulates and resumes past",
 		"With `guest` an unrolled block of N is N round trips through the module's exit handler (kmod/README.md, \"mode=guest: VMPTRST as a VM exit\"): the cost of a bare VM exit and VMRESUME with this module as the hypervisor, not that of KVM's nested emulation. Guest points take `instruction` `vmptrst`, `cpuid`, `vmcall`, `mov` (the control: no exit) or `none`, `serialize` `lfence` or `mfence`, `vmcs = loaded`, `tlb = warm` and `ad = set`; any other combination is an error. Every record's last exit (reason, qualification, instruction information, length) and its count of exits are checked; points.csv has the last one's. `--backend user` skips guest points (ring 3 has no VMX)."),
@@ -110,7 +150,7 @@ const struct vb_key_def vb_keys[VB_KEY_COUNT] = {
 		.min = 0, .max = VB_MAX_OFFSET(VB_PAGE_1G),
 		.names = vb_offset_names, .def = "0", .arg = "OFFSET",
 		.unit = "bytes",
-		.help = "operand offset, bytes (offset + 8 <= 8192 for 4k pages, <= 4 MiB for 2m and 1g), or aligned (0), misaligned (1), line-split (60), page-split (page size - 4; not with 1g)",
+		.help = "operand offset, bytes (offset + 8, or + 16 for invvpid and invept, <= 8192 for 4k pages, <= 4 MiB for 2m and 1g), or aligned (0), misaligned (1), line-split (60), page-split (page size - 4; not with 1g)",
 		.more = "`line-split` puts the 8 bytes across a 64-byte line, `page-split` across the page boundary (the 2 MiB one on 2m). samples.csv and points.csv have the bytes.",
 	},
 	[VB_KEY_CACHE] = ENUM_KEY("cache", vb_cache_names, "hot", "STATE",

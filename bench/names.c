@@ -43,7 +43,7 @@ const char *vb_closest(const char *name, const char *const *cands, size_t n)
 	for (i = 0; i < n; i++) {
 		size_t d;
 
-		if (!cands[i])
+		if (!cands[i] || !*cands[i])	/* "": not applicable */
 			continue;
 		d = 2 * vb_edit_distance(name, cands[i]);
 		if (*name && !strncmp(cands[i], name, strlen(name)))
@@ -62,6 +62,8 @@ void vb_join_names(const char *const *names, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (; *names && used < len; names++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-					 used ? "|" : "", *names);
+		if (**names)	/* "": not applicable, no value to give */
+			used += (size_t)snprintf(buf + used, len - used,
+						 "%s%s", used ? "|" : "",
+						 *names);
 }

@@ -40,10 +40,11 @@ void vb_point_describe(const struct vb_point *pt, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (k = 0; k < VB_N_AXES && used < len; k++)
-		used += (size_t)snprintf(buf + used, len - used, "%s=%s ",
-			vb_keys[k].name,
-			vb_key_value_name(k, vb_point_axis(&pt->desc, k), v,
-					  sizeof(v)));
+		if (!vb_key_is_variant(k) || vb_point_axis(&pt->desc, k))
+			used += (size_t)snprintf(buf + used, len - used,
+				"%s=%s ", vb_keys[k].name,
+				vb_key_value_name(k, vb_point_axis(&pt->desc, k),
+						  v, sizeof(v)));
 	if (used < len)
 		snprintf(buf + used, len - used, "samples=%u",
 			 pt->desc.samples);

@@ -18,8 +18,9 @@ const char *const vb_point_status_names[VB_PT_COUNT + 1] = {
 };
 
 static const char *const columns[] = {
-	"point", "instruction", "mode", "cpu", "offset", "cache", "memtype",
-	"page", "tlb", "ad", "vmcs", "serialize", "unroll", "samples", "status",
+	"point", "instruction", "target", "field", "type", "mode", "cpu",
+	"offset", "cache", "memtype", "page", "tlb", "ad", "vmcs", "serialize",
+	"unroll", "samples", "status",
 	"reason", "records", "mismatches", "windows", "max_window_tsc",
 	"page_kib", "vmx_wait_ms", "exit_reason", "exit_qualification",
 	"exit_insn_info", "exit_insn_len", "section",
@@ -56,6 +57,14 @@ const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len)
 		break;
 	case VB_SKIP_FRED:
 		snprintf(buf, len, "mode=guest, and the kernel runs with FRED: its NMI entry and host state are not the ones the module's guest hands NMIs to");
+		break;
+	case VB_SKIP_NO_INVVPID_TYPE:
+		snprintf(buf, len, "invvpid type=%s: this CPU's VMX does not offer it (IA32_VMX_EPT_VPID_CAP lacks one of: VPID; INVVPID; this type)",
+			 vb_enum_name(VB_KEY_TYPE, run->point.type));
+		break;
+	case VB_SKIP_NO_INVEPT_TYPE:
+		snprintf(buf, len, "invept type=%s: this CPU's VMX does not offer it (IA32_VMX_EPT_VPID_CAP lacks one of: EPT; INVEPT; this type; a 4-level WB or UC EPTP)",
+			 vb_enum_name(VB_KEY_TYPE, run->point.type));
 		break;
 	default:
 		snprintf(buf, len, "skipped by the module (reason %" PRIu32 ")",

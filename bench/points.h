@@ -34,6 +34,7 @@ struct vb_point_result {
 	enum vb_point_status status;
 	char reason[320];
 	uint32_t records, mismatches, windows, page_kib;
+	uint32_t vmfails;		/* records in VMfail (in mismatches) */
 	uint64_t max_window_tsc;
 	uint64_t vmx_wait_ms;		/* vb_run.vmx_wait_ms over its RUNs */
 	int has_exit;			/* mode=guest: exit holds the last

@@ -9,15 +9,31 @@
 #include "records.h"
 
 static const char *const columns[] = {
-	"point", "instruction", "mode", "cpu", "offset", "cache", "memtype", "page",
-	"tlb", "ad", "vmcs", "serialize", "unroll", "pass", "sample", "tsc",
-	"check", "flag_nmi", "flag_smi",
+	"point", "instruction", "target", "field", "type", "mode", "cpu",
+	"offset", "cache", "memtype", "page", "tlb", "ad", "vmcs", "serialize",
+	"unroll", "pass", "sample", "tsc", "check", "flag_nmi", "flag_smi",
 };
 
 const char *vb_insn_name(unsigned int insn)
 {
 	return insn < VB_INSN_COUNT && vb_insn_names[insn] ? vb_insn_names[insn]
 						  : "unknown";
+}
+
+const char *vb_insn_label(const struct vb_point_desc *p, char *buf,
+			  size_t len)
+{
+	int k = vb_variant_key(p->instruction);
+	unsigned int v = k == VB_KEY_TARGET ? p->target :
+			 k == VB_KEY_FIELD ? p->field :
+			 k == VB_KEY_TYPE ? p->type : 0;
+
+	if (v)
+		snprintf(buf, len, "%s %s=%s", vb_insn_name(p->instruction),
+			 vb_keys[k].name, vb_enum_name(k, v));
+	else
+		snprintf(buf, len, "%s", vb_insn_name(p->instruction));
+	return buf;
 }
 
 const char *vb_page_name(uint32_t kib, char *buf, size_t len)
@@ -36,12 +52,35 @@ const char *vb_page_name(uint32_t kib, char *buf, size_t len)
 	return buf;
 }
 
+uint64_t vb_family_expected(const struct vb_run *run)
+{
+	const struct vb_point_desc *p = &run->point;
+
+	switch (p->instruction) {
+	case VB_INSN_INVVPID:
+	case VB_INSN_INVEPT:
+		return 0;		/* nothing to read back */
+	case VB_INSN_VMXON:
+		return ~0ULL;		/* VMXON leaves no VMCS current */
+	case VB_INSN_VMCLEAR:
+		if (p->target == VB_TARGET_CURRENT)
+			return ~0ULL;	/* it cleared the current one */
+		/* fall through */
+	default:
+		return run->expected;
+	}
+}
+
 int vb_record_ok(const struct vb_run *run, const struct vb_sample *rec)
 {
 	if (rec->instruction >= VB_INSN_COUNT)
 		return 0;
+	if (rec->flags & VB_SAMPLE_VMFAIL)
+		return 0;
 	if (vb_insn_stores(rec->instruction))
 		return rec->stored == run->expected;
+	if (vb_insn_is_family(rec->instruction))
+		return rec->stored == vb_family_expected(run);
 	switch (rec->instruction) {
 	/* the reference chains: the accumulator after the block */
 	case VB_INSN_ADD:
@@ -70,6 +109,7 @@ void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 
 	memset(c, 0, sizeof(*c));
 	c->first_exit = UINT32_MAX;
+	c->first_vmfail = UINT32_MAX;
 	c->needed = VB_RECORDS_NEEDED(run->point.instruction,
 				      run->point.samples);
 	c->records = run->records;
@@ -83,13 +123,19 @@ void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 	for (i = 0; i < c->records; i++) {
 		const struct vb_sample *r = &rec[i];
 		int stored = vb_record_ok(run, r);
+		int vmfail = !!(r->flags & VB_SAMPLE_VMFAIL);
 		int exits = !vb_exit_invalid(run, r, vb_exit_of(run, i));
 
 		if ((r->instruction != VB_INSN_NONE &&
 		     r->instruction != run->point.instruction) ||
-		    r->sample >= run->point.samples)
-			c->bad_records++;
-		c->stored_mismatches += !stored;
+		    r->sample >= run->point.samples ||
+		    ((r->flags & VB_SAMPLE_VMFAIL) &&
+		     (!vb_insn_is_vmx(r->instruction) ||
+		      run->point.mode != VB_MODE_ROOT)))
+			c->bad_records++;	/* VMfail: of a VMX block only */
+		if ((r->flags & VB_SAMPLE_VMFAIL) && !c->vmfails++)
+			c->first_vmfail = i;
+		c->stored_mismatches += !stored && !vmfail;
 		if (!exits && !c->exit_mismatches++)
 			c->first_exit = i;
 		if (!stored || !exits)
@@ -159,7 +205,10 @@ int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 
 	/* the point's columns after `instruction`, up to `unroll` */
 	vb_page_name(run->page_kib, page, sizeof(page));
-	snprintf(prefix, sizeof(prefix), "%s,%" PRIu32 ",%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%" PRIu32,
+	snprintf(prefix, sizeof(prefix), "%s,%s,%s,%s,%" PRIu32 ",%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%" PRIu32,
+		 vb_enum_name(VB_KEY_TARGET, p->target),
+		 vb_enum_name(VB_KEY_FIELD, p->field),
+		 vb_enum_name(VB_KEY_TYPE, p->type),
 		 vb_enum_name(VB_KEY_MODE, p->mode), p->cpu, p->offset,
 		 vb_enum_name(VB_KEY_CACHE, p->cache),
 		 vb_enum_name(VB_KEY_MEMTYPE, p->memtype), page,

@@ -21,9 +21,13 @@ struct vb_check {
 	uint32_t needed;		/* VB_RECORDS_NEEDED for the run */
 	uint32_t mismatches;		/* the driver's own count: a wrong
 					   stored value or wrong VM exits */
-	uint32_t stored_mismatches;	/* ... of them, a wrong stored value */
+	uint32_t stored_mismatches;	/* ... of them, a wrong stored value
+					   (without a VMfail) */
 	uint32_t exit_mismatches;	/* ... wrong VM exits (mode=guest) */
 	uint32_t first_exit;		/* the first of those, or UINT32_MAX */
+	uint32_t vmfails;		/* records with VB_SAMPLE_VMFAIL: a VMX
+					   instruction's VMfail (mismatches) */
+	uint32_t first_vmfail;		/* the first of those, or UINT32_MAX */
 	uint32_t module_mismatches;	/* run.mismatches */
 	uint32_t flag_disagree;		/* VB_SAMPLE_MISMATCH != own verdict */
 	uint32_t bad_records;		/* unknown instruction or sample index */
@@ -34,13 +38,24 @@ struct vb_check {
 };
 
 const char *vb_insn_name(unsigned int insn);
+/* "vmread field=guest-rip": a point's instruction with its variant, if any. */
+const char *vb_insn_label(const struct vb_point_desc *p, char *buf,
+			  size_t len);
 /* "4k", "2m", "1g", else "<n>k"; "unknown" for 0. */
 const char *vb_page_name(uint32_t kib, char *buf, size_t len);
 
 /*
+ * What a record of VMPTRST's family must read back (kmod/vmptrst_bench_abi.h,
+ * "The family"): 0 for invvpid and invept, all ones after vmclear current
+ * and vmxon-vmxoff (no current VMCS), else run.expected (the VMCS current
+ * after the block, the field's value), which the driver cannot know.
+ */
+uint64_t vb_family_expected(const struct vb_run *run);
+/*
  * The stored value a record must hold: run.expected (vmptrst and mov:
- * vb_insn_stores()), the accumulator (the chains), or run.poison (none,
- * cpuid, vmcall).
+ * vb_insn_stores()), vb_family_expected() (the family), the accumulator
+ * (the chains), or run.poison (none, cpuid, vmcall); and no VMfail
+ * (VB_SAMPLE_VMFAIL: CF or ZF after a VMX instruction's block).
  */
 int vb_record_ok(const struct vb_run *run, const struct vb_sample *rec);
 /*
@@ -74,7 +89,8 @@ int vb_record_pmc_valid(const struct vb_run *run, unsigned int i,
 /*
  * samples.csv's header row,
  * `point,<axes>,pass,sample,tsc,check,flag_nmi,flag_smi,<events>` (the
- * axes from `instruction,mode` to `unroll`) with the
+ * axes from `instruction,target,field,type,mode` to `unroll`; the
+ * variants empty where the instruction takes none) with the
  * event columns named as the user wrote them; 0 or -1.  flag_nmi/flag_smi
  * are 0/1 from VB_SAMPLE_NMI/VB_SAMPLE_SMI: an NMI arrived during the
  * record, an SMI during its window (analysis leaves flagged rows out).

@@ -5,6 +5,7 @@
  * the next point starts.  Ctrl-C stops after the current pass; the points
  * after it are written as not-run.  See runner.h.
  */
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,17 @@ static void pat_note(const struct runner *r, unsigned int i,
 		return;
 	snprintf(res->reason + used, sizeof(res->reason) - used, "%s%s",
 		 used ? "; " : "", VB_PAT_NOTE);
+}
+
+/* A point with records in VMfail: its reason counts them. */
+static void vmfail_note(struct vb_point_result *res)
+{
+	size_t used = strlen(res->reason);
+
+	if (res->vmfails)
+		snprintf(res->reason + used, sizeof(res->reason) - used,
+			 "%s%" PRIu32 " records ended in VMfail (CF or ZF set after the block): counted as mismatches",
+			 used ? "; " : "", res->vmfails);
 }
 
 /* Pinned to point i's CPU (*cpu: where we are): 0, or -1: point i failed. */
@@ -189,6 +201,7 @@ static int rows_out(struct runner *r, const char *ready, unsigned int *next)
 	for (; *next < r->plan->n && ready[*next]; (*next)++) {
 		partial(r, *next);
 		pat_note(r, *next, &r->result.point[*next]);
+		vmfail_note(&r->result.point[*next]);
 		if (flush_point(r, *next))
 			return -1;
 	}

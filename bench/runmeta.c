@@ -26,13 +26,15 @@ static void distinct(const struct vb_plan *p, int k, char *buf, size_t len)
 		for (j = 0; j < i; j++)
 			if (vb_point_axis(&p->pt[j].desc, k) == vi)
 				break;
-		if (j < i || used >= len)
-			continue;
+		if (j < i || used >= len || (vb_key_is_variant(k) && !vi))
+			continue;	/* a variant: only where one applies */
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
 					 used ? " " : "",
 					 vb_key_value_name(k, vi, v,
 							   sizeof(v)));
 	}
+	if (!used && vb_key_is_variant(k))
+		snprintf(buf, len, "none");
 }
 
 /* "0", "60": the distinct --wait-vmx seconds of the plan's points. */
@@ -60,7 +62,9 @@ static void set_plan_meta(struct vb_meta *m, const struct vb_plan *p,
 {
 	static const struct { const char *meta; int key; } axes[] = {
 		{ "target_cpu", VB_KEY_CPU }, { "unroll", VB_KEY_UNROLL },
-		{ "instruction", VB_KEY_INSTRUCTION }, { "mode", VB_KEY_MODE },
+		{ "instruction", VB_KEY_INSTRUCTION }, { "target", VB_KEY_TARGET },
+		{ "field", VB_KEY_FIELD }, { "type", VB_KEY_TYPE },
+		{ "mode", VB_KEY_MODE },
 		{ "vmcs", VB_KEY_VMCS },
 		{ "offset", VB_KEY_OFFSET }, { "cache", VB_KEY_CACHE },
 		{ "memtype", VB_KEY_MEMTYPE }, { "serialize", VB_KEY_SERIALIZE },
@@ -186,6 +190,7 @@ static void set_result_meta(struct vb_meta *m,
 	vb_meta_set(m, "records", "%" PRIu64, t->records);
 	vb_meta_set(m, "mismatches", "%" PRIu64, t->mismatches);
 	vb_meta_set(m, "exit_mismatches", "%" PRIu64, t->exit_mismatches);
+	vb_meta_set(m, "vmfails", "%" PRIu64, t->vmfails);
 	vb_meta_set(m, "windows", "%" PRIu64, t->windows);
 	vb_meta_set(m, "max_window_tsc", "%" PRIu64, t->max_window_tsc);
 	vb_meta_set(m, "interrupted", "%s", run->interrupted ? "yes" : "no");

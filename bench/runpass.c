@@ -149,9 +149,11 @@ static void add_check(struct vb_run_totals *t, unsigned int point,
 		t->max_window_tsc = run->max_window_tsc;
 	if (c->stored_mismatches && t->first_bad < 0) {
 		t->first_bad = (int)point;
-		t->bad_expected = run->expected;
+		t->bad_expected = vb_insn_is_family(run->point.instruction) ?
+				  vb_family_expected(run) : run->expected;
 		t->bad_poison = run->poison;
 	}
+	t->vmfails += c->vmfails;
 }
 
 /* The exits of a mode=guest RUN: the first wrong one, the last one seen. */
@@ -187,6 +189,12 @@ static void check_run(struct runner *r, unsigned int i,
 
 	vb_records_check(run, run->buf_len, r->buf, check);
 	add_check(&res->t, i, run, check);
+	pres->vmfails += check->vmfails;
+	if (check->vmfails && res->t.first_vmfail < 0) {
+		res->t.first_vmfail = (int)i;
+		res->t.first_vmfail_sample = first +
+					     r->buf[check->first_vmfail].sample;
+	}
 	if (run->point.mode == VB_MODE_GUEST)
 		note_exits(r, i, run, check, first, pres);
 	bad = res->noise.bad;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "records.h"
 #include "runresult.h"
 
 /* One line: the RUN the module stopped, what happened, what to do. */
@@ -57,6 +58,15 @@ int vb_run_report(const struct vb_run_result *r, const char *outdir,
 			vb_err(env, "%" PRIu64 " of %" PRIu64 " records failed the check; all rows written, see the check column",
 			       t->mismatches, t->records);
 		rc = VB_EXIT_CHECK;
+	}
+	if (t->vmfails) {
+		char label[64];
+
+		vb_err(env, "%" PRIu64 " of %" PRIu64 " records ended in VMfail (CF or ZF set after the block: the VMX instruction failed), counted as mismatches; the first at point %d (%s), sample %" PRIu32 "; the kernel log may say more",
+		       t->vmfails, t->records, t->first_vmfail,
+		       vb_insn_label(&r->plan->pt[t->first_vmfail].desc, label,
+				     sizeof(label)),
+		       t->first_vmfail_sample);
 	}
 	if (t->exit_mismatches)
 		vb_err(env, "%" PRIu64 " of %" PRIu64 " records failed the VM-exit check (mode=guest), the first at point %d, record %" PRIu32 " (sample %" PRIu32 "): %s",

@@ -34,6 +34,9 @@ struct vb_run_totals {
 	uint32_t first_exit_record;	/* its record in the RUN ... */
 	uint32_t first_exit_sample;	/* ... and sample (samples.csv's) */
 	char first_exit_why[256];	/* "qualification 0x1230, expected ..." */
+	uint64_t vmfails;		/* records in VMfail (mismatches too) */
+	int first_vmfail;		/* point of the first, -1 */
+	uint32_t first_vmfail_sample;	/* its sample (samples.csv's) */
 	int stopped_at;			/* point interrupted, stopped or failed, -1 */
 	uint32_t stop_records, stop_needed;
 	/* a RUN the module stopped early: VB_RUN_VMX_TAKEN or _NO_COVER */

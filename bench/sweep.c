@@ -11,38 +11,54 @@
 
 #include "sweepctx.h"
 
-/* Nesting of the product: the first varies slowest. */
+/*
+ * Nesting of the product: the first varies slowest.  The variants (target,
+ * field, type) nest right inside the instruction whose values they are.
+ */
 static const enum vb_key nesting[VB_N_AXES] = {
-	VB_KEY_CPU, VB_KEY_MODE, VB_KEY_INSTRUCTION, VB_KEY_VMCS, VB_KEY_PAGE,
-	VB_KEY_MEMTYPE, VB_KEY_OFFSET, VB_KEY_CACHE, VB_KEY_TLB, VB_KEY_AD,
-	VB_KEY_SERIALIZE, VB_KEY_UNROLL,
+	VB_KEY_CPU, VB_KEY_MODE, VB_KEY_INSTRUCTION, VB_KEY_TARGET,
+	VB_KEY_FIELD, VB_KEY_TYPE, VB_KEY_VMCS, VB_KEY_PAGE, VB_KEY_MEMTYPE,
+	VB_KEY_OFFSET, VB_KEY_CACHE, VB_KEY_TLB, VB_KEY_AD, VB_KEY_SERIALIZE,
+	VB_KEY_UNROLL,
 };
 
-/* Where struct vb_point_desc holds each axis, and samples. */
-static const size_t field[VB_N_AXES + 1] = {
-	[VB_KEY_INSTRUCTION] = offsetof(struct vb_point_desc, instruction),
-	[VB_KEY_MODE] = offsetof(struct vb_point_desc, mode),
-	[VB_KEY_CPU] = offsetof(struct vb_point_desc, cpu),
-	[VB_KEY_OFFSET] = offsetof(struct vb_point_desc, offset),
-	[VB_KEY_CACHE] = offsetof(struct vb_point_desc, cache),
-	[VB_KEY_MEMTYPE] = offsetof(struct vb_point_desc, memtype),
-	[VB_KEY_PAGE] = offsetof(struct vb_point_desc, page),
-	[VB_KEY_TLB] = offsetof(struct vb_point_desc, tlb),
-	[VB_KEY_AD] = offsetof(struct vb_point_desc, ad),
-	[VB_KEY_VMCS] = offsetof(struct vb_point_desc, vmcs),
-	[VB_KEY_SERIALIZE] = offsetof(struct vb_point_desc, serialize),
-	[VB_KEY_UNROLL] = offsetof(struct vb_point_desc, unroll),
-	[VB_KEY_SAMPLES] = offsetof(struct vb_point_desc, samples),
+/* Where struct vb_point_desc holds each axis, and samples, and its size. */
+#define AT(f) { offsetof(struct vb_point_desc, f), \
+		sizeof(((struct vb_point_desc *)0)->f) }
+static const struct { size_t off, size; } field[VB_N_AXES + 1] = {
+	[VB_KEY_INSTRUCTION] = AT(instruction),
+	[VB_KEY_TARGET] = AT(target),
+	[VB_KEY_FIELD] = AT(field),
+	[VB_KEY_TYPE] = AT(type),
+	[VB_KEY_MODE] = AT(mode),
+	[VB_KEY_CPU] = AT(cpu),
+	[VB_KEY_OFFSET] = AT(offset),
+	[VB_KEY_CACHE] = AT(cache),
+	[VB_KEY_MEMTYPE] = AT(memtype),
+	[VB_KEY_PAGE] = AT(page),
+	[VB_KEY_TLB] = AT(tlb),
+	[VB_KEY_AD] = AT(ad),
+	[VB_KEY_VMCS] = AT(vmcs),
+	[VB_KEY_SERIALIZE] = AT(serialize),
+	[VB_KEY_UNROLL] = AT(unroll),
+	[VB_KEY_SAMPLES] = AT(samples),
 };
 
 unsigned int vb_point_axis(const struct vb_point_desc *d, enum vb_key k)
 {
-	return *(const __u32 *)((const char *)d + field[k]);
+	const char *at = (const char *)d + field[k].off;
+
+	return field[k].size == 1 ? *(const __u8 *)at : *(const __u32 *)at;
 }
 
 static void set_axis(struct vb_point_desc *d, enum vb_key k, unsigned int v)
 {
-	*(__u32 *)((char *)d + field[k]) = v;
+	char *at = (char *)d + field[k].off;
+
+	if (field[k].size == 1)
+		*(__u8 *)at = (__u8)v;
+	else
+		*(__u32 *)at = v;
 }
 
 uint32_t vb_point_records(const struct vb_point *pt)
@@ -112,21 +128,19 @@ static int grow(struct vb_plan *p, unsigned long more, struct ctx *x,
 static int expand(struct ctx *x, struct vb_plan *p, unsigned int line)
 {
 	unsigned int idx[VB_N_AXES] = { 0 }, v[VB_N_AXES], offset;
-	unsigned long count = 1;
+	unsigned long count;
 	int i, a;
 
-	for (i = 0; i < VB_N_AXES; i++) {
-		count *= x->key[i].s->val.n;
-		if (count > VB_MAX_POINTS)
-			break;
-	}
+	if (vb_sweep_variants(x))
+		return -1;
+	count = vb_sweep_count(x);
 	if (grow(p, count, x, line))
 		return -1;
 	for (;;) {
 		struct vb_point *pt = &p->pt[p->n];
 
 		for (i = 0; i < VB_N_AXES; i++)
-			v[i] = x->key[i].s->val.v[idx[i]];
+			v[i] = vb_sweep_value(x, i, idx);
 		if (vb_sweep_check_point(x, v, &offset))
 			return -1;
 		memset(pt, 0, sizeof(*pt));
@@ -147,7 +161,7 @@ static int expand(struct ctx *x, struct vb_plan *p, unsigned int line)
 		/* the odometer: the last of nesting[] turns fastest */
 		for (i = VB_N_AXES - 1; i >= 0; i--) {
 			a = nesting[i];
-			if (++idx[a] < x->key[a].s->val.n)
+			if (++idx[a] < vb_sweep_values(x, a, idx))
 				break;
 			idx[a] = 0;
 		}

@@ -19,11 +19,20 @@ struct eff {
 	enum rank rank;
 };
 
+/* Values of one variant key for one instruction: {0} where it takes none. */
+#define VB_MAX_VARIANTS	8
+struct vb_variant_list {
+	unsigned int n;
+	unsigned int v[VB_MAX_VARIANTS];
+};
+
 /* The group being expanded. */
 struct ctx {
 	const struct vb_config *c;
 	const char *group;	/* NULL without a config */
 	struct eff key[VB_KEY_COUNT];
+	/* [k - VB_KEY_TARGET][instruction]: the values each one gets */
+	struct vb_variant_list var[3][VB_INSN_COUNT];
 	char *err;
 	size_t len;
 };
@@ -46,5 +55,25 @@ int vb_sweep_check_point(struct ctx *x, const unsigned int *v,
  */
 int vb_sweep_check_abi(struct ctx *x, const unsigned int *v,
 		       const struct vb_point_desc *d);
+
+/*
+ * The variants (sweepvariant.c): each instruction of the group gets the
+ * values of its own key (target, field or type) that it takes, every one
+ * it takes when the key is not set, and the others none (0).  0, or -1
+ * with the error in x->err naming the key's line: a value that no
+ * instruction of the group takes (unless the key comes from a less
+ * specific place than the group's instruction list), or an instruction
+ * left with no value.
+ */
+int vb_sweep_variants(struct ctx *x);
+/* Values of axis a at the odometer's position idx (the variants': of the
+   instruction at idx). */
+unsigned int vb_sweep_values(const struct ctx *x, enum vb_key a,
+			     const unsigned int *idx);
+/* The value of axis a at idx. */
+unsigned int vb_sweep_value(const struct ctx *x, enum vb_key a,
+			    const unsigned int *idx);
+/* Points of the group, or more than VB_MAX_POINTS when it has more. */
+unsigned long vb_sweep_count(const struct ctx *x);
 
 #endif /* VB_SWEEPCTX_H */

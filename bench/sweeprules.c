@@ -87,6 +87,13 @@ int vb_sweep_check_point(struct ctx *x, const unsigned int *v,
 			vb_pagesize_names[v[VB_KEY_PAGE]],
 			page_span[v[VB_KEY_PAGE]]);
 	}
+	if (*offset + vb_operand_bytes(v[VB_KEY_INSTRUCTION]) >
+	    VB_SPAN(v[VB_KEY_PAGE]))
+		return combo_error(x, VB_KEY_OFFSET, VB_KEY_INSTRUCTION, v,
+			"the operand is a 16-byte descriptor: out of range 0..%u for %s pages (offset + 16 <= %s)",
+			VB_SPAN(v[VB_KEY_PAGE]) - 16,
+			vb_pagesize_names[v[VB_KEY_PAGE]],
+			page_span[v[VB_KEY_PAGE]]);
 	return 0;
 }
 
@@ -115,7 +122,8 @@ static enum vb_key rule_key(const char *rule, const unsigned int *v)
 			continue;
 		if (first == VB_N_AXES)
 			first = k;
-		if (!vb_key_parse(k, vb_keys[k].def, &def, err, sizeof(err)) &&
+		if (vb_keys[k].def &&
+		    !vb_key_parse(k, vb_keys[k].def, &def, err, sizeof(err)) &&
 		    def.n == 1 && v[k] != def.v[0])
 			return k;
 	}
@@ -126,7 +134,7 @@ int vb_sweep_check_abi(struct ctx *x, const unsigned int *v,
 		       const struct vb_point_desc *d)
 {
 	const char *rule = vb_point_invalid(d), *why;
-	enum vb_key k;
+	enum vb_key k, with;
 	char loc[600], name[32];
 	int n;
 
@@ -137,8 +145,11 @@ int vb_sweep_check_abi(struct ctx *x, const unsigned int *v,
 	n = why ? (int)strcspn(why + 1, ")") : (int)strlen(rule);
 	why = why ? why + 1 : rule;
 	k = rule_key(rule, v);
-	if (k != VB_N_AXES && k != VB_KEY_MODE)
-		return combo_error(x, k, VB_KEY_MODE, v,
+	/* the family's rules are the instruction's; the others, mode's */
+	with = vb_insn_is_family(d->instruction) && k != VB_KEY_MODE &&
+	       k != VB_KEY_INSTRUCTION ? VB_KEY_INSTRUCTION : VB_KEY_MODE;
+	if (k != VB_N_AXES && k != with)
+		return combo_error(x, k, with, v,
 			"%.*s; the module refuses the combination: give these points a group of their own", n, why);
 	vb_sweep_where(x, &x->key[k == VB_N_AXES ? VB_KEY_MODE : k], 0, loc,
 		       sizeof(loc));

@@ -52,7 +52,9 @@ static void check_at(int ok, const char *file, int line, const char *fmt, ...)
 #define CHECK(ok, ...)	check_at(!!(ok), __FILE__, __LINE__, __VA_ARGS__)
 
 static const char *const insn_name[VB_INSN_COUNT] = {
-	"none", "vmptrst", "mov", "add", "imul", "chase", "cpuid", "vmcall" };
+	"none", "vmptrst", "mov", "add", "imul", "chase", "cpuid", "vmcall",
+	"vmptrld", "vmclear", "vmread", "vmwrite", "invvpid", "invept",
+	"vmxon-vmxoff" };
 static const char *const ser_name[VB_SER_COUNT] = { "lfence", "cpuid",
 						    "mfence" };
 static const char *const cache_name[VB_CACHE_COUNT] = { "hot", "flushed",
@@ -245,9 +247,11 @@ static void test_axes(void)
 
 	for (i = VB_INSN_NONE; i < VB_INSN_COUNT; i++) {
 		r = point(i, 300);
-		/* vmptrst is refused (test_refusals), cpuid and vmcall are
-		   mode=guest's: the ABI refuses them in mode root */
-		if (i == VB_INSN_VMPTRST || vb_point_invalid(&r.point))
+		/* vmptrst and the family are refused (test_refusals), cpuid
+		   and vmcall are mode=guest's: the ABI refuses them in mode
+		   root */
+		if (i == VB_INSN_VMPTRST || vb_insn_is_family(i) ||
+		    vb_point_invalid(&r.point))
 			continue;
 		for (u = 1; u <= VB_MAX_UNROLL; u *= 2) {
 			r = point(i, 300);
@@ -343,6 +347,25 @@ static void test_refusals(void)
 	      strstr(why, "needs the module") && rec[0].sample == 0xa5a5a5a5u,
 	      "mode guest: EOPNOTSUPP, nothing run, a skip's reason (%s)",
 	      why ? why : "-");
+	/* VMPTRST's family: VMX instructions, the module's alone */
+	for (m = VB_INSN_VMPTRLD; m <= VB_INSN_VMXON; m++) {
+		char what[96];
+
+		r = point(m, 10);
+		r.point.target = m == VB_INSN_VMPTRLD ? VB_TARGET_SAME :
+				 m == VB_INSN_VMCLEAR ? VB_TARGET_OTHER : 0;
+		r.point.field = m == VB_INSN_VMREAD || m == VB_INSN_VMWRITE ?
+				VB_FIELD_GUEST_RIP : 0;
+		r.point.type = m == VB_INSN_INVVPID || m == VB_INSN_INVEPT ?
+			       VB_TYPE_SINGLE : 0;
+		snprintf(what, sizeof(what), "%s refused", insn_name[m]);
+		expect_err(r, -EOPNOTSUPP, 1, what);
+		why = vb_user_refusal(&r.point);
+		CHECK(why && strstr(why, "VMX family"),
+		      "%s's reason names the VMX family", insn_name[m]);
+	}
+	r = point(VB_INSN_VMREAD, 10);	/* no field: the ABI's rule first */
+	expect_err(r, -EINVAL, 1, "vmread without a field: EINVAL (the ABI's rule)");
 	r = point(VB_INSN_CPUID, 10);
 	expect_err(r, -EINVAL, 0, "cpuid in mode root: EINVAL (the ABI's rule)");
 	r = point(VB_INSN_VMCALL, 10);

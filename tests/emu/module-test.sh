@@ -48,7 +48,7 @@ check_kernel_log "$out/dmesg.log"
 
 # samples.csv from the Bochs runs: header, row count, every check ok.  The
 # columns are found by name: the header's own test is its first line.
-want_header='point,instruction,mode,cpu,offset,cache,memtype,page,tlb,ad,vmcs,serialize,unroll,pass,sample,tsc,check,flag_nmi,flag_smi'
+want_header='point,instruction,target,field,type,mode,cpu,offset,cache,memtype,page,tlb,ad,vmcs,serialize,unroll,pass,sample,tsc,check,flag_nmi,flag_smi'
 check_run_dir() { # check_run_dir DIR VMCS
 	local dir=$1 vmcs=$2 csv=$1/samples.csv meta=$1/meta.csv
 	check "run-$vmcs: samples.csv and meta.csv came back" test -s "$csv" -a -s "$meta" || return 0

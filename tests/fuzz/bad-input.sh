@@ -35,7 +35,7 @@ table=$(cat <<'EOF'
 #
 # -- the config file: INI syntax (FILE:LINE: what) --
 - | 2 | plan -c bad.ini | [global]\nunrol = 8\n | bad.ini:2: unknown key 'unrol' (did you mean unroll?)
-- | 2 | plan -c bad.ini | [global]\nzzzzzzzz = 1\n | bad.ini:2: unknown key 'zzzzzzzz' (keys: instruction, mode, cpu, offset, cache, memtype, page, tlb, ad, vmcs, serialize, unroll, samples, events, require-events, cross-check, wait-vmx, rounds)
+- | 2 | plan -c bad.ini | [global]\nzzzzzzzz = 1\n | bad.ini:2: unknown key 'zzzzzzzz' (keys: instruction, target, field, type, mode, cpu, offset, cache, memtype, page, tlb, ad, vmcs, serialize, unroll, samples, events, require-events, cross-check, wait-vmx, rounds)
 - | 2 | plan -c bad.ini | [global]\nunroll = 1\nunroll = 2\n | bad.ini:3: unroll set twice in [global] (first at line 2)
 - | 2 | plan -c bad.ini | [fast]\nunroll = 1\n[slow]\n[fast]\nunroll = 2\n | bad.ini:4: [fast] appears twice (first at line 1): one section per group
 - | 2 | plan -c bad.ini | [global]\nsamples = 10\n[global]\n | bad.ini:3: [global] appears twice (first at line 1)
@@ -93,6 +93,9 @@ table=$(cat <<'EOF'
 - | 2 | plan --cache warm | - | plan: --cache=warm: not one of hot|flushed|flushopt
 - | 2 | plan --mode nonroot | - | plan: --mode=nonroot: not one of root|guest
 - | 2 | plan --mode guest --instruction add | - | command line: instruction=add with mode=guest: add, imul and chase run in mode root; the module refuses the combination: give these points a group of their own
+- | 2 | plan -c bad.ini | [family]\ninstruction = vmread\ntarget = same\n | bad.ini:3: [family] target=same: no instruction of the group takes a target (vmptrld and vmclear do; the group's instruction: vmread)
+- | 2 | plan -c bad.ini | [family]\ninstruction = vmread\nfield = guest-rp\n | bad.ini:3: field=guest-rp: not one of guest-cs-sel|exception-bitmap|guest-debugctl|guest-rip|vm-instruction-error (did you mean guest-rip?)
+- | 2 | plan --instruction vmclear --unroll 1,2 | - | command line: unroll=2 with instruction=vmclear: vmclear current needs unroll 1; the module refuses the combination: give these points a group of their own
 - | 2 | plan --unroll | - | plan: option '--unroll' needs a value (U)
 - | 2 | plan -c | - | plan: option '--config' needs a value (FILE)
 - | 2 | plan --cross-check=yes | - | plan: option '--cross-check' takes no value

@@ -121,6 +121,12 @@ static int fake_skip(struct fake_dev *f, struct vb_run *run)
 		reason = VB_SKIP_NO_VPID;
 	} else if (f->fred && run->point.mode == VB_MODE_GUEST) {
 		reason = VB_SKIP_FRED;
+	} else if ((f->no_inv_types & (1u << run->point.type)) &&
+		   run->point.instruction == VB_INSN_INVVPID) {
+		reason = VB_SKIP_NO_INVVPID_TYPE;
+	} else if ((f->no_inv_types & (1u << run->point.type)) &&
+		   run->point.instruction == VB_INSN_INVEPT) {
+		reason = VB_SKIP_NO_INVEPT_TYPE;
 	}
 	if (!reason)
 		return 0;
@@ -272,8 +278,10 @@ static void fake_record(const struct vb_run *run, struct vb_sample *rec,
 	rec->tsc_begin = 1000u * i;
 	rec->tsc_end = rec->tsc_begin + (is_insn ? 100 + k % 7 : 30);
 	/* VMPTRST and MOV store (in a guest the module emulates VMPTRST's
-	   store), the others leave the poison */
-	rec->stored = is_insn && vb_insn_stores(insn) ? run->expected :
+	   store), the family reads back what it left, the others leave the
+	   poison */
+	rec->stored = is_insn && (vb_insn_stores(insn) ||
+				  vb_insn_is_family(insn)) ? run->expected :
 		      run->poison;
 	rec->flags = 0;
 }
@@ -308,6 +316,24 @@ static int fake_conf_run(struct fake_dev *f, struct vb_run *run)
 	return 0;
 }
 
+/*
+ * vb_run.expected as the module sets it (kmod/vmptrst_bench_abi.h, "The
+ * family"): f->expected, the VMCS's address; 0 for invvpid and invept;
+ * all ones where no VMCS is current after the block.
+ */
+static uint64_t fake_expected(const struct fake_dev *f,
+			      const struct vb_point_desc *p)
+{
+	if (p->instruction == VB_INSN_INVVPID ||
+	    p->instruction == VB_INSN_INVEPT)
+		return 0;
+	if (p->instruction == VB_INSN_VMXON ||
+	    (p->instruction == VB_INSN_VMCLEAR &&
+	     p->target == VB_TARGET_CURRENT))
+		return ~0ull;
+	return f->expected;
+}
+
 /* What the module promises: pairs interleaved, their order alternating. */
 static int fake_run(struct fake_dev *f, struct vb_run *run)
 {
@@ -334,7 +360,7 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 	if (run->size != sizeof(*run) || run->abi_version != VB_ABI_VERSION ||
 	    run->buf_len < n || fake_run_invalid(run))
 		return -EINVAL;
-	run->expected = f->expected;
+	run->expected = fake_expected(f, &run->point);
 	run->poison = f->poison;
 	run->vmx_wait_ms = f->vmx_wait_ms;
 	if (fake_skip(f, run))
@@ -351,6 +377,11 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 		bad = is_bad(f, i);
 		if (bad)
 			rec[i].stored ^= 0x1000;
+		if (in_list(f->vmfail, f->n_vmfail, i) &&
+		    vb_insn_is_vmx(rec[i].instruction)) {
+			rec[i].flags = VB_SAMPLE_VMFAIL | VB_SAMPLE_MISMATCH;
+			mism += !bad;
+		}
 		if (run->exit_buf && f->exits_unwritten != -1 &&
 		    f->exits_unwritten != f->run_calls &&
 		    fake_exits(f, run, &rec[i], i))
@@ -358,7 +389,7 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 		if (bad) {
 			mism++;
 			if (f->flag_bad)
-				rec[i].flags = VB_SAMPLE_MISMATCH;
+				rec[i].flags |= VB_SAMPLE_MISMATCH;
 		}
 	}
 	fake_events(f, run, n);

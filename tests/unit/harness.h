@@ -27,6 +27,10 @@ struct fake_dev {
 	int no_rdtscp;			/* serialize=cpuid: VB_SKIP_NO_RDTSCP */
 	int no_vpid;			/* mode=guest: VB_SKIP_NO_VPID */
 	int fred;			/* mode=guest: VB_SKIP_FRED */
+	uint32_t no_inv_types;		/* bits (1 << VB_TYPE_*): invvpid and
+					   invept skip those types */
+	uint32_t vmfail[8], n_vmfail;	/* family records in VMfail (flagged
+					   VMFAIL and MISMATCH, counted) */
 	uint32_t skipped_records;	/* a broken module: records when skipping */
 	uint32_t bad[8], n_bad;		/* records with a wrong stored value */
 	int flag_bad;			/* set VB_SAMPLE_MISMATCH on them */

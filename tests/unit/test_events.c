@@ -19,15 +19,15 @@
 #include "harness.h"
 #include "pmu.h"
 
-#define NAXES	13	/* point .. unroll */
-#define C_PASS	13
-#define C_SAMPLE 14
-#define C_CHECK	16
-#define C_EV	19	/* the first event column */
+#define NAXES	16	/* point .. unroll */
+#define C_PASS	16
+#define C_SAMPLE 17
+#define C_CHECK	19
+#define C_EV	22	/* the first event column */
 /* points.csv */
-#define P_STATUS 14
-#define P_REASON 15
-#define P_RECORDS 16
+#define P_STATUS 17
+#define P_REASON 18
+#define P_RECORDS 19
 
 struct row {
 	char buf[1024];
@@ -135,8 +135,8 @@ static const char *outdir(struct harness *h)
 static void assert_header(const struct row *hdr, const char *const *events,
 			  int nev)
 {
-	static const char *const fixed[] = { "point", "instruction", "mode",
-		"cpu", "offset", "cache", "memtype", "page", "tlb", "ad", "vmcs",
+	static const char *const fixed[] = { "point", "instruction", "target",
+		"field", "type", "mode", "cpu", "offset", "cache", "memtype", "page", "tlb", "ad", "vmcs",
 		"serialize", "unroll", "pass", "sample", "tsc", "check",
 		"flag_nmi", "flag_smi" };
 	int i;

@@ -64,7 +64,8 @@ static void test_run_dir(void **state)
 	/* the columns of a run, so vmptrst-analyze reads it */
 	p = strstr(text, "\r\n");
 	assert_non_null(p);
-	assert_int_equal(strncmp(text, "point,instruction,mode,cpu,offset,cache,"
+	assert_int_equal(strncmp(text, "point,instruction,target,field,type,"
+				 "mode,cpu,offset,cache,"
 				 "memtype,page,tlb,ad,vmcs,serialize,unroll,"
 				 "pass,sample,tsc,check,flag_nmi,flag_smi\r\n",
 				 (size_t)(p - text) + 2), 0);
@@ -85,27 +86,30 @@ static void test_run_dir(void **state)
 				break;
 			*q = '\0';
 		}
-		assert_int_equal(n, 19);
+		assert_int_equal(n, 22);
 		assert_string_equal(f[0], "0");
 		assert_string_equal(f[1], vm ? "vmptrst-fault" : "ud2");
-		assert_string_equal(f[2], "");		/* mode: ring 3, no module */
-		assert_string_equal(f[3], "2");
-		assert_true(strtoul(f[4], &end, 10) < 4096 && !*end && *f[4]);
-		assert_string_equal(f[5], "hot");
-		assert_string_equal(f[6], "wb");
-		assert_string_equal(f[7], "");		/* page: not known */
-		assert_string_equal(f[8], "warm");
-		assert_string_equal(f[9], "set");
-		assert_string_equal(f[10], "");		/* no VMCS at ring 3 */
-		assert_string_equal(f[11], "lfence");
-		assert_string_equal(f[12], "1");
-		assert_string_equal(f[13], "0");
-		assert_int_equal(strtoul(f[14], NULL, 10), k);
-		strtoull(f[15], &end, 10);		/* a count, never asserted */
-		assert_true(*f[15] && !*end);
-		assert_string_equal(f[16], "ok");
-		assert_string_equal(f[17], "");		/* NMIs: not measured */
-		assert_string_equal(f[18], "");
+		assert_string_equal(f[2], "");		/* target, field, type: */
+		assert_string_equal(f[3], "");		/* no variant */
+		assert_string_equal(f[4], "");
+		assert_string_equal(f[5], "");		/* mode: ring 3, no module */
+		assert_string_equal(f[6], "2");
+		assert_true(strtoul(f[7], &end, 10) < 4096 && !*end && *f[7]);
+		assert_string_equal(f[8], "hot");
+		assert_string_equal(f[9], "wb");
+		assert_string_equal(f[10], "");		/* page: not known */
+		assert_string_equal(f[11], "warm");
+		assert_string_equal(f[12], "set");
+		assert_string_equal(f[13], "");		/* no VMCS at ring 3 */
+		assert_string_equal(f[14], "lfence");
+		assert_string_equal(f[15], "1");
+		assert_string_equal(f[16], "0");
+		assert_int_equal(strtoul(f[17], NULL, 10), k);
+		strtoull(f[18], &end, 10);		/* a count, never asserted */
+		assert_true(*f[18] && !*end);
+		assert_string_equal(f[19], "ok");
+		assert_string_equal(f[20], "");		/* NMIs: not measured */
+		assert_string_equal(f[21], "");
 		k += rows % 2;
 	}
 	assert_int_equal(rows, 50);

@@ -111,6 +111,110 @@ static void test_record_ok_chains(void **state)
 	assert_false(vb_record_ok(&run, &r));
 }
 
+/*
+ * The family: what the block left against vb_family_expected() (fixed
+ * where the ABI fixes it, run.expected where only the module knows it),
+ * and never a record in VMfail.
+ */
+static void test_record_ok_family(void **state)
+{
+	struct vb_run run = make_run(VB_INSN_VMREAD, 1);
+	struct vb_sample r = { .stored = EXPECTED, .instruction = VB_INSN_VMREAD };
+
+	(void)state;
+	run.point.field = VB_FIELD_GUEST_RIP;
+	assert_true(vb_record_ok(&run, &r));
+	r.stored = POISON;
+	assert_false(vb_record_ok(&run, &r));
+	r.stored = EXPECTED;
+	r.flags = VB_SAMPLE_VMFAIL | VB_SAMPLE_MISMATCH;	/* right value, VMfail */
+	assert_false(vb_record_ok(&run, &r));
+	r.flags = 0;
+	r.instruction = VB_INSN_NONE;	/* its baseline keeps the poison */
+	assert_false(vb_record_ok(&run, &r));
+	r.stored = POISON;
+	assert_true(vb_record_ok(&run, &r));
+
+	/* invvpid and invept read nothing back: 0, whatever run.expected says */
+	run.point.instruction = r.instruction = VB_INSN_INVVPID;
+	run.point.field = 0;
+	run.point.type = VB_TYPE_SINGLE;
+	r.stored = 0;
+	assert_int_equal(vb_family_expected(&run), 0);
+	assert_true(vb_record_ok(&run, &r));
+	r.stored = EXPECTED;
+	assert_false(vb_record_ok(&run, &r));
+	/* vmclear current and vmxon-vmxoff: no current VMCS after */
+	run.point.type = 0;
+	run.point.instruction = r.instruction = VB_INSN_VMCLEAR;
+	run.point.target = VB_TARGET_CURRENT;
+	assert_int_equal(vb_family_expected(&run), ~0ull);
+	r.stored = ~0ull;
+	assert_true(vb_record_ok(&run, &r));
+	run.point.target = VB_TARGET_OTHER;	/* the window's VMCS still */
+	assert_false(vb_record_ok(&run, &r));
+	r.stored = EXPECTED;
+	assert_true(vb_record_ok(&run, &r));
+	run.point.target = 0;
+	run.point.instruction = r.instruction = VB_INSN_VMXON;
+	assert_false(vb_record_ok(&run, &r));
+	r.stored = ~0ull;
+	assert_true(vb_record_ok(&run, &r));
+}
+
+/* A VMfail is a mismatch of its own: counted, and only a VMX block's. */
+static void test_check_vmfail(void **state)
+{
+	struct vb_run run = make_run(VB_INSN_VMWRITE, 10);
+	struct vb_sample rec[20];
+	struct vb_check c;
+	char label[64];
+
+	(void)state;
+	run.point.field = VB_FIELD_EXCEPTION_BITMAP;
+	fill(&run, rec);
+	vb_records_check(&run, 20, rec, &c);
+	assert_int_equal(c.mismatches, 0);
+	assert_int_equal(c.vmfails, 0);
+	assert_int_equal(c.first_vmfail, UINT32_MAX);
+	assert_false(c.inconsistent);
+
+	/* records 4 and 8 (both vmwrite's) failed; the module says so */
+	assert_int_equal(rec[4].instruction, VB_INSN_VMWRITE);
+	assert_int_equal(rec[8].instruction, VB_INSN_VMWRITE);
+	rec[4].flags = rec[8].flags = VB_SAMPLE_VMFAIL | VB_SAMPLE_MISMATCH;
+	run.mismatches = 2;
+	vb_records_check(&run, 20, rec, &c);
+	assert_int_equal(c.vmfails, 2);
+	assert_int_equal(c.first_vmfail, 4);
+	assert_int_equal(c.mismatches, 2);
+	assert_int_equal(c.stored_mismatches, 0);	/* their values were right */
+	assert_false(c.inconsistent);
+	assert_false(vb_record_passes(&run, rec, 4));
+
+	/* VMfail without MISMATCH: the flags disagree */
+	rec[8].flags = VB_SAMPLE_VMFAIL;
+	vb_records_check(&run, 20, rec, &c);
+	assert_int_equal(c.flag_disagree, 1);
+	assert_true(c.inconsistent);
+
+	/* on a baseline record, which runs no VMX instruction: malformed */
+	fill(&run, rec);
+	assert_int_equal(rec[1].instruction, VB_INSN_NONE);
+	rec[1].flags = VB_SAMPLE_VMFAIL | VB_SAMPLE_MISMATCH;
+	run.mismatches = 1;
+	vb_records_check(&run, 20, rec, &c);
+	assert_int_equal(c.bad_records, 1);
+	assert_true(c.inconsistent);
+
+	assert_string_equal(vb_insn_label(&run.point, label, sizeof(label)),
+			    "vmwrite field=exception-bitmap");
+	run.point.instruction = VB_INSN_VMPTRST;
+	run.point.field = 0;
+	assert_string_equal(vb_insn_label(&run.point, label, sizeof(label)),
+			    "vmptrst");
+}
+
 static void test_check_counts(void **state)
 {
 	struct vb_run run = make_run(VB_INSN_VMPTRST, 50);
@@ -220,12 +324,13 @@ static void test_rows(void **state)
 	rec[3].tsc_end = 0;	/* backwards: tsc left empty */
 	got = rows(&run, rec, 4);
 	assert_string_equal(got,
-		"point,instruction,mode,cpu,offset,cache,memtype,page,tlb,ad,vmcs,"
-		"serialize,unroll,pass,sample,tsc,check,flag_nmi,flag_smi\r\n"
-		"7,vmptrst,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,40,ok,0,0\r\n"
-		"7,none,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,20,ok,0,0\r\n"
-		"7,none,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,1,20,mismatch,0,0\r\n"
-		"7,vmptrst,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,1,,ok,0,0\r\n");
+		"point,instruction,target,field,type,mode,cpu,offset,cache,memtype,"
+		"page,tlb,ad,vmcs,serialize,unroll,pass,sample,tsc,check,flag_nmi,"
+		"flag_smi\r\n"
+		"7,vmptrst,,,,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,40,ok,0,0\r\n"
+		"7,none,,,,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,20,ok,0,0\r\n"
+		"7,none,,,,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,1,20,mismatch,0,0\r\n"
+		"7,vmptrst,,,,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,1,,ok,0,0\r\n");
 	free(got);
 
 	/* every axis from the RUN's fields; page as the module reports it */
@@ -241,8 +346,8 @@ static void test_rows(void **state)
 	run.point.offset = 2097148;
 	fill(&run, rec);
 	got = rows(&run, rec, 2);
-	assert_non_null(strstr(got, "\r\n7,none,root,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,0,20,ok,0,0\r\n"
-			       "7,none,root,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,1,20,ok,0,0\r\n"));
+	assert_non_null(strstr(got, "\r\n7,none,,,,root,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,0,20,ok,0,0\r\n"
+			       "7,none,,,,root,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,1,20,ok,0,0\r\n"));
 	free(got);
 
 	/* NMI and SMI flags: their own columns, 0/1 */
@@ -250,7 +355,7 @@ static void test_rows(void **state)
 	rec[1].flags = VB_SAMPLE_SMI | VB_SAMPLE_NMI | VB_SAMPLE_PMC_INVALID;
 	got = rows(&run, rec, 2);
 	assert_non_null(strstr(got, ",mfence,4,0,0,20,ok,1,0\r\n"
-			       "7,none,root,2,2097148,flushopt,uc-,2m,cold,clear,none,"
+			       "7,none,,,,root,2,2097148,flushopt,uc-,2m,cold,clear,none,"
 			       "mfence,4,0,1,20,ok,1,1\r\n"));
 	free(got);
 
@@ -260,7 +365,30 @@ static void test_rows(void **state)
 	run.point.memtype = VB_MEM_WC;
 	fill(&run, rec);
 	got = rows(&run, rec, 1);
-	assert_non_null(strstr(got, "\r\n7,none,root,2,2097148,flushed,wc,1g,cold,clear,none,cpuid,4,0,0,20,ok,0,0\r\n"));
+	assert_non_null(strstr(got, "\r\n7,none,,,,root,2,2097148,flushed,wc,1g,cold,clear,none,cpuid,4,0,0,20,ok,0,0\r\n"));
+	free(got);
+
+	/* the family: the point's variant by name, on its baseline's rows too */
+	run = make_run(VB_INSN_INVEPT, 1);
+	run.point.type = VB_TYPE_GLOBAL;
+	run.expected = 0;
+	fill(&run, rec);
+	rec[0].flags = VB_SAMPLE_VMFAIL | VB_SAMPLE_MISMATCH;	/* a VMfail */
+	got = rows(&run, rec, 2);
+	assert_non_null(strstr(got, "\r\n7,invept,,,global,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,40,mismatch,0,0\r\n"
+			       "7,none,,,global,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,20,ok,0,0\r\n"));
+	free(got);
+	run = make_run(VB_INSN_VMPTRLD, 1);
+	run.point.target = VB_TARGET_OTHER;
+	fill(&run, rec);
+	got = rows(&run, rec, 1);
+	assert_non_null(strstr(got, "\r\n7,vmptrld,other,,,root,"));
+	free(got);
+	run = make_run(VB_INSN_VMREAD, 1);
+	run.point.field = VB_FIELD_VM_INSN_ERROR;
+	fill(&run, rec);
+	got = rows(&run, rec, 1);
+	assert_non_null(strstr(got, "\r\n7,vmread,,vm-instruction-error,,root,"));
 	free(got);
 }
 
@@ -270,6 +398,8 @@ int main(void)
 		cmocka_unit_test(test_page_names),
 		cmocka_unit_test(test_record_ok),
 		cmocka_unit_test(test_record_ok_chains),
+		cmocka_unit_test(test_record_ok_family),
+		cmocka_unit_test(test_check_vmfail),
 		cmocka_unit_test(test_check_counts),
 		cmocka_unit_test(test_check_shape),
 		cmocka_unit_test(test_rows),

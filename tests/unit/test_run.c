@@ -97,22 +97,24 @@ struct row {
 	const char *f[32];
 };
 
-enum { S_POINT, S_INSN, S_MODE, S_CPU, S_OFFSET, S_CACHE, S_MEMTYPE, S_PAGE, S_TLB,
-       S_AD, S_VMCS, S_SER, S_UNROLL, S_PASS, S_SAMPLE, S_TSC, S_CHECK,
+enum { S_POINT, S_INSN, S_TARGET, S_FIELD, S_TYPE, S_MODE, S_CPU, S_OFFSET,
+       S_CACHE, S_MEMTYPE, S_PAGE, S_TLB, S_AD, S_VMCS, S_SER, S_UNROLL, S_PASS, S_SAMPLE, S_TSC, S_CHECK,
        S_NMI, S_SMI, S_NCOLS };
-enum { P_MODE = 2, P_UNROLL = 12, P_SAMPLES, P_STATUS, P_REASON, P_RECORDS,
+enum { P_TARGET = 2, P_FIELD, P_TYPE, P_MODE, P_UNROLL = 15, P_SAMPLES,
+       P_STATUS, P_REASON, P_RECORDS,
        P_MISM, P_WINDOWS, P_MAXWIN, P_PAGEKIB, P_VMXWAIT, P_EXIT_REASON,
        P_EXIT_QUAL, P_EXIT_INFO, P_EXIT_LEN, P_SECTION, P_NCOLS };
 
 static const char *const samples_header[S_NCOLS] = {
-	"point", "instruction", "mode", "cpu", "offset", "cache", "memtype", "page",
-	"tlb", "ad", "vmcs", "serialize", "unroll", "pass", "sample", "tsc",
-	"check", "flag_nmi", "flag_smi",
+	"point", "instruction", "target", "field", "type", "mode", "cpu",
+	"offset", "cache", "memtype", "page", "tlb", "ad", "vmcs", "serialize",
+	"unroll", "pass", "sample", "tsc", "check", "flag_nmi", "flag_smi",
 };
 
 static const char *const points_header[P_NCOLS] = {
-	"point", "instruction", "mode", "cpu", "offset", "cache", "memtype",
-	"page", "tlb", "ad", "vmcs", "serialize", "unroll", "samples", "status",
+	"point", "instruction", "target", "field", "type", "mode", "cpu",
+	"offset", "cache", "memtype", "page", "tlb", "ad", "vmcs", "serialize",
+	"unroll", "samples", "status",
 	"reason", "records", "mismatches", "windows", "max_window_tsc",
 	"page_kib", "vmx_wait_ms", "exit_reason", "exit_qualification",
 	"exit_insn_info", "exit_insn_len", "section",

@@ -253,6 +253,46 @@ static const struct bad bad[] = {
 	/* the per-sample rule first: its own words */
 	{ "[g]\nmode = guest\ntlb = cold\nunroll = 4\n", "4: [g] tlb=cold "
 	  "with unroll=4: a per-sample setup" },
+	/* the family's variants: a value no instruction of the group takes */
+	{ "[g]\ninstruction = vmread\ntarget = same\n", "3: [g] target=same: "
+	  "no instruction of the group takes a target (vmptrld and vmclear "
+	  "do; the group's instruction: vmread)" },
+	{ "[g]\ninstruction = vmptrld, vmread\ntarget = same, current\n",
+	  "3: [g] target=current: no instruction of the group takes target "
+	  "current (vmptrld takes same|other)" },
+	{ "[g]\ninstruction = invvpid, invept\ntype = address, single, all,"
+	  " single-global, global\nfield = guest-rip\n", "4: [g] "
+	  "field=guest-rip: no instruction of the group takes a field" },
+	/* vmwrite cannot write the read-only error field: vmread can */
+	{ "[g]\ninstruction = vmwrite\nfield = vm-instruction-error\n",
+	  "3: [g] field=vm-instruction-error: no instruction of the group "
+	  "takes field vm-instruction-error (vmwrite takes guest-cs-sel|"
+	  "exception-bitmap|guest-debugctl|guest-rip)" },
+	/* ... and an instruction left with none of its values */
+	{ "[g]\ninstruction = vmptrld, vmclear\ntarget = same\n", "3: [g] "
+	  "target=same: vmclear takes target other|current, none of them "
+	  "listed: add one, or give vmclear a group of its own" },
+	/* a [global] target in a global-only file: no group list to meet */
+	{ "[global]\ntarget = other\n", "2: [global] target=other: no "
+	  "instruction of the group takes a target" },
+	/* the family's ABI rules name the instruction */
+	{ "[g]\ninstruction = vmclear\nunroll = 1, 4\n", "3: [g] unroll=4 "
+	  "with instruction=vmclear: vmclear current needs unroll 1; the "
+	  "module refuses the combination: give these points a group of "
+	  "their own" },
+	{ "[g]\ninstruction = vmxon-vmxoff\nunroll = 16, 32\n", "3: [g] "
+	  "unroll=32 with instruction=vmxon-vmxoff: vmxon-vmxoff: 16 at most" },
+	{ "[g]\ninstruction = vmptrst, vmread\nvmcs = loaded, none\n", "3: [g] "
+	  "vmcs=none with instruction=vmread: the family runs with the "
+	  "window's VMCS loaded; the module refuses the combination" },
+	{ "[g]\nmode = guest\ninstruction = invept\n", "3: [g] "
+	  "instruction=invept with mode=guest: the VMX family runs in mode "
+	  "root; the module refuses the combination" },
+	/* a 16-byte descriptor at the end of the buffer */
+	{ "[g]\ninstruction = vmptrst, invvpid\noffset = 8180\n", "3: [g] "
+	  "offset=8180 with instruction=invvpid: the operand is a 16-byte "
+	  "descriptor: out of range 0..8176 for 4k pages (offset + 16 <= "
+	  "8192)" },
 	{ "[g]\ncpu = 0-1023\nunroll = 1,2,4,8,16,32,64,128,256\n"
 	  "vmcs = loaded, none\nserialize = lfence, cpuid, mfence\n"
 	  "memtype = wb, wc, uc-, wt\n",
@@ -278,6 +318,102 @@ static void test_combination_rules(void **state)
 	free(path);
 }
 
+/*
+ * The family's variants: each instruction gets the values of its own key
+ * that it takes (every one when the key is not set), the others none, the
+ * variant nested right inside its instruction.
+ */
+static void test_family_variants(void **state)
+{
+	struct harness *h = *state;
+	struct vb_plan p;
+	char err[1024];
+	unsigned int i, n[VB_INSN_COUNT] = { 0 };
+
+	/* target: vmptrld same, other; vmclear other; field, type unset */
+	assert_int_equal(plan_of(h, "[g]\ninstruction = vmptrst, vmptrld, "
+				 "vmclear, vmread, vmwrite, invvpid, invept, "
+				 "vmxon-vmxoff, mov\ntarget = same, other\n"
+				 "unroll = 1, 8\n", &p, err, sizeof(err), NULL),
+			 0);
+	/* (1 + 2 + 1 + 5 + 4 + 4 + 2 + 1 + 1) x 2 unrolls */
+	assert_int_equal(p.n, 42);
+	for (i = 0; i < p.n; i++) {
+		const struct vb_point_desc *d = &p.pt[i].desc;
+		int k = vb_variant_key(d->instruction);
+
+		n[d->instruction]++;
+		assert_null(vb_point_invalid(d));
+		/* a variant on the family only, the one key it takes */
+		assert_int_equal(d->target, k == VB_KEY_TARGET ? d->target : 0);
+		assert_int_equal(d->field, k == VB_KEY_FIELD ? d->field : 0);
+		assert_int_equal(d->type, k == VB_KEY_TYPE ? d->type : 0);
+		if (k >= 0)
+			assert_int_not_equal(AX(&p, i, TARGET) + AX(&p, i, FIELD) +
+					     AX(&p, i, TYPE), 0);
+	}
+	assert_int_equal(n[VB_INSN_VMPTRST], 2);
+	assert_int_equal(n[VB_INSN_VMPTRLD], 4);
+	assert_int_equal(n[VB_INSN_VMCLEAR], 2);
+	assert_int_equal(n[VB_INSN_VMREAD], 10);
+	assert_int_equal(n[VB_INSN_VMWRITE], 8);
+	assert_int_equal(n[VB_INSN_INVVPID], 8);
+	assert_int_equal(n[VB_INSN_INVEPT], 4);
+	assert_int_equal(n[VB_INSN_VMXON], 2);
+	assert_int_equal(n[VB_INSN_MOV], 2);
+	/* the order: the variant inside its instruction, unroll fastest */
+	assert_int_equal(AX(&p, 2, INSTRUCTION), VB_INSN_VMPTRLD);
+	assert_int_equal(AX(&p, 2, TARGET), VB_TARGET_SAME);
+	assert_int_equal(AX(&p, 3, UNROLL), 8);
+	assert_int_equal(AX(&p, 4, TARGET), VB_TARGET_OTHER);
+	assert_int_equal(AX(&p, 6, INSTRUCTION), VB_INSN_VMCLEAR);
+	assert_int_equal(AX(&p, 6, TARGET), VB_TARGET_OTHER);
+	assert_int_equal(AX(&p, 8, FIELD), VB_FIELD_GUEST_CS_SEL);
+	assert_int_equal(AX(&p, 16, FIELD), VB_FIELD_VM_INSN_ERROR);
+	assert_int_equal(AX(&p, 18, INSTRUCTION), VB_INSN_VMWRITE);
+	assert_int_equal(AX(&p, 24, FIELD), VB_FIELD_GUEST_RIP);
+	assert_int_equal(AX(&p, 26, TYPE), VB_TYPE_ADDRESS);
+	assert_int_equal(AX(&p, 34, INSTRUCTION), VB_INSN_INVEPT);
+	assert_int_equal(AX(&p, 34, TYPE), VB_TYPE_SINGLE);
+	assert_int_equal(AX(&p, 36, TYPE), VB_TYPE_GLOBAL);
+	assert_int_equal(p.records, 42 * 2 * 10000u);
+	vb_plan_free(&p);
+
+	/* values in the order given, each instruction taking its own */
+	assert_int_equal(plan_of(h, "[g]\ninstruction = invept, invvpid\n"
+				 "type = global, address\n", &p, err,
+				 sizeof(err), NULL), 0);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(AX(&p, 0, TYPE), VB_TYPE_GLOBAL);
+	assert_int_equal(AX(&p, 1, INSTRUCTION), VB_INSN_INVVPID);
+	assert_int_equal(AX(&p, 1, TYPE), VB_TYPE_ADDRESS);
+	vb_plan_free(&p);
+
+	/*
+	 * A [global] (or command-line) target meets a group's own instruction
+	 * list: it applies where it applies, not an error in [vmptrst]
+	 */
+	assert_int_equal(plan_of(h, "[global]\ntarget = other\n[vmptrst]\n"
+				 "instruction = vmptrst\n[f]\ninstruction = "
+				 "vmptrld, vmclear\n", &p, err, sizeof(err),
+				 NULL), 0);
+	assert_int_equal(p.n, 3);
+	assert_int_equal(AX(&p, 0, TARGET), 0);
+	assert_int_equal(AX(&p, 1, TARGET), VB_TARGET_OTHER);
+	assert_int_equal(AX(&p, 2, TARGET), VB_TARGET_OTHER);
+	vb_plan_free(&p);
+	assert_int_equal(plan_of(h, "[vmptrst]\ninstruction = vmptrst\n[f]\n"
+				 "instruction = vmread\n", &p, err, sizeof(err),
+				 "--field", "guest-rip", NULL), 0);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(AX(&p, 1, FIELD), VB_FIELD_GUEST_RIP);
+	vb_plan_free(&p);
+	/* with the flags alone they make the group: an error */
+	assert_int_equal(plan_of(h, NULL, &p, err, sizeof(err), "--field",
+				 "guest-rip", NULL), -1);
+	assert_string_equal(err, "command line: field=guest-rip: no instruction of the group takes a field (vmread and vmwrite do; the group's instruction: vmptrst)");
+}
+
 /* A point's rounds take all its samples, numbered on without a gap. */
 /* Each axis, and samples, is read from its own field of the ABI's point. */
 static void test_point_axis(void **state)
@@ -286,6 +422,7 @@ static void test_point_axis(void **state)
 		.cpu = 1, .instruction = 2, .unroll = 3, .samples = 4,
 		.vmcs = 5, .serialize = 6, .offset = 7, .cache = 8,
 		.memtype = 9, .page = 10, .tlb = 11, .ad = 12, .mode = 13,
+		.target = 14, .field = 15, .type = 16,
 	};
 	static const unsigned int want[VB_N_AXES + 1] = {
 		[VB_KEY_CPU] = 1, [VB_KEY_INSTRUCTION] = 2,
@@ -293,6 +430,7 @@ static void test_point_axis(void **state)
 		[VB_KEY_SERIALIZE] = 6, [VB_KEY_OFFSET] = 7,
 		[VB_KEY_CACHE] = 8, [VB_KEY_MEMTYPE] = 9, [VB_KEY_PAGE] = 10,
 		[VB_KEY_TLB] = 11, [VB_KEY_AD] = 12, [VB_KEY_MODE] = 13,
+		[VB_KEY_TARGET] = 14, [VB_KEY_FIELD] = 15, [VB_KEY_TYPE] = 16,
 	};
 	int k;
 
@@ -447,6 +585,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_offset_names, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_combination_rules, harness_setup, harness_teardown),
 		cmocka_unit_test_setup_teardown(test_combination_rules_flags, harness_setup, harness_teardown),
+		cmocka_unit_test_setup_teardown(test_family_variants, harness_setup, harness_teardown),
 		cmocka_unit_test(test_point_axis),
 		cmocka_unit_test(test_round_samples),
 		cmocka_unit_test_setup_teardown(test_plan_command, harness_setup, harness_teardown),
