@@ -230,25 +230,14 @@ u64 vb_family_result(struct vb_ctx *c, u64 acc)
 	return v;
 }
 
-/* The guarded copies: 0 on VMsucceed, else the status (a fault included). */
+/*
+ * The guarded copies, on the operand where the timed copies find it: 0 on
+ * VMsucceed, else the status (a fault included).
+ */
 #define VB_GUARD_MEM(name, insn, type)					\
 static __always_inline enum vb_vmx_status name(const void *op, u64 reg) \
 {									\
-	asm goto("cmp %%rsp, %%rsp\n\t"					\
-		 "stc\n\t"						\
-		 "1: " insn "\n\t"					\
-		 "jc %l[failed]\n\t"					\
-		 "jz %l[failed_valid]\n\t"				\
-		 _ASM_EXTABLE(1b, %l[faulted])				\
-		 : : [op] "m"(*(const type *)op), [reg] "r"(reg)	\
-		 : "cc", "memory" : failed, failed_valid, faulted);	\
-	return VB_VMX_OK;						\
-failed:									\
-	return VB_VMX_FAILED;						\
-failed_valid:								\
-	return VB_VMX_FAILED_VALID;					\
-faulted:								\
-	return VB_VMX_FAULTED;						\
+	VB_VMX_GUARDED(insn, [op] "m"(*(const type *)op), [reg] "r"(reg)); \
 }
 
 struct vb_desc128 {

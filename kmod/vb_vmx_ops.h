@@ -34,16 +34,18 @@ static inline bool vb_vmx_failed(enum vb_vmx_status st)
 /* VMCS field encoding of the VM-instruction error (SDM Vol. 3C, App. B.3.1). */
 #define VB_VMCS_VM_INSTRUCTION_ERROR	0x4400
 
-#define VB_VMX_OP_M64(name, insn)					\
-static __always_inline enum vb_vmx_status name(u64 pa)			\
-{									\
+/*
+ * The body of a guarded wrapper: CF and ZF preset, @insn (its operands
+ * named in the asm inputs that follow), then its status.
+ */
+#define VB_VMX_GUARDED(insn, ...)					\
 	asm goto("cmp %%rsp, %%rsp\n\t"					\
 		 "stc\n\t"						\
-		 "1: " insn " %[pa]\n\t"				\
+		 "1: " insn "\n\t"					\
 		 "jc %l[failed]\n\t"					\
 		 "jz %l[failed_valid]\n\t"				\
 		 _ASM_EXTABLE(1b, %l[faulted])				\
-		 : : [pa] "m"(pa) : "cc", "memory"			\
+		 : : __VA_ARGS__ : "cc", "memory"			\
 		 : failed, failed_valid, faulted);			\
 	return VB_VMX_OK;						\
 failed:									\
@@ -51,7 +53,12 @@ failed:									\
 failed_valid:								\
 	return VB_VMX_FAILED_VALID;					\
 faulted:								\
-	return VB_VMX_FAULTED;						\
+	return VB_VMX_FAULTED
+
+#define VB_VMX_OP_M64(name, insn)					\
+static __always_inline enum vb_vmx_status name(u64 pa)			\
+{									\
+	VB_VMX_GUARDED(insn " %[pa]", [pa] "m"(pa));			\
 }
 
 /* VMXON m64: enter VMX root operation with the given VMXON region. */
@@ -64,20 +71,7 @@ VB_VMX_OP_M64(vb_vmptrld, "vmptrld")
 /* VMXOFF: leave VMX operation. */
 static __always_inline enum vb_vmx_status vb_vmxoff(void)
 {
-	asm goto("cmp %%rsp, %%rsp\n\t"
-		 "stc\n\t"
-		 "1: vmxoff\n\t"
-		 "jc %l[failed]\n\t"
-		 "jz %l[failed_valid]\n\t"
-		 _ASM_EXTABLE(1b, %l[faulted])
-		 : : : "cc", "memory" : failed, failed_valid, faulted);
-	return VB_VMX_OK;
-failed:
-	return VB_VMX_FAILED;
-failed_valid:
-	return VB_VMX_FAILED_VALID;
-faulted:
-	return VB_VMX_FAULTED;
+	VB_VMX_GUARDED("vmxoff");
 }
 
 /*
