@@ -121,8 +121,22 @@ static int cmp_col(const void *pa, const void *pb)
 	return d ? d : strcmp(a->setup, b->setup);
 }
 
+/* A setup word at the sweep keys' default (bench/keytab.c): the cost
+   table's columns leave it out of their labels (AZ_CT_DEFAULTS). */
+static int default_word(const char *w)
+{
+	static const char *const d[] = { AZ_CT_DEFAULT_WORDS };
+	size_t i;
+
+	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+		if (!strcmp(w, d[i]))
+			return 1;
+	return 0;
+}
+
 /* The setup words every column has (instruction= aside), and each
-   column's label: its instruction and its other words. */
+   column's label: its instruction and its other words, those at their
+   defaults left out too. */
 static void labels(struct az_ct *t)
 {
 	char w[512], *label;
@@ -142,7 +156,8 @@ static void labels(struct az_ct *t)
 		label = az_malloc(strlen(t->col[i].instruction) + strlen(t->col[i].setup) + 2);
 		u = (size_t)sprintf(label, "%s", t->col[i].instruction);
 		for (p = t->col[i].setup; sscanf(p, " %511s%n", w, &n) == 1; p += n)
-			if (strncmp(w, "instruction=", 12) && !az_cat_setup_matches(w, t->common))
+			if (strncmp(w, "instruction=", 12) && !default_word(w) &&
+			    !az_cat_setup_matches(w, t->common))
 				u += (size_t)sprintf(label + u, " %s", w);
 		t->col[i].label = label;
 	}

@@ -19,6 +19,11 @@
 
 enum az_ct_metric { AZ_CT_CYCLES, AZ_CT_TICKS, AZ_CT_NS };
 
+/* The sweep keys' defaults (bench/keytab.c), left out of column labels. */
+#define AZ_CT_DEFAULTS	"offset=0 cache=hot memtype=wb page=4k tlb=warm ad=set vmcs=loaded serialize=lfence mode=root"
+#define AZ_CT_DEFAULT_WORDS "offset=0", "cache=hot", "memtype=wb", "page=4k", \
+	"tlb=warm", "ad=set", "vmcs=loaded", "serialize=lfence", "mode=root"
+
 struct az_ct_row {
 	char *model, *microcode, *kernel, *platform;
 	int emulated;		/* run.emulated: timings meaningless */

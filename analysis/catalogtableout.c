@@ -63,7 +63,7 @@ void az_ct_platform(const struct az_ct_row *r, char *buf, size_t len)
 
 void az_ct_intro(const struct az_ct *t, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s, net of the baseline, as each run's headline estimated it (headline.csv's %s), with its 95%% interval [low, high]. A row per CPU model, microcode, kernel and platform; a column per instruction and setup as the headline names them (the setup without the target CPU%s%s). Each cell is one run's value, never an average: of the row's runs with that column the newest (meta.csv's start_time; a run without one counts as oldest, ties go to the later catalogued) that has a value, named in a note when the row holds several runs. \u2014: no run of the row has a value (the note says why); empty: no run of the row measured that column.",
+	snprintf(buf, len, "%s%s, net of the baseline, as each run's headline estimated it (headline.csv's %s), with its 95%% interval [low, high]. A row per CPU model, microcode, kernel and platform; a column per instruction and setup as the headline names them (the setup without the target CPU and without the words at the sweep's defaults, " AZ_CT_DEFAULTS "%s%s). Each cell is one run's value, never an average: of the row's runs with that column the newest (meta.csv's start_time; a run without one counts as oldest, ties go to the later catalogued) that has a value, named in a note when the row holds several runs. \u2014: no run of the row has a value (the note says why); empty: no run of the row measured that column.",
 		 t->fell_back ? "No run in the catalogue has core cycles, so: " : "",
 		 t->metric == AZ_CT_NS ? "ns per instruction" :
 		 t->metric == AZ_CT_TICKS ? "TSC ticks per instruction" : "Core cycles per instruction",

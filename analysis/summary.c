@@ -8,6 +8,7 @@
 #include "csv.h"
 #include "diag.h"
 #include "headline.h"
+#include "setup.h"
 #include "summary.h"
 
 static const char *const stat_cols[] = {
@@ -127,9 +128,11 @@ static void print_brief(const struct az_run *run)
 	for (gi = 0; gi < ds->ngroup; gi++) {
 		const struct az_group *g = &ds->groups[gi];
 		const struct dist *d = &g->d[0], *dn = &g->dnet[0];
+		char label[128];
 
-		printf("point %s %-8s n=%zu", g->axis[ds->point_col],
-		       g->instruction, d->n);
+		az_group_insn_label(ds, g, label, sizeof(label));
+		printf("point %s %-8s n=%zu", g->axis[ds->point_col], label,
+		       d->n);
 		if (d->n)
 			printf(" median=%g TSC ticks/window", d->median);
 		else
