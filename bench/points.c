@@ -67,7 +67,7 @@ const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len)
 			 vb_enum_name(VB_KEY_TYPE, run->point.type));
 		break;
 	case VB_SKIP_NO_OSXSAVE:
-		snprintf(buf, len, "xsetbv in mode=guest needs CR4.OSXSAVE: the kernel runs with it clear (the guest's CR4 is the kernel's), so XSETBV would raise #UD rather than exit");
+		snprintf(buf, len, "xsetbv in mode=guest needs CR4.OSXSAVE: the kernel runs with it clear (the guest's CR4 is the kernel's) and XSETBV would raise #UD rather than exit");
 		break;
 	default:
 		snprintf(buf, len, "skipped by the module (reason %" PRIu32 ")",
