@@ -20,7 +20,8 @@
 static const char *const insns[] = { "vmptrst", "mov", "vmptrld", "vmclear",
 				     "vmread", "vmwrite", "invvpid", "invept",
 				     "vmxon-vmxoff", "add", "imul", "chase",
-				     "cpuid", "vmcall" };
+				     "cpuid", "vmcall", "rdmsr", "io",
+				     "xsetbv", "invd", "cr3-load" };
 
 /* A family: the groups of one instruction and setup, any unroll. */
 struct fam {
@@ -187,13 +188,16 @@ static const struct fam *control_of(const struct az_dataset *ds,
 
 /*
  * The order of the rows: every root family as families() has them; then
- * per guest setup of vmptrst its row, with the cpuid, vmcall and mov rows
- * of that setup right after it; then the guest rows left.  n indices.
+ * per guest setup of vmptrst its row, with the VM-exit references' rows
+ * (cpuid, vmcall, rdmsr, io, xsetbv, invd, cr3-load) and mov's of that
+ * setup right after it; then the guest rows left.  n indices.
  */
 static size_t *row_order(const struct az_dataset *ds, const struct fam *f,
 			 size_t nf)
 {
-	static const char *const next_to[] = { "cpuid", "vmcall", "mov" };
+	static const char *const next_to[] = { "cpuid", "vmcall", "rdmsr",
+						"io", "xsetbv", "invd",
+						"cr3-load", "mov" };
 	size_t *o = az_malloc((nf + 1) * sizeof(*o)), n = 0, i, k;
 	char *done = az_malloc(nf + 1);
 

@@ -31,6 +31,21 @@ const char *vb_exit_invalid(const struct vb_run *run,
 	return vb_exit_rec_invalid(rec->instruction, run->point.unroll, e);
 }
 
+/* What the qualification @insn's exits must carry stands for. */
+static const char *qual_meaning(uint32_t insn)
+{
+	switch (insn) {
+	case VB_INSN_VMPTRST:
+		return "the operand's displacement";
+	case VB_INSN_IO:
+		return "OUT, 1 byte, immediate port 0x80";
+	case VB_INSN_CR3_LOAD:
+		return "MOV to CR3 from RCX";
+	default:
+		return "cleared: the instruction has none";
+	}
+}
+
 const char *vb_exit_describe(const struct vb_run *run,
 			     const struct vb_sample *rec,
 			     const struct vb_exit_rec *e, char *buf,
@@ -53,8 +68,10 @@ const char *vb_exit_describe(const struct vb_run *run,
 		snprintf(buf, len, "reason 0x%" PRIx32 " (basic %" PRIu32 "), expected %" PRIu32 " for %s",
 			 e->reason, e->reason & 0xffff, reason, insn);
 	} else if (!strcmp(field, "qualification")) {
-		snprintf(buf, len, "qualification 0x%" PRIx64 ", expected 0x%x (the operand's displacement)",
-			 (uint64_t)e->qualification, VB_GUEST_DISP);
+		snprintf(buf, len, "qualification 0x%" PRIx64 ", expected 0x%" PRIx64 " (%s)",
+			 (uint64_t)e->qualification,
+			 (uint64_t)vb_guest_exit_qual(rec->instruction),
+			 qual_meaning(rec->instruction));
 	} else if (!strcmp(field, "instruction information")) {
 		info = e->insn_info;
 		snprintf(buf, len, "instruction information 0x%" PRIx32 " (address size %" PRIu32 ", segment %" PRIu32 ", base %" PRIu32 "%s%s), expected address size %d (64-bit), segment %d (DS), base %d (RBX), no index",

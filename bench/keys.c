@@ -53,7 +53,7 @@ static int parse_name(const char *const *names, const char *s,
 		      unsigned int *v, char *err, size_t len)
 {
 	const char *near;
-	char list[128];
+	char list[192];	/* every name of the longest enum (instruction) */
 	size_t i, n = count_names(names);
 
 	for (i = 0; i < n; i++) {

@@ -66,6 +66,9 @@ const char *vb_skip_reason(const struct vb_run *run, char *buf, size_t len)
 		snprintf(buf, len, "invept type=%s: this CPU's VMX does not offer it (IA32_VMX_EPT_VPID_CAP lacks one of: EPT; INVEPT; this type; a 4-level WB or UC EPTP)",
 			 vb_enum_name(VB_KEY_TYPE, run->point.type));
 		break;
+	case VB_SKIP_NO_OSXSAVE:
+		snprintf(buf, len, "xsetbv in mode=guest needs CR4.OSXSAVE: the kernel runs with it clear (the guest's CR4 is the kernel's) and XSETBV would raise #UD rather than exit");
+		break;
 	default:
 		snprintf(buf, len, "skipped by the module (reason %" PRIu32 ")",
 			 run->skip_reason);

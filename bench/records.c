@@ -90,7 +90,7 @@ int vb_record_ok(const struct vb_run *run, const struct vb_sample *rec)
 	case VB_INSN_CHASE:	/* the operand's own address */
 		return rec->stored &&
 		       (rec->stored & 0xfff) == (run->point.offset & 0xfff);
-	default:	/* none, cpuid, vmcall: the operand keeps its poison */
+	default:	/* none, the VM-exit references: the poison kept */
 		return rec->stored == run->poison;
 	}
 }

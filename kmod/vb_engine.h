@@ -236,8 +236,11 @@ static const vb_block_fn vb_blocks[VB_INSN_COUNT + 1][VB_SER_COUNT] = {
 };
 _Static_assert(VB_SER_LFENCE == 0 && VB_SER_CPUID == 1 && VB_SER_MFENCE == 2,
 	       "vb_blocks[][] is laid out in enum vb_serialize order");
-/* CPUID and VMCALL rows stay empty: they are mode=guest's (vb_point_invalid). */
-_Static_assert(VB_INSN_COUNT == 15, "a row of vb_blocks[][] per instruction");
+/*
+ * The VM-exit references' rows (cpuid, vmcall, rdmsr, io, xsetbv, invd,
+ * cr3-load) stay empty: they are mode=guest's (vb_point_invalid).
+ */
+_Static_assert(VB_INSN_COUNT == 20, "a row of vb_blocks[][] per instruction");
 
 /* The row of vb_blocks[][] for a record of @insn. */
 static __always_inline u32 vb_block_row(const struct vb_ctx *c, u8 insn)

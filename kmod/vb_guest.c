@@ -13,7 +13,7 @@
  * exception exits (exception bitmap all ones, #PF mask/match 0), I/O exits
  * unconditionally, MSR accesses exit (no MSR bitmaps: without them every
  * RDMSR/WRMSR exits), HLT exits, CR0/CR4 writes exit (guest/host masks all
- * ones), CR3-target count 0.  RDTSC exiting is off and TSC offsetting is
+ * ones), CR3 loads exit (CR3-load exiting, CR3-target count 0).  RDTSC exiting is off and TSC offsetting is
  * not used, so the guest reads the host's TSC.  So nothing but the
  * instructions under test exits, and whatever else did would be seen.
  * External interrupts: for the timed blocks they do not exit (the
@@ -29,12 +29,16 @@
  * begins and ends with INVVPID of VPID 1 (the kernel's TLB shootdowns
  * reach VPID 0 only; with interrupts off none can arrive mid-window).
  *
- * An exit of a timed block: VMPTRST (22), CPUID (10), VMCALL (18) of the
- * block's instruction are checked against what the reference and the
- * encoding say (vmptrst_bench_abi.h: vb_guest_exit_invalid(); a mismatch
- * marks the record), VMPTRST's store is emulated (the current-VMCS
- * pointer a VMPTRST in root stores, to the address the exit names), and
- * the guest resumed past the instruction (the exit's instruction length).
+ * An exit of a timed block: VMPTRST (22), CPUID (10), VMCALL (18), RDMSR
+ * (31), OUT (30), XSETBV (55), INVD (13), MOV to CR3 (28) of the block's
+ * instruction are checked against what the reference and the encoding say
+ * (vmptrst_bench_abi.h: vb_guest_exit_invalid(); a mismatch marks the
+ * record), VMPTRST's store is emulated (the current-VMCS pointer a
+ * VMPTRST in root stores, to the address the exit names), RDMSR's result
+ * too (RAX and RDX 0: the MSR is never read for the guest), and the guest
+ * resumed past the instruction (the exit's instruction length).  Nothing
+ * else is executed for the guest: no port touched, no XCR written, no
+ * cache invalidated (never INVD), no CR3 loaded.
  * That handler is what mode=guest measures with the exit: the round trip
  * of a bare hypervisor, not KVM's.  HLT (12) ends the record: the guest's
  * TSC readings are in R9:R8 and R11:R10.  Any other exit, an entry
@@ -153,6 +157,7 @@ static bool vb_controls(u32 ctl[5], u32 flags, bool vpid)
 	       vb_adjust_ctl(truectl ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 			     MSR_IA32_VMX_PROCBASED_CTLS,
 			     CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
+			     CPU_BASED_CR3_LOAD_EXITING |
 			     (vpid ? CPU_BASED_ACTIVATE_SECONDARY_CONTROLS : 0),
 			     &ctl[1]) &&
 	       (!vpid || vb_adjust_ctl(MSR_IA32_VMX_PROCBASED_CTLS2,
@@ -165,9 +170,14 @@ static bool vb_controls(u32 ctl[5], u32 flags, bool vpid)
 			     MSR_IA32_VMX_ENTRY_CTLS,
 			     VM_ENTRY_IA32E_MODE | VM_ENTRY_LOAD_DEBUG_CONTROLS,
 			     &ctl[3]) &&
-	       /* Controls that must stay off: RDTSC exiting, TSC offset, */
+	       /*
+		* Controls that must stay off: RDTSC exiting, TSC offset, MSR
+		* bitmaps (without them every RDMSR exits), I/O bitmaps,
+		*/
 	       !(ctl[1] & (CPU_BASED_RDTSC_EXITING |
-			   CPU_BASED_USE_TSC_OFFSETTING)) &&
+			   CPU_BASED_USE_TSC_OFFSETTING |
+			   CPU_BASED_USE_MSR_BITMAPS |
+			   CPU_BASED_USE_IO_BITMAPS)) &&
 	       (vpid || !(ctl[1] & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)) &&
 	       /* and acknowledging an interrupt on exit. */
 	       !(ctl[2] & VM_EXIT_ACK_INTR_ON_EXIT);
@@ -597,10 +607,52 @@ static const struct vb_gblock *vb_gblock_of(const struct vb_ctx *c, u8 insn)
 	return &vb_guest_blocks[insn][c->point.serialize][u];
 }
 
+/* The instruction under test in the kernel log's words. */
+static notrace const char *vb_guest_insn_name(u8 insn)
+{
+	switch (insn) {
+	case VB_INSN_VMPTRST:
+		return "VMPTRST";
+	case VB_INSN_CPUID:
+		return "CPUID";
+	case VB_INSN_VMCALL:
+		return "VMCALL";
+	case VB_INSN_RDMSR:
+		return "RDMSR";
+	case VB_INSN_IO:
+		return "OUT";
+	case VB_INSN_XSETBV:
+		return "XSETBV";
+	case VB_INSN_INVD:
+		return "INVD";
+	case VB_INSN_CR3_LOAD:
+		return "MOV to CR3";
+	default:
+		return "unexpected";
+	}
+}
+
+/*
+ * RCX at a block's entry: the MSR RDMSR names, the XCR XSETBV names (0),
+ * the CR3 MOV to CR3 names (the guest's own, as if it were loaded); 0
+ * for the others.
+ */
+static notrace unsigned long vb_guest_rcx(u8 insn)
+{
+	switch (insn) {
+	case VB_INSN_RDMSR:
+		return VB_GUEST_RDMSR_MSR;
+	case VB_INSN_CR3_LOAD:
+		return __read_cr3();
+	default:
+		return 0;
+	}
+}
+
 /*
  * An exit of the instruction under test, in the block: checked, noted in
- * the record's vb_exit_rec, VMPTRST's store emulated, the guest moved past
- * it.  False if it is not such an exit (the record fails).
+ * the record's vb_exit_rec, VMPTRST's store and RDMSR's result emulated,
+ * the guest moved past it.  False if it is not such an exit (the record fails).
  */
 static bool vb_guest_insn_exit(struct vb_ctx *c, u8 insn,
 			       const struct vb_gblock *b, u32 reason,
@@ -625,17 +677,22 @@ static bool vb_guest_insn_exit(struct vb_ctx *c, u8 insn,
 	x->insn_info = info;
 	x->insn_len = len;
 	bad = vb_guest_exit_invalid(insn, reason, qual, info, len);
+	if (!bad && insn == VB_INSN_RDMSR &&
+	    (u32)g->regs.rcx != VB_GUEST_RDMSR_MSR)
+		bad = "ECX (the MSR)";
 	if (bad) {
 		if (!g->rec_bad)
 			pr_err_ratelimited("CPU %u: guest: %s exit not as encoded: %s (qualification %#llx, instruction information %#x, length %u)\n",
-					   c->point.cpu,
-					   insn == VB_INSN_VMPTRST ? "VMPTRST" :
-					   insn == VB_INSN_CPUID ? "CPUID" : "VMCALL",
+					   c->point.cpu, vb_guest_insn_name(insn),
 					   bad, qual, info, len);
 		g->rec_bad = true;
 	} else if (insn == VB_INSN_VMPTRST) {
 		/* the store, where the exit says: RBX + displacement */
 		put_unaligned(c->expected, (u64 *)(g->regs.rbx + qual));
+	} else if (insn == VB_INSN_RDMSR) {
+		/* the MSR's value, never read: EDX:EAX 0 */
+		g->regs.rax = 0;
+		g->regs.rdx = 0;
 	}
 	if (!vb_vmwrite(GUEST_RIP, rip + len))
 		return vb_guest_fail(c, "VMWRITE of the guest's RIP", reason);
@@ -662,6 +719,7 @@ notrace bool vb_guest_block(struct vb_ctx *c, u8 insn, struct vb_exit_rec *x,
 	g->regs.rbx = (unsigned long)c->operand - VB_GUEST_DISP;
 	g->regs.rdi = g->regs.rbx;
 	g->regs.rsi = c->expected;
+	g->regs.rcx = vb_guest_rcx(insn);
 	if (vb_injected(VB_FAULT_GUEST_EXIT))
 		rip += b->hlt + 1;	/* its UD2 */
 	if (!vb_vmwrite(GUEST_RIP, rip))

@@ -154,7 +154,8 @@ SYM_FUNC_END(vb_guest_do_nmi)
  * (kmod/vb_engine.h: LFENCE;RDTSC;LFENCE .. [MFENCE;]LFENCE;RDTSC;LFENCE),
  * then HLT, which exits (HLT exiting): the record is done.  The host never
  * resumes a HLT; should it, UD2 exits (every exception does).  Every
- * VMPTRST, CPUID and VMCALL in between exits and is resumed past.
+ * VMPTRST, CPUID, VMCALL, RDMSR, OUT, XSETBV, INVD and MOV to CR3 in
+ * between exits and is resumed past.
  * serialize=cpuid has no blocks here: CPUID is itself a VM exit.
  */
 .macro VB_GBODY_none
@@ -170,6 +171,26 @@ SYM_FUNC_END(vb_guest_do_nmi)
 .endm
 .macro VB_GBODY_vmcall
 	vmcall
+.endm
+/* RCX = VB_GUEST_RDMSR_MSR; never executed for the guest */
+.macro VB_GBODY_rdmsr
+	rdmsr
+.endm
+/* VB_GUEST_IO_PORT: unconditional I/O exiting, no port touched */
+.macro VB_GBODY_io
+	outb %al, $0x80
+.endm
+/* RCX = 0 (XCR0); needs CR4.OSXSAVE; no XCR written */
+.macro VB_GBODY_xsetbv
+	xsetbv
+.endm
+/* exits unconditionally; the host never executes INVD */
+.macro VB_GBODY_invd
+	invd
+.endm
+/* RCX = the guest's CR3; CR3-load exiting, CR3-target count 0: not loaded */
+.macro VB_GBODY_cr3load
+	mov %rcx, %cr3
 .endm
 /* Tests' build: VMPTRST in another addressing form than the exits are checked against. */
 .macro VB_GBODY_wrongform
@@ -214,6 +235,11 @@ VB_GBLOCKS vmptrst
 VB_GBLOCKS mov
 VB_GBLOCKS cpuid
 VB_GBLOCKS vmcall
+VB_GBLOCKS rdmsr
+VB_GBLOCKS io
+VB_GBLOCKS xsetbv
+VB_GBLOCKS invd
+VB_GBLOCKS cr3load
 #ifdef VB_TEST_HOOKS
 VB_GBLOCKS wrongform
 #endif
@@ -257,6 +283,18 @@ SYM_DATA_START(vb_guest_blocks)
 	VB_GROW_EMPTY		/* VB_INSN_CHASE */
 	VB_GROW cpuid		/* VB_INSN_CPUID */
 	VB_GROW vmcall		/* VB_INSN_VMCALL */
+	VB_GROW_EMPTY		/* VB_INSN_VMPTRLD: the family, mode root */
+	VB_GROW_EMPTY		/* VB_INSN_VMCLEAR */
+	VB_GROW_EMPTY		/* VB_INSN_VMREAD */
+	VB_GROW_EMPTY		/* VB_INSN_VMWRITE */
+	VB_GROW_EMPTY		/* VB_INSN_INVVPID */
+	VB_GROW_EMPTY		/* VB_INSN_INVEPT */
+	VB_GROW_EMPTY		/* VB_INSN_VMXON */
+	VB_GROW rdmsr		/* VB_INSN_RDMSR */
+	VB_GROW io		/* VB_INSN_IO */
+	VB_GROW xsetbv		/* VB_INSN_XSETBV */
+	VB_GROW invd		/* VB_INSN_INVD */
+	VB_GROW cr3load		/* VB_INSN_CR3_LOAD */
 SYM_DATA_END(vb_guest_blocks)
 #ifdef VB_TEST_HOOKS
 SYM_DATA_START(vb_guest_wrongform)

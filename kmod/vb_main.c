@@ -346,6 +346,15 @@ static int vb_point_unavailable(const struct vb_run *r,
 	if (r->point.mode == VB_MODE_GUEST &&
 	    (vb_fred_on() || vb_injected(VB_FAULT_FRED)))
 		return VB_SKIP_FRED;
+	/*
+	 * The guest's CR4 is the kernel's: without OSXSAVE XSETBV is #UD,
+	 * not an exit.  The kernel sets CR4.OSXSAVE on every CPU alike
+	 * (fpu__init_cpu_xstate()): this CPU's CR4 shadow says it.
+	 */
+	if (r->point.instruction == VB_INSN_XSETBV &&
+	    (!(vb_cr4_read() & X86_CR4_OSXSAVE) ||
+	     vb_injected(VB_FAULT_NO_OSXSAVE)))
+		return VB_SKIP_NO_OSXSAVE;
 	return 0;
 }
 

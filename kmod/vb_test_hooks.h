@@ -48,6 +48,7 @@ enum vb_fault {
 	VB_FAULT_GUEST_MC = 19,		/* every exit taken for a machine check (the handler not called) */
 	VB_FAULT_FRED = 20,		/* the kernel is taken to run with FRED: mode=guest skipped */
 	VB_FAULT_FAMILY_WRONG = 21,	/* the family's records made wrong by the CPU (vb_family.c) */
+	VB_FAULT_NO_OSXSAVE = 22,	/* CR4.OSXSAVE taken to be clear: mode=guest xsetbv skipped */
 };
 
 #ifdef VB_TEST_HOOKS

@@ -115,6 +115,17 @@ enum vb_instruction {
 	VB_INSN_INVVPID = 12,	/* INVVPID r64, m128, type */
 	VB_INSN_INVEPT = 13,	/* INVEPT r64, m128, type */
 	VB_INSN_VMXON = 14,	/* VMXOFF then VMXON m64: the pair ("vmxon-vmxoff") */
+	/*
+	 * More VM-exit references of mode=guest (and only there), one per
+	 * exit reason: each copy exits, the module checks the exit and
+	 * resumes past it without executing the instruction for the guest
+	 * (VB_GUEST_*_LEN and VB_EXIT_* below).
+	 */
+	VB_INSN_RDMSR = 15,	/* RDMSR of VB_GUEST_RDMSR_MSR: reason 31 (no MSR bitmaps) */
+	VB_INSN_IO = 16,	/* OUT imm8, AL to VB_GUEST_IO_PORT: reason 30 */
+	VB_INSN_XSETBV = 17,	/* XSETBV (ECX 0): reason 55; needs CR4.OSXSAVE */
+	VB_INSN_INVD = 18,	/* INVD: reason 13, never executed by the module */
+	VB_INSN_CR3_LOAD = 19,	/* MOV CR3, RCX: reason 28 (CR3-load exiting) */
 	VB_INSN_COUNT
 };
 
@@ -146,11 +157,20 @@ static inline int vb_insn_stores(__u32 insn)
 	return insn == VB_INSN_VMPTRST || insn == VB_INSN_MOV;
 }
 
+/*
+ * The VM-exit references: mode=guest only, each copy a VM exit with
+ * nothing stored (cpuid, vmcall, rdmsr, io, xsetbv, invd, cr3-load).
+ */
+static inline int vb_insn_is_exit_ref(__u32 insn)
+{
+	return insn == VB_INSN_CPUID || insn == VB_INSN_VMCALL ||
+	       (insn >= VB_INSN_RDMSR && insn <= VB_INSN_CR3_LOAD);
+}
+
 /* The instructions whose every copy is a VM exit in mode=guest. */
 static inline int vb_insn_exits(__u32 insn)
 {
-	return insn == VB_INSN_VMPTRST || insn == VB_INSN_CPUID ||
-	       insn == VB_INSN_VMCALL;
+	return insn == VB_INSN_VMPTRST || vb_insn_is_exit_ref(insn);
 }
 
 /*
@@ -298,9 +318,9 @@ static inline const char *vb_variant_invalid(__u32 insn, __u32 target,
  *
  * VB_MODE_GUEST: the module is the hypervisor of a minimal guest (one
  * VMCS, a 64-bit mirror of the kernel, VPID, no EPT; kmod/vb_guest.c) and
- * the guest runs the block between its own RDTSCs: each VMPTRST, CPUID or
- * VMCALL in it is a VM exit, which the module checks against the encoding
- * (vb_guest_exit_invalid()), emulates (VMPTRST: stores the current-VMCS
+ * the guest runs the block between its own RDTSCs: each VMPTRST, CPUID,
+ * VMCALL, RDMSR, OUT, XSETBV, INVD or MOV to CR3 in it is a VM exit, which
+ * the module checks against the encoding (vb_guest_exit_invalid()), emulates (VMPTRST: stores the current-VMCS
  * pointer a VMPTRST in root would, that of the window's VMCS) and resumes
  * past, so an unrolled block of N is N round trips.  The guest's
  * operand form is `VB_GUEST_DISP(%rbx)`.  Counters are read by the module
@@ -507,9 +527,8 @@ static inline const char *vb_point_invalid(const struct vb_point_desc *p)
 			return v;
 	}
 	if (p->mode == VB_MODE_ROOT) {
-		if (p->instruction == VB_INSN_CPUID ||
-		    p->instruction == VB_INSN_VMCALL)
-			return "instruction (cpuid and vmcall need mode guest)";
+		if (vb_insn_is_exit_ref(p->instruction))
+			return "instruction (cpuid, vmcall, rdmsr, io, xsetbv, invd and cr3-load need mode guest)";
 		if (!vb_insn_is_family(p->instruction))
 			return NULL;
 		if (p->vmcs != VB_VMCS_LOADED)
@@ -608,6 +627,9 @@ enum vb_skip_reason {
 	VB_SKIP_NO_INVEPT_TYPE = 8, /* IA32_VMX_EPT_VPID_CAP offers no INVEPT
 				     * of this type (or no EPT, or no 4-level
 				     * WB/UC EPTP) */
+	VB_SKIP_NO_OSXSAVE = 9,	/* xsetbv in mode=guest, and the kernel runs
+				 * with CR4.OSXSAVE clear (the guest's CR4 is
+				 * the kernel's): XSETBV would be #UD */
 	VB_SKIP_COUNT
 };
 
@@ -720,17 +742,58 @@ struct vb_exit_rec {
 #define VB_GUEST_VMPTRST_LEN	7
 #define VB_GUEST_CPUID_LEN	2	/* 0F A2 */
 #define VB_GUEST_VMCALL_LEN	3	/* 0F 01 C1 */
+/*
+ * The other VM-exit references' blocks: each copy exits and is resumed
+ * past, never executed for the guest (an RDMSR's RAX and RDX are set to 0;
+ * no port is touched, no XCR written, no cache invalidated, CR3 not
+ * loaded).  The host enters each block with RCX = VB_GUEST_RDMSR_MSR
+ * (rdmsr), 0 (xsetbv: XCR0), the guest's own CR3 (cr3-load).
+ */
+#define VB_GUEST_RDMSR_LEN	2	/* 0F 32 */
+#define VB_GUEST_RDMSR_MSR	0x174	/* IA32_SYSENTER_CS: every x86-64 CPU has it */
+#define VB_GUEST_IO_LEN		2	/* E6 80: out %al, $0x80 */
+#define VB_GUEST_IO_PORT	0x80
+#define VB_GUEST_XSETBV_LEN	3	/* 0F 01 D1 */
+#define VB_GUEST_INVD_LEN	2	/* 0F 08 */
+#define VB_GUEST_CR3_LOAD_LEN	3	/* 0F 22 D9: mov %rcx, %cr3 */
+/*
+ * Exit qualification of an I/O instruction (SDM Vol. 3C, 28.2.1, Table
+ * 28-5): size - 1 (2:0), direction (3, 1 = IN), string (4), REP (5),
+ * operand encoding (6, 1 = immediate), port (31:16).
+ */
+#define VB_IOQ_SIZE(x)		((__u32)(x) & 7)
+#define VB_IOQ_IN		(1u << 3)
+#define VB_IOQ_STRING		(1u << 4)
+#define VB_IOQ_REP		(1u << 5)
+#define VB_IOQ_IMM		(1u << 6)
+#define VB_IOQ_PORT(x)		(((x) >> 16) & 0xffff)
+/* the guest's OUT: 1 byte, out, not string, no REP, immediate, port 0x80 */
+#define VB_GUEST_IO_QUAL	(((__u64)VB_GUEST_IO_PORT << 16) | VB_IOQ_IMM)
+/*
+ * Exit qualification of a control-register access (Table 28-3): the CR
+ * (3:0), the access type (5:4, 0 = MOV to CR), the general-purpose
+ * register (11:8, 1 = RCX).
+ */
+#define VB_CRQ_CR(x)		((__u32)(x) & 0xf)
+#define VB_CRQ_TYPE(x)		(((x) >> 4) & 3)
+#define VB_CRQ_REG(x)		(((x) >> 8) & 0xf)
+#define VB_GUEST_CR3_QUAL	(3u | (0u << 4) | (1u << 8)) /* CR3, MOV to CR, RCX */
 /* Basic exit reasons (SDM Vol. 3D, Appendix C) */
 #define VB_EXIT_CPUID		10
 #define VB_EXIT_HLT		12
+#define VB_EXIT_INVD		13
 #define VB_EXIT_VMCALL		18
 #define VB_EXIT_VMPTRST		22
+#define VB_EXIT_CR_ACCESS	28
+#define VB_EXIT_IO		30
+#define VB_EXIT_RDMSR		31
+#define VB_EXIT_XSETBV		55
 /*
  * VM-exit instruction information of VMPTRST (SDM Vol. 3C, 28.2.5, the
  * format of VMCLEAR, VMPTRLD, VMPTRST, VMXON): address size (9:7, 2 = 64
  * bit), segment (17:15, 3 = DS), index invalid (22), base (26:23) and base
  * invalid (27); scaling and index are undefined without an index, the
- * rest undefined.
+ * rest undefined.  The other exits here have none (undefined): not checked.
  */
 #define VB_II_ADDR_SIZE(x)	(((x) >> 7) & 7)
 #define VB_II_SEG(x)		(((x) >> 15) & 7)
@@ -748,22 +811,40 @@ struct vb_exit_rec {
  */
 static inline void vb_guest_exit_want(__u32 insn, __u32 *reason, __u32 *len)
 {
+	static const struct {
+		__u8 reason, len;
+	} w[VB_INSN_COUNT] = {
+		[VB_INSN_VMPTRST] = { VB_EXIT_VMPTRST, VB_GUEST_VMPTRST_LEN },
+		[VB_INSN_CPUID] = { VB_EXIT_CPUID, VB_GUEST_CPUID_LEN },
+		[VB_INSN_VMCALL] = { VB_EXIT_VMCALL, VB_GUEST_VMCALL_LEN },
+		[VB_INSN_RDMSR] = { VB_EXIT_RDMSR, VB_GUEST_RDMSR_LEN },
+		[VB_INSN_IO] = { VB_EXIT_IO, VB_GUEST_IO_LEN },
+		[VB_INSN_XSETBV] = { VB_EXIT_XSETBV, VB_GUEST_XSETBV_LEN },
+		[VB_INSN_INVD] = { VB_EXIT_INVD, VB_GUEST_INVD_LEN },
+		[VB_INSN_CR3_LOAD] = { VB_EXIT_CR_ACCESS, VB_GUEST_CR3_LOAD_LEN },
+	};
+
+	*reason = insn < VB_INSN_COUNT ? w[insn].reason : 0;
+	*len = insn < VB_INSN_COUNT ? w[insn].len : 0;
+}
+
+/*
+ * The exit qualification every VM exit of @insn must carry: VMPTRST's
+ * displacement, the OUT's and the MOV to CR3's encoding, 0 (cleared, SDM
+ * Vol. 3C, 28.2.1) for RDMSR, XSETBV and INVD.  CPUID and VMCALL exits'
+ * qualification is not checked (their rows predate the check).
+ */
+static inline __u64 vb_guest_exit_qual(__u32 insn)
+{
 	switch (insn) {
 	case VB_INSN_VMPTRST:
-		*reason = VB_EXIT_VMPTRST;
-		*len = VB_GUEST_VMPTRST_LEN;
-		break;
-	case VB_INSN_CPUID:
-		*reason = VB_EXIT_CPUID;
-		*len = VB_GUEST_CPUID_LEN;
-		break;
-	case VB_INSN_VMCALL:
-		*reason = VB_EXIT_VMCALL;
-		*len = VB_GUEST_VMCALL_LEN;
-		break;
+		return VB_GUEST_DISP;
+	case VB_INSN_IO:
+		return VB_GUEST_IO_QUAL;
+	case VB_INSN_CR3_LOAD:
+		return VB_GUEST_CR3_QUAL;
 	default:
-		*reason = *len = 0;
-		break;
+		return 0;
 	}
 }
 
@@ -782,22 +863,22 @@ static inline const char *vb_guest_exit_invalid(__u32 insn, __u32 reason,
 	vb_guest_exit_want(insn, &want_reason, &want_len);
 	if (!want_reason || reason != want_reason)
 		return "reason";	/* or no exit expected at all */
-	if (insn == VB_INSN_VMPTRST) {
-		if (qual != VB_GUEST_DISP)
-			return "qualification";
-		if (VB_II_ADDR_SIZE(info) != VB_II_ADDR64 ||
-		    VB_II_SEG(info) != VB_II_DS || !(info & VB_II_NO_INDEX) ||
-		    (info & VB_II_NO_BASE) || VB_II_BASE(info) != VB_II_RBX)
-			return "instruction information";
-	}
+	if (insn != VB_INSN_CPUID && insn != VB_INSN_VMCALL &&
+	    qual != vb_guest_exit_qual(insn))
+		return "qualification";
+	if (insn == VB_INSN_VMPTRST &&
+	    (VB_II_ADDR_SIZE(info) != VB_II_ADDR64 ||
+	     VB_II_SEG(info) != VB_II_DS || !(info & VB_II_NO_INDEX) ||
+	     (info & VB_II_NO_BASE) || VB_II_BASE(info) != VB_II_RBX))
+		return "instruction information";
 	return len == want_len ? NULL : "length";
 }
 
 /*
  * One record's exits (struct vb_exit_rec) in a guest block of @unroll
- * copies of @insn: NULL, or the first thing wrong: "exits" (a VMPTRST,
- * CPUID or VMCALL record needs @unroll of them, a none or mov record
- * none), then vb_guest_exit_invalid()'s field for the last exit.  The
+ * copies of @insn: NULL, or the first thing wrong: "exits" (a VMPTRST
+ * record, or one of a VM-exit reference, needs @unroll of them, a none or
+ * mov record none), then vb_guest_exit_invalid()'s field for the last exit.  The
  * module checks every record with it, the driver again.
  */
 static inline const char *vb_exit_rec_invalid(__u32 insn, __u32 unroll,

@@ -54,7 +54,7 @@ static void check_at(int ok, const char *file, int line, const char *fmt, ...)
 static const char *const insn_name[VB_INSN_COUNT] = {
 	"none", "vmptrst", "mov", "add", "imul", "chase", "cpuid", "vmcall",
 	"vmptrld", "vmclear", "vmread", "vmwrite", "invvpid", "invept",
-	"vmxon-vmxoff" };
+	"vmxon-vmxoff", "rdmsr", "io", "xsetbv", "invd", "cr3-load" };
 static const char *const ser_name[VB_SER_COUNT] = { "lfence", "cpuid",
 						    "mfence" };
 static const char *const cache_name[VB_CACHE_COUNT] = { "hot", "flushed",
@@ -247,9 +247,9 @@ static void test_axes(void)
 
 	for (i = VB_INSN_NONE; i < VB_INSN_COUNT; i++) {
 		r = point(i, 300);
-		/* vmptrst and the family are refused (test_refusals), cpuid
-		   and vmcall are mode=guest's: the ABI refuses them in mode
-		   root */
+		/* vmptrst and the family are refused (test_refusals), the
+		   VM-exit references are mode=guest's: the ABI refuses them
+		   in mode root */
 		if (i == VB_INSN_VMPTRST || vb_insn_is_family(i) ||
 		    vb_point_invalid(&r.point))
 			continue;

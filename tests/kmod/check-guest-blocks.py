@@ -9,14 +9,18 @@ MOV %edx,%r11d; LFENCE; HLT; UD2 (the registers the host reads the TSC from,
 vb_guest.c).  The copies are encoded as the ABI header says the module
 checks the exits against: VMPTRST VB_GUEST_DISP(%rbx) in
 VB_GUEST_VMPTRST_LEN bytes (0F C7 BB disp32), CPUID in VB_GUEST_CPUID_LEN,
-VMCALL in VB_GUEST_VMCALL_LEN; MOV stores RSI to the same operand.  The
-blocks are exactly: vmptrst, mov, cpuid, vmcall at unroll 1, 2, 4 ... 256
+VMCALL in VB_GUEST_VMCALL_LEN, RDMSR in VB_GUEST_RDMSR_LEN, OUT to
+VB_GUEST_IO_PORT (E6 imm8) in VB_GUEST_IO_LEN, XSETBV in VB_GUEST_XSETBV_LEN,
+INVD in VB_GUEST_INVD_LEN, MOV to CR3 from RCX (the register
+VB_GUEST_CR3_QUAL names) in VB_GUEST_CR3_LOAD_LEN; MOV stores RSI to the
+same operand.  The blocks are exactly: vmptrst, mov, cpuid, vmcall, rdmsr,
+io, xsetbv, invd, cr3load at unroll 1, 2, 4 ... 256
 under lfence and mfence, an empty one under each; with --test-hooks also
 the other addressing form (VMPTRST [RDI + disp32], inject_fault=15), and
 without it none of that.  The table vb_guest_blocks[insn][serialize]
 [log2 unroll] (and vb_guest_wrongform) must name, entry by entry, the
 block of its index and the offset of that block's HLT; rows the module
-never uses (add, imul, chase; serialize cpuid) must be empty.
+never uses (add, imul, chase, the family; serialize cpuid) must be empty.
 Prints "ok - ..." / "not ok - ..." lines and exits 1 if any failed.
 """
 import re
@@ -24,7 +28,11 @@ import subprocess
 import sys
 import tempfile
 
-INSNS = ["none", "vmptrst", "mov", "add", "imul", "chase", "cpuid", "vmcall"]
+# enum vb_instruction's order; the guest blocks' names (cr3-load: cr3load)
+INSNS = ["none", "vmptrst", "mov", "add", "imul", "chase", "cpuid", "vmcall",
+         "vmptrld", "vmclear", "vmread", "vmwrite", "invvpid", "invept",
+         "vmxon", "rdmsr", "io", "xsetbv", "invd", "cr3load"]
+EXITS = ["cpuid", "vmcall", "rdmsr", "io", "xsetbv", "invd", "cr3load"]
 SERS = ["lfence", "cpuid", "mfence"]
 UNROLLS = [1 << k for k in range(9)]
 
@@ -41,9 +49,14 @@ def abi_constants(header):
     text = open(header).read()
     want = {}
     for name in ("VB_GUEST_DISP", "VB_GUEST_VMPTRST_LEN", "VB_GUEST_CPUID_LEN",
-                 "VB_GUEST_VMCALL_LEN"):
+                 "VB_GUEST_VMCALL_LEN", "VB_GUEST_RDMSR_LEN", "VB_GUEST_IO_LEN",
+                 "VB_GUEST_IO_PORT", "VB_GUEST_XSETBV_LEN", "VB_GUEST_INVD_LEN",
+                 "VB_GUEST_CR3_LOAD_LEN"):
         m = re.search(r"#define\s+%s\s+(0x[0-9a-fA-F]+|\d+)" % name, text)
         want[name] = int(m.group(1), 0) if m else None
+    # VB_GUEST_CR3_QUAL: (3u | (0u << 4) | (1u << 8)): CR, type, register
+    m = re.search(r"#define\s+VB_GUEST_CR3_QUAL\s+\((\d+)u \| \((\d+)u << 4\) \| \((\d+)u << 8\)\)", text)
+    want["cr3_qual"] = tuple(int(g) for g in m.groups()) if m else None
     return want
 
 
@@ -85,7 +98,20 @@ def main():
         "cpuid": ("cpuid", bytes([0x0f, 0xa2]), abi["VB_GUEST_CPUID_LEN"]),
         "vmcall": ("vmcall", bytes([0x0f, 0x01, 0xc1]),
                    abi["VB_GUEST_VMCALL_LEN"]),
+        "rdmsr": ("rdmsr", bytes([0x0f, 0x32]), abi["VB_GUEST_RDMSR_LEN"]),
+        "io": ("out %%al,$%#x" % abi["VB_GUEST_IO_PORT"],
+               bytes([0xe6, abi["VB_GUEST_IO_PORT"]]), abi["VB_GUEST_IO_LEN"]),
+        "xsetbv": ("xsetbv", bytes([0x0f, 0x01, 0xd1]),
+                   abi["VB_GUEST_XSETBV_LEN"]),
+        "invd": ("invd", bytes([0x0f, 0x08]), abi["VB_GUEST_INVD_LEN"]),
+        "cr3load": ("mov %rcx,%cr3", bytes([0x0f, 0x22, 0xd9]),
+                    abi["VB_GUEST_CR3_LOAD_LEN"]),
     }
+    # the MOV to CR3 is what the qualification the module checks names:
+    # CR3, MOV to CR (type 0), RCX (1): ModRM 11 011 001
+    check(abi["cr3_qual"] == (3, 0, 1),
+          "%s: VB_GUEST_CR3_QUAL names CR3, MOV to CR, RCX (%s): the block's 0F 22 D9" % (
+              header, abi["cr3_qual"]))
     opening = ["lfence", "rdtsc", "mov %eax,%r8d", "mov %edx,%r9d", "lfence"]
     closing = ["lfence", "rdtsc", "mov %eax,%r10d", "mov %edx,%r11d", "lfence",
                "hlt", "ud2"]
@@ -120,10 +146,13 @@ def main():
         hlt_at[(insn, ser, n)] = (addr, seq[-2][0] - addr)
     for b in bad[:5]:
         print("# " + b)
-    check(not bad and blocks, "%s: %d guest blocks, each exactly its bracket, its copies encoded as the ABI says (disp %#x, VMPTRST %s bytes, CPUID %s, VMCALL %s), HLT, UD2" % (
+    check(not bad and blocks, "%s: %d guest blocks, each exactly its bracket, its copies encoded as the ABI says (disp %#x, VMPTRST %s bytes, CPUID %s, VMCALL %s, RDMSR %s, OUT to port %#x %s, XSETBV %s, INVD %s, MOV to CR3 %s), HLT, UD2" % (
         obj, len(blocks), disp, abi["VB_GUEST_VMPTRST_LEN"],
-        abi["VB_GUEST_CPUID_LEN"], abi["VB_GUEST_VMCALL_LEN"]))
-    kinds = ["vmptrst", "mov", "cpuid", "vmcall"] + (["wrongform"] if hooks else [])
+        abi["VB_GUEST_CPUID_LEN"], abi["VB_GUEST_VMCALL_LEN"],
+        abi["VB_GUEST_RDMSR_LEN"], abi["VB_GUEST_IO_PORT"],
+        abi["VB_GUEST_IO_LEN"], abi["VB_GUEST_XSETBV_LEN"],
+        abi["VB_GUEST_INVD_LEN"], abi["VB_GUEST_CR3_LOAD_LEN"]))
+    kinds = ["vmptrst", "mov"] + EXITS + (["wrongform"] if hooks else [])
     want_set = {(k, s, n) for k in kinds for s in ("lfence", "mfence") for n in UNROLLS}
     want_set |= {("none", s, 0) for s in ("lfence", "mfence")}
     got_set = set(hlt_at)
@@ -177,7 +206,7 @@ def main():
     errs = table("vb_guest_blocks", INSNS)
     for e in errs[:5]:
         print("# " + e)
-    check(not errs, "%s: vb_guest_blocks[insn][serialize][unroll] names each entry's own block and its HLT; add, imul, chase and serialize cpuid empty" % obj)
+    check(not errs, "%s: vb_guest_blocks[insn][serialize][unroll] names each entry's own block and its HLT; add, imul, chase, the family and serialize cpuid empty" % obj)
     if hooks:
         errs = table("vb_guest_wrongform", ["wrongform"])
         for e in errs[:5]:

@@ -226,12 +226,10 @@ static void fake_exit_fill(const struct vb_run *run, const struct vb_sample *rec
 		e->insn_info = VB_II_ADDR64 << 7 | VB_II_DS << 15 |
 			       VB_II_NO_INDEX | VB_II_RBX << 23;
 		e->insn_len = VB_GUEST_VMPTRST_LEN;
-	} else if (insn == VB_INSN_CPUID) {
-		e->reason = VB_EXIT_CPUID;
-		e->insn_len = VB_GUEST_CPUID_LEN;
-	} else if (insn == VB_INSN_VMCALL) {
-		e->reason = VB_EXIT_VMCALL;
-		e->insn_len = VB_GUEST_VMCALL_LEN;
+	} else if (vb_insn_is_exit_ref(insn)) {
+		/* the VM-exit references: what the module's exits say */
+		vb_guest_exit_want(insn, &e->reason, &e->insn_len);
+		e->qualification = vb_guest_exit_qual(insn);
 	}
 	e->exits = vb_insn_exits(insn) ? run->point.unroll : 0;
 	switch (fault) {

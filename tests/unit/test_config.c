@@ -251,7 +251,8 @@ static const struct bad bad[] = {
 	{ "[g]\ninstruction = vmptrst, vmcal\n", "2: instruction=vmptrst, "
 	  "vmcal: value vmcal: not one of "
 	  "none|vmptrst|mov|add|imul|chase|cpuid|vmcall|vmptrld|vmclear|vmread|"
-	  "vmwrite|invvpid|invept|vmxon-vmxoff (did you mean vmcall?)" },
+	  "vmwrite|invvpid|invept|vmxon-vmxoff|rdmsr|io|xsetbv|invd|cr3-load "
+	  "(did you mean vmcall?)" },
 	{ "[g]\ninstruction = vmread\nfield = guest-rp\n", "3: field=guest-rp: "
 	  "not one of guest-cs-sel|exception-bitmap|guest-debugctl|guest-rip|"
 	  "vm-instruction-error (did you mean guest-rip?)" },

@@ -122,6 +122,20 @@ static const struct exit_case exit_cases[] = {
 	  "encoding of cpuid)" },
 	{ "vmcall", 4, FAKE_EXIT_REASON, "4 (sample 2): reason 0xc (basic 12), "
 	  "expected 18 for vmcall" },
+	/* the other VM-exit references: reason, qualification, length */
+	{ "rdmsr", 4, FAKE_EXIT_REASON, "4 (sample 2): reason 0xc (basic 12), "
+	  "expected 31 for rdmsr" },
+	{ "io", 4, FAKE_EXIT_QUAL, "4 (sample 2): qualification 0x800038, "
+	  "expected 0x800040 (OUT, 1 byte, immediate port 0x80)" },
+	{ "xsetbv", 4, FAKE_EXIT_LEN, "4 (sample 2): length 4, expected 3 (the "
+	  "encoding of xsetbv)" },
+	{ "invd", 4, FAKE_EXIT_COUNT, "4 (sample 2): exits 3, expected 4 "
+	  "(invd, unroll 4)" },
+	{ "cr3-load", 4, FAKE_EXIT_QUAL, "4 (sample 2): qualification 0xfb, "
+	  "expected 0x103 (MOV to CR3 from RCX)" },
+	{ "rdmsr", 4, FAKE_EXIT_QUAL, "4 (sample 2): qualification "
+	  "0xfffffffffffffff8, expected 0x0 (cleared: the instruction has "
+	  "none)" },
 	/* a baseline record that exited */
 	{ "vmptrst", 5, FAKE_EXIT_COUNT, "5 (sample 2): exits 1, expected 0 "
 	  "(none, unroll 4)" },

@@ -237,8 +237,8 @@ static const struct bad bad[] = {
 	  "root; the module refuses the combination: give these points a "
 	  "group of their own" },
 	{ "[g]\ninstruction = vmcall\n", "2: [g] instruction=vmcall with "
-	  "mode=root: cpuid and vmcall need mode guest; the module refuses "
-	  "the combination" },
+	  "mode=root: cpuid, vmcall, rdmsr, io, xsetbv, invd and cr3-load "
+	  "need mode guest; the module refuses the combination" },
 	/* [global]'s serialize, the group's mode: the group's line */
 	{ "[global]\nserialize = lfence, cpuid\n\n[guest]\nmode = guest\n",
 	  "5: [guest] serialize=cpuid with mode=guest: cpuid is a VM exit in "
@@ -512,9 +512,10 @@ static void test_combination_rules_flags(void **state)
 	assert_int_equal(plan_of(h, "[global]\ninstruction = cpuid\n", &p,
 				 err, sizeof(err), "--mode", "root", NULL), -1);
 	assert_string_equal(err, "command line: [global] instruction=cpuid with "
-			    "mode=root: cpuid and vmcall need mode guest; the "
-			    "module refuses the combination: give these points "
-			    "a group of their own");
+			    "mode=root: cpuid, vmcall, rdmsr, io, xsetbv, invd "
+			    "and cr3-load need mode guest; the module refuses "
+			    "the combination: give these points a group of "
+			    "their own");
 	/* what mode guest takes: 5 instructions x 2 brackets, mode slowest */
 	assert_int_equal(plan_of(h, NULL, &p, err, sizeof(err), "--mode",
 				 "root,guest", "--instruction",
@@ -531,6 +532,21 @@ static void test_combination_rules_flags(void **state)
 				 "vmptrst,cpuid,vmcall,mov,none", NULL), 0);
 	assert_int_equal(p.n, 5);
 	vb_plan_free(&p);
+	/* the other VM-exit references: mode guest, in the enum's order */
+	assert_int_equal(plan_of(h, NULL, &p, err, sizeof(err), "--mode",
+				 "guest", "--instruction",
+				 "rdmsr,io,xsetbv,invd,cr3-load", NULL), 0);
+	assert_int_equal(p.n, 5);
+	assert_int_equal(AX(&p, 0, INSTRUCTION), VB_INSN_RDMSR);
+	assert_int_equal(AX(&p, 4, INSTRUCTION), VB_INSN_CR3_LOAD);
+	vb_plan_free(&p);
+	assert_int_equal(plan_of(h, "[global]\ninstruction = invd\n", &p,
+				 err, sizeof(err), "--mode", "root", NULL), -1);
+	assert_string_equal(err, "command line: [global] instruction=invd with "
+			    "mode=root: cpuid, vmcall, rdmsr, io, xsetbv, invd "
+			    "and cr3-load need mode guest; the module refuses "
+			    "the combination: give these points a group of "
+			    "their own");
 	/* a valid product of per-sample setups */
 	assert_int_equal(plan_of(h, NULL, &p, err, sizeof(err), "--cache",
 				 "hot,flushed,flushopt", "--tlb", "warm,cold",

@@ -77,7 +77,8 @@ if [ "$expect_vmx" = yes ]; then
 	rc=$?
 	echo 0 >/sys/module/vmptrst_bench/parameters/inject_fault
 	cat /out/wrongform.log
-	bad=$(grep -c ',vmptrst,[^,]*,[^,]*,[^,]*,guest,.*,mismatch,' /out/run-wrongform/samples.csv 2>/dev/null)
+	# (samples.csv: point,instruction,target,field,type,mode,...)
+	bad=$(grep -c '^[0-9]*,vmptrst,[^,]*,[^,]*,[^,]*,guest,.*,mismatch,' /out/run-wrongform/samples.csv 2>/dev/null)
 	if [ $rc -eq 3 ] && grep -q 'instruction information' /out/wrongform.log && [ "${bad:-0}" -eq 20 ]; then
 		ok "driver: VMPTRST in another addressing form: exit 3, the field named, $bad rows mismatch"
 	else

@@ -46,7 +46,8 @@ static inline int count_lines(const char *path, const char *needle)
 }
 
 /*
- * What a record must hold afterwards: the poison (baseline, cpuid, vmcall),
+ * What a record must hold afterwards: the poison (baseline, the VM-exit
+ * references: cpuid, vmcall, rdmsr, io, xsetbv, invd, cr3-load),
  * the expected pointer (vmptrst, mov), or for the reference chains the accumulator: 1 +
  * unroll (add), 1 (imul), the operand's own address (chase: taken from the
  * first chase record, which must sit at the operand's offset in its page).
@@ -58,6 +59,11 @@ static inline uint64_t record_want(uint8_t insn, const struct vb_run *r,
 	case VB_INSN_NONE:
 	case VB_INSN_CPUID:	/* mode=guest: exits that store nothing */
 	case VB_INSN_VMCALL:
+	case VB_INSN_RDMSR:
+	case VB_INSN_IO:
+	case VB_INSN_XSETBV:
+	case VB_INSN_INVD:
+	case VB_INSN_CR3_LOAD:
 		return r->poison;
 	case VB_INSN_ADD:
 		return 1 + (uint64_t)r->point.unroll;

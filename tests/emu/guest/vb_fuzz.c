@@ -652,7 +652,9 @@ static void valid_run(struct vb_run *r)
 	if (chance(20)) {	/* mode=guest: no chains, no CPUID bracket */
 		const uint32_t gi[] = { VB_INSN_NONE, VB_INSN_VMPTRST,
 					VB_INSN_MOV, VB_INSN_CPUID,
-					VB_INSN_VMCALL };
+					VB_INSN_VMCALL, VB_INSN_RDMSR,
+					VB_INSN_IO, VB_INSN_XSETBV,
+					VB_INSN_INVD, VB_INSN_CR3_LOAD };
 
 		p->mode = VB_MODE_GUEST;
 		p->instruction = PICK(gi);
@@ -809,7 +811,13 @@ static const char *point_invalid(const struct vb_point_desc *p)
 	}
 	if (p->mode == VB_MODE_ROOT)	/* the VM-exit references are guest's */
 		return p->instruction == VB_INSN_CPUID ||
-		       p->instruction == VB_INSN_VMCALL ? "cpuid-vmcall-in-root" : NULL;
+		       p->instruction == VB_INSN_VMCALL ||
+		       p->instruction == VB_INSN_RDMSR ||
+		       p->instruction == VB_INSN_IO ||
+		       p->instruction == VB_INSN_XSETBV ||
+		       p->instruction == VB_INSN_INVD ||
+		       p->instruction == VB_INSN_CR3_LOAD ?
+		       "exit-reference-in-root" : NULL;
 	if (family)
 		return "family-in-guest";
 	if (p->instruction == VB_INSN_ADD || p->instruction == VB_INSN_IMUL ||
@@ -1054,6 +1062,9 @@ static bool supported_skip(const struct vb_run *r, uint32_t reason,
 		return !*must && p->instruction == VB_INSN_INVVPID;
 	case VB_SKIP_NO_INVEPT_TYPE:
 		return !*must && p->instruction == VB_INSN_INVEPT;
+	case VB_SKIP_NO_OSXSAVE:	/* the kernel's CR4 decides */
+		return !*must && p->mode == VB_MODE_GUEST &&
+		       p->instruction == VB_INSN_XSETBV;
 	default:
 		return false;
 	}

@@ -6,22 +6,28 @@
  *
  *   vb_guest_run --expect-vmx yes|no [--cpu N] [--release | --nmi]
  *
- * yes (Bochs): vmptrst, cpuid, vmcall, mov and none at unroll 1, 16 and
- * 256, offsets 0 and 4092 (the operand across a page boundary), serialize
- * lfence and mfence, one with a software counter.  Every record is checked
- * here again against constants of this file, not the ABI header's: its
- * exit record holds exactly `unroll` exits (none for mov and none), the
- * last one's basic reason (22, 10, 18), qualification (the displacement
- * 0x1238, for VMPTRST), instruction information ([RBX + disp32], no index,
- * 64-bit addresses, DS) and length (7, 2, 3); the operand afterwards holds
- * the current-VMCS pointer (vmptrst: the module's emulated store; mov: the
- * value it stores) or the poison (cpuid, vmcall, none); mismatches 0.
+ * yes (Bochs): vmptrst, cpuid, vmcall, rdmsr, io, xsetbv, invd, cr3-load,
+ * mov and none at unroll 1 and 16, offsets 0 and 4092 (the operand across
+ * a page boundary); vmptrst, cpuid, vmcall also at 256, serialize mfence,
+ * one with a software counter.  Every record is checked here again against
+ * constants of this file, not the ABI header's: its exit record holds
+ * exactly `unroll` exits (none for mov and none), the last one's basic
+ * reason (22, 10, 18, 31, 30, 55, 13, 28), qualification (the displacement
+ * 0x1238 for VMPTRST; OUT to port 0x80, 1 byte, immediate: 0x800040; MOV
+ * to CR3 from RCX: 0x103; 0 for RDMSR, XSETBV, INVD; CPUID's and VMCALL's
+ * not checked), instruction information (VMPTRST: [RBX + disp32], no
+ * index, 64-bit addresses, DS) and length (7, 2, 3, 2, 2, 3, 2, 3); the
+ * operand afterwards holds the current-VMCS pointer (vmptrst: the module's
+ * emulated store; mov: the value it stores) or the poison (the other
+ * exits, none); mismatches 0.  xsetbv where CPUID says OSXSAVE is clear:
+ * skipped with VB_SKIP_NO_OSXSAVE instead.
  * Points the module must refuse are EINVAL.  Then the injected failures
  * (tests' build): VMfail (12), an entry failure (13) and an unexpected
  * exit (14), INVVPID failing (16), more exits than the bound (17) and a
  * machine-check exit (19) end the RUN with EIO, VMX left (CR4.VMXE clear,
- * VMPTRST #UD) and the next RUN good; a CPU without VPID (18) or a kernel
- * with FRED (20) skips the point; VMPTRST in another
+ * VMPTRST #UD) and the next RUN good; an unexpected exit (14) in an rdmsr
+ * block too; a CPU without VPID (18) or a kernel with FRED (20) skips the
+ * point, CR4.OSXSAVE taken to be clear (22) an xsetbv point; VMPTRST in another
  * addressing form (15) is caught in every record, by the module and here.
  * --release: the module users load runs mode=guest too (one point).
  * --nmi: while another CPU sends this one NMIs (the guest script's
@@ -34,6 +40,7 @@
  * failed"; exit status 0 only if none failed.
  */
 #define _GNU_SOURCE
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -60,16 +67,32 @@
 #define II_BASE(x)		(((x) >> 23) & 0xf)	/* 3: RBX */
 #define II_NO_BASE(x)		(((x) >> 27) & 1)
 
+/*
+ * The other exits' qualifications (SDM Vol. 3C, 28.2.1): OUT AL to the
+ * immediate port 0x80: size 0 (1 byte), OUT (bit 3 clear), not string,
+ * no REP, immediate (bit 6), port in 31:16; MOV to CR3 from RCX: CR 3,
+ * access type 0, register 1 in 11:8; RDMSR, XSETBV, INVD: cleared.
+ */
+#define WANT_IO_QUAL		((0x80u << 16) | (1u << 6))
+#define WANT_CR3_QUAL		(3u | (1u << 8))
+#define NO_QUAL			(~0ull)	/* not checked (cpuid, vmcall) */
+
 static const struct {
 	uint32_t insn;
 	const char *name;
 	uint32_t reason, len;	/* of its exits; 0: none */
+	uint64_t qual;		/* of its exits (vmptrst: WANT_DISP, below) */
 } insns[] = {
-	{ VB_INSN_VMPTRST, "vmptrst", 22, 7 },
-	{ VB_INSN_CPUID, "cpuid", 10, 2 },
-	{ VB_INSN_VMCALL, "vmcall", 18, 3 },
-	{ VB_INSN_MOV, "mov", 0, 0 },
-	{ VB_INSN_NONE, "none", 0, 0 },
+	{ VB_INSN_VMPTRST, "vmptrst", 22, 7, WANT_DISP },
+	{ VB_INSN_CPUID, "cpuid", 10, 2, NO_QUAL },
+	{ VB_INSN_VMCALL, "vmcall", 18, 3, NO_QUAL },
+	{ VB_INSN_MOV, "mov", 0, 0, 0 },
+	{ VB_INSN_NONE, "none", 0, 0, 0 },
+	{ VB_INSN_RDMSR, "rdmsr", 31, 2, 0 },		/* 0F 32 */
+	{ VB_INSN_IO, "io", 30, 2, WANT_IO_QUAL },	/* E6 80 */
+	{ VB_INSN_XSETBV, "xsetbv", 55, 3, 0 },		/* 0F 01 D1 */
+	{ VB_INSN_INVD, "invd", 13, 2, 0 },		/* 0F 08 */
+	{ VB_INSN_CR3_LOAD, "cr3-load", 28, 3, WANT_CR3_QUAL }, /* 0F 22 D9 */
 };
 
 static int passed, failed;
@@ -133,14 +156,22 @@ static const char *record_wrong(const struct vb_run *r, uint32_t i)
 		return "exit reason";
 	if (x->insn_len != insns[k].len)
 		return "instruction length";
+	if (insns[k].qual != NO_QUAL && x->qualification != insns[k].qual)
+		return "qualification";
 	if (s->instruction != VB_INSN_VMPTRST)
 		return NULL;
-	if (x->qualification != WANT_DISP)
-		return "qualification";
 	if (II_ADDR_SIZE(ii) != 2 || II_SEG(ii) != 3 || !II_NO_INDEX(ii) ||
 	    II_NO_BASE(ii) || II_BASE(ii) != 3)
 		return "instruction information";
 	return NULL;
+}
+
+/* CPUID.1:ECX.OSXSAVE[bit 27]: CR4.OSXSAVE, as the kernel runs. */
+static bool osxsave(void)
+{
+	unsigned int a, b, c, d;
+
+	return __get_cpuid(1, &a, &b, &c, &d) && (c >> 27 & 1);
 }
 
 /* One mode=guest point: every record as the reference says. */
@@ -151,6 +182,17 @@ static void check_point(uint32_t insn, uint32_t unroll, uint32_t offset,
 	const char *bad = NULL, *sname = ser == VB_SER_MFENCE ? "mfence" : "lfence";
 	uint32_t i, nrec = insn == VB_INSN_NONE ? SAMPLES : 2 * SAMPLES;
 	int err;
+
+	if (insn == VB_INSN_XSETBV && !osxsave()) {
+		/* the kernel runs without CR4.OSXSAVE: XSETBV would be #UD */
+		err = xioctl(VB_IOC_RUN, &r);
+		CHECK(err == 0 && (r.result_flags & VB_RUN_SKIPPED) &&
+		      r.skip_reason == VB_SKIP_NO_OSXSAVE && r.records == 0,
+		      "mode guest xsetbv unroll %u offset %u %s: CPUID.1:ECX.OSXSAVE clear here, skipped (reason %u, want %u), %u records (%s)",
+		      unroll, offset, sname, r.skip_reason, VB_SKIP_NO_OSXSAVE,
+		      r.records, strerror(err));
+		return;
+	}
 
 	if (events) {
 		r.nevents = 1;
@@ -198,6 +240,12 @@ static void check_refused(void)
 		{ "mode guest, no exit_buf", VB_INSN_VMPTRST, 0, 0, 0, VB_MODE_GUEST, false },
 		{ "mode root, cpuid", VB_INSN_CPUID, 0, 0, 0, VB_MODE_ROOT, false },
 		{ "mode root, vmcall", VB_INSN_VMCALL, 0, 0, 0, VB_MODE_ROOT, false },
+		{ "mode root, rdmsr", VB_INSN_RDMSR, 0, 0, 0, VB_MODE_ROOT, false },
+		{ "mode root, io", VB_INSN_IO, 0, 0, 0, VB_MODE_ROOT, false },
+		{ "mode root, xsetbv", VB_INSN_XSETBV, 0, 0, 0, VB_MODE_ROOT, false },
+		{ "mode root, invd", VB_INSN_INVD, 0, 0, 0, VB_MODE_ROOT, false },
+		{ "mode root, cr3-load", VB_INSN_CR3_LOAD, 0, 0, 0, VB_MODE_ROOT, false },
+		{ "mode guest, invd serialize cpuid", VB_INSN_INVD, VB_SER_CPUID, 0, 0, VB_MODE_GUEST, true },
 		{ "mode root with an exit_buf", VB_INSN_VMPTRST, 0, 0, 0, VB_MODE_ROOT, true },
 		{ "mode 2", VB_INSN_VMPTRST, 0, 0, 0, VB_MODE_COUNT, true },
 	};
@@ -239,9 +287,10 @@ static void check_vmx_left(const char *after)
 
 /* The injected failures of the tests' build (kmod/vb_test_hooks.h). */
 /* Injected @fault makes the CPU unable to run mode=guest: skipped, nothing measured. */
-static void check_skipped(int fault, uint32_t reason, const char *what)
+static void check_skipped(int fault, uint32_t insn, uint32_t reason,
+			  const char *what)
 {
-	struct vb_run r = guest_req(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE);
+	struct vb_run r = guest_req(insn, 16, 0, VB_SER_LFENCE);
 	int err;
 
 	if (vb_set_fault(fault)) {
@@ -286,8 +335,20 @@ static void check_faults(void)
 		check_vmx_left(t[i].what);
 		check_point(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE, false);
 	}
-	check_skipped(18, VB_SKIP_NO_VPID, "a CPU without VPID");
-	check_skipped(20, VB_SKIP_FRED, "a kernel running with FRED");
+	check_skipped(18, VB_INSN_VMPTRST, VB_SKIP_NO_VPID, "a CPU without VPID");
+	check_skipped(20, VB_INSN_VMPTRST, VB_SKIP_FRED, "a kernel running with FRED");
+	check_skipped(22, VB_INSN_XSETBV, VB_SKIP_NO_OSXSAVE, "xsetbv, CR4.OSXSAVE taken to be clear");
+	/* a wrong exit reason in the new blocks' path too: the RUN fails */
+	r = guest_req(VB_INSN_RDMSR, 16, 0, VB_SER_LFENCE);
+	if (vb_set_fault(14)) {
+		CHECK(0, "inject_fault=14: %s", strerror(errno));
+		return;
+	}
+	err = xioctl(VB_IOC_RUN, &r);
+	vb_set_fault(0);
+	CHECK(err == EIO, "inject_fault=14 on an rdmsr point (#UD in the guest, not reason 31): the RUN fails with EIO (got %s)",
+	      strerror(err));
+	check_point(VB_INSN_RDMSR, 16, 0, VB_SER_LFENCE, false);
 	/* another addressing form: [RDI + disp32], base 7 */
 	r = guest_req(VB_INSN_VMPTRST, 16, 0, VB_SER_LFENCE);
 	if (vb_set_fault(15)) {
