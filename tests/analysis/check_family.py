@@ -14,11 +14,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
+import testlib
 from testlib import HERE, check, finish, rows_of, run
 
 GEN = os.path.join(HERE, "genfamily.py")
@@ -35,10 +35,7 @@ ONLY = "net of the baseline only: the MOV control pairs with vmptrst"
 
 
 def gen(d, *args):
-    os.makedirs(d, exist_ok=True)
-    subprocess.run([sys.executable, GEN, d, *args], check=True)
-    with open(os.path.join(d, "truth.json")) as f:
-        return json.load(f)
+    return testlib.gen(d, *args, script=GEN)
 
 
 def label(r):

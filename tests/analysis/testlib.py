@@ -27,10 +27,10 @@ def run(*args):
     return p.returncode, p.stdout, p.stderr
 
 
-def gen(d, *args):
-    """A synthetic run in D by gen.py ARGS; returns its truth.json."""
+def gen(d, *args, script=GEN):
+    """A synthetic run in D by SCRIPT (gen.py) ARGS; returns its truth.json."""
     os.makedirs(d, exist_ok=True)
-    subprocess.run([sys.executable, GEN, d, *args], check=True)
+    subprocess.run([sys.executable, script, d, *args], check=True)
     with open(os.path.join(d, "truth.json")) as f:
         return json.load(f)
 
