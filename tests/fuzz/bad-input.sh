@@ -77,7 +77,7 @@ table=$(cat <<'EOF'
 - | 2 | plan -c bad.ini | [global]\noffset = 8190\n | bad.ini:2: [global] offset=8190 with page=4k: out of range 0..8184 for 4k pages (offset + 8 <= 8192)
 - | 2 | plan -c bad.ini | [huge]\npage = 1g\noffset = page-split\n | bad.ini:3: [huge] offset=page-split with page=1g: the 1g buffer lies inside one 1 GiB page, there is no boundary to split: give 1g a group without page-split
 - | 2 | plan -c bad.ini | [global]\nserialize = lfence, cpuid\n[guest]\nmode = guest\n | bad.ini:4: [guest] serialize=cpuid with mode=guest: cpuid is a VM exit in mode guest; the module refuses the combination: give these points a group of their own
-- | 2 | plan -c bad.ini | [refs]\ninstruction = cpuid, vmcall\n | bad.ini:2: [refs] instruction=cpuid with mode=root: cpuid and vmcall need mode guest; the module refuses the combination: give these points a group of their own
+- | 2 | plan -c bad.ini | [refs]\ninstruction = cpuid, vmcall\n | bad.ini:2: [refs] instruction=cpuid with mode=root: cpuid, vmcall, rdmsr, io, xsetbv, invd and cr3-load need mode guest; the module refuses the combination: give these points a group of their own
 - | 2 | plan -c bad.ini | [global]\ncpu = 0-1023\nunroll = 1,2,4,8,16,32,64,128,256\ninstruction = vmptrst, mov, none\nvmcs = loaded, none\nserialize = lfence, cpuid, mfence\n | bad.ini:1: [global] 165888 points make the plan larger than 100000 points: split the sweep into several runs
 #
 # -- PMU events (libpfm4's reason, the closest names) --

@@ -1056,14 +1056,19 @@ static bool supported_skip(const struct vb_run *r, uint32_t reason,
 		return flushopt_must;
 	case VB_SKIP_PAGE_SIZE:
 		return !*must && p->page != VB_PAGE_4K;
-	case VB_SKIP_NO_VPID:	/* the CPU's VMX decides, not the request */
-		return !*must && p->mode == VB_MODE_GUEST;
+	/*
+	 * The CPU's decisions (VPID, the kernel's CR4.OSXSAVE) are taken
+	 * before the operand is set up, so they may stand in for a memory
+	 * type or page skip the point would also have.
+	 */
+	case VB_SKIP_NO_VPID:
+		return p->mode == VB_MODE_GUEST;
 	case VB_SKIP_NO_INVVPID_TYPE:	/* as does IA32_VMX_EPT_VPID_CAP */
 		return !*must && p->instruction == VB_INSN_INVVPID;
 	case VB_SKIP_NO_INVEPT_TYPE:
 		return !*must && p->instruction == VB_INSN_INVEPT;
-	case VB_SKIP_NO_OSXSAVE:	/* the kernel's CR4 decides */
-		return !*must && p->mode == VB_MODE_GUEST &&
+	case VB_SKIP_NO_OSXSAVE:
+		return p->mode == VB_MODE_GUEST &&
 		       p->instruction == VB_INSN_XSETBV;
 	default:
 		return false;
