@@ -204,6 +204,15 @@ static void vb_family_reload(struct vb_ctx *c, u64 now)
 				   c->point.cpu, c->point.instruction, st);
 }
 
+/*
+ * vmwrite: the field given the complement of what each copy writes, so
+ * that the next record's write must land to show.  False on VMfail.
+ */
+static bool vb_family_unwrite(struct vb_ctx *c)
+{
+	return vb_vmwrite(c->fam.enc, ~c->fam.acc & vb_field_mask(c->point.field));
+}
+
 /* After a record's block: what it left (vb_sample.stored). */
 u64 vb_family_result(struct vb_ctx *c, u64 acc)
 {
@@ -223,8 +232,7 @@ u64 vb_family_result(struct vb_ctx *c, u64 acc)
 	case VB_INSN_VMWRITE:
 		if (!vb_vmread(c->fam.enc, &v))
 			v = VB_POISON;
-		/* the complement again, so the next write must land to show */
-		vb_vmwrite(c->fam.enc, ~c->fam.acc & vb_field_mask(p->field));
+		vb_family_unwrite(c);
 		break;
 	}
 	return v;
@@ -355,15 +363,15 @@ int vb_family_begin(struct vb_ctx *c)
 	} else if (p->instruction == VB_INSN_VMREAD) {
 		if (!vb_vmwrite(f->enc, c->expected))
 			goto vmfail;
-	} else if (p->instruction == VB_INSN_VMWRITE) {
-		if (!vb_vmwrite(f->enc, ~f->acc & vb_field_mask(p->field)))
-			goto vmfail;
 	}
 	st = vb_family_guard(c);
+	if (!st && vb_injected(VB_FAULT_FAMILY_BEGIN))
+		st = VB_VMX_FAILED;
 	if (st)
 		goto failed;
-	if (p->instruction == VB_INSN_VMWRITE)	/* the guard wrote it */
-		vb_vmwrite(f->enc, ~f->acc & vb_field_mask(p->field));
+	/* the guard wrote the pattern: the complement before the records */
+	if (p->instruction == VB_INSN_VMWRITE && !vb_family_unwrite(c))
+		goto vmfail;
 	if (vb_injected(VB_FAULT_FAMILY_WRONG))
 		vb_family_inject(c);
 	return 0;

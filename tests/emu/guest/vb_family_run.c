@@ -21,7 +21,9 @@
  * module must refuse are EINVAL.  Then (tests' build) inject_fault=21:
  * the CPU made to leave something else (another VMCS, value, descriptor or
  * type): every instruction record flagged by the module and found wrong
- * here, VMfail where the invalidations refuse; and the next RUN clean
+ * here, VMfail where the invalidations refuse; inject_fault=23: the
+ * guarded copy before the records fails, the RUN is EIO; and the next RUN
+ * clean
  * (--no-inject: the module users load, which has no inject_fault).
  * no (QEMU): a family RUN is ENODEV, as any RUN.
  * Prints one line per check and, last, "vb_family_run: N passed, N
@@ -188,6 +190,22 @@ static void check_injected(const struct variant *v)
 	      inval ? SAMPLES : 0, bad_base, strerror(err));
 }
 
+/* inject_fault=23: the guarded copy before the records fails: EIO, no records. */
+static void check_begin_fails(void)
+{
+	struct vb_run r = req(&variants[0], 1, 0, VB_SER_LFENCE);
+	int err;
+
+	if (vb_set_fault(23)) {
+		CHECK(0, "inject_fault=23: %s", strerror(errno));
+		return;
+	}
+	err = xioctl(VB_IOC_RUN, &r);
+	vb_set_fault(0);
+	CHECK(err == EIO, "inject_fault=23 (%s: the guarded copy before the records fails): the RUN fails with EIO (got %s)",
+	      variants[0].name, strerror(err));
+}
+
 static void check_refused(void)
 {
 	static const struct variant bad[] = {
@@ -264,6 +282,8 @@ int main(int argc, char **argv)
 		for (k = 0; !(seen & 2) && k < sizeof(variants) / sizeof(variants[0]); k++)
 			if (variants[k].insn != VB_INSN_VMXON)
 				check_injected(&variants[k]);
+		if (!(seen & 2))
+			check_begin_fails();
 		check_point(&variants[0], 8, 0, VB_SER_LFENCE);
 	}
 	if (fd >= 0)
