@@ -42,7 +42,7 @@
 #include <stddef.h>
 #endif
 
-#define VB_ABI_VERSION		10
+#define VB_ABI_VERSION		11
 #define VB_DEVICE_NAME		"vmptrst_bench"
 #define VB_DEVICE_PATH		"/dev/" VB_DEVICE_NAME
 
@@ -323,7 +323,14 @@ static inline const char *vb_variant_invalid(__u32 insn, __u32 target,
  * the module checks against the encoding (vb_guest_exit_invalid()), emulates (VMPTRST: stores the current-VMCS
  * pointer a VMPTRST in root would, that of the window's VMCS) and resumes
  * past, so an unrolled block of N is N round trips.  The guest's
- * operand form is `VB_GUEST_DISP(%rbx)`.  Counters are read by the module
+ * operand form is `VB_GUEST_DISP(%rbx)`.  With a `field` (guest-cs-sel,
+ * exception-bitmap or guest-debugctl), the handler also VMWRITEs that
+ * field, with the value it holds from the guest's setup, before every
+ * VMRESUME after an exit of the instruction: the "dirty VMCS" cost (a
+ * VM-execution control, the exception bitmap, against a guest-state
+ * field) is the difference of the round trips.  Without one the handler
+ * writes the guest's RIP only (it does in every case: guest-rip is
+ * refused here, as vm-instruction-error, which is read-only).  Counters are read by the module
  * around the guest's entry and its last exit (the baseline's record holds
  * the same entry and exit).
  */
@@ -521,8 +528,10 @@ static inline const char *vb_point_invalid(const struct vb_point_desc *p)
 	if (p->reserved)
 		return "reserved";
 	{
+		/* mode guest: field is the one VMWRITE before each VMRESUME */
 		const char *v = vb_variant_invalid(p->instruction, p->target,
-						   p->field, p->type);
+						   p->mode == VB_MODE_GUEST ?
+						   0 : p->field, p->type);
 		if (v)
 			return v;
 	}
@@ -551,6 +560,11 @@ static inline const char *vb_point_invalid(const struct vb_point_desc *p)
 		return "vmcs (mode guest runs in the loaded VMCS)";
 	if (p->tlb != VB_TLB_WARM || p->ad != VB_AD_SET)
 		return "tlb and ad (mode guest: warm and set only)";
+	if (p->field && (p->field >= VB_FIELD_COUNT ||
+			 p->field == VB_FIELD_VM_INSN_ERROR ||
+			 p->field == VB_FIELD_GUEST_RIP ||
+			 !vb_insn_exits(p->instruction)))
+		return "field (mode guest: guest-cs-sel, exception-bitmap or guest-debugctl, for an instruction that exits)";
 	return NULL;
 }
 
@@ -695,6 +709,10 @@ struct vb_run {
 #define VB_SAMPLE_SMI		(1u << 3) /* the window saw an SMI (MSR 0x34 moved) */
 #define VB_SAMPLE_VMFAIL	(1u << 5) /* a VMX instruction's block ended in VMfail
 					   * (CF or ZF set); also VB_SAMPLE_MISMATCH */
+#define VB_SAMPLE_SPLIT_BAD	(1u << 6) /* mode=guest: the exit/entry split's TSC
+					   * readings out of order (vb_exit_split()):
+					   * no split for this record; its round trip
+					   * and checks are unaffected */
 #define VB_SAMPLE_NMI_EXIT	(1u << 4) /* mode=guest: an NMI arrived in the guest (an
 					   * NMI exit), handed to the kernel; VB_SAMPLE_NMI
 					   * says the kernel counted it */
@@ -731,6 +749,11 @@ struct vb_exit_rec {
 	__u64 qualification;	/* its exit qualification */
 	__u32 insn_info;	/* its VM-exit instruction information */
 	__u32 insn_len;		/* its VM-exit instruction length */
+	/* the last one's split (vb_exit_split()): three TSC readings */
+	__u64 tsc_stored;	/* IA32_TSC the CPU stored during that VM exit */
+	__u64 tsc_handler_in;	/* the handler's first RDTSC after it */
+	__u64 tsc_handler_out;	/* the handler's last RDTSC before the VMRESUME
+				 * that followed it (the block's last entry) */
 };
 
 /*
@@ -901,6 +924,41 @@ struct vb_sample {
 	__u8 window;		/* low 8 bits of the IRQ-off window number */
 	__u16 flags;		/* VB_SAMPLE_* */
 };
+
+/*
+ * mode=guest: a record's last VM exit split in two halves, from four TSC
+ * readings that must come in this order (else 0: VB_SAMPLE_SPLIT_BAD):
+ *   s->tsc_begin        the guest's RDTSC opening the block
+ *   e->tsc_stored       IA32_TSC as the CPU stored it during the exit: the
+ *                       VM-exit MSR-store list holds that one MSR (SDM Vol.
+ *                       3C, 28.4; TSC offsetting is off, so it is the TSC)
+ *   e->tsc_handler_in   the handler's first RDTSC at the exit's landing
+ *   e->tsc_handler_out  the handler's last RDTSC before its VMRESUME
+ *   s->tsc_end          the guest's RDTSC closing the block
+ * @exit_half = handler_in - stored: the part of the VM exit after the CPU
+ * stored the MSR (loading the host state) and the landing up to the
+ * RDTSC; not the part before (saving the guest's state, recording the
+ * exit's information).  @entry_half = tsc_end - handler_out: the handler's
+ * last instructions (the guest's registers loaded), VMRESUME with its
+ * checks and the guest's state loaded, then the guest's closing bracket up
+ * to its RDTSC (kmod/README.md, "The exit/entry split").  Both halves lie
+ * within the record's tsc_end - tsc_begin, so their sum never exceeds it;
+ * the analysis checks that again with the TSC's step, and that both are
+ * positive.
+ */
+static inline int vb_exit_split(const struct vb_sample *s,
+				const struct vb_exit_rec *e,
+				__u64 *exit_half, __u64 *entry_half)
+{
+	if (!e->exits || s->tsc_begin > e->tsc_stored ||
+	    e->tsc_stored > e->tsc_handler_in ||
+	    e->tsc_handler_in > e->tsc_handler_out ||
+	    e->tsc_handler_out > s->tsc_end)
+		return 0;
+	*exit_half = e->tsc_handler_in - e->tsc_stored;
+	*entry_half = s->tsc_end - e->tsc_handler_out;
+	return 1;
+}
 
 /* ---- SELFTEST: VMPTRST outside VMX operation --------------------------- */
 
