@@ -100,6 +100,17 @@ static void vmfail_note(struct vb_point_result *res)
 			 used ? "; " : "", res->vmfails);
 }
 
+/* A point with records without their exit/entry split: its reason counts them. */
+static void split_note(struct vb_point_result *res)
+{
+	size_t used = strlen(res->reason);
+
+	if (res->split_bad)
+		snprintf(res->reason + used, sizeof(res->reason) - used,
+			 "%s%" PRIu32 " records without their exit/entry split (readings out of order): exit_ticks and entry_ticks empty",
+			 used ? "; " : "", res->split_bad);
+}
+
 /* Pinned to point i's CPU (*cpu: where we are): 0, or -1: point i failed. */
 static int pin_for(struct runner *r, unsigned int i, unsigned int *cpu)
 {
@@ -202,6 +213,7 @@ static int rows_out(struct runner *r, const char *ready, unsigned int *next)
 		partial(r, *next);
 		pat_note(r, *next, &r->result.point[*next]);
 		vmfail_note(&r->result.point[*next]);
+		split_note(&r->result.point[*next]);
 		if (flush_point(r, *next))
 			return -1;
 	}
