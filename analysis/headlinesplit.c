@@ -47,8 +47,8 @@ static void half_of(const struct az_split *s, int k, double step,
 		used += (size_t)snprintf(r->why + used, sizeof(r->why) - used, "; %zu of %zu records failed the split check (" AZ_SPLIT_RULE "): left out",
 					 s->failed, s->failed + s->n);
 	if (s->none && used < sizeof(r->why))
-		snprintf(r->why + used, sizeof(r->why) - used, "; %zu records without a split (their readings out of order: meta.csv split_bad)",
-			 s->none);
+		snprintf(r->why + used, sizeof(r->why) - used, "; %zu record%s without a split (their readings out of order: meta.csv split_bad)",
+			 s->none, s->none == 1 ? "" : "s");
 	r->reason = r->why;
 }
 

@@ -69,7 +69,8 @@ size_t az_split_words(const struct az_dataset *ds, double step, char *buf,
 				      label, f);
 	}
 	if (none && o < len)
-		snprintf(buf + o, len - o, "; %" PRIu64 " records without a split (their readings out of order: meta.csv split_bad)", none);
+		snprintf(buf + o, len - o, "; %" PRIu64 " record%s without a split (their readings out of order: meta.csv split_bad)",
+			 none, none == 1 ? "" : "s");
 	return bad + (size_t)none;
 }
 

@@ -22,7 +22,7 @@ from math import gcd
 
 import numpy as np
 import testlib
-from testlib import HERE, check, finish, rows_of, run
+from testlib import HERE, check, dithered_mean, export_invalid, finish, headline_section, rows_of, run
 
 GEN = os.path.join(HERE, "gensplit.py")
 EXITS = ["vmptrst", "vmcall", "vmcall field=exception-bitmap", "vmcall field=guest-cs-sel"]
@@ -50,22 +50,13 @@ def step_of(truth):
     return float(reduce(gcd, (int(b) for t in truth["points"].values() for b in t["base"]), 0))
 
 
-def dithered(v, q):
-    """fit.c's az_dithered_mean and its standard error."""
-    v = np.sort(np.array(v, dtype=float))
-    m = np.median(v)
-    w = max(6 * q, 6 * 1.4826 * np.median(np.abs(v - m)))
-    k = v[np.abs(v - m) <= w]
-    return k.mean(), k.std(ddof=1) / np.sqrt(len(k))
-
-
 def add_slope(truth):
     us = [16, 64, 256]
     means = []
     for u in us:
         t = [t for t in truth["points"].values() if t["label"] == "add" and t["unroll"] == u][0]
         d = np.array(t["x"]) - np.array(t["base"])
-        means.append(dithered(d, 1.0)[0])
+        means.append(dithered_mean(d, 1.0)[0])
     return np.polyfit(us, means, 1)[0]
 
 
@@ -102,7 +93,7 @@ def check_headline(A, truth):
         lab = truth["labels"][n]
         for part in ("exit", "entry"):
             r = by.get(f"{n}: {part}", {})
-            m, se = dithered(lab[part], q)
+            m, se = dithered_mean(lab[part], q)
             got = [float(r.get(k) or "nan") for k in ("ticks_per_insn", "ci_low", "ci_high",
                                                        "ns_per_insn", "cycles_per_insn")]
             exp = [m, m - 1.959963984540054 * se, m + 1.959963984540054 * se, m / 2, m / slope]
@@ -135,8 +126,7 @@ def check_report(A):
     rc, out, err = run("report", A)
     page = open(os.path.join(A, "report.html")).read() if rc == 0 else ""
     first = page[page.find('<h2 id="headline"'):]
-    table = first[:first.find("</table>")]
-    cells = re.findall(r"<tr><td>([^<]*)</td>", table)
+    cells = re.findall(r"<tr><td>([^<]*)</td>", headline_section(page))
     check("split: the report's first table names the rows round trip, exit, entry",
           cells[1:4] == ["vmptrst: round trip", "vmptrst: exit", "vmptrst: entry"] and
           f"{WRONG}: exit" in cells, str(cells[:8]))
@@ -155,13 +145,7 @@ def check_report(A):
 def check_export(A):
     rc, out, err = run("export", A)
     doc = json.loads(out) if rc == 0 else {}
-    try:
-        import jsonschema
-        with open(os.path.join(HERE, "..", "..", "analysis", "export.schema.json")) as f:
-            jsonschema.validate(doc, json.load(f))
-        valid = ""
-    except Exception as e:  # noqa: BLE001 (the reason goes in the verdict)
-        valid = str(e)[:300]
+    valid = export_invalid(doc)
     check("split: export's JSON passes export.schema.json, export_version 3",
           rc == 0 and not valid and doc.get("export_version") == 3, err + valid)
     head = doc.get("headline", [])

@@ -24,10 +24,10 @@ fail it and those without a split.  --shift "vmcall field=exception-bitmap=5"
 adds 5 ticks to that variant's exit half (the round trip unchanged).
 --old writes the same run without the split columns (before ABI 11).
 """
-import json
 import sys
 
 import numpy as np
+from testlib import gen_args, native_meta, write_run
 
 # label, instruction, field, round trip per instruction, exit, entry
 COSTS = [
@@ -44,16 +44,7 @@ NONE = [30, 31]
 
 
 def main():
-    args = sys.argv[1:]
-    out = args[0]
-    seed = int(args[args.index("--seed") + 1]) if "--seed" in args else 1
-    old = "--old" in args
-    opt = lambda k, d: args[args.index(k) + 1] if k in args else d
-    shift = {}
-    for i, a in enumerate(args):
-        if a == "--shift":
-            name, ticks = args[i + 1].rsplit("=", 1)
-            shift[name] = float(ticks)
+    out, seed, old, opt, shift = gen_args(sys.argv[1:])
     rng = np.random.default_rng(seed)
     head = ("point,instruction,target,field,type,mode,cpu,offset,cache,memtype,page,tlb,ad,"
             "vmcs,serialize,unroll,pass,sample,tsc," + ("" if old else "exit_ticks,entry_ticks,") +
@@ -116,21 +107,11 @@ def main():
                                         "cost": cost, "x": x.tolist(), "base": base.tolist()}
             pt += 1
     truth["labels"] = labels
-    with open(f"{out}/samples.csv", "w", newline="") as f:
-        f.write("\r\n".join(rows) + "\r\n")
-    meta = [("key", "value"), ("tool", "vmptrst-bench"), ("platform", "native"),
-            ("timing_note", "none"), ("host", "lab1"), ("kernel", "6.12.0-test"),
-            ("cpu_model_name", "Test CPU"), ("microcode", opt("--microcode", "0xf0")),
-            ("tsc_khz", "2000000"), ("tool_commit", "abc123"),
-            ("start_time", opt("--start-time", "2026-12-01T10:00:00Z")),
-            ("target_isolated", "yes")]
+    meta = native_meta(opt("--microcode", "0xf0"), opt("--start-time", "2026-12-01T10:00:00Z"))
+    meta.append(("target_isolated", "yes"))
     if not old:
         meta.append(("split_bad", str(sum(v["none"] for v in labels.values()))))
-    with open(f"{out}/meta.csv", "w", newline="") as f:
-        for k, v in meta:
-            f.write(f"{k},{v}\r\n")
-    with open(f"{out}/truth.json", "w") as f:
-        json.dump(truth, f)
+    write_run(out, rows, meta, truth)
 
 
 main()
