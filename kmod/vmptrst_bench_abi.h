@@ -296,7 +296,7 @@ static inline const char *vb_variant_invalid(__u32 insn, __u32 target,
 	if (target >= VB_TARGET_COUNT || !t != !target)
 		return "target (vmptrld and vmclear only, and they need one)";
 	if (field >= VB_FIELD_COUNT || !f != !field)
-		return "field (vmread and vmwrite only, and they need one)";
+		return "field (vmread and vmwrite only, and they need one; in mode guest also an instruction that exits)";
 	if (type >= VB_TYPE_COUNT || !y != !type)
 		return "type (invvpid and invept only, and they need one)";
 	if (insn == VB_INSN_VMPTRLD && target == VB_TARGET_CURRENT)
@@ -709,10 +709,11 @@ struct vb_run {
 #define VB_SAMPLE_SMI		(1u << 3) /* the window saw an SMI (MSR 0x34 moved) */
 #define VB_SAMPLE_VMFAIL	(1u << 5) /* a VMX instruction's block ended in VMfail
 					   * (CF or ZF set); also VB_SAMPLE_MISMATCH */
-#define VB_SAMPLE_SPLIT_BAD	(1u << 6) /* mode=guest: the exit/entry split's TSC
-					   * readings out of order (vb_exit_split()):
-					   * no split for this record; its round trip
-					   * and checks are unaffected */
+#define VB_SAMPLE_SPLIT_BAD	(1u << 6) /* mode=guest, a record with exits only:
+					   * the exit/entry split's TSC readings out of
+					   * order (vb_exit_split()): no split for this
+					   * record; its round trip and checks are
+					   * unaffected */
 #define VB_SAMPLE_NMI_EXIT	(1u << 4) /* mode=guest: an NMI arrived in the guest (an
 					   * NMI exit), handed to the kernel; VB_SAMPLE_NMI
 					   * says the kernel counted it */

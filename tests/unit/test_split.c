@@ -90,8 +90,9 @@ static const struct {
 	{ "[g]\nmode = root, guest\ninstruction = vmptrst\n"
 	  "field = exception-bitmap\n",
 	  "4: [g] field=exception-bitmap with mode=root: vmread and vmwrite "
-	  "only, and they need one; the module refuses the combination: give "
-	  "these points a group of their own\n" },
+	  "only, and they need one; in mode guest also an instruction that "
+	  "exits; the module refuses the combination: give these points a "
+	  "group of their own\n" },
 	/* the family in mode guest says the family's rule, field or not */
 	{ "[g]\nmode = guest\ninstruction = vmwrite\n",
 	  "3: [g] instruction=vmwrite with mode=guest: the VMX family runs in "
