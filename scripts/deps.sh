@@ -55,9 +55,9 @@ analysis_deb=(make gcc libc6-dev libjson-c-dev libsqlite3-dev nettle-dev gnuplot
 # tree, and tests/host compares them with this list).
 kernels_deb=(gcc-12 libc6 libelf1 libssl3 zlib1g pahole)
 # The emulated machine: Bochs and its BIOSes, the boot ISO (isolinux,
-# xorriso), the initramfs (busybox, cpio, gzip), KVM's modules out of the
-# kernel package (xz), the transfer back (tar), Bochs in a network
-# namespace of its own (util-linux's unshare).
+# xorriso), the initramfs (busybox, cpio), KVM's modules out of the
+# kernel package (xz), the transfer back (tar, its -z gzip), Bochs in a
+# network namespace of its own (util-linux's unshare).
 emulator_deb=(bochs bochsbios vgabios isolinux syslinux-common xorriso
 	busybox-static cpio gzip xz-utils tar coreutils util-linux)
 # make check on top of the build and the kernels' trees: the unit tests
@@ -112,7 +112,7 @@ why_deb=(
 	"xorriso /usr/bin/xorriso|xorriso -as mkisofs"
 	"busybox-static /bin/busybox|/bin/busybox"
 	"cpio /bin/cpio|cpio --null"
-	"gzip /bin/gzip|gzip -"
+	"gzip /bin/gzip|gzip -|tar -xzf"
 	"xz-utils /usr/bin/xz|xz -dc"
 	"tar /bin/tar|tar -xzf"
 	"coreutils /usr/bin/md5sum|md5sum|timeout "

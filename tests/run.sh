@@ -63,6 +63,9 @@ declare -A usual=(
 	[fuzz-qemu-6.12]=60 [unit]=40 [userdev]=25 [host]=15
 )
 
+# The ioctl fuzzer's calls in Bochs (fuzz-bochs-*).
+fuzz_bochs_calls=2000
+
 # One area (run_area), for the areas run at once: tests/run.sh --area AREA.
 run_area() {
 	case $1 in
@@ -81,7 +84,7 @@ run_area() {
 	nmi-bochs-*) tests/emu/nmi-test.sh "${1#nmi-bochs-}" ;;
 	models-bochs-*) tests/emu/models-test.sh "${1#models-bochs-}" ;;
 	fuzz-qemu-*) tests/emu/fuzz-test.sh qemu "${1#fuzz-qemu-}" 20000 ;;
-	fuzz-bochs-*) tests/emu/fuzz-test.sh bochs "${1#fuzz-bochs-}" 2000 ;;
+	fuzz-bochs-*) tests/emu/fuzz-test.sh bochs "${1#fuzz-bochs-}" "$fuzz_bochs_calls" ;;
 	*) echo "tests/run.sh: unknown area '$1'" >&2; return 2 ;;
 	esac
 }
@@ -124,6 +127,18 @@ for area in ${TESTS:-check $boot_areas}; do
 		order+=("$area")
 	fi
 done
+
+# Boots shared: fuzz-bochs-6.12 boots the same kernel, emulator and CPU
+# model as module-bochs-6.12, so when both run, its guest script rides in
+# that area's boot (tests/emu/fuzz-test.sh, "A boot shared"): each keeps
+# its own checks and log; it starts once module-bochs-6.12 is done
+# (after[AREA]), and boots alone if that area did not boot.
+declare -A after=()
+export EMU_FUZZ_SHARE='' EMU_FUZZ_SHARE_ARGS=''
+if [[ " ${order[*]} " == *" module-bochs-6.12 "* && " ${order[*]} " == *" fuzz-bochs-6.12 "* ]]; then
+	EMU_FUZZ_SHARE=$tmp/share-fuzz-bochs-6.12 EMU_FUZZ_SHARE_ARGS="bochs 6.12 $fuzz_bochs_calls"
+	after[fuzz-bochs-6.12]=module-bochs-6.12
+fi
 
 # The start order: the usual times, longest first; then the rest.
 mapfile -t start_order < <(
@@ -192,11 +207,21 @@ else
 	# background job without (the unit tests check the driver leaves its
 	# signal handlers as it found them).
 	set -m
-	next=0 running=0
-	while [[ $next -lt ${#start_order[@]} || $running -gt 0 ]]; do
-		while [[ $running -lt $slots && $next -lt ${#start_order[@]} ]]; do
-			area=${start_order[$next]}
-			next=$((next + 1))
+	# pending: the start order less the areas started; an area waits for
+	# the one it comes after (after[AREA]) to finish.
+	pending=("${start_order[@]}") running=0
+	while [[ ${#pending[@]} -gt 0 || $running -gt 0 ]]; do
+		while [[ $running -lt $slots ]]; do
+			area='' rest=()
+			for a in "${pending[@]}"; do
+				if [[ -z $area && ( -z ${after[$a]:-} || -n ${verdict[${after[$a]}]:-} ) ]]; then
+					area=$a
+				else
+					rest+=("$a")
+				fi
+			done
+			[[ -n $area ]] || break
+			pending=("${rest[@]}")
 			secs[$area]=$SECONDS
 			"$top/tests/run.sh" --area "$area" </dev/null >"$logs/$area.log" 2>&1 &
 			pid_area[$!]=$area
