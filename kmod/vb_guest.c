@@ -90,6 +90,7 @@
 #include <linux/smp.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
+#include <asm/io.h>
 #include <asm/mce.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -334,6 +335,18 @@ bool vb_guest_setup(struct vb_guest *g, unsigned long rip, u32 flags)
 				   g->cpu);
 		return false;
 	}
+	if (g->msr_store) {
+		/* the exit/entry split: each VM exit stores IA32_TSC there */
+		g->msr_store->index = vb_injected(VB_FAULT_GUEST_SPLIT) ?
+				      MSR_IA32_SYSENTER_CS : MSR_IA32_TSC;
+		g->msr_store->reserved = 0;
+		if (!vb_vmwrite(VM_EXIT_MSR_STORE_ADDR,
+				virt_to_phys(g->msr_store))) {
+			pr_err_ratelimited("CPU %u: guest: VMWRITE of the MSR-store address failed\n",
+					   g->cpu);
+			return false;
+		}
+	}
 	{
 		const struct vb_vmcs_write w[] = {
 			/* controls */
@@ -345,7 +358,7 @@ bool vb_guest_setup(struct vb_guest *g, unsigned long rip, u32 flags)
 			{ PAGE_FAULT_ERROR_CODE_MASK, 0 },
 			{ PAGE_FAULT_ERROR_CODE_MATCH, 0 },
 			{ CR3_TARGET_COUNT, 0 },
-			{ VM_EXIT_MSR_STORE_COUNT, 0 },
+			{ VM_EXIT_MSR_STORE_COUNT, g->msr_store ? 1 : 0 },
 			{ VM_EXIT_MSR_LOAD_COUNT, 0 },
 			{ VM_ENTRY_MSR_LOAD_COUNT, 0 },
 			{ VM_ENTRY_INTR_INFO_FIELD, 0 },
@@ -552,6 +565,13 @@ int vb_guest_begin(struct vb_ctx *c)
 	if (!vb_guest_setup(g, (unsigned long)vb_guest_blocks[VB_INSN_NONE]
 			    [VB_SER_LFENCE][0].start, 0))
 		return -EIO;
+	/* the field written before each VMRESUME: the value setup gave it */
+	g->dirty_field = vb_field_encoding(c->point.field);
+	if (g->dirty_field && !vb_vmread(g->dirty_field, &g->dirty_value)) {
+		pr_err_ratelimited("CPU %u: guest: VMREAD of field %#x failed\n",
+				   g->cpu, g->dirty_field);
+		return -EIO;
+	}
 	return vb_guest_warm(c);
 }
 
@@ -694,8 +714,14 @@ static bool vb_guest_insn_exit(struct vb_ctx *c, u8 insn,
 		g->regs.rax = 0;
 		g->regs.rdx = 0;
 	}
+	/* the split's readings of this exit (the entry's: at the HLT) */
+	x->tsc_stored = g->msr_store ? g->msr_store->value : 0;
+	x->tsc_handler_in = g->regs.tsc_in;
 	if (!vb_vmwrite(GUEST_RIP, rip + len))
 		return vb_guest_fail(c, "VMWRITE of the guest's RIP", reason);
+	/* the point's field, the dirty-VMCS cost: the same value again */
+	if (g->dirty_field && !vb_vmwrite(g->dirty_field, g->dirty_value))
+		return vb_guest_fail(c, "VMWRITE of the point's field", reason);
 	return true;
 }
 
@@ -748,6 +774,8 @@ notrace bool vb_guest_block(struct vb_ctx *c, u8 insn, struct vb_exit_rec *x,
 				return vb_guest_fail(c, "a HLT not the block's", reason);
 			*tsc_begin = (g->regs.r9 << 32) | (u32)g->regs.r8;
 			*tsc_end = (g->regs.r11 << 32) | (u32)g->regs.r10;
+			if (x->exits)	/* the entry after its last exit */
+				x->tsc_handler_out = g->regs.tsc_out;
 			return true;
 		}
 		if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)

@@ -15,6 +15,16 @@
 /* The guest's registers the host sets and reads (vb_guest_asm.S: VB_GR_*). */
 struct vb_guest_regs {
 	u64 rax, rbx, rcx, rdx, r8, r9, r10, r11, rsi, rdi;
+	/* not the guest's: the handler's TSC readings (vb_exit_split()) */
+	u64 tsc_in;			/* the first RDTSC at the last exit's landing */
+	u64 tsc_out;			/* the last RDTSC before the last entry */
+};
+
+/* One entry of the VM-exit MSR-store list (SDM Vol. 3C, 25.7.2) */
+struct vb_msr_slot {
+	u32 index;
+	u32 reserved;
+	u64 value;
 };
 
 /* The host state a VM exit changes and the window puts back. */
@@ -30,6 +40,10 @@ struct vb_guest {
 	struct vb_host_state host;	/* saved at the window's start */
 	struct vb_guest_regs regs;
 	unsigned long stack_top;	/* the guest's RSP */
+	/* the VM-exit MSR-store list: IA32_TSC (a page of its own; NULL: none) */
+	struct vb_msr_slot *msr_store;
+	u32 dirty_field;		/* mode=guest's field: encoding, 0 for none */
+	u64 dirty_value;		/* ... and the value written back */
 	u32 cpu;
 	u16 vpid;			/* 0: VPID off (the probe) */
 	u8 invvpid_type;		/* VMX_VPID_EXTENT_* the CPU has */

@@ -37,6 +37,8 @@
 #define VB_GR_R11	56
 #define VB_GR_RSI	64
 #define VB_GR_RDI	72
+#define VB_GR_TSC_IN	80
+#define VB_GR_TSC_OUT	88
 
 #define VB_HOST_RSP	0x6c14	/* VMCS field encoding (SDM Vol. 3D, B.4.4) */
 
@@ -51,6 +53,10 @@
  * registers stored back into @regs; 1 on VMfailInvalid, 2 on VMfailValid
  * (the VM-instruction error is in the VMCS), 3 if HOST_RSP could not be
  * written.  Callee-saved registers are kept on the stack across the guest.
+ * The TSC is read into @regs->tsc_out right before the guest's registers
+ * are loaded for the entry, and into @regs->tsc_in first thing at the
+ * exit's landing (the exit/entry split, vmptrst_bench_abi.h:
+ * vb_exit_split()).
  */
 SYM_FUNC_START(vb_guest_enter)
 	push %rbp
@@ -65,6 +71,13 @@ SYM_FUNC_START(vb_guest_enter)
 	mov $VB_HOST_RSP, %eax
 	vmwrite %rsp, %rax
 	jbe .Lwrite_failed
+
+	/* the handler's last TSC reading before the entry */
+	lfence
+	rdtsc
+	shl $32, %rdx
+	or %rdx, %rax
+	mov %rax, VB_GR_TSC_OUT(%rdi)
 
 	test %sil, %sil
 	/* MOV leaves the flags alone: ZF still says VMLAUNCH or VMRESUME. */
@@ -91,6 +104,14 @@ SYM_INNER_LABEL(vb_guest_exit, SYM_L_GLOBAL)
 	ENDBR
 	/* RSP is HOST_RSP: @regs on top.  The guest's registers are live. */
 	push %rax
+	push %rdx
+	/* the handler's first TSC reading after the exit */
+	rdtsc
+	shl $32, %rdx
+	or %rdx, %rax
+	mov 16(%rsp), %rdx
+	mov %rax, VB_GR_TSC_IN(%rdx)
+	pop %rdx
 	mov 8(%rsp), %rax
 	mov %rbx, VB_GR_RBX(%rax)
 	mov %rcx, VB_GR_RCX(%rax)

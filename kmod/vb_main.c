@@ -391,6 +391,9 @@ static int vb_alloc_guest(struct vb_ctx *c, const struct vb_caps *caps)
 	if (!g->stack_top)
 		return -ENOMEM;
 	g->stack_top += PAGE_SIZE;
+	g->msr_store = (struct vb_msr_slot *)get_zeroed_page(GFP_KERNEL);
+	if (!g->msr_store)
+		return -ENOMEM;
 	g->cpu = c->point.cpu;
 	g->vpid = VB_GUEST_VPID;
 	g->invvpid_type = caps->invvpid_type;
@@ -401,6 +404,8 @@ static void vb_free_records(struct vb_ctx *c)
 {
 	if (c->guest && c->guest->stack_top)
 		free_page(c->guest->stack_top - PAGE_SIZE);
+	if (c->guest)
+		free_page((unsigned long)c->guest->msr_store);
 	kfree(c->guest);
 	kvfree(c->exits);
 	kvfree(c->win);
@@ -635,7 +640,10 @@ static int __init vb_init(void)
 	BUILD_BUG_ON(sizeof(struct vb_point_desc) != 14 * sizeof(__u32));
 	BUILD_BUG_ON(offsetof(struct vb_run, buf) != 72);
 	BUILD_BUG_ON(sizeof(struct vb_run) != 560);
-	BUILD_BUG_ON(sizeof(struct vb_exit_rec) != 24);
+	BUILD_BUG_ON(sizeof(struct vb_exit_rec) != 48);
+	/* vb_guest_asm.S: VB_GR_TSC_IN, VB_GR_TSC_OUT */
+	BUILD_BUG_ON(offsetof(struct vb_guest_regs, tsc_in) != 80);
+	BUILD_BUG_ON(offsetof(struct vb_guest_regs, tsc_out) != 88);
 	err = vb_test_hooks_init();
 	if (err)
 		return err;

@@ -50,6 +50,7 @@ enum vb_fault {
 	VB_FAULT_FAMILY_WRONG = 21,	/* the family's records made wrong by the CPU (vb_family.c) */
 	VB_FAULT_NO_OSXSAVE = 22,	/* CR4.OSXSAVE taken to be clear: mode=guest xsetbv skipped */
 	VB_FAULT_FAMILY_BEGIN = 23,	/* the family's guarded copy reports VMfail: the window ends, EIO */
+	VB_FAULT_GUEST_SPLIT = 24,	/* the MSR-store list holds IA32_SYSENTER_CS, not IA32_TSC */
 };
 
 #ifdef VB_TEST_HOOKS

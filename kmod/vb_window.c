@@ -119,8 +119,15 @@ static __always_inline void vb_env_record_end(struct vb_ctx *c,
 		vb_record_pmc(c, rd, index, r);
 	if (this_cpu_read(irq_stat.__nmi_count) != s->nmi)
 		r->flags |= VB_SAMPLE_NMI;
-	if (c->point.mode == VB_MODE_GUEST && c->guest->rec_nmi)
-		r->flags |= VB_SAMPLE_NMI_EXIT;
+	if (c->point.mode == VB_MODE_GUEST) {
+		u64 exit_half, entry_half;
+
+		if (c->guest->rec_nmi)
+			r->flags |= VB_SAMPLE_NMI_EXIT;
+		if (c->exits[index].exits &&
+		    !vb_exit_split(r, &c->exits[index], &exit_half, &entry_half))
+			r->flags |= VB_SAMPLE_SPLIT_BAD;
+	}
 }
 
 #include "vb_engine.h"

@@ -663,6 +663,9 @@ static void valid_run(struct vb_run *r)
 			p->serialize = VB_SER_LFENCE;
 		p->tlb = VB_TLB_WARM;
 		p->ad = VB_AD_SET;
+		if (chance(25))	/* the dirty-VMCS field, valid or not */
+			p->field = chance(75) ? 1 + below(3) :
+				   below(VB_FIELD_COUNT + 1);
 	}
 	if (chance(15)) {	/* the family, in mode root: one of its variants */
 		static const uint8_t fam[][4] = {	/* insn, target, field, type */
@@ -766,6 +769,12 @@ static const char *point_invalid(const struct vb_point_desc *p)
 	bool fam_f = in == VB_INSN_VMREAD || in == VB_INSN_VMWRITE;
 	bool fam_inv = in == VB_INSN_INVVPID || in == VB_INSN_INVEPT;
 	bool family = fam_t || fam_f || fam_inv || in == VB_INSN_VMXON;
+	bool guest = p->mode == VB_MODE_GUEST;
+	/* mode guest: every copy of these is a VM exit */
+	bool exits = in == VB_INSN_VMPTRST || in == VB_INSN_CPUID ||
+		     in == VB_INSN_VMCALL || in == VB_INSN_RDMSR ||
+		     in == VB_INSN_IO || in == VB_INSN_XSETBV ||
+		     in == VB_INSN_INVD || in == VB_INSN_CR3_LOAD;
 	size_t i;
 
 	for (i = 0; i < sizeof(enums) / sizeof(enums[0]); i++)
@@ -791,8 +800,14 @@ static const char *point_invalid(const struct vb_point_desc *p)
 	    (in == VB_INSN_VMPTRLD && p->target == VB_TARGET_CURRENT) ||
 	    (in == VB_INSN_VMCLEAR && p->target == VB_TARGET_SAME))
 		return "target";
-	if (p->field >= VB_FIELD_COUNT || fam_f != (p->field != 0) ||
-	    (in == VB_INSN_VMWRITE && p->field == VB_FIELD_VM_INSN_ERROR))
+	/* mode root: vmread's and vmwrite's; mode guest: written before each
+	 * VMRESUME, for an instruction that exits, not guest-rip (written
+	 * anyway) nor the read-only vm-instruction-error */
+	if (p->field >= VB_FIELD_COUNT ||
+	    (!guest && (fam_f != (p->field != 0) ||
+			(in == VB_INSN_VMWRITE &&
+			 p->field == VB_FIELD_VM_INSN_ERROR))) ||
+	    (guest && fam_f && !p->field))
 		return "field";
 	if (p->type >= VB_TYPE_COUNT || fam_inv != (p->type != 0) ||
 	    (in == VB_INSN_INVVPID && p->type == VB_TYPE_GLOBAL) ||
@@ -829,6 +844,9 @@ static const char *point_invalid(const struct vb_point_desc *p)
 		return "vmcs-none-in-guest";
 	if (p->tlb != VB_TLB_WARM || p->ad != VB_AD_SET)
 		return "tlb-or-ad-in-guest";
+	if (p->field && (!exits || p->field == VB_FIELD_GUEST_RIP ||
+			 p->field == VB_FIELD_VM_INSN_ERROR))
+		return "field-in-guest";
 	return NULL;
 }
 

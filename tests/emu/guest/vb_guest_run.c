@@ -20,7 +20,15 @@
  * operand afterwards holds the current-VMCS pointer (vmptrst: the module's
  * emulated store; mov: the value it stores) or the poison (the other
  * exits, none); mismatches 0.  xsetbv where CPUID says OSXSAVE is clear:
- * skipped with VB_SKIP_NO_OSXSAVE instead.
+ * skipped with VB_SKIP_NO_OSXSAVE instead.  Every exit record's split
+ * (ABI 11) is checked here without the ABI's vb_exit_split(): the guest's
+ * opening RDTSC <= the TSC the CPU stored at the last exit < the handler's
+ * first RDTSC <= its last before the entry < the guest's closing RDTSC, so
+ * both halves positive and their sum within the record; the records
+ * without exits carry no readings.  vmcall and vmptrst with a `field` (the
+ * handler's VMWRITE before each VMRESUME: guest-cs-sel, exception-bitmap,
+ * guest-debugctl) run clean too; guest-rip, vm-instruction-error and a
+ * field with mov or none are EINVAL.
  * Points the module must refuse are EINVAL.  Then the injected failures
  * (tests' build): VMfail (12), an entry failure (13) and an unexpected
  * exit (14), INVVPID failing (16), more exits than the bound (17) and a
@@ -28,7 +36,10 @@
  * VMPTRST #UD) and the next RUN good; an unexpected exit (14) in an rdmsr
  * block too; a CPU without VPID (18) or a kernel with FRED (20) skips the
  * point, CR4.OSXSAVE taken to be clear (22) an xsetbv point; VMPTRST in another
- * addressing form (15) is caught in every record, by the module and here.
+ * addressing form (15) is caught in every record, by the module and here;
+ * an MSR-store list holding another MSR (24) leaves every exit record's
+ * split out of order: flagged VB_SAMPLE_SPLIT_BAD by the module and seen
+ * here, the records otherwise good.
  * --release: the module users load runs mode=guest too (one point).
  * --nmi: while another CPU sends this one NMIs (the guest script's
  * sysrq-l loop), mode=guest RUNs of MOV blocks (the guest's share of the
@@ -149,9 +160,21 @@ static const char *record_wrong(const struct vb_run *r, uint32_t i)
 	if (s->tsc_end <= s->tsc_begin)
 		return "TSC readings";
 	if (!insns[k].reason)
-		return x->exits || x->reason || x->insn_len ? "exits of a block without any" : NULL;
+		return x->exits || x->reason || x->insn_len || x->tsc_stored ||
+		       x->tsc_handler_in || x->tsc_handler_out ||
+		       (s->flags & VB_SAMPLE_SPLIT_BAD) ?
+		       "exits of a block without any" : NULL;
 	if (x->exits != r->point.unroll)
 		return "exit count";
+	if (s->flags & VB_SAMPLE_SPLIT_BAD)
+		return "split flagged out of order by the module";
+	if (x->tsc_stored < s->tsc_begin || x->tsc_handler_in <= x->tsc_stored ||
+	    x->tsc_handler_out < x->tsc_handler_in ||
+	    s->tsc_end <= x->tsc_handler_out)
+		return "the split's TSC readings (not in order, or a half not positive)";
+	if ((x->tsc_handler_in - x->tsc_stored) +
+	    (s->tsc_end - x->tsc_handler_out) > s->tsc_end - s->tsc_begin)
+		return "the split's halves (their sum beyond the record)";
 	if (x->reason != insns[k].reason)
 		return "exit reason";
 	if (x->insn_len != insns[k].len)
@@ -174,9 +197,17 @@ static bool osxsave(void)
 	return __get_cpuid(1, &a, &b, &c, &d) && (c >> 27 & 1);
 }
 
-/* One mode=guest point: every record as the reference says. */
-static void check_point(uint32_t insn, uint32_t unroll, uint32_t offset,
-			uint32_t ser, bool events)
+static const char *const field_names[VB_FIELD_COUNT] = {
+	"", " field=guest-cs-sel", " field=exception-bitmap",
+	" field=guest-debugctl", " field=guest-rip", " field=vm-instruction-error",
+};
+
+/*
+ * One mode=guest point: every record as the reference says; @field, the
+ * handler's VMWRITE before each VMRESUME (0: none).
+ */
+static void check_point_f(uint32_t insn, uint32_t unroll, uint32_t offset,
+			  uint32_t ser, bool events, uint32_t field)
 {
 	struct vb_run r = guest_req(insn, unroll, offset, ser);
 	const char *bad = NULL, *sname = ser == VB_SER_MFENCE ? "mfence" : "lfence";
@@ -194,6 +225,7 @@ static void check_point(uint32_t insn, uint32_t unroll, uint32_t offset,
 		return;
 	}
 
+	r.point.field = field;
 	if (events) {
 		r.nevents = 1;
 		r.events[0].type = 1;	/* PERF_TYPE_SOFTWARE */
@@ -207,8 +239,8 @@ static void check_point(uint32_t insn, uint32_t unroll, uint32_t offset,
 		bad = record_wrong(&r, i);
 	CHECK(err == 0 && !(r.result_flags & VB_RUN_SKIPPED) &&
 	      r.records == nrec && r.mismatches == 0 && !bad,
-	      "mode guest %s unroll %u offset %u %s%s: %u records, mismatches %u, every exit and store as the reference says%s%s (%s, skip %u)",
-	      insns[insn_index(insn)].name, unroll, offset, sname,
+	      "mode guest %s%s unroll %u offset %u %s%s: %u records, mismatches %u, every exit, store and split as the reference says%s%s (%s, skip %u)",
+	      insns[insn_index(insn)].name, field_names[field], unroll, offset, sname,
 	      events ? " +cpu-clock" : "", r.records, r.mismatches,
 	      bad ? "; wrong: " : "", bad ? bad : "", strerror(err),
 	      r.skip_reason);
@@ -223,6 +255,17 @@ static void check_point(uint32_t insn, uint32_t unroll, uint32_t offset,
 		       ex[1].reason, (unsigned long long)ex[1].qualification,
 		       ex[1].insn_info, ex[1].insn_len,
 		       (unsigned long long)(rec[1].tsc_end - rec[1].tsc_begin));
+	if (!err && r.records && ex[1].exits)
+		printf("# %s%s unroll %u: record 1's last exit split: exit %llu ticks, entry %llu ticks (emulated: meaningless as timings)\n",
+		       insns[insn_index(insn)].name, field_names[field], unroll,
+		       (unsigned long long)(ex[1].tsc_handler_in - ex[1].tsc_stored),
+		       (unsigned long long)(rec[1].tsc_end - ex[1].tsc_handler_out));
+}
+
+static void check_point(uint32_t insn, uint32_t unroll, uint32_t offset,
+			uint32_t ser, bool events)
+{
+	check_point_f(insn, unroll, offset, ser, events, 0);
 }
 
 /* Points vb_point_invalid() refuses, and exit_buf where it does not belong. */
@@ -266,6 +309,26 @@ static void check_refused(void)
 
 		r.point.reserved = 1;
 		CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL, "point.reserved 1: EINVAL");
+	}
+	{
+		static const struct {
+			uint32_t insn, field;
+		} f[] = {
+			{ VB_INSN_VMCALL, VB_FIELD_GUEST_RIP },
+			{ VB_INSN_VMCALL, VB_FIELD_VM_INSN_ERROR },
+			{ VB_INSN_VMCALL, VB_FIELD_COUNT },
+			{ VB_INSN_MOV, VB_FIELD_EXCEPTION_BITMAP },
+			{ VB_INSN_NONE, VB_FIELD_GUEST_CS_SEL },
+		};
+
+		for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+			struct vb_run r = guest_req(f[i].insn, 1, 0, 0);
+
+			r.point.field = f[i].field;
+			CHECK(xioctl(VB_IOC_RUN, &r) == EINVAL,
+			      "mode guest %s field %u: EINVAL",
+			      insns[insn_index(f[i].insn)].name, f[i].field);
+		}
 	}
 }
 
@@ -366,6 +429,35 @@ static void check_faults(void)
 	      "inject_fault=15 (VMPTRST [RDI + disp32]): the module flags %u of %u VMPTRST records, this check finds base RDI in %u (%s)",
 	      r.mismatches, want, base_bad, strerror(err));
 	check_point(VB_INSN_VMPTRST, 1, 0, VB_SER_LFENCE, false);
+	/* the MSR-store list holds IA32_SYSENTER_CS: every split out of order */
+	r = guest_req(VB_INSN_VMCALL, 4, 0, VB_SER_LFENCE);
+	if (vb_set_fault(24)) {
+		CHECK(0, "inject_fault=24: %s", strerror(errno));
+		return;
+	}
+	err = xioctl(VB_IOC_RUN, &r);
+	vb_set_fault(0);
+	{
+		uint32_t flagged = 0, seen = 0, exits = 0;
+
+		for (i = 0; !err && i < r.records; i++) {
+			const char *bad;
+
+			if (!ex[i].exits)
+				continue;
+			exits++;
+			flagged += !!(rec[i].flags & VB_SAMPLE_SPLIT_BAD);
+			/* this check's own view, without the module's flag */
+			rec[i].flags &= ~VB_SAMPLE_SPLIT_BAD;
+			bad = record_wrong(&r, i);
+			seen += bad && !strncmp(bad, "the split", 9);
+		}
+		CHECK(err == 0 && r.mismatches == 0 && exits &&
+		      exits == r.records / 2 && flagged == exits && seen == exits,
+		      "inject_fault=24 (the MSR-store list holds IA32_SYSENTER_CS): mismatches %u; of %u exit records the module flags %u split out of order, this check finds %u (%s)",
+		      r.mismatches, exits, flagged, seen, strerror(err));
+	}
+	check_point(VB_INSN_VMCALL, 4, 0, VB_SER_LFENCE, false);
 }
 
 /* --nmi (see the top): NMIs in the guest reach the kernel, nothing lost. */
@@ -433,6 +525,12 @@ int main(int argc, char **argv)
 			check_point(insns[k].insn, 256, 8, VB_SER_MFENCE, false);
 			check_point(insns[k].insn, 4, 3, VB_SER_LFENCE, true);
 		}
+		/* the dirty-VMCS points: a field written before each VMRESUME */
+		for (k = VB_FIELD_GUEST_CS_SEL; k <= VB_FIELD_GUEST_DEBUGCTL; k++)
+			check_point_f(VB_INSN_VMCALL, 16, 0, VB_SER_LFENCE,
+				      false, (uint32_t)k);
+		check_point_f(VB_INSN_VMPTRST, 1, 0, VB_SER_LFENCE, false,
+			      VB_FIELD_EXCEPTION_BITMAP);
 		check_vmx_left("the mode=guest RUNs");
 		check_faults();
 	}
