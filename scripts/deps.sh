@@ -119,7 +119,7 @@ why_deb=(
 	"util-linux /usr/bin/unshare|unshare |taskset "
 	"python3 /usr/bin/pydoc3|python3"
 	"binutils /usr/bin/objdump|objdump -d"
-	"sparse /usr/bin/sparse|C=1"
+	"sparse /usr/bin/sparse|C=1|C=2"
 	"libcmocka-dev /usr/include/cmocka.h|-lcmocka"
 	"python3-numpy /usr/lib/python3/dist-packages/numpy/__init__.py|import numpy"
 	"python3-scipy /usr/lib/python3/dist-packages/scipy/__init__.py|import scipy"

@@ -290,10 +290,17 @@ while kill -0 "$emu_pid" 2>/dev/null; do
 		break
 	fi
 	# The guest prints its result after /out is shipped, drains and powers off.
-	# Everything needed is on the host by then, and power-off can take long in
-	# emulated SMP (guest time crawls), so after 10 s stop the emulator ourselves.
+	# Everything needed is on the host once the transfer's last line is in the
+	# second port's file too (the emulator writes each port in order): then
+	# stop the emulator ourselves rather than wait for the drain and the
+	# power-off (seconds of emulated time, long in emulated SMP); at the
+	# latest 10 s after the result.
 	if [[ -z $result_at ]] && grep -aq '^EMU-RESULT: exit=' "$com1"; then
 		result_at=$elapsed
+	fi
+	if [[ -n $result_at ]] && grep -aq '^EMU-DATA-END ' "$com2"; then
+		stop_emulator
+		break
 	elif [[ -n $result_at ]] && ((elapsed - result_at >= 10)); then
 		log "guest finished but has not powered off after 10s; stopping $emulator"
 		stop_emulator
