@@ -101,6 +101,8 @@ int az_cat_csv_import(const struct az_cat *c, long long id, const char *dir,
 int az_cat_setup_valid(const char *want);
 /* Whether every "axis=value" word of want is one of setup's words. */
 int az_cat_setup_matches(const char *want, const char *setup);
+/* Whether setup has a word "axis=...". */
+int az_cat_has_axis(const char *setup, const char *axis);
 /* setup's words but "mode=root" (malloc'd): a run from before the mode axis
    measured in mode root and has no mode word. */
 char *az_cat_root_as_before(const char *setup);

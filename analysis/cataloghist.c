@@ -19,6 +19,46 @@
 #include "plot.h"
 
 
+static void free_row(struct az_hist_row *r)
+{
+	free(r->date);
+	free(r->host);
+	free(r->microcode);
+	free(r->platform);
+	free(r->setup);
+	free(r->method);
+	free(r->reason);
+}
+
+/*
+ * Of the rows --setup want matched, those it means: where want names no
+ * field or part and some row's setup has none, the rows with one go (a
+ * mode=guest exit's field is the handler's optional VMWRITE, part a half
+ * of its round trip: "instruction=vmcall mode=guest" is the plain round
+ * trip); n rows kept.
+ */
+static size_t narrow(struct az_hist_row *h, size_t n, const char *want)
+{
+	static const char *const optional[] = { "field", "part" };
+	size_t i, k, m;
+
+	for (k = 0; k < 2; k++) {
+		if (az_cat_has_axis(want, optional[k]))
+			continue;
+		for (i = 0; i < n && az_cat_has_axis(h[i].setup, optional[k]); i++)
+			;
+		if (i == n)
+			continue;	/* every row has one: "name more axes" */
+		for (i = m = 0; i < n; i++)
+			if (az_cat_has_axis(h[i].setup, optional[k]))
+				free_row(&h[i]);
+			else
+				h[m++] = h[i];
+		n = m;
+	}
+	return n;
+}
+
 /* The matching headline rows, by host and date; n set; -1 reported. */
 static int load(const struct az_cat *c, const struct az_cat_opts *o,
 		struct az_hist_row **out, size_t *n)
@@ -42,8 +82,7 @@ static int load(const struct az_cat *c, const struct az_cat_opts *o,
 
 		/* mode=root asked for: a setup of another mode is not it */
 		if (!az_cat_setup_matches(want, setup) ||
-		    (root && (!strncmp(setup, "mode=", 5) ||
-			      strstr(setup, " mode=")))) {
+		    (root && az_cat_has_axis(setup, "mode"))) {
 			free(setup);
 			continue;
 		}
@@ -66,6 +105,7 @@ static int load(const struct az_cat *c, const struct az_cat_opts *o,
 	}
 	sqlite3_finalize(st);
 	free(want);
+	*n = narrow(h, *n, o->setup);
 	for (i = 0; i < *n; i++)	/* after the last realloc */
 		h[i].prev = i && !strcmp(h[i - 1].host, h[i].host) ? &h[i - 1] : NULL;
 	*out = h;
@@ -78,15 +118,8 @@ static void free_rows(struct az_hist_row *h, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		free(h[i].date);
-		free(h[i].host);
-		free(h[i].microcode);
-		free(h[i].platform);
-		free(h[i].setup);
-		free(h[i].method);
-		free(h[i].reason);
-	}
+	for (i = 0; i < n; i++)
+		free_row(&h[i]);
 	free(h);
 }
 

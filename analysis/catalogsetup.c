@@ -66,6 +66,17 @@ char *az_cat_setup_key(const char *setup)
 	return without(setup, 1);
 }
 
+int az_cat_has_axis(const char *setup, const char *axis)
+{
+	size_t l = strlen(axis);
+	const char *p;
+
+	for (p = setup; (p = strstr(p, axis)); p += l)
+		if ((p == setup || p[-1] == ' ') && p[l] == '=')
+			return 1;
+	return 0;
+}
+
 int az_cat_setup_valid(const char *want)
 {
 	char w[512];

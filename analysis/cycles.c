@@ -106,9 +106,10 @@ static size_t slopes(const struct az_dataset *ds, const size_t *grp,
 	return R;
 }
 
-void az_cycles_of(const struct az_run *run, const size_t *grp, size_t ngrp,
-		  double step, double ticks, double tlo, double thi,
-		  struct az_cycles *c)
+/* az_cycles_of(), and with fitted 0 az_cycles_raw(): see cycles.h. */
+static void cycles_of(const struct az_run *run, const size_t *grp, size_t ngrp,
+		      double step, double ticks, double tlo, double thi,
+		      int fitted, struct az_cycles *c)
 {
 	const struct az_dataset *ds = &run->ds;
 	size_t *ag = az_malloc((ds->ngroup + 1) * sizeof(*ag)), nag;
@@ -136,7 +137,7 @@ void az_cycles_of(const struct az_run *run, const size_t *grp, size_t ngrp,
 	c->lo = fmin(tlo * clk.lo, tlo * clk.hi);
 	c->hi = fmax(thi * clk.lo, thi * clk.hi);
 	if (!strcmp(c->source, "add chain") && slopes(ds, ag, nag, step, R, a)) {
-		size_t nx = slopes(ds, grp, ngrp, step, R, x);
+		size_t nx = fitted ? slopes(ds, grp, ngrp, step, R, x) : 0;
 
 		v.value = c->value;
 		v.lo = c->lo;
@@ -152,6 +153,20 @@ void az_cycles_of(const struct az_run *run, const size_t *grp, size_t ngrp,
 	free(ag);
 	free(a);
 	free(x);
+}
+
+void az_cycles_of(const struct az_run *run, const size_t *grp, size_t ngrp,
+		  double step, double ticks, double tlo, double thi,
+		  struct az_cycles *c)
+{
+	cycles_of(run, grp, ngrp, step, ticks, tlo, thi, 1, c);
+}
+
+void az_cycles_raw(const struct az_run *run, const size_t *grp, size_t ngrp,
+		   double step, double ticks, double tlo, double thi,
+		   struct az_cycles *c)
+{
+	cycles_of(run, grp, ngrp, step, ticks, tlo, thi, 0, c);
 }
 
 int az_cycles_words(const struct az_cycles *c, char *buf, size_t len)

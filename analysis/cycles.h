@@ -51,6 +51,17 @@ void az_cycles_of(const struct az_run *run, const size_t *grp, size_t ngrp,
 		  struct az_cycles *c);
 
 /*
+ * The same for a quantity of those groups that is no slope over unroll (a
+ * half of mode=guest's round trip, split.h): the clock of the groups, the
+ * interval the ticks' CI scaled by the clock's, widened by the per-round
+ * calibrations' t interval (the family's per-round slopes, which are not
+ * this quantity's, left out).
+ */
+void az_cycles_raw(const struct az_run *run, const size_t *grp, size_t ngrp,
+		   double step, double ticks, double tlo, double thi,
+		   struct az_cycles *c);
+
+/*
  * When c's interval is wider than AZ_CYCLES_WIDE_PCT: the words for the
  * report ("the core clock moved by X % during this run; the cycles column
  * is ±Y % ...", with the fix) in buf, and 1; else 0 and buf "".

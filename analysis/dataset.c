@@ -60,12 +60,22 @@ static int header(struct az_dataset *ds, struct csv_reader *r)
 	}
 	if (ds->unroll_col != AZ_NO_GROUP && ds->unroll_col > ds->sample_col)
 		ds->unroll_col = AZ_NO_GROUP;
+	ds->exit_col = find_col(ds, "exit_ticks");
+	ds->entry_col = find_col(ds, "entry_ticks");
+	if ((ds->exit_col == AZ_NO_GROUP) != (ds->entry_col == AZ_NO_GROUP) ||
+	    (ds->exit_col != AZ_NO_GROUP && (ds->exit_col < ds->sample_col ||
+					     ds->entry_col < ds->sample_col))) {
+		az_err(ds->path, r->line,
+		       "exit_ticks and entry_ticks come together, after sample");
+		return -1;
+	}
 	ds->metric_col = az_malloc(ds->ncol * sizeof(size_t));
 	ds->flag_col = az_malloc(ds->ncol * sizeof(size_t));
 	/* tsc is metric 0 wherever it sits. */
 	ds->metric_col[ds->nmetric++] = find_col(ds, "tsc");
 	for (i = ds->sample_col + 1; i < ds->ncol; i++) {
-		if (i == ds->check_col || !strcmp(ds->col[i], "tsc"))
+		if (i == ds->check_col || !strcmp(ds->col[i], "tsc") ||
+		    i == ds->exit_col || i == ds->entry_col)
 			continue;
 		if (!strncmp(ds->col[i], "flag_", 5))
 			ds->flag_col[ds->nflag++] = i;
@@ -88,6 +98,44 @@ static void grow(struct az_dataset *ds, struct az_group *g)
 	g->sample = az_realloc(g->sample, g->cap * sizeof(*g->sample));
 	for (m = 0; m < ds->nmetric; m++)
 		g->val[m] = az_realloc(g->val[m], g->cap * sizeof(double));
+}
+
+/* A kept row's exit_ticks and entry_ticks, beside its tsc; 0 or -1. */
+static int split_row(struct az_dataset *ds, struct az_group *g,
+		     struct csv_reader *r)
+{
+	const size_t col[2] = { ds->exit_col, ds->entry_col };
+	double v[2];
+	size_t k;
+	int empty = 0;
+
+	if (ds->exit_col == AZ_NO_GROUP)
+		return 0;
+	for (k = 0; k < 2; k++) {
+		int rc = csv_number(r->field[col[k]], &v[k]);
+
+		if (rc < 0) {
+			az_err(ds->path, r->line, "%s is \"%s\", not a number",
+			       ds->col[col[k]], r->field[col[k]]);
+			return -1;
+		}
+		if (rc) {
+			v[k] = NAN;
+			empty++;
+		}
+	}
+	if (empty == 2) {
+		g->split_empty++;
+		return 0;
+	}
+	if (g->nsplit == g->split_cap) {
+		g->split_cap = g->split_cap ? 2 * g->split_cap : 256;
+		g->split = az_realloc(g->split, g->split_cap * sizeof(*g->split));
+	}
+	g->split[g->nsplit].exit = v[0];
+	g->split[g->nsplit].entry = v[1];
+	g->split[g->nsplit++].tsc = g->val[0][g->n];
+	return 0;
 }
 
 static int row(struct az_dataset *ds, struct csv_reader *r)
@@ -172,6 +220,8 @@ static int row(struct az_dataset *ds, struct csv_reader *r)
 		}
 		g->val[m][g->n] = rc ? NAN : v;
 	}
+	if (split_row(ds, g, r))
+		return -1;
 	g->n++;
 	return 0;
 }
@@ -221,6 +271,7 @@ void az_dataset_free(struct az_dataset *ds)
 		free(g->net_reason);
 		free(g->seq);
 		free(g->seq_sample);
+		free(g->split);
 		free(g->nval);
 		free(g->missing);
 		free(g->d);

@@ -4,7 +4,9 @@
  * point and instruction ("group"), the kept rows' sample index and metric
  * values.  Columns: every column before `sample` is an axis; after it,
  * `check` is the check, `flag_*` are per-sample flags, every other column
- * (`tsc` first) is a metric.  Rows with check=mismatch or a flag set are
+ * (`tsc` first) is a metric, but `exit_ticks` and `entry_ticks` (the
+ * exit/entry split of a mode=guest record's last VM exit: split.h), kept
+ * per row beside its tsc.  Rows with check=mismatch or a flag set are
  * counted and not kept; an empty metric field is "not measured" (NaN).
  */
 #ifndef AZ_DATASET_H
@@ -16,6 +18,11 @@
 #include "stats.h"
 
 #define AZ_NO_GROUP ((size_t)-1)
+
+/* A kept row's exit/entry split (NaN: its field empty) and its window. */
+struct az_split_row {
+	double exit, entry, tsc;
+};
 
 struct az_group {
 	size_t point;		/* index into az_dataset.points */
@@ -43,6 +50,11 @@ struct az_group {
 	double *seq;
 	uint32_t *seq_sample;
 	size_t nseq;
+	/* The kept rows with a split (either field set), in file order, and
+	   those with neither (split.h). */
+	struct az_split_row *split;
+	size_t nsplit, split_cap;
+	uint64_t split_empty;
 	uint32_t last;		/* sample index of the group's last row */
 	int unordered;		/* some row's index below an earlier one */
 };
@@ -63,6 +75,8 @@ struct az_dataset {
 				   the mode axis, measured in mode root */
 	size_t pass_col;	/* AZ_NO_GROUP if absent: each pass of a point
 				   is measured, and paired, on its own */
+	size_t exit_col, entry_col;	/* AZ_NO_GROUP if absent: a run from
+					   before the split (ABI 11) */
 	size_t nmetric, *metric_col;
 	size_t nflag, *flag_col;
 	struct az_group *groups;

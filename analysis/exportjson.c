@@ -17,7 +17,7 @@
 #include "export.h"
 #include "setup.h"
 
-#define EXPORT_VERSION 2	/* 2: "conformance" */
+#define EXPORT_VERSION 3	/* 2: "conformance"; 3: headline rows' "part" */
 
 /*
  * A number field as JSON: *o NULL for an empty field (not measured), the

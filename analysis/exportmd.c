@@ -155,20 +155,26 @@ static char *md_col(const struct az_csvtext *t, size_t r, const char *name)
 	return c < 0 ? az_strdup("") : md_num(t->cell[r][c]);
 }
 
-/* "vmread field=guest-rip": row r's instruction with its variant. */
+/* Row r's cell of column name, or NULL without the column. */
+static const char *md_cell_of(const struct az_csvtext *t, size_t r,
+			      const char *name)
+{
+	long c = az_csvtext_col(t, name);
+
+	return c < 0 ? NULL : t->cell[r][c];
+}
+
+/* "vmread field=guest-rip", "vmcall: exit": row r's name (az_row_label). */
 static char *md_insn(const struct az_csvtext *t, size_t r)
 {
-	const char *val[3];
+	const char *val[3], *insn = md_cell_of(t, r, "instruction");
 	char label[128];
-	long c;
 	size_t k;
 
-	for (k = 0; k < 3; k++) {
-		c = az_csvtext_col(t, az_variant_cols[k]);
-		val[k] = c < 0 ? NULL : t->cell[r][c];
-	}
-	c = az_csvtext_col(t, "instruction");
-	az_insn_label(c < 0 ? "" : t->cell[r][c], val, label, sizeof(label));
+	for (k = 0; k < 3; k++)
+		val[k] = md_cell_of(t, r, az_variant_cols[k]);
+	az_row_label(insn ? insn : "", val, md_cell_of(t, r, "mode"),
+		     md_cell_of(t, r, "part"), label, sizeof(label));
 	return az_md_cell(label);
 }
 
@@ -188,7 +194,7 @@ static void md_headline(FILE *f, const struct az_csvtext *t)
 	for (long c = first; last > first && c < last; c++) {
 		int varies = 0;
 
-		if (az_variant_col(t->col[c]))
+		if (az_variant_col(t->col[c]) || !strcmp(t->col[c], "part"))
 			continue;	/* in the instruction's cell */
 		for (r = 1; r < t->nrow && !varies; r++)
 			varies = strcmp(t->cell[r][c], t->cell[0][c]) != 0;
@@ -239,7 +245,7 @@ static void md_headline(FILE *f, const struct az_csvtext *t)
 		}
 	m.numeric[nkeep + 1] = m.numeric[nkeep + 2] = m.numeric[nkeep + 3] = 1;
 	az_mdt_write(f, &m);
-	fputs("Net cost per instruction (method `slope`: least-squares slope over unroll of the window net of the baseline; `pair-median`: median over sample pairs, one unroll); cycles from the `cycles_source` of headline.csv; control: what a vmptrst row is set against at the same setup, the MOV store in mode root, the VMCALL round trip in mode guest; VMPTRST's family, named with its target, field or type, is net of the baseline only. Every column: headline.csv.\n\n", f);
+	fputs("Net cost per instruction (method `slope`: least-squares slope over unroll of the window net of the baseline; `pair-median`: median over sample pairs, one unroll); cycles from the `cycles_source` of headline.csv; control: what a vmptrst row is set against at the same setup, the MOV store in mode root, the VMCALL round trip in mode guest; VMPTRST's family, named with its target, field or type, is net of the baseline only. In mode guest an instruction that exits is a round trip through the module's exit handler (with a field: the field it writes before every VMRESUME); its `exit` and `entry` rows (method `mean`) are the raw halves of each record's last VM exit, not net of the baseline and per exit: exit from the TSC the CPU stored at the exit to the handler's first RDTSC, entry from the handler's last RDTSC to the guest's closing RDTSC; they do not add up to the round trip. Every column: headline.csv.\n\n", f);
 }
 
 int az_export_md(FILE *f, const char *dir, const struct az_meta *m,

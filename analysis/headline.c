@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "cycles.h"
 #include "headline.h"
+#include "headlinerow.h"
 #include "setup.h"
 
 /*
@@ -23,20 +24,6 @@ static const char *const insns[] = { "vmptrst", "mov", "vmptrld", "vmclear",
 				     "cpuid", "vmcall", "rdmsr", "io",
 				     "xsetbv", "invd", "cr3-load" };
 
-/* A family: the groups of one instruction and setup, any unroll. */
-struct fam {
-	const struct az_group *g0;
-	size_t *grp, ngrp;
-	char *key;		/* setup but unroll, NUL-separated */
-	size_t key_len;
-	const char *method;	/* "slope", "pair-median", NULL: none */
-	double ticks, lo, hi, pair_median;
-	struct az_cycles cyc;	/* core cycles per instruction */
-	const char *reason;
-	char why[200];
-	size_t n, nunroll;
-	double unrolls[AZ_FIT_MAX];
-};
 
 static size_t key_of(const struct az_dataset *ds, const struct az_group *g,
 		     char *buf, size_t len)
@@ -57,7 +44,7 @@ static size_t key_of(const struct az_dataset *ds, const struct az_group *g,
 	return o;
 }
 
-static void estimate(const struct az_dataset *ds, struct fam *f, double q)
+static void estimate(const struct az_dataset *ds, struct az_hl_row *f, double q)
 {
 	struct az_fit fit;
 	size_t n;
@@ -110,9 +97,9 @@ static int insn_rank(const char *in)
 	return -1;
 }
 
-static size_t families(const struct az_dataset *ds, struct fam **out)
+static size_t families(const struct az_dataset *ds, struct az_hl_row **out)
 {
-	struct fam *f = az_malloc((ds->ngroup + 1) * sizeof(*f));
+	struct az_hl_row *f = az_malloc((ds->ngroup + 1) * sizeof(*f));
 	char key[4096];
 	size_t gi, i, nf = 0;
 	int rank;
@@ -151,8 +138,8 @@ static void num(FILE *f, double v)
 }
 
 /* Family f of instruction insn at h's setup, or NULL. */
-static const struct fam *at_setup(const struct fam *f, size_t nf,
-				  const struct fam *h, const char *insn)
+static const struct az_hl_row *at_setup(const struct az_hl_row *f, size_t nf,
+				  const struct az_hl_row *h, const char *insn)
 {
 	size_t j;
 
@@ -165,7 +152,7 @@ static const struct fam *at_setup(const struct fam *f, size_t nf,
 }
 
 /* Does h's setup say mode=guest (a run from before the axis: root)? */
-static int guest(const struct az_dataset *ds, const struct fam *h)
+static int guest(const struct az_dataset *ds, const struct az_hl_row *h)
 {
 	return ds->mode_col < ds->naxis &&
 	       !strcmp(h->g0->axis[ds->mode_col], "guest");
@@ -177,9 +164,9 @@ static int guest(const struct az_dataset *ds, const struct fam *h)
  * guest the VMCALL round trip at the same setup, a VM exit with nothing to
  * decode or emulate.  NULL for other rows, or when it was not measured.
  */
-static const struct fam *control_of(const struct az_dataset *ds,
-				     const struct fam *f, size_t nf,
-				     const struct fam *h)
+static const struct az_hl_row *control_of(const struct az_dataset *ds,
+				     const struct az_hl_row *f, size_t nf,
+				     const struct az_hl_row *h)
 {
 	if (strcmp(h->g0->instruction, "vmptrst"))
 		return NULL;
@@ -192,7 +179,7 @@ static const struct fam *control_of(const struct az_dataset *ds,
  * (cpuid, vmcall, rdmsr, io, xsetbv, invd, cr3-load) and mov's of that
  * setup right after it; then the guest rows left.  n indices.
  */
-static size_t *row_order(const struct az_dataset *ds, const struct fam *f,
+static size_t *row_order(const struct az_dataset *ds, const struct az_hl_row *f,
 			 size_t nf)
 {
 	static const char *const next_to[] = { "cpuid", "vmcall", "rdmsr",
@@ -213,7 +200,7 @@ static size_t *row_order(const struct az_dataset *ds, const struct fam *f,
 		o[n++] = i;
 		done[i] = 1;
 		for (k = 0; k < sizeof(next_to) / sizeof(next_to[0]); k++) {
-			const struct fam *r = at_setup(f, nf, &f[i], next_to[k]);
+			const struct az_hl_row *r = at_setup(f, nf, &f[i], next_to[k]);
 
 			if (r && !done[r - f]) {
 				o[n++] = (size_t)(r - f);
@@ -233,8 +220,9 @@ int az_headline_write(FILE *out, const struct az_run *run)
 	const struct az_dataset *ds = &run->ds;
 	double q = az_tsc_step(ds), khz = NAN, tpn;
 	const char *kv = az_meta_get(&run->meta, "tsc_khz");
-	size_t nf, i, j, a, *order;
-	struct fam *f;
+	size_t nf, i, j, a, *order, nr = 0, nh = 0;
+	struct az_hl_row *f, *half;
+	const struct az_hl_row **row;
 	char *e, buf[64], why[1000], buf2[400];
 	int add_warn;
 
@@ -256,12 +244,21 @@ int az_headline_write(FILE *out, const struct az_run *run)
 			CSV_SEP(out);
 			csv_put(out, ds->col[a]);
 		}
-	fputs(",points,method,ticks_per_insn,ci_low,ci_high,ns_per_insn,ns_ci_low,ns_ci_high,cycles_per_insn,cycles_ci_low,cycles_ci_high,cycles_source,clock_moved_pct,pair_median_ticks,control,control_ticks_per_insn,ratio_to_control,pairs,reason", out);
+	fputs(",part,points,method,ticks_per_insn,ci_low,ci_high,ns_per_insn,ns_ci_low,ns_ci_high,cycles_per_insn,cycles_ci_low,cycles_ci_high,cycles_source,clock_moved_pct,pair_median_ticks,control,control_ticks_per_insn,ratio_to_control,pairs,reason", out);
 	CSV_EOL(out);
 	order = row_order(ds, f, nf);
+	/* each mode=guest round trip followed by its exit and entry halves */
+	half = az_malloc((2 * nf + 1) * sizeof(*half));
+	row = az_malloc((3 * nf + 1) * sizeof(*row));
 	for (i = 0; i < nf; i++) {
-		const struct fam *h = &f[order[i]];
-		const struct fam *ctl = control_of(ds, f, nf, h);
+		row[nr++] = &f[order[i]];
+		for (j = az_hl_split(run, &f[order[i]], q, &half[nh]); j; j--)
+			row[nr++] = &half[nh++];
+	}
+	for (i = 0; i < nr; i++) {
+		const struct az_hl_row *h = row[i];
+		const struct az_hl_row *ctl = h->part ? NULL :
+					      control_of(ds, f, nf, h);
 
 		csv_put(out, h->g0->instruction);
 		for (a = 0; a < ds->naxis; a++) {
@@ -275,6 +272,9 @@ int az_headline_write(FILE *out, const struct az_run *run)
 			for (j = 0; j < h->nunroll; j++)
 				fprintf(out, "%s%g", j ? " " : "", h->unrolls[j]);
 		}
+		CSV_SEP(out);
+		if (h->part)
+			fputs(h->part, out);
 		CSV_SEP(out);
 		for (j = 0; j < h->ngrp; j++) {
 			const char *p = ds->groups[h->grp[j]].axis[ds->point_col];
@@ -346,6 +346,10 @@ int az_headline_write(FILE *out, const struct az_run *run)
 		free(f[i].grp);
 		free(f[i].key);
 	}
+	for (i = 0; i < nh; i++)
+		free(half[i].grp);
+	free(half);
+	free(row);
 	free(order);
 	free(f);
 	return ferror(out) ? -1 : 0;

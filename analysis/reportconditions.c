@@ -8,12 +8,28 @@
 #include <string.h>
 
 #include "conformhtml.h"
+#include "fit.h"
 #include "html.h"
 #include "report.h"
+#include "split.h"
 
 static int warn_meta(const struct az_meta *m, const char *key, const char *bad)
 {
 	return !strcmp(az_meta_get(m, key), bad);
+}
+
+/* The exit/entry split's check (split.h), when the run has the split. */
+static void split_line(FILE *f, const struct az_run *run)
+{
+	char words[2048];
+	size_t bad = az_split_words(&run->ds, az_tsc_step(&run->ds), words,
+				    sizeof(words));
+
+	if (!*words)
+		return;
+	fprintf(f, "<div class=\"%s\" id=\"split\">", bad ? "warn" : "ok");
+	az_html_esc(f, words);
+	fputs("</div>\n", f);
 }
 
 void az_report_conditions(FILE *f, const struct az_run *run, size_t skipped,
@@ -94,6 +110,7 @@ void az_report_conditions(FILE *f, const struct az_run *run, size_t skipped,
 		fputs("no warnings", f);
 	fputs("</div>\n", f);
 	az_report_clock_line(f, run);
+	split_line(f, run);
 	az_conf_html_line(f, conf);
 	fputs("</div>\n", f);
 }

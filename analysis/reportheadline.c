@@ -15,6 +15,7 @@
 #include "html.h"
 #include "report.h"
 #include "setup.h"
+#include "split.h"
 
 /* "v [lo, hi]" with 3 significant digits beyond the integer part, or "". */
 static void est(FILE *f, double v, double lo, double hi, const char *cls)
@@ -79,10 +80,12 @@ static void headline_row(FILE *f, const struct az_rows *t, size_t i,
 	char label[128];
 	size_t a;
 
-	/* the instruction with its variant: "vmread field=guest-rip" */
+	/* the instruction with its variant: "vmread field=guest-rip"; a
+	   guest exit's part of the round trip: "vmcall: exit" */
 	for (a = 0; a < 3; a++)
 		var[a] = az_cell(t, i, az_variant_cols[a]);
-	az_insn_label(az_cell(t, i, "instruction"), var, label, sizeof(label));
+	az_row_label(az_cell(t, i, "instruction"), var, az_cell(t, i, "mode"),
+		     az_cell(t, i, "part"), label, sizeof(label));
 	fputs("<tr><td>", f);
 	az_html_esc(f, label);
 	fputs("</td><td class=\"setup\">", f);
@@ -119,6 +122,8 @@ static void headline_row(FILE *f, const struct az_rows *t, size_t i,
 	fputs("\">", f);
 	if (!strcmp(m, "slope"))
 		fputs("slope, unroll ", f);
+	else if (!strcmp(m, "mean"))
+		fputs("<span class=\"warn\">raw</span> mean of the records' halves, unroll ", f);
 	else if (*m)
 		fputs("pair median, unroll ", f);
 	if (*m)
@@ -190,7 +195,7 @@ int az_report_headline(FILE *f, const struct az_run *run)
 	}
 	if (t.n < 2)
 		fputs("<p>No setup in headline.csv.</p>\n", f);
-	fputs("<p class=\"expl\">Net cost per instruction from <code>headline.csv</code>. <b>slope</b>: least-squares slope of the window's TSC (net of the interleaved baseline) over unroll, on per-unroll means of the readings within 6 TSC steps of their median; the bracket's fixed cost cancels and a coarse TSC is resolved by dithering. <b>pair median</b>: median over sample pairs of (window &minus; baseline) / unroll, when a setup was measured at one unroll only. ns from <code>tsc_khz</code>; core cycles from a <code>cycles</code> event, APERF/MPERF, or the add chain measured in the same run (1 cycle per add). VMPTRST's family is named with its target, field or type (<code>vmread field=guest-rip</code>) and is net of the baseline only: the MOV control pairs with vmptrst. Setup: the axes that differ from the sweep's reference (", f);
+	fputs("<p class=\"expl\">Net cost per instruction from <code>headline.csv</code>. <b>slope</b>: least-squares slope of the window's TSC (net of the interleaved baseline) over unroll, on per-unroll means of the readings within 6 TSC steps of their median; the bracket's fixed cost cancels and a coarse TSC is resolved by dithering. <b>pair median</b>: median over sample pairs of (window &minus; baseline) / unroll, when a setup was measured at one unroll only. ns from <code>tsc_khz</code>; core cycles from a <code>cycles</code> event, APERF/MPERF, or the add chain measured in the same run (1 cycle per add). VMPTRST's family is named with its target, field or type (<code>vmread field=guest-rip</code>) and is net of the baseline only: the MOV control pairs with vmptrst. In mode guest each instruction that exits is a <b>round trip</b> through the module's exit handler (its <code>field</code>, if any, the field the handler writes before every VMRESUME: the dirty-VMCS cost), and where the run has the split its <b>exit</b> and <b>entry</b> halves follow it: the <b>mean</b> of each record's last VM exit's half (the readings within 6 TSC steps or 6 MADs of their median), <b>raw, not net of the baseline</b>, per exit, at the family's longest unroll. <b>exit</b>: from the TSC the CPU stored during the exit (after it saved the guest's state) to the handler's first RDTSC: the host state loaded and the landing. <b>entry</b>: from the handler's last RDTSC to the guest's closing RDTSC: VMRESUME with its checks, the guest state loaded and the closing bracket. They do not add up to the round trip: it also holds the exit's first part and the handler's work between its two RDTSCs, and its bracket cancels against the baseline. A record whose halves fail the check (" AZ_SPLIT_RULE ") is left out of them and counted (conditions above). Setup: the axes that differ from the sweep's reference (", f);
 	for (a = 0, i = 0; a < ds->naxis; a++)
 		if (ref.val[a] && a != ds->unroll_col &&
 		    !az_variant_col(ds->col[a])) {

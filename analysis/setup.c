@@ -39,6 +39,30 @@ int az_insn_family(const char *insn)
 	return 0;
 }
 
+int az_insn_exits(const char *insn)
+{
+	static const char *const exits[] = { "vmptrst", "cpuid", "vmcall",
+		"rdmsr", "io", "xsetbv", "invd", "cr3-load" };
+	size_t i;
+
+	for (i = 0; i < sizeof(exits) / sizeof(exits[0]); i++)
+		if (!strcmp(insn, exits[i]))
+			return 1;
+	return 0;
+}
+
+void az_row_label(const char *insn, const char *const val[3],
+		  const char *mode, const char *part, char *buf, size_t len)
+{
+	size_t o;
+
+	az_insn_label(insn, val, buf, len);
+	if (!mode || strcmp(mode, "guest") || !az_insn_exits(insn))
+		return;
+	o = strlen(buf);
+	snprintf(buf + o, len - o, ": %s", part && *part ? part : "round trip");
+}
+
 void az_insn_label(const char *insn, const char *const val[3], char *buf,
 		   size_t len)
 {

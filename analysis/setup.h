@@ -62,6 +62,18 @@ int az_insn_family(const char *insn);
  */
 void az_insn_label(const char *insn, const char *const val[3], char *buf,
 		   size_t len);
+/* Does insn exit in mode guest, each copy a round trip through the
+   module's handler (vmptrst and the VM-exit references)? */
+int az_insn_exits(const char *insn);
+/*
+ * A headline row's name: az_insn_label()'s, and for a mode=guest row of an
+ * instruction that exits the part of the round trip it reports (headline.csv's
+ * part: "exit", "entry"; empty: the round trip), "vmcall
+ * field=exception-bitmap: exit", "vmcall: round trip".  mode and part may
+ * be NULL (a headline.csv without the column).
+ */
+void az_row_label(const char *insn, const char *const val[3],
+		  const char *mode, const char *part, char *buf, size_t len);
 /* The same for group g of ds (a run without the columns: insn alone). */
 void az_group_insn_label(const struct az_dataset *ds,
 			 const struct az_group *g, char *buf, size_t len);

@@ -7,7 +7,9 @@
 
 #include "csv.h"
 #include "diag.h"
+#include "fit.h"
 #include "headline.h"
+#include "split.h"
 #include "setup.h"
 #include "summary.h"
 
@@ -123,6 +125,7 @@ static void usage(FILE *f)
 static void print_brief(const struct az_run *run)
 {
 	const struct az_dataset *ds = &run->ds;
+	char words[2048];
 	size_t gi;
 
 	for (gi = 0; gi < ds->ngroup; gi++) {
@@ -151,6 +154,8 @@ static void print_brief(const struct az_run *run)
 		puts("emulated run: these timings are not real");
 	if (run->partial)
 		puts("partial run (interrupted or stopped): statistics cover what was measured; point_status in summary.csv says which points");
+	if (az_split_words(ds, az_tsc_step(ds), words, sizeof(words)))
+		az_warn(ds->path, 0, "%s", words);
 }
 
 int az_cmd_summary(int argc, char **argv)

@@ -102,6 +102,30 @@ int64_t vb_exit_last(const struct vb_run *run, const struct vb_sample *rec,
 	return -1;
 }
 
+enum vb_split vb_exit_split_of(const struct vb_run *run,
+			       const struct vb_sample *rec, uint32_t i,
+			       uint64_t *exit_half, uint64_t *entry_half)
+{
+	const struct vb_exit_rec *e = vb_exit_of(run, i);
+	int flagged = !!(rec->flags & VB_SAMPLE_SPLIT_BAD);
+	__u64 x, n;
+	int ok;
+
+	if (run->point.mode != VB_MODE_GUEST)
+		return flagged ? VB_SPLIT_MALFORMED : VB_SPLIT_NONE;
+	/* without an exit there is nothing to split, flagged or not */
+	if (!vb_insn_exits(rec->instruction) || !e || !e->exits)
+		return VB_SPLIT_NONE;
+	ok = vb_exit_split(rec, e, &x, &n);
+	if (ok == flagged)
+		return VB_SPLIT_DISAGREE;
+	if (!ok)
+		return VB_SPLIT_BAD;
+	*exit_half = x;
+	*entry_half = n;
+	return VB_SPLIT_OK;
+}
+
 int vb_exit_fields(FILE *f, const struct vb_exit_rec *e)
 {
 	if (!e)

@@ -46,6 +46,27 @@ int64_t vb_exit_last(const struct vb_run *run, const struct vb_sample *rec,
 		     uint32_t n);
 
 /*
+ * The exit/entry split of record i (kmod/vmptrst_bench_abi.h,
+ * vb_exit_split()): what samples.csv's exit_ticks and entry_ticks hold.
+ */
+enum vb_split {
+	VB_SPLIT_NONE,		/* no exit to split: mode root, an instruction
+				   that does not exit, or a record without
+				   exits (its exit check says why) */
+	VB_SPLIT_OK,		/* *exit_half, *entry_half set */
+	VB_SPLIT_BAD,		/* its readings out of order: no split; the
+				   module flagged it VB_SAMPLE_SPLIT_BAD */
+	VB_SPLIT_DISAGREE,	/* no split: the module's VB_SAMPLE_SPLIT_BAD
+				   and vb_exit_split() disagree */
+	VB_SPLIT_MALFORMED,	/* no split: VB_SAMPLE_SPLIT_BAD on a record
+				   of mode root */
+};
+
+enum vb_split vb_exit_split_of(const struct vb_run *run,
+			       const struct vb_sample *rec, uint32_t i,
+			       uint64_t *exit_half, uint64_t *entry_half);
+
+/*
  * points.csv's four fields of an exit, after a comma each: reason,
  * qualification, instruction information and length in hex (0x...), or
  * four empty fields when e is NULL.  0 or -1.

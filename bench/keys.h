@@ -126,6 +126,19 @@ static inline int vb_variant_takes(int k, unsigned int insn, unsigned int v)
 }
 
 /*
+ * mode=guest: an instruction that exits (vmptrst and the VM-exit
+ * references) takes a field too, the one VMWRITE the exit handler makes
+ * before each VMRESUME (the dirty-VMCS cost), but only where its group
+ * lists one (none otherwise: the plain round trip); vb_point_invalid()
+ * decides which (mode guest; guest-cs-sel, exception-bitmap,
+ * guest-debugctl), with its own words.
+ */
+static inline int vb_exit_takes_field(int k, unsigned int insn)
+{
+	return k == VB_KEY_FIELD && vb_insn_exits(insn);
+}
+
+/*
  * Offset names, stored as VB_OFFSET_NAMED | enum vb_offset_name until the
  * page size of the point resolves them to bytes.
  */

@@ -35,6 +35,8 @@ struct vb_point_result {
 	char reason[320];
 	uint32_t records, mismatches, windows, page_kib;
 	uint32_t vmfails;		/* records in VMfail (in mismatches) */
+	uint32_t split_bad;		/* records without their exit/entry
+					   split (VB_SAMPLE_SPLIT_BAD) */
 	uint64_t max_window_tsc;
 	uint64_t vmx_wait_ms;		/* vb_run.vmx_wait_ms over its RUNs */
 	int has_exit;			/* mode=guest: exit holds the last

@@ -58,12 +58,12 @@ static void meaning(const struct probe *p, int guest, char *buf, size_t len)
 /*
  * One row of samples.csv, the columns of a run's (records.h); target,
  * field and type empty (no variant), mode, page and vmcs empty: ring 3,
- * outside the module.
+ * outside the module; exit_ticks and entry_ticks empty: no VM exit.
  */
 static int row(FILE *f, unsigned int cpu, unsigned int offset,
 	       const char *insn, uint32_t sample, uint64_t ticks, int ok)
 {
-	return fprintf(f, "0,%s,,,,,%u,%u,hot,wb,,warm,set,,lfence,1,0,%" PRIu32 ",%" PRIu64 ",%s,,%s",
+	return fprintf(f, "0,%s,,,,,%u,%u,hot,wb,,warm,set,,lfence,1,0,%" PRIu32 ",%" PRIu64 ",,,%s,,%s",
 		       insn, cpu, offset, sample, ticks,
 		       ok ? "ok" : "mismatch", VB_CSV_EOL) < 0 ? -1 : 0;
 }

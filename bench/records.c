@@ -11,7 +11,7 @@
 static const char *const columns[] = {
 	"point", "instruction", "target", "field", "type", "mode", "cpu",
 	"offset", "cache", "memtype", "page", "tlb", "ad", "vmcs", "serialize",
-	"unroll", "pass", "sample", "tsc", "check", "flag_nmi", "flag_smi",
+	"unroll", "pass", "sample", "tsc", "exit_ticks", "entry_ticks", "check", "flag_nmi", "flag_smi",
 };
 
 const char *vb_insn_name(unsigned int insn)
@@ -24,10 +24,12 @@ const char *vb_insn_label(const struct vb_point_desc *p, char *buf,
 			  size_t len)
 {
 	int k = vb_variant_key(p->instruction);
-	unsigned int v = k == VB_KEY_TARGET ? p->target :
-			 k == VB_KEY_FIELD ? p->field :
-			 k == VB_KEY_TYPE ? p->type : 0;
+	unsigned int v;
 
+	if (k < 0 && p->field)	/* mode guest: the VMWRITE before VMRESUME */
+		k = VB_KEY_FIELD;
+	v = k == VB_KEY_TARGET ? p->target : k == VB_KEY_FIELD ? p->field :
+	    k == VB_KEY_TYPE ? p->type : 0;
 	if (v)
 		snprintf(buf, len, "%s %s=%s", vb_insn_name(p->instruction),
 			 vb_keys[k].name, vb_enum_name(k, v));
@@ -102,6 +104,28 @@ int vb_record_passes(const struct vb_run *run, const struct vb_sample *rec,
 	       !vb_exit_invalid(run, &rec[i], vb_exit_of(run, i));
 }
 
+/* Record i's exit/entry split, counted (exits.h: vb_exit_split_of()). */
+static void split_check(const struct vb_run *run, const struct vb_sample *rec,
+			uint32_t i, struct vb_check *c)
+{
+	uint64_t x, n;
+	enum vb_split s = vb_exit_split_of(run, &rec[i], i, &x, &n);
+
+	if (s == VB_SPLIT_MALFORMED) {
+		c->bad_records++;	/* SPLIT_BAD: of a guest exit only */
+		return;
+	}
+	if (s == VB_SPLIT_NONE)
+		return;
+	c->split_records++;
+	if (s == VB_SPLIT_OK)
+		return;
+	if (s == VB_SPLIT_DISAGREE)
+		c->flag_disagree++;
+	if (!c->split_bad++)
+		c->first_split_bad = i;
+}
+
 void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 		      const struct vb_sample *rec, struct vb_check *c)
 {
@@ -110,6 +134,7 @@ void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 	memset(c, 0, sizeof(*c));
 	c->first_exit = UINT32_MAX;
 	c->first_vmfail = UINT32_MAX;
+	c->first_split_bad = UINT32_MAX;
 	c->needed = VB_RECORDS_NEEDED(run->point.instruction,
 				      run->point.samples);
 	c->records = run->records;
@@ -144,6 +169,7 @@ void vb_records_check(const struct vb_run *run, uint32_t buf_len,
 			c->flag_disagree++;
 		if (r->tsc_end < r->tsc_begin)
 			c->tsc_backwards++;
+		split_check(run, rec, i, c);
 	}
 	c->inconsistent = c->overflow || c->short_run || c->bad_records ||
 			  c->flag_disagree ||
@@ -195,12 +221,24 @@ static int event_fields(FILE *f, const struct vb_run *run,
 	return 0;
 }
 
+/* "exit,entry" of record i's split, or "," without one (never a made-up 0). */
+static void split_fields(const struct vb_run *run, const struct vb_sample *rec,
+			 uint32_t i, char *buf, size_t len)
+{
+	uint64_t x, n;
+
+	if (vb_exit_split_of(run, &rec[i], i, &x, &n) == VB_SPLIT_OK)
+		snprintf(buf, len, "%" PRIu64 ",%" PRIu64, x, n);
+	else
+		snprintf(buf, len, ",");
+}
+
 int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 		     const struct vb_sample *rec, uint32_t n,
 		     uint32_t sample_base, const struct vb_row_events *ev)
 {
 	const struct vb_point_desc *p = &run->point;
-	char page[24], tsc[24], prefix[256];
+	char page[24], tsc[24], split[48], prefix[256];
 	uint32_t i;
 
 	/* the point's columns after `instruction`, up to `unroll` */
@@ -224,9 +262,11 @@ int vb_records_write(FILE *f, unsigned int point, const struct vb_run *run,
 				 (uint64_t)(r->tsc_end - r->tsc_begin));
 		else
 			tsc[0] = '\0';	/* not measurable: never a made-up 0 */
-		if (fprintf(f, "%u,%s,%s,%u,%" PRIu32 ",%s,%s,%d,%d", point,
+		split_fields(run, rec, i, split, sizeof(split));
+		if (fprintf(f, "%u,%s,%s,%u,%" PRIu32 ",%s,%s,%s,%d,%d", point,
 			    vb_insn_name(r->instruction), prefix,
 			    ev ? ev->pass : 0, sample_base + r->sample, tsc,
+			    split,
 			    vb_record_passes(run, rec, i) ? "ok" : "mismatch",
 			    !!(r->flags & VB_SAMPLE_NMI),
 			    !!(r->flags & VB_SAMPLE_SMI)) < 0 ||

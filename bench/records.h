@@ -32,6 +32,12 @@ struct vb_check {
 	uint32_t flag_disagree;		/* VB_SAMPLE_MISMATCH != own verdict */
 	uint32_t bad_records;		/* unknown instruction or sample index */
 	uint32_t tsc_backwards;		/* tsc_end < tsc_begin: tsc left empty */
+	uint32_t split_records;		/* mode=guest records with an exit to
+					   split (exits.h, vb_exit_split_of) */
+	uint32_t split_bad;		/* ... of them without a split: their
+					   readings out of order (or the module
+					   and the driver disagree) */
+	uint32_t first_split_bad;	/* the first of those, or UINT32_MAX */
 	int overflow;			/* run.records > buf_len */
 	int short_run;			/* fewer records than needed, not VB_RUN_PARTIAL */
 	int inconsistent;		/* any of the above but tsc_backwards */
@@ -88,9 +94,11 @@ int vb_record_pmc_valid(const struct vb_run *run, unsigned int i,
 
 /*
  * samples.csv's header row,
- * `point,<axes>,pass,sample,tsc,check,flag_nmi,flag_smi,<events>` (the
- * axes from `instruction,target,field,type,mode` to `unroll`; the
- * variants empty where the instruction takes none) with the
+ * `point,<axes>,pass,sample,tsc,exit_ticks,entry_ticks,check,flag_nmi,flag_smi,<events>`
+ * (the axes from `instruction,target,field,type,mode` to `unroll`; the
+ * variants empty where the instruction takes none; exit_ticks and
+ * entry_ticks the split of a mode=guest record's last VM exit, empty
+ * without one: vb_exit_split_of()) with the
  * event columns named as the user wrote them; 0 or -1.  flag_nmi/flag_smi
  * are 0/1 from VB_SAMPLE_NMI/VB_SAMPLE_SMI: an NMI arrived during the
  * record, an SMI during its window (analysis leaves flagged rows out).

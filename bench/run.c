@@ -333,6 +333,7 @@ int vb_cmd_run(const struct vb_opts *o, const char *cmdline,
 	r->result.t.first_bad = -1;
 	r->result.t.first_exit = -1;
 	r->result.t.first_vmfail = -1;
+	r->result.t.first_split_bad = -1;
 	r->result.t.stopped_at = -1;
 	rc = run_plan(r, &cfg, cmdline);
 	if (r->msg[0])

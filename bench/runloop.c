@@ -89,15 +89,15 @@ static void pat_note(const struct runner *r, unsigned int i,
 		 used ? "; " : "", VB_PAT_NOTE);
 }
 
-/* A point with records in VMfail: its reason counts them. */
-static void vmfail_note(struct vb_point_result *res)
+/* Records of a point that a check counted, n of them, in its reason. */
+static void count_note(struct vb_point_result *res, uint32_t n,
+		       const char *what)
 {
 	size_t used = strlen(res->reason);
 
-	if (res->vmfails)
+	if (n)
 		snprintf(res->reason + used, sizeof(res->reason) - used,
-			 "%s%" PRIu32 " records ended in VMfail (CF or ZF set after the block): counted as mismatches",
-			 used ? "; " : "", res->vmfails);
+			 "%s%" PRIu32 " %s", used ? "; " : "", n, what);
 }
 
 /* Pinned to point i's CPU (*cpu: where we are): 0, or -1: point i failed. */
@@ -198,10 +198,14 @@ static void partial(struct runner *r, unsigned int i)
  */
 static int rows_out(struct runner *r, const char *ready, unsigned int *next)
 {
+	struct vb_point_result *res;
+
 	for (; *next < r->plan->n && ready[*next]; (*next)++) {
 		partial(r, *next);
 		pat_note(r, *next, &r->result.point[*next]);
-		vmfail_note(&r->result.point[*next]);
+		res = &r->result.point[*next];
+		count_note(res, res->vmfails, "records ended in VMfail (CF or ZF set after the block): counted as mismatches");
+		count_note(res, res->split_bad, "records without their exit/entry split (readings out of order): exit_ticks and entry_ticks empty");
 		if (flush_point(r, *next))
 			return -1;
 	}

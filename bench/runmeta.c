@@ -191,6 +191,8 @@ static void set_result_meta(struct vb_meta *m,
 	vb_meta_set(m, "mismatches", "%" PRIu64, t->mismatches);
 	vb_meta_set(m, "exit_mismatches", "%" PRIu64, t->exit_mismatches);
 	vb_meta_set(m, "vmfails", "%" PRIu64, t->vmfails);
+	vb_meta_set(m, "split_records", "%" PRIu64, t->split_records);
+	vb_meta_set(m, "split_bad", "%" PRIu64, t->split_bad);
 	vb_meta_set(m, "windows", "%" PRIu64, t->windows);
 	vb_meta_set(m, "max_window_tsc", "%" PRIu64, t->max_window_tsc);
 	vb_meta_set(m, "interrupted", "%s", run->interrupted ? "yes" : "no");

@@ -179,6 +179,23 @@ static void note_exits(struct runner *r, unsigned int point,
 			 sizeof(t->first_exit_why));
 }
 
+/* The records without their exit/entry split (records.h, split_bad). */
+static void note_split(struct vb_run_totals *t, unsigned int point,
+		       const struct vb_check *c, uint32_t first,
+		       const struct vb_sample *rec, struct vb_point_result *res)
+{
+	t->split_records += c->split_records;
+	t->split_bad += c->split_bad;
+	if (!c->split_bad)
+		return;
+	t->split_bad_points += !res->split_bad;
+	res->split_bad += c->split_bad;
+	if (t->first_split_bad >= 0)
+		return;
+	t->first_split_bad = (int)point;
+	t->first_split_bad_sample = first + rec[c->first_split_bad].sample;
+}
+
 /* The driver's own check of a measured RUN's records and windows. */
 static void check_run(struct runner *r, unsigned int i,
 		      const struct vb_run *run, struct vb_check *check,
@@ -197,6 +214,7 @@ static void check_run(struct runner *r, unsigned int i,
 	}
 	if (run->point.mode == VB_MODE_GUEST)
 		note_exits(r, i, run, check, first, pres);
+	note_split(&res->t, i, check, first, r->buf, pres);
 	bad = res->noise.bad;
 	vb_noise_add(&res->noise, run, r->win, run->win_len, r->buf,
 		     check->records);

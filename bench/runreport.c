@@ -68,6 +68,16 @@ int vb_run_report(const struct vb_run_result *r, const char *outdir,
 				     sizeof(label)),
 		       t->first_vmfail_sample);
 	}
+	if (t->split_bad) {
+		char label[64];
+
+		vb_err(env, "warning: %" PRIu64 " of %" PRIu64 " mode=guest records with a VM exit had their exit/entry split out of order (VB_SAMPLE_SPLIT_BAD: the TSC the CPU stored at the exit, the handler's RDTSCs and the guest's bracket not in sequence), in %u point%s, the first at point %d (%s), sample %" PRIu32 ": their exit_ticks and entry_ticks are empty, their round trips and checks kept (meta.csv split_bad)",
+		       t->split_bad, t->split_records, t->split_bad_points,
+		       t->split_bad_points == 1 ? "" : "s", t->first_split_bad,
+		       vb_insn_label(&r->plan->pt[t->first_split_bad].desc,
+				     label, sizeof(label)),
+		       t->first_split_bad_sample);
+	}
 	if (t->exit_mismatches)
 		vb_err(env, "%" PRIu64 " of %" PRIu64 " records failed the VM-exit check (mode=guest), the first at point %d, record %" PRIu32 " (sample %" PRIu32 "): %s",
 		       t->exit_mismatches, t->records, t->first_exit,

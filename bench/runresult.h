@@ -37,6 +37,11 @@ struct vb_run_totals {
 	uint64_t vmfails;		/* records in VMfail (mismatches too) */
 	int first_vmfail;		/* point of the first, -1 */
 	uint32_t first_vmfail_sample;	/* its sample (samples.csv's) */
+	uint64_t split_records;		/* mode=guest records with an exit */
+	uint64_t split_bad;		/* ... without its exit/entry split */
+	int first_split_bad;		/* point of the first, -1 */
+	uint32_t first_split_bad_sample; /* its sample (samples.csv's) */
+	unsigned int split_bad_points;	/* points with any */
 	int stopped_at;			/* point interrupted, stopped or failed, -1 */
 	uint32_t stop_records, stop_needed;
 	/* a RUN the module stopped early: VB_RUN_VMX_TAKEN or _NO_COVER */

@@ -134,12 +134,25 @@ int vb_sweep_check_abi(struct ctx *x, const unsigned int *v,
 		       const struct vb_point_desc *d)
 {
 	const char *rule = vb_point_invalid(d), *why;
+	struct vb_point_desc fam = *d;
 	enum vb_key k, with;
 	char loc[600], name[32];
 	int n;
 
 	if (!rule)
 		return 0;
+	/*
+	 * In mode guest the ABI reads field as the exit handler's VMWRITE
+	 * and refuses vmread's and vmwrite's before the family's own rule;
+	 * the family's rule is the one to say: ask for it as the family
+	 * member without a variant (vmxon-vmxoff).
+	 */
+	if (d->mode == VB_MODE_GUEST && vb_insn_is_family(d->instruction)) {
+		fam.instruction = VB_INSN_VMXON;
+		fam.target = fam.field = fam.type = 0;
+		if (vb_point_invalid(&fam))
+			rule = vb_point_invalid(&fam);
+	}
 	/* the rule in words: "instruction (cpuid and vmcall need ...)" */
 	why = strchr(rule, '(');
 	n = why ? (int)strcspn(why + 1, ")") : (int)strlen(rule);

@@ -103,9 +103,10 @@ static int taken_by_none(struct ctx *x, enum vb_key k, unsigned int v)
 	takers_text(k, why, sizeof(why));
 	setting_text(VB_KEY_INSTRUCTION, x->key[VB_KEY_INSTRUCTION].s, list,
 		     sizeof(list));
-	snprintf(x->err, x->len, "%s%s=%s: no instruction of the group takes a %s (%s do; the group's instruction: %s)",
+	snprintf(x->err, x->len, "%s%s=%s: no instruction of the group takes a %s (%s do%s; the group's instruction: %s)",
 		 loc, vb_keys[k].name, vb_keys[k].names[v], vb_keys[k].name,
-		 why, list);
+		 why, k == VB_KEY_FIELD ? ", and in mode guest vmptrst and the VM-exit references" : "",
+		 list);
 	return -1;
 }
 
@@ -123,6 +124,27 @@ static int left_without(struct ctx *x, enum vb_key k, unsigned int insn)
 	return -1;
 }
 
+/*
+ * Does insn take the group's listed values of key k as the exit handler's
+ * VMWRITE (keys.h, vb_exit_takes_field()): k is field, set at least as
+ * specifically as the instruction list (by), and the group's modes hold
+ * guest.
+ */
+static int exit_field(const struct ctx *x, enum vb_key k, unsigned int insn,
+		      enum rank by)
+{
+	const struct vb_values *mode = &x->key[VB_KEY_MODE].s->val;
+	unsigned int m;
+
+	if (!vb_exit_takes_field(k, insn) || !x->key[k].s->set ||
+	    x->key[k].rank < by)
+		return 0;
+	for (m = 0; m < mode->n; m++)
+		if (mode->v[m] == VB_MODE_GUEST)
+			return 1;
+	return 0;
+}
+
 int vb_sweep_variants(struct ctx *x)
 {
 	const struct vb_values *insn = &x->key[VB_KEY_INSTRUCTION].s->val;
@@ -138,6 +160,12 @@ int vb_sweep_variants(struct ctx *x)
 			struct vb_variant_list *l = &x->var[VAR(k)][i];
 
 			l->n = 0;
+			if (exit_field(x, k, i, by)) {
+				/* every value listed: the ABI's rule decides */
+				for (j = 0; j < vals.n; j++)
+					l->v[l->n++] = vals.v[j];
+				continue;
+			}
 			if (vb_variant_key(i) != (int)k) {
 				l->v[l->n++] = 0;
 				continue;
@@ -149,7 +177,8 @@ int vb_sweep_variants(struct ctx *x)
 		for (j = 0; x->key[k].s->set && x->key[k].rank >= by &&
 			    j < vals.n; j++) {
 			for (i = 0, n = 0; i < insn->n; i++)
-				n += vb_variant_takes(k, insn->v[i], vals.v[j]);
+				n += vb_variant_takes(k, insn->v[i], vals.v[j]) ||
+				     exit_field(x, k, insn->v[i], by);
 			if (!n)
 				return taken_by_none(x, k, vals.v[j]);
 		}

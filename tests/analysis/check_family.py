@@ -19,7 +19,7 @@ import tempfile
 
 import numpy as np
 import testlib
-from testlib import HERE, check, finish, rows_of, run
+from testlib import HERE, check, dithered_mean, export_invalid, finish, headline_section, rows_of, run
 
 GEN = os.path.join(HERE, "genfamily.py")
 NAMES = ["vmptrst", "mov", "vmptrld target=same", "vmptrld target=other",
@@ -46,13 +46,6 @@ def label(r):
     return out
 
 
-def dithered_mean(v, q):
-    """fit.c's az_dithered_mean: the mean within max(6 steps, 6 MADs)."""
-    m = np.median(v)
-    w = max(6 * q, 6 * 1.4826 * np.median(np.abs(v - m)))
-    return np.mean(v[np.abs(v - m) <= w])
-
-
 def slope_of(truth, pts):
     """The least-squares slope of the per-unroll dithered means of x - baseline."""
     us = sorted({truth[p]["unroll"] for p in pts})
@@ -60,7 +53,7 @@ def slope_of(truth, pts):
     for u in us:
         d = np.concatenate([np.array(truth[p]["x"]) - np.array(truth[p]["base"])
                             for p in pts if truth[p]["unroll"] == u])
-        means.append(dithered_mean(d, 1.0))
+        means.append(dithered_mean(d, 1.0)[0])
     return np.polyfit(us, means, 1)[0]
 
 
@@ -116,8 +109,7 @@ def check_headline(A, truth):
 def check_report(A):
     rc, out, err = run("report", A)
     page = open(os.path.join(A, "report.html")).read() if rc == 0 else ""
-    first = page[page.find('<h2 id="headline"'):]
-    first = first[:first.find("</table>")]
+    first = headline_section(page)
     cells = re.findall(r"<tr><td>([^<]*)</td><td class=\"setup\">([^<]*)</td>", first)
     check("family: the report's first table names each row by instruction and variant",
           [c[0] for c in cells if c[0] != "vmclear target=current"] ==
@@ -132,13 +124,7 @@ def check_report(A):
 def check_export(A):
     rc, out, err = run("export", A)
     doc = json.loads(out) if rc == 0 else {}
-    try:
-        import jsonschema
-        with open(os.path.join(HERE, "..", "..", "analysis", "export.schema.json")) as f:
-            jsonschema.validate(doc, json.load(f))
-        valid = ""
-    except Exception as e:  # noqa: BLE001 (the reason goes in the verdict)
-        valid = str(e)[:300]
+    valid = export_invalid(doc)
     check("family: export's JSON passes export.schema.json", rc == 0 and not valid, err + valid)
     names = [b["name"] for b in doc.get("benchmarks", [])]
     check("family: benchmark names carry the variant, and no empty one",

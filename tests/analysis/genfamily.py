@@ -19,10 +19,10 @@ on the seed alone, so two runs with one seed differ only by --shift:
 --old writes vmptrst and mov alone without the target, field and type
 columns: a run from before them.
 """
-import json
 import sys
 
 import numpy as np
+from testlib import gen_args, native_meta, write_run
 
 COSTS = [
     ("vmptrst", "", "", "", 40), ("mov", "", "", "", 1),
@@ -53,16 +53,7 @@ def label(insn, target, field, typ):
 
 
 def main():
-    args = sys.argv[1:]
-    out = args[0]
-    seed = int(args[args.index("--seed") + 1]) if "--seed" in args else 1
-    old = "--old" in args
-    opt = lambda k, d: args[args.index(k) + 1] if k in args else d
-    shift = {}
-    for i, a in enumerate(args):
-        if a == "--shift":
-            name, ticks = args[i + 1].rsplit("=", 1)
-            shift[name] = float(ticks)
+    out, seed, old, opt, shift = gen_args(sys.argv[1:])
     rng = np.random.default_rng(seed)
     head = "point,instruction," + ("" if old else "target,field,type,") + \
         "mode,cpu,offset,cache,memtype,page,tlb,ad,vmcs,serialize,unroll,pass,sample,tsc,check"
@@ -86,18 +77,8 @@ def main():
             truth[str(pt)] = {"instruction": insn, "label": name, "unroll": u, "cost": cost,
                               "x": x.tolist(), "base": base.tolist()}
             pt += 1
-    with open(f"{out}/samples.csv", "w", newline="") as f:
-        f.write("\r\n".join(rows) + "\r\n")
-    meta = [("key", "value"), ("tool", "vmptrst-bench"), ("platform", "native"),
-            ("timing_note", "none"), ("host", "lab1"), ("kernel", "6.12.0-test"),
-            ("cpu_model_name", "Test CPU"), ("microcode", opt("--microcode", "0xf0")),
-            ("tsc_khz", "2000000"), ("tool_commit", "abc123"),
-            ("start_time", opt("--start-time", "2026-12-01T10:00:00Z"))]
-    with open(f"{out}/meta.csv", "w", newline="") as f:
-        for k, v in meta:
-            f.write(f"{k},{v}\r\n")
-    with open(f"{out}/truth.json", "w") as f:
-        json.dump(truth, f)
+    meta = native_meta(opt("--microcode", "0xf0"), opt("--start-time", "2026-12-01T10:00:00Z"))
+    write_run(out, rows, meta, truth)
 
 
 main()

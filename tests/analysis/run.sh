@@ -15,7 +15,7 @@ for t in "$@"; do
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi	# crashed
 	pass=$((pass + p)) fail=$((fail + f))
 done
-for s in check.py check_inputs.py check_gate.py check_export.py check_views.py check_report.py check_catalog.py check_guest.py check_family.py check_conform.py check_cycles.py check_catalog_cycles.py check_catalog_merge.py check_catalog_table.py; do
+for s in check.py check_inputs.py check_gate.py check_export.py check_views.py check_report.py check_catalog.py check_guest.py check_family.py check_split.py check_conform.py check_cycles.py check_catalog_cycles.py check_catalog_merge.py check_catalog_table.py; do
 	echo "== $s"
 	if [ -x /usr/bin/python3 ]; then
 		out=$(/usr/bin/python3 ./"$s" 2>&1); rc=$?

@@ -20,7 +20,12 @@
 # quick.ini exits 0, 0 bad records, every skipped
 # point with a reason; without VPID every mode=guest point skipped with the
 # VPID reason and mode=root points measured, with VPID the guest points
-# measured; no WARN/BUG/Oops in the kernel log.  Writes
+# measured; xsetbv's as the kernel's XSAVE says ("xsave" in /proc/cpuinfo):
+# on, measured with the last exit reason 55, qualification 0, length 3; off,
+# skipped with the CR4.OSXSAVE reason; on the default models the XSETBV exit
+# executed on one at least (corei7_haswell_4770; EMU_APPEND="clearcpuid=
+# xsaves,xsavec,pku" keeps XSAVE on for tigerlake too: tests/README.md);
+# no WARN/BUG/Oops in the kernel log.  Writes
 # $EMU_BUILD/models/summary.md (the table, then each model's info, doctor,
 # MSRs, skip reasons); each model's files in $EMU_BUILD/models/SERIES/MODEL/.
 # Prints "ok - ..." / "not ok - ..." lines, the total wall time and
@@ -106,7 +111,26 @@ short_reason() {
 		-e 's/^the CPU has no RDTSCP.*/serialize=cpuid: no RDTSCP/' \
 		-e 's/^the CPU has no CLFLUSHOPT.*/cache=flushopt: no CLFLUSHOPT/' \
 		-e 's/^page size \([^ ]*\) not available (the buffer got \([^ ]*\) pages)/page=\1: got \2/' \
-		-e 's/^memory type \([^ ]*\) not available.*/memtype=\1: not available/'
+		-e 's/^memory type \([^ ]*\) not available.*/memtype=\1: not available/' \
+		-e 's/^xsetbv in mode=guest needs CR4.OSXSAVE.*/xsetbv: no CR4.OSXSAVE/' \
+		-e "s/^\(inv[a-z]* type=[a-z-]*\): this CPU's VMX does not offer it.*/\1: not offered/"
+}
+
+# What the kernel did with XSAVE, from its boot log, in a few words: on
+# (its features, size, format), off (the check that failed), or no XSAVE.
+# Bochs 2.7 reports CPUID.(EAX=0DH,ECX=1):EBX, the size of the compacted
+# area, as the standard format's: on the models with XSAVES or XSAVEC
+# (corei7_skylake_x and later), where the kernel uses the compacted format,
+# AVX-512's state makes the sizes differ ("XSAVE consistency problem: size
+# 2432 != kernel_size 2688") and the kernel turns XSAVE off, CR4.OSXSAVE
+# clear (tigerlake's PKRU leaf, 0DH ECX=9, is all zero besides).  Models
+# without them (core2_penryn_t9600, corei7_haswell_4770) keep XSAVE on.
+xsave_state() { # xsave_state DMESG_LOG
+	tr -d '\r' 2>/dev/null <"$1" | grep -a -m1 -o -e 'x86/fpu: Enabled xstate features.*' \
+		-e 'XSAVE consistency problem.*' -e 'x86/fpu: x87 FPU will use.*' |
+		sed -e "s/^x86\/fpu: Enabled xstate features \(0x[0-9a-f]*\), context size is \([0-9]*\) bytes, using '\([a-z]*\)' format\./on (xstate \1, \2 bytes, \3 format)/" \
+			-e 's/^XSAVE consistency problem: \(.*\)/off ("XSAVE consistency problem: \1")/' \
+			-e 's/^x86\/fpu: x87 FPU will use \(.*\)/no XSAVE in CPUID (x87 FPU will use \1)/'
 }
 
 # The VMX capabilities of the MSRs read in the guest: sets vpid, ept,
@@ -163,7 +187,11 @@ points_summary() { # points_summary POINTS_CSV
 	awk -F, '
 	function idx(n,   i) { for (i = 1; i <= NF; i++) if ($i == n) return i; return 0 }
 	{ sub(/\r$/, "") }
-	NR == 1 { st = idx("status"); rs = idx("reason"); md = idx("mode"); ins = idx("instruction"); next }
+	NR == 1 {
+		st = idx("status"); rs = idx("reason"); md = idx("mode"); ins = idx("instruction")
+		er = idx("exit_reason"); eq = idx("exit_qualification"); el = idx("exit_insn_len")
+		next
+	}
 	{
 		n++; c[$st]++
 		if ($md == "guest") {
@@ -171,8 +199,18 @@ points_summary() { # points_summary POINTS_CSV
 			if ($st == "measured") gm++
 			else if ($st == "skipped" && index($rs, "mode=guest needs VPID and INVVPID") == 1) gv++
 			# xsetbv: CR4.OSXSAVE of the kernel decides (Bochs: the
-			# kernel turns XSAVE off, its sizes inconsistent)
+			# kernel turns XSAVE off where its sizes are inconsistent)
 			else if ($st == "skipped" && $ins == "xsetbv" && index($rs, "xsetbv in mode=guest needs CR4.OSXSAVE") == 1) gx++
+			# its last exit where measured: reason 55, qualification 0, length 3
+			if ($ins == "xsetbv") {
+				xp++
+				if ($st == "measured") {
+					xm++
+					x = $er " " $eq " " $el
+					if (x == "0x37 0x0 0x3") xok++
+					xexit[x]++
+				}
+			}
 		} else {
 			r++
 			if ($st == "measured") rm++
@@ -183,9 +221,10 @@ points_summary() { # points_summary POINTS_CSV
 		if ($st != "measured" && $st != "skipped") other++
 	}
 	END {
-		printf "points=%d measured=%d skipped=%d other=%d noreason=%d guest=%d guest_measured=%d guest_vpid_skipped=%d guest_osxsave_skipped=%d root=%d root_measured=%d root_vpid_skipped=%d\n",
-			n, c["measured"], c["skipped"], other, nr, g, gm, gv, gx, r, rm, rv
+		printf "points=%d measured=%d skipped=%d other=%d noreason=%d guest=%d guest_measured=%d guest_vpid_skipped=%d guest_osxsave_skipped=%d root=%d root_measured=%d root_vpid_skipped=%d xsetbv=%d xsetbv_measured=%d xsetbv_exit_ok=%d\n",
+			n, c["measured"], c["skipped"], other, nr, g, gm, gv, gx, r, rm, rv, xp, xm, xok
 		for (w in why) printf "reason\t%d\t%s\n", why[w], w
+		for (x in xexit) printf "xexit\t%d\t%s\n", xexit[x], x
 	}' "$1"
 }
 field() { sed -n "1s/.*\\b$1=\([0-9]*\).*/\1/p" <<<"$2"; } # field NAME SUMMARY: its number
@@ -200,7 +239,7 @@ print(", ".join(f"{k} {v}" for k, v in sorted(c.items())))' "$1"
 # ---------------------------------------------------------------- models
 details=$work/details-$series.md
 : >"$details"
-rows=() caps=() flag_rows=()
+rows=() caps=() flag_rows=() xsetbv_models=()
 boots=0
 for model in "${models[@]}"; do
 	name="$base: $model"
@@ -225,12 +264,12 @@ for model in "${models[@]}"; do
 	grep -aE '^(not )?ok - |^# |^SKIP ' "$mdir/console.log" 2>/dev/null | sed 's/^/  guest: /' || true
 	if [[ $rc -eq 2 ]]; then
 		notok "boot.sh accepted the model (exit 2: the reason is above)"
-		rows+=("| $model | $kver | - | - | - | - | - | not booted (boot.sh exit 2) | - | ${wall} s |")
+		rows+=("| $model | $kver | - | - | - | - | - | not booted (boot.sh exit 2) | - | - | ${wall} s |")
 		continue
 	fi
 	if [[ $rc -eq 125 || ! -s $mdir/console.log ]]; then
 		notok "Bochs booted and ran the guest script (boot.sh exit $rc after ${wall} s; see $mdir/console.log)"
-		rows+=("| $model | $kver | - | - | - | - | - | boot failed (exit $rc) | - | ${wall} s |")
+		rows+=("| $model | $kver | - | - | - | - | - | boot failed (exit $rc) | - | - | ${wall} s |")
 		continue
 	fi
 	ok "Bochs booted the $series kernel and ran the guest script (${wall} s wall)"
@@ -242,7 +281,7 @@ for model in "${models[@]}"; do
 		test "$(step_rc insmod)" = 0 -a -n "$load"
 	if [[ $(step_rc insmod) != 0 ]]; then
 		check_kernel_log "$mdir/dmesg.log"
-		rows+=("| $model | $kver | - | - | - | - | - | module did not load | - | ${wall} s |")
+		rows+=("| $model | $kver | - | - | - | - | - | module did not load | - | - | ${wall} s |")
 		continue
 	fi
 	case $load in *"test build"*) notok "the module loaded is the release build, not the tests' ($load)" ;; esac
@@ -312,10 +351,11 @@ for model in "${models[@]}"; do
 
 	# quick.ini
 	pts=$g/run-quick/points.csv
-	summary='' reasons=''
+	summary='' reasons='' xexits=''
 	if [[ -s $pts ]]; then
 		summary=$(points_summary "$pts")
 		reasons=$(grep $'^reason\t' <<<"$summary" | sort -t$'\t' -k2,2nr || true)
+		xexits=$(grep $'^xexit\t' <<<"$summary" | cut -f3 | paste -sd';' | sed 's/;/; /g' || true)
 		summary=$(head -n 1 <<<"$summary")
 	fi
 	echo "  quick: ${summary:-no points.csv}"
@@ -331,14 +371,33 @@ for model in "${models[@]}"; do
 	gp=$(field guest "$summary") gm=$(field guest_measured "$summary") gv=$(field guest_vpid_skipped "$summary")
 	gx=$(field guest_osxsave_skipped "$summary")
 	rp=$(field root "$summary") rm_=$(field root_measured "$summary") rv=$(field root_vpid_skipped "$summary")
+	# XSAVE: the kernel keeps "xsave" in /proc/cpuinfo exactly when it runs
+	# with CR4.OSXSAVE set (on every CPU; it clears both when it turns XSAVE
+	# off), which decides whether XSETBV exits or raises #UD in the guest.
+	xsave=0
+	grep -qE '^flags.*\bxsave\b' "$g/cpuinfo.txt" 2>/dev/null && xsave=1
+	xstate=$(xsave_state "$mdir/dmesg.log" || true)
+	xstate=${xstate:-"$( ((xsave)) && echo on || echo off) (no x86/fpu line in the kernel log)"}
+	xp=$(field xsetbv "$summary") xm=$(field xsetbv_measured "$summary") xok=$(field xsetbv_exit_ok "$summary")
 	if [[ $guest_ok == 1 ]]; then
 		check "quick.ini: VPID and INVVPID: every mode=guest point measured ($gm of $gp; xsetbv skipped without CR4.OSXSAVE: $gx)" \
 			test -n "$summary" -a "${gp:-0}" -gt 0 -a "$((gm + gx))" = "$gp"
+		if [[ $xsave == 1 ]]; then
+			check "quick.ini: the kernel's XSAVE $xstate: every mode=guest xsetbv point measured ($xm of $xp), each one's last VM exit reason 55, qualification 0, length 3 ($xok of them; got: ${xexits:-none})" \
+				test -n "$summary" -a "${xp:-0}" -gt 0 -a "$xm" = "$xp" -a "$xok" = "$xp"
+			xsetbv_cell="measured ($xm of $xp), exit reason 55, qualification 0, length 3 ($xok of $xp)"
+			xsetbv_models+=("$model")
+		else
+			check "quick.ini: the kernel's XSAVE $xstate: every mode=guest xsetbv point skipped with the CR4.OSXSAVE reason ($gx of $xp)" \
+				test -n "$summary" -a "${xp:-0}" -gt 0 -a "$gx" = "$xp"
+			xsetbv_cell="skipped: no CR4.OSXSAVE ($gx of $xp)"
+		fi
 	else
 		check "quick.ini: no VPID: every mode=guest point skipped with the VPID reason ($gv of $gp)" \
 			test -n "$summary" -a "${gp:-0}" -gt 0 -a "$gv" = "$gp"
 		check "quick.ini: no VPID: mode=root points measured ($rm_ of $rp), none skipped for VPID ($rv)" \
 			test -n "$summary" -a "${rm_:-0}" -ge 30 -a "$rv" = 0
+		xsetbv_cell="skipped: no VPID"
 	fi
 	while IFS=$'\t' read -r _ count text; do
 		[[ -n $text ]] && echo "  quick: skipped $count: $text"
@@ -353,13 +412,15 @@ for model in "${models[@]}"; do
 	[[ -n $short ]] && skipped_cell="$skipped_cell ($short)"
 	vpid_cell="$(yn "$vpid") (doctor: ${dg:-?})"
 	flag_rows+=("| $model | $(sed -n 's/^vmx flags[[:space:]]*: *//p' "$g/cpuinfo.txt" 2>/dev/null | head -n 1) |")
-	rows+=("| $model | $kver | ${info_basic:-?} | $vpid_cell | $invvpid_types | $ept_desc | $truectl | $skipped_cell | $conform_cell | ${wall} s |")
+	rows+=("| $model | $kver | ${info_basic:-?} | $vpid_cell | $invvpid_types | $ept_desc | $truectl | $skipped_cell | $xstate; xsetbv $xsetbv_cell | $conform_cell | ${wall} s |")
 	{
 		echo "## $model"
 		echo
 		echo "Booted in ${wall} s wall (emulated: meaningless as a timing). $(grep -m1 '^model name' "$g/cpuinfo.txt" 2>/dev/null || true)"
 		echo
 		echo "/proc/cpuinfo $(grep -m1 '^vmx flags' "$g/cpuinfo.txt" 2>/dev/null || echo 'vmx flags: (none)')"
+		echo
+		echo "The kernel's XSAVE: $xstate; quick.ini's mode=guest xsetbv points: $xsetbv_cell."
 		echo
 		echo "VMX capability MSRs (read in the guest through /dev/cpu/0/msr, the kernel's msr module):"
 		echo
@@ -399,6 +460,13 @@ if [[ ${#caps[@]} -gt 1 ]]; then
 		test "$distinct" -eq "${#caps[@]}"
 fi
 
+# XSETBV's VM exit (reason 55) happens only where the kernel keeps XSAVE
+# on and the VMX has VPID: corei7_haswell_4770 among the default models.
+if [[ "${models[*]}" == "$default_models" ]]; then
+	check "the mode=guest xsetbv exit executed on at least one model (on: ${xsetbv_models[*]:-none})" \
+		test "${#xsetbv_models[@]}" -gt 0
+fi
+
 total=$((SECONDS - t0))
 summary_md=$work/summary.md
 {
@@ -410,8 +478,8 @@ summary_md=$work/summary.md
 	echo "(IA32_VMX_BASIC bit 55, PROCBASED_CTLS2 bits 33/37, EPT_VPID_CAP); VPID's \"doctor\" is"
 	echo "\`vmptrst-bench doctor\`'s \`vmx guest\` verdict, from the module's INFO."
 	echo
-	echo "| model | kernel | VMX_BASIC (info) | VPID | INVVPID types | EPT | true controls | quick.ini points measured / skipped (reasons) | conformance | wall time |"
-	echo "|---|---|---|---|---|---|---|---|---|---|"
+	echo "| model | kernel | VMX_BASIC (info) | VPID | INVVPID types | EPT | true controls | quick.ini points measured / skipped (reasons) | kernel's XSAVE; mode=guest xsetbv | conformance | wall time |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${rows[@]}"
 	echo
 	echo "What else each model's VMX offers, as the guest kernel names it:"

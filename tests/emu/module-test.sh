@@ -101,7 +101,7 @@ check_kernel_log "$out/dmesg.log"
 
 # samples.csv from the Bochs runs: header, row count, every check ok.  The
 # columns are found by name: the header's own test is its first line.
-want_header='point,instruction,target,field,type,mode,cpu,offset,cache,memtype,page,tlb,ad,vmcs,serialize,unroll,pass,sample,tsc,check,flag_nmi,flag_smi'
+want_header='point,instruction,target,field,type,mode,cpu,offset,cache,memtype,page,tlb,ad,vmcs,serialize,unroll,pass,sample,tsc,exit_ticks,entry_ticks,check,flag_nmi,flag_smi'
 check_run_dir() { # check_run_dir DIR VMCS
 	local dir=$1 vmcs=$2 csv=$1/samples.csv meta=$1/meta.csv
 	check "run-$vmcs: samples.csv and meta.csv came back" test -s "$csv" -a -s "$meta" || return 0
@@ -272,6 +272,56 @@ check_sweep() { # check_sweep DIR
 	check "quick: each measured guest point's last exit in points.csv is the reference's (vmptrst 0x16 0x1238 0x1c18100 0x7, cpuid 0xa len 0x2, vmcall 0x12 len 0x3, rdmsr 0x1f 0x0 len 0x2, io 0x1e 0x800040 len 0x2, xsetbv 0x37 0x0 len 0x3, invd 0xd 0x0 len 0x2, cr3-load 0x1c 0x103 len 0x3); none on root points" \
 		test -z "$(sed -n 's/^badexit=//p' <<<"$verdict")"
 }
+# The exit/entry split of the quick run's rows (ABI 11, samples.csv's
+# exit_ticks and entry_ticks), row by row: a mode=guest row of an
+# instruction that exits has both halves, exit > 0, entry > 0 and exit +
+# entry <= its tsc + one TSC step (the step: the GCD of the baselines'
+# windows, as vmptrst-analyze's az_tsc_step), or neither (its readings
+# out of order: as many such rows as meta.csv's split_bad); every other
+# row has neither.  Some rows must be split: the guest points ran.
+check_split() { # check_split DIR
+	local dir=$1 csv=$1/samples.csv verdict want
+	check "split: samples.csv and meta.csv came back" test -s "$csv" -a -s "$dir/meta.csv" || return 0
+	want=$(tr -d '\r' <"$dir/meta.csv" | sed -n 's/^split_bad,//p')
+	verdict=$(awk -F, '
+	function idx(name,   i) { for (i = 1; i <= NF; i++) if ($i == name) return i; return 0 }
+	function gcd(a, b,   t) { while (b) { t = a % b; a = b; b = t } return a }
+	{ sub(/\r$/, "") }
+	FNR == 1 {
+		ins = idx("instruction"); md = idx("mode"); ts = idx("tsc"); ck = idx("check")
+		ex = idx("exit_ticks"); en = idx("entry_ticks")
+		nm = idx("flag_nmi"); sm = idx("flag_smi")
+		next
+	}
+	FNR == NR {	# first pass: the TSC step over the kept baseline rows
+		if ($ins == "none" && $ck == "ok" && $nm != 1 && $sm != 1 && $ts > 0) step = gcd(step, $ts)
+		next
+	}
+	{
+		exits = $md == "guest" && $ins ~ /^(vmptrst|cpuid|vmcall|rdmsr|io|xsetbv|invd|cr3-load)$/
+		if (!ex || !en) { bad = bad " no-columns"; exit }
+		if (!exits) {
+			if ($ex != "" || $en != "") bad = bad " line " FNR ":" $ins "/" $md ":" $ex "+" $en
+			next
+		}
+		if ($ex == "" && $en == "") { nosplit++; next }
+		if ($ex == "" || $en == "" || !($ex > 0) || !($en > 0) || $ex + $en > $ts + step)
+			bad = bad " line " FNR ":" $ins ":" $ex "+" $en ">" $ts "+" step
+		else
+			nsplit++
+	}
+	END { printf "split=%d nosplit=%d step=%d\nbad=%s\n", nsplit, nosplit, step, substr(bad, 1, 600) }' "$csv" "$csv")
+	echo "$verdict" | sed 's/^/  split: /'
+	local counts
+	counts=$(sed -n 1p <<<"$verdict")
+	check "split: every row's exit_ticks and entry_ticks: a guest exit row exit > 0, entry > 0, exit + entry <= tsc + step, or both empty; every other row both empty ($counts)" \
+		test -z "$(sed -n 's/^bad=//p' <<<"$verdict")"
+	check "split: the guest exit rows are split ($counts)" \
+		test "$(sed 's/^split=\([0-9]*\).*/\1/' <<<"$counts")" -gt 0
+	check "split: the rows without a split are meta.csv's split_bad (${want:-missing})" \
+		test "$(sed 's/.*nosplit=\([0-9]*\).*/\1/' <<<"$counts")" = "${want:-missing}"
+}
+
 # The report of the quick.ini run, the run an emulated `make run` makes, as
 # a user opens it: tests/analysis/check_report.py in headless Chromium (no
 # console error, the headline's net column inside 1400x900, the emulated
@@ -314,6 +364,7 @@ if [[ $emu == bochs ]]; then
 		check_run_dir "$out/guest/run-$vmcs" "$vmcs"
 	done
 	check_sweep "$out/guest/run-quick"
+	check_split "$out/guest/run-quick"
 	check_events_dir "$out/guest/run-events"
 	check_noise "$out/guest/run-quick"
 	check_report "$out/guest/run-quick"

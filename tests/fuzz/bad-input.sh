@@ -95,6 +95,8 @@ table=$(cat <<'EOF'
 - | 2 | plan --mode guest --instruction add | - | command line: instruction=add with mode=guest: add, imul and chase run in mode root; the module refuses the combination: give these points a group of their own
 - | 2 | plan -c bad.ini | [family]\ninstruction = vmread\ntarget = same\n | bad.ini:3: [family] target=same: no instruction of the group takes a target (vmptrld and vmclear do; the group's instruction: vmread)
 - | 2 | plan -c bad.ini | [family]\ninstruction = vmread\nfield = guest-rp\n | bad.ini:3: field=guest-rp: not one of guest-cs-sel|exception-bitmap|guest-debugctl|guest-rip|vm-instruction-error (did you mean guest-rip?)
+- | 2 | plan -c bad.ini | [dirty]\nmode = guest\ninstruction = vmcall\nfield = guest-rip\n | bad.ini:4: [dirty] field=guest-rip with mode=guest: mode guest: guest-cs-sel, exception-bitmap or guest-debugctl, for an instruction that exits; the module refuses the combination: give these points a group of their own
+- | 2 | plan -c bad.ini | [dirty]\nmode = guest\ninstruction = mov\nfield = exception-bitmap\n | bad.ini:4: [dirty] field=exception-bitmap: no instruction of the group takes a field (vmread and vmwrite do, and in mode guest vmptrst and the VM-exit references; the group's instruction: mov)
 - | 2 | plan --instruction vmclear --unroll 1,2 | - | command line: unroll=2 with instruction=vmclear: vmclear current needs unroll 1; the module refuses the combination: give these points a group of their own
 - | 2 | plan --unroll | - | plan: option '--unroll' needs a value (U)
 - | 2 | plan -c | - | plan: option '--config' needs a value (FILE)

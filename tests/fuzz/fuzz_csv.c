@@ -30,6 +30,7 @@
 #include "csv.h"
 #include "dataset.h"
 #include "diag.h"
+#include "headline.h"
 #include "meta.h"
 #include "rundir.h"
 #include "summary.h"
@@ -263,6 +264,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!out || az_summary_write(out, &run) || fclose(out))
 		abort();
 	check_summary(&run, sum, sumlen);
+	free(sum);
+	/* headline.csv too: the slopes, the exit/entry split's rows */
+	out = open_memstream(&sum, &sumlen);
+	if (!out || az_headline_write(out, &run) || fclose(out))
+		abort();
 	free(sum);
 	az_run_free(&run);
 	return 0;

@@ -232,6 +232,11 @@ static void fake_exit_fill(const struct vb_run *run, const struct vb_sample *rec
 		e->qualification = vb_guest_exit_qual(insn);
 	}
 	e->exits = vb_insn_exits(insn) ? run->point.unroll : 0;
+	if (e->exits) {		/* the last exit's split, in order */
+		e->tsc_stored = rec->tsc_begin + 20;
+		e->tsc_handler_in = e->tsc_stored + 15 + i % 3;
+		e->tsc_handler_out = e->tsc_handler_in + 20;
+	}
 	switch (fault) {
 	case FAKE_EXIT_QUAL:
 		e->qualification -= 8;
@@ -259,6 +264,24 @@ static int fake_exits(const struct fake_dev *f, const struct vb_run *run,
 
 	fake_exit_fill(run, rec, i, bad ? f->exit_fault : 0);
 	return bad;
+}
+
+/* Record i's split made wrong as f says (harness.h: split_bad). */
+static void fake_split(const struct fake_dev *f, const struct vb_run *run,
+		       struct vb_sample *rec, uint32_t i)
+{
+	struct vb_exit_rec *e = (struct vb_exit_rec *)(uintptr_t)
+				run->exit_buf + i;
+
+	if (!e->exits)
+		return;
+	if (in_list(f->split_bad, f->n_split_bad, i)) {
+		e->tsc_handler_in = e->tsc_stored - 1;
+		if (!f->split_unflagged)
+			rec->flags |= VB_SAMPLE_SPLIT_BAD;
+	}
+	if (in_list(f->split_flag_ok, f->n_split_flag_ok, i))
+		rec->flags |= VB_SAMPLE_SPLIT_BAD;
 }
 
 /* Record i of a RUN: pairs interleaved, their order alternating. */
@@ -381,9 +404,10 @@ static int fake_run(struct fake_dev *f, struct vb_run *run)
 			mism += !bad;
 		}
 		if (run->exit_buf && f->exits_unwritten != -1 &&
-		    f->exits_unwritten != f->run_calls &&
-		    fake_exits(f, run, &rec[i], i))
-			bad = 1;
+		    f->exits_unwritten != f->run_calls) {
+			bad |= fake_exits(f, run, &rec[i], i);
+			fake_split(f, run, &rec[i], i);
+		}
 		if (bad) {
 			mism++;
 			if (f->flag_bad)

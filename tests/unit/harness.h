@@ -52,6 +52,18 @@ struct fake_dev {
 	} exit_fault;
 	int exits_unwritten;		/* broken: in this RUN (1-based; -1:
 					   every RUN) no exit record written */
+	/*
+	 * The exit/entry split of a record with exits: tsc_stored 20 ticks
+	 * after its tsc_begin, tsc_handler_in 15 + i % 3 after that,
+	 * tsc_handler_out 20 after that (exit half 15 + i % 3, entry half
+	 * what is left to tsc_end).  The records in split_bad[] get their
+	 * handler_in before tsc_stored instead, flagged VB_SAMPLE_SPLIT_BAD
+	 * unless split_unflagged (a module that disagrees); split_flag_ok[]
+	 * records keep their order but are flagged (the other way round).
+	 */
+	uint32_t split_bad[8], n_split_bad;
+	int split_unflagged;
+	uint32_t split_flag_ok[8], n_split_flag_ok;
 	uint32_t stop_after;		/* nonzero: interrupted after so many */
 	uint32_t stop_flag;		/* ...with this flag (0: VB_RUN_INTERRUPTED) */
 	uint32_t vmx_wait_ms;		/* every RUN reports it waited so long */

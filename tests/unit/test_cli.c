@@ -280,7 +280,7 @@ static void test_subcommand_help(void **state)
 		"--force", "--help", "1..262144, default 10000",
 		"loaded|none, default loaded", "--config", "--cache", "--memtype",
 		"--page", "--tlb", "--ad", "--serialize", "--events",
-		"--require-events", "--cross-check", "pass,sample,tsc,check",
+		"--require-events", "--cross-check", "pass,sample,tsc,exit_ticks,entry_ticks,check,",
 		"0..4194296|aligned|misaligned|line-split|page-split, default 0",
 		"hot|flushed|flushopt, default hot", "wb|wc|uc-|wt, default wb",
 		"4k|2m|1g, default 4k", "warm|cold, default warm",

@@ -22,8 +22,8 @@
 #define NAXES	16	/* point .. unroll */
 #define C_PASS	16
 #define C_SAMPLE 17
-#define C_CHECK	19
-#define C_EV	22	/* the first event column */
+#define C_CHECK	21
+#define C_EV	24	/* the first event column */
 /* points.csv */
 #define P_STATUS 17
 #define P_REASON 18
@@ -137,7 +137,8 @@ static void assert_header(const struct row *hdr, const char *const *events,
 {
 	static const char *const fixed[] = { "point", "instruction", "target",
 		"field", "type", "mode", "cpu", "offset", "cache", "memtype", "page", "tlb", "ad", "vmcs",
-		"serialize", "unroll", "pass", "sample", "tsc", "check",
+		"serialize", "unroll", "pass", "sample", "tsc", "exit_ticks",
+		"entry_ticks", "check",
 		"flag_nmi", "flag_smi" };
 	int i;
 
@@ -269,7 +270,7 @@ static void test_pmc_invalid(void **state)
 	for (i = 1; i < n; i++) {
 		if ((i - 1) % 3 == 0) {
 			assert_string_equal(r[i].f[C_EV], "");
-			assert_true(r[i].f[C_EV - 2][0] != '\0');  /* tsc kept */
+			assert_true(r[i].f[C_EV - 6][0] != '\0');  /* tsc kept */
 		} else {
 			assert_value(&r[i], C_EV, 0x10e, (unsigned int)(i - 1));
 		}
@@ -395,7 +396,7 @@ static void test_no_pmu(void **state)
 	for (i = 1; i < n; i++) {
 		assert_string_equal(r[i].f[C_EV], "");
 		assert_string_equal(r[i].f[C_EV + 1], "");
-		assert_true(r[i].f[C_EV - 2][0] != '\0');
+		assert_true(r[i].f[C_EV - 6][0] != '\0');
 	}
 	free(r);
 	assert_meta(dir, "pmu", "unavailable: No such file or directory (no "

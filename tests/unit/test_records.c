@@ -325,12 +325,12 @@ static void test_rows(void **state)
 	got = rows(&run, rec, 4);
 	assert_string_equal(got,
 		"point,instruction,target,field,type,mode,cpu,offset,cache,memtype,"
-		"page,tlb,ad,vmcs,serialize,unroll,pass,sample,tsc,check,flag_nmi,"
-		"flag_smi\r\n"
-		"7,vmptrst,,,,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,40,ok,0,0\r\n"
-		"7,none,,,,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,20,ok,0,0\r\n"
-		"7,none,,,,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,1,20,mismatch,0,0\r\n"
-		"7,vmptrst,,,,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,1,,ok,0,0\r\n");
+		"page,tlb,ad,vmcs,serialize,unroll,pass,sample,tsc,exit_ticks,"
+		"entry_ticks,check,flag_nmi,flag_smi\r\n"
+		"7,vmptrst,,,,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,40,,,ok,0,0\r\n"
+		"7,none,,,,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,20,,,ok,0,0\r\n"
+		"7,none,,,,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,1,20,,,mismatch,0,0\r\n"
+		"7,vmptrst,,,,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,1,,,,ok,0,0\r\n");
 	free(got);
 
 	/* every axis from the RUN's fields; page as the module reports it */
@@ -346,17 +346,17 @@ static void test_rows(void **state)
 	run.point.offset = 2097148;
 	fill(&run, rec);
 	got = rows(&run, rec, 2);
-	assert_non_null(strstr(got, "\r\n7,none,,,,root,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,0,20,ok,0,0\r\n"
-			       "7,none,,,,root,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,1,20,ok,0,0\r\n"));
+	assert_non_null(strstr(got, "\r\n7,none,,,,root,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,0,20,,,ok,0,0\r\n"
+			       "7,none,,,,root,2,2097148,flushopt,uc-,2m,cold,clear,none,mfence,4,0,1,20,,,ok,0,0\r\n"));
 	free(got);
 
 	/* NMI and SMI flags: their own columns, 0/1 */
 	rec[0].flags = VB_SAMPLE_NMI;
 	rec[1].flags = VB_SAMPLE_SMI | VB_SAMPLE_NMI | VB_SAMPLE_PMC_INVALID;
 	got = rows(&run, rec, 2);
-	assert_non_null(strstr(got, ",mfence,4,0,0,20,ok,1,0\r\n"
+	assert_non_null(strstr(got, ",mfence,4,0,0,20,,,ok,1,0\r\n"
 			       "7,none,,,,root,2,2097148,flushopt,uc-,2m,cold,clear,none,"
-			       "mfence,4,0,1,20,ok,1,1\r\n"));
+			       "mfence,4,0,1,20,,,ok,1,1\r\n"));
 	free(got);
 
 	run.point.serialize = VB_SER_CPUID;
@@ -365,7 +365,7 @@ static void test_rows(void **state)
 	run.point.memtype = VB_MEM_WC;
 	fill(&run, rec);
 	got = rows(&run, rec, 1);
-	assert_non_null(strstr(got, "\r\n7,none,,,,root,2,2097148,flushed,wc,1g,cold,clear,none,cpuid,4,0,0,20,ok,0,0\r\n"));
+	assert_non_null(strstr(got, "\r\n7,none,,,,root,2,2097148,flushed,wc,1g,cold,clear,none,cpuid,4,0,0,20,,,ok,0,0\r\n"));
 	free(got);
 
 	/* the family: the point's variant by name, on its baseline's rows too */
@@ -375,8 +375,8 @@ static void test_rows(void **state)
 	fill(&run, rec);
 	rec[0].flags = VB_SAMPLE_VMFAIL | VB_SAMPLE_MISMATCH;	/* a VMfail */
 	got = rows(&run, rec, 2);
-	assert_non_null(strstr(got, "\r\n7,invept,,,global,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,40,mismatch,0,0\r\n"
-			       "7,none,,,global,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,20,ok,0,0\r\n"));
+	assert_non_null(strstr(got, "\r\n7,invept,,,global,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,40,,,mismatch,0,0\r\n"
+			       "7,none,,,global,root,2,8,hot,wb,4k,warm,set,loaded,lfence,4,0,0,20,,,ok,0,0\r\n"));
 	free(got);
 	run = make_run(VB_INSN_VMPTRLD, 1);
 	run.point.target = VB_TARGET_OTHER;

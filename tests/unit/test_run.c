@@ -98,8 +98,8 @@ struct row {
 };
 
 enum { S_POINT, S_INSN, S_TARGET, S_FIELD, S_TYPE, S_MODE, S_CPU, S_OFFSET,
-       S_CACHE, S_MEMTYPE, S_PAGE, S_TLB, S_AD, S_VMCS, S_SER, S_UNROLL, S_PASS, S_SAMPLE, S_TSC, S_CHECK,
-       S_NMI, S_SMI, S_NCOLS };
+       S_CACHE, S_MEMTYPE, S_PAGE, S_TLB, S_AD, S_VMCS, S_SER, S_UNROLL, S_PASS, S_SAMPLE, S_TSC, S_EXIT_TICKS,
+       S_ENTRY_TICKS, S_CHECK, S_NMI, S_SMI, S_NCOLS };
 enum { P_TARGET = 2, P_FIELD, P_TYPE, P_MODE, P_UNROLL = 15, P_SAMPLES,
        P_STATUS, P_REASON, P_RECORDS,
        P_MISM, P_WINDOWS, P_MAXWIN, P_PAGEKIB, P_VMXWAIT, P_EXIT_REASON,
@@ -108,7 +108,8 @@ enum { P_TARGET = 2, P_FIELD, P_TYPE, P_MODE, P_UNROLL = 15, P_SAMPLES,
 static const char *const samples_header[S_NCOLS] = {
 	"point", "instruction", "target", "field", "type", "mode", "cpu",
 	"offset", "cache", "memtype", "page", "tlb", "ad", "vmcs", "serialize",
-	"unroll", "pass", "sample", "tsc", "check", "flag_nmi", "flag_smi",
+	"unroll", "pass", "sample", "tsc", "exit_ticks", "entry_ticks", "check",
+	"flag_nmi", "flag_smi",
 };
 
 static const char *const points_header[P_NCOLS] = {

@@ -411,7 +411,7 @@ static void test_family_variants(void **state)
 	/* with the flags alone they make the group: an error */
 	assert_int_equal(plan_of(h, NULL, &p, err, sizeof(err), "--field",
 				 "guest-rip", NULL), -1);
-	assert_string_equal(err, "command line: field=guest-rip: no instruction of the group takes a field (vmread and vmwrite do; the group's instruction: vmptrst)");
+	assert_string_equal(err, "command line: field=guest-rip: no instruction of the group takes a field (vmread and vmwrite do, and in mode guest vmptrst and the VM-exit references; the group's instruction: vmptrst)");
 }
 
 /* A point's rounds take all its samples, numbered on without a gap. */
