@@ -49,14 +49,19 @@ build_payload() { # build_payload SERIES
 # after SCRIPT), print the guest's own verdicts as the host saw them on the
 # console, and check that the script ran and every step passed.  Sets $out
 # and $rc; the test ends if the machine never ran the script.
+# SCRIPT is a name in guest/ or an absolute path.  A function after_boot,
+# when the caller defines one, runs right after the boot (with $out and $rc
+# set), before anything is read from $out.
 boot_guest() { # boot_guest EMU SERIES SCRIPT [BOOT_OPTION...]
 	local emu=$1 series=$2 script=$3
 	shift 3
+	[[ $script == /* ]] || script=$here/guest/$script
 	rc=0
 	"$here/harness/boot.sh" --emulator "$emu" --kernel "$series" "$@" \
-		--payload "$work/payload" --script "$here/guest/$script" \
+		--payload "$work/payload" --script "$script" \
 		--out "$work/out" || rc=$?
 	out=$work/out
+	if [[ $(type -t after_boot) == function ]]; then after_boot; fi
 	grep -E '^(not )?ok - |^# ' "$out/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/  guest: /' || true
 	if [[ $rc -eq 125 || ! -s $out/console.log ]]; then
 		notok "the emulated machine booted and ran the guest script (boot.sh exit $rc; see $out/console.log)"

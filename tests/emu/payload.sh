@@ -42,27 +42,21 @@ payload_key() {
 	{
 		echo "$kdir"
 		${CC:-cc} --version | head -n 1
-		cd "$REPO_ROOT" && sha256sum tests/emu/payload.sh kmod/Kbuild kmod/*.[chS] \
+		cd "$REPO_ROOT" && sha256sum tests/emu/payload.sh tests/emu/kmod-build.sh kmod/Kbuild kmod/*.[chS] \
 			bench/Makefile bench/*.[ch] tests/emu/guest/* configs/*.ini
 	} | sha256sum | cut -c1-16
 }
 
-# Kbuild writes its objects next to the sources: build a copy per kernel
-# and per build.  build_module DIR OUT HOOKS: HOOKS is TEST_HOOKS's value, ""
-# for the module users load (set here, whatever the environment says).
+# The module, W=1 and warning-free, through kmod-build.sh (in
+# $EMU_BUILD/kmod-SERIES[-test-hooks], under this script's lock; built once
+# per run of the suite with EMU_PAYLOAD_CACHE: tests/kmod/check-blocks.sh
+# reads the same objects).  build_module DIR OUT HOOKS: HOOKS is
+# TEST_HOOKS's value, "" for the module users load (set here, whatever the
+# environment says).
 build_module() {
-	local dir=$1 out=$2 hooks=$3 kbuild=$EMU_BUILD/kmod-$series${3:+-test-hooks}
-	rm -rf "$kbuild"
-	mkdir -p "$kbuild"
-	cp "$REPO_ROOT"/kmod/{Kbuild,*.c,*.h,*.S} "$kbuild/"
+	local dir=$1 out=$2 hooks=$3 kbuild
 	log "building $out against $kdir (W=1, TEST_HOOKS=$hooks)"
-	if ! make -s -C "$kdir" M="$kbuild" W=1 TEST_HOOKS="$hooks" modules >"$kbuild/build.log" 2>&1; then
-		cat "$kbuild/build.log" >&2
-		die "module build failed against $kdir (TEST_HOOKS=$hooks)"
-	fi
-	if grep -E "warning:|error:" "$kbuild/build.log" >&2; then
-		die "module build against $kdir (TEST_HOOKS=$hooks) has warnings (above)"
-	fi
+	kbuild=$("$REPO_ROOT/tests/emu/kmod-build.sh" "$series" "$hooks") || exit 1
 	mkdir -p "$(dirname "$dir/$out")"
 	cp "$kbuild/vmptrst_bench.ko" "$dir/$out"
 }

@@ -181,12 +181,12 @@ path_files() { # path_files LIST
 	local native=(scripts/run.sh bench/Makefile bench/*.[ch] analysis/Makefile analysis/*.[ch]
 		kmod/Makefile kmod/Kbuild kmod/*.[chS])
 	local user=(bench/Makefile bench/*.[ch] analysis/Makefile analysis/*.[ch])
-	local emulated=("${native[@]}" tests/emu/payload.sh tests/emu/harness/*.sh tests/emu/guest/*.c)
+	local emulated=("${native[@]}" tests/emu/payload.sh tests/emu/kmod-build.sh tests/emu/harness/*.sh tests/emu/guest/*.c)
 	local check=("${native[@]}" tests/run.sh tests/host/check.sh tests/host/kernel-images.sh tests/unit/Makefile tests/unit/*.[ch]
 		tests/unit/*.py tests/unit/*.sh tests/accuracy/Makefile tests/accuracy/*.[ch]
 		tests/accuracy/*.sh tests/fuzz/Makefile tests/fuzz/*.[ch] tests/fuzz/*.sh
 		tests/analysis/Makefile tests/analysis/*.[ch] tests/analysis/*.py tests/analysis/*.sh
-		tests/kmod/* tests/emu/harness/kernels.sh tests/emu/harness/common.sh)
+		tests/kmod/* tests/emu/kmod-build.sh tests/emu/harness/kernels.sh tests/emu/harness/common.sh)
 	case $1 in
 	native) printf '%s\n' "${native[@]}" ;;
 	user) printf '%s\n' "${user[@]}" ;;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # check-blocks.sh: the timed blocks, read back from the machine code.
 #
-# Builds the module against each Debian kernel's headers (W=1 and sparse,
-# C=1: any warning fails; the tests' build, TEST_HOOKS=1, as well),
+# Builds the module against each Debian kernel's headers (W=1 and sparse:
+# any warning fails; the tests' build, TEST_HOOKS=1, as well; the W=1 build
+# is tests/emu/kmod-build.sh's, shared with the emulated areas' payload),
 # disassembles vb_window.o of the module users load and checks every timed
 # block, for each serialisation (lfence:
 # LFENCE;RDTSC;LFENCE .. LFENCE;RDTSC;LFENCE, mfence: .. MFENCE;LFENCE;RDTSC;
@@ -32,16 +33,26 @@ passed=0 failed=0
 
 for series in 6.1 6.12; do
 	kdir=$("$top/tests/emu/harness/kernels.sh" "$series" headers)
-	# W=1 and sparse (C=1): not one warning, in either build
+	# W=1 and sparse: not one warning, in either build.  The W=1 build is
+	# tests/emu/kmod-build.sh's (the one the emulated areas' payload loads:
+	# built once per run of the suite, EMU_PAYLOAD_CACHE), sparse is run on
+	# every source of it (C=2: the objects are up to date, sparse runs
+	# anyway), under the payload's lock; the objects are then copied here.
+	exec 8>"$EMU_BUILD/payload-$series.lock"
+	flock 8
 	for hooks in "" 1; do
 		b=$EMU_BUILD/blocks-$series${hooks:+-test-hooks}
 		what=module
 		[[ -z $hooks ]] || what="tests' build of the module (TEST_HOOKS=1)"
-		rm -rf "$b" && mkdir -p "$b"
-		cp "$top"/kmod/{Kbuild,*.c,*.h,*.S} "$b/"
-		make -s -C "$kdir" M="$b" W=1 C=1 TEST_HOOKS="$hooks" modules >"$b/build.log" 2>&1 || {
-			cat "$b/build.log"; die "$what build failed against $kdir"; }
-		if grep -E "warning:|error:" "$b/build.log"; then
+		rm -rf "$b"
+		if ! kb=$("$top/tests/emu/kmod-build.sh" "$series" "$hooks"); then
+			echo "not ok - $series: $what builds warning-free with W=1 and sparse (W=1 build above)"
+			die "$what build failed against $kdir"
+		fi
+		make -s -C "$kdir" M="$kb" W=1 C=2 TEST_HOOKS="$hooks" modules >"$kb/sparse.log" 2>&1 || {
+			cat "$kb/sparse.log"; die "$what: sparse (C=2) failed against $kdir"; }
+		cp -a "$kb" "$b"
+		if grep -E "warning:|error:" "$b/build.log" "$b/sparse.log"; then
 			echo "not ok - $series: $what builds warning-free with W=1 and sparse (above)"
 			failed=$((failed + 1))
 		else
@@ -49,6 +60,7 @@ for series in 6.1 6.12; do
 			passed=$((passed + 1))
 		fi
 	done
+	flock -u 8
 	b=$EMU_BUILD/blocks-$series
 	result=$(objdump -d --no-show-raw-insn "$b/vb_window.o" | awk '
 	function reg64(r) {	# %r8d -> r8, %esi -> rsi, %rdi -> rdi
