@@ -231,8 +231,10 @@ INV
 		bash -c "[[ \$(grep -c ',measured,' '$e/h-emu/points.csv') -eq 2 && \$(grep -c '^0,vmptrst,.*,ok' '$e/h-emu/samples.csv') -eq 10 ]]"
 	check "emulated: complete (fleet-summary.csv)" has "$e/fleet-summary.csv" '^"h-emu",complete,ran,'
 	check "emulated: the report labels it" has "$t/emu.log" 'emulated: not real timing'
+	# Under the payload's lock: a module-* area of the same run may be
+	# building kmod-6.12 again right now (kmod-build.sh empties it first).
 	check "emulated: the module built in fleet_emu_build, not in the commit's tree" \
-		bash -c "[[ build/emu/kmod-6.12/vmptrst_bench.ko -nt '$t/emu.ini' ]] && ! compgen -G '$t/hosts/h-emu/src-*/src/build/emu/kmod-*' >/dev/null"
+		flock build/emu/payload-6.12.lock bash -c "[[ build/emu/kmod-6.12/vmptrst_bench.ko -nt '$t/emu.ini' ]] && ! compgen -G '$t/hosts/h-emu/src-*/src/build/emu/kmod-*' >/dev/null"
 	[[ $rc -eq 0 ]] || tail -30 "$t/emu.log"
 fi
 
