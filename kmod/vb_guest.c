@@ -715,7 +715,7 @@ static bool vb_guest_insn_exit(struct vb_ctx *c, u8 insn,
 		g->regs.rdx = 0;
 	}
 	/* the split's readings of this exit (the entry's: at the HLT) */
-	x->tsc_stored = g->msr_store ? g->msr_store->value : 0;
+	x->tsc_stored = g->msr_store->value;	/* mode=guest always has one */
 	x->tsc_handler_in = g->regs.tsc_in;
 	if (!vb_vmwrite(GUEST_RIP, rip + len))
 		return vb_guest_fail(c, "VMWRITE of the guest's RIP", reason);
