@@ -137,11 +137,11 @@ run_emulated() {
 EOF
 	run_deps emulated
 	rm -rf "$work" && mkdir -p "$work"
-	tests/emu/payload.sh "$KERNEL" "$work/payload"
+	tests/emu/payload.sh --run "$KERNEL" "$work/payload"
 	local cfg=${CONFIG:-configs/quick.ini}
 	cp "$cfg" "$work/payload/configs/$(basename "$cfg")"
-	# /payload/vmptrst_bench.ko is the module users load (payload.sh),
-	# not the tests' build next to it (test-hooks/).
+	# payload.sh --run: the module users load (/payload/vmptrst_bench.ko),
+	# the driver and the configs; none of the tests' builds and tools.
 	cat >"$work/guest.sh" <<EOF
 #!/bin/sh
 insmod /payload/vmptrst_bench.ko || exit 1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# payload.sh SERIES DIR: everything the emulated machine needs, built for
-# Debian kernel SERIES (6.1 or 6.12), into DIR:
+# payload.sh [--run] SERIES DIR: everything the emulated machine needs,
+# built for Debian kernel SERIES (6.1 or 6.12), into DIR:
 #   vmptrst_bench.ko   the module users load (and make run loads), built
 #                      against that kernel's headers with W=1; any compiler
 #                      warning fails the build
@@ -16,6 +16,13 @@
 #   vb_family_run      the family in mode=root through the ioctl (guest/vb_family_run.c), static
 #   kernel-log-bad.awk what no test may leave in the kernel log (guest/)
 #   kvm/*.ko           irqbypass, kvm, kvm-intel from that kernel's package
+# --run: only what `make run MODE=emulated` uses (the module users load, the
+# driver, the configs), not the tests' build, tools and KVM.
+# The modules are copied without their debug information (strip
+# --strip-debug, as the kernel's INSTALL_MOD_STRIP=1 does): the emulated
+# machine reads every byte of its initramfs, and insmod every byte of a
+# module, one emulated instruction at a time; symbols stay, for the kernel
+# log's backtraces.
 #
 # One build of a series at a time ($EMU_BUILD/payload-SERIES.lock, flock):
 # the module is built in $EMU_BUILD/kmod-SERIES[-test-hooks], and areas of
@@ -28,9 +35,15 @@ set -euo pipefail
 # shellcheck source=harness/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/harness/common.sh"
 
-[[ $# -eq 2 ]] || die 2 "usage: payload.sh 6.1|6.12 DIR"
+usage="usage: payload.sh [--run] 6.1|6.12 DIR"
+kind=all
+if [[ ${1:-} == --run ]]; then
+	kind=run
+	shift
+fi
+[[ $# -eq 2 ]] || die 2 "$usage"
 series=$1 dir=$2
-[[ $series == 6.1 || $series == 6.12 ]] || die 2 "usage: payload.sh 6.1|6.12 DIR"
+[[ $series == 6.1 || $series == 6.12 ]] || die 2 "$usage"
 ensure_build_dir
 mkdir -p "$dir"
 exec 8>"$EMU_BUILD/payload-$series.lock"
@@ -58,20 +71,21 @@ build_module() {
 	log "building $out against $kdir (W=1, TEST_HOOKS=$hooks)"
 	kbuild=$("$REPO_ROOT/tests/emu/kmod-build.sh" "$series" "$hooks") || exit 1
 	mkdir -p "$(dirname "$dir/$out")"
-	cp "$kbuild/vmptrst_bench.ko" "$dir/$out"
+	strip --strip-debug -o "$dir/$out" "$kbuild/vmptrst_bench.ko"
 }
 
-# build_all DIR: the whole payload into DIR.
+# build_all DIR: the whole payload into DIR (with --run, its first part).
 build_all() {
 	local dir=$1 tool vmlinuz kmods m src
 	build_module "$dir" vmptrst_bench.ko ""
-	build_module "$dir" test-hooks/vmptrst_bench.ko 1
-
 	make -s -C "$REPO_ROOT/bench" vmptrst-bench.static >&2
 	cp "$REPO_ROOT/bench/vmptrst-bench.static" "$dir/vmptrst-bench"
 	mkdir -p "$dir/configs"
-	cp "$REPO_ROOT/tests/emu/guest/kernel-log-bad.awk" "$dir/"
 	cp "$REPO_ROOT"/configs/*.ini "$dir/configs/"
+	[[ $kind == all ]] || return 0
+
+	build_module "$dir" test-hooks/vmptrst_bench.ko 1
+	cp "$REPO_ROOT/tests/emu/guest/kernel-log-bad.awk" "$dir/"
 	for tool in vb_check kvm_vm vb_guest_probe vb_guest_run vb_conform vb_family_run; do
 		${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -static -I"$REPO_ROOT/kmod" \
 			-o "$dir/$tool" "$REPO_ROOT/tests/emu/guest/$tool.c"
@@ -95,7 +109,7 @@ build_all() {
 if [[ -z ${EMU_PAYLOAD_CACHE:-} ]]; then
 	build_all "$dir"
 else
-	cached=$EMU_PAYLOAD_CACHE/$series-$(payload_key)
+	cached=$EMU_PAYLOAD_CACHE/$series-$kind-$(payload_key)
 	if [[ -d $cached ]]; then
 		log "payload for $series: the one built earlier in this run ($cached)"
 	else

@@ -14,8 +14,8 @@
 #   - the catalogue (CATALOG=): catalog list shows the two fetched runs;
 #   - the re-run resumes: the two hosts skipped, their files untouched, the
 #     catalogue still holds each run once;
-#   - h-e alone (fleet_target), lost once its driver is built: the summary
-#     play still runs and names it; h-a alone into a corrupt catalogue:
+#   - h-e alone (fleet_target), lost between two tasks (once its config is
+#     there): the summary play still runs and names it; h-a alone into a corrupt catalogue:
 #     make fleet fails, naming the catalogue;
 #   - vmptrst-analyze fleet on synthetic hosts: the outlier rule marks the
 #     far host of a model of four and nothing in a model of one;
@@ -151,16 +151,20 @@ check "re-run: the catalogue still holds each run once" catalogued
 check "re-run: the play says both runs were there already" has "$t/run2.log" "catalog $t/lab.sqlite: 0 added, 2 already there, 0 failed"
 
 # -- a fleet of one host, lost during the job ---------------------------------
-# h-e alone (fleet_target), lost once its driver is built: no host is left
-# with a run, and the summary play still runs (a play whose every host is
-# lost or failed ends the playbook: unreachable results must be ignored).
+# h-e alone (fleet_target), lost between two tasks: once the config task has
+# put its file there, the next task's connection is refused (run 1 lost h-e
+# inside an action).  No host is left with a run, and the summary play still
+# runs (a play whose every host is lost or failed ends the playbook:
+# unreachable results must be ignored).
 rm -rf "$t/hosts/h-e"
-echo 'src-*/src/bench/vmptrst-bench' >"$t/ssh-h-e.lose"
+echo 'config-*.ini' >"$t/ssh-h-e.lose"
 rc=0; make -s fleet INVENTORY="$t/inventory.ini" CONFIG=tests/fleet/fleet.ini BACKEND=user \
 	STAMP=lost RESULTS="$t/results" ANSIBLE_ARGS="-e fleet_target=h-e" >"$t/run3.log" 2>&1 || rc=$?
 echo "# run 3 (h-e alone): make fleet exited $rc"
-check "h-e alone, lost after its build: fleet-summary.csv written, h-e unreachable" \
+check "h-e alone, lost after its config task: fleet-summary.csv written, h-e unreachable" \
 	has "$t/results/fleet-lost/fleet-summary.csv" '^"h-e",unreachable,,"reached, then the connection was lost during the job: .*Connection refused",'
+check "h-e alone: lost where it was meant to be (its config there, no project unpacked)" \
+	bash -c "compgen -G '$t/hosts/h-e/config-*.ini' >/dev/null && ! compgen -G '$t/hosts/h-e/src-*' >/dev/null"
 check "h-e alone: make fleet exits 2, its last message naming h-e" \
 	bash -c "[[ $rc -eq 2 ]] && grep -q '1 of 1 hosts have no complete run: h-e (unreachable: reached, then' '$t/run3.log'"
 
