@@ -55,11 +55,13 @@ analysis_deb=(make gcc libc6-dev libjson-c-dev libsqlite3-dev nettle-dev gnuplot
 # tree, and tests/host compares them with this list).
 kernels_deb=(gcc-12 libc6 libelf1 libssl3 zlib1g pahole)
 # The emulated machine: Bochs and its BIOSes, the boot ISO (isolinux,
-# xorriso), the initramfs (busybox, cpio), KVM's modules out of the
-# kernel package (xz), the transfer back (tar, its -z gzip), Bochs in a
+# syslinux's mboot.c32, xorriso), the kernel's ELF out of its image (xz for
+# 6.1, zstd for 6.12) and KVM's modules out of the kernel package (xz), the
+# modules without debug information (binutils' strip), the initramfs
+# (busybox, cpio), the transfer back (tar, its -z gzip), Bochs in a
 # network namespace of its own (util-linux's unshare).
 emulator_deb=(bochs bochsbios vgabios isolinux syslinux-common xorriso
-	busybox-static cpio gzip xz-utils tar coreutils util-linux)
+	busybox-static cpio gzip xz-utils zstd binutils tar coreutils util-linux)
 # make check on top of the build and the kernels' trees: the unit tests
 # (cmocka, python3), the analysis's reference values and its report in a
 # browser, the fuzzers (clang's libFuzzer), the module built with sparse and
@@ -114,11 +116,12 @@ why_deb=(
 	"cpio /bin/cpio|cpio --null"
 	"gzip /bin/gzip|gzip -|tar -xzf"
 	"xz-utils /usr/bin/xz|xz -dc"
+	"zstd /usr/bin/zstd|zstd -q -dc"
 	"tar /bin/tar|tar -xzf"
 	"coreutils /usr/bin/md5sum|md5sum|timeout "
 	"util-linux /usr/bin/unshare|unshare |taskset "
 	"python3 /usr/bin/pydoc3|python3"
-	"binutils /usr/bin/objdump|objdump -d"
+	"binutils /usr/bin/objdump|objdump -d|strip --strip-debug"
 	"sparse /usr/bin/sparse|C=1|C=2"
 	"libcmocka-dev /usr/include/cmocka.h|-lcmocka"
 	"python3-numpy /usr/lib/python3/dist-packages/numpy/__init__.py|import numpy"

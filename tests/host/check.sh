@@ -181,7 +181,7 @@ path_files() { # path_files LIST
 	local native=(scripts/run.sh bench/Makefile bench/*.[ch] analysis/Makefile analysis/*.[ch]
 		kmod/Makefile kmod/Kbuild kmod/*.[chS])
 	local user=(bench/Makefile bench/*.[ch] analysis/Makefile analysis/*.[ch])
-	local emulated=("${native[@]}" tests/emu/payload.sh tests/emu/kmod-build.sh tests/emu/harness/*.sh tests/emu/guest/*.c)
+	local emulated=("${native[@]}" tests/emu/payload.sh tests/emu/kmod-build.sh tests/emu/harness/*.sh tests/emu/harness/pvh/*)
 	local check=("${native[@]}" tests/run.sh tests/host/check.sh tests/host/kernel-images.sh tests/unit/Makefile tests/unit/*.[ch]
 		tests/unit/*.py tests/unit/*.sh tests/accuracy/Makefile tests/accuracy/*.[ch]
 		tests/accuracy/*.sh tests/fuzz/Makefile tests/fuzz/*.[ch] tests/fuzz/*.sh
@@ -359,7 +359,7 @@ fake_tool() { # fake_tool PATH LINE...: an executable bash script
 {
 	fake_tool "$ft/scripts/deps.sh" "echo \"deps \$*\" >>$t/runlog"
 	fake_tool "$ft/tests/deps.sh" "echo \"tests/deps.sh \$*\" >>$t/runlog"
-	fake_tool "$ft/tests/emu/payload.sh" "echo \"payload \$*\" >>$t/runlog" 'mkdir -p "$2/configs"'
+	fake_tool "$ft/tests/emu/payload.sh" "echo \"payload \$*\" >>$t/runlog" 'mkdir -p "$3/configs"'
 	fake_tool "$ft/tests/emu/harness/boot.sh" "echo \"boot \$1 \$2\" >>$t/runlog" \
 		'while [[ $# -gt 0 ]]; do [[ $1 == --out ]] && out=$2; shift; done' \
 		'mkdir -p "$out/guest/run" && echo point,sample >"$out/guest/run/samples.csv"' \
@@ -374,8 +374,8 @@ run_fake() { # run_fake ENV...: the fake tree's scripts/run.sh; its calls in $t/
 }
 run_fake MODE=emulated
 check "make run, emulated: runs through (fakes)" test "$rc" -eq 0
-check "make run, emulated: asks for the emulated list, then builds the payload and boots Bochs" \
-	test "$(cut -d' ' -f1-3 "$t/runlog" | head -n 3 | paste -sd,)" = "deps emulated,payload 6.12 $ft/build/emu/run/payload,boot --emulator bochs"
+check "make run, emulated: asks for the emulated list, then builds the payload of a run (--run) and boots Bochs" \
+	test "$(cut -d' ' -f1-4 "$t/runlog" | head -n 3 | paste -sd,)" = "deps emulated,payload --run 6.12 $ft/build/emu/run/payload,boot --emulator bochs"
 check "make run, emulated: never the tests' list" lacks "$t/runlog" '^deps test\|^tests/deps.sh'
 run_fake MODE=emulated DEPS=skip
 check "make run, emulated, DEPS=skip: no package list asked for" lacks "$t/runlog" '^deps\|^tests/deps.sh'
