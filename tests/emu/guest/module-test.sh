@@ -115,11 +115,14 @@ if [ "$expect_vmx" = yes ]; then
 		-o /out/run-interrupted >/out/interrupted.log 2>&1 &
 	pid=$!
 	# SIGINT once the first point's rows are on disk (not on a timer: the
-	# emulator's speed varies), while the sweep has 42 points to go.
+	# emulator's speed varies), while most of the sweep is still to go.
+	# Looked at every 10 ms of guest time: the sweep runs while this
+	# sleeps, and each point it gets to is emulated work (at 0.1 s it was
+	# some 60 points and 120 000 rows).
 	i=0
-	while [ "$(wc -l </out/run-interrupted/samples.csv 2>/dev/null || echo 0)" -lt 100 ] &&
-		[ $i -lt 600 ]; do
-		sleep 0.1
+	while [ "$(wc -l 2>/dev/null </out/run-interrupted/samples.csv || echo 0)" -lt 100 ] &&
+		[ $i -lt 6000 ]; do
+		sleep 0.01
 		i=$((i + 1))
 	done
 	kill -INT $pid
