@@ -20,7 +20,7 @@
 #   make test-models   the module users load on several of Bochs's CPU
 #                   models (different VMX capabilities: with and without
 #                   VPID, older and newer than Skylake-X), one boot each,
-#                   6 to 9 minutes here; not part of make test.  Writes
+#                   3 to 4 minutes here (area models-bochs-6.12 of make test).  Writes
 #                   build/emu/models/summary.md
 #   make bench-analysis   benchmark: analysis summary against pandas
 #   make bench-accuracy   benchmark: the timing engine at ring 3 against

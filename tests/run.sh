@@ -20,7 +20,7 @@
 # booted in QEMU (no VMX) and Bochs (VMX) with Debian's 6.1 and 6.12
 # kernels, then the ioctl fuzzer in both (a bounded number of calls).
 # Then models-bochs-6.12: the module users load on four other Bochs CPU
-# models, one boot each (6 to 9 minutes; alone: `make test-models`);
+# models, one boot each (3 to 4 minutes; alone: `make test-models`);
 # models-bochs-6.1 is not among the defaults.
 #
 # JOBS=N areas at a time (default 2: each emulator is one thread, and this
