@@ -161,6 +161,8 @@ static __attribute__((noreturn)) void fail(const char *why)
 	say("pvh-loader: ");
 	say(why);
 	say("\n");
+	while (!(inb(0x3f8 + 5) & 0x40))	/* every byte sent, not only queued */
+		;
 	/* No IDT: the next exception is a triple fault, a reset. */
 	__asm__ volatile("lidt %0; int3" : : "m"(no_idt));
 	for (;;)
