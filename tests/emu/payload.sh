@@ -101,15 +101,14 @@ build_all() {
 		src=$(find "$kmods" -name "$m.ko" -o -name "$m.ko.xz" | head -n1)
 		[[ -n $src ]] || die "no $m module in $kmods"
 		case $src in
-		*.xz) xz -dc "$src" >"$dir/kvm/$m.ko.signed" ;;
-		*) cp "$src" "$dir/kvm/$m.ko.signed" ;;
+		*.xz) xz -dc "$src" >"$dir/kvm/$m.ko" ;;
+		*) cp "$src" "$dir/kvm/$m.ko" ;;
 		esac
-		# Without the signature appended to it too: the emulated kernel
-		# checks it and rejects it all the same ("module verification
-		# failed" in its log, with or without one), and checking it cost
-		# Bochs about 7 s of every load of kvm.
-		strip --strip-debug -o "$dir/kvm/$m.ko" "$dir/kvm/$m.ko.signed"
-		rm "$dir/kvm/$m.ko.signed"
+		# Stripped, which drops the signature appended to it too: the
+		# emulated kernel checks it and rejects it all the same ("module
+		# verification failed" in its log, with or without one), and
+		# checking it cost Bochs about 7 s of every load of kvm.
+		strip --strip-debug "$dir/kvm/$m.ko"
 	done
 }
 
